@@ -1,0 +1,19 @@
+//! Detection: the [`Detector`] seam, and how candidate findings become one answer per character.
+//!
+//! Each detector looks at one message's text and appends [`Finding`]s. Detectors never see each
+//! other's output; [`resolve`] merges them by the documented rules below, and the conversation
+//! layer ([`crate::conversation`]) then spreads what was found in one message to every message.
+
+use crate::span::Finding;
+
+/// One way of finding personal data in a piece of text.
+///
+/// Implementations must be cheap to share between threads and must never panic on any input.
+/// They append findings in any order; overlapping findings are allowed and resolved later.
+pub trait Detector: Send + Sync {
+    /// A short stable name, for reports (`"email"`, `"phone"`, `"names"`).
+    fn name(&self) -> &'static str;
+
+    /// Append the findings in `text` to `out`. Offsets are UTF-8 bytes into `text`.
+    fn detect(&self, text: &str, out: &mut Vec<Finding>);
+}

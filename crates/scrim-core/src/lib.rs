@@ -1,0 +1,15 @@
+//! Scrim's core: find personal data in chat text and replace it.
+//!
+//! Pure library: no I/O, no async, no global state. Text goes in, findings and redacted text come
+//! out. Offsets are UTF-8 byte offsets throughout ([`Span`]); convert them at the edges with
+//! [`text::OffsetMap`].
+
+pub mod label;
+pub mod span;
+pub mod text;
+
+pub use label::Label;
+pub use span::{Finding, Span};
+pub mod detect;
+
+pub use detect::Detector;
