@@ -5,11 +5,14 @@
 //! [`text::OffsetMap`].
 
 pub mod label;
+pub mod lexicon;
 pub mod span;
 pub mod text;
 
 pub use label::Label;
 pub use span::{Finding, Span};
 pub mod detect;
+pub mod error;
 
 pub use detect::Detector;
+pub use error::{Error, Result};

@@ -4,6 +4,8 @@
 //! other's output; [`resolve`] merges them by the documented rules below, and the conversation
 //! layer ([`crate::conversation`]) then spreads what was found in one message to every message.
 
+pub mod patterns;
+
 use crate::span::Finding;
 
 /// One way of finding personal data in a piece of text.

@@ -1,0 +1,30 @@
+//! The core's error type.
+
+/// What went wrong in the core. Messages name what and where, never the personal data involved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A built-in or configured pattern failed to compile.
+    #[error("pattern {name} failed to compile: {source}")]
+    Pattern {
+        /// Which pattern.
+        name: &'static str,
+        /// Why.
+        #[source]
+        source: Box<regex::Error>,
+    },
+    /// Bundled data (a word list) is malformed.
+    #[error("bundled data {file} is malformed at line {line}")]
+    Data {
+        /// Which file.
+        file: &'static str,
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A policy file is invalid.
+    #[error("policy: {0}")]
+    Policy(String),
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,1 @@
+//! Word lists: names, places and common words, with their licences (see `data/NOTICE.md`).
