@@ -6,6 +6,8 @@
 
 pub mod label;
 pub mod lexicon;
+pub mod media;
+pub mod sensitive;
 pub mod span;
 pub mod text;
 

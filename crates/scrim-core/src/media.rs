@@ -1,0 +1,1 @@
+//! Image attachments: strip metadata (EXIF, GPS, XMP, IPTC, comments) without re-encoding.

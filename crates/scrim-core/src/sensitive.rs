@@ -1,0 +1,1 @@
+//! Sensitive categories of a message (health, sex life, religion, ...), reported as tags.
