@@ -7,6 +7,8 @@
 pub mod label;
 pub mod lexicon;
 pub mod media;
+pub mod policy;
+pub mod record;
 pub mod sensitive;
 pub mod span;
 pub mod text;

@@ -5,6 +5,9 @@
 //! layer ([`crate::conversation`]) then spreads what was found in one message to every message.
 
 pub mod patterns;
+pub mod resolve;
+
+pub use resolve::resolve;
 
 use crate::span::Finding;
 

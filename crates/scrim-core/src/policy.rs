@@ -1,0 +1,222 @@
+//! Redaction policy: what happens to each kind of personal data, to profiles and to attachments.
+//!
+//! Policies are TOML. The documented default (`policies/default.toml` in the repository, embedded
+//! here) errs toward privacy. Keys never live in a policy; see [`crate::replace::Key`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::label::Label;
+use crate::sensitive::Category;
+
+/// The default policy's TOML text.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("../../../policies/default.toml");
+
+/// What to do with one kind of personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// `[PERSON_1]`, numbered within the conversation.
+    Placeholder,
+    /// A realistic keyed fake of the same kind and shape.
+    Surrogate,
+    /// Letters and digits become `*`.
+    Mask,
+    /// `[PERSON:1f3a9c0b]`, a keyed HMAC.
+    Hash,
+    /// Left as is.
+    Keep,
+    /// The whole record is withheld.
+    Drop,
+}
+
+/// What to do with a record's `profile` object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileAction {
+    /// Remove the profile.
+    Drop,
+    /// Replace each fact by its label's action; facts of unknown kind are dropped.
+    Replace,
+    /// Keep the profile as it is.
+    Keep,
+}
+
+/// What to do with image attachments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageAction {
+    /// Remove every attachment.
+    Withhold,
+    /// Keep images with their metadata stripped (no re-encoding); withhold anything else.
+    StripMetadata,
+}
+
+/// Per-label actions. (Unknown label names are rejected by [`Label`]'s own parsing.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelActions {
+    /// The action for labels not listed.
+    #[serde(default = "placeholder")]
+    pub default: Action,
+    /// Listed labels.
+    #[serde(flatten)]
+    pub by_label: BTreeMap<Label, Action>,
+}
+
+fn placeholder() -> Action {
+    Action::Placeholder
+}
+
+/// Profile handling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePolicy {
+    /// What happens to the profile object.
+    pub action: ProfileAction,
+    /// Whether profile values seed detection in the messages.
+    #[serde(default = "yes")]
+    pub seed_detection: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Attachment handling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentPolicy {
+    /// What happens to images.
+    pub images: ImageAction,
+}
+
+/// Detection settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectionPolicy {
+    /// Detector tiers to run (`rules`; `model` in a later release).
+    pub tiers: Vec<String>,
+    /// Findings scored below this are ignored.
+    pub min_score: f32,
+}
+
+/// Sensitive-category handling.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivePolicy {
+    /// Records with a message tagged with any of these are withheld.
+    #[serde(default)]
+    pub withhold_records_with: Vec<Category>,
+}
+
+/// A complete redaction policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Format version; 1.
+    pub version: u32,
+    /// Per-label actions.
+    pub labels: LabelActions,
+    /// Profile handling.
+    pub profile: ProfilePolicy,
+    /// Attachment handling.
+    pub attachments: AttachmentPolicy,
+    /// Detection settings.
+    pub detection: DetectionPolicy,
+    /// Sensitive-category handling.
+    #[serde(default)]
+    pub sensitive: SensitivePolicy,
+}
+
+impl Policy {
+    /// Parse a policy from TOML. Errors name the offending key or line, never values from records.
+    pub fn from_toml(text: &str) -> Result<Policy> {
+        let p: Policy = toml::from_str(text).map_err(|e| Error::Policy(e.to_string()))?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// The documented default policy.
+    pub fn default_policy() -> Result<Policy> {
+        Policy::from_toml(DEFAULT_POLICY_TOML)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.version != 1 {
+            return Err(Error::Policy(format!(
+                "unsupported policy version {} (expected 1)",
+                self.version
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.detection.min_score) {
+            return Err(Error::Policy("detection.min_score must be in [0, 1]".into()));
+        }
+        if self.detection.tiers.is_empty() {
+            return Err(Error::Policy("detection.tiers must name at least one tier".into()));
+        }
+        Ok(())
+    }
+
+    /// The action for a label.
+    pub fn action(&self, label: Label) -> Action {
+        self.labels
+            .by_label
+            .get(&label)
+            .copied()
+            .unwrap_or(self.labels.default)
+    }
+
+    /// `sha256:<hex>` of the policy's canonical JSON form: two policies with the same meaning
+    /// have the same hash whatever their formatting or comments.
+    pub fn hash(&self) -> String {
+        let canonical = serde_json::to_vec(self).unwrap_or_default();
+        let digest = Sha256::digest(&canonical);
+        let mut out = String::with_capacity(71);
+        out.push_str("sha256:");
+        for b in digest {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_is_private() {
+        let p = Policy::default_policy().unwrap();
+        for l in Label::ALL {
+            assert_eq!(p.action(l), Action::Placeholder, "{l}");
+        }
+        assert_eq!(p.profile.action, ProfileAction::Drop);
+        assert_eq!(p.attachments.images, ImageAction::Withhold);
+        assert!(p.hash().starts_with("sha256:"));
+    }
+
+    #[test]
+    fn hash_ignores_formatting_but_not_meaning() {
+        let a = Policy::default_policy().unwrap();
+        let reformatted = DEFAULT_POLICY_TOML.replace("# ", "#  ");
+        let b = Policy::from_toml(&reformatted).unwrap();
+        assert_eq!(a.hash(), b.hash());
+        let changed = DEFAULT_POLICY_TOML.replace("PERSON = \"placeholder\"", "PERSON = \"surrogate\"");
+        let c = Policy::from_toml(&changed).unwrap();
+        assert_ne!(a.hash(), c.hash());
+        assert_eq!(c.action(Label::Person), Action::Surrogate);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_labels() {
+        let bad = DEFAULT_POLICY_TOML.replace("[profile]", "[profile]\nbogus = 1");
+        assert!(Policy::from_toml(&bad).is_err());
+        let bad = DEFAULT_POLICY_TOML.replace("AGE = ", "NAME = ");
+        assert!(Policy::from_toml(&bad).is_err());
+        let bad = DEFAULT_POLICY_TOML.replace("\"placeholder\"\nPERSON", "\"shred\"\nPERSON");
+        assert!(Policy::from_toml(&bad).is_err());
+    }
+}
