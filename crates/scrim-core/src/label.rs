@@ -116,7 +116,9 @@ impl FromStr for Label {
             .iter()
             .copied()
             .find(|l| l.as_str() == up)
-            .ok_or(UnknownLabel { name: s.to_string() })
+            .ok_or(UnknownLabel {
+                name: s.to_string(),
+            })
     }
 }
 

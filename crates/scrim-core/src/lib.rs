@@ -9,6 +9,7 @@ pub mod lexicon;
 pub mod media;
 pub mod policy;
 pub mod record;
+pub mod replace;
 pub mod sensitive;
 pub mod span;
 pub mod text;

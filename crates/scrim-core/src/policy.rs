@@ -152,10 +152,14 @@ impl Policy {
             )));
         }
         if !(0.0..=1.0).contains(&self.detection.min_score) {
-            return Err(Error::Policy("detection.min_score must be in [0, 1]".into()));
+            return Err(Error::Policy(
+                "detection.min_score must be in [0, 1]".into(),
+            ));
         }
         if self.detection.tiers.is_empty() {
-            return Err(Error::Policy("detection.tiers must name at least one tier".into()));
+            return Err(Error::Policy(
+                "detection.tiers must name at least one tier".into(),
+            ));
         }
         Ok(())
     }
@@ -204,7 +208,8 @@ mod tests {
         let reformatted = DEFAULT_POLICY_TOML.replace("# ", "#  ");
         let b = Policy::from_toml(&reformatted).unwrap();
         assert_eq!(a.hash(), b.hash());
-        let changed = DEFAULT_POLICY_TOML.replace("PERSON = \"placeholder\"", "PERSON = \"surrogate\"");
+        let changed =
+            DEFAULT_POLICY_TOML.replace("PERSON = \"placeholder\"", "PERSON = \"surrogate\"");
         let c = Policy::from_toml(&changed).unwrap();
         assert_ne!(a.hash(), c.hash());
         assert_eq!(c.action(Label::Person), Action::Surrogate);

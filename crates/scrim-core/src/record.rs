@@ -251,13 +251,22 @@ mod tests {
     #[test]
     fn rejects_bad_records_without_leaking_content() {
         let cases = [
-            (r#"{"id":"a","messages":[{"role":"user","content":42}]}"#, "content_not_string"),
-            (r#"{"id":"a","messages":{"role":"user"}}"#, "messages_not_array"),
+            (
+                r#"{"id":"a","messages":[{"role":"user","content":42}]}"#,
+                "content_not_string",
+            ),
+            (
+                r#"{"id":"a","messages":{"role":"user"}}"#,
+                "messages_not_array",
+            ),
             (r#"{"id":"a"}"#, "no_messages_or_text"),
             (r#"[1,2]"#, "not_an_object"),
             (r#"{"id":"a","text":"secret-value"#, "invalid_json"),
             (r#"{"id":"a","text":["secret"]}"#, "text_not_string"),
-            (r#"{"id":"a","text":"x","profile":"Hailey"}"#, "profile_not_object"),
+            (
+                r#"{"id":"a","text":"x","profile":"Hailey"}"#,
+                "profile_not_object",
+            ),
         ];
         for (line, code) in cases {
             let e = Record::parse(line).unwrap_err();

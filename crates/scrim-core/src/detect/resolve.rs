@@ -143,7 +143,10 @@ mod tests {
     #[test]
     fn same_rank_prefers_longer() {
         let t = "Tyler Boyd here";
-        let out = resolve(vec![f(t, 0, 5, Label::Person, 0.9), f(t, 0, 10, Label::Person, 0.7)]);
+        let out = resolve(vec![
+            f(t, 0, 5, Label::Person, 0.9),
+            f(t, 0, 10, Label::Person, 0.7),
+        ]);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].span.end(), 10);
     }
