@@ -17,6 +17,7 @@ pub mod text;
 pub use label::Label;
 pub use span::{Finding, Span};
 pub mod detect;
+pub mod engine;
 pub mod error;
 
 pub use detect::Detector;

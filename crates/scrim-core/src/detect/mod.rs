@@ -4,6 +4,7 @@
 //! other's output; [`resolve`] merges them by the documented rules below, and the conversation
 //! layer ([`crate::conversation`]) then spreads what was found in one message to every message.
 
+pub mod names;
 pub mod patterns;
 pub mod resolve;
 

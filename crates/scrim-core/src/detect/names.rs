@@ -1,0 +1,930 @@
+//! Names, places and employers from word lists and context.
+//!
+//! The text is split into words. Each word is looked up in the [`Lexicon`] (first names,
+//! surnames, places, and how common it is as an English word), and its shape (Capitalised,
+//! lowercase, ALL CAPS) and position (start of a sentence or not) are noted. Then, in order:
+//!
+//! 1. **Cues** decide outright: "my name is X", "call me X", "I'm X" (X a name or capitalised
+//!    and not a common word), "my daughter X", "Dr. X", "hi X", sign-offs ("thanks, X"), Hinglish
+//!    ("mera naam X hai") and Spanish ("me llamo X") forms make X a PERSON; "I live in X",
+//!    "moved to X", "from X" make a capitalised X a LOCATION; "I work at X", "nurse at X",
+//!    "goes to X" make the following capitalised words an ORG.
+//! 2. **Multi-word places** ("new york", "los angeles") are matched on lowercased word n-grams.
+//! 3. **Capitalised runs** in mid-sentence are proper nouns: a run that starts with or contains a
+//!    known first name or surname is a PERSON (the whole run: "Tyler Boyd"); a known place is a
+//!    LOCATION; an unknown, uncommon capitalised word is a PERSON with a low score.
+//! 4. **Single words**: a known first name that is not a common English word is a PERSON even in
+//!    lowercase ("talked to priya"); a name that is also a common word ("will", "grace") counts
+//!    only when capitalised mid-sentence or after a cue. Large places and countries count in
+//!    lowercase too ("moving to amsterdam").
+//!
+//! The scores reflect how much evidence there was; the engine drops findings under its
+//! `min_score`.
+
+use std::sync::Arc;
+
+use crate::detect::Detector;
+use crate::label::Label;
+use crate::lexicon::{Lexicon, PlaceKind, WordInfo};
+use crate::span::{Finding, Span};
+
+/// How a word is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Lower,
+    Title,
+    Upper,
+    Mixed,
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    start: usize,
+    end: usize,
+    lower: String,
+    case: Case,
+    info: WordInfo,
+    /// First word of a sentence (or of the text).
+    sentence_start: bool,
+    /// A bracket, comma or other break right before (so cue phrases cannot run across it).
+    gap_before: bool,
+}
+
+/// Zipf frequency from which a word is "common English" and needs evidence to be a name.
+const COMMON: f32 = 4.3;
+/// Zipf frequency from which a lowercase first name is never taken on its own.
+const VERY_COMMON: f32 = 3.6;
+
+/// Words that open a person cue, followed by the name ("my name is X").
+const PERSON_CUES: &[&[&str]] = &[
+    &["my", "name", "is"],
+    &["my", "name", "s"],
+    &["my", "names"],
+    &["name", "is"],
+    &["name", "s"],
+    &["names"],
+    &["call", "me"],
+    &["called"],
+    &["named"],
+    &["this", "is"],
+    &["i", "am"],
+    &["i", "m"],
+    &["im"],
+    &["mera", "naam"],
+    &["mera", "name"],
+    &["me", "llamo"],
+    &["mi", "nombre", "es"],
+    &["soy"],
+    &["je", "m", "appelle"],
+    &["ich", "bin"],
+    &["ich", "heiße"],
+];
+
+/// Relations: "my daughter X", "my boss X".
+const RELATIONS: &[&str] = &[
+    "daughter",
+    "son",
+    "wife",
+    "husband",
+    "boyfriend",
+    "girlfriend",
+    "bf",
+    "gf",
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "sister",
+    "brother",
+    "sis",
+    "bro",
+    "friend",
+    "bestie",
+    "bff",
+    "boss",
+    "coworker",
+    "colleague",
+    "partner",
+    "ex",
+    "fiance",
+    "fiancé",
+    "fiancee",
+    "fiancée",
+    "cousin",
+    "aunt",
+    "auntie",
+    "uncle",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "niece",
+    "nephew",
+    "kid",
+    "child",
+    "baby",
+    "manager",
+    "therapist",
+    "doctor",
+    "teacher",
+    "roommate",
+    "neighbor",
+    "neighbour",
+    "classmate",
+    "crush",
+    "stepson",
+    "stepdaughter",
+    "stepmom",
+    "stepdad",
+    "landlord",
+    "tutor",
+    "coach",
+    "mentor",
+    "supervisor",
+    "bhai",
+    "didi",
+    "beta",
+    "beti",
+    "hermano",
+    "hermana",
+    "hijo",
+    "hija",
+    "amigo",
+    "amiga",
+    "novio",
+    "novia",
+    "esposo",
+    "esposa",
+    "mamá",
+    "papá",
+];
+
+/// Titles before a name.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "madam",
+    "dame",
+    "lord",
+    "lady",
+    "uncle",
+    "aunt",
+    "auntie",
+    "coach",
+    "officer",
+    "detective",
+    "nurse",
+    "sr",
+    "sra",
+    "srta",
+    "shri",
+    "smt",
+    "ji",
+];
+
+/// Greetings and sign-offs that precede a name ("hi Maya", "thanks, Maya").
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hey",
+    "hello",
+    "dear",
+    "thanks",
+    "thank",
+    "bye",
+    "cheers",
+    "regards",
+    "love",
+    "xoxo",
+    "yo",
+    "hola",
+    "namaste",
+    "congrats",
+    "sincerely",
+    "best",
+    "morning",
+    "night",
+];
+
+/// Words before a place.
+const PLACE_CUES: &[&[&str]] = &[
+    &["live", "in"],
+    &["living", "in"],
+    &["lives", "in"],
+    &["moved", "to"],
+    &["moving", "to"],
+    &["move", "to"],
+    &["based", "in"],
+    &["born", "in"],
+    &["grew", "up", "in"],
+    &["from"],
+    &["visiting"],
+    &["visit"],
+    &["trip", "to"],
+    &["flight", "to"],
+    &["flying", "to"],
+    &["travel", "to"],
+    &["travelling", "to"],
+    &["traveling", "to"],
+    &["near"],
+    &["in"],
+    &["at"],
+    &["to"],
+    &["vivo", "en"],
+    &["rehta", "hoon"],
+    &["rehti", "hoon"],
+];
+
+/// Cues for an employer or school.
+const ORG_CUES: &[&[&str]] = &[
+    &["work", "at"],
+    &["work", "for"],
+    &["works", "at"],
+    &["works", "for"],
+    &["working", "at"],
+    &["working", "for"],
+    &["worked", "at"],
+    &["worked", "for"],
+    &["employed", "at"],
+    &["employed", "by"],
+    &["job", "at"],
+    &["intern", "at"],
+    &["interning", "at"],
+    &["internship", "at"],
+    &["joined"],
+    &["study", "at"],
+    &["studies", "at"],
+    &["studying", "at"],
+    &["student", "at"],
+    &["goes", "to"],
+    &["go", "to"],
+    &["graduated", "from"],
+    &["attend"],
+    &["attends"],
+    &["nurse", "at"],
+    &["engineer", "at"],
+    &["teacher", "at"],
+    &["manager", "at"],
+    &["developer", "at"],
+    &["analyst", "at"],
+    &["doctor", "at"],
+    &["trabajo", "en"],
+];
+
+/// Capitalised words that are never names on their own, even mid-sentence.
+const NEVER_NAMES: &[&str] = &[
+    "i",
+    "i'm",
+    "im",
+    "i've",
+    "i'll",
+    "i'd",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "so",
+    "my",
+    "your",
+    "you",
+    "he",
+    "she",
+    "we",
+    "they",
+    "it",
+    "this",
+    "that",
+    "what",
+    "who",
+    "why",
+    "how",
+    "when",
+    "where",
+    "yes",
+    "no",
+    "ok",
+    "okay",
+    "lol",
+    "lmao",
+    "omg",
+    "god",
+    "jesus",
+    "christ",
+    "allah",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "english",
+    "hindi",
+    "spanish",
+    "user",
+    "assistant",
+    "hi",
+    "hey",
+    "hello",
+    "thanks",
+    "please",
+    "sorry",
+    "dear",
+    "tv",
+    "ai",
+    "http",
+    "https",
+    "www",
+    "com",
+    "re",
+    "fw",
+    "fwd",
+    "ps",
+    "etc",
+    "am",
+    "pm",
+    "usd",
+    "inr",
+    "rs",
+    "covid",
+    "christmas",
+    "diwali",
+    "eid",
+    "easter",
+    "halloween",
+    "thanksgiving",
+    "ramadan",
+];
+
+fn case_of(word: &str) -> Case {
+    let mut chars = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = chars.next() else {
+        return Case::Mixed;
+    };
+    let rest: Vec<char> = chars.collect();
+    let rest_lower = rest.iter().all(|c| !c.is_uppercase());
+    let rest_upper = rest.iter().all(|c| !c.is_lowercase());
+    if first.is_lowercase() && rest_lower {
+        Case::Lower
+    } else if first.is_uppercase() && rest_lower {
+        Case::Title
+    } else if first.is_uppercase() && rest_upper && !rest.is_empty() {
+        Case::Upper
+    } else if !first.is_lowercase() && !first.is_uppercase() {
+        // Scripts without case (Devanagari, CJK): treat as lower, i.e. needs list evidence.
+        Case::Lower
+    } else {
+        Case::Mixed
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || (!c.is_ascii() && c.is_alphanumeric()) || is_mark(c)
+}
+
+fn is_mark(c: char) -> bool {
+    // Combining marks (Devanagari vowel signs, accents) belong to the word they follow.
+    matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963 | 0x0981..=0x0983 | 0x09BC..=0x09D7 | 0x0A01..=0x0A4D | 0x0B01..=0x0B57 | 0x0B82..=0x0BD7 | 0x0C00..=0x0C56 | 0x0D00..=0x0D57 | 0x200C..=0x200D)
+}
+
+/// Split `text` into words, with their shape, lexicon entry and position.
+fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut sentence_start = true;
+    let mut gap = false;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if is_word_char(c) {
+            let start = i;
+            let mut end = i + c.len_utf8();
+            let mut has_digit = false;
+            while let Some(&(j, d)) = iter.peek() {
+                if is_word_char(d) {
+                    end = j + d.len_utf8();
+                    iter.next();
+                } else if d.is_ascii_digit() {
+                    has_digit = true;
+                    end = j + 1;
+                    iter.next();
+                } else if d == '\'' || d == '’' || d == '-' {
+                    // Inner apostrophe or hyphen: O'Brien, Jean-Luc (not a trailing one).
+                    let next = text.get(j + d.len_utf8()..).and_then(|t| t.chars().next());
+                    if next.is_some_and(is_word_char) {
+                        iter.next();
+                        end = j + d.len_utf8();
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            let Some(raw) = text.get(start..end) else {
+                continue;
+            };
+            if !has_digit {
+                let lower = raw.to_lowercase();
+                let info = lexicon.word(&lower);
+                out.push(Word {
+                    start,
+                    end,
+                    case: case_of(raw),
+                    lower,
+                    info,
+                    sentence_start,
+                    gap_before: gap,
+                });
+            }
+            sentence_start = false;
+            gap = false;
+        } else if c.is_ascii_digit() {
+            // Skip digit runs (and words glued to them).
+            while let Some(&(_, d)) = iter.peek() {
+                if d.is_alphanumeric() {
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            sentence_start = false;
+            gap = true;
+        } else if matches!(
+            c,
+            '.' | '!' | '?' | '\n' | '"' | '“' | '”' | ':' | ';' | '|' | '•' | '…'
+        ) {
+            sentence_start = true;
+            gap = true;
+        } else if !c.is_whitespace() {
+            // Emoji and most punctuation also break cue phrases, and emoji start a new "sentence"
+            // in chat text.
+            gap = true;
+            if !matches!(
+                c,
+                ',' | '\'' | '’' | '-' | '(' | ')' | '@' | '#' | '&' | '/'
+            ) {
+                sentence_start = true;
+            }
+        }
+    }
+    out
+}
+
+/// What a single word suggests on its own.
+fn is_first(w: &Word) -> bool {
+    w.info.first_name > 0
+}
+
+fn is_surname(w: &Word) -> bool {
+    w.info.surname > 0
+}
+
+fn is_name(w: &Word) -> bool {
+    is_first(w) || is_surname(w)
+}
+
+fn never_name(w: &Word) -> bool {
+    NEVER_NAMES.contains(&w.lower.as_str())
+}
+
+/// Capitalised (or all caps) as a proper noun would be.
+fn capitalised(w: &Word) -> bool {
+    matches!(w.case, Case::Title | Case::Upper | Case::Mixed)
+}
+
+/// A word that could be the name after a cue.
+fn name_after_cue(w: &Word, strict: bool) -> bool {
+    if never_name(w) || w.lower.chars().count() < 2 {
+        return false;
+    }
+    let common = w.info.common_zipf;
+    if strict {
+        // After weak cues ("I'm X"), X must look like a name, not like "tired" or "fine".
+        (capitalised(w) && common < COMMON) || (is_first(w) && common < VERY_COMMON)
+    } else {
+        capitalised(w) || is_name(w) || common < COMMON
+    }
+}
+
+/// Detects PERSON, LOCATION and ORG from the word lists and context.
+pub struct NameDetector {
+    lexicon: Arc<Lexicon>,
+}
+
+impl std::fmt::Debug for NameDetector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NameDetector")
+    }
+}
+
+struct Out<'t> {
+    text: &'t str,
+    findings: Vec<Finding>,
+    claimed: Vec<bool>,
+}
+
+impl Out<'_> {
+    fn add(
+        &mut self,
+        words: &[Word],
+        from: usize,
+        to: usize,
+        label: Label,
+        score: f32,
+        why: &'static str,
+    ) {
+        let (Some(a), Some(b)) = (words.get(from), words.get(to.saturating_sub(1))) else {
+            return;
+        };
+        if to <= from {
+            return;
+        }
+        if let Some(span) = Span::new(self.text, a.start, b.end) {
+            self.findings.push(Finding::new(span, label, score, why));
+            for c in self.claimed.iter_mut().take(to).skip(from) {
+                *c = true;
+            }
+        }
+    }
+}
+
+impl NameDetector {
+    /// A detector over these word lists.
+    pub fn new(lexicon: Arc<Lexicon>) -> NameDetector {
+        NameDetector { lexicon }
+    }
+
+    /// Length of the cue phrase (in words) ending right before word `i`, if `cue` matches there.
+    fn cue_before(words: &[Word], i: usize, cue: &[&str]) -> bool {
+        if cue.len() > i {
+            return false;
+        }
+        let first = i - cue.len();
+        cue.iter().enumerate().all(|(k, c)| {
+            words
+                .get(first + k)
+                .is_some_and(|w| w.lower == *c && (k == 0 || !w.gap_before))
+        }) && words
+            .get(i)
+            .is_some_and(|w| !w.gap_before || cue.len() == 1 && GREETINGS.contains(&cue[0]))
+    }
+
+    /// Extend a name starting at word `i` over following capitalised name-like words
+    /// ("Maya Kapoor"); returns the end index (exclusive).
+    fn extend_name(words: &[Word], i: usize, max: usize) -> usize {
+        let mut end = i + 1;
+        while end < words.len() && end - i < max {
+            let (Some(prev), Some(w)) = (words.get(end - 1), words.get(end)) else {
+                break;
+            };
+            if w.gap_before || never_name(w) {
+                break;
+            }
+            let both_cap = capitalised(prev) && capitalised(w) && w.info.common_zipf < COMMON;
+            let lower_pair =
+                !capitalised(prev) && is_surname(w) && w.info.common_zipf < VERY_COMMON;
+            if both_cap || lower_pair {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        end
+    }
+
+    fn place_kind_weight(&self, w: &Word) -> Option<(PlaceKind, u8)> {
+        w.info.place.map(|k| (k, w.info.place_weight))
+    }
+
+    fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        let words = words(text, &self.lexicon);
+        if words.is_empty() {
+            return;
+        }
+        let all_caps_text = words.len() >= 3
+            && words.iter().filter(|w| w.case == Case::Upper).count() * 10 >= words.len() * 7;
+        let mut o = Out {
+            text,
+            findings: Vec::new(),
+            claimed: vec![false; words.len()],
+        };
+        let n = words.len();
+
+        // 1. Cues.
+        for i in 0..n {
+            let Some(w) = words.get(i) else { continue };
+            // Person cues.
+            for cue in PERSON_CUES {
+                if Self::cue_before(&words, i, cue) {
+                    let strict = matches!(
+                        cue.first(),
+                        Some(&"i") | Some(&"im") | Some(&"this") | Some(&"soy") | Some(&"ich")
+                    ) || *cue == ["called"]
+                        || *cue == ["named"];
+                    if name_after_cue(w, strict) && !o.claimed[i] {
+                        let end = Self::extend_name(&words, i, 3);
+                        o.add(&words, i, end, Label::Person, 0.9, "names:cue");
+                    }
+                }
+            }
+            if o.claimed[i] {
+                continue;
+            }
+            // Relations: "my daughter Maya", "my boss, Omar".
+            if i >= 2 {
+                if let (Some(my), Some(rel)) = (words.get(i - 2), words.get(i - 1)) {
+                    if matches!(
+                        my.lower.as_str(),
+                        "my" | "our" | "his" | "her" | "mera" | "meri" | "mi"
+                    ) && RELATIONS.contains(&rel.lower.as_str())
+                        && (capitalised(w) && !never_name(w) && w.info.common_zipf < 5.0
+                            || is_first(w) && w.info.common_zipf < COMMON)
+                    {
+                        let end = Self::extend_name(&words, i, 3);
+                        o.add(&words, i, end, Label::Person, 0.85, "names:relation");
+                        continue;
+                    }
+                }
+            }
+            // Titles: "Dr. Mehta".
+            if i >= 1 {
+                if let Some(t) = words.get(i - 1) {
+                    if TITLES.contains(&t.lower.as_str())
+                        && capitalised(t)
+                        && capitalised(w)
+                        && !never_name(w)
+                    {
+                        let end = Self::extend_name(&words, i, 3);
+                        o.add(&words, i, end, Label::Person, 0.85, "names:title");
+                        continue;
+                    }
+                }
+            }
+            // Greetings: "hi Maya", "thanks, priya".
+            if i >= 1 {
+                if let Some(g) = words.get(i - 1) {
+                    let next_is_break = words.get(i + 1).is_none_or(|x| x.gap_before);
+                    if GREETINGS.contains(&g.lower.as_str())
+                        && next_is_break
+                        && (is_first(w) && w.info.common_zipf < 5.0
+                            || capitalised(w) && w.info.common_zipf < COMMON)
+                        && !never_name(w)
+                    {
+                        o.add(&words, i, i + 1, Label::Person, 0.8, "names:greeting");
+                        continue;
+                    }
+                }
+            }
+            // Employers and schools: "I work at Lakeside Clinic".
+            for cue in ORG_CUES {
+                if Self::cue_before(&words, i, cue) && capitalised(w) && !never_name(w) {
+                    let mut end = i + 1;
+                    while end < n && end - i < 5 {
+                        let Some(x) = words.get(end) else { break };
+                        let joiner = matches!(x.lower.as_str(), "of" | "for" | "and" | "de" | "&");
+                        if x.gap_before || !(capitalised(x) || joiner) {
+                            break;
+                        }
+                        end += 1;
+                    }
+                    // Do not end on a joiner.
+                    while end > i + 1 && words.get(end - 1).is_some_and(|x| !capitalised(x)) {
+                        end -= 1;
+                    }
+                    o.add(&words, i, end, Label::Org, 0.75, "names:org-cue");
+                    break;
+                }
+            }
+        }
+
+        // 2. Multi-word places on lowercased n-grams.
+        let max_words = self.lexicon.max_place_words().min(5);
+        let mut i = 0;
+        while i < n {
+            let mut matched = 0;
+            for len in (2..=max_words).rev() {
+                if i + len > n || (i..i + len).any(|k| o.claimed[k]) {
+                    continue;
+                }
+                if (i + 1..i + len).any(|k| words[k].gap_before) {
+                    continue;
+                }
+                let phrase: Vec<&str> =
+                    words[i..i + len].iter().map(|w| w.lower.as_str()).collect();
+                let phrase = phrase.join(" ");
+                if let Some(kind) = self.lexicon.phrase_place(&phrase) {
+                    let cap = words[i..i + len].iter().filter(|w| capitalised(w)).count();
+                    let score = if cap == len {
+                        0.85
+                    } else if cap > 0 || kind == PlaceKind::Country {
+                        0.7
+                    } else {
+                        0.6
+                    };
+                    o.add(
+                        &words,
+                        i,
+                        i + len,
+                        Label::Location,
+                        score,
+                        "names:place-phrase",
+                    );
+                    matched = len;
+                    break;
+                }
+            }
+            i += matched.max(1);
+        }
+
+        // 3 and 4. Capitalised runs and single words.
+        let mut i = 0;
+        while i < n {
+            if o.claimed[i] {
+                i += 1;
+                continue;
+            }
+            let w = &words[i];
+            if never_name(w) || w.lower.chars().count() < 2 {
+                i += 1;
+                continue;
+            }
+            let cap = capitalised(w) && !all_caps_text;
+            let common = w.info.common_zipf;
+            // Place cue right before this word?
+            let after_place_cue = PLACE_CUES.iter().any(|c| Self::cue_before(&words, i, c));
+            let strong_place_cue = after_place_cue
+                && i >= 1
+                && !matches!(words[i - 1].lower.as_str(), "in" | "at" | "to" | "near");
+            if cap {
+                // A run of capitalised words.
+                let mut end = i + 1;
+                while end < n && end - i < 4 {
+                    let x = &words[end];
+                    if x.gap_before || o.claimed[end] || !capitalised(x) || never_name(x) {
+                        break;
+                    }
+                    end += 1;
+                }
+                let run = &words[i..end];
+                let first_is_name = is_first(w) && (common < COMMON || !w.sentence_start);
+                let any_name = run
+                    .iter()
+                    .any(|x| is_name(x) && x.info.common_zipf < COMMON);
+                let place = if end - i == 1 {
+                    self.place_kind_weight(w)
+                } else {
+                    None
+                };
+                let run_uncommon = run.iter().all(|x| x.info.common_zipf < 3.0);
+                let sentence_start_only = w.sentence_start && end - i == 1;
+                if let Some((kind, weight)) = place {
+                    // A place that is also a name: decide by cue, then by which list ranks it higher.
+                    let name_weight = w.info.first_name.max(w.info.surname);
+                    let prefer_place = after_place_cue
+                        || name_weight == 0
+                        || matches!(kind, PlaceKind::Country | PlaceKind::Continent)
+                        || weight >= name_weight + 2;
+                    if prefer_place && !(sentence_start_only && common >= COMMON) {
+                        let score = if after_place_cue {
+                            0.85
+                        } else if common >= COMMON {
+                            0.55
+                        } else {
+                            0.75
+                        };
+                        if !(kind == PlaceKind::RegionAbbr && !after_place_cue) {
+                            o.add(&words, i, end, Label::Location, score, "names:place");
+                        }
+                        i = end;
+                        continue;
+                    }
+                }
+                if first_is_name || (any_name && !sentence_start_only) {
+                    let score = if end - i >= 2 && first_is_name {
+                        0.85
+                    } else if common < COMMON {
+                        0.75
+                    } else {
+                        0.6
+                    };
+                    o.add(&words, i, end, Label::Person, score, "names:capitalised");
+                } else if strong_place_cue && run_uncommon {
+                    o.add(&words, i, end, Label::Location, 0.6, "names:place-cue");
+                } else if !w.sentence_start && run_uncommon && common < 2.5 {
+                    // An unknown proper noun in mid-sentence: most often a person in chat text.
+                    o.add(&words, i, end, Label::Person, 0.55, "names:proper-noun");
+                } else if w.sentence_start
+                    && end - i >= 2
+                    && run.iter().skip(1).any(is_surname)
+                    && run_uncommon
+                {
+                    o.add(&words, i, end, Label::Person, 0.6, "names:capitalised");
+                }
+                i = end;
+                continue;
+            }
+            // Lowercase (or caseless script) single words.
+            if is_first(w) && common < VERY_COMMON && w.info.first_name >= 2 {
+                let end = Self::extend_name(&words, i, 3);
+                o.add(&words, i, end, Label::Person, 0.6, "names:lowercase-first");
+                i = end;
+                continue;
+            }
+            if let Some((kind, weight)) = self.place_kind_weight(w) {
+                let big = matches!(kind, PlaceKind::Country | PlaceKind::Continent) || weight >= 6;
+                if (big && common < COMMON)
+                    || (after_place_cue && common < VERY_COMMON && kind != PlaceKind::RegionAbbr)
+                {
+                    o.add(
+                        &words,
+                        i,
+                        i + 1,
+                        Label::Location,
+                        0.6,
+                        "names:lowercase-place",
+                    );
+                }
+            }
+            i += 1;
+        }
+        out.extend(o.findings);
+    }
+}
+
+impl Detector for NameDetector {
+    fn name(&self) -> &'static str {
+        "names"
+    }
+
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+        self.scan(text, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_words_with_positions() {
+        let lex = Lexicon::builtin().unwrap();
+        let t = "hi Maya! I'm O'Brien, from São Paulo 😀 ok";
+        let ws = words(t, &lex);
+        let got: Vec<&str> = ws.iter().map(|w| &t[w.start..w.end]).collect();
+        assert_eq!(
+            got,
+            vec!["hi", "Maya", "I'm", "O'Brien", "from", "São", "Paulo", "ok"]
+        );
+        assert!(ws[0].sentence_start);
+        assert!(!ws[1].sentence_start);
+        assert!(ws[2].sentence_start);
+        assert_eq!(ws[1].case, Case::Title);
+        assert!(ws[7].sentence_start, "after emoji");
+    }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+        for t in [
+            "",
+            "'",
+            "-a-",
+            "my name is",
+            "मेरा नाम प्रिया है",
+            "ÀÉ ÎÕ",
+            "a\u{301}b",
+            "I'm",
+            "hi ,",
+        ] {
+            let mut out = Vec::new();
+            d.detect(t, &mut out);
+            for f in out {
+                assert!(t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()));
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The detection engine: runs the chosen tiers of detectors over every message of a conversation,
+//! resolves overlaps, and makes the answer consistent across the conversation.
+//!
+//! Consistency rule: a value found as PERSON, LOCATION, ORG or USERNAME in one message (or given
+//! as a profile fact, a [`Seed`]) is found wherever else it occurs in the conversation, at word
+//! boundaries. Matching ignores case, except for values that are also common English words
+//! ("Will", "Grace"), which match only with the same capitalisation. The single words of a
+//! multi-word name also spread ("Hailey Mills" makes a later "Hailey" a name) unless they are
+//! common words.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::detect::names::NameDetector;
+use crate::detect::patterns::Patterns;
+use crate::detect::{resolve, Detector};
+use crate::error::{Error, Result};
+use crate::label::Label;
+use crate::lexicon::Lexicon;
+use crate::sensitive::{Category, SensitiveTagger};
+use crate::span::{Finding, Span};
+
+/// A detector tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tier {
+    /// Patterns with validators, gazetteers and context rules. Always available.
+    Rules,
+    /// A learned token classifier (not part of this build).
+    Model,
+}
+
+impl std::str::FromStr for Tier {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Tier> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "rules" => Ok(Tier::Rules),
+            "model" => Ok(Tier::Model),
+            other => Err(Error::Policy(format!(
+                "unknown detector tier {other:?} (expected rules or model)"
+            ))),
+        }
+    }
+}
+
+/// A value known in advance to be personal data (a profile fact), to find in every message.
+#[derive(Clone)]
+pub struct Seed {
+    /// The value.
+    pub value: String,
+    /// Its kind.
+    pub label: Label,
+}
+
+impl std::fmt::Debug for Seed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Seed({}, <{} bytes>)", self.label, self.value.len())
+    }
+}
+
+/// What the engine found in one message.
+#[derive(Debug, Clone, Default)]
+pub struct MessageAnalysis {
+    /// Resolved findings: sorted, non-overlapping, UTF-8 byte offsets into the message.
+    pub findings: Vec<Finding>,
+    /// Sensitive categories of the message.
+    pub tags: Vec<Category>,
+}
+
+/// Builder for an [`Engine`].
+#[derive(Debug, Clone)]
+pub struct EngineBuilder {
+    tiers: Vec<Tier>,
+    min_score: f32,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        EngineBuilder {
+            tiers: vec![Tier::Rules],
+            min_score: 0.5,
+        }
+    }
+}
+
+impl EngineBuilder {
+    /// The tiers to run (default: rules).
+    pub fn tiers(mut self, tiers: &[Tier]) -> Self {
+        self.tiers = tiers.to_vec();
+        self
+    }
+
+    /// Ignore findings scored below this (default 0.5).
+    pub fn min_score(mut self, min_score: f32) -> Self {
+        self.min_score = min_score;
+        self
+    }
+
+    /// Build the engine: loads the word lists and compiles the patterns.
+    pub fn build(self) -> Result<Engine> {
+        if self.tiers.contains(&Tier::Model) {
+            return Err(Error::Policy(
+                "the `model` detector tier is not available in this build; use --tiers rules"
+                    .into(),
+            ));
+        }
+        let lexicon = Arc::new(Lexicon::builtin()?);
+        let mut detectors: Vec<Box<dyn Detector>> = Vec::new();
+        if self.tiers.contains(&Tier::Rules) {
+            detectors.push(Box::new(Patterns::new()?));
+            detectors.push(Box::new(NameDetector::new(Arc::clone(&lexicon))));
+        }
+        Ok(Engine {
+            detectors,
+            tagger: SensitiveTagger::new()?,
+            lexicon,
+            min_score: self.min_score,
+        })
+    }
+}
+
+/// Runs detectors over conversations. Build once, share between threads.
+pub struct Engine {
+    detectors: Vec<Box<dyn Detector>>,
+    tagger: SensitiveTagger,
+    lexicon: Arc<Lexicon>,
+    min_score: f32,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<_> = self.detectors.iter().map(|d| d.name()).collect();
+        f.debug_struct("Engine")
+            .field("detectors", &names)
+            .field("min_score", &self.min_score)
+            .finish()
+    }
+}
+
+/// Labels whose values spread across the conversation.
+fn spreads(label: Label) -> bool {
+    matches!(
+        label,
+        Label::Person | Label::Location | Label::Org | Label::Username
+    )
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `[s, e)` in `text` starts and ends at word boundaries.
+fn at_word_boundaries(text: &str, s: usize, e: usize) -> bool {
+    let before = text.get(..s).and_then(|t| t.chars().next_back());
+    let after = text.get(e..).and_then(|t| t.chars().next());
+    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+}
+
+impl Engine {
+    /// An engine with the default settings (rules tier).
+    pub fn new() -> Result<Engine> {
+        EngineBuilder::default().build()
+    }
+
+    /// The shared word lists.
+    pub fn lexicon(&self) -> &Arc<Lexicon> {
+        &self.lexicon
+    }
+
+    /// Findings in one text, without conversation-level consistency.
+    pub fn detect_text(&self, text: &str) -> Vec<Finding> {
+        let mut found = Vec::new();
+        for d in &self.detectors {
+            d.detect(text, &mut found);
+        }
+        found.retain(|f| f.score >= self.min_score && f.span.end() <= text.len());
+        resolve(found)
+    }
+
+    /// Analyze a conversation: every message's findings (consistent across messages) and tags.
+    pub fn analyze(&self, texts: &[&str], seeds: &[Seed]) -> Vec<MessageAnalysis> {
+        let mut out: Vec<MessageAnalysis> = texts
+            .iter()
+            .map(|t| MessageAnalysis {
+                findings: self.detect_text(t),
+                tags: self.tagger.tag(t),
+            })
+            .collect();
+        self.spread(texts, seeds, &mut out);
+        out
+    }
+
+    /// Whether a value is a common English word (and so must match with its own capitalisation).
+    fn is_common(&self, lower: &str) -> bool {
+        self.lexicon.word(lower).common_zipf >= 3.5
+    }
+
+    fn spread(&self, texts: &[&str], seeds: &[Seed], out: &mut [MessageAnalysis]) {
+        // Collect (needle, label) pairs.
+        let mut needles: Vec<(String, Label)> = Vec::new();
+        let push = |value: &str, label: Label, needles: &mut Vec<(String, Label)>| {
+            let v = value.trim();
+            if v.chars().count() >= 2 && !needles.iter().any(|(n, l)| n == v && *l == label) {
+                needles.push((v.to_string(), label));
+            }
+        };
+        for seed in seeds {
+            push(&seed.value, seed.label, &mut needles);
+        }
+        for (text, analysis) in texts.iter().zip(out.iter()) {
+            for f in &analysis.findings {
+                if !spreads(f.label) {
+                    continue;
+                }
+                let Some(value) = f.span.slice(text) else {
+                    continue;
+                };
+                push(value, f.label, &mut needles);
+                if f.label == Label::Person {
+                    for token in value.split_whitespace() {
+                        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+                        if token.chars().count() >= 3 && !self.is_common(&token.to_lowercase()) {
+                            push(token, Label::Person, &mut needles);
+                        }
+                    }
+                }
+            }
+        }
+        if needles.is_empty() {
+            return;
+        }
+        let (exact, folded): (Vec<_>, Vec<_>) = needles
+            .into_iter()
+            .partition(|(n, _)| self.is_common(&n.to_lowercase()));
+        for (patterns, fold) in [(exact, false), (folded, true)] {
+            if patterns.is_empty() {
+                continue;
+            }
+            let automaton: Option<AhoCorasick> = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(fold)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns.iter().map(|(n, _)| n.as_str()))
+                .ok();
+            let Some(ac) = automaton else {
+                continue;
+            };
+            for (text, analysis) in texts.iter().zip(out.iter_mut()) {
+                let mut added = Vec::new();
+                for m in ac.find_iter(*text) {
+                    let (s, e) = (m.start(), m.end());
+                    if !at_word_boundaries(text, s, e) {
+                        continue;
+                    }
+                    // Non-ASCII needles matched case-sensitively above; check folded equality for them.
+                    let Some(span) = Span::new(text, s, e) else {
+                        continue;
+                    };
+                    let label = patterns
+                        .get(m.pattern().as_usize())
+                        .map_or(Label::Person, |(_, l)| *l);
+                    added.push(Finding::new(span, label, 0.9, "consistency"));
+                }
+                if !added.is_empty() {
+                    let mut all = std::mem::take(&mut analysis.findings);
+                    all.extend(added);
+                    analysis.findings = resolve(all);
+                }
+            }
+        }
+    }
+}
