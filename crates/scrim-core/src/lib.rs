@@ -9,6 +9,7 @@ pub mod lexicon;
 pub mod media;
 pub mod policy;
 pub mod record;
+pub mod redact;
 pub mod replace;
 pub mod sensitive;
 pub mod span;
@@ -21,4 +22,9 @@ pub mod engine;
 pub mod error;
 
 pub use detect::Detector;
+pub use engine::{Engine, EngineBuilder, Seed, Tier};
 pub use error::{Error, Result};
+pub use policy::Policy;
+pub use record::{Record, RecordError};
+pub use redact::{Outcome, Redactor, Stats};
+pub use replace::Key;
