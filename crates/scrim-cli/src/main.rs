@@ -1,1 +1,107 @@
-fn main() {}
+//! `scrim`: detect and replace personal data in chat logs, in batch.
+
+mod bench;
+mod eval;
+mod io;
+mod run;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+/// Scrim keeps personal data in AI chat logs away from reviewers and training pipelines.
+#[derive(Parser, Debug)]
+#[command(name = "scrim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Redact a JSONL file of conversations or documents.
+    Redact(RedactArgs),
+    /// Write the spans detected in each record (code point offsets).
+    Detect(DetectArgs),
+    /// Score detection against a labeled corpus (same numbers as shared/tools/score.py).
+    Eval(eval::EvalArgs),
+    /// Measure detection and redaction throughput on a corpus.
+    Bench(bench::BenchArgs),
+}
+
+/// Options shared by every command that processes records.
+#[derive(Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Detector tiers to run, comma-separated (default: the policy's, `rules`).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub tiers: Option<Vec<String>>,
+    /// Redaction policy (TOML). Default: the built-in policy (policies/default.toml).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+/// `scrim redact`.
+#[derive(Args, Debug)]
+pub struct RedactArgs {
+    /// Input JSONL (`-` for standard input).
+    pub input: PathBuf,
+    /// Output JSONL (`-` for standard output). Written atomically.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+    /// Where malformed lines go (default: OUT.quarantine.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub quarantine: Option<PathBuf>,
+    /// File holding the pseudonymization key (any bytes; 32 random bytes recommended).
+    /// Alternatively set SCRIM_KEY. Without either, a fresh random key is used for this run.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Do not print the summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print the summary as JSON (on standard error).
+    #[arg(long)]
+    pub summary_json: bool,
+    /// Engine options.
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// `scrim detect`.
+#[derive(Args, Debug)]
+pub struct DetectArgs {
+    /// Input JSONL (`-` for standard input).
+    pub input: PathBuf,
+    /// Output JSONL of predictions (`-` for standard output).
+    #[arg(short, long, value_name = "OUT", default_value = "-")]
+    pub output: PathBuf,
+    /// Where malformed lines go (default: OUT.quarantine.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub quarantine: Option<PathBuf>,
+    /// Do not print the summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Engine options.
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result: Result<()> = match cli.command {
+        Command::Redact(a) => run::redact(a),
+        Command::Detect(a) => run::detect(a),
+        Command::Eval(a) => eval::eval(a),
+        Command::Bench(a) => bench::bench(a),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("scrim: error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! `scrim redact` and `scrim detect`: stream records through the engine on every core.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use scrim_core::engine::MessageAnalysis;
+use scrim_core::record::Shape;
+use scrim_core::text::OffsetMap;
+use scrim_core::{Engine, EngineBuilder, Key, Outcome, Policy, Record, Redactor, Stats, Tier};
+use serde_json::{json, Value};
+
+use crate::io::{default_quarantine, AtomicOutput, Input, Quarantine};
+use crate::{DetectArgs, EngineArgs, RedactArgs};
+
+/// Lines per batch: enough to keep every core busy, small enough to bound memory.
+const BATCH_LINES: usize = 4096;
+/// Bytes per batch, whichever comes first.
+const BATCH_BYTES: usize = 16 << 20;
+
+/// The policy, engine and thread pool for a run.
+pub struct Setup {
+    pub policy: Policy,
+    pub engine: Arc<Engine>,
+    pub pool: rayon::ThreadPool,
+    pub threads: usize,
+}
+
+/// Load the policy, build the engine with the chosen tiers, and size the thread pool.
+pub fn setup(args: &EngineArgs) -> Result<Setup> {
+    let policy = match &args.policy {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read policy {}", p.display()))?;
+            Policy::from_toml(&text).with_context(|| format!("in policy {}", p.display()))?
+        }
+        None => Policy::default_policy().context("the built-in default policy")?,
+    };
+    let tier_names = args
+        .tiers
+        .clone()
+        .unwrap_or_else(|| policy.detection.tiers.clone());
+    let tiers = tier_names
+        .iter()
+        .map(|t| t.parse::<Tier>())
+        .collect::<Result<Vec<_>, _>>()?;
+    if tiers.is_empty() {
+        bail!("--tiers needs at least one tier (rules)");
+    }
+    let engine = EngineBuilder::default()
+        .tiers(&tiers)
+        .min_score(policy.detection.min_score)
+        .build()
+        .context("building the detection engine")?;
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("starting worker threads")?;
+    Ok(Setup {
+        policy,
+        engine: Arc::new(engine),
+        pool,
+        threads,
+    })
+}
+
+/// The key: from a file, from SCRIM_KEY, or fresh and random (said in the summary).
+fn load_key(path: Option<&Path>) -> Result<(Key, &'static str)> {
+    if let Some(p) = path {
+        let bytes =
+            std::fs::read(p).with_context(|| format!("cannot read key file {}", p.display()))?;
+        let trimmed = bytes.trim_ascii();
+        if trimmed.len() < 16 {
+            bail!("key file {} holds fewer than 16 bytes", p.display());
+        }
+        return Ok((Key::from_secret(trimmed), "key file"));
+    }
+    if let Ok(v) = std::env::var("SCRIM_KEY") {
+        if v.trim().len() < 16 {
+            bail!("SCRIM_KEY holds fewer than 16 bytes");
+        }
+        return Ok((Key::from_secret(v.trim().as_bytes()), "SCRIM_KEY"));
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("no system randomness for a key: {e}"))?;
+    Ok((Key::from_secret(&bytes), "random (this run only)"))
+}
+
+fn progress(size: Option<u64>) -> ProgressBar {
+    let bar = match size {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    // indicatif draws only when standard error is a terminal.
+    bar
+}
+
+/// What one line became.
+enum LineResult {
+    Out(String, Stats),
+    Withheld(String, Stats),
+    Bad(&'static str, String),
+}
+
+/// Counts for the summary.
+#[derive(Default)]
+struct Summary {
+    records: usize,
+    written: usize,
+    withheld: BTreeMap<String, usize>,
+    quarantined: BTreeMap<&'static str, usize>,
+    stats: Stats,
+    input_bytes: u64,
+}
+
+fn parse_line(item: &Result<String, Vec<u8>>) -> Result<Record, (&'static str, String)> {
+    match item {
+        Ok(line) => Record::parse(line).map_err(|e| (e.code(), e.to_string())),
+        Err(_) => Err(("not_utf8", "line is not valid UTF-8".to_string())),
+    }
+}
+
+fn raw(item: &Result<String, Vec<u8>>) -> &[u8] {
+    match item {
+        Ok(s) => s.as_bytes(),
+        Err(b) => b,
+    }
+}
+
+/// Drive batches of lines through `f` on the pool, writing results in input order.
+fn drive(
+    input: &Path,
+    output: &Path,
+    quarantine: Option<&Path>,
+    pool: &rayon::ThreadPool,
+    quiet: bool,
+    f: &(dyn Fn(Record) -> LineResult + Sync),
+) -> Result<(Summary, Quarantine, f64)> {
+    let start = Instant::now();
+    let mut src = Input::open(input)?;
+    let mut out = AtomicOutput::create(output)?;
+    let mut quarantine =
+        Quarantine::new(quarantine.map_or_else(|| default_quarantine(output), Path::to_path_buf));
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        progress(src.size)
+    };
+    let mut summary = Summary::default();
+    loop {
+        let batch = src.batch(BATCH_LINES, BATCH_BYTES)?;
+        if batch.is_empty() {
+            break;
+        }
+        let bytes: u64 = batch.iter().map(|(_, l)| raw(l).len() as u64 + 1).sum();
+        let results: Vec<LineResult> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(_, item)| match parse_line(item) {
+                    Ok(rec) => f(rec),
+                    Err((code, reason)) => LineResult::Bad(code, reason),
+                })
+                .collect()
+        });
+        for ((line_no, item), result) in batch.iter().zip(results) {
+            summary.records += 1;
+            match result {
+                LineResult::Out(line, stats) => {
+                    out.line(&line)?;
+                    summary.written += 1;
+                    summary.stats.merge(&stats);
+                }
+                LineResult::Withheld(reason, stats) => {
+                    *summary.withheld.entry(reason).or_default() += 1;
+                    summary.stats.merge(&stats);
+                }
+                LineResult::Bad(code, reason) => {
+                    quarantine.put(*line_no, code, &reason, raw(item))?;
+                    *summary.quarantined.entry(code).or_default() += 1;
+                }
+            }
+        }
+        summary.input_bytes += bytes;
+        bar.inc(bytes);
+    }
+    bar.finish_and_clear();
+    out.commit()?;
+    let secs = start.elapsed().as_secs_f64();
+    Ok((summary, quarantine, secs))
+}
+
+fn print_summary(
+    what: &str,
+    s: &Summary,
+    q: &Quarantine,
+    secs: f64,
+    threads: usize,
+    key_note: Option<&str>,
+    as_json: bool,
+) {
+    let mb = s.input_bytes as f64 / 1e6;
+    let rate = if secs > 0.0 { mb / secs } else { 0.0 };
+    let quarantined: usize = s.quarantined.values().sum();
+    let withheld: usize = s.withheld.values().sum();
+    if as_json {
+        let v = json!({
+            "command": what,
+            "records": s.records, "written": s.written, "withheld": s.withheld,
+            "quarantined": s.quarantined, "quarantine_file": (quarantined > 0).then(|| q.path().display().to_string()),
+            "entities": s.stats.by_label.iter().map(|(l, n)| (l.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "tags": s.stats.tags,
+            "attachments_withheld": s.stats.attachments_withheld,
+            "attachments_stripped": s.stats.attachments_stripped,
+            "input_mb": mb, "seconds": secs, "mb_per_s": rate, "threads": threads, "key": key_note,
+        });
+        eprintln!("{v}");
+        return;
+    }
+    eprintln!(
+        "scrim {what}: {} records, {} written, {withheld} withheld, {quarantined} quarantined",
+        s.records, s.written
+    );
+    if !s.stats.by_label.is_empty() {
+        let parts: Vec<String> = s
+            .stats
+            .by_label
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        eprintln!("  entities: {}", parts.join(", "));
+    }
+    if !s.stats.tags.is_empty() {
+        let parts: Vec<String> = s
+            .stats
+            .tags
+            .iter()
+            .map(|(c, n)| {
+                format!(
+                    "{} {n}",
+                    serde_json::to_value(c)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        eprintln!("  sensitive messages: {}", parts.join(", "));
+    }
+    for (reason, n) in &s.withheld {
+        eprintln!("  withheld {n}: {reason}");
+    }
+    if quarantined > 0 {
+        let parts: Vec<String> = s
+            .quarantined
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        eprintln!(
+            "  quarantined to {}: {}",
+            q.path().display(),
+            parts.join(", ")
+        );
+    }
+    if s.stats.attachments_withheld + s.stats.attachments_stripped > 0 {
+        eprintln!(
+            "  attachments: {} withheld, {} kept with metadata stripped",
+            s.stats.attachments_withheld, s.stats.attachments_stripped
+        );
+    }
+    eprintln!("  {mb:.2} MB in {secs:.2} s: {rate:.2} MB/s on {threads} threads");
+    if let Some(k) = key_note {
+        if k.starts_with("random") {
+            eprintln!("  key: none given, so a fresh random key was used: pseudonyms from this run cannot be linked to any other run (use --key-file or SCRIM_KEY for stable ones)");
+        } else {
+            eprintln!("  key: from {k}");
+        }
+    }
+}
+
+/// `scrim redact`.
+pub fn redact(args: RedactArgs) -> Result<()> {
+    let setup = setup(&args.engine)?;
+    let (key, key_note) = load_key(args.key_file.as_deref())?;
+    let redactor = Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), key);
+    let f = |rec: Record| match redactor.redact(rec) {
+        Outcome::Redacted { value, stats } => LineResult::Out(value.to_string(), stats),
+        Outcome::Withheld { reason, stats } => LineResult::Withheld(reason.to_string(), stats),
+    };
+    let (summary, quarantine, secs) = drive(
+        &args.input,
+        &args.output,
+        args.quarantine.as_deref(),
+        &setup.pool,
+        args.quiet,
+        &f,
+    )?;
+    if !args.quiet || args.summary_json {
+        print_summary(
+            "redact",
+            &summary,
+            &quarantine,
+            secs,
+            setup.threads,
+            Some(key_note),
+            args.summary_json,
+        );
+    }
+    quarantine.commit()?;
+    Ok(())
+}
+
+/// Spans of one record as prediction JSON: code point offsets, `message` for conversations.
+pub fn spans_json(record: &Record, analyses: &[MessageAnalysis]) -> Vec<Value> {
+    let texts = record.texts();
+    let conversation = record.shape() == Shape::Conversation;
+    let mut spans = Vec::new();
+    for (i, (text, a)) in texts.iter().zip(analyses).enumerate() {
+        let map = OffsetMap::new(text);
+        for f in &a.findings {
+            let mut s = serde_json::Map::new();
+            if conversation {
+                s.insert("message".into(), json!(i));
+            }
+            s.insert("start".into(), json!(map.char_of_byte(f.span.start())));
+            s.insert("end".into(), json!(map.char_of_byte(f.span.end())));
+            s.insert("label".into(), json!(f.label.as_str()));
+            if let Some(k) = f.kind {
+                s.insert("kind".into(), json!(k));
+            }
+            s.insert(
+                "score".into(),
+                json!((f64::from(f.score) * 1000.0).round() / 1000.0),
+            );
+            spans.push(Value::Object(s));
+        }
+    }
+    spans
+}
+
+/// `scrim detect`.
+pub fn detect(args: DetectArgs) -> Result<()> {
+    let setup = setup(&args.engine)?;
+    // Detection needs no key; seeds still come from profiles when the policy allows.
+    let redactor = Redactor::new(
+        Arc::clone(&setup.engine),
+        setup.policy.clone(),
+        Key::from_secret(b"detect"),
+    );
+    let f = |rec: Record| {
+        let analyses = redactor.detect(&rec);
+        let spans = spans_json(&rec, &analyses);
+        let id = rec.id().map_or(Value::Null, Value::String);
+        LineResult::Out(
+            json!({"id": id, "spans": spans}).to_string(),
+            Stats::default(),
+        )
+    };
+    let (summary, quarantine, secs) = drive(
+        &args.input,
+        &args.output,
+        args.quarantine.as_deref(),
+        &setup.pool,
+        args.quiet,
+        &f,
+    )?;
+    if !args.quiet {
+        print_summary(
+            "detect",
+            &summary,
+            &quarantine,
+            secs,
+            setup.threads,
+            None,
+            false,
+        );
+    }
+    quarantine.commit()?;
+    Ok(())
+}
