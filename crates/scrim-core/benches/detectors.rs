@@ -1,0 +1,87 @@
+//! Criterion benchmarks of the detectors on chat-like text.
+
+//!
+//! `cargo bench -p scrim-core --bench detectors`. The text is generated here (no corpus needed):
+//! ordinary chat sentences with personal data sprinkled in, about one message in five.
+
+#![allow(clippy::expect_used, missing_docs)]
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use scrim_core::detect::names::NameDetector;
+use scrim_core::detect::patterns::Patterns;
+use scrim_core::lexicon::Lexicon;
+use scrim_core::{Detector, Engine};
+
+const PLAIN: &[&str] = &[
+    "honestly i don't know what to do anymore, work has been so stressful lately",
+    "Can you help me rewrite this paragraph so it sounds more professional?",
+    "what's a good recipe for dinner tonight that doesn't take more than 30 minutes",
+    "I keep thinking about what she said yesterday and it makes me anxious 😟",
+    "Sure! Here are three ideas you could try this weekend.",
+    "ok that makes sense, thanks. can you explain it again but simpler?",
+];
+const PII: &[&str] = &[
+    "my name is Priya Sharma and my number is +91 98765 43210",
+    "you can email me at hailey.r.mills@gmail.com or call 208-555-0147",
+    "I live at 221 Maple Ave, Boise, ID 83702 with my daughter Maya",
+    "add me on snap: jdoe_22, my insta is @maya.k_22",
+    "talked to mike and grace today, they moved to Amsterdam last year",
+];
+
+fn corpus(messages: usize) -> Vec<String> {
+    (0..messages)
+        .map(|i| {
+            if i % 5 == 4 {
+                PII[i % PII.len()].to_string()
+            } else {
+                PLAIN[i % PLAIN.len()].to_string()
+            }
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let texts = corpus(2000);
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let lexicon = Arc::new(Lexicon::builtin().expect("lexicon"));
+    let patterns = Patterns::new().expect("patterns");
+    let names = NameDetector::new(Arc::clone(&lexicon));
+    let engine = Engine::new().expect("engine");
+    let mut g = c.benchmark_group("detectors");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("patterns", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            for t in &texts {
+                patterns.detect(t, &mut out);
+            }
+            out.len()
+        })
+    });
+    g.bench_function("names", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            for t in &texts {
+                names.detect(t, &mut out);
+            }
+            out.len()
+        })
+    });
+    g.bench_function("engine_conversations_of_10", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for chunk in texts.chunks(10) {
+                let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+                n += engine.analyze(&refs, &[]).len();
+            }
+            n
+        })
+    });
+    g.finish();
+    c.bench_function("engine_startup", |b| b.iter(|| Engine::new().expect("engine")));
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
