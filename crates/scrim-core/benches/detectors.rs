@@ -1,5 +1,4 @@
 //! Criterion benchmarks of the detectors on chat-like text.
-
 //!
 //! `cargo bench -p scrim-core --bench detectors`. The text is generated here (no corpus needed):
 //! ordinary chat sentences with personal data sprinkled in, about one message in five.
