@@ -155,3 +155,40 @@ fn bad_arguments_give_clear_errors() {
     assert!(!res.status.success());
     assert!(String::from_utf8_lossy(&res.stderr).contains("unknown detector tier"));
 }
+
+fn shared() -> std::path::PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    assert!(p.join("tools/score.py").exists(), "../shared (the labeled corpora and score.py) is missing beside the repository");
+    p
+}
+
+#[test]
+fn eval_agrees_with_the_reference_scorer_on_scrims_own_predictions() {
+    let shared = shared();
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.jsonl");
+    for corpus in ["wnut17-dev.jsonl", "presidio-synth.jsonl"] {
+        let gold = shared.join("data/eval").join(corpus);
+        let ours = scrim()
+            .args(["eval", "--gold"])
+            .arg(&gold)
+            .args(["--exclude-labels", "ORG,OTHER", "--json", "--write-pred"])
+            .arg(&pred)
+            .output()
+            .unwrap();
+        assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+        let ours: serde_json::Value = serde_json::from_slice(&ours.stdout).unwrap();
+        let theirs = Command::new("python3")
+            .arg(shared.join("tools/score.py"))
+            .arg(&gold)
+            .arg(&pred)
+            .args(["--exclude-labels", "ORG,OTHER", "--json"])
+            .output()
+            .unwrap();
+        assert!(theirs.status.success(), "{}", String::from_utf8_lossy(&theirs.stderr));
+        let theirs: serde_json::Value = serde_json::from_slice(&theirs.stdout).unwrap();
+        for key in ["micro", "char", "per_label", "f5", "docs"] {
+            assert_eq!(ours[key], theirs[key], "{corpus}: {key} differs");
+        }
+    }
+}
