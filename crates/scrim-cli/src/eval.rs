@@ -55,7 +55,11 @@ pub struct EvalArgs {
 /// Run detection over every gold record, in order, on the pool.
 fn predict(args: &EvalArgs, gold: &[Value]) -> Result<(Vec<Value>, f64)> {
     let setup = setup(&args.engine)?;
-    let redactor = Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), Key::from_secret(b"eval"));
+    let redactor = Redactor::new(
+        Arc::clone(&setup.engine),
+        setup.policy.clone(),
+        Key::from_secret(b"eval"),
+    );
     let t = Instant::now();
     let preds: Vec<Value> = setup.pool.install(|| {
         gold.par_iter()
@@ -78,14 +82,18 @@ fn predict(args: &EvalArgs, gold: &[Value]) -> Result<(Vec<Value>, f64)> {
 /// Run the evaluation.
 pub fn eval(args: EvalArgs) -> Result<()> {
     let gold_text = Input::read_all(&args.gold)?;
-    let gold_values = read_jsonl(&gold_text).with_context(|| format!("in gold file {}", args.gold.display()))?;
+    let gold_values =
+        read_jsonl(&gold_text).with_context(|| format!("in gold file {}", args.gold.display()))?;
     if gold_values.is_empty() {
         bail!("gold file {} has no records", args.gold.display());
     }
     let (pred_values, secs) = match &args.pred {
         Some(p) => {
             let text = Input::read_all(p)?;
-            (read_jsonl(&text).with_context(|| format!("in prediction file {}", p.display()))?, None)
+            (
+                read_jsonl(&text).with_context(|| format!("in prediction file {}", p.display()))?,
+                None,
+            )
         }
         None => {
             let (v, s) = predict(&args, &gold_values)?;
@@ -103,7 +111,11 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     let pred: Vec<_> = pred_values.iter().flat_map(flatten).collect();
     let mut opts = Options {
         labels: args.labels.as_deref().and_then(Options::parse_label_list),
-        exclude: args.exclude_labels.as_deref().and_then(Options::parse_label_list).unwrap_or_default(),
+        exclude: args
+            .exclude_labels
+            .as_deref()
+            .and_then(Options::parse_label_list)
+            .unwrap_or_default(),
         ..Options::default()
     };
     for r in &args.relabel {
@@ -121,7 +133,10 @@ pub fn eval(args: EvalArgs) -> Result<()> {
                 .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
                 .sum::<usize>() as f64
                 / 1e6;
-            println!("detection: {mb:.2} MB in {s:.2} s ({:.1} MB/s, including start-up of workers)", mb / s);
+            println!(
+                "detection: {mb:.2} MB in {s:.2} s ({:.1} MB/s, including start-up of workers)",
+                mb / s
+            );
         }
     }
     Ok(())

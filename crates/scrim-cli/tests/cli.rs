@@ -26,20 +26,43 @@ fn redact_writes_output_quarantine_and_summary_without_leaking() {
     let input = write(dir.path(), "in.jsonl", INPUT);
     let out = dir.path().join("out.jsonl");
     let res = scrim()
-        .args(["redact", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--threads", "2"])
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--threads",
+            "2",
+        ])
         .output()
         .unwrap();
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     let stderr = String::from_utf8_lossy(&res.stderr);
-    assert!(stderr.contains("4 records, 2 written, 0 withheld, 2 quarantined"), "{stderr}");
+    assert!(
+        stderr.contains("4 records, 2 written, 0 withheld, 2 quarantined"),
+        "{stderr}"
+    );
     assert!(stderr.contains("fresh random key"), "{stderr}");
     // The summary never shows content.
-    for secret in ["Hailey", "hailey.r.mills", "98765", "Priya", "this is not json"] {
+    for secret in [
+        "Hailey",
+        "hailey.r.mills",
+        "98765",
+        "Priya",
+        "this is not json",
+    ] {
         assert!(!stderr.contains(secret), "summary leaks {secret}: {stderr}");
     }
 
     let text = std::fs::read_to_string(&out).unwrap();
-    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     for secret in ["Hailey", "hailey.r.mills@gmail.com", "98765 43210", "Boise"] {
         assert!(!text.contains(secret), "output leaks {secret}");
@@ -49,14 +72,26 @@ fn redact_writes_output_quarantine_and_summary_without_leaking() {
     assert!(c1.get("profile").is_none(), "profile dropped by default");
     let m0 = c1["messages"][0]["content"].as_str().unwrap();
     let m1 = c1["messages"][1]["content"].as_str().unwrap();
-    assert!(m0.contains("[PERSON_1]") && m1.contains("[PERSON_1]"), "{m0} / {m1}");
+    assert!(
+        m0.contains("[PERSON_1]") && m1.contains("[PERSON_1]"),
+        "{m0} / {m1}"
+    );
     assert!(m0.contains("[EMAIL_1]") && m0.ends_with('😀'), "{m0}");
 
     let q = std::fs::read_to_string(dir.path().join("out.jsonl.quarantine.jsonl")).unwrap();
-    let q: Vec<serde_json::Value> = q.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let q: Vec<serde_json::Value> = q
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(q.len(), 2);
-    assert_eq!((q[0]["line"].as_u64(), q[0]["code"].as_str()), (Some(2), Some("content_not_string")));
-    assert_eq!((q[1]["line"].as_u64(), q[1]["code"].as_str()), (Some(3), Some("invalid_json")));
+    assert_eq!(
+        (q[0]["line"].as_u64(), q[0]["code"].as_str()),
+        (Some(2), Some("content_not_string"))
+    );
+    assert_eq!(
+        (q[1]["line"].as_u64(), q[1]["code"].as_str()),
+        (Some(3), Some("invalid_json"))
+    );
     assert_eq!(q[1]["raw"], "this is not json", "nothing is lost");
 }
 
@@ -68,19 +103,37 @@ fn same_key_gives_same_surrogates_across_runs() {
     let policy = write(
         dir.path(),
         "p.toml",
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/default.toml"))
-            .unwrap()
-            .replace("default = \"placeholder\"", "default = \"surrogate\"")
-            .replace(" = \"placeholder\"", " = \"surrogate\""),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../policies/default.toml"
+        ))
+        .unwrap()
+        .replace("default = \"placeholder\"", "default = \"surrogate\"")
+        .replace(" = \"placeholder\"", " = \"surrogate\""),
     );
     let run = |name: &str| {
         let out = dir.path().join(name);
         let res = scrim()
-            .args(["redact", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"])
-            .args(["--key-file", key.to_str().unwrap(), "--policy", policy.to_str().unwrap()])
+            .args([
+                "redact",
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--quiet",
+            ])
+            .args([
+                "--key-file",
+                key.to_str().unwrap(),
+                "--policy",
+                policy.to_str().unwrap(),
+            ])
             .output()
             .unwrap();
-        assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+        assert!(
+            res.status.success(),
+            "{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
         std::fs::read_to_string(out).unwrap()
     };
     let a = run("a.jsonl");
@@ -99,22 +152,43 @@ fn detect_writes_code_point_spans() {
         .arg(dir.path().join("q.jsonl"))
         .output()
         .unwrap();
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     let out = String::from_utf8(res.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "c1");
     let spans = lines[0]["spans"].as_array().unwrap();
     let content = "hi, my name is Hailey and my email is hailey.r.mills@gmail.com 😀";
     let chars: Vec<char> = content.chars().collect();
-    let person = spans.iter().find(|s| s["message"] == 0 && s["label"] == "PERSON").unwrap();
-    let (s, e) = (person["start"].as_u64().unwrap() as usize, person["end"].as_u64().unwrap() as usize);
+    let person = spans
+        .iter()
+        .find(|s| s["message"] == 0 && s["label"] == "PERSON")
+        .unwrap();
+    let (s, e) = (
+        person["start"].as_u64().unwrap() as usize,
+        person["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(chars[s..e].iter().collect::<String>(), "Hailey");
     // Devanagari before the phone number: code points, not bytes.
     let doc = lines[1]["spans"].as_array().unwrap();
-    let text: Vec<char> = "मेरा नाम Priya है, call me at +91 98765 43210".chars().collect();
-    let phone = doc.iter().find(|s| s["label"] == "PHONE").expect("phone found");
-    let (s, e) = (phone["start"].as_u64().unwrap() as usize, phone["end"].as_u64().unwrap() as usize);
+    let text: Vec<char> = "मेरा नाम Priya है, call me at +91 98765 43210"
+        .chars()
+        .collect();
+    let phone = doc
+        .iter()
+        .find(|s| s["label"] == "PHONE")
+        .expect("phone found");
+    let (s, e) = (
+        phone["start"].as_u64().unwrap() as usize,
+        phone["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(text[s..e].iter().collect::<String>(), "+91 98765 43210");
     assert!(doc.iter().all(|s| s.get("message").is_none()));
 }
@@ -133,7 +207,11 @@ fn killed_run_leaves_no_output_under_the_target_name() {
     {
         let stdin = child.stdin.as_mut().unwrap();
         for i in 0..20_000 {
-            writeln!(stdin, r#"{{"id":"{i}","text":"call me at 208-555-0147, I'm Omar"}}"#).unwrap();
+            writeln!(
+                stdin,
+                r#"{{"id":"{i}","text":"call me at 208-555-0147, I'm Omar"}}"#
+            )
+            .unwrap();
         }
         stdin.flush().unwrap();
     }
@@ -141,24 +219,39 @@ fn killed_run_leaves_no_output_under_the_target_name() {
     std::thread::sleep(std::time::Duration::from_millis(500));
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(!out.exists(), "a killed run must not leave a complete-looking output");
+    assert!(
+        !out.exists(),
+        "a killed run must not leave a complete-looking output"
+    );
 }
 
 #[test]
 fn bad_arguments_give_clear_errors() {
-    let res = scrim().args(["redact", "/nonexistent/in.jsonl", "-o", "-"]).output().unwrap();
+    let res = scrim()
+        .args(["redact", "/nonexistent/in.jsonl", "-o", "-"])
+        .output()
+        .unwrap();
     assert!(!res.status.success());
     let err = String::from_utf8_lossy(&res.stderr);
-    assert!(err.contains("cannot open input /nonexistent/in.jsonl"), "{err}");
+    assert!(
+        err.contains("cannot open input /nonexistent/in.jsonl"),
+        "{err}"
+    );
 
-    let res = scrim().args(["redact", "-", "-o", "-", "--tiers", "magic"]).output().unwrap();
+    let res = scrim()
+        .args(["redact", "-", "-o", "-", "--tiers", "magic"])
+        .output()
+        .unwrap();
     assert!(!res.status.success());
     assert!(String::from_utf8_lossy(&res.stderr).contains("unknown detector tier"));
 }
 
 fn shared() -> std::path::PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    assert!(p.join("tools/score.py").exists(), "../shared (the labeled corpora and score.py) is missing beside the repository");
+    assert!(
+        p.join("tools/score.py").exists(),
+        "../shared (the labeled corpora and score.py) is missing beside the repository"
+    );
     p
 }
 
@@ -176,7 +269,11 @@ fn eval_agrees_with_the_reference_scorer_on_scrims_own_predictions() {
             .arg(&pred)
             .output()
             .unwrap();
-        assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+        assert!(
+            ours.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
         let ours: serde_json::Value = serde_json::from_slice(&ours.stdout).unwrap();
         let theirs = Command::new("python3")
             .arg(shared.join("tools/score.py"))
@@ -185,7 +282,11 @@ fn eval_agrees_with_the_reference_scorer_on_scrims_own_predictions() {
             .args(["--exclude-labels", "ORG,OTHER", "--json"])
             .output()
             .unwrap();
-        assert!(theirs.status.success(), "{}", String::from_utf8_lossy(&theirs.stderr));
+        assert!(
+            theirs.status.success(),
+            "{}",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
         let theirs: serde_json::Value = serde_json::from_slice(&theirs.stdout).unwrap();
         for key in ["micro", "char", "per_label", "f5", "docs"] {
             assert_eq!(ours[key], theirs[key], "{corpus}: {key} differs");

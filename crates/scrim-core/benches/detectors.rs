@@ -79,7 +79,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
-    c.bench_function("engine_startup", |b| b.iter(|| Engine::new().expect("engine")));
+    c.bench_function("engine_startup", |b| {
+        b.iter(|| Engine::new().expect("engine"))
+    });
 }
 
 criterion_group!(benches, bench);

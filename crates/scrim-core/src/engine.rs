@@ -193,7 +193,8 @@ impl Engine {
 
     /// Whether a value is a common English word (and so must match with its own capitalisation).
     fn is_common(&self, lower: &str) -> bool {
-        self.lexicon.word(lower).common_zipf >= 3.5
+        let w = self.lexicon.word(lower);
+        w.dictionary && w.common_zipf >= 3.0
     }
 
     fn spread(&self, texts: &[&str], seeds: &[Seed], out: &mut [MessageAnalysis]) {

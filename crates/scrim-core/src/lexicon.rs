@@ -80,6 +80,9 @@ pub struct WordInfo {
     /// The word's Zipf frequency in English (about 7.7 for "the", 3 for rare words), or 0.0 when it
     /// is not among the 40,000 most common English words.
     pub common_zipf: f32,
+    /// Whether the word is an English dictionary word (a noun, verb, adjective or adverb form:
+    /// "will", "grace", "mark"), as opposed to a frequent name ("paul", "emma").
+    pub dictionary: bool,
 }
 
 impl WordInfo {
@@ -88,6 +91,7 @@ impl WordInfo {
         self.first_name = self.first_name.max(other.first_name);
         self.surname = self.surname.max(other.surname);
         self.common_zipf = self.common_zipf.max(other.common_zipf);
+        self.dictionary |= other.dictionary;
         if let Some(kind) = other.place {
             let (k, w) = merge_place(self.place_info(), kind, other.place_weight);
             self.place = Some(k);
@@ -381,11 +385,17 @@ impl Lexicon {
         })?;
 
         let mut common = Vec::with_capacity(common_words.1.len() / 10);
-        scan(common_words, |[word, zipf], words| {
+        scan(common_words, |[word, zipf, dict], words| {
             let zipf: f32 = zipf.parse().ok()?;
             (words == 1 && (0.0..=10.0).contains(&zipf)).then_some(())?;
+            let dictionary = match dict {
+                "d" => true,
+                "-" => false,
+                _ => return None,
+            };
             let info = WordInfo {
                 common_zipf: zipf,
+                dictionary,
                 ..WordInfo::default()
             };
             common.push((word, info));

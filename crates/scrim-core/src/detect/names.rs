@@ -50,10 +50,9 @@ struct Word {
     gap_before: bool,
 }
 
-/// Zipf frequency from which a word is "common English" and needs evidence to be a name.
-const COMMON: f32 = 4.3;
-/// Zipf frequency from which a lowercase first name is never taken on its own.
-const VERY_COMMON: f32 = 3.6;
+/// Zipf frequency from which a word that is not a dictionary word is a function word or slang
+/// ("an", "per", "ok"), never a name on its own.
+const FUNCTION_WORD: f32 = 5.0;
 
 /// Words that open a person cue, followed by the name ("my name is X").
 const PERSON_CUES: &[&[&str]] = &[
@@ -508,7 +507,47 @@ fn is_name(w: &Word) -> bool {
 }
 
 fn never_name(w: &Word) -> bool {
-    NEVER_NAMES.contains(&w.lower.as_str())
+    NEVER_NAMES.contains(&w.lower.as_str()) || elongated(&w.lower)
+}
+
+/// A very frequent word that is no dictionary word: a function word or slang ("an", "per",
+/// "ok"), never a person's name on its own (places such as "india" are handled apart).
+fn function_word(w: &Word) -> bool {
+    !w.info.dictionary && w.info.common_zipf >= FUNCTION_WORD
+}
+
+/// A name that can stand on its own: a known name that is neither a dictionary word nor a
+/// function word.
+fn clear_name(w: &Word) -> bool {
+    is_name(w) && !wordy(w) && !function_word(w)
+}
+
+/// An English dictionary word ("will", "grace", "long"): a name only with evidence.
+fn wordy(w: &Word) -> bool {
+    w.info.dictionary && w.info.common_zipf >= 3.0
+}
+
+/// "yasssss", "ammm": three of the same letter in a row.
+fn elongated(lower: &str) -> bool {
+    let mut prev = None;
+    let mut run = 0;
+    for c in lower.chars() {
+        if Some(c) == prev {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+        } else {
+            run = 1;
+            prev = Some(c);
+        }
+    }
+    false
+}
+
+/// A short all-caps word that is no known name: an acronym ("ASMR", "TYT").
+fn acronym(w: &Word) -> bool {
+    w.case == Case::Upper && w.lower.chars().count() <= 5 && !(is_name(w) && !wordy(w))
 }
 
 /// Capitalised (or all caps) as a proper noun would be.
@@ -521,12 +560,11 @@ fn name_after_cue(w: &Word, strict: bool) -> bool {
     if never_name(w) || w.lower.chars().count() < 2 {
         return false;
     }
-    let common = w.info.common_zipf;
     if strict {
         // After weak cues ("I'm X"), X must look like a name, not like "tired" or "fine".
-        (capitalised(w) && common < COMMON) || (is_first(w) && common < VERY_COMMON)
+        !wordy(w) && !function_word(w) && (capitalised(w) || is_first(w))
     } else {
-        capitalised(w) || is_name(w) || common < COMMON
+        capitalised(w) || is_name(w) || !wordy(w)
     }
 }
 
@@ -604,9 +642,13 @@ impl NameDetector {
             if w.gap_before || never_name(w) {
                 break;
             }
-            let both_cap = capitalised(prev) && capitalised(w) && w.info.common_zipf < COMMON;
+            let both_cap = capitalised(prev)
+                && capitalised(w)
+                && (!wordy(w) || is_surname(w))
+                && !function_word(w)
+                && !acronym(w);
             let lower_pair =
-                !capitalised(prev) && is_surname(w) && w.info.common_zipf < VERY_COMMON;
+                !capitalised(prev) && is_surname(w) && !wordy(w) && !function_word(w);
             if both_cap || lower_pair {
                 end += 1;
             } else {
@@ -625,8 +667,12 @@ impl NameDetector {
         if words.is_empty() {
             return;
         }
+        // In ALL CAPS or Title Cased Text capitalisation says nothing about proper nouns.
         let all_caps_text = words.len() >= 3
             && words.iter().filter(|w| w.case == Case::Upper).count() * 10 >= words.len() * 7;
+        let title_text = words.len() >= 4
+            && words.iter().filter(|w| w.case != Case::Lower).count() * 10 >= words.len() * 7;
+        let all_caps_text = all_caps_text || title_text;
         let mut o = Out {
             text,
             findings: Vec::new(),
@@ -661,8 +707,8 @@ impl NameDetector {
                         my.lower.as_str(),
                         "my" | "our" | "his" | "her" | "mera" | "meri" | "mi"
                     ) && RELATIONS.contains(&rel.lower.as_str())
-                        && (capitalised(w) && !never_name(w) && w.info.common_zipf < 5.0
-                            || is_first(w) && w.info.common_zipf < COMMON)
+                        && (capitalised(w) && !never_name(w) && (!wordy(w) || w.info.first_name >= 5)
+                            || is_first(w) && !wordy(w))
                     {
                         let end = Self::extend_name(&words, i, 3);
                         o.add(&words, i, end, Label::Person, 0.85, "names:relation");
@@ -690,8 +736,8 @@ impl NameDetector {
                     let next_is_break = words.get(i + 1).is_none_or(|x| x.gap_before);
                     if GREETINGS.contains(&g.lower.as_str())
                         && next_is_break
-                        && (is_first(w) && w.info.common_zipf < 5.0
-                            || capitalised(w) && w.info.common_zipf < COMMON)
+                        && (is_first(w) && !wordy(w)
+                            || capitalised(w) && !wordy(w))
                         && !never_name(w)
                     {
                         o.add(&words, i, i + 1, Label::Person, 0.8, "names:greeting");
@@ -773,7 +819,6 @@ impl NameDetector {
                 continue;
             }
             let cap = capitalised(w) && !all_caps_text;
-            let common = w.info.common_zipf;
             // Place cue right before this word?
             let after_place_cue = PLACE_CUES.iter().any(|c| Self::cue_before(&words, i, c));
             let strong_place_cue = after_place_cue
@@ -790,16 +835,21 @@ impl NameDetector {
                     end += 1;
                 }
                 let run = &words[i..end];
-                let first_is_name = is_first(w) && (common < COMMON || !w.sentence_start);
-                let any_name = run
-                    .iter()
-                    .any(|x| is_name(x) && x.info.common_zipf < COMMON);
+                // A dictionary word is a name mid-sentence only if it is a common given name
+                // ("Will", "Grace"), never at the start of a sentence.
+                let first_is_name = is_first(w)
+                    && !function_word(w)
+                    && (!wordy(w)
+                        || (!w.sentence_start && w.info.first_name >= 6 && w.case == Case::Title));
+                let any_name = run.iter().any(clear_name);
                 let place = if end - i == 1 {
                     self.place_kind_weight(w)
                 } else {
                     None
                 };
-                let run_uncommon = run.iter().all(|x| x.info.common_zipf < 3.0);
+                let run_unknown = run
+                    .iter()
+                    .all(|x| x.info.common_zipf < 3.0 && !x.info.dictionary && x.case != Case::Mixed && !acronym(x));
                 let sentence_start_only = w.sentence_start && end - i == 1;
                 if let Some((kind, weight)) = place {
                     // A place that is also a name: decide by cue, then by which list ranks it higher.
@@ -808,17 +858,14 @@ impl NameDetector {
                         || name_weight == 0
                         || matches!(kind, PlaceKind::Country | PlaceKind::Continent)
                         || weight >= name_weight + 2;
-                    if prefer_place && !(sentence_start_only && common >= COMMON) {
-                        let score = if after_place_cue {
-                            0.85
-                        } else if common >= COMMON {
-                            0.55
-                        } else {
-                            0.75
-                        };
-                        if !(kind == PlaceKind::RegionAbbr && !after_place_cue) {
-                            o.add(&words, i, end, Label::Location, score, "names:place");
-                        }
+                    let abbr_ok = kind != PlaceKind::RegionAbbr || after_place_cue;
+                    if prefer_place
+                        && !(wordy(w) && (sentence_start_only || !after_place_cue))
+                        && (!acronym(w) || (kind == PlaceKind::RegionAbbr && after_place_cue))
+                        && abbr_ok
+                    {
+                        let score = if after_place_cue { 0.85 } else { 0.75 };
+                        o.add(&words, i, end, Label::Location, score, "names:place");
                         i = end;
                         continue;
                     }
@@ -826,21 +873,21 @@ impl NameDetector {
                 if first_is_name || (any_name && !sentence_start_only) {
                     let score = if end - i >= 2 && first_is_name {
                         0.85
-                    } else if common < COMMON {
+                    } else if !wordy(w) {
                         0.75
                     } else {
                         0.6
                     };
                     o.add(&words, i, end, Label::Person, score, "names:capitalised");
-                } else if strong_place_cue && run_uncommon {
+                } else if strong_place_cue && run_unknown {
                     o.add(&words, i, end, Label::Location, 0.6, "names:place-cue");
-                } else if !w.sentence_start && run_uncommon && common < 2.5 {
+                } else if !w.sentence_start && run_unknown && w.case == Case::Title {
                     // An unknown proper noun in mid-sentence: most often a person in chat text.
                     o.add(&words, i, end, Label::Person, 0.55, "names:proper-noun");
                 } else if w.sentence_start
                     && end - i >= 2
-                    && run.iter().skip(1).any(is_surname)
-                    && run_uncommon
+                    && run.iter().skip(1).any(|x| is_surname(x) && !wordy(x))
+                    && run_unknown
                 {
                     o.add(&words, i, end, Label::Person, 0.6, "names:capitalised");
                 }
@@ -848,7 +895,7 @@ impl NameDetector {
                 continue;
             }
             // Lowercase (or caseless script) single words.
-            if is_first(w) && common < VERY_COMMON && w.info.first_name >= 2 {
+            if is_first(w) && clear_name(w) && w.info.first_name >= 2 && w.lower.chars().count() >= 3 {
                 let end = Self::extend_name(&words, i, 3);
                 o.add(&words, i, end, Label::Person, 0.6, "names:lowercase-first");
                 i = end;
@@ -856,17 +903,8 @@ impl NameDetector {
             }
             if let Some((kind, weight)) = self.place_kind_weight(w) {
                 let big = matches!(kind, PlaceKind::Country | PlaceKind::Continent) || weight >= 6;
-                if (big && common < COMMON)
-                    || (after_place_cue && common < VERY_COMMON && kind != PlaceKind::RegionAbbr)
-                {
-                    o.add(
-                        &words,
-                        i,
-                        i + 1,
-                        Label::Location,
-                        0.6,
-                        "names:lowercase-place",
-                    );
+                if !wordy(w) && (big || after_place_cue) && kind != PlaceKind::RegionAbbr {
+                    o.add(&words, i, i + 1, Label::Location, 0.6, "names:lowercase-place");
                 }
             }
             i += 1;
