@@ -52,7 +52,7 @@ struct Word {
 
 /// Zipf frequency from which a word that is not a dictionary word is a function word or slang
 /// ("an", "per", "ok"), never a name on its own.
-const FUNCTION_WORD: f32 = 5.0;
+const FUNCTION_WORD: f32 = 5.6;
 
 /// Words that open a person cue, followed by the name ("my name is X").
 const PERSON_CUES: &[&[&str]] = &[
@@ -431,9 +431,15 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                     end = j + 1;
                     iter.next();
                 } else if d == '\'' || d == '’' || d == '-' {
-                    // Inner apostrophe or hyphen: O'Brien, Jean-Luc (not a trailing one).
-                    let next = text.get(j + d.len_utf8()..).and_then(|t| t.chars().next());
-                    if next.is_some_and(is_word_char) {
+                    // Inner apostrophe or hyphen: O'Brien, Jean-Luc (not a trailing one, and not
+                    // a possessive: "Maya's" is the word "Maya").
+                    let after = text.get(j + d.len_utf8()..).unwrap_or("");
+                    let mut rest = after.chars();
+                    let next = rest.next();
+                    let possessive = d != '-'
+                        && matches!(next, Some('s' | 'S'))
+                        && !rest.next().is_some_and(is_word_char);
+                    if next.is_some_and(is_word_char) && !possessive {
                         iter.next();
                         end = j + d.len_utf8();
                     } else {
@@ -647,8 +653,7 @@ impl NameDetector {
                 && (!wordy(w) || is_surname(w))
                 && !function_word(w)
                 && !acronym(w);
-            let lower_pair =
-                !capitalised(prev) && is_surname(w) && !wordy(w) && !function_word(w);
+            let lower_pair = !capitalised(prev) && is_surname(w) && !wordy(w) && !function_word(w);
             if both_cap || lower_pair {
                 end += 1;
             } else {
@@ -670,8 +675,11 @@ impl NameDetector {
         // In ALL CAPS or Title Cased Text capitalisation says nothing about proper nouns.
         let all_caps_text = words.len() >= 3
             && words.iter().filter(|w| w.case == Case::Upper).count() * 10 >= words.len() * 7;
-        let title_text = words.len() >= 4
-            && words.iter().filter(|w| w.case != Case::Lower).count() * 10 >= words.len() * 7;
+        let title_text = words.len() >= 5
+            && words
+                .iter()
+                .filter(|w| w.case != Case::Lower || w.info.dictionary)
+                .all(|w| w.case != Case::Lower);
         let all_caps_text = all_caps_text || title_text;
         let mut o = Out {
             text,
@@ -707,7 +715,9 @@ impl NameDetector {
                         my.lower.as_str(),
                         "my" | "our" | "his" | "her" | "mera" | "meri" | "mi"
                     ) && RELATIONS.contains(&rel.lower.as_str())
-                        && (capitalised(w) && !never_name(w) && (!wordy(w) || w.info.first_name >= 5)
+                        && (capitalised(w)
+                            && !never_name(w)
+                            && (!wordy(w) || w.info.first_name >= 5)
                             || is_first(w) && !wordy(w))
                     {
                         let end = Self::extend_name(&words, i, 3);
@@ -736,8 +746,7 @@ impl NameDetector {
                     let next_is_break = words.get(i + 1).is_none_or(|x| x.gap_before);
                     if GREETINGS.contains(&g.lower.as_str())
                         && next_is_break
-                        && (is_first(w) && !wordy(w)
-                            || capitalised(w) && !wordy(w))
+                        && (is_first(w) && !wordy(w) || capitalised(w) && !wordy(w))
                         && !never_name(w)
                     {
                         o.add(&words, i, i + 1, Label::Person, 0.8, "names:greeting");
@@ -847,9 +856,12 @@ impl NameDetector {
                 } else {
                     None
                 };
-                let run_unknown = run
-                    .iter()
-                    .all(|x| x.info.common_zipf < 3.0 && !x.info.dictionary && x.case != Case::Mixed && !acronym(x));
+                let run_unknown = run.iter().all(|x| {
+                    x.info.common_zipf < 3.0
+                        && !x.info.dictionary
+                        && x.case != Case::Mixed
+                        && !acronym(x)
+                });
                 let sentence_start_only = w.sentence_start && end - i == 1;
                 if let Some((kind, weight)) = place {
                     // A place that is also a name: decide by cue, then by which list ranks it higher.
@@ -885,6 +897,15 @@ impl NameDetector {
                     // An unknown proper noun in mid-sentence: most often a person in chat text.
                     o.add(&words, i, end, Label::Person, 0.55, "names:proper-noun");
                 } else if w.sentence_start
+                    && end - i == 1
+                    && run_unknown
+                    && w.case == Case::Title
+                    && w.info.common_zipf == 0.0
+                    && w.lower.chars().count() >= 3
+                {
+                    // An unknown word opening a sentence ("Tebogo is cute"): weak evidence.
+                    o.add(&words, i, end, Label::Person, 0.5, "names:unknown-opening");
+                } else if w.sentence_start
                     && end - i >= 2
                     && run.iter().skip(1).any(|x| is_surname(x) && !wordy(x))
                     && run_unknown
@@ -895,7 +916,11 @@ impl NameDetector {
                 continue;
             }
             // Lowercase (or caseless script) single words.
-            if is_first(w) && clear_name(w) && w.info.first_name >= 2 && w.lower.chars().count() >= 3 {
+            if is_first(w)
+                && clear_name(w)
+                && w.info.first_name >= 2
+                && w.lower.chars().count() >= 3
+            {
                 let end = Self::extend_name(&words, i, 3);
                 o.add(&words, i, end, Label::Person, 0.6, "names:lowercase-first");
                 i = end;
@@ -904,7 +929,14 @@ impl NameDetector {
             if let Some((kind, weight)) = self.place_kind_weight(w) {
                 let big = matches!(kind, PlaceKind::Country | PlaceKind::Continent) || weight >= 6;
                 if !wordy(w) && (big || after_place_cue) && kind != PlaceKind::RegionAbbr {
-                    o.add(&words, i, i + 1, Label::Location, 0.6, "names:lowercase-place");
+                    o.add(
+                        &words,
+                        i,
+                        i + 1,
+                        Label::Location,
+                        0.6,
+                        "names:lowercase-place",
+                    );
                 }
             }
             i += 1;
