@@ -48,6 +48,8 @@ struct Word {
     sentence_start: bool,
     /// A bracket, comma or other break right before (so cue phrases cannot run across it).
     gap_before: bool,
+    /// The break right before is a colon ("Name: Maya"), which cue phrases may cross.
+    colon_before: bool,
 }
 
 /// Zipf frequency from which a word that is not a dictionary word is a function word or slang
@@ -56,6 +58,8 @@ const FUNCTION_WORD: f32 = 5.6;
 
 /// Words that open a person cue, followed by the name ("my name is X").
 const PERSON_CUES: &[&[&str]] = &[
+    &["name"],
+    &["full", "name"],
     &["my", "name", "is"],
     &["my", "name", "s"],
     &["my", "names"],
@@ -416,6 +420,7 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
     let mut out = Vec::new();
     let mut sentence_start = true;
     let mut gap = false;
+    let mut colon = false;
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         if is_word_char(c) {
@@ -463,10 +468,12 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                     info,
                     sentence_start,
                     gap_before: gap,
+                    colon_before: colon,
                 });
             }
             sentence_start = false;
             gap = false;
+            colon = false;
         } else if c.is_ascii_digit() {
             // Skip digit runs (and words glued to them).
             while let Some(&(_, d)) = iter.peek() {
@@ -484,6 +491,7 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
         ) {
             sentence_start = true;
             gap = true;
+            colon = c == ':';
         } else if !c.is_whitespace() {
             // Emoji and most punctuation also break cue phrases, and emoji start a new "sentence"
             // in chat text.
@@ -553,7 +561,10 @@ fn elongated(lower: &str) -> bool {
 
 /// A short all-caps word that is no known name: an acronym ("ASMR", "TYT").
 fn acronym(w: &Word) -> bool {
-    w.case == Case::Upper && w.lower.chars().count() <= 5 && !(is_name(w) && !wordy(w))
+    w.case == Case::Upper
+        && w.lower.chars().count() <= 5
+        && !(is_name(w) && !wordy(w))
+        && !(w.info.place.is_some() && !wordy(w))
 }
 
 /// Capitalised (or all caps) as a proper noun would be.
@@ -632,9 +643,9 @@ impl NameDetector {
             words
                 .get(first + k)
                 .is_some_and(|w| w.lower == *c && (k == 0 || !w.gap_before))
-        }) && words
-            .get(i)
-            .is_some_and(|w| !w.gap_before || cue.len() == 1 && GREETINGS.contains(&cue[0]))
+        }) && words.get(i).is_some_and(|w| {
+            !w.gap_before || w.colon_before || cue.len() == 1 && GREETINGS.contains(&cue[0])
+        })
     }
 
     /// Extend a name starting at word `i` over following capitalised name-like words
@@ -843,6 +854,18 @@ impl NameDetector {
                     }
                     end += 1;
                 }
+                // Leading ordinary words are not part of the name: "Producer James Sparks",
+                // "Southern Hungary", "In Belgium".
+                let mut s0 = i;
+                while end - s0 >= 2 && {
+                    let x = &words[s0];
+                    wordy(x) || never_name(x) || function_word(x)
+                } {
+                    s0 += 1;
+                }
+                let stripped = s0 > i;
+                i = s0;
+                let w = &words[i];
                 let run = &words[i..end];
                 // A dictionary word is a name mid-sentence only if it is a common given name
                 // ("Will", "Grace"), never at the start of a sentence.
@@ -862,7 +885,8 @@ impl NameDetector {
                         && x.case != Case::Mixed
                         && !acronym(x)
                 });
-                let sentence_start_only = w.sentence_start && end - i == 1;
+                let sentence_start_only = w.sentence_start && !stripped && end - i == 1;
+                let ends_clause = words.get(end).is_none_or(|x| x.gap_before);
                 if let Some((kind, weight)) = place {
                     // A place that is also a name: decide by cue, then by which list ranks it higher.
                     let name_weight = w.info.first_name.max(w.info.surname);
@@ -893,7 +917,10 @@ impl NameDetector {
                     o.add(&words, i, end, Label::Person, score, "names:capitalised");
                 } else if strong_place_cue && run_unknown {
                     o.add(&words, i, end, Label::Location, 0.6, "names:place-cue");
-                } else if !w.sentence_start && run_unknown && w.case == Case::Title {
+                } else if (!w.sentence_start || stripped)
+                    && run_unknown
+                    && (w.case == Case::Title || w.lower.chars().count() > 5)
+                {
                     // An unknown proper noun in mid-sentence: most often a person in chat text.
                     o.add(&words, i, end, Label::Person, 0.55, "names:proper-noun");
                 } else if w.sentence_start
@@ -907,8 +934,8 @@ impl NameDetector {
                     o.add(&words, i, end, Label::Person, 0.5, "names:unknown-opening");
                 } else if w.sentence_start
                     && end - i >= 2
-                    && run.iter().skip(1).any(|x| is_surname(x) && !wordy(x))
                     && run_unknown
+                    && (ends_clause || run.iter().skip(1).any(|x| is_surname(x) && !wordy(x)))
                 {
                     o.add(&words, i, end, Label::Person, 0.6, "names:capitalised");
                 }
