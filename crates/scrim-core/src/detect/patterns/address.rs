@@ -1,0 +1,1063 @@
+//! ADDRESS: street addresses, returned as one span from the first part to the last.
+//!
+//! An address starts at an anchor found around a number:
+//! - a house number followed within a few words by a street-type word ("221 Maple Ave",
+//!   "1600 Pennsylvania Avenue NW", "12 rue de la Paix", "14th Cross", "6750 Koskikatu 25");
+//! - a street name with a street word or suffix followed by a number ("Mellemvej 32",
+//!   "Hauptstraße 5", "Via Roma 10");
+//! - a unit cue and its number ("Apt 4B", "Flat 302", "H.No. 12-3-456", "#45"), which counts only
+//!   when more address parts follow;
+//! - a post-office box ("PO Box 104").
+//!
+//! From the anchor the span extends right over comma- or newline-separated parts that look like an
+//! address: units, street segments, capitalized place words, state codes, ZIP/PIN/postal codes and
+//! country names. It stops at sentence ends and at ordinary lowercase words. The score grows with
+//! the number of parts.
+
+use super::util::{self, Fam, GateBuilder, Win};
+use super::words;
+use crate::error::Result;
+use crate::label::Label;
+use crate::span::Finding;
+
+const FAM: Fam = Fam {
+    label: Label::Address,
+    name: "address",
+};
+
+/// Unit and house cues (lowercase, dots removed), before a number.
+const UNIT_CUES: &[&str] = &[
+    "apartment",
+    "apt",
+    "bldg",
+    "block",
+    "blk",
+    "building",
+    "d.no",
+    "dno",
+    "door",
+    "flat",
+    "fl",
+    "floor",
+    "h.no",
+    "hno",
+    "house",
+    "lot",
+    "no",
+    "plot",
+    "psc",
+    "rm",
+    "room",
+    "shop",
+    "ste",
+    "suite",
+    "unit",
+    "villa",
+];
+
+/// Street words that come before the street name ("rue de la Paix", "Calle Mayor", "Via Roma").
+const PREFIX_STREETS: &[&str] = &[
+    "allee",
+    "allée",
+    "av",
+    "avda",
+    "avenida",
+    "avenue",
+    "boulevard",
+    "calle",
+    "camino",
+    "carrera",
+    "chemin",
+    "corso",
+    "impasse",
+    "largo",
+    "paseo",
+    "piazza",
+    "plaza",
+    "quai",
+    "rua",
+    "rue",
+    "travessa",
+    "ulica",
+    "via",
+    "viale",
+    "vicolo",
+];
+
+/// Name particles inside street and place names.
+const PARTICLES: &[&str] = &[
+    "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos", "du", "el", "la",
+    "las", "le", "les", "los", "of", "san", "santa", "st", "the", "van", "von", "y",
+];
+
+/// Compass suffixes after a street ("Pennsylvania Avenue NW").
+const DIRECTIONS: &[&str] = &[
+    "e", "east", "n", "ne", "north", "nw", "s", "se", "south", "sw", "w", "west",
+];
+
+/// Capitalized words that begin a new sentence or clause rather than continuing an address.
+const BREAKERS: &[&str] = &[
+    "also", "and", "bye", "call", "cheers", "come", "hello", "hey", "hi", "near", "next", "ok",
+    "okay", "opposite", "please", "pls", "regards", "see", "thanks", "thank", "thx", "text",
+    "then", "tomorrow", "tonight", "today", "when", "whatsapp", "yes",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum K {
+    Word,
+    Num,
+    Comma,
+    Newline,
+    Dot,
+    Hash,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    s: usize,
+    e: usize,
+    k: K,
+}
+
+/// Address detection.
+pub(crate) struct Address {
+    gate: usize,
+}
+
+impl Address {
+    pub(crate) fn new(g: &mut GateBuilder) -> Result<Address> {
+        // Any street word, unit cue or "box" as a word, "#" before a digit, or a word with a
+        // street ending: windows without one cannot hold an anchor.
+        let mut ws: Vec<String> = words::street_words()
+            .iter()
+            .chain(UNIT_CUES)
+            .chain(PREFIX_STREETS)
+            .chain(words::place_words())
+            .chain(&[
+                "box", "zip", "zipcode", "postcode", "pincode", "code", "plz", "cep",
+            ])
+            .map(|w| regex::escape(w))
+            .collect();
+        ws.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let sufs: Vec<String> = words::street_suffixes()
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect();
+        let pat = format!(
+            r"(?i)(?-u:\b)(?:{})(?-u:\b)|#[0-9]|\p{{L}}(?:{})|(?-i:(?-u:\b)[A-Z][\-/][0-9])|(?-i:[0-9]{{1,6}}\x20(?:\p{{Lu}}[\p{{L}}'.\-]*\x20){{1,3}}[0-9]{{1,5}})",
+            ws.join("|"),
+            sufs.join("|")
+        );
+        let gate = g.add(&pat);
+        // Validate the pattern compiles on its own too (clear error naming the family).
+        util::compile("address.gate", &pat)?;
+        Ok(Address { gate })
+    }
+
+    pub(crate) fn find(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
+        let mut found: Vec<(usize, usize, f32)> = Vec::new();
+        for w in windows.iter().filter(|w| w.hit(self.gate)) {
+            let (ws, we) = (w.s, w.e);
+            let start = util::extend_left(text, ws.saturating_sub(64));
+            let end = util::extend_right(text, we.saturating_add(256));
+            let toks = tokenize(text, start, end);
+            for (i, t) in toks.iter().enumerate() {
+                if t.k != K::Num || t.s < ws || t.s >= we {
+                    continue;
+                }
+                if let Some(hit) = anchor_at(text, &toks, i) {
+                    found.push(hit);
+                }
+            }
+        }
+        // Merge overlapping or adjacent (only spaces, commas, newlines between) spans.
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut merged: Vec<(usize, usize, f32)> = Vec::new();
+        for (s, e, sc) in found {
+            if let Some(last) = merged.last_mut() {
+                let gap = if s > last.1 {
+                    util::slice(text, last.1, s)
+                } else {
+                    ""
+                };
+                if s <= last.1
+                    || gap.chars().all(|c| c == ',' || c.is_whitespace()) && gap.len() <= 4
+                {
+                    last.1 = last.1.max(e);
+                    last.2 = (last.2.max(sc) + 0.05).min(0.95);
+                    continue;
+                }
+            }
+            merged.push((s, e, sc));
+        }
+        for (s, e, sc) in merged {
+            util::push(out, text, (s, e), FAM, None, sc);
+        }
+    }
+}
+
+/// Tokens of `text[s..e]` (spaces and tabs dropped).
+fn tokenize(text: &str, s: usize, e: usize) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut i = s;
+    while i < e {
+        let Some(c) = util::char_after(text, i) else {
+            break;
+        };
+        let cl = c.len_utf8();
+        if c == ' ' || c == '\t' || c == '\u{a0}' {
+            i += cl;
+            continue;
+        }
+        let (k, j) = if c == '\n' || c == '\r' {
+            let mut j = i;
+            while matches!(util::byte_at(text, j), Some(b'\n' | b'\r')) {
+                j += 1;
+            }
+            (K::Newline, j)
+        } else if c == ',' {
+            (K::Comma, i + 1)
+        } else if c == '.' {
+            (K::Dot, i + 1)
+        } else if c == '#' {
+            (K::Hash, i + 1)
+        } else if c.is_ascii_digit() {
+            (K::Num, scan_num(text, i))
+        } else if c.is_alphabetic() {
+            (K::Word, scan_word(text, i))
+        } else {
+            (K::Other, i + cl)
+        };
+        out.push(Tok { s: i, e: j, k });
+        i = j.max(i + cl);
+    }
+    out
+}
+
+/// A number token: digits, with "-"/"/" digit groups ("12-3-456") and an optional short letter
+/// suffix ("221B", "14th", "4B").
+fn scan_num(text: &str, i: usize) -> usize {
+    let mut j = i;
+    let digits = |j: &mut usize| {
+        while util::byte_at(text, *j).is_some_and(|b| b.is_ascii_digit()) {
+            *j += 1;
+        }
+    };
+    digits(&mut j);
+    while matches!(util::byte_at(text, j), Some(b'-' | b'/'))
+        && util::byte_at(text, j + 1).is_some_and(|b| b.is_ascii_digit())
+    {
+        j += 1;
+        digits(&mut j);
+    }
+    // Letter suffix up to 2 ASCII letters, then a word end.
+    let mut k = j;
+    while util::byte_at(text, k).is_some_and(|b| b.is_ascii_alphabetic()) && k - j < 3 {
+        k += 1;
+    }
+    if k > j && k - j <= 2 && !util::alnum_after(text, k) {
+        return k;
+    }
+    j
+}
+
+/// A word token: letters and digits, with inner '.', '\'', '’', '-' between letters ("H.No",
+/// "O'Connell", "Stratford-upon-Avon").
+fn scan_word(text: &str, i: usize) -> usize {
+    let mut j = i;
+    while let Some(c) = util::char_after(text, j) {
+        let inner = matches!(c, '.' | '\'' | '’' | '-')
+            && util::char_after(text, j + c.len_utf8()).is_some_and(char::is_alphabetic);
+        if !(c.is_alphanumeric() || inner) {
+            break;
+        }
+        j += c.len_utf8();
+    }
+    j
+}
+
+fn tok_str<'t>(text: &'t str, t: &Tok) -> &'t str {
+    util::slice(text, t.s, t.e)
+}
+
+fn is_cap(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn lower_in(list: &[&str], w: &str) -> bool {
+    let l = w.to_lowercase().replace('.', "");
+    list.contains(&l.as_str())
+}
+
+/// Whether a number token is an ordinal ("14th", "2nd").
+fn is_ordinal(w: &str) -> bool {
+    let l = w.to_ascii_lowercase();
+    ["st", "nd", "rd", "th"].iter().any(|s| l.ends_with(s))
+        && l.bytes().next().is_some_and(|b| b.is_ascii_digit())
+}
+
+/// A plain house/unit number: at most 6 digits (with optional suffix or dashed groups).
+fn is_house_number(w: &str) -> bool {
+    let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=6).contains(&digits) && w.len() <= 14
+}
+
+/// Try the anchors around the number token `i`; on success the span and score.
+fn anchor_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, f32)> {
+    let t = toks.get(i)?;
+    let w = tok_str(text, t);
+    if !is_house_number(w) {
+        return None;
+    }
+    // Glued to a price, a time or a decimal.
+    match util::char_before(text, t.s) {
+        Some('$' | '€' | '£' | '₹' | '.' | ':' | '+' | '%') => return None,
+        Some('-' | '/')
+            if t.s < 2 || util::byte_at(text, t.s - 2).is_some_and(|b| !b.is_ascii_uppercase()) =>
+        {
+            return None
+        }
+        _ => {}
+    }
+    if matches!(util::byte_at(text, t.e), Some(b':' | b'%' | b'.' | b','))
+        && util::byte_at(text, t.e + 1).is_some_and(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    // "ZIP: 83702", "pin code 560038", "postal code is K1A 0B6".
+    if let Some(e) = zip_after_cue(text, toks, i) {
+        return Some((t.s, e, 0.6));
+    }
+    // PO Box.
+    if let Some(s) = po_box_before(text, toks, i) {
+        let (e, parts) = extend(text, toks, i + 1, t.e);
+        return Some((s, e, (0.8 + 0.05 * parts as f32).min(0.95)));
+    }
+    // Unit cue before the number.
+    if let Some((s, weak)) = unit_before(text, toks, i) {
+        let (e, parts) = extend(text, toks, i + 1, t.e);
+        if parts > usize::from(weak) {
+            return Some((s, e, (0.55 + 0.08 * parts as f32).min(0.95)));
+        }
+        return None;
+    }
+    // House number, then street.
+    if let Some((street_end_tok, strength)) = street_after(text, toks, i) {
+        let end_tok = toks.get(street_end_tok)?;
+        let (e, parts) = extend(text, toks, street_end_tok + 1, end_tok.e);
+        let base = if strength { 0.65 } else { 0.5 };
+        return Some((
+            leading_number(text, toks, i),
+            e,
+            (base + 0.08 * parts as f32).min(0.95),
+        ));
+    }
+    // Street name, then number.
+    if let Some(s) = street_before(text, toks, i) {
+        let (e, parts) = extend(text, toks, i + 1, t.e);
+        return Some((s, e, (0.6 + 0.08 * parts as f32).min(0.95)));
+    }
+    // "5850 Jana Nerudy 894" (no street word): house number, one to three capitalized names and a
+    // number, taken only when at least two more address parts follow, one of them a unit, a postal
+    // code, a state or a country.
+    if let Some(k) = named_street_after(text, toks, i) {
+        let end_tok = toks.get(k)?;
+        let (e, parts, strong) = extend_full(text, toks, k + 1, end_tok.e);
+        if parts >= 2 && strong >= 1 {
+            let score = (0.5 + 0.06 * parts as f32).min(0.9);
+            return Some((leading_number(text, toks, i), e, score));
+        }
+    }
+    None
+}
+
+/// The start of the address whose house number is token `i`: an extra number just before it on the
+/// same line ("17031 2202 Rissik St", a building or unit number) is included.
+fn leading_number(text: &str, toks: &[Tok], i: usize) -> usize {
+    let Some(t) = toks.get(i) else { return 0 };
+    let Some(p) = i.checked_sub(1).and_then(|j| toks.get(j)) else {
+        return t.s;
+    };
+    let gap = util::slice(text, p.e, t.s);
+    let pw = tok_str(text, p);
+    let plain = pw.bytes().all(|b| b.is_ascii_digit()) && (1..=6).contains(&pw.len());
+    if p.k == K::Num && gap == " " && plain && !util::alnum_before(text, p.s) {
+        p.s
+    } else {
+        t.s
+    }
+}
+
+/// Token index of the number ending "N Name [Name [Name]] M" after the house number `i`.
+fn named_street_after(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    let mut names = 0;
+    while let Some(t) = toks.get(j) {
+        let w = tok_str(text, t);
+        let name = (is_cap(w)
+            && !words::is_stopword(w)
+            && !lower_in(BREAKERS, w)
+            && words::month_number(w).is_none())
+            || (names > 0 && lower_in(PARTICLES, w));
+        match t.k {
+            K::Word if name => {
+                names += 1;
+                if names > 3 {
+                    return None;
+                }
+            }
+            K::Num if names > 0 && is_house_number(w) && w.len() <= 5 => {
+                let gap = util::slice(text, toks.get(i)?.e, t.s);
+                return (!gap.contains(['\n', '\r'])).then_some(j);
+            }
+            _ => return None,
+        }
+        j += 1;
+    }
+    None
+}
+
+/// "ZIP: 83702", "zip code is 35350", "PIN code 560 038", "postcode SW1A 1AA" with the number at
+/// token `i`: the end of the code.
+fn zip_after_cue(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    // Look back over ":", "is", "-" to the cue.
+    let mut j = i.checked_sub(1)?;
+    for _ in 0..3 {
+        let p = toks.get(j)?;
+        let w = tok_str(text, p);
+        let filler = (p.k == K::Other && matches!(w, ":" | "-" | "="))
+            || (p.k == K::Word && w.eq_ignore_ascii_case("is"));
+        if !filler {
+            break;
+        }
+        j = j.checked_sub(1)?;
+    }
+    let cue = tok_str(text, toks.get(j)?).to_ascii_lowercase();
+    let prev = j
+        .checked_sub(1)
+        .and_then(|k| toks.get(k))
+        .map(|p| tok_str(text, p).to_ascii_lowercase());
+    let ok = match cue.as_str() {
+        "zip" | "zipcode" | "postcode" | "pincode" | "plz" | "cep" => true,
+        "code" => matches!(prev.as_deref(), Some("zip" | "postal" | "post" | "pin")),
+        _ => false,
+    };
+    let w = tok_str(text, t);
+    if !ok || !postal_like(w) {
+        return None;
+    }
+    // A second half on the same line ("394 13", "560 038", "SW1A 1AA").
+    if let Some(n) = toks.get(i + 1) {
+        let nw = tok_str(text, n);
+        if n.s == t.e + 1 && matches!(n.k, K::Num | K::Word) && postal_like(nw) && nw.len() <= 4 {
+            return Some(n.e);
+        }
+    }
+    Some(t.e)
+}
+
+/// "PO Box", "P.O. Box", "Post Box" right before token `i`: the start offset.
+fn po_box_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let b = toks.get(i.checked_sub(1)?)?;
+    if b.k != K::Word || !tok_str(text, b).eq_ignore_ascii_case("box") {
+        return None;
+    }
+    // Walk back over "PO", "P.O", ".", "Post".
+    let mut j = i - 1;
+    let mut start = None;
+    while j > 0 {
+        let p = toks.get(j - 1)?;
+        let s = tok_str(text, p).to_ascii_lowercase();
+        if p.k == K::Dot
+            || (p.k == K::Word && matches!(s.as_str(), "po" | "p.o" | "p" | "o" | "post"))
+        {
+            if p.k == K::Word {
+                start = Some(p.s);
+            }
+            j -= 1;
+            if i - j > 4 {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+/// A unit cue right before token `i` ("Apt 4B", "Flat No. 302", "H.No. 12-3-456", "#45",
+/// "B-204"): the start offset, and whether the cue is weak ("#", a block letter), needing more
+/// address parts after it.
+fn unit_before(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
+    let mut j = i.checked_sub(1)?;
+    let prev = toks.get(j)?;
+    if prev.k == K::Hash {
+        // "#45" directly, at a word start.
+        if prev.e == toks.get(i)?.s && !util::alnum_before(text, prev.s) {
+            return Some((prev.s, true));
+        }
+        return None;
+    }
+    // Flat numbers with a block letter: "B-204", "C/12".
+    if prev.k == K::Other && matches!(tok_str(text, prev), "-" | "/") && prev.e == toks.get(i)?.s {
+        let letter = toks.get(j.checked_sub(1)?)?;
+        let lw = tok_str(text, letter);
+        let single_upper = lw.chars().count() == 1 && lw.chars().all(char::is_uppercase);
+        let followed = toks.get(i + 1).is_some_and(|n| n.k == K::Comma);
+        if letter.k == K::Word
+            && single_upper
+            && letter.e == prev.s
+            && followed
+            && !util::alnum_before(text, letter.s)
+        {
+            return Some((letter.s, true));
+        }
+        return None;
+    }
+    // Skip "No" / "No." / "#" between the cue and the number.
+    let mut k = j;
+    loop {
+        let p = toks.get(k)?;
+        let s = tok_str(text, p);
+        let skippable = p.k == K::Dot
+            || p.k == K::Hash
+            || (p.k == K::Word
+                && (s.eq_ignore_ascii_case("no") || s.eq_ignore_ascii_case("number")));
+        if skippable && k > 0 && i - k < 4 {
+            k -= 1;
+            continue;
+        }
+        break;
+    }
+    // Prefer the cue before a skipped "No" ("Flat No. 302"); "No. 5" alone is a cue too.
+    for cand in [k, j] {
+        let p = toks.get(cand)?;
+        if p.k == K::Word && lower_in(UNIT_CUES, tok_str(text, p)) {
+            let w = tok_str(text, p);
+            // "no" alone must be capitalized ("No. 12, ...").
+            if w.eq_ignore_ascii_case("no") && !is_cap(w) {
+                continue;
+            }
+            return Some((p.s, false));
+        }
+    }
+    j = k;
+    let _ = j;
+    None
+}
+
+/// A street after the house number token `i`: the index of the last street token and whether the
+/// match is strong (capitalized names or a street suffix).
+fn street_after(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
+    let n = tok_str(text, toks.get(i)?);
+    let ordinal = is_ordinal(n);
+    let mut names = 0;
+    let mut lower_names = 0;
+    let mut j = i + 1;
+    // Indian style puts a comma after the house number: "42, MG Road".
+    if toks.get(j).is_some_and(|t| t.k == K::Comma) {
+        j += 1;
+    }
+    let first = j;
+    let mut best: Option<(usize, bool)> = None;
+    while j < toks.len() && j <= first + 5 {
+        let t = toks.get(j)?;
+        let w = tok_str(text, t);
+        match t.k {
+            K::Word => {}
+            K::Num if is_ordinal(w) && names == 0 => {
+                // "5 2nd Cross"? rare; "221 5th Avenue" fine.
+                names += 1;
+                j += 1;
+                continue;
+            }
+            K::Dot if best.is_some() => break,
+            _ => break,
+        }
+        let cap = is_cap(w);
+        if words::is_street_word(w) && (names > 0 || ordinal) {
+            // A second street word continues the name ("2nd Main Road", "MG Road Cross").
+            let mut k = j;
+            while toks
+                .get(k + 1)
+                .is_some_and(|n| n.k == K::Word && words::is_street_word(tok_str(text, n)))
+            {
+                k += 1;
+            }
+            best = Some((k, cap || lower_names == 0));
+            break;
+        }
+        if lower_in(PREFIX_STREETS, w) && names == 0 && !ordinal {
+            // "12 rue de la Paix", "5 Calle Mayor", "10 Via Roma": one to four names after.
+            let mut k = j + 1;
+            let mut last = None;
+            while k < toks.len() && k <= j + 5 {
+                let nt = toks.get(k)?;
+                let nw = tok_str(text, nt);
+                if nt.k == K::Word
+                    && (is_cap(nw) || lower_in(PARTICLES, nw))
+                    && !words::is_stopword(nw)
+                    || (nt.k == K::Word && lower_in(PARTICLES, nw))
+                {
+                    if is_cap(nw) {
+                        last = Some(k);
+                    }
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            return last.map(|l| (l, true));
+        }
+        if words::has_street_suffix(w) && names == 0 {
+            // "6750 Koskikatu 25", "12 Hauptstraße".
+            let mut end = j;
+            if let Some(nx) = toks.get(j + 1) {
+                if nx.k == K::Num && is_house_number(tok_str(text, nx)) {
+                    end = j + 1;
+                }
+            }
+            return Some((end, true));
+        }
+        // A name word.
+        if words::is_stopword(w) || lower_in(BREAKERS, w) && !cap {
+            break;
+        }
+        if cap || lower_in(PARTICLES, w) {
+            names += 1;
+        } else if w.chars().all(char::is_lowercase) && lower_names < 2 {
+            names += 1;
+            lower_names += 1;
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    let (mut end, strong) = best?;
+    // Directional suffix ("Avenue NW") and a trailing number ("Rákóczi út 13").
+    if let Some(d) = toks.get(end + 1) {
+        let dw = tok_str(text, d);
+        if d.k == K::Word && lower_in(DIRECTIONS, dw) && dw.chars().all(char::is_uppercase)
+            || d.k == K::Word && matches!(dw, "North" | "South" | "East" | "West")
+        {
+            end += 1;
+        }
+    }
+    if let Some(nx) = toks.get(end + 1) {
+        if nx.k == K::Num
+            && is_house_number(tok_str(text, nx))
+            && !matches!(util::byte_at(text, nx.e), Some(b'%' | b':'))
+        {
+            // Only glued by a space, and not the start of a ZIP (handled by extension anyway).
+            end += 1;
+        }
+    }
+    Some((end, strong))
+}
+
+/// A street name right before the number token `i` ("Mellemvej 32", "Via Roma 10",
+/// "Pod Floriánem 1677" is not found): the start offset.
+fn street_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let p = toks.get(i.checked_sub(1)?)?;
+    if p.k != K::Word || util::slice(text, p.e, toks.get(i)?.s).contains('\n') {
+        return None;
+    }
+    let pw = tok_str(text, p);
+    if words::has_street_suffix(pw) && is_cap(pw) {
+        return Some(p.s);
+    }
+    // "Baker Street 221", "Calle Mayor 5", "Via Roma 10": a capitalized street word among the
+    // (up to three) capitalized words before the number.
+    let mut j = i - 1;
+    let mut start = None;
+    let mut saw_street = false;
+    for _ in 0..4 {
+        let t = toks.get(j)?;
+        let w = tok_str(text, t);
+        let street = is_cap(w)
+            && (words::is_street_word(w) || lower_in(PREFIX_STREETS, w))
+            && !w.eq_ignore_ascii_case("main");
+        if t.k != K::Word
+            || !(is_cap(w) || lower_in(PARTICLES, w))
+            || (words::is_stopword(w) && !lower_in(PARTICLES, w) && !street)
+        {
+            break;
+        }
+        if street {
+            saw_street = true;
+            start = Some(t.s);
+        } else if saw_street && is_cap(w) {
+            start = Some(t.s);
+        }
+        if j == 0 {
+            break;
+        }
+        j -= 1;
+    }
+    // A lone street word ("Street 5") is not enough: there must be a name too.
+    let s = start?;
+    let name_words = toks
+        .iter()
+        .filter(|t| t.s >= s && t.e <= p.e && t.k == K::Word)
+        .count();
+    (saw_street && name_words >= 2).then_some(s)
+}
+
+/// Extend an address right from token `j` (the anchor ends at byte `end`): returns the new end and
+/// how many address parts were added.
+fn extend(text: &str, toks: &[Tok], j: usize, end: usize) -> (usize, usize) {
+    let (e, parts, _) = extend_full(text, toks, j, end);
+    (e, parts)
+}
+
+/// [`extend`], also counting the strong parts (units, postal codes, states, countries).
+fn extend_full(text: &str, toks: &[Tok], mut j: usize, mut end: usize) -> (usize, usize, usize) {
+    let mut parts = 0;
+    let mut strong = 0;
+    let limit = end.saturating_add(160);
+    let mut seg_words = 0;
+    let mut last_comma = false;
+    while let Some(t) = toks.get(j) {
+        if t.s > limit {
+            break;
+        }
+        // No big gaps on one line (indentation after a line break is fine).
+        if t.s > end {
+            let gap = util::slice(text, end, t.s);
+            if !gap.contains(['\n', '\r']) && gap.chars().filter(|c| *c == ' ').count() > 3 {
+                break;
+            }
+        }
+        let w = tok_str(text, t);
+        match t.k {
+            K::Comma | K::Newline => {
+                if last_comma && t.k == K::Comma {
+                    break;
+                }
+                last_comma = t.k == K::Comma;
+                seg_words = 0;
+                j += 1;
+                // Quoted lines ("> Suite 828") keep going after the line break.
+                if t.k == K::Newline {
+                    while toks
+                        .get(j)
+                        .is_some_and(|q| q.k == K::Other && matches!(tok_str(text, q), ">" | "|"))
+                    {
+                        j += 1;
+                    }
+                }
+                continue;
+            }
+            K::Dot => {
+                // An abbreviation dot ("Ave.", "Apt.") continues into a number, unit, state or code.
+                let next = toks.get(j + 1);
+                let cont = next.is_some_and(|n| {
+                    let nw = tok_str(text, n);
+                    n.k == K::Num
+                        || n.k == K::Comma
+                        || n.k == K::Newline
+                        || (n.k == K::Word
+                            && (lower_in(UNIT_CUES, nw) && nw.len() > 2
+                                || words::is_state_code(nw)))
+                }) && util::slice(text, t.e, next.map_or(t.e, |n| n.s)).len() <= 2;
+                if !cont {
+                    break;
+                }
+                j += 1;
+                continue;
+            }
+            K::Num => {
+                if !(postal_like(w) || is_house_number(w)) {
+                    break;
+                }
+                if matches!(util::byte_at(text, t.e), Some(b':' | b'%' | b'/')) {
+                    break;
+                }
+                // Decimals ("63.02", "1,299") are not address numbers.
+                if matches!(util::byte_at(text, t.e), Some(b'.' | b','))
+                    && util::byte_at(text, t.e + 1).is_some_and(|b| b.is_ascii_digit())
+                {
+                    break;
+                }
+                // A phone number or long digit run after an address is not part of it.
+                if w.len() > 6 && !w.contains('-') {
+                    break;
+                }
+                // Indian PIN written "560 038".
+                let mut e = t.e;
+                if w.len() == 3 {
+                    if let Some(n) = toks.get(j + 1) {
+                        let nw = tok_str(text, n);
+                        if n.k == K::Num && nw.len() == 3 && n.s == t.e + 1 {
+                            e = n.e;
+                            j += 1;
+                        }
+                    }
+                }
+                parts += 1;
+                if (postal_like(w) && w.len() >= 4) || e > t.e {
+                    strong += 1;
+                }
+                end = e;
+            }
+            K::Word => {
+                let cap = is_cap(w);
+                if words::is_country(w) || multi_country(text, toks, j).is_some() {
+                    let e = multi_country(text, toks, j).unwrap_or(t.e);
+                    while toks.get(j + 1).is_some_and(|n| n.e <= e) {
+                        j += 1;
+                    }
+                    parts += 1;
+                    strong += 1;
+                    end = e;
+                    j += 1;
+                    last_comma = false;
+                    continue;
+                }
+                let upper_code = w.len() <= 4
+                    && w.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                if lower_in(UNIT_CUES, w) && w.len() > 1 && (cap || w.len() > 3) {
+                    // "Apt. 864", "Suite 57": the number follows.
+                    parts += 1;
+                    strong += 1;
+                    end = t.e;
+                } else if upper_code && (words::is_state_code(w) || postal_like(w)) {
+                    parts += 1;
+                    strong += 1;
+                    end = t.e;
+                } else if cap
+                    && !lower_in(BREAKERS, w)
+                    && (!words::is_stopword(w)
+                        || lower_in(PARTICLES, w)
+                        || toks.get(j + 1).is_some_and(|n| {
+                            n.k == K::Word && is_cap(tok_str(text, n)) && w != "I"
+                        }))
+                {
+                    seg_words += 1;
+                    if seg_words > 5 {
+                        break;
+                    }
+                    if seg_words == 1 {
+                        parts += 1;
+                    }
+                    end = t.e;
+                } else if lower_in(PARTICLES, w)
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|n| n.k == K::Word && is_cap(tok_str(text, n)))
+                {
+                    // "Dusino San Michele", "Stratford upon Avon": keep going.
+                } else if !cap
+                    && (words::is_street_word(w) || words::is_place_word(w))
+                    && seg_words > 0
+                {
+                    end = t.e;
+                } else {
+                    break;
+                }
+            }
+            K::Hash | K::Other => break,
+        }
+        last_comma = false;
+        j += 1;
+    }
+    (end, parts, strong)
+}
+
+/// Two- or three-word country names ("United States", "South Africa"): the end offset.
+fn multi_country(text: &str, toks: &[Tok], j: usize) -> Option<usize> {
+    let a = toks.get(j)?;
+    if a.k != K::Word || !is_cap(tok_str(text, a)) {
+        return None;
+    }
+    for n in [3usize, 2] {
+        let last = toks.get(j + n - 1)?;
+        if toks.get(j..j + n)?.iter().any(|t| t.k != K::Word) {
+            continue;
+        }
+        let phrase = util::slice(text, a.s, last.e);
+        if phrase.len() < 40
+            && words::is_country(&phrase.split_whitespace().collect::<Vec<_>>().join(" "))
+        {
+            return Some(last.e);
+        }
+    }
+    None
+}
+
+/// Postal-code shapes: 4–6 digits, ZIP+4, UK/Canadian halves ("SW1A", "1AA", "K1A", "0B6").
+fn postal_like(w: &str) -> bool {
+    let b = w.as_bytes();
+    let all_digits = !b.is_empty() && b.iter().all(u8::is_ascii_digit);
+    if all_digits {
+        return (3..=6).contains(&b.len());
+    }
+    // ZIP+4.
+    if let Some((a, c)) = w.split_once('-') {
+        return a.len() == 5
+            && c.len() == 4
+            && a.bytes().chain(c.bytes()).all(|x| x.is_ascii_digit());
+    }
+    let has_d = b.iter().any(u8::is_ascii_digit);
+    let has_l = b.iter().any(u8::is_ascii_uppercase);
+    (2..=4).contains(&b.len())
+        && has_d
+        && has_l
+        && b.iter()
+            .all(|x| x.is_ascii_digit() || x.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addrs(t: &str) -> Vec<&str> {
+        let mut g = GateBuilder::default();
+        let a = Address::new(&mut g).unwrap();
+        let mut out = Vec::new();
+        a.find(t, &g.build().unwrap().windows(t, 64), &mut out);
+        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+    }
+
+    #[test]
+    fn us_style() {
+        assert_eq!(addrs("I live at 221 Maple Ave."), vec!["221 Maple Ave"]);
+        assert_eq!(
+            addrs("221B Baker Street, London"),
+            vec!["221B Baker Street, London"]
+        );
+        assert_eq!(
+            addrs("send it to 1600 Pennsylvania Avenue NW, Washington, DC 20500 please"),
+            vec!["1600 Pennsylvania Avenue NW, Washington, DC 20500"]
+        );
+        assert_eq!(
+            addrs("Apt 4B, 221 Maple Ave, Boise, ID 83702."),
+            vec!["Apt 4B, 221 Maple Ave, Boise, ID 83702"]
+        );
+        assert_eq!(addrs("i live at 221 maple ave lol"), vec!["221 maple ave"]);
+        assert_eq!(addrs("PO Box 104"), vec!["PO Box 104"]);
+        assert_eq!(
+            addrs("P.O. Box 104, Austin, TX 78701"),
+            vec!["P.O. Box 104, Austin, TX 78701"]
+        );
+        assert_eq!(addrs("254 Damvergi Street"), vec!["254 Damvergi Street"]);
+        assert_eq!(
+            addrs("17031 2202 Rissik St Apt. 050 Coalville South Africa"),
+            vec!["17031 2202 Rissik St Apt. 050 Coalville South Africa"]
+        );
+    }
+
+    #[test]
+    fn chat_style() {
+        assert_eq!(
+            addrs("my address is 42, MG Road, Bengaluru 560001"),
+            vec!["42, MG Road, Bengaluru 560001"]
+        );
+        assert_eq!(
+            addrs("I stay at B-204, Lake View Apartments, Powai, Mumbai 400076"),
+            vec!["B-204, Lake View Apartments, Powai, Mumbai 400076"]
+        );
+        assert_eq!(
+            addrs("send it to 350 Fifth Avenue, New York, NY 10118"),
+            vec!["350 Fifth Avenue, New York, NY 10118"]
+        );
+        assert_eq!(addrs("near 2nd Main Road"), vec!["2nd Main Road"]);
+        assert!(addrs("Grade B-2, 3 more to go").is_empty());
+    }
+
+    #[test]
+    fn indian_style() {
+        assert_eq!(
+            addrs("Flat 302, Sai Krupa Apartments, 14th Cross, Indiranagar, Bengaluru 560038"),
+            vec!["Flat 302, Sai Krupa Apartments, 14th Cross, Indiranagar, Bengaluru 560038"]
+        );
+        assert_eq!(
+            addrs("H.No. 12-3-456, Banjara Hills, Hyderabad"),
+            vec!["H.No. 12-3-456, Banjara Hills, Hyderabad"]
+        );
+        assert_eq!(
+            addrs("#45, 2nd Main, Koramangala"),
+            vec!["#45, 2nd Main, Koramangala"]
+        );
+        assert_eq!(
+            addrs("मेरा पता: Flat 12, Shanti Nagar, Pune 411001 है"),
+            vec!["Flat 12, Shanti Nagar, Pune 411001"]
+        );
+    }
+
+    #[test]
+    fn european_style() {
+        assert_eq!(addrs("Mellemvej 32"), vec!["Mellemvej 32"]);
+        assert_eq!(
+            addrs("wohne in der Hauptstraße 5, 10115 Berlin"),
+            vec!["Hauptstraße 5, 10115 Berlin"]
+        );
+        assert_eq!(
+            addrs("12 rue de la Paix, Paris"),
+            vec!["12 rue de la Paix, Paris"]
+        );
+        assert_eq!(addrs("Via Roma 10"), vec!["Via Roma 10"]);
+        assert_eq!(
+            addrs("The address of Persint is 6750 Koskikatu 25 Apt. 864\nArtilleros\n, CO\n Uruguay 64677"),
+            vec!["6750 Koskikatu 25 Apt. 864\nArtilleros\n, CO\n Uruguay 64677"]
+        );
+        assert_eq!(
+            addrs("10 Downing Street, London SW1A 2AA"),
+            vec!["10 Downing Street, London SW1A 2AA"]
+        );
+    }
+
+    #[test]
+    fn extra_forms() {
+        assert_eq!(addrs("my zip code is 35350"), vec!["35350"]);
+        assert_eq!(addrs("ZIP: 83702"), vec!["83702"]);
+        assert_eq!(addrs("pin code 560 038"), vec!["560 038"]);
+        assert_eq!(
+            addrs("PSC 0413, Box 8144\nAPO AA 42323"),
+            vec!["PSC 0413, Box 8144\nAPO AA 42323"]
+        );
+        assert_eq!(
+            addrs("> 935 69 Gordon Terrace\n> Suite 828\n> BASHALL TOWN\n> United Kingdom 89800"),
+            vec!["935 69 Gordon Terrace\n> Suite 828\n> BASHALL TOWN\n> United Kingdom 89800"]
+        );
+        assert_eq!(
+            addrs("5850 Jana Nerudy 894\nRiisa\n Estonia 62488"),
+            vec!["5850 Jana Nerudy 894\nRiisa\n Estonia 62488"]
+        );
+        assert_eq!(
+            addrs("5586 Þórunnarstræti 31, Akureyri"),
+            vec!["5586 Þórunnarstræti 31, Akureyri"]
+        );
+        assert_eq!(
+            addrs("Billing address:\n    28245 Puruntie 82 Apt. 595\n   LAPPEENRANTA\n    53650"),
+            vec!["28245 Puruntie 82 Apt. 595\n   LAPPEENRANTA\n    53650"]
+        );
+        assert!(addrs("I have 3 Apples 5").is_empty());
+        assert!(addrs("96 June 96 July 95\nM1 63.02 62.83").is_empty());
+        assert!(
+            addrs("pin 4521").is_empty(),
+            "a bank PIN is not a postal code"
+        );
+    }
+
+    #[test]
+    fn negatives() {
+        for t in [
+            "I have 3 dogs on the street",
+            "I walked 5 blocks down the road",
+            "#1 fan",
+            "Flat 3 is empty",
+            "I ran 5 miles along the river road",
+            "it costs $20 on Main St",
+            "at 10:30 in the Court",
+            "Room 5 please",
+            "we scored 3 goals",
+            "Street 5",
+        ] {
+            assert!(addrs(t).is_empty(), "{t:?} -> {:?}", addrs(t));
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! AGE: a person's age in years, 0–120. The span is the number only.
+//!
+//! Forms: "I'm 34" / "i am 34" / "im 34" (only when the phrase ends there or goes on with "now",
+//! "years", "and", ...; never "I'm 34 minutes late" or "I'm 5'11"), "34 yo", "34 y/o",
+//! "34 years old", "34-year-old", "aged 34", "age: 34", "turned 34", "my son is 7",
+//! "she's 7" (only before "years"/"yo" or the end of a sentence), Reddit "M/34", "34M", "34/F",
+//! Hinglish "meri age 25 hai", "main 25 saal ka hoon", Spanish "tengo 34 años".
+
+use regex::{Captures, Regex};
+
+use super::util::{self, Fam, GateBuilder, Win};
+use crate::error::Result;
+use crate::label::Label;
+use crate::span::Finding;
+
+const FAM: Fam = Fam {
+    label: Label::Age,
+    name: "age",
+};
+
+/// Words that may follow "I'm 34" and keep it an age.
+const AFTER_OK: &[&str] = &[
+    "already",
+    "and",
+    "btw",
+    "but",
+    "f",
+    "female",
+    "from",
+    "girl",
+    "guy",
+    "haha",
+    "hahaha",
+    "lmao",
+    "lol",
+    "m",
+    "male",
+    "man",
+    "myself",
+    "n",
+    "next",
+    "now",
+    "old",
+    "so",
+    "soon",
+    "this",
+    "tho",
+    "though",
+    "today",
+    "tomorrow",
+    "too",
+    "woman",
+    "y",
+    "year",
+    "years",
+    "yesterday",
+    "yo",
+    "yr",
+    "yrs",
+    "with",
+    "in",
+    "on",
+    "last",
+    "turning",
+    "going",
+    "living",
+    "hai",
+    "h",
+    "he",
+    "hoon",
+    "hu",
+    "hun",
+    "hai.",
+    "saal",
+    "sal",
+    "ki",
+    "ka",
+];
+
+/// Words after "she's 7" that keep it an age (stricter than [`AFTER_OK`]).
+const AFTER_PRONOUN_OK: &[&str] = &[
+    "and", "btw", "now", "old", "too", "year", "years", "yo", "yr", "yrs", "already",
+];
+
+/// Words after "34M" that make it a quantity ("34M views"), not a Reddit age/gender tag.
+const QUANTITY_AFTER: &[&str] = &[
+    "budget",
+    "dollars",
+    "downloads",
+    "followers",
+    "in",
+    "members",
+    "of",
+    "people",
+    "plays",
+    "revenue",
+    "rows",
+    "streams",
+    "subs",
+    "subscribers",
+    "usd",
+    "users",
+    "views",
+    "worth",
+    "records",
+    "bucks",
+    "rupees",
+    "euros",
+    "pounds",
+    "net",
+    "per",
+    "a",
+    "the",
+    "km",
+    "miles",
+];
+
+/// Age detection.
+pub(crate) struct Age {
+    /// `(regex, follow rule)`: the number is the `n` group.
+    rules: Vec<(Regex, Follow, usize)>,
+    reddit: (Regex, usize),
+}
+
+/// What may come right after the number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Follow {
+    /// Anything (the pattern itself says "years old", "yo", "años", ...).
+    Any,
+    /// End, punctuation, or a word from [`AFTER_OK`].
+    Loose,
+    /// End, sentence punctuation, or a word from [`AFTER_PRONOUN_OK`].
+    Strict,
+}
+
+impl Age {
+    pub(crate) fn new(g: &mut GateBuilder) -> Result<Age> {
+        let n = r"(?P<n>[0-9]{1,3})";
+        let b = r"(?-u:\b)";
+        let kin = "son|daughter|kid|kiddo|child|baby|brother|sister|bro|sis|mom|mum|mother|dad|father|husband|wife|\
+boyfriend|girlfriend|bf|gf|fiance|fianc(?:e|é)e?|grandma|grandpa|grandmother|grandfather|granny|nephew|niece|cousin|\
+friend|bestie|partner|boy|girl|toddler|twins|stepson|stepdaughter|hubby|spouse";
+        let rules = vec![
+            (
+                format!(r"(?i-u){b}(?:i'?m|i’m|i\s+am|im|i\s+was)\s+{n}{b}"),
+                Follow::Loose,
+            ),
+            (
+                format!(
+                    r"(?i-u){b}{n}\s*(?:-\s*)?(?:yo|y/o|y\.o\.?|yrs?\.?\s*old|years?\s*old|years?-old|yr-old|years?\s+of\s+age|yrs?\s+of\s+age){b}"
+                ),
+                Follow::Any,
+            ),
+            (
+                format!(
+                    r"(?i-u){b}{n}\s*(?:saal|sal|sala|varsh|baras)\s+(?:ka|ki|ke|kaa|kii)(?-u:\b)"
+                ),
+                Follow::Any,
+            ),
+            (
+                format!(r"(?i-u){b}(?:main|mai|mein|me)\s+{n}\s*(?:saal|sal|years?)(?-u:\b)"),
+                Follow::Any,
+            ),
+            (
+                format!(
+                    r"(?i-u){b}(?:tengo|tiene|tienes|tenía|tenia|cumplí|cumpli|cumplo|cumple|cumplió)\s+{n}\s+a(?:ñ|n)os{b}"
+                ),
+                Follow::Any,
+            ),
+            (
+                format!(
+                    r"(?i-u){b}(?:aged|age|ages|umar|umr|umra|edad)\s*(?:is|:|=|-|of|hai|h)?\s*{n}{b}"
+                ),
+                Follow::Loose,
+            ),
+            (
+                format!(
+                    r"(?i-u){b}(?:turned|turning|turns|turn|just\s+turned|will\s+be|gonna\s+be|going\s+to\s+be)\s+{n}{b}"
+                ),
+                Follow::Loose,
+            ),
+            (
+                format!(
+                    r"(?i-u){b}(?:my|our|his|her|their|meri|mera|mere)\s+(?:little\s+|baby\s+|elder\s+|older\s+|younger\s+|big\s+|eldest\s+|youngest\s+|oldest\s+)?(?:{kin})\s+(?:is|was|'s|’s|just\s+turned|turned|is\s+turning|will\s+be|turns)\s+{n}{b}"
+                ),
+                Follow::Loose,
+            ),
+            (
+                format!(
+                    r"(?i-u){b}(?:she|he|they)(?:'s|’s|\s+is|\s+was|\s+are|\s+just\s+turned|\s+turned)\s+{n}{b}"
+                ),
+                Follow::Strict,
+            ),
+        ];
+        let mut compiled = Vec::with_capacity(rules.len());
+        for (p, f) in rules {
+            let (re, gi) = g.regex("age", &p)?;
+            compiled.push((re, f, gi));
+        }
+        Ok(Age {
+            rules: compiled,
+            reddit: g.regex(
+                "age.reddit",
+                r"(?-u:\b)(?:(?P<n1>[0-9]{2})\s?(?P<g1>[MFmf])|(?P<g2>[MFmf])\s?/\s?(?P<n2>[0-9]{2})|(?P<n3>[0-9]{2})\s?/\s?(?P<g3>[MFmf]))(?-u:\b)",
+            )?,
+        })
+    }
+
+    pub(crate) fn find(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
+        let from = out.len();
+        for w in windows {
+            let (ws, we) = (w.s, w.e);
+            for (re, follow, gi) in &self.rules {
+                if !w.hit(*gi) {
+                    continue;
+                }
+                util::each_captures(re, text, ws, we, |c| {
+                    let Some(n) = c.name("n") else { return };
+                    if !age_ok(n.as_str()) || glued(text, n.start(), n.end()) {
+                        return;
+                    }
+                    let ok = match follow {
+                        Follow::Any => true,
+                        Follow::Loose => follows_ok(text, n.end(), AFTER_OK, false),
+                        Follow::Strict => follows_ok(text, n.end(), AFTER_PRONOUN_OK, true),
+                    };
+                    if ok {
+                        let score = if *follow == Follow::Any { 0.85 } else { 0.75 };
+                        util::push(out, text, (n.start(), n.end()), FAM, None, score);
+                    }
+                });
+            }
+            if w.hit(self.reddit.1) {
+                util::each_captures(&self.reddit.0, text, ws, we, |c| {
+                    self.reddit_hit(text, c, out)
+                });
+            }
+        }
+        util::drop_contained(out, from);
+    }
+
+    fn reddit_hit(&self, text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
+        let Some(m) = c.get(0) else { return };
+        let n = c.name("n1").or(c.name("n2")).or(c.name("n3"));
+        let g = c.name("g1").or(c.name("g2")).or(c.name("g3"));
+        let (Some(n), Some(g)) = (n, g) else { return };
+        let Some(v) = util::num(n.as_str()) else {
+            return;
+        };
+        if !(13..=99).contains(&v) {
+            return;
+        }
+        let before = util::char_before(text, m.start());
+        let after = util::char_after(text, m.end());
+        if matches!(
+            before,
+            Some('$' | '€' | '£' | '₹' | '.' | ',' | '-' | '+' | '/' | ':' | '#')
+        ) {
+            return;
+        }
+        if matches!(after, Some('/' | '.' | ',' | ':' | '-'))
+            && util::byte_at(text, m.end() + 1).is_some_and(|b| b.is_ascii_digit())
+        {
+            return;
+        }
+        let bracketed = matches!(before, Some('(' | '[')) && matches!(after, Some(')' | ']'));
+        let slash = c.name("n1").is_none();
+        // Unbracketed "34M"/"34 m": only uppercase, glued, and not a quantity ("34M views").
+        if !bracketed && !slash {
+            let glued = m.as_str().len() == 3;
+            if !glued || g.as_str().chars().all(char::is_lowercase) {
+                return;
+            }
+            let rest = util::lower_after(text, m.end(), 16);
+            let next: String = rest
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .collect();
+            if QUANTITY_AFTER.contains(&next.as_str()) {
+                return;
+            }
+        }
+        let score = if bracketed || slash { 0.8 } else { 0.6 };
+        util::push(out, text, (n.start(), n.end()), FAM, None, score);
+    }
+}
+
+/// Ages 0–120 without leading zeros.
+fn age_ok(n: &str) -> bool {
+    !(n.len() > 1 && n.starts_with('0')) && util::num(n).is_some_and(|v| v <= 120)
+}
+
+/// The number is part of a decimal, time, height, range or percentage.
+fn glued(text: &str, s: usize, e: usize) -> bool {
+    if matches!(
+        util::char_before(text, s),
+        Some('.' | ',' | '$' | '€' | '£' | '₹' | '-' | '/' | ':' | '#' | '+')
+    ) {
+        return true;
+    }
+    match util::char_after(text, e) {
+        Some('\'' | '"' | '%' | '′' | '″' | '°') => true,
+        Some('.' | ',' | ':' | '/' | '-' | '–') => {
+            util::byte_at(text, e + 1).is_some_and(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// What comes after the number keeps it an age: end of text, punctuation, or an allowed word.
+fn follows_ok(text: &str, e: usize, allowed: &[&str], strict: bool) -> bool {
+    let rest = util::slice(text, e, util::floor_boundary(text, e.saturating_add(24)));
+    let t = rest.trim_start_matches([' ', '\t']);
+    let Some(c) = t.chars().next() else {
+        return true;
+    };
+    if c == '\n' || c == '\r' {
+        return true;
+    }
+    if !c.is_alphanumeric() {
+        if strict {
+            return matches!(c, '.' | '!' | '?' | ',' | ')' | ';' | '…') || !c.is_ascii();
+        }
+        // "I'm 5 (five)" fine; a unit sign or an apostrophe is not ("5'11").
+        return !matches!(
+            c,
+            '\'' | '"' | '%' | '$' | '+' | '*' | '×' | 'x' | '/' | ':' | '&'
+        );
+    }
+    if !c.is_ascii_alphabetic() {
+        // Another number right after ("I'm 5 11") or a non-Latin word: only loose rules accept
+        // non-Latin script (Hindi "main 25 hoon" is handled by its own rule).
+        return !strict && !c.is_ascii_digit();
+    }
+    let w: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == '/')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let w = w.trim_end_matches('/');
+    allowed.contains(&w) || w == "y/o"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ages(t: &str) -> Vec<&str> {
+        let mut g = GateBuilder::default();
+        let a = Age::new(&mut g).unwrap();
+        let mut out = Vec::new();
+        a.find(t, &g.build().unwrap().windows(t, 64), &mut out);
+        let mut v: Vec<_> = out
+            .iter()
+            .map(|f| (f.span.start(), f.span.slice(t).unwrap()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v.into_iter().map(|(_, s)| s).collect()
+    }
+
+    #[test]
+    fn first_person() {
+        assert_eq!(ages("I'm 34"), vec!["34"]);
+        assert_eq!(ages("i am 34 and single"), vec!["34"]);
+        assert_eq!(ages("im 25, from pune"), vec!["25"]);
+        assert_eq!(ages("I’m 34 now."), vec!["34"]);
+        assert_eq!(ages("I'm 34 years old"), vec!["34"]);
+        assert_eq!(ages("I'm 19 😅"), vec!["19"]);
+        for t in [
+            "I'm 34 minutes late",
+            "I'm 5'11",
+            "I'm 5 mins away",
+            "im 2 hours out",
+            "I'm 100% sure",
+            "I'm 3rd in line",
+            "I'm 1.5 km away",
+            "I'm 200 lbs",
+        ] {
+            assert!(ages(t).is_empty(), "{t:?} -> {:?}", ages(t));
+        }
+    }
+
+    #[test]
+    fn explicit_forms() {
+        assert_eq!(ages("34 yo guy"), vec!["34"]);
+        assert_eq!(ages("a 34 y/o woman"), vec!["34"]);
+        assert_eq!(ages("34 years old"), vec!["34"]);
+        assert_eq!(ages("a 34-year-old nurse"), vec!["34"]);
+        assert_eq!(ages("aged 34"), vec!["34"]);
+        assert_eq!(ages("age: 34"), vec!["34"]);
+        assert_eq!(ages("Age 34, Delhi"), vec!["34"]);
+        assert_eq!(ages("just turned 34!"), vec!["34"]);
+        assert_eq!(ages("turning 30 next week"), vec!["30"]);
+        assert_eq!(
+            ages("My birthday is on the weekend. I'll turn 23."),
+            vec!["23"]
+        );
+        assert!(ages("turn 2 pages").is_empty());
+        assert_eq!(ages("my son is 7"), vec!["7"]);
+        assert_eq!(ages("my little sister is 12 and"), vec!["12"]);
+        assert_eq!(ages("she's 7."), vec!["7"]);
+        assert_eq!(ages("he is 16 years old"), vec!["16"]);
+        assert!(ages("she's 7 minutes away").is_empty());
+        assert!(ages("he is 5 feet tall").is_empty());
+        assert!(ages("they are 3 of us").is_empty());
+        assert!(ages("age 130").is_empty());
+        assert!(ages("ages 3-5").is_empty());
+        assert!(ages("turned 2 pages").is_empty());
+    }
+
+    #[test]
+    fn reddit_style() {
+        assert_eq!(ages("Me (34M) and her (31F)"), vec!["34", "31"]);
+        assert_eq!(ages("M/34 here"), vec!["34"]);
+        assert_eq!(ages("34/F, bored"), vec!["34"]);
+        assert_eq!(ages("[27f] looking"), vec!["27"]);
+        assert_eq!(ages("34M looking for friends"), vec!["34"]);
+        assert!(ages("the movie made 34M views").is_empty());
+        assert!(ages("$34M deal").is_empty());
+        assert!(ages("ran 10m today").is_empty());
+    }
+
+    #[test]
+    fn hinglish_and_spanish() {
+        assert_eq!(ages("meri age 25 hai"), vec!["25"]);
+        assert_eq!(ages("main 25 saal ka hoon"), vec!["25"]);
+        assert_eq!(ages("tengo 34 años"), vec!["34"]);
+        assert!(ages("25 saal pehle").is_empty());
+        assert!(ages("hace 34 años").is_empty());
+    }
+}

@@ -1,0 +1,338 @@
+//! DATE: numeric dates (12/03/1994, 3-12-1994, 1994-03-12, 12.03.1994, and 2/14 after a date
+//! word), written dates ("March 3rd", "3rd of March", "3 March 1994", "Mar 3, 1994", Spanish
+//! "3 de marzo de 1994"), and bare years after birth words ("born in 1994", "class of 2012").
+//! Day and month ranges are checked.
+
+use regex::{Captures, Regex};
+
+use super::util::{self, Fam, GateBuilder, Win};
+use super::words;
+use crate::error::Result;
+use crate::label::Label;
+use crate::span::Finding;
+
+const FAM: Fam = Fam {
+    label: Label::Date,
+    name: "date",
+};
+
+/// Words before a short "2/14" that make it a date.
+const SHORT_CUES: &[&str] = &[
+    "on",
+    "born",
+    "birthday",
+    "bday",
+    "b-day",
+    "dob",
+    "d.o.b",
+    "date",
+    "dated",
+    "anniversary",
+    "appointment",
+    "appt",
+    "due",
+    "until",
+    "till",
+    "since",
+    "before",
+    "after",
+    "from",
+    "by",
+];
+
+/// Date detection.
+pub(crate) struct Date {
+    numeric: (Regex, usize),
+    short: (Regex, usize),
+    month_day: (Regex, usize),
+    day_month: (Regex, usize),
+    spanish: (Regex, usize),
+    month_year: (Regex, usize),
+    birth_year: (Regex, usize),
+}
+
+impl Date {
+    pub(crate) fn new(g: &mut GateBuilder) -> Result<Date> {
+        let en = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
+        let es = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
+        let full =
+            "january|february|march|april|may|june|july|august|september|october|november|december";
+        let time = r"(?:[ T](?P<t>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?))?";
+        Ok(Date {
+            numeric: g.regex(
+                "date.numeric",
+                &format!(r"(?-u:\b)(?P<a>[0-9]{{1,4}})(?P<s1>[/.\-])(?P<b>[0-9]{{1,2}})(?P<s2>[/.\-])(?P<c>[0-9]{{1,4}})(?-u:\b){time}"),
+            )?,
+            short: g.regex("date.short", r"(?-u:\b)(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})(?-u:\b)")?,
+            month_day: g.regex(
+                "date.month_day",
+                &format!(r"(?i-u)(?-u:\b)(?P<mon>{en})(?-u:\b)\.?,?\s+(?:the\s+)?(?P<d>[0-9]{{1,2}})(?P<ord>st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<y>[0-9]{{4}})(?-u:\b))?"),
+            )?,
+            day_month: g.regex(
+                "date.day_month",
+                &format!(r"(?i-u)(?-u:\b)(?P<d>[0-9]{{1,2}})(?P<ord>st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{en})(?-u:\b)\.?(?:,?\s+(?P<y>[0-9]{{4}})(?-u:\b))?"),
+            )?,
+            spanish: g.regex(
+                "date.spanish",
+                &format!(r"(?i-u)(?-u:\b)(?P<d>[0-9]{{1,2}})\s+de\s+(?P<mon>{es})(?-u:\b)(?:\s+(?:de|del)\s+(?P<y>[0-9]{{4}})(?-u:\b))?"),
+            )?,
+            month_year: g.regex(
+                "date.month_year",
+                &format!(r"(?i-u)(?-u:\b)(?P<mon>{full}|{es})(?:\s+(?:de|of))?,?\s+(?P<y>(?:19|20)[0-9]{{2}})(?-u:\b)"),
+            )?,
+            birth_year: g.regex(
+                "date.birth_year",
+                r"(?i-u)(?-u:\b)(?:born(?:\s+(?:in|on))?|class\s+of|batch\s+of|dob|d\.o\.b\.?|year\s+of\s+birth|birth\s+year|graduated(?:\s+in)?|nací\s+en|naci\s+en)\s*:?\s*(?P<y>(?:19|20)[0-9]{2}|'[0-9]{2})(?-u:\b)",
+            )?,
+        })
+    }
+
+    pub(crate) fn find(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
+        let from = out.len();
+        self.find_all(text, windows, out);
+        util::drop_contained(out, from);
+    }
+
+    fn find_all(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
+        for w in windows {
+            let (ws, we) = (w.s, w.e);
+            if w.hit(self.numeric.1) {
+                util::each_captures(&self.numeric.0, text, ws, we, |c| {
+                    self.numeric_hit(text, c, out)
+                });
+            }
+            if w.hit(self.short.1) {
+                util::each_captures(&self.short.0, text, ws, we, |c| short_hit(text, c, out));
+            }
+            for re in [&self.month_day, &self.day_month, &self.spanish] {
+                if w.hit(re.1) {
+                    util::each_captures(&re.0, text, ws, we, |c| written_hit(text, c, out));
+                }
+            }
+            if w.hit(self.month_year.1) {
+                util::each_captures(&self.month_year.0, text, ws, we, |c| {
+                    let (Some(m), Some(mon)) = (c.get(0), c.name("mon")) else {
+                        return;
+                    };
+                    if mon.as_str() == "may" {
+                        return;
+                    }
+                    util::push(out, text, (m.start(), m.end()), FAM, None, 0.6);
+                });
+            }
+            if w.hit(self.birth_year.1) {
+                util::each_captures(&self.birth_year.0, text, ws, we, |c| {
+                    let Some(y) = c.name("y") else { return };
+                    util::push(out, text, (y.start(), y.end()), FAM, None, 0.7);
+                });
+            }
+        }
+    }
+
+    fn numeric_hit(&self, text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
+        let (Some(m), Some(a), Some(b), Some(cc), Some(s1), Some(s2)) = (
+            c.get(0),
+            c.name("a"),
+            c.name("b"),
+            c.name("c"),
+            c.name("s1"),
+            c.name("s2"),
+        ) else {
+            return;
+        };
+        if s1.as_str() != s2.as_str() {
+            return;
+        }
+        // Not part of a longer run (IPs, versions, phone numbers).
+        if matches!(
+            util::char_before(text, m.start()),
+            Some('.' | '/' | '-' | ':' | '+' | '$')
+        ) || (matches!(
+            util::byte_at(text, c.name("c").map_or(m.end(), |x| x.end())),
+            Some(b'.' | b'/' | b'-')
+        ) && util::byte_at(text, cc.end() + 1).is_some_and(|x| x.is_ascii_digit()))
+        {
+            return;
+        }
+        let (la, lc) = (a.as_str().len(), cc.as_str().len());
+        let (Some(x), Some(y), Some(z)) = (
+            util::num(a.as_str()),
+            util::num(b.as_str()),
+            util::num(cc.as_str()),
+        ) else {
+            return;
+        };
+        let ok = if la == 4 {
+            // Year first: Y-M-D.
+            lc <= 2 && year_ok(x) && day_ok(z, y)
+        } else if la <= 2 && (lc == 4 || lc == 2) {
+            if s1.as_str() == "." && lc != 4 {
+                false
+            } else {
+                let year_fine = lc == 2 || year_ok(z);
+                year_fine && (day_ok(x, y) || day_ok(y, x))
+            }
+        } else {
+            false
+        };
+        if !ok {
+            return;
+        }
+        let score = if lc == 4 || la == 4 { 0.85 } else { 0.75 };
+        util::push(out, text, (m.start(), m.end()), FAM, None, score);
+    }
+}
+
+/// "2/14" with a date word before it.
+fn short_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
+    let (Some(m), Some(a), Some(b)) = (c.get(0), c.name("a"), c.name("b")) else {
+        return;
+    };
+    if matches!(
+        util::char_before(text, m.start()),
+        Some('/' | '.' | '-' | ':' | '$')
+    ) || matches!(
+        util::byte_at(text, m.end()),
+        Some(b'/' | b'.' | b'-' | b':' | b'%')
+    ) && util::byte_at(text, m.end() + 1).is_some_and(|x| x.is_ascii_digit())
+        || util::byte_at(text, m.end()) == Some(b'/')
+    {
+        return;
+    }
+    let (Some(x), Some(y)) = (util::num(a.as_str()), util::num(b.as_str())) else {
+        return;
+    };
+    if !(day_ok(y, x) || day_ok(x, y)) {
+        return;
+    }
+    let before = util::lower_before(text, m.start(), 24);
+    if !util::has_cue(&before, SHORT_CUES) {
+        return;
+    }
+    util::push(out, text, (m.start(), m.end()), FAM, None, 0.6);
+}
+
+/// A written date: month name plus day (and maybe year).
+fn written_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
+    let (Some(m), Some(mon), Some(d)) = (c.get(0), c.name("mon"), c.name("d")) else {
+        return;
+    };
+    let Some(month) = words::month_number(mon.as_str()) else {
+        return;
+    };
+    let Some(day) = util::num(d.as_str()) else {
+        return;
+    };
+    if !day_ok(day, month) {
+        return;
+    }
+    let has_year = c.name("y").is_some();
+    let has_ord = c.name("ord").is_some();
+    // "may" the verb: needs a capital or more evidence.
+    if mon.as_str() == "may" && !has_year && !has_ord {
+        return;
+    }
+    // Not glued to more digits ("March 3.5", "3:30").
+    if matches!(
+        util::byte_at(text, m.end()),
+        Some(b'.' | b':' | b',' | b'/')
+    ) && util::byte_at(text, m.end() + 1).is_some_and(|x| x.is_ascii_digit())
+    {
+        return;
+    }
+    if let Some(y) = c.name("y") {
+        if !util::num(y.as_str()).is_some_and(year_ok) {
+            return;
+        }
+    }
+    let score = if has_year { 0.85 } else { 0.7 };
+    util::push(out, text, (m.start(), m.end()), FAM, None, score);
+}
+
+/// A plausible four-digit year.
+fn year_ok(y: u32) -> bool {
+    (1900..=2099).contains(&y)
+}
+
+/// Whether `day` exists in `month` (29 February allowed).
+fn day_ok(day: u32, month: u32) -> bool {
+    let max = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 => 29,
+        _ => return false,
+    };
+    (1..=max).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(t: &str) -> Vec<&str> {
+        let mut g = GateBuilder::default();
+        let d = Date::new(&mut g).unwrap();
+        let mut out = Vec::new();
+        d.find(t, &g.build().unwrap().windows(t, 64), &mut out);
+        let mut v: Vec<_> = out
+            .iter()
+            .map(|f| (f.span.start(), f.span.slice(t).unwrap()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v.into_iter().map(|(_, s)| s).collect()
+    }
+
+    #[test]
+    fn numeric() {
+        assert_eq!(dates("dob 12/03/1994."), vec!["12/03/1994"]);
+        assert_eq!(dates("3-12-1994"), vec!["3-12-1994"]);
+        assert_eq!(dates("1994-03-12"), vec!["1994-03-12"]);
+        assert_eq!(dates("12.03.1994"), vec!["12.03.1994"]);
+        assert_eq!(dates("3/13/1956"), vec!["3/13/1956"]);
+        assert_eq!(dates("1978-07-13 07:00:28"), vec!["1978-07-13 07:00:28"]);
+        assert_eq!(dates("on 03/12/94"), vec!["03/12/94"]);
+        assert_eq!(dates("जन्म 12/03/1994 को"), vec!["12/03/1994"]);
+        assert!(dates("13/13/1994").is_empty());
+        assert!(dates("1994-13-01").is_empty());
+        assert!(dates("31/02/1994").is_empty());
+        assert!(dates("1.2.3").is_empty());
+        assert!(dates("2.10.15").is_empty(), "dotted needs a 4-digit year");
+        assert!(dates("192.168.1.1").is_empty());
+        assert!(dates("1.2.3.4").is_empty());
+    }
+
+    #[test]
+    fn short_needs_context() {
+        assert_eq!(dates("my birthday is on 2/14"), vec!["2/14"]);
+        assert!(dates("I got 2/14 right").is_empty());
+        assert!(dates("add 1/2 cup").is_empty());
+        assert!(dates("on 13/13").is_empty());
+    }
+
+    #[test]
+    fn written() {
+        assert_eq!(dates("on March 3rd we"), vec!["March 3rd"]);
+        assert_eq!(dates("the 3rd of March"), vec!["3rd of March"]);
+        assert_eq!(dates("3 March 1994"), vec!["3 March 1994"]);
+        assert_eq!(dates("Mar 3, 1994"), vec!["Mar 3, 1994"]);
+        assert_eq!(dates("june 3"), vec!["june 3"]);
+        assert_eq!(
+            dates("nací el 3 de marzo de 1994"),
+            vec!["3 de marzo de 1994"]
+        );
+        assert_eq!(dates("born in March 1994"), vec!["March 1994"]);
+        assert_eq!(dates("May 5th"), vec!["May 5th"]);
+        assert!(dates("you may 3d print it").is_empty());
+        assert!(dates("February 30").is_empty());
+        assert!(dates("Sept 31").is_empty());
+    }
+
+    #[test]
+    fn birth_years() {
+        assert_eq!(dates("born in 1994"), vec!["1994"]);
+        assert_eq!(dates("class of 2012!"), vec!["2012"]);
+        assert!(dates("in 1994 we moved").is_empty());
+        assert!(dates("2025").is_empty());
+    }
+}

@@ -1,0 +1,504 @@
+//! ID: US SSN, Indian Aadhaar (Verhoeff) and PAN, and codes right after a cue phrase
+//! ("passport number", "licence no", "employee id", "order #", "booking ref", ...).
+
+use regex::Regex;
+
+use super::util::{self, Fam, GateBuilder, Win};
+use crate::error::Result;
+use crate::label::Label;
+use crate::span::Finding;
+
+const FAM: Fam = Fam {
+    label: Label::Id,
+    name: "id",
+};
+
+const SSN_CUES: &[&str] = &[
+    "ssn",
+    "social security",
+    "soc sec",
+    "ss#",
+    "ss #",
+    "ss no",
+    "social",
+];
+const AADHAAR_CUES: &[&str] = &[
+    "aadhaar",
+    "aadhar",
+    "adhaar",
+    "adhar",
+    "aadhaar no",
+    "uidai",
+    "uid",
+    "आधार",
+];
+const PAN_CUES: &[&str] = &["pan", "pan card", "pan no", "pan number", "पैन"];
+
+/// National and cue-introduced identifiers.
+pub(crate) struct Ids {
+    ssn: (Regex, usize),
+    bare9: (Regex, usize),
+    aadhaar: (Regex, usize),
+    pan: (Regex, usize),
+    cued: (Regex, usize),
+}
+
+impl Ids {
+    pub(crate) fn new(g: &mut GateBuilder) -> Result<Ids> {
+        let num = r"(?:\s*(?:(?:no|nos|number|num|id)(?-u:\b)\.?|#))?";
+        let cues = [
+            format!("passport{num}"),
+            format!(r"driv(?:er'?s|ing)\s+licen[cs]e{num}"),
+            format!("licen[cs]e{num}"),
+            format!(r"d\.?l\.?{num}"),
+            format!("employee{num}"),
+            r"emp\s*(?:id|no\.?|code)".into(),
+            r"staff\s*(?:id|no\.?)".into(),
+            format!("student{num}"),
+            r"roll\s*(?:no\.?|number)".into(),
+            r"enrol(?:l)?ment\s*(?:no\.?|number|id)".into(),
+            format!("member(?:ship)?{num}"),
+            format!("account{num}"),
+            r"a/c\s*(?:no\.?|number)?".into(),
+            format!(r"acct\.?{num}"),
+            format!("policy{num}"),
+            format!("order{num}"),
+            format!("ticket{num}"),
+            r"booking\s*(?:ref(?:erence)?|id|no\.?|number|code)".into(),
+            format!("pnr{num}"),
+            r"confirmation\s*(?:code|number|no\.?|#|id)".into(),
+            format!("customer{num}"),
+            r"client\s*(?:id|no\.?|number)".into(),
+            r"user\s*id".into(),
+            r"voter\s*id".into(),
+            r"epic\s*(?:no\.?|number)".into(),
+            format!("tracking{num}"),
+            format!("invoice{num}"),
+            format!("reference{num}"),
+            r"ref\.?\s*(?:no\.?|#|number)".into(),
+            format!("case{num}"),
+            format!("claim{num}"),
+            r"patient\s*id".into(),
+            "mrn".to_string(),
+            format!("uan{num}"),
+            r"national\s*id".into(),
+            r"id\s*(?:card\s*)?(?:no\.?|number|#)".into(),
+            r"aadhaar\s*(?:no\.?|number)".into(),
+            format!("nhs{num}"),
+            r"insurance\s*(?:id|no\.?|number)".into(),
+            format!("registration{num}"),
+            r"reg\.?\s*(?:no\.?|number)".into(),
+        ];
+        let cue = format!(
+            r"(?i-u)(?-u:\b)(?P<cue>{})(?P<fill>(?:\s*(?:(?:is|was|of)(?-u:\b)|[:=#.\-]|–))*\s*)(?P<code>[A-Za-z0-9][A-Za-z0-9\-/]*)",
+            cues.join("|")
+        );
+        Ok(Ids {
+            ssn: g.regex(
+                "id.ssn",
+                r"(?-u:\b)[0-9]{3}(?:-[0-9]{2}-|\x20[0-9]{2}\x20)[0-9]{4}(?-u:\b)",
+            )?,
+            bare9: g.regex("id.ssn_bare", r"(?-u:\b)[0-9]{9}(?-u:\b)")?,
+            aadhaar: g.regex(
+                "id.aadhaar",
+                r"(?-u:\b)[2-9][0-9]{3}(?:\x20[0-9]{4}\x20|-[0-9]{4}-|[0-9]{4})[0-9]{4}(?-u:\b)",
+            )?,
+            pan: g.regex(
+                "id.pan",
+                r"(?i-u:\b[a-z]{3}[abcfghljpt][a-z][0-9]{4}[a-z]\b)",
+            )?,
+            cued: g.regex("id.cued", &cue)?,
+        })
+    }
+
+    pub(crate) fn find(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
+        for w in windows {
+            let (ws, we) = (w.s, w.e);
+            if w.hit(self.ssn.1) {
+                self.find_ssn(text, ws, we, out);
+            }
+            if w.hit(self.bare9.1) {
+                self.find_bare9(text, ws, we, out);
+            }
+            if w.hit(self.aadhaar.1) {
+                self.find_aadhaar(text, ws, we, out);
+            }
+            if w.hit(self.pan.1) {
+                self.find_pan(text, ws, we, out);
+            }
+            if w.hit(self.cued.1) {
+                self.find_cued(text, ws, we, out);
+            }
+        }
+    }
+
+    fn find_ssn(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
+        util::each_captures(&self.ssn.0, text, ws, we, |c| {
+            let Some(m) = c.get(0) else { return };
+            if !bounded(text, m.start(), m.end()) || !ssn_valid(&util::digits_of(m.as_str())) {
+                return;
+            }
+            let cue = util::has_cue(&util::lower_before(text, m.start(), 40), SSN_CUES);
+            let dashed = m.as_str().contains('-');
+            let score = match (dashed, cue) {
+                (_, true) => 0.95,
+                (true, false) => 0.85,
+                (false, false) => 0.55,
+            };
+            util::push(out, text, (m.start(), m.end()), FAM, Some("SSN"), score);
+        });
+    }
+
+    fn find_bare9(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
+        util::each_captures(&self.bare9.0, text, ws, we, |c| {
+            let Some(m) = c.get(0) else { return };
+            if bounded(text, m.start(), m.end())
+                && ssn_valid(&util::digits_of(m.as_str()))
+                && util::has_cue(&util::lower_before(text, m.start(), 40), SSN_CUES)
+            {
+                util::push(out, text, (m.start(), m.end()), FAM, Some("SSN"), 0.85);
+            }
+        });
+    }
+
+    fn find_aadhaar(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
+        util::each_captures(&self.aadhaar.0, text, ws, we, |c| {
+            let Some(m) = c.get(0) else { return };
+            if !bounded(text, m.start(), m.end()) || !verhoeff(&util::digits_of(m.as_str())) {
+                return;
+            }
+            let cue = util::has_cue(&util::lower_before(text, m.start(), 40), AADHAAR_CUES);
+            let grouped = m.as_str().len() > 12;
+            let score = match (grouped, cue) {
+                (_, true) => 0.95,
+                (true, false) => 0.8,
+                (false, false) => 0.6,
+            };
+            util::push(out, text, (m.start(), m.end()), FAM, Some("AADHAAR"), score);
+        });
+    }
+
+    fn find_pan(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
+        util::each_captures(&self.pan.0, text, ws, we, |c| {
+            let Some(m) = c.get(0) else { return };
+            let upper = m.as_str().bytes().all(|b| !b.is_ascii_lowercase());
+            let cue = util::has_cue(&util::lower_before(text, m.start(), 40), PAN_CUES);
+            let score = match (upper, cue) {
+                (true, true) => 0.95,
+                (true, false) => 0.8,
+                (false, true) => 0.8,
+                (false, false) => return,
+            };
+            util::push(out, text, (m.start(), m.end()), FAM, Some("PAN"), score);
+        });
+    }
+
+    fn find_cued(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
+        util::each_captures(&self.cued.0, text, ws, we, |c| {
+            let (Some(cue), Some(code)) = (c.name("cue"), c.name("code")) else {
+                return;
+            };
+            let fill = c.name("fill").map_or("", |m| m.as_str());
+            let cue_l = cue.as_str().to_ascii_lowercase();
+            // A bare "DL"/"license" cue needs an explicit separator or "no"/"number".
+            let short = cue_l.starts_with('d') && cue_l.len() <= 4;
+            if short && !fill.contains([':', '#', '=']) && !fill.to_ascii_lowercase().contains("is")
+            {
+                return;
+            }
+            if !code.as_str().bytes().any(|b| b.is_ascii_digit()) {
+                return;
+            }
+            let (s, e) = extend_code(text, code.start(), code.end());
+            let alnum: usize = util::slice(text, s, e)
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .count();
+            let code_str = util::slice(text, s, e);
+            if !(6..=20).contains(&alnum) || !code_str.chars().any(|ch| ch.is_ascii_digit()) {
+                return;
+            }
+            // Calendar dates and times after "booking"/"order" are not codes.
+            if code_str.contains('/') && code_str.split('/').count() == 3 && code_str.len() <= 10 {
+                return;
+            }
+            let kind = cue_kind(&cue_l);
+            let score = if kind == Some("PASSPORT") || kind == Some("DRIVERS_LICENSE") {
+                0.85
+            } else {
+                0.8
+            };
+            util::push(out, text, (s, e), FAM, kind, score);
+        });
+    }
+}
+
+/// The finer kind for a cue phrase.
+fn cue_kind(cue: &str) -> Option<&'static str> {
+    let k = if cue.starts_with("passport") {
+        "PASSPORT"
+    } else if cue.contains("licen") || cue.starts_with('d') {
+        "DRIVERS_LICENSE"
+    } else if cue.starts_with("employee") || cue.starts_with("emp") || cue.starts_with("staff") {
+        "EMPLOYEE_ID"
+    } else if cue.starts_with("student") || cue.starts_with("roll") || cue.starts_with("enrol") {
+        "STUDENT_ID"
+    } else if cue.starts_with("member") {
+        "MEMBER_ID"
+    } else if cue.starts_with("account") || cue.starts_with("a/c") || cue.starts_with("acct") {
+        "ACCOUNT_NUMBER"
+    } else if cue.starts_with("policy") || cue.starts_with("insurance") {
+        "POLICY_NUMBER"
+    } else if cue.starts_with("order") || cue.starts_with("invoice") || cue.starts_with("tracking")
+    {
+        "ORDER_NUMBER"
+    } else if cue.starts_with("ticket")
+        || cue.starts_with("booking")
+        || cue.starts_with("pnr")
+        || cue.starts_with("confirmation")
+    {
+        "BOOKING_REF"
+    } else if cue.starts_with("customer") || cue.starts_with("client") || cue.starts_with("user") {
+        "CUSTOMER_ID"
+    } else {
+        return None;
+    };
+    Some(k)
+}
+
+/// Extend a code over following space-separated groups that contain digits ("MH12 20110012345"),
+/// then trim trailing separators.
+fn extend_code(text: &str, s: usize, mut e: usize) -> (usize, usize) {
+    loop {
+        if util::byte_at(text, e) != Some(b' ') {
+            break;
+        }
+        let gs = e + 1;
+        let mut ge = gs;
+        while util::byte_at(text, ge).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            ge += 1;
+        }
+        let group = util::slice(text, gs, ge);
+        let ends_word = !util::alnum_after(text, ge);
+        if group.is_empty()
+            || !ends_word
+            || !group.bytes().all(|b| b.is_ascii_digit())
+            || (ge - s) > 30
+        {
+            break;
+        }
+        e = ge;
+    }
+    while e > s && matches!(util::byte_at(text, e - 1), Some(b'-' | b'/')) {
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// Not glued to other digits, dashes or decimals.
+fn bounded(text: &str, s: usize, e: usize) -> bool {
+    let before_ok = !matches!(
+        util::char_before(text, s),
+        Some('-' | '.' | '/' | '+' | '$' | '₹' | ',' | '_')
+    );
+    let after_ok = !(matches!(
+        util::byte_at(text, e),
+        Some(b'-' | b'.' | b'/' | b',' | b'_')
+    ) && util::byte_at(text, e + 1).is_some_and(|b| b.is_ascii_digit()));
+    before_ok && after_ok
+}
+
+/// SSN rules: area not 000, 666 or 900–999; group not 00; serial not 0000.
+fn ssn_valid(d: &[u8]) -> bool {
+    if d.len() != 9 {
+        return false;
+    }
+    let n = |a: usize, b: usize| {
+        d.get(a..b).map_or(0, |x| {
+            x.iter().fold(0u32, |acc, v| acc * 10 + u32::from(*v))
+        })
+    };
+    let (area, group, serial) = (n(0, 3), n(3, 5), n(5, 9));
+    area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+}
+
+/// Verhoeff checksum (Aadhaar's last digit).
+fn verhoeff(digits: &[u8]) -> bool {
+    const D: [[u8; 10]; 10] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+        [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+        [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+        [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+        [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+        [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ];
+    const P: [[u8; 10]; 8] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+        [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+        [9, 4, 5, 3, 1, 2, 7, 6, 0, 8],
+        [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+        [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    ];
+    if digits.is_empty() {
+        return false;
+    }
+    let mut c = 0u8;
+    for (i, d) in digits.iter().rev().enumerate() {
+        let p = P
+            .get(i % 8)
+            .and_then(|row| row.get(usize::from(*d)))
+            .copied();
+        let Some(p) = p else { return false };
+        let Some(next) = D
+            .get(usize::from(c))
+            .and_then(|row| row.get(usize::from(p)))
+            .copied()
+        else {
+            return false;
+        };
+        c = next;
+    }
+    c == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(t: &str) -> Vec<(&str, Option<&'static str>)> {
+        let mut g = GateBuilder::default();
+        let c = Ids::new(&mut g).unwrap();
+        let mut out = Vec::new();
+        c.find(t, &g.build().unwrap().windows(t, 64), &mut out);
+        out.iter()
+            .map(|f| (f.span.slice(t).unwrap(), f.kind))
+            .collect()
+    }
+
+    /// Append the Verhoeff check digit to 11 digits.
+    fn with_check(base: &str) -> String {
+        (0..10u8)
+            .map(|c| format!("{base}{c}"))
+            .find(|s| verhoeff(&util::digits_of(s)))
+            .unwrap()
+    }
+
+    #[test]
+    fn verhoeff_vectors() {
+        assert!(verhoeff(&[2, 3, 6, 3]));
+        assert!(!verhoeff(&[2, 3, 6, 4]));
+    }
+
+    #[test]
+    fn ssn() {
+        assert_eq!(ids("ssn 123-45-6789"), vec![("123-45-6789", Some("SSN"))]);
+        assert_eq!(
+            ids("my number 460-89-9847."),
+            vec![("460-89-9847", Some("SSN"))]
+        );
+        assert_eq!(ids("123 45 6789"), vec![("123 45 6789", Some("SSN"))]);
+        assert_eq!(
+            ids("social security 123456789"),
+            vec![("123456789", Some("SSN"))]
+        );
+        assert!(ids("123456789").is_empty());
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "900-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+            "123-45-6789-1",
+        ] {
+            assert!(ids(bad).is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn aadhaar() {
+        let a = with_check("23456789012");
+        let grouped = format!("{} {} {}", &a[..4], &a[4..8], &a[8..]);
+        let t = format!("aadhaar {grouped} hai");
+        assert_eq!(ids(&t), vec![(grouped.as_str(), Some("AADHAAR"))]);
+        assert_eq!(ids(&a), vec![(a.as_str(), Some("AADHAAR"))]);
+        let bad = format!("{}{}", &a[..11], (a.as_bytes()[11] - b'0' + 1) % 10);
+        assert!(ids(&bad).is_empty());
+        let one = format!("1{}", &a[1..]);
+        assert!(ids(&one).iter().all(|(_, k)| *k != Some("AADHAAR")));
+    }
+
+    #[test]
+    fn pan() {
+        assert_eq!(ids("PAN: ABCPE1234F"), vec![("ABCPE1234F", Some("PAN"))]);
+        assert_eq!(ids("ABCPE1234F"), vec![("ABCPE1234F", Some("PAN"))]);
+        assert_eq!(
+            ids("my pan is abcpe1234f"),
+            vec![("abcpe1234f", Some("PAN"))]
+        );
+        assert!(ids("abcpe1234f").is_empty());
+        assert!(
+            ids("ABCDE1234F").is_empty(),
+            "4th letter D is not a holder type"
+        );
+    }
+
+    #[test]
+    fn cued() {
+        assert_eq!(
+            ids("my passport number is K1234567"),
+            vec![("K1234567", Some("PASSPORT"))]
+        );
+        assert_eq!(
+            ids("Passport No. Z9876543."),
+            vec![("Z9876543", Some("PASSPORT"))]
+        );
+        assert_eq!(
+            ids("licence no: MH12 20110012345"),
+            vec![("MH12 20110012345", Some("DRIVERS_LICENSE"))]
+        );
+        assert_eq!(
+            ids("DL: D123-456-789"),
+            vec![("D123-456-789", Some("DRIVERS_LICENSE"))]
+        );
+        assert_eq!(
+            ids("employee id E-204518"),
+            vec![("E-204518", Some("EMPLOYEE_ID"))]
+        );
+        assert_eq!(
+            ids("order #40321187"),
+            vec![("40321187", Some("ORDER_NUMBER"))]
+        );
+        assert_eq!(
+            ids("booking ref XK93PL2"),
+            vec![("XK93PL2", Some("BOOKING_REF"))]
+        );
+        assert_eq!(
+            ids("confirmation code: 7GH2KD9"),
+            vec![("7GH2KD9", Some("BOOKING_REF"))]
+        );
+        assert_eq!(
+            ids("customer id is CUST-88812"),
+            vec![("CUST-88812", Some("CUSTOMER_ID"))]
+        );
+        assert_eq!(
+            ids("policy number 99120033"),
+            vec![("99120033", Some("POLICY_NUMBER"))]
+        );
+        assert_eq!(
+            ids("account number: 001234567890"),
+            vec![("001234567890", Some("ACCOUNT_NUMBER"))]
+        );
+        assert!(ids("ticket price 500").is_empty());
+        assert!(ids("order 12345").is_empty(), "too short");
+        assert!(ids("my passport is expired since 2019").is_empty());
+        assert!(ids("booking on 12/03/2024").is_empty());
+        assert!(ids("dl 5 files").is_empty());
+    }
+}

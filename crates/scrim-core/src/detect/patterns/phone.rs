@@ -1,0 +1,875 @@
+//! PHONE: digit runs with phone separators, validated with libphonenumber metadata (the
+//! `phonenumber` crate) for the configured default regions, or for the explicit `+` country code.
+//!
+//! Candidates are found by a hand-written scan (no regex) inside digit windows: an optional `+`,
+//! digit groups joined by single spaces, dashes or dots, at most one parenthesised group, and an
+//! optional extension ("x 12", "ext. 4567"). Commas, slashes and colons never join groups, so
+//! prices, dates and times never form candidates. A candidate that is not a valid number is still
+//! accepted, with a lower score, when it has a well-formed national shape and a phone word
+//! ("call", "mobile", "whatsapp", ...) comes just before it.
+
+use std::str::FromStr;
+
+use phonenumber::country::Id;
+
+use super::util::{self, Fam, GateBuilder, Win};
+use crate::error::{Error, Result};
+use crate::label::Label;
+use crate::span::Finding;
+
+const FAM: Fam = Fam {
+    label: Label::Phone,
+    name: "phone",
+};
+
+/// Words that announce a phone number (checked in the ~40 bytes before a candidate).
+const CUES: &[&str] = &[
+    "call",
+    "phone",
+    "number",
+    "numbr",
+    "no.",
+    "num",
+    "mobile",
+    "mob",
+    "cell",
+    "text me",
+    "text",
+    "txt",
+    "sms",
+    "whatsapp",
+    "whats app",
+    "wa",
+    "contact",
+    "fax",
+    "tel",
+    "telephone",
+    "ph",
+    "ph.",
+    "reach me",
+    "ring",
+    "dial",
+    "landline",
+    "helpline",
+    "hotline",
+    "msg",
+    "message me",
+    "ping me",
+    "mobile no",
+    "contact no",
+    "phn",
+    "fone",
+    "cel",
+    "celular",
+    "móvil",
+    "llama",
+    "llámame",
+];
+
+/// Regions whose national numbers are always written with the trunk prefix 0 ("020 7946 0958",
+/// "030 1234567"): a national candidate for these must start with 0.
+const TRUNK_ZERO: &[Id] = &[
+    Id::GB,
+    Id::DE,
+    Id::FR,
+    Id::AU,
+    Id::NL,
+    Id::BE,
+    Id::CH,
+    Id::AT,
+    Id::SE,
+    Id::FI,
+    Id::NZ,
+    Id::IE,
+    Id::JP,
+    Id::KR,
+    Id::ZA,
+    Id::PK,
+    Id::BD,
+    Id::LK,
+    Id::NG,
+    Id::KE,
+    Id::TR,
+    Id::IL,
+    Id::EG,
+    Id::MY,
+    Id::ID,
+    Id::TH,
+    Id::VN,
+    Id::PH,
+    Id::CN,
+    Id::TW,
+    Id::BR,
+    Id::AR,
+    Id::RU,
+    Id::UA,
+    Id::NP,
+];
+
+/// Words before a number that make it a phone number even when no default region validates it.
+const STRONG_CUES: &[&str] = &[
+    "call",
+    "phone",
+    "mobile",
+    "mob",
+    "cell",
+    "tel",
+    "telephone",
+    "fax",
+    "whatsapp",
+    "ph",
+    "ph.",
+    "landline",
+    "text me",
+    "reach me",
+    "dial",
+    "sms",
+    "contact number",
+    "contact no",
+    "mobile no",
+    "phone no",
+];
+
+/// Whether a phone word follows the number ("416 60 039 office", "(37) 788-063-Office").
+fn after_cue(text: &str, e: usize) -> bool {
+    let rest = util::lower_after(text, e, 24);
+    let t = rest.trim_start_matches([' ', '-', '(', ':', '/', '\t']);
+    [
+        "office", "fax", "mobile", "cell", "home", "work", "desk", "phone", "tel", "landline",
+        "whatsapp",
+    ]
+    .iter()
+    .any(|w| {
+        t.starts_with(w)
+            && !t
+                .as_bytes()
+                .get(w.len())
+                .is_some_and(u8::is_ascii_alphanumeric)
+    })
+}
+
+/// Phone detection for a set of default regions.
+pub(crate) struct Phone {
+    regions: Vec<Id>,
+    gate: usize,
+}
+
+/// A phone-shaped run of digits, found by [`scan`].
+#[derive(Default)]
+struct Cand {
+    /// First byte ('+', '(' or a digit).
+    start: usize,
+    /// One past the last byte of the number itself (before any extension).
+    end: usize,
+    /// Whether it starts with '+'.
+    plus: bool,
+    /// Digit groups, as byte ranges.
+    groups: Vec<(usize, usize)>,
+    /// Which separators joined groups: bit 0 space, bit 1 dash, bit 2 dot, bit 3 parenthesis.
+    seps: u8,
+    /// The index of a "(0)" trunk-prefix group after a country code, to drop when parsing.
+    trunk_group: Option<usize>,
+    /// Unbalanced parenthesis: the candidate is not usable as found.
+    broken: bool,
+}
+
+impl Phone {
+    pub(crate) fn new<S: AsRef<str>>(regions: &[S], g: &mut GateBuilder) -> Result<Phone> {
+        let mut ids = Vec::new();
+        for r in regions {
+            let up = r.as_ref().trim().to_ascii_uppercase();
+            let id = Id::from_str(&up)
+                .map_err(|_| Error::Policy(format!("unknown phone region {up:?}")))?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        // Seven or more digits joined by phone separators.
+        let gate = g.add(r"(?-u)[0-9](?:[ \-.()]{0,3}[0-9]){6}");
+        Ok(Phone { regions: ids, gate })
+    }
+
+    /// Find numbers in the windows; candidates overlapping `blocked` (cards, IBANs, IDs, IPs
+    /// already found) are skipped.
+    pub(crate) fn find(
+        &self,
+        text: &str,
+        windows: &[Win],
+        blocked: &[(usize, usize)],
+        out: &mut Vec<Finding>,
+    ) {
+        for w in windows.iter().filter(|w| w.hit(self.gate)) {
+            let (ws, we) = (w.s, w.e);
+            let mut i = ws;
+            while i < we {
+                let Some(b) = util::byte_at(text, i) else {
+                    break;
+                };
+                let starts = b.is_ascii_digit()
+                    || ((b == b'+' || b == b'(')
+                        && util::byte_at(text, i + 1)
+                            .is_some_and(|c| c.is_ascii_digit() || c == b' ' || c == b'('));
+                if !starts || !left_ok(text, i, b) {
+                    i = skip_token(text, i);
+                    continue;
+                }
+                let c = scan(text, i);
+                let next = c.end.max(i + 1);
+                if c.broken {
+                    // "(2085550147 is me": retry just after the parenthesis.
+                    i += 1;
+                    continue;
+                }
+                let c_end = c.groups.last().map_or(c.end, |g| g.1.max(c.end));
+                if blocked.iter().any(|&(bs, be)| bs < c_end && c.start < be) {
+                    i = util::ceil_boundary(text, next);
+                    continue;
+                }
+                self.accept(text, &c, out);
+                i = util::ceil_boundary(text, next);
+            }
+        }
+    }
+
+    /// Validate a candidate (or, failing that, runs of its groups) and push findings.
+    fn accept(&self, text: &str, c: &Cand, out: &mut Vec<Finding>) {
+        let n = c.groups.len();
+        if n == 0 {
+            return;
+        }
+        if let Some((score, end)) = self.judge(text, c, 0, n) {
+            util::push(out, text, (c.start, end), FAM, None, score);
+            return;
+        }
+        if n < 2 {
+            return;
+        }
+        // Try runs of whole groups, longest first from each left group ("208-555-0147 415-555-0199").
+        let mut a = 0;
+        let mut tries = 0;
+        // A '+' number is never split after its country code.
+        let last_a = if c.plus { 1 } else { n - 1 };
+        while a < last_a && tries < 24 {
+            let mut found = None;
+            let mut b = n;
+            while b > a && tries < 24 {
+                if (a, b) != (0, n) {
+                    let digits: usize = c
+                        .groups
+                        .get(a..b)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|(s, e)| e - s)
+                        .sum();
+                    if (7..=15).contains(&digits) {
+                        tries += 1;
+                        if let Some(hit) = self.judge(text, c, a, b) {
+                            found = Some((b, hit));
+                            break;
+                        }
+                    }
+                }
+                b -= 1;
+            }
+            match found {
+                Some((b, (score, end))) => {
+                    let s = if a == 0 {
+                        c.start
+                    } else {
+                        c.groups.get(a).map_or(c.start, |g| g.0)
+                    };
+                    util::push(out, text, (s, end), FAM, None, score);
+                    a = b;
+                }
+                None => a += 1,
+            }
+        }
+    }
+
+    /// Judge groups `a..b` of a candidate: `Some((score, end))` when it is a phone number.
+    fn judge(&self, text: &str, c: &Cand, a: usize, b: usize) -> Option<(f32, usize)> {
+        let groups = c.groups.get(a..b)?;
+        let plus = c.plus && a == 0;
+        let start = if a == 0 { c.start } else { groups.first()?.0 };
+        let whole = a == 0 && b == c.groups.len();
+        let mut core_end = groups.last()?.1;
+        if whole {
+            core_end = c.end;
+        } else if util::byte_at(text, core_end) == Some(b')') && c.seps & 8 != 0 {
+            core_end += 1;
+        }
+        let mut digits = String::with_capacity(20);
+        for (gi, (s, e)) in groups.iter().enumerate() {
+            if plus && c.trunk_group == Some(a + gi) {
+                continue;
+            }
+            digits.push_str(util::slice(text, *s, *e));
+        }
+        let nd = digits.len();
+        if !(7..=15).contains(&nd) {
+            return None;
+        }
+        let ext = extension_end(text, core_end);
+        if !shape_ok(text, c, groups, whole) || (ext.is_none() && !right_ok(text, core_end)) {
+            return None;
+        }
+        let formatted = groups.len() > 1 || plus;
+        let cue = util::has_cue(&util::lower_before(text, start, 40), CUES);
+        let end = ext.unwrap_or(core_end);
+        let intl = if plus {
+            Some(digits.clone())
+        } else {
+            digits.strip_prefix("00").map(str::to_string)
+        };
+        if let Some(intl) = intl {
+            let s = format!("+{intl}");
+            if let Some(v) = parse_valid(None, &s) {
+                if v {
+                    return Some((if cue { 0.95 } else { 0.9 }, end));
+                }
+                if cue && (8..=15).contains(&intl.len()) {
+                    return Some((0.6, end));
+                }
+            }
+            if plus {
+                return None;
+            }
+        }
+        // Validity does not depend on the order tried; try the likeliest region first (each
+        // libphonenumber parse costs microseconds): a bare 10-digit number led by 6–9 is most
+        // likely an Indian mobile.
+        let indian_first = digits.len() == 10
+            && digits.starts_with(['6', '7', '8', '9'])
+            && self.regions.contains(&Id::IN);
+        let ordered = self
+            .regions
+            .iter()
+            .filter(|r| indian_first && **r == Id::IN)
+            .chain(
+                self.regions
+                    .iter()
+                    .filter(|r| !(indian_first && **r == Id::IN)),
+            );
+        for r in ordered {
+            if !national_plausible(*r, &digits) {
+                continue;
+            }
+            if parse_valid(Some(*r), &digits) == Some(true) {
+                let score = match (formatted, cue) {
+                    (true, true) => 0.95,
+                    (true, false) => 0.85,
+                    (false, true) => 0.85,
+                    (false, false) => 0.65,
+                };
+                return Some((score, end));
+            }
+        }
+        if cue && self.regions.iter().any(|r| possible_shape(*r, &digits)) {
+            return Some((0.6, end));
+        }
+        // Canonical North American formatting is a phone even in fictional ranges.
+        if nanp_formatted(text, groups) && possible_shape(Id::US, &digits) {
+            return Some((0.5, end));
+        }
+        // Any phone-shaped number right after "phone:", "call me on", or right before "(fax)",
+        // "- mobile": numbering plans outside the default regions.
+        let strong = cue && util::has_cue(&util::lower_before(text, start, 40), STRONG_CUES);
+        if (strong || after_cue(text, end))
+            && (8..=13).contains(&nd)
+            && (groups.len() >= 2 || nd >= 9)
+        {
+            return Some((0.5, end));
+        }
+        None
+    }
+}
+
+/// A cheap shape check before the (costly) libphonenumber parse of a national number.
+fn national_plausible(region: Id, d: &str) -> bool {
+    let b = d.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    if TRUNK_ZERO.contains(&region) {
+        return at(0) == b'0';
+    }
+    match region {
+        // NANP: [2-9]XX [2-9]XX XXXX, optionally after a 1.
+        Id::US | Id::CA => match b.len() {
+            10 => (b'2'..=b'9').contains(&at(0)),
+            11 => at(0) == b'1' && (b'2'..=b'9').contains(&at(1)),
+            _ => false,
+        },
+        // Indian landlines are written with their trunk 0; bare numbers must be mobiles (6–9),
+        // toll-free 1800/1860, or carry the 91 country code.
+        Id::IN => match b.len() {
+            10 => (b'6'..=b'9').contains(&at(0)) || d.starts_with("1800") || d.starts_with("1860"),
+            11 => at(0) == b'0' || d.starts_with("1800") || d.starts_with("1860"),
+            12 => d.starts_with("91") && (b'6'..=b'9').contains(&at(2)),
+            13 => d.starts_with("1800") || d.starts_with("1860"),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// Parse with libphonenumber; `Some(is_valid)` when it parses. Never panics (the parser is
+/// guarded, and only ever sees `+` and ASCII digits).
+fn parse_valid(region: Option<Id>, s: &str) -> Option<bool> {
+    std::panic::catch_unwind(|| phonenumber::parse(region, s).ok().map(|n| n.is_valid()))
+        .ok()
+        .flatten()
+}
+
+/// A well-formed national number for the region, valid or not (fictional 555 numbers, drama
+/// ranges): used only with a phone word before the candidate.
+fn possible_shape(region: Id, d: &str) -> bool {
+    let b = d.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    match region {
+        Id::US | Id::CA => {
+            let d10 = match b.len() {
+                10 => 0,
+                11 if at(0) == b'1' => 1,
+                _ => return false,
+            };
+            (b'2'..=b'9').contains(&at(d10)) && (b'2'..=b'9').contains(&at(d10 + 3))
+        }
+        Id::IN => match b.len() {
+            10 => (b'6'..=b'9').contains(&at(0)),
+            11 => at(0) == b'0' && (b'1'..=b'9').contains(&at(1)),
+            12 => at(0) == b'9' && at(1) == b'1' && (b'6'..=b'9').contains(&at(2)),
+            _ => false,
+        },
+        Id::GB => match b.len() {
+            11 => at(0) == b'0' && matches!(at(1), b'1' | b'2' | b'3' | b'7' | b'8'),
+            10 => matches!(at(0), b'1' | b'2' | b'3' | b'7' | b'8'),
+            _ => false,
+        },
+        _ => (8..=12).contains(&b.len()) && parse_valid(Some(region), d).is_some(),
+    }
+}
+
+/// "(208) 555-0147", "(208)555-0147", "208-555-0147", "208.555.0147": three groups 3-3-4 with
+/// the canonical separators.
+fn nanp_formatted(text: &str, groups: &[(usize, usize)]) -> bool {
+    let [(a0, a1), (b0, b1), (c0, c1)] = groups else {
+        return false;
+    };
+    if a1 - a0 != 3 || b1 - b0 != 3 || c1 - c0 != 4 {
+        return false;
+    }
+    let s1 = util::slice(text, *a1, *b0);
+    let s2 = util::slice(text, *b1, *c0);
+    let paren = util::byte_at(text, a0.wrapping_sub(1)) == Some(b'(') && (s1 == ")" || s1 == ") ");
+    let dashed = s2 == "-" && (paren || s1 == "-");
+    let dotted = s1 == "." && s2 == ".";
+    dashed || dotted
+}
+
+/// Whether a candidate may start at `i` (whose byte is `b`): not inside a word, a price, a
+/// decimal, a date, an ID.
+fn left_ok(text: &str, i: usize, b: u8) -> bool {
+    let Some(prev) = util::char_before(text, i) else {
+        return true;
+    };
+    // Latin letters and digits glue; other scripts (CJK, Devanagari) are often written without a
+    // space before a number.
+    if prev.is_ascii_alphanumeric() || prev == '_' || (prev.is_numeric() && !prev.is_alphabetic()) {
+        return false;
+    }
+    if b.is_ascii_digit() || b == b'(' {
+        if matches!(
+            prev,
+            '.' | ','
+                | '/'
+                | '-'
+                | '+'
+                | '$'
+                | '€'
+                | '£'
+                | '₹'
+                | '¥'
+                | '#'
+                | '@'
+                | '%'
+                | '\''
+                | '"'
+                | '&'
+                | '='
+                | '~'
+                | '^'
+        ) {
+            return false;
+        }
+        if prev == '(' && b == b'(' {
+            return false;
+        }
+    }
+    // "Rs 1234567", "INR 9876543" are amounts.
+    let before = util::lower_before(text, i, 6);
+    let t = before.trim_end();
+    !(t.ends_with("rs")
+        || t.ends_with("rs.")
+        || t.ends_with("inr")
+        || t.ends_with("usd")
+        || t.ends_with("eur"))
+}
+
+/// Whether the number may end at `e`.
+fn right_ok(text: &str, e: usize) -> bool {
+    match util::char_after(text, e) {
+        None => true,
+        Some(c) if c.is_ascii_alphanumeric() || c.is_numeric() || matches!(c, '%' | '_' | '@') => {
+            false
+        }
+        Some('.' | ',' | '/' | ':' | '-') => {
+            !util::byte_at(text, e + 1).is_some_and(|b| b.is_ascii_digit())
+        }
+        Some(_) => true,
+    }
+}
+
+/// Shape rules that keep dates, IPs and version strings out.
+fn shape_ok(text: &str, c: &Cand, groups: &[(usize, usize)], whole: bool) -> bool {
+    let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
+    // Separators actually used between these groups.
+    let mut dots = false;
+    let mut others = false;
+    for w in groups.windows(2) {
+        if let [(_, e), (s, _)] = w {
+            let sep = util::slice(text, *e, *s);
+            if sep.contains('.') {
+                dots = true;
+            }
+            if sep.chars().any(|ch| ch != '.') {
+                others = true;
+            }
+        }
+    }
+    if dots {
+        // "208.555.0147" (3–4 groups of two or more digits, the last of three or more) or
+        // "01.84.17.61.18" (five pairs): all dots.
+        let pairs = lens.len() == 5 && lens.iter().all(|l| *l == 2);
+        let nanp_like = (3..=4).contains(&lens.len())
+            && lens.iter().all(|l| *l >= 2)
+            && lens.last().is_some_and(|l| *l >= 3);
+        if others || !(pairs || nanp_like) {
+            return false;
+        }
+    }
+    // Score lists ("15-8 15-17 17-15"): dashes inside pairs, spaces between them.
+    let mut dash_seps = 0;
+    let mut space_seps = 0;
+    for w in groups.windows(2) {
+        if let [(_, e), (s, _)] = w {
+            let sep = util::slice(text, *e, *s);
+            if sep.contains('-') && !sep.contains(' ') {
+                dash_seps += 1;
+            } else if sep == " " {
+                space_seps += 1;
+            }
+        }
+    }
+    if dash_seps >= 2 && space_seps >= 2 && !c.plus {
+        return false;
+    }
+    // Date-shaped: 2024-01-15, 15-01-2024, 15 01 2024.
+    if lens.len() == 3 && !c.plus {
+        let g: Vec<u32> = groups
+            .iter()
+            .filter_map(|(s, e)| util::num(util::slice(text, *s, *e)))
+            .collect();
+        if let [x, y, z] = g.as_slice() {
+            let lx = lens.first().copied().unwrap_or(0);
+            let lz = lens.get(2).copied().unwrap_or(0);
+            let ymd = lx == 4
+                && (1900..=2100).contains(x)
+                && (1..=12).contains(y)
+                && (1..=31).contains(z)
+                && lz <= 2;
+            let dmy = lz == 4
+                && (1900..=2100).contains(z)
+                && (1..=31).contains(x)
+                && (1..=31).contains(y)
+                && lx <= 2;
+            if ymd || dmy {
+                return false;
+            }
+        }
+    }
+    // A long run of tiny groups ("1 2 3 4 5 6 7") is a list, not a number.
+    let tiny = lens.iter().filter(|l| **l == 1).count();
+    if tiny > 1 || (lens.len() > 2 && lens.first() == Some(&1) && !c.plus && !whole) {
+        return false;
+    }
+    true
+}
+
+/// The end of an extension ("x 12", "ext. 4567", "extension 89") right after `e`, if any.
+fn extension_end(text: &str, e: usize) -> Option<usize> {
+    let rest = text.get(e..)?;
+    let trimmed = rest.trim_start_matches([' ', ',']);
+    let skipped = rest.len() - trimmed.len();
+    if skipped > 2 {
+        return None;
+    }
+    let low = trimmed.get(..trimmed.len().min(12))?.to_ascii_lowercase();
+    let kw = ["extension", "extn.", "extn", "ext.", "ext", "x", "#"]
+        .into_iter()
+        .find(|k| low.starts_with(k))?;
+    let mut i = e + skipped + kw.len();
+    while util::byte_at(text, i) == Some(b' ') && i < e + skipped + kw.len() + 2 {
+        i += 1;
+    }
+    let ds = i;
+    while util::byte_at(text, i).is_some_and(|b| b.is_ascii_digit()) && i - ds < 7 {
+        i += 1;
+    }
+    let n = i - ds;
+    if !(1..=6).contains(&n) || util::alnum_after(text, i) {
+        return None;
+    }
+    Some(i)
+}
+
+/// Skip to the end of the current token (used when a position cannot start a candidate).
+fn skip_token(text: &str, i: usize) -> usize {
+    let mut j = i;
+    let digit_run = util::byte_at(text, j).is_some_and(|b| b.is_ascii_digit());
+    if digit_run {
+        // Skip the whole alphanumeric/decimal token: "1,299.99", "v1.2.3", "A1234567".
+        while util::byte_at(text, j)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b',' || b == b'.' || b == b'_')
+        {
+            j += 1;
+        }
+        return util::ceil_boundary(text, j.max(i + 1));
+    }
+    util::ceil_boundary(text, i + 1)
+}
+
+/// Scan a phone-shaped run starting at `p`.
+fn scan(text: &str, p: usize) -> Cand {
+    let mut c = Cand {
+        start: p,
+        end: p,
+        ..Cand::default()
+    };
+    let mut i = p;
+    if util::byte_at(text, i) == Some(b'+') {
+        c.plus = true;
+        i += 1;
+        if util::byte_at(text, i) == Some(b' ') {
+            i += 1;
+        }
+    }
+    let mut depth = 0u8;
+    let mut parens_seen = 0u8;
+    let mut total = 0usize;
+    let mut last_good = p;
+    loop {
+        // Optional opening parenthesis before a group.
+        let mut opened_here = false;
+        if util::byte_at(text, i) == Some(b'(') {
+            if depth > 0 || parens_seen >= 2 {
+                break;
+            }
+            depth = 1;
+            parens_seen += 1;
+            opened_here = true;
+            i += 1;
+            if util::byte_at(text, i) == Some(b' ') {
+                i += 1;
+            }
+        }
+        let gs = i;
+        while util::byte_at(text, i).is_some_and(|b| b.is_ascii_digit()) {
+            i += 1;
+        }
+        if i == gs {
+            if opened_here {
+                depth = 0;
+            }
+            break;
+        }
+        total += i - gs;
+        if opened_here && c.plus && c.groups.len() == 1 && util::slice(text, gs, i) == "0" {
+            c.trunk_group = Some(c.groups.len());
+        }
+        c.groups.push((gs, i));
+        let mut closed_here = false;
+        if util::byte_at(text, i) == Some(b')') && depth == 1 {
+            depth = 0;
+            i += 1;
+            c.seps |= 8;
+            closed_here = true;
+        } else if opened_here {
+            // "(208 555": not closed right after the group.
+            c.broken = c.start == gs.saturating_sub(1) || c.groups.len() == 1;
+            break;
+        }
+        last_good = i;
+        if total > 40 {
+            break;
+        }
+        // Separator: up to three of space, dash, dot (one dot, one dash at most).
+        let ss = i;
+        let (mut n_dot, mut n_dash, mut n_sp) = (0, 0, 0);
+        loop {
+            match util::char_after(text, i) {
+                Some(' ' | '\u{a0}') if n_sp < 1 || (n_dash == 1 && n_sp < 2) => {
+                    n_sp += 1;
+                    c.seps |= 1;
+                    i += util::char_after(text, i).map_or(1, char::len_utf8);
+                }
+                Some('-' | '–' | '‑') if n_dash < 1 && n_dot == 0 => {
+                    n_dash += 1;
+                    c.seps |= 2;
+                    i += util::char_after(text, i).map_or(1, char::len_utf8);
+                }
+                Some('.') if n_dot < 1 && n_dash == 0 && n_sp == 0 => {
+                    n_dot += 1;
+                    c.seps |= 4;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        let next = util::byte_at(text, i);
+        let continues =
+            next.is_some_and(|b| b.is_ascii_digit()) || (next == Some(b'(') && depth == 0);
+        if !continues || (i == ss && next != Some(b'(') && !closed_here) {
+            break;
+        }
+    }
+    if depth != 0 && c.groups.len() <= 1 {
+        c.broken = true;
+    }
+    c.end = last_good;
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phones(t: &str) -> Vec<&str> {
+        let mut g = GateBuilder::default();
+        let p = Phone::new(&["US", "IN", "GB"], &mut g).unwrap();
+        let mut out = Vec::new();
+        p.find(t, &g.build().unwrap().windows(t, 64), &[], &mut out);
+        for f in &out {
+            assert!(t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()));
+            assert!((0.0..=1.0).contains(&f.score));
+        }
+        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+    }
+
+    #[test]
+    fn us_formats() {
+        assert_eq!(phones("call (208) 555-0147 now"), vec!["(208) 555-0147"]);
+        assert_eq!(phones("it's 208-555-0147."), vec!["208-555-0147"]);
+        assert_eq!(phones("208.555.0147"), vec!["208.555.0147"]);
+        assert_eq!(phones("+1 208 555 0147"), vec!["+1 208 555 0147"]);
+        assert_eq!(phones("2085550147"), vec!["2085550147"]);
+        assert_eq!(
+            phones("+1 (415) 555-0199 ext. 204"),
+            vec!["+1 (415) 555-0199 ext. 204"]
+        );
+        assert_eq!(phones("(898)666-3621x0135"), vec!["(898)666-3621x0135"]);
+        assert_eq!(phones("tel:+12085550147"), vec!["+12085550147"]);
+    }
+
+    #[test]
+    fn indian_formats() {
+        assert_eq!(phones("+91 98765 43210"), vec!["+91 98765 43210"]);
+        assert_eq!(phones("098765 43210"), vec!["098765 43210"]);
+        assert_eq!(phones("mera number 98765-43210 hai"), vec!["98765-43210"]);
+        assert_eq!(phones("9876543210"), vec!["9876543210"]);
+        assert_eq!(phones("+91-9876543210"), vec!["+91-9876543210"]);
+        assert_eq!(phones("मेरा नंबर 9876543210 है"), vec!["9876543210"]);
+    }
+
+    #[test]
+    fn uk_and_international() {
+        assert_eq!(phones("+44 (0)20 7946 0958"), vec!["+44 (0)20 7946 0958"]);
+        assert_eq!(
+            phones("+44 7700 900123 call me"),
+            Vec::<&str>::new(),
+            "drama number, no cue before"
+        );
+        assert_eq!(
+            phones("call me on +44 7700 900123"),
+            vec!["+44 7700 900123"]
+        );
+        assert_eq!(phones("my mobile is 07700 900123"), vec!["07700 900123"]);
+        assert_eq!(phones("020 7946 0958"), vec!["020 7946 0958"]);
+        assert_eq!(phones("+49 30 1234567"), vec!["+49 30 1234567"]);
+        assert_eq!(phones("0049 30 1234567"), vec!["0049 30 1234567"]);
+    }
+
+    #[test]
+    fn lists_split() {
+        assert_eq!(
+            phones("208-555-0147 415-555-0199"),
+            vec!["208-555-0147", "415-555-0199"]
+        );
+        assert_eq!(
+            phones("9876543210, 9123456789"),
+            vec!["9876543210", "9123456789"]
+        );
+    }
+
+    #[test]
+    fn never_prices_years_times_dates() {
+        for t in [
+            "it costs $1,299.99 today",
+            "₹45,000 only",
+            "about 1,000,000 people",
+            "1,000,000",
+            "$1299999.99",
+            "Rs 9876543210",
+            "INR 2085550147",
+            "born 1994, graduated 2025",
+            "at 10:30 or 10:30:45",
+            "12/03/1994",
+            "2024-01-15",
+            "15-01-2024",
+            "2 x 500 ml",
+            "I'm 5'11\" and 180 cm",
+            "95% sure, 12.5% off",
+            "version 1.2.3.4",
+            "v10.0.19041.1",
+            "192.168.1.100",
+            "ZIP 83702",
+            "PIN 560038",
+            "4111 1111 1111 1111",
+            "order 12345678901234567890",
+            "order 1234567890123456",
+            "scores 1 2 3 4 5 6 7 8",
+            "3.14159265358",
+            "#9876543210",
+            "9876543210abc",
+            "2085550147%",
+            "2019 2020 2021",
+        ] {
+            assert!(phones(t).is_empty(), "{t:?} -> {:?}", phones(t));
+        }
+    }
+
+    #[test]
+    fn context_allows_possible_numbers() {
+        assert!(phones("5551234567").is_empty());
+        assert_eq!(phones("call me at 555 234 5678"), vec!["555 234 5678"]);
+        assert!(
+            phones("ref 155 123 4567").is_empty(),
+            "{:?}",
+            phones("ref 155 123 4567")
+        );
+    }
+
+    #[test]
+    fn bad_regions_are_errors() {
+        assert!(Phone::new(&["ZZ"], &mut GateBuilder::default()).is_err());
+        assert!(Phone::new(&["us", "in"], &mut GateBuilder::default()).is_ok());
+    }
+}

@@ -1,0 +1,277 @@
+//! URL: `http(s)://` and `www.` links, profile links on social sites without a scheme
+//! ("instagram.com/priya", "wa.me/919876543210"), and bare `name.tld/path` links with a common
+//! top-level domain. Trailing punctuation is trimmed; balanced parentheses are kept.
+
+use super::util::{self, Fam};
+use super::words;
+
+use crate::label::Label;
+use crate::span::Finding;
+
+const FAM: Fam = Fam {
+    label: Label::Url,
+    name: "url",
+};
+
+/// Social, messaging and profile hosts (lowercase, sorted) whose `host/path` links are personal.
+const SOCIAL: &[&str] = &[
+    "about.me",
+    "behance.net",
+    "bsky.app",
+    "buymeacoffee.com",
+    "calendly.com",
+    "cash.app",
+    "discord.com",
+    "discord.gg",
+    "dribbble.com",
+    "facebook.com",
+    "fb.com",
+    "fb.me",
+    "flickr.com",
+    "github.com",
+    "gitlab.com",
+    "instagr.am",
+    "instagram.com",
+    "kik.me",
+    "ko-fi.com",
+    "linkedin.com",
+    "linktr.ee",
+    "m.me",
+    "mastodon.social",
+    "medium.com",
+    "onlyfans.com",
+    "patreon.com",
+    "paypal.me",
+    "pinterest.com",
+    "quora.com",
+    "reddit.com",
+    "snapchat.com",
+    "soundcloud.com",
+    "spotify.com",
+    "substack.com",
+    "t.me",
+    "telegram.me",
+    "threads.net",
+    "tiktok.com",
+    "tumblr.com",
+    "twitch.tv",
+    "twitter.com",
+    "venmo.com",
+    "vimeo.com",
+    "vk.com",
+    "wa.me",
+    "weibo.com",
+    "x.com",
+    "xing.com",
+    "youtu.be",
+    "youtube.com",
+];
+
+/// URL detection.
+pub(crate) struct Url;
+
+impl Url {
+    pub(crate) fn new() -> Url {
+        Url
+    }
+
+    /// Find links; `starts` are the "http://", "https://" and "www." hits of the text.
+    pub(crate) fn find(&self, text: &str, starts: &[(usize, usize)], out: &mut Vec<Finding>) {
+        let has_slash = text.contains('/');
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for &(s, m_end) in starts {
+            if found.iter().any(|(a, b)| *a <= s && s < *b) {
+                continue;
+            }
+            // Scripts written without spaces (CJK) may touch the link; Latin letters may not.
+            if matches!(util::char_before(text, s), Some(c) if c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '@' | '-' | '_'))
+            {
+                continue;
+            }
+            let host_start = m_end;
+            let e = url_end(text, host_start);
+            let host = host_of(util::slice(text, host_start, e));
+            let www = m_end - s == 4;
+            let host_ok = !host.is_empty()
+                && host.chars().next().is_some_and(char::is_alphanumeric)
+                && (!www || host.contains('.'));
+            if !host_ok {
+                continue;
+            }
+            let score = if www { 0.85 } else { 0.9 };
+            util::push(out, text, (s, e), FAM, None, score);
+            found.push((s, e));
+        }
+        if !has_slash {
+            return;
+        }
+        for (slash, _) in text.match_indices('/') {
+            if found.iter().any(|(a, b)| *a <= slash && slash < *b) {
+                continue;
+            }
+            // Host: back over [A-Za-z0-9.-].
+            let mut hs = slash;
+            while hs > 0 && slash - hs < 253 {
+                match util::byte_at(text, hs - 1) {
+                    Some(b) if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' => hs -= 1,
+                    _ => break,
+                }
+            }
+            if hs == slash
+                || matches!(util::char_before(text, hs), Some('@' | '/' | ':' | '_'))
+                || util::alnum_before(text, hs)
+            {
+                continue;
+            }
+            let host = util::slice(text, hs, slash);
+            if host.starts_with(['.', '-'])
+                || host.ends_with(['.', '-'])
+                || !host.contains('.')
+                || host.contains("..")
+            {
+                continue;
+            }
+            // A path must follow.
+            if !util::byte_at(text, slash + 1).is_some_and(|b| {
+                b.is_ascii_alphanumeric() || b == b'@' || b == b'_' || b == b'~' || b == b'+'
+            }) {
+                continue;
+            }
+            let lower = host.to_ascii_lowercase();
+            let bare = lower
+                .strip_prefix("m.")
+                .or_else(|| lower.strip_prefix("mobile."))
+                .unwrap_or(&lower);
+            let social = SOCIAL.binary_search(&bare).is_ok();
+            let score = if social {
+                0.9
+            } else {
+                let mut labels = lower.rsplit('.');
+                let tld = labels.next().unwrap_or("");
+                let name = labels.next().unwrap_or("");
+                if !words::is_url_tld(tld)
+                    || name.len() < 2
+                    || !tld.bytes().all(|b| b.is_ascii_alphabetic())
+                {
+                    continue;
+                }
+                0.7
+            };
+            let e = url_end(text, slash);
+            if e <= slash + 1 {
+                continue;
+            }
+            util::push(out, text, (hs, e), FAM, None, score);
+            found.push((hs, e));
+        }
+    }
+}
+
+/// The host part of a URL tail (up to the first '/', '?', '#' or ':').
+fn host_of(rest: &str) -> &str {
+    let end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    rest.get(..end).unwrap_or("")
+}
+
+/// The end of a URL starting at or before `from`: up to whitespace or a character that cannot be in
+/// a link, then trailing punctuation and unbalanced closing brackets trimmed.
+fn url_end(text: &str, from: usize) -> usize {
+    let mut e = from;
+    while let Some(c) = util::char_after(text, e) {
+        let ok = if c.is_ascii() {
+            c.is_ascii_graphic()
+                && !matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^')
+        } else {
+            c.is_alphanumeric()
+        };
+        if !ok || e - from > 2048 {
+            break;
+        }
+        e += c.len_utf8();
+    }
+    // Trim trailing punctuation and unbalanced closers.
+    while let Some(last) = util::char_before(text, e) {
+        if e <= from {
+            break;
+        }
+        let body = util::slice(text, from, e);
+        let trim = match last {
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' => true,
+            ')' => body.matches('(').count() < body.matches(')').count(),
+            ']' => body.matches('[').count() < body.matches(']').count(),
+            _ => false,
+        };
+        if !trim {
+            break;
+        }
+        e -= last.len_utf8();
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(t: &str) -> Vec<&str> {
+        let u = Url::new();
+        let cues = super::super::cues::Cues::new().unwrap();
+        let mut out = Vec::new();
+        u.find(t, &cues.scan(t).url, &mut out);
+        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+    }
+
+    #[test]
+    fn social_sorted() {
+        assert!(SOCIAL.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn scheme_and_www() {
+        assert_eq!(
+            urls("see https://example.com/a?b=1."),
+            vec!["https://example.com/a?b=1"]
+        );
+        assert_eq!(
+            urls("(https://en.wikipedia.org/wiki/Foo_(bar))"),
+            vec!["https://en.wikipedia.org/wiki/Foo_(bar)"]
+        );
+        assert_eq!(
+            urls("at www.LiveAnchor.com.cy, ok"),
+            vec!["www.LiveAnchor.com.cy"]
+        );
+        assert_eq!(urls("http://PoolVendor.be/"), vec!["http://PoolVendor.be/"]);
+        assert_eq!(urls("\"https://x.io/p\""), vec!["https://x.io/p"]);
+        assert_eq!(
+            urls("我的网站是https://example.com/abc，谢谢"),
+            vec!["https://example.com/abc"]
+        );
+        assert!(urls("http:// nothing").is_empty());
+        assert!(urls("www. nope").is_empty());
+    }
+
+    #[test]
+    fn bare_profiles() {
+        assert_eq!(
+            urls("follow instagram.com/priya.s_22!"),
+            vec!["instagram.com/priya.s_22"]
+        );
+        assert_eq!(urls("linkedin.com/in/jdoe"), vec!["linkedin.com/in/jdoe"]);
+        assert_eq!(urls("tiktok.com/@dancer"), vec!["tiktok.com/@dancer"]);
+        assert_eq!(
+            urls("msg me wa.me/919876543210"),
+            vec!["wa.me/919876543210"]
+        );
+        assert_eq!(urls("t.me/jdoe"), vec!["t.me/jdoe"]);
+        assert_eq!(urls("x.com/jdoe"), vec!["x.com/jdoe"]);
+        assert_eq!(
+            urls("reddit.com/u/throwaway"),
+            vec!["reddit.com/u/throwaway"]
+        );
+        assert_eq!(urls("mysite.dev/about"), vec!["mysite.dev/about"]);
+        assert!(urls("and/or 1/2 km/h").is_empty());
+        assert!(urls("example.com").is_empty(), "bare domain without a path");
+        assert!(urls("main.rs/foo").is_empty());
+        assert!(urls("jdoe@gmail.com/x").is_empty());
+    }
+}
