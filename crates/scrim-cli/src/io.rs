@@ -16,6 +16,9 @@ pub struct Input {
     line_no: usize,
 }
 
+/// One input line: its text, or its raw bytes when it is not valid UTF-8.
+pub type Line = std::result::Result<String, Vec<u8>>;
+
 impl Input {
     /// Open `path`, or standard input for `-`.
     pub fn open(path: &Path) -> Result<Input> {
@@ -39,11 +42,7 @@ impl Input {
     /// Read up to `max_lines` lines or about `max_bytes` bytes. Each item is (1-based line
     /// number, line without its newline); blank lines are skipped. Lines that are not UTF-8 are
     /// returned as `Err(line_no)` so they can be quarantined. An empty batch means end of input.
-    pub fn batch(
-        &mut self,
-        max_lines: usize,
-        max_bytes: usize,
-    ) -> Result<Vec<(usize, Result<String, Vec<u8>>)>> {
+    pub fn batch(&mut self, max_lines: usize, max_bytes: usize) -> Result<Vec<(usize, Line)>> {
         let mut out = Vec::new();
         let mut bytes = 0usize;
         let mut buf = Vec::new();

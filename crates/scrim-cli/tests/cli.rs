@@ -1,4 +1,5 @@
 //! End-to-end tests of the `scrim` binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 use std::io::Write;
 use std::path::Path;

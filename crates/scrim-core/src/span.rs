@@ -29,12 +29,6 @@ impl Span {
         }
     }
 
-    /// A span from offsets the caller already knows are valid boundaries (for example those returned
-    /// by a regex match on the same text). Returns `None` only for empty or reversed ranges.
-    pub(crate) fn from_match(start: usize, end: usize) -> Option<Span> {
-        (start < end).then_some(Span { start, end })
-    }
-
     /// First byte of the span.
     pub fn start(&self) -> usize {
         self.start

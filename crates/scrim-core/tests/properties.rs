@@ -1,5 +1,6 @@
 //! Property tests: for random text with planted personal data, no planted character survives,
 //! and every offset falls on a character boundary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 use std::sync::Arc;
 
@@ -15,9 +16,38 @@ fn engine() -> Arc<Engine> {
 /// Filler: ordinary chat words, emoji, CJK, Devanagari, punctuation.
 fn filler() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "honestly", "i", "think", "that", "was", "fine", "😀", "👩‍👩‍👧", "🇮🇳", "ok", "so", "लेकिन",
-        "मुझे", "好的", "谢谢", "the", "meeting", "tomorrow", "?", "!", ",", "lol", "really",
-        "weather", "is", "nice", "café", "naïve", "and", "then", "we", "left",
+        "honestly",
+        "i",
+        "think",
+        "that",
+        "was",
+        "fine",
+        "😀",
+        "👩‍👩‍👧",
+        "🇮🇳",
+        "ok",
+        "so",
+        "लेकिन",
+        "मुझे",
+        "好的",
+        "谢谢",
+        "the",
+        "meeting",
+        "tomorrow",
+        "?",
+        "!",
+        ",",
+        "lol",
+        "really",
+        "weather",
+        "is",
+        "nice",
+        "café",
+        "naïve",
+        "and",
+        "then",
+        "we",
+        "left",
     ]);
     prop::collection::vec(pieces, 0..12).prop_map(|v| v.join(" "))
 }
@@ -36,25 +66,40 @@ fn luhn_complete(prefix: &[u32]) -> String {
         sum += v;
     }
     let check = (10 - sum % 10) % 10;
-    let mut s: String = prefix.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
+    let mut s: String = prefix
+        .iter()
+        .map(|d| char::from_digit(*d, 10).unwrap())
+        .collect();
     s.push(char::from_digit(check, 10).unwrap());
     format!("{} {} {} {}", &s[0..4], &s[4..8], &s[8..12], &s[12..16])
 }
 
 /// A planted value: (cue text before it, the value).
 fn planted() -> impl Strategy<Value = (String, String)> {
-    let email = ("[a-z]{3,8}", "[a-z]{2,6}", prop::sample::select(vec!["gmail.com", "yahoo.co.in", "outlook.com", "proton.me"]))
+    let email = (
+        "[a-z]{3,8}",
+        "[a-z]{2,6}",
+        prop::sample::select(vec!["gmail.com", "yahoo.co.in", "outlook.com", "proton.me"]),
+    )
         .prop_map(|(a, b, d)| ("email me at".to_string(), format!("{a}.{b}@{d}")));
-    let phone = (prop::sample::select(vec!["617", "415", "212", "312"]), 200u32..999, 0u32..10000)
-        .prop_map(|(area, ex, line)| ("call me at".to_string(), format!("({area}) {ex}-{line:04}")));
+    let phone = (
+        prop::sample::select(vec!["617", "415", "212", "312"]),
+        200u32..999,
+        0u32..10000,
+    )
+        .prop_map(|(area, ex, line)| {
+            ("call me at".to_string(), format!("({area}) {ex}-{line:04}"))
+        });
     let card = prop::collection::vec(0u32..10, 14).prop_map(|mut v| {
         v.insert(0, 4);
         ("my card is".to_string(), luhn_complete(&v))
     });
     let ip = (1u8..224, 0u8..=255, 0u8..=255, 1u8..255)
         .prop_map(|(a, b, c, d)| ("my ip is".to_string(), format!("{a}.{b}.{c}.{d}")));
-    let name = prop::sample::select(vec!["Priya", "Omar", "Hailey", "Tomasz", "Aisha", "Mateo", "Keiko"])
-        .prop_map(|n| ("my name is".to_string(), n.to_string()));
+    let name = prop::sample::select(vec![
+        "Priya", "Omar", "Hailey", "Tomasz", "Aisha", "Mateo", "Keiko",
+    ])
+    .prop_map(|n| ("my name is".to_string(), n.to_string()));
     prop_oneof![email, phone, card, ip, name]
 }
 

@@ -252,7 +252,7 @@ pub fn flatten(record: &Value) -> Vec<Doc> {
     let limit = messages.map(Vec::len);
     for entry in entries {
         let index = match &entry {
-            Entry::Value(v) => message_index(v).filter(|i| limit.map_or(true, |n| *i < n)),
+            Entry::Value(v) => message_index(v).filter(|i| limit.is_none_or(|n| *i < n)),
             Entry::Junk => None,
         };
         let target = match index {

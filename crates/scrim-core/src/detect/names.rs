@@ -563,8 +563,8 @@ fn elongated(lower: &str) -> bool {
 fn acronym(w: &Word) -> bool {
     w.case == Case::Upper
         && w.lower.chars().count() <= 5
-        && !(is_name(w) && !wordy(w))
-        && !(w.info.place.is_some() && !wordy(w))
+        // A known name or place counts as an acronym only when it is also an ordinary word.
+        && (wordy(w) || (!is_name(w) && w.info.place.is_none()))
 }
 
 /// Capitalised (or all caps) as a proper noun would be.
