@@ -485,6 +485,8 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
             }
             sentence_start = false;
             gap = true;
+        } else if c == '.' && middle_initial(text, &out, i) {
+            // "Stefanie F. Schneider": the dot of a middle initial ends no sentence.
         } else if matches!(
             c,
             '.' | '!' | '?' | '\n' | '"' | '“' | '”' | ':' | ';' | '|' | '•' | '…'
@@ -503,6 +505,60 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                 sentence_start = true;
             }
         }
+    }
+    out
+}
+
+/// Whether the dot at byte `dot` closes a middle initial: a single capital letter right before it,
+/// after a capitalised word on the same phrase, and a capitalised word right after ("Iva D. Grusová").
+fn middle_initial(text: &str, words: &[Word], dot: usize) -> bool {
+    let Some(init) = words.last() else {
+        return false;
+    };
+    let single = init.end == dot && init.case == Case::Title && init.lower.chars().count() == 1;
+    let after_name = !init.gap_before
+        && words
+            .len()
+            .checked_sub(2)
+            .and_then(|k| words.get(k))
+            .is_some_and(|p| p.case == Case::Title);
+    let mut rest = text.get(dot + 1..).unwrap_or("").chars();
+    let next_cap = rest.next() == Some(' ') && rest.next().is_some_and(char::is_uppercase);
+    single && after_name && next_cap
+}
+
+/// For each word, whether its line is written in ALL CAPS or Title Case Throughout, where
+/// capitals carry no information about proper nouns.
+fn shouting_lines(text: &str, words: &[Word]) -> Vec<bool> {
+    let mut out = vec![false; words.len()];
+    // All caps is judged over the whole text: a shouted headline above ordinary text still has
+    // proper nouns in it, while an all-caps message does not mark them.
+    let caps_text = words.len() >= 3
+        && words.iter().filter(|w| w.case == Case::Upper).count() * 10 >= words.len() * 7;
+    let mut a = 0;
+    while a < words.len() {
+        // Words [a, b) share a line.
+        let line_end = words
+            .get(a)
+            .and_then(|w| text.get(w.end..))
+            .and_then(|rest| rest.find('\n'))
+            .map_or(usize::MAX, |k| k + words.get(a).map_or(0, |w| w.end));
+        let mut b = a + 1;
+        while words.get(b).is_some_and(|w| w.start < line_end) {
+            b += 1;
+        }
+        let line = words.get(a..b).unwrap_or(&[]);
+        let title = line.len() >= 5
+            && line
+                .iter()
+                .filter(|w| w.case != Case::Lower || w.info.dictionary)
+                .all(|w| w.case != Case::Lower);
+        if caps_text || title {
+            for f in out.iter_mut().take(b).skip(a) {
+                *f = true;
+            }
+        }
+        a = b;
     }
     out
 }
@@ -562,7 +618,7 @@ fn elongated(lower: &str) -> bool {
 /// A short all-caps word that is no known name: an acronym ("ASMR", "TYT").
 fn acronym(w: &Word) -> bool {
     w.case == Case::Upper
-        && w.lower.chars().count() <= 5
+        && (2..=5).contains(&w.lower.chars().count())
         // A known name or place counts as an acronym only when it is also an ordinary word.
         && (wordy(w) || (!is_name(w) && w.info.place.is_none()))
 }
@@ -665,7 +721,15 @@ impl NameDetector {
                 && !function_word(w)
                 && !acronym(w);
             let lower_pair = !capitalised(prev) && is_surname(w) && !wordy(w) && !function_word(w);
-            if both_cap || lower_pair {
+            // A middle initial between two names, in any case: "benjamin a seiler", "Iva D. Grusová".
+            let initial = w.lower.chars().count() == 1
+                && end + 1 - i < max
+                && words.get(end + 1).is_some_and(|n| {
+                    !n.gap_before && is_surname(n) && !wordy(n) && !function_word(n)
+                });
+            if initial {
+                end += 2;
+            } else if both_cap || lower_pair {
                 end += 1;
             } else {
                 break;
@@ -683,15 +747,10 @@ impl NameDetector {
         if words.is_empty() {
             return;
         }
-        // In ALL CAPS or Title Cased Text capitalisation says nothing about proper nouns.
-        let all_caps_text = words.len() >= 3
-            && words.iter().filter(|w| w.case == Case::Upper).count() * 10 >= words.len() * 7;
-        let title_text = words.len() >= 5
-            && words
-                .iter()
-                .filter(|w| w.case != Case::Lower || w.info.dictionary)
-                .all(|w| w.case != Case::Lower);
-        let all_caps_text = all_caps_text || title_text;
+        // In ALL CAPS or Title Cased Text capitalisation says nothing about proper nouns. Judged
+        // per line, so a short signature or address block ("Maha Cazares\nSpain") under ordinary
+        // text keeps its capitals as evidence.
+        let shouting = shouting_lines(text, &words);
         let mut o = Out {
             text,
             findings: Vec::new(),
@@ -838,7 +897,7 @@ impl NameDetector {
                 i += 1;
                 continue;
             }
-            let cap = capitalised(w) && !all_caps_text;
+            let cap = capitalised(w) && !shouting.get(i).copied().unwrap_or(false);
             // Place cue right before this word?
             let after_place_cue = PLACE_CUES.iter().any(|c| Self::cue_before(&words, i, c));
             let strong_place_cue = after_place_cue
@@ -857,9 +916,15 @@ impl NameDetector {
                 // Leading ordinary words are not part of the name: "Producer James Sparks",
                 // "Southern Hungary", "In Belgium".
                 let mut s0 = i;
+                // A common given name before a surname stays ("Harry Sheppard", "Will Smith").
                 while end - s0 >= 2 && {
                     let x = &words[s0];
-                    wordy(x) || never_name(x) || function_word(x)
+                    let given = x.info.first_name >= 6
+                        && !function_word(x)
+                        && words.get(s0 + 1).is_some_and(|y| {
+                            (is_surname(y) && !wordy(y)) || y.lower.chars().count() == 1
+                        });
+                    (wordy(x) || never_name(x) || function_word(x)) && !given
                 } {
                     s0 += 1;
                 }
@@ -1023,5 +1088,44 @@ mod tests {
                 assert!(t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()));
             }
         }
+    }
+
+    fn persons(t: &str) -> Vec<&str> {
+        let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+        let mut out = Vec::new();
+        d.detect(t, &mut out);
+        out.iter()
+            .filter(|f| f.label == Label::Person)
+            .map(|f| &t[f.span.start()..f.span.end()])
+            .collect()
+    }
+
+    #[test]
+    fn middle_initials_stay_inside_the_name() {
+        assert_eq!(
+            persons("Stefanie F. Schneider is the keynote speaker"),
+            vec!["Stefanie F. Schneider"]
+        );
+        assert_eq!(
+            persons("Name: Chise T. Horiguchi"),
+            vec!["Chise T. Horiguchi"]
+        );
+        // A sentence that ends in a capital letter still ends there.
+        assert!(persons("We chose plan B. Then Maya left").contains(&"Maya"));
+        assert!(!persons("We chose plan B. Then Maya left")
+            .iter()
+            .any(|p| p.contains("B.")));
+    }
+
+    #[test]
+    fn signature_blocks_keep_their_capitals() {
+        // Title-cased address lines below a name do not make the name look like a headline.
+        let t = "Maha Cazares\n\nChiclana de la Frontera\nSpain";
+        assert_eq!(persons(t), vec!["Maha Cazares"]);
+        // A common given name that is also a word stays before a surname.
+        assert_eq!(
+            persons("Harry Sheppard\n\n515 Gemsbok St"),
+            vec!["Harry Sheppard"]
+        );
     }
 }
