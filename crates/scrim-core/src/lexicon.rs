@@ -22,6 +22,10 @@ const SURNAMES: List = ("surnames.txt", include_str!("../data/surnames.txt"));
 const PLACES: List = ("places.txt", include_str!("../data/places.txt"));
 const COMMON_WORDS: List = ("common_words.txt", include_str!("../data/common_words.txt"));
 const STREET_WORDS: List = ("street_words.txt", include_str!("../data/street_words.txt"));
+const FUNCTION_WORDS: List = (
+    "function_words.txt",
+    include_str!("../data/function_words.txt"),
+);
 
 /// What kind of place a word or phrase names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -83,6 +87,9 @@ pub struct WordInfo {
     /// Whether the word is an English dictionary word (a noun, verb, adjective or adverb form:
     /// "will", "grace", "mark"), as opposed to a frequent name ("paul", "emma").
     pub dictionary: bool,
+    /// Whether the word is a function word of another language that chats mix in ("una", "pero",
+    /// "hai", "mein"): never a name on its own when written in lowercase.
+    pub foreign_function: bool,
 }
 
 impl WordInfo {
@@ -92,6 +99,7 @@ impl WordInfo {
         self.surname = self.surname.max(other.surname);
         self.common_zipf = self.common_zipf.max(other.common_zipf);
         self.dictionary |= other.dictionary;
+        self.foreign_function |= other.foreign_function;
         if let Some(kind) = other.place {
             let (k, w) = merge_place(self.place_info(), kind, other.place_weight);
             self.place = Some(k);
@@ -332,7 +340,14 @@ impl Lexicon {
     /// [`Error::Data`] naming the file and line of the first malformed or out-of-order entry
     /// (which only a broken build of the data could contain).
     pub fn builtin() -> Result<Lexicon> {
-        Lexicon::parse(FIRST_NAMES, SURNAMES, PLACES, COMMON_WORDS, STREET_WORDS)
+        Lexicon::parse(
+            FIRST_NAMES,
+            SURNAMES,
+            PLACES,
+            COMMON_WORDS,
+            STREET_WORDS,
+            FUNCTION_WORDS,
+        )
     }
 
     /// Parses the given lists.
@@ -342,6 +357,7 @@ impl Lexicon {
         places: List,
         common_words: List,
         street_words: List,
+        function_words: List,
     ) -> Result<Lexicon> {
         let names = |list: List, surname: bool| -> Result<Vec<(&'static str, WordInfo)>> {
             let mut out = Vec::with_capacity(list.1.len() / 10);
@@ -402,6 +418,17 @@ impl Lexicon {
             Some(())
         })?;
 
+        let mut foreign = Vec::with_capacity(function_words.1.len() / 8);
+        scan(function_words, |[word, _langs], words| {
+            (words == 1).then_some(())?;
+            let info = WordInfo {
+                foreign_function: true,
+                ..WordInfo::default()
+            };
+            foreign.push((word, info));
+            Some(())
+        })?;
+
         let mut street = Vec::new();
         scan(street_words, |[word, kind], words| {
             let bit = match kind {
@@ -415,7 +442,7 @@ impl Lexicon {
         })?;
 
         let words = merge_sorted(
-            vec![first_names, surnames, place_words, common],
+            vec![first_names, surnames, place_words, common, foreign],
             WordInfo::absorb,
         );
         let phrases = merge_sorted(vec![place_phrases], |a, b| {
@@ -660,6 +687,12 @@ mod tests {
             }
             assert!(n > 30_000, "{file}: {n}");
         }
+        let mut n = 0;
+        for (_, text) in data_lines(FUNCTION_WORDS.1) {
+            singles.insert(text.split('\t').next().unwrap());
+            n += 1;
+        }
+        assert!(n > 1_000, "function words: {n}");
         assert_eq!(lex.words.len(), singles.len());
         assert_eq!(lex.phrases.len(), phrases.len());
         let street: HashSet<&str> = data_lines(STREET_WORDS.1)
@@ -736,7 +769,7 @@ mod tests {
             ("ann marie\t3\n", 1),
         ];
         for (data, want) in cases {
-            let err = Lexicon::parse(("bad.txt", data), ok, ok, ok, ok).unwrap_err();
+            let err = Lexicon::parse(("bad.txt", data), ok, ok, ok, ok, ok).unwrap_err();
             match err {
                 Error::Data { file, line } => {
                     assert_eq!((file, line), ("bad.txt", want), "{data:?}")
@@ -744,7 +777,8 @@ mod tests {
                 other => panic!("unexpected {other:?}"),
             }
         }
-        let bad_place = Lexicon::parse(ok, ok, ("p.txt", "boise\ttown\t3\n"), ok, ok).unwrap_err();
+        let bad_place =
+            Lexicon::parse(ok, ok, ("p.txt", "boise\ttown\t3\n"), ok, ok, ok).unwrap_err();
         assert!(matches!(
             bad_place,
             Error::Data {
@@ -752,7 +786,7 @@ mod tests {
                 line: 1
             }
         ));
-        let bad_zipf = Lexicon::parse(ok, ok, ok, ("c.txt", "a\t\nthe\tx\n"), ok).unwrap_err();
+        let bad_zipf = Lexicon::parse(ok, ok, ok, ("c.txt", "a\t\nthe\tx\n"), ok, ok).unwrap_err();
         assert!(matches!(
             bad_zipf,
             Error::Data {
@@ -760,7 +794,7 @@ mod tests {
                 line: 1
             }
         ));
-        let bad_street = Lexicon::parse(ok, ok, ok, ok, ("s.txt", "st\tsuffix\nrue\tfront\n"));
+        let bad_street = Lexicon::parse(ok, ok, ok, ok, ("s.txt", "st\tsuffix\nrue\tfront\n"), ok);
         assert!(matches!(
             bad_street,
             Err(Error::Data {

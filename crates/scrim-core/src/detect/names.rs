@@ -283,6 +283,27 @@ const ORG_CUES: &[&[&str]] = &[
 
 /// Capitalised words that are never names on their own, even mid-sentence.
 const NEVER_NAMES: &[&str] = &[
+    // Words that follow "call me" and friends without being a name.
+    "on",
+    "at",
+    "in",
+    "to",
+    "for",
+    "from",
+    "with",
+    "by",
+    "up",
+    "if",
+    "back",
+    "later",
+    "now",
+    "asap",
+    "soon",
+    "again",
+    "anytime",
+    "tomorrow",
+    "today",
+    "tonight",
     "i",
     "i'm",
     "im",
@@ -583,7 +604,16 @@ fn never_name(w: &Word) -> bool {
 /// A very frequent word that is no dictionary word: a function word or slang ("an", "per",
 /// "ok"), never a person's name on its own (places such as "india" are handled apart).
 fn function_word(w: &Word) -> bool {
-    !w.info.dictionary && w.info.common_zipf >= FUNCTION_WORD
+    (!w.info.dictionary && w.info.common_zipf >= FUNCTION_WORD) || foreign_function(w)
+}
+
+/// A function word of another language ("una", "pero", "hai") written in lowercase, or opening a
+/// sentence ("Mi hija Sofía", "Primero: ..."), unless it is also a prominent place ("Maine").
+fn foreign_function(w: &Word) -> bool {
+    w.info.foreign_function
+        && (w.case == Case::Lower
+            || (w.sentence_start
+                && (w.info.place_weight < 5 || w.info.place == Some(PlaceKind::RegionAbbr))))
 }
 
 /// A name that can stand on its own: a known name that is neither a dictionary word nor a
@@ -637,7 +667,7 @@ fn name_after_cue(w: &Word, strict: bool) -> bool {
         // After weak cues ("I'm X"), X must look like a name, not like "tired" or "fine".
         !wordy(w) && !function_word(w) && (capitalised(w) || is_first(w))
     } else {
-        capitalised(w) || is_name(w) || !wordy(w)
+        (capitalised(w) || is_name(w) || !wordy(w)) && !function_word(w)
     }
 }
 
@@ -1020,7 +1050,11 @@ impl NameDetector {
             }
             if let Some((kind, weight)) = self.place_kind_weight(w) {
                 let big = matches!(kind, PlaceKind::Country | PlaceKind::Continent) || weight >= 6;
-                if !wordy(w) && (big || after_place_cue) && kind != PlaceKind::RegionAbbr {
+                if !wordy(w)
+                    && !function_word(w)
+                    && (big || after_place_cue)
+                    && kind != PlaceKind::RegionAbbr
+                {
                     o.add(
                         &words,
                         i,

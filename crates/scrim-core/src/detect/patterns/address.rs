@@ -90,6 +90,12 @@ const PARTICLES: &[&str] = &[
     "las", "le", "les", "los", "of", "san", "santa", "st", "the", "van", "von", "y",
 ];
 
+/// Abbreviated street words written before the name, with a dot ("ul. Cicha 86", "al. Jana Pawła").
+const ABBR_PREFIX_STREETS: &[&str] = &["al", "av", "avda", "c", "pl", "os", "ul", "str"];
+
+/// Abbreviated street words written after the name, with a dot ("Kálmán Imre u. 12", "Hauptstr. 5").
+const ABBR_SUFFIX_STREETS: &[&str] = &["u", "út", "krt", "str", "st", "ave", "rd", "blvd"];
+
 /// Compass suffixes after a street ("Pennsylvania Avenue NW").
 const DIRECTIONS: &[&str] = &[
     "e", "east", "n", "ne", "north", "nw", "s", "se", "south", "sw", "w", "west",
@@ -133,9 +139,12 @@ impl Address {
             .iter()
             .chain(UNIT_CUES)
             .chain(PREFIX_STREETS)
+            .chain(ABBR_PREFIX_STREETS)
+            .chain(ABBR_SUFFIX_STREETS)
             .chain(words::place_words())
             .chain(&[
-                "box", "zip", "zipcode", "postcode", "pincode", "code", "plz", "cep",
+                "box", "zip", "zipcode", "postcode", "pincode", "code", "plz", "cep", "apo", "fpo",
+                "dpo",
             ])
             .map(|w| regex::escape(w))
             .collect();
@@ -166,8 +175,8 @@ impl Address {
                 if t.k != K::Num || t.s < ws || t.s >= we {
                     continue;
                 }
-                if let Some(hit) = anchor_at(text, &toks, i) {
-                    found.push(hit);
+                if let Some((s, e, sc)) = anchor_at(text, &toks, i) {
+                    found.push((number_before(text, s), e, sc));
                 }
             }
         }
@@ -325,6 +334,10 @@ fn anchor_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, f32)> 
     {
         return None;
     }
+    // US military mail: "USS Lorenzen\nFPO AE 25990", "PSC 3294, Box 9168\nAPO AA 61487".
+    if let Some(s) = military_before(text, toks, i) {
+        return Some((s, t.e, 0.9));
+    }
     // "ZIP: 83702", "pin code 560038", "postal code is K1A 0B6".
     if let Some(e) = zip_after_cue(text, toks, i) {
         return Some((t.s, e, 0.6));
@@ -368,6 +381,11 @@ fn anchor_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, f32)> 
             let score = (0.5 + 0.06 * parts as f32).min(0.9);
             return Some((leading_number(text, toks, i), e, score));
         }
+        // After "lives at", "my address is", "send it to" the street alone is enough.
+        let start = leading_number(text, toks, i);
+        if address_cue_before(text, start) {
+            return Some((start, e, (0.6 + 0.06 * parts as f32).min(0.9)));
+        }
     }
     None
 }
@@ -387,6 +405,107 @@ fn leading_number(text: &str, toks: &[Tok], i: usize) -> usize {
     } else {
         t.s
     }
+}
+
+/// Phrases that announce an address right after them.
+const ADDRESS_CUES: &[&str] = &[
+    "address is",
+    "address:",
+    "address -",
+    "addr:",
+    "lives at",
+    "live at",
+    "living at",
+    "staying at",
+    "moved to",
+    "send it to",
+    "send them to",
+    "ship it to",
+    "ship to",
+    "deliver to",
+    "deliver it to",
+    "located at",
+    "drops you off at",
+    "pick me up at",
+    "pick me up from",
+    "come to",
+];
+
+/// Whether an address cue ends right before byte `s` (ignoring spaces).
+fn address_cue_before(text: &str, s: usize) -> bool {
+    let before = util::lower_before(text, s, 24);
+    let before = before.trim_end();
+    ADDRESS_CUES.iter().any(|c| {
+        before.ends_with(c)
+            && before
+                .len()
+                .checked_sub(c.len() + 1)
+                .and_then(|k| before.as_bytes().get(k))
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+    })
+}
+
+/// A plain house or building number right before an address that starts at byte `s` on the same
+/// line ("643 ul. Biskupa 118", "2274 Via delle Coste 41"): the new start.
+fn number_before(text: &str, s: usize) -> usize {
+    let before = util::slice(text, s.saturating_sub(8), s);
+    let Some(rest) = before.strip_suffix(' ') else {
+        return s;
+    };
+    let digits = rest.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if !(1..=6).contains(&digits) {
+        return s;
+    }
+    let ns = s - 1 - digits;
+    let glued = matches!(
+        util::char_before(text, ns),
+        Some(c) if util::is_alnum(c) || matches!(c, '.' | ',' | ':' | '$' | '€' | '£' | '₹' | '+' | '-' | '/')
+    );
+    if glued {
+        s
+    } else {
+        ns
+    }
+}
+
+/// US military mail: the ZIP at token `i` after "APO|FPO|DPO AA|AE|AP"; the address starts at the
+/// unit line above when there is one ("USS Lorenzen", "Unit 4012 Box 3345", "PSC 3294, Box 9168").
+fn military_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    if tok_str(text, t).len() != 5 || !tok_str(text, t).bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let code = toks.get(i.checked_sub(1)?)?;
+    let post = toks.get(i.checked_sub(2)?)?;
+    let cw = tok_str(text, code).to_ascii_uppercase();
+    let pw = tok_str(text, post).to_ascii_uppercase();
+    if !matches!(cw.as_str(), "AA" | "AE" | "AP") || !matches!(pw.as_str(), "APO" | "FPO" | "DPO") {
+        return None;
+    }
+    // The line above, when it names a ship or a unit/PSC box.
+    let line_start = text.get(..post.s)?.rfind('\n').map_or(0, |k| k + 1);
+    if line_start > 0 && util::slice(text, line_start, post.s).trim().is_empty() {
+        let prev_start = text.get(..line_start - 1)?.rfind('\n').map_or(0, |k| k + 1);
+        let prev = util::slice(text, prev_start, line_start - 1);
+        // The ship or unit is among the last few words of that line.
+        let mut at = None;
+        let mut off = 0;
+        for w in prev.split(' ') {
+            let head = w.trim_start_matches('>').trim_end_matches(',');
+            if matches!(
+                head.to_ascii_uppercase().as_str(),
+                "USS" | "USNS" | "USNV" | "USCGC" | "UNIT" | "PSC"
+            ) && prev.len() - off <= 40
+            {
+                at = Some(prev_start + off + (w.len() - w.trim_start_matches('>').len()));
+            }
+            off += w.len() + 1;
+        }
+        if let Some(a) = at {
+            return Some(a);
+        }
+    }
+    Some(post.s)
 }
 
 /// Token index of the number ending "N Name [Name [Name]] M" after the house number `i`.
@@ -661,7 +780,28 @@ fn street_after(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
 /// "Pod Floriánem 1677" is not found): the start offset.
 fn street_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let p = toks.get(i.checked_sub(1)?)?;
-    if p.k != K::Word || util::slice(text, p.e, toks.get(i)?.s).contains('\n') {
+    if util::slice(text, p.e, toks.get(i)?.s).contains('\n') {
+        return None;
+    }
+    // An abbreviated street word after the name: "Kálmán Imre u. 12", "Hauptstr. 5".
+    if p.k == K::Dot {
+        let a = toks.get(i.checked_sub(2)?)?;
+        if a.k != K::Word || !lower_in(ABBR_SUFFIX_STREETS, tok_str(text, a)) || a.e != p.s {
+            return None;
+        }
+        let mut start = None;
+        let mut j = i - 2;
+        while j > 0 && i - 2 - j < 3 {
+            j -= 1;
+            let t = toks.get(j)?;
+            if t.k != K::Word || !is_cap(tok_str(text, t)) || words::is_stopword(tok_str(text, t)) {
+                break;
+            }
+            start = Some(t.s);
+        }
+        return start;
+    }
+    if p.k != K::Word {
         return None;
     }
     let pw = tok_str(text, p);
@@ -679,6 +819,16 @@ fn street_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         let street = is_cap(w)
             && (words::is_street_word(w) || lower_in(PREFIX_STREETS, w))
             && !w.eq_ignore_ascii_case("main");
+        // An abbreviated street word before the name: "ul. Biskupa Bogedaina 118".
+        if t.k == K::Dot {
+            if let Some(a) = j.checked_sub(1).and_then(|k| toks.get(k)) {
+                if a.k == K::Word && a.e == t.s && lower_in(ABBR_PREFIX_STREETS, tok_str(text, a)) {
+                    saw_street = true;
+                    start = Some(a.s);
+                }
+            }
+            break;
+        }
         if t.k != K::Word
             || !(is_cap(w) || lower_in(PARTICLES, w))
             || (words::is_stopword(w) && !lower_in(PARTICLES, w) && !street)

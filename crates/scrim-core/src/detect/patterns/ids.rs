@@ -66,7 +66,13 @@ impl Ids {
             format!("ticket{num}"),
             r"booking\s*(?:ref(?:erence)?|id|no\.?|number|code)".into(),
             format!("pnr{num}"),
-            r"confirmation\s*(?:code|number|no\.?|#|id)".into(),
+            r"confirmation(?:\s*(?:code|number|no\.?|#|id))?".into(),
+            format!("loyalty{num}"),
+            format!(r"(?:licen[cs]e\s*)?plate{num}"),
+            format!(r"(?:learner'?s\s*)?permit{num}"),
+            format!("upc{num}"),
+            // National and hospital numbers known by their acronym.
+            "uhid|umid|nin|nie|dni|nif|cpf|curp|rfc|pesel|bsn|nric|tfn|ird".into(),
             format!("customer{num}"),
             r"client\s*(?:id|no\.?|number)".into(),
             r"user\s*id".into(),
@@ -90,7 +96,7 @@ impl Ids {
             r"reg\.?\s*(?:no\.?|number)".into(),
         ];
         let cue = format!(
-            r"(?i-u)(?-u:\b)(?P<cue>{})(?P<fill>(?:\s*(?:(?:is|was|of)(?-u:\b)|[:=#.\-]|–))*\s*)(?P<code>[A-Za-z0-9][A-Za-z0-9\-/]*)",
+            r"(?i-u)(?-u:\b)(?P<cue>{})(?P<fill>(?:\s*(?:(?:is|was|of|which|that)(?-u:\b)|[:=#.\-(]|–))*\s*)(?P<code>[A-Za-z0-9](?:[A-Za-z0-9\-/]|\.[A-Za-z0-9])*)",
             cues.join("|")
         );
         Ok(Ids {

@@ -64,6 +64,12 @@ const CUES: &[&str] = &[
     "móvil",
     "llama",
     "llámame",
+    "answering at",
+    "not answering",
+    "messages to",
+    "registered",
+    "reachable at",
+    "reachable on",
 ];
 
 /// Regions whose national numbers are always written with the trunk prefix 0 ("020 7946 0958",
@@ -126,6 +132,11 @@ const STRONG_CUES: &[&str] = &[
     "sms",
     "contact number",
     "contact no",
+    "answering at",
+    "reachable at",
+    "reachable on",
+    "registered number",
+    "registered mobile",
     "mobile no",
     "phone no",
 ];
@@ -327,7 +338,7 @@ impl Phone {
                 if v {
                     return Some((if cue { 0.95 } else { 0.9 }, end));
                 }
-                if cue && (8..=15).contains(&intl.len()) {
+                if (cue || after_cue(text, end)) && (8..=15).contains(&intl.len()) {
                     return Some((0.6, end));
                 }
             }
@@ -377,6 +388,12 @@ impl Phone {
         if (strong || after_cue(text, end))
             && (8..=13).contains(&nd)
             && (groups.len() >= 2 || nd >= 9)
+        {
+            return Some((0.5, end));
+        }
+        // A local number without area code ("call me on 450 0840"): three digits, a separator and
+        // four, only right after a phone word.
+        if strong && nd == 7 && groups.len() == 2 && groups.first().is_some_and(|(s, e)| e - s == 3)
         {
             return Some((0.5, end));
         }

@@ -284,3 +284,64 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn military_and_abbreviated_street_addresses() {
+    let got = labeled("my new address is USS Lorenzen\nFPO AE 25990");
+    assert_eq!(got, vec![(Label::Address, "USS Lorenzen\nFPO AE 25990")]);
+    let got = labeled("PSC 3294, Box 9168\nAPO AA 61487");
+    assert_eq!(
+        got,
+        vec![(Label::Address, "PSC 3294, Box 9168\nAPO AA 61487")]
+    );
+    // Polish "ul." before the name, Hungarian "u." after it, and the building number before.
+    let got = labeled("drop it at 643 ul. Biskupa Bogedaina 118, thanks");
+    assert_eq!(got, vec![(Label::Address, "643 ul. Biskupa Bogedaina 118")]);
+    let got = labeled("808 Kálmán Imre u. 12.\n Apt. 762\n Zalakaros\n Hungary 06554");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, Label::Address);
+    assert!(got[0].1.starts_with("808 Kálmán") && got[0].1.ends_with("06554"));
+    // After an address cue, a street without a street word is enough.
+    let got = labeled("she lives at 333 Golfskálinn 78, Borgarnes");
+    assert_eq!(got, vec![(Label::Address, "333 Golfskálinn 78, Borgarnes")]);
+    // Without one, a price or a count before a street name is not pulled in.
+    assert_eq!(
+        labeled("I paid 300 Main St tax"),
+        vec![(Label::Address, "300 Main St")]
+    );
+}
+
+#[test]
+fn local_phone_numbers_need_a_phone_word() {
+    assert_eq!(
+        labeled("can someone call me on 450 0840?"),
+        vec![(Label::Phone, "450 0840")]
+    );
+    assert!(labeled("I bought 450 0840 items").is_empty());
+    assert_eq!(
+        labeled("they're not answering at 516 466 638"),
+        vec![(Label::Phone, "516 466 638")]
+    );
+    assert_eq!(
+        labeled("+46 (0)179 459 33 fax"),
+        vec![(Label::Phone, "+46 (0)179 459 33")]
+    );
+}
+
+#[test]
+fn more_cued_identifiers() {
+    for (t, want) in [
+        ("my MRN which is 00482913 but", "00482913"),
+        ("DNI: 30.845.193", "30.845.193"),
+        ("my loyalty number is HRV-88203914 and", "HRV-88203914"),
+        ("his plate was 8KJT412. Progressive", "8KJT412"),
+        (
+            "the sms says UHID APL.CHN.0048213975, ok",
+            "APL.CHN.0048213975",
+        ),
+        ("the confirmation is 5529183.", "5529183"),
+    ] {
+        assert_eq!(labeled(t), vec![(Label::Id, want)], "{t}");
+    }
+    assert!(labeled("the confirmation was quick").is_empty());
+}
