@@ -10,8 +10,6 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 use crate::detect::names::NameDetector;
 use crate::detect::patterns::Patterns;
 use crate::detect::{resolve, Detector};
@@ -238,29 +236,42 @@ impl Engine {
             if patterns.is_empty() {
                 continue;
             }
-            let automaton: Option<AhoCorasick> = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(fold)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(patterns.iter().map(|(n, _)| n.as_str()))
-                .ok();
-            let Some(ac) = automaton else {
-                continue;
-            };
+            // A few needles per record: a SIMD substring search per needle beats building an
+            // automaton for every record. Folded needles search an ASCII-lowercased copy of the
+            // text, which keeps every byte offset.
+            let needles: Vec<(String, Label)> = patterns
+                .iter()
+                .map(|(n, l)| {
+                    (
+                        if fold {
+                            n.to_ascii_lowercase()
+                        } else {
+                            n.clone()
+                        },
+                        *l,
+                    )
+                })
+                .collect();
             for (text, analysis) in texts.iter().zip(out.iter_mut()) {
+                let lowered;
+                let hay: &str = if fold {
+                    lowered = text.to_ascii_lowercase();
+                    &lowered
+                } else {
+                    text
+                };
                 let mut added = Vec::new();
-                for m in ac.find_iter(*text) {
-                    let (s, e) = (m.start(), m.end());
-                    if !at_word_boundaries(text, s, e) {
-                        continue;
+                for (needle, label) in &needles {
+                    for s in memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()) {
+                        let e = s + needle.len();
+                        if !at_word_boundaries(text, s, e) {
+                            continue;
+                        }
+                        let Some(span) = Span::new(text, s, e) else {
+                            continue;
+                        };
+                        added.push(Finding::new(span, *label, 0.9, "consistency"));
                     }
-                    // Non-ASCII needles matched case-sensitively above; check folded equality for them.
-                    let Some(span) = Span::new(text, s, e) else {
-                        continue;
-                    };
-                    let label = patterns
-                        .get(m.pattern().as_usize())
-                        .map_or(Label::Person, |(_, l)| *l);
-                    added.push(Finding::new(span, label, 0.9, "consistency"));
                 }
                 if !added.is_empty() {
                     let mut all = std::mem::take(&mut analysis.findings);

@@ -90,6 +90,9 @@ pub struct WordInfo {
     /// Whether the word is a function word of another language that chats mix in ("una", "pero",
     /// "hai", "mein"): never a name on its own when written in lowercase.
     pub foreign_function: bool,
+    /// 0, or the number of words of the longest multi-word place that begins with this word
+    /// ("new" → 4 for "new south wales ..."): lets callers skip phrase lookups.
+    pub phrase_start: u8,
 }
 
 impl WordInfo {
@@ -100,6 +103,7 @@ impl WordInfo {
         self.common_zipf = self.common_zipf.max(other.common_zipf);
         self.dictionary |= other.dictionary;
         self.foreign_function |= other.foreign_function;
+        self.phrase_start = self.phrase_start.max(other.phrase_start);
         if let Some(kind) = other.place {
             let (k, w) = merge_place(self.place_info(), kind, other.place_weight);
             self.place = Some(k);
@@ -382,6 +386,7 @@ impl Lexicon {
 
         let mut place_words = Vec::with_capacity(places.1.len() / 20);
         let mut place_phrases = Vec::new();
+        let mut phrase_starts: Vec<(&'static str, WordInfo)> = Vec::new();
         let mut max_place_words = 0;
         scan(places, |[name, kind, w], words| {
             let kind = PlaceKind::parse(kind)?;
@@ -396,6 +401,13 @@ impl Lexicon {
                 place_words.push((name, info));
             } else {
                 place_phrases.push((name, (kind, w)));
+                if let Some(first) = name.split(' ').next() {
+                    let info = WordInfo {
+                        phrase_start: u8::try_from(words).unwrap_or(u8::MAX),
+                        ..WordInfo::default()
+                    };
+                    phrase_starts.push((first, info));
+                }
             }
             Some(())
         })?;
@@ -442,7 +454,18 @@ impl Lexicon {
         })?;
 
         let words = merge_sorted(
-            vec![first_names, surnames, place_words, common, foreign],
+            vec![first_names, surnames, place_words, common, foreign, {
+                // First words repeat ("new york", "new delhi"): keep the longest per word.
+                phrase_starts.sort_by(|a, b| a.0.cmp(b.0));
+                let mut merged: Vec<(&'static str, WordInfo)> = Vec::new();
+                for (k, v) in phrase_starts {
+                    match merged.last_mut() {
+                        Some((lk, lv)) if *lk == k => lv.absorb(&v),
+                        _ => merged.push((k, v)),
+                    }
+                }
+                merged
+            }],
             WordInfo::absorb,
         );
         let phrases = merge_sorted(vec![place_phrases], |a, b| {
@@ -680,6 +703,7 @@ mod tests {
                 let key = text.split('\t').next().unwrap();
                 if key.contains(' ') {
                     phrases.insert(key);
+                    singles.insert(key.split(' ').next().unwrap());
                 } else {
                     singles.insert(key);
                 }

@@ -38,10 +38,11 @@ enum Case {
 }
 
 #[derive(Debug, Clone)]
-struct Word {
+struct Word<'t> {
     start: usize,
     end: usize,
-    lower: String,
+    /// The word in lowercase: borrowed from the text when it already is.
+    lower: std::borrow::Cow<'t, str>,
     case: Case,
     info: WordInfo,
     /// First word of a sentence (or of the text).
@@ -50,6 +51,11 @@ struct Word {
     gap_before: bool,
     /// The break right before is a colon ("Name: Maya"), which cue phrases may cross.
     colon_before: bool,
+    /// Never a name ([`NEVER_NAMES`], or elongated like "yasss").
+    never: bool,
+    /// The last word of some cue (person, place or employer cue, relation, title or greeting): only
+    /// after such a word are the cue rules worth trying.
+    cue_end: bool,
 }
 
 /// Zipf frequency from which a word that is not a dictionary word is a function word or slang
@@ -410,14 +416,19 @@ fn case_of(word: &str) -> Case {
     let Some(first) = chars.next() else {
         return Case::Mixed;
     };
-    let rest: Vec<char> = chars.collect();
-    let rest_lower = rest.iter().all(|c| !c.is_uppercase());
-    let rest_upper = rest.iter().all(|c| !c.is_lowercase());
+    let (mut any_upper, mut any_lower, mut more) = (false, false, false);
+    for c in chars {
+        more = true;
+        any_upper |= c.is_uppercase();
+        any_lower |= c.is_lowercase();
+    }
+    let rest_lower = !any_upper;
+    let rest_upper = !any_lower;
     if first.is_lowercase() && rest_lower {
         Case::Lower
     } else if first.is_uppercase() && rest_lower {
         Case::Title
-    } else if first.is_uppercase() && rest_upper && !rest.is_empty() {
+    } else if first.is_uppercase() && rest_upper && more {
         Case::Upper
     } else if !first.is_lowercase() && !first.is_uppercase() {
         // Scripts without case (Devanagari, CJK): treat as lower, i.e. needs list evidence.
@@ -436,8 +447,34 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963 | 0x0981..=0x0983 | 0x09BC..=0x09D7 | 0x0A01..=0x0A4D | 0x0B01..=0x0B57 | 0x0B82..=0x0BD7 | 0x0C00..=0x0C56 | 0x0D00..=0x0D57 | 0x200C..=0x200D)
 }
 
+/// Word roles looked up once per word: see [`NEVER`] and [`CUE_END`].
+type Roles = std::collections::HashMap<&'static str, u8, foldhash::fast::FixedState>;
+/// Role bit: the word is in [`NEVER_NAMES`].
+const NEVER: u8 = 1;
+/// Role bit: the word ends a cue.
+const CUE_END: u8 = 2;
+
+fn roles() -> Roles {
+    let mut r = Roles::default();
+    for w in NEVER_NAMES {
+        *r.entry(w).or_default() |= NEVER;
+    }
+    let cue_ends = PERSON_CUES
+        .iter()
+        .chain(PLACE_CUES)
+        .chain(ORG_CUES)
+        .filter_map(|c| c.last())
+        .chain(RELATIONS)
+        .chain(TITLES)
+        .chain(GREETINGS);
+    for w in cue_ends {
+        *r.entry(w).or_default() |= CUE_END;
+    }
+    r
+}
+
 /// Split `text` into words, with their shape, lexicon entry and position.
-fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
+fn words<'t>(text: &'t str, lexicon: &Lexicon, roles: &Roles) -> Vec<Word<'t>> {
     let mut out = Vec::new();
     let mut sentence_start = true;
     let mut gap = false;
@@ -479,8 +516,15 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                 continue;
             };
             if !has_digit {
-                let lower = raw.to_lowercase();
+                let lower = if raw.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                    std::borrow::Cow::Owned(raw.to_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(raw)
+                };
                 let info = lexicon.word(&lower);
+                let role = roles.get(lower.as_ref()).copied().unwrap_or(0);
+                let never = role & NEVER != 0 || elongated(&lower);
+                let cue_end = role & CUE_END != 0;
                 out.push(Word {
                     start,
                     end,
@@ -490,6 +534,8 @@ fn words(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                     sentence_start,
                     gap_before: gap,
                     colon_before: colon,
+                    never,
+                    cue_end,
                 });
             }
             sentence_start = false;
@@ -598,7 +644,7 @@ fn is_name(w: &Word) -> bool {
 }
 
 fn never_name(w: &Word) -> bool {
-    NEVER_NAMES.contains(&w.lower.as_str()) || elongated(&w.lower)
+    w.never
 }
 
 /// A very frequent word that is no dictionary word: a function word or slang ("an", "per",
@@ -674,6 +720,7 @@ fn name_after_cue(w: &Word, strict: bool) -> bool {
 /// Detects PERSON, LOCATION and ORG from the word lists and context.
 pub struct NameDetector {
     lexicon: Arc<Lexicon>,
+    roles: Roles,
 }
 
 impl std::fmt::Debug for NameDetector {
@@ -716,7 +763,10 @@ impl Out<'_> {
 impl NameDetector {
     /// A detector over these word lists.
     pub fn new(lexicon: Arc<Lexicon>) -> NameDetector {
-        NameDetector { lexicon }
+        NameDetector {
+            lexicon,
+            roles: roles(),
+        }
     }
 
     /// Length of the cue phrase (in words) ending right before word `i`, if `cue` matches there.
@@ -773,7 +823,7 @@ impl NameDetector {
     }
 
     fn scan(&self, text: &str, out: &mut Vec<Finding>) {
-        let words = words(text, &self.lexicon);
+        let words = words(text, &self.lexicon, &self.roles);
         if words.is_empty() {
             return;
         }
@@ -791,6 +841,13 @@ impl NameDetector {
         // 1. Cues.
         for i in 0..n {
             let Some(w) = words.get(i) else { continue };
+            if !i
+                .checked_sub(1)
+                .and_then(|k| words.get(k))
+                .is_some_and(|p| p.cue_end)
+            {
+                continue;
+            }
             // Person cues.
             for cue in PERSON_CUES {
                 if Self::cue_before(&words, i, cue) {
@@ -812,9 +869,9 @@ impl NameDetector {
             if i >= 2 {
                 if let (Some(my), Some(rel)) = (words.get(i - 2), words.get(i - 1)) {
                     if matches!(
-                        my.lower.as_str(),
+                        my.lower.as_ref(),
                         "my" | "our" | "his" | "her" | "mera" | "meri" | "mi"
-                    ) && RELATIONS.contains(&rel.lower.as_str())
+                    ) && RELATIONS.contains(&rel.lower.as_ref())
                         && (capitalised(w)
                             && !never_name(w)
                             && (!wordy(w) || w.info.first_name >= 5)
@@ -829,7 +886,7 @@ impl NameDetector {
             // Titles: "Dr. Mehta".
             if i >= 1 {
                 if let Some(t) = words.get(i - 1) {
-                    if TITLES.contains(&t.lower.as_str())
+                    if TITLES.contains(&t.lower.as_ref())
                         && capitalised(t)
                         && capitalised(w)
                         && !never_name(w)
@@ -844,7 +901,7 @@ impl NameDetector {
             if i >= 1 {
                 if let Some(g) = words.get(i - 1) {
                     let next_is_break = words.get(i + 1).is_none_or(|x| x.gap_before);
-                    if GREETINGS.contains(&g.lower.as_str())
+                    if GREETINGS.contains(&g.lower.as_ref())
                         && next_is_break
                         && (is_first(w) && !wordy(w) || capitalised(w) && !wordy(w))
                         && !never_name(w)
@@ -860,7 +917,7 @@ impl NameDetector {
                     let mut end = i + 1;
                     while end < n && end - i < 5 {
                         let Some(x) = words.get(end) else { break };
-                        let joiner = matches!(x.lower.as_str(), "of" | "for" | "and" | "de" | "&");
+                        let joiner = matches!(x.lower.as_ref(), "of" | "for" | "and" | "de" | "&");
                         if x.gap_before || !(capitalised(x) || joiner) {
                             break;
                         }
@@ -881,7 +938,8 @@ impl NameDetector {
         let mut i = 0;
         while i < n {
             let mut matched = 0;
-            for len in (2..=max_words).rev() {
+            let longest = usize::from(words[i].info.phrase_start).min(max_words);
+            for len in (2..=longest).rev() {
                 if i + len > n || (i..i + len).any(|k| o.claimed[k]) {
                     continue;
                 }
@@ -889,7 +947,7 @@ impl NameDetector {
                     continue;
                 }
                 let phrase: Vec<&str> =
-                    words[i..i + len].iter().map(|w| w.lower.as_str()).collect();
+                    words[i..i + len].iter().map(|w| w.lower.as_ref()).collect();
                 let phrase = phrase.join(" ");
                 if let Some(kind) = self.lexicon.phrase_place(&phrase) {
                     let cap = words[i..i + len].iter().filter(|w| capitalised(w)).count();
@@ -929,10 +987,12 @@ impl NameDetector {
             }
             let cap = capitalised(w) && !shouting.get(i).copied().unwrap_or(false);
             // Place cue right before this word?
-            let after_place_cue = PLACE_CUES.iter().any(|c| Self::cue_before(&words, i, c));
+            let after_place_cue = i >= 1
+                && words[i - 1].cue_end
+                && PLACE_CUES.iter().any(|c| Self::cue_before(&words, i, c));
             let strong_place_cue = after_place_cue
                 && i >= 1
-                && !matches!(words[i - 1].lower.as_str(), "in" | "at" | "to" | "near");
+                && !matches!(words[i - 1].lower.as_ref(), "in" | "at" | "to" | "near");
             if cap {
                 // A run of capitalised words.
                 let mut end = i + 1;
@@ -1089,7 +1149,7 @@ mod tests {
     fn splits_words_with_positions() {
         let lex = Lexicon::builtin().unwrap();
         let t = "hi Maya! I'm O'Brien, from São Paulo 😀 ok";
-        let ws = words(t, &lex);
+        let ws = words(t, &lex, &roles());
         let got: Vec<&str> = ws.iter().map(|w| &t[w.start..w.end]).collect();
         assert_eq!(
             got,
