@@ -28,3 +28,8 @@ pub use policy::Policy;
 pub use record::{Record, RecordError};
 pub use redact::{Outcome, Redactor, Stats};
 pub use replace::Key;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
