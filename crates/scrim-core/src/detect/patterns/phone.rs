@@ -186,6 +186,7 @@ struct Cand {
 
 impl Phone {
     pub(crate) fn new<S: AsRef<str>>(regions: &[S], g: &mut GateBuilder) -> Result<Phone> {
+        widen_metadata_cache();
         let mut ids = Vec::new();
         for r in regions {
             let up = r.as_ref().trim().to_ascii_uppercase();
@@ -430,6 +431,25 @@ fn national_plausible(region: Id, d: &str) -> bool {
 
 /// Parse with libphonenumber; `Some(is_valid)` when it parses. Never panics (the parser is
 /// guarded, and only ever sees `+` and ASCII digits).
+/// How many compiled metadata regexes `phonenumber` may keep.
+///
+/// The crate compiles its metadata patterns on first use into a shared LRU cache of only 100
+/// entries; one region's number formats alone can exceed that (India has dozens), so text with
+/// numbers of a few countries recompiled regexes on nearly every parse (a third of the run time on
+/// our chat test set). Each region needs a few dozen patterns, so this holds every region a
+/// realistic stream meets, and memory grows only with the regions actually seen.
+const METADATA_CACHE: usize = 4096;
+
+/// Raise the `phonenumber` regex cache to [`METADATA_CACHE`] (idempotent).
+fn widen_metadata_cache() {
+    let cache = phonenumber::metadata::DATABASE.cache();
+    if let Ok(mut c) = cache.lock() {
+        if c.capacity() < METADATA_CACHE {
+            c.set_capacity(METADATA_CACHE);
+        }
+    };
+}
+
 fn parse_valid(region: Option<Id>, s: &str) -> Option<bool> {
     std::panic::catch_unwind(|| phonenumber::parse(region, s).ok().map(|n| n.is_valid()))
         .ok()
