@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use crate::error::{Error, Result};
@@ -273,8 +273,10 @@ impl SensitiveTagger {
             }
         }
 
+        // The text is folded to lowercase before the search, so the automaton need not fold
+        // case; a DFA makes the overlapping search over every message fast.
         let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             // Only size limits can fail here, far beyond these lists.
@@ -377,6 +379,17 @@ impl SensitiveTagger {
 
     /// Whether folded text mentions a child's age ("my 7 year old", "3 months old").
     fn has_child_age(&self, folded: &str) -> bool {
+        // Every age the pattern knows ends in "old", or is a number before "yo", "y/o" or "y.o":
+        // most messages have neither, and skip the regex (whose leading "a"/"an" would otherwise
+        // start a search at nearly every word).
+        let maybe = memchr::memmem::find(folded.as_bytes(), b"old").is_some()
+            || (folded.bytes().any(|b| b.is_ascii_digit())
+                && ["yo", "y/o", "y.o"]
+                    .iter()
+                    .any(|n| memchr::memmem::find(folded.as_bytes(), n.as_bytes()).is_some()));
+        if !maybe {
+            return false;
+        }
         self.ages.captures_iter(folded).any(|caps| {
             match caps.name("n").or_else(|| caps.name("m")) {
                 Some(n) => n.as_str().parse::<u32>().is_ok_and(|age| age < 18),
@@ -421,7 +434,40 @@ fn word_end(text: &str, at: usize) -> usize {
 /// The matching form of a text or cue: lower case, Latin accents removed, curly apostrophes
 /// straightened, Devanagari nukta forms reduced to their base letters, invisible joiners
 /// removed, and hyphens, dashes and whitespace runs collapsed to one space (none at the ends).
+/// [`fold`] for ASCII text, byte by byte (the common case, several times faster).
+fn fold_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for &b in text.as_bytes() {
+        let b = match b {
+            b'`' => b'\'',
+            b'-' => b' ',
+            b => b,
+        };
+        // `char::is_whitespace` on ASCII: tab, newline, vertical tab, form feed, return, space.
+        if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(char::from(b.to_ascii_lowercase()));
+    }
+    out
+}
+
 fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        fold_ascii(text)
+    } else {
+        fold_chars(text)
+    }
+}
+
+/// [`fold`] for any text, character by character.
+fn fold_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -827,6 +873,23 @@ mod tests {
             )
         ) {
             let _ = tagger().tag(&parts.concat());
+        }
+    }
+
+    #[test]
+    fn ascii_fold_agrees_with_the_general_fold() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+        let alphabet = b"aZ -`'\t\n\x0b\x0c\r.,!?0Q_x";
+        for len in 0..200 {
+            let s: String = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    char::from(alphabet[(rng % alphabet.len() as u64) as usize])
+                })
+                .collect();
+            assert_eq!(fold_ascii(&s), fold_chars(&s), "{s:?}");
         }
     }
 }

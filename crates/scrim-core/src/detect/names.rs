@@ -439,12 +439,41 @@ fn case_of(word: &str) -> Case {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || (!c.is_ascii() && c.is_alphanumeric()) || is_mark(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    c.is_alphanumeric() || is_mark(c)
 }
 
 fn is_mark(c: char) -> bool {
     // Combining marks (Devanagari vowel signs, accents) belong to the word they follow.
     matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963 | 0x0981..=0x0983 | 0x09BC..=0x09D7 | 0x0A01..=0x0A4D | 0x0B01..=0x0B57 | 0x0B82..=0x0BD7 | 0x0C00..=0x0C56 | 0x0D00..=0x0D57 | 0x200C..=0x200D)
+}
+
+/// The cue phrases that end in a given word, by kind: only these are tried after that word.
+#[derive(Default)]
+struct CuesEndingIn {
+    person: Vec<&'static [&'static str]>,
+    place: Vec<&'static [&'static str]>,
+    org: Vec<&'static [&'static str]>,
+}
+
+type CueIndex = std::collections::HashMap<&'static str, CuesEndingIn, foldhash::fast::FixedState>;
+
+fn cue_index() -> CueIndex {
+    let mut idx = CueIndex::default();
+    for (list, kind) in [(PERSON_CUES, 0), (PLACE_CUES, 1), (ORG_CUES, 2)] {
+        for cue in list {
+            let Some(last) = cue.last() else { continue };
+            let e = idx.entry(*last).or_default();
+            match kind {
+                0 => e.person.push(cue),
+                1 => e.place.push(cue),
+                _ => e.org.push(cue),
+            }
+        }
+    }
+    idx
 }
 
 /// Word roles looked up once per word: see [`NEVER`] and [`CUE_END`].
@@ -721,6 +750,7 @@ fn name_after_cue(w: &Word, strict: bool) -> bool {
 pub struct NameDetector {
     lexicon: Arc<Lexicon>,
     roles: Roles,
+    cues: CueIndex,
 }
 
 impl std::fmt::Debug for NameDetector {
@@ -766,6 +796,7 @@ impl NameDetector {
         NameDetector {
             lexicon,
             roles: roles(),
+            cues: cue_index(),
         }
     }
 
@@ -841,15 +872,15 @@ impl NameDetector {
         // 1. Cues.
         for i in 0..n {
             let Some(w) = words.get(i) else { continue };
-            if !i
-                .checked_sub(1)
-                .and_then(|k| words.get(k))
-                .is_some_and(|p| p.cue_end)
-            {
+            let Some(prev) = i.checked_sub(1).and_then(|k| words.get(k)) else {
+                continue;
+            };
+            if !prev.cue_end {
                 continue;
             }
+            let ending = self.cues.get(prev.lower.as_ref());
             // Person cues.
-            for cue in PERSON_CUES {
+            for cue in ending.map_or(&[][..], |e| &e.person[..]) {
                 if Self::cue_before(&words, i, cue) {
                     let strict = matches!(
                         cue.first(),
@@ -912,7 +943,7 @@ impl NameDetector {
                 }
             }
             // Employers and schools: "I work at Lakeside Clinic".
-            for cue in ORG_CUES {
+            for cue in ending.map_or(&[][..], |e| &e.org[..]) {
                 if Self::cue_before(&words, i, cue) && capitalised(w) && !never_name(w) {
                     let mut end = i + 1;
                     while end < n && end - i < 5 {
@@ -989,7 +1020,10 @@ impl NameDetector {
             // Place cue right before this word?
             let after_place_cue = i >= 1
                 && words[i - 1].cue_end
-                && PLACE_CUES.iter().any(|c| Self::cue_before(&words, i, c));
+                && self
+                    .cues
+                    .get(words[i - 1].lower.as_ref())
+                    .is_some_and(|e| e.place.iter().any(|c| Self::cue_before(&words, i, c)));
             let strong_place_cue = after_place_cue
                 && i >= 1
                 && !matches!(words[i - 1].lower.as_ref(), "in" | "at" | "to" | "near");
