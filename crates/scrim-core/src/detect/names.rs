@@ -483,6 +483,9 @@ const NEVER: u8 = 1;
 /// Role bit: the word ends a cue.
 const CUE_END: u8 = 2;
 
+/// The longest word (in bytes) that has a role; longer words skip the lookup.
+const MAX_ROLE_BYTES: usize = 16;
+
 fn roles() -> Roles {
     let mut r = Roles::default();
     for w in NEVER_NAMES {
@@ -504,7 +507,7 @@ fn roles() -> Roles {
 
 /// Split `text` into words, with their shape, lexicon entry and position.
 fn words<'t>(text: &'t str, lexicon: &Lexicon, roles: &Roles) -> Vec<Word<'t>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut sentence_start = true;
     let mut gap = false;
     let mut colon = false;
@@ -551,7 +554,11 @@ fn words<'t>(text: &'t str, lexicon: &Lexicon, roles: &Roles) -> Vec<Word<'t>> {
                     std::borrow::Cow::Borrowed(raw)
                 };
                 let info = lexicon.word(&lower);
-                let role = roles.get(lower.as_ref()).copied().unwrap_or(0);
+                let role = if lower.len() <= MAX_ROLE_BYTES {
+                    roles.get(lower.as_ref()).copied().unwrap_or(0)
+                } else {
+                    0
+                };
                 let never = role & NEVER != 0 || elongated(&lower);
                 let cue_end = role & CUE_END != 0;
                 out.push(Word {
@@ -1255,5 +1262,12 @@ mod tests {
             persons("Harry Sheppard\n\n515 Gemsbok St"),
             vec!["Harry Sheppard"]
         );
+    }
+
+    #[test]
+    fn role_words_fit_the_length_limit() {
+        for w in roles().keys() {
+            assert!(w.len() <= MAX_ROLE_BYTES, "{w}");
+        }
     }
 }
