@@ -186,6 +186,8 @@ struct Entry {
 /// never panics, whatever the input.
 pub struct SensitiveTagger {
     automaton: AhoCorasick,
+    /// Substrings one of which every child age contains: "old", then "yo", "y/o", "y.o".
+    age_words: [memchr::memmem::Finder<'static>; 4],
     entries: Vec<Entry>,
     ages: Regex,
 }
@@ -288,7 +290,10 @@ impl SensitiveTagger {
             name: "sensitive_child_age",
             source: Box::new(source),
         })?;
+        let age_words =
+            ["old", "yo", "y/o", "y.o"].map(|w| memchr::memmem::Finder::new(w).into_owned());
         Ok(SensitiveTagger {
+            age_words,
             automaton,
             entries,
             ages,
@@ -382,11 +387,10 @@ impl SensitiveTagger {
         // Every age the pattern knows ends in "old", or is a number before "yo", "y/o" or "y.o":
         // most messages have neither, and skip the regex (whose leading "a"/"an" would otherwise
         // start a search at nearly every word).
-        let maybe = memchr::memmem::find(folded.as_bytes(), b"old").is_some()
-            || (folded.bytes().any(|b| b.is_ascii_digit())
-                && ["yo", "y/o", "y.o"]
-                    .iter()
-                    .any(|n| memchr::memmem::find(folded.as_bytes(), n.as_bytes()).is_some()));
+        let hay = folded.as_bytes();
+        let maybe = self.age_words[0].find(hay).is_some()
+            || (hay.iter().any(u8::is_ascii_digit)
+                && self.age_words[1..].iter().any(|f| f.find(hay).is_some()));
         if !maybe {
             return false;
         }
@@ -491,6 +495,10 @@ fn fold_chars(text: &str) -> String {
             out.push(' ');
         }
         space = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         for lower in c.to_lowercase() {
             out.push(base_letter(lower));
         }
