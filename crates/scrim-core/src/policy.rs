@@ -57,6 +57,7 @@ pub enum ImageAction {
 
 /// Per-label actions. (Unknown label names are rejected by [`Label`]'s own parsing.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LabelActions {
     /// The action for labels not listed.
     #[serde(default = "placeholder")]
@@ -64,6 +65,16 @@ pub struct LabelActions {
     /// Listed labels.
     #[serde(flatten)]
     pub by_label: BTreeMap<Label, Action>,
+}
+
+impl Default for LabelActions {
+    /// Every label becomes a placeholder.
+    fn default() -> Self {
+        LabelActions {
+            default: Action::Placeholder,
+            by_label: BTreeMap::new(),
+        }
+    }
 }
 
 fn placeholder() -> Action {
@@ -75,6 +86,7 @@ fn placeholder() -> Action {
 #[serde(deny_unknown_fields)]
 pub struct ProfilePolicy {
     /// What happens to the profile object.
+    #[serde(default = "drop_profile")]
     pub action: ProfileAction,
     /// Whether profile values seed detection in the messages.
     #[serde(default = "yes")]
@@ -85,17 +97,55 @@ fn yes() -> bool {
     true
 }
 
+fn drop_profile() -> ProfileAction {
+    ProfileAction::Drop
+}
+
+impl Default for ProfilePolicy {
+    /// Profiles are dropped; their values still seed detection.
+    fn default() -> Self {
+        ProfilePolicy {
+            action: ProfileAction::Drop,
+            seed_detection: true,
+        }
+    }
+}
+
+impl Default for AttachmentPolicy {
+    /// Attachments are withheld.
+    fn default() -> Self {
+        AttachmentPolicy {
+            images: ImageAction::Withhold,
+        }
+    }
+}
+
+impl Default for DetectionPolicy {
+    /// The rule tier, findings scored 0.5 or more.
+    fn default() -> Self {
+        DetectionPolicy {
+            tiers: vec!["rules".into()],
+            min_score: 0.5,
+        }
+    }
+}
+
 /// Attachment handling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentPolicy {
     /// What happens to images.
+    #[serde(default = "withhold")]
     pub images: ImageAction,
+}
+
+fn withhold() -> ImageAction {
+    ImageAction::Withhold
 }
 
 /// Detection settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct DetectionPolicy {
     /// Detector tiers to run (`rules`; `model` in a later release).
     pub tiers: Vec<String>,
@@ -112,19 +162,24 @@ pub struct SensitivePolicy {
     pub withhold_records_with: Vec<Category>,
 }
 
-/// A complete redaction policy.
+/// A complete redaction policy. Only `version` is required: a missing section or key takes the
+/// value of the documented default policy (`policies/default.toml`), which errs toward privacy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Format version; 1.
     pub version: u32,
-    /// Per-label actions.
+    /// Per-label actions (missing: every label a placeholder).
+    #[serde(default)]
     pub labels: LabelActions,
-    /// Profile handling.
+    /// Profile handling (missing: dropped).
+    #[serde(default)]
     pub profile: ProfilePolicy,
-    /// Attachment handling.
+    /// Attachment handling (missing: withheld).
+    #[serde(default)]
     pub attachments: AttachmentPolicy,
-    /// Detection settings.
+    /// Detection settings (missing: the rule tier, min score 0.5).
+    #[serde(default)]
     pub detection: DetectionPolicy,
     /// Sensitive-category handling.
     #[serde(default)]
@@ -223,5 +278,29 @@ mod tests {
         assert!(Policy::from_toml(&bad).is_err());
         let bad = DEFAULT_POLICY_TOML.replace("\"placeholder\"\nPERSON", "\"shred\"\nPERSON");
         assert!(Policy::from_toml(&bad).is_err());
+    }
+
+    #[test]
+    fn missing_sections_take_the_default_policy() {
+        let min = Policy::from_toml("version = 1").unwrap();
+        let def = Policy::default_policy().unwrap();
+        for l in Label::ALL {
+            assert_eq!(min.action(l), def.action(l), "{l:?}");
+        }
+        assert_eq!(min.profile, def.profile);
+        assert_eq!(min.attachments, def.attachments);
+        assert_eq!(min.detection, def.detection);
+        assert_eq!(min.sensitive, def.sensitive);
+        // A partial section keeps the other keys' defaults.
+        let p = Policy::from_toml(
+            "version = 1\n[labels]\nPERSON = \"surrogate\"\n[detection]\nmin_score = 0.7",
+        )
+        .unwrap();
+        assert_eq!(p.action(Label::Person), Action::Surrogate);
+        assert_eq!(p.action(Label::Email), Action::Placeholder);
+        assert_eq!(p.detection.tiers, vec!["rules".to_string()]);
+        // The version is still required, and unknown keys are still errors.
+        assert!(Policy::from_toml("").is_err());
+        assert!(Policy::from_toml("version = 1\n[profile]\nactoin = \"keep\"").is_err());
     }
 }

@@ -239,6 +239,14 @@ impl Redactor {
         }
         let replacer = Replacer::new(&self.policy, &self.key);
         let mut table = Pseudonyms::new();
+        // Every person first, so that each mention can be tied to the longest form of the name.
+        for (text, a) in texts.iter().zip(&analyses) {
+            for f in a.findings.iter().filter(|f| f.label == Label::Person) {
+                if let Some(v) = f.span.slice(text) {
+                    table.register_person(&crate::replace::normalize(Label::Person, v));
+                }
+            }
+        }
         let mut new_texts = Vec::with_capacity(texts.len());
         let mut replacements = Vec::new();
         let mut tags = Vec::new();

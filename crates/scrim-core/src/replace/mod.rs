@@ -51,6 +51,10 @@ pub struct Pseudonyms {
     counters: HashMap<Label, usize>,
     /// Known people: their name tokens and number, to match "Hailey" to "Hailey Mills".
     people: Vec<(Vec<String>, usize)>,
+    /// Every person named in the conversation, by the longest form of their name (registered up
+    /// front by [`Pseudonyms::register_person`]), so that surrogates agree: "Priya Sharma" and a
+    /// later or earlier "Priya" get the same fake first name.
+    full_names: Vec<Vec<String>>,
 }
 
 impl std::fmt::Debug for Pseudonyms {
@@ -88,6 +92,33 @@ impl Pseudonyms {
         }
         self.numbers.insert((label, normalized.to_string()), n);
         n
+    }
+
+    /// Note a person's name (normalized) before any replacement, so that every mention of the
+    /// person can be tied to the longest form of the name.
+    pub fn register_person(&mut self, normalized: &str) {
+        let tokens: Vec<String> = normalized.split(' ').map(str::to_string).collect();
+        for known in &mut self.full_names {
+            let sub = tokens.iter().all(|t| known.contains(t));
+            let sup = known.iter().all(|k| tokens.contains(k));
+            if sub {
+                return;
+            }
+            if sup {
+                *known = tokens;
+                return;
+            }
+        }
+        self.full_names.push(tokens);
+    }
+
+    /// The longest registered form of the person named `normalized` (itself when unregistered).
+    pub fn full_name(&self, normalized: &str) -> String {
+        let tokens: Vec<&str> = normalized.split(' ').collect();
+        self.full_names
+            .iter()
+            .find(|known| tokens.iter().all(|t| known.iter().any(|k| k == t)))
+            .map_or_else(|| normalized.to_string(), |known| known.join(" "))
     }
 
     /// A known person whose name tokens contain all of these tokens, or are contained in them.
@@ -151,6 +182,15 @@ impl<'a> Replacer<'a> {
                     .mac(&[b"hash", label.as_str().as_bytes(), normalized.as_bytes()]);
                 let hex: String = d.iter().take(4).map(|b| format!("{b:02x}")).collect();
                 Some(format!("[{label}:{hex}]"))
+            }
+            Action::Surrogate if label == Label::Person => {
+                let full = table.full_name(&normalized);
+                Some(surrogate::person_surrogate(
+                    self.key,
+                    &full,
+                    &normalized,
+                    original,
+                ))
             }
             Action::Surrogate => Some(surrogate::surrogate(self.key, label, &normalized, original)),
         }
@@ -258,5 +298,45 @@ mod tests {
         assert!(o.contains("maya@x.org"));
         assert!(o.ends_with("***-***-****"));
         assert_eq!(applied[1].replacement, None);
+    }
+
+    #[test]
+    fn surrogates_give_one_person_one_fake_identity() {
+        let mut policy = Policy::default_policy().unwrap();
+        policy
+            .labels
+            .by_label
+            .insert(Label::Person, Action::Surrogate);
+        let key = Key::from_secret(b"a test key of some length");
+        let r = Replacer::new(&policy, &key);
+        // The short form comes first: registration ties it to the full name all the same.
+        let t = "Hailey here. I'm Hailey Mills. Mills is my surname.";
+        let found = [
+            find(t, "Hailey", Label::Person),
+            find(&t[12..], "Hailey Mills", Label::Person),
+            find(&t[30..], "Mills", Label::Person),
+        ];
+        let found: Vec<Finding> = found
+            .iter()
+            .zip([0, 12, 30])
+            .map(|(f, off)| {
+                let span = Span::new(t, f.span.start() + off, f.span.end() + off).unwrap();
+                Finding::new(span, Label::Person, 0.9, "test")
+            })
+            .collect();
+        let mut table = Pseudonyms::new();
+        for f in &found {
+            table.register_person(&normalize(Label::Person, f.span.slice(t).unwrap()));
+        }
+        let (out, applied) = r.apply(t, &found, &mut table);
+        let fakes: Vec<String> = applied
+            .iter()
+            .map(|a| a.replacement.clone().unwrap())
+            .collect();
+        let full: Vec<&str> = fakes[1].split(' ').collect();
+        assert_eq!(full.len(), 2, "{out}");
+        assert_eq!(fakes[0], full[0], "{out}");
+        assert_eq!(fakes[2], full[1], "{out}");
+        assert!(!out.contains("Hailey") && !out.contains("Mills"), "{out}");
     }
 }

@@ -351,6 +351,46 @@ fn age(rng: &mut KeyedRng, original: &str) -> String {
     }
 }
 
+/// The surrogate for a mention of a person whose longest name in the conversation is `full`
+/// (normalized), the mention being `normalized` (its tokens a subset of `full`'s) and written
+/// `original`. The fake for the full name is chosen by the keyed HMAC of `full`; a partial
+/// mention takes the matching part of it (the first name for a first name, the family name for
+/// a family name), so every mention of one person gets one fake identity.
+pub fn person_surrogate(key: &Key, full: &str, normalized: &str, original: &str) -> String {
+    let full_tokens: Vec<&str> = full.split(' ').collect();
+    let shape = if full_tokens.len() >= 2 {
+        "Ab Cd"
+    } else {
+        "Ab"
+    };
+    let fake = surrogate(key, Label::Person, full, shape);
+    if full == normalized {
+        return match_case(original, surrogate(key, Label::Person, full, original));
+    }
+    let fake_tokens: Vec<&str> = fake.split(' ').collect();
+    let last = full_tokens.len().saturating_sub(1);
+    let parts: Vec<&str> = normalized
+        .split(' ')
+        .map(|t| {
+            let k = full_tokens.iter().position(|f| *f == t).unwrap_or(0);
+            let pick = if k == 0 || fake_tokens.len() < 2 {
+                0
+            } else if k == last {
+                fake_tokens.len() - 1
+            } else {
+                0
+            };
+            fake_tokens.get(pick).copied().unwrap_or("")
+        })
+        .collect();
+    let out = match_case(original, parts.join(" "));
+    if out.eq_ignore_ascii_case(original) || out.trim().is_empty() {
+        // The fake happens to equal the mention: fall back to the mention's own surrogate.
+        return surrogate(key, Label::Person, normalized, original);
+    }
+    out
+}
+
 /// A surrogate for `original` of kind `label`, deterministic under `key`.
 pub fn surrogate(key: &Key, label: Label, normalized: &str, original: &str) -> String {
     for attempt in 0u8..4 {
