@@ -14,7 +14,7 @@ use scrim_core::{Key, Outcome, Record, Redactor};
 use serde_json::json;
 
 use crate::io::Input;
-use crate::run::setup;
+use crate::run::{setup, tier_names};
 use crate::EngineArgs;
 
 /// `scrim bench`.
@@ -66,58 +66,79 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
         .sum();
     let mb = bytes as f64 / 1e6;
-    let redactor = Redactor::new(
-        Arc::clone(&setup.engine),
-        setup.policy.clone(),
-        Key::from_secret(b"bench key material"),
-    );
-
-    let mut detect_rates = Vec::new();
-    let mut redact_rates = Vec::new();
-    for _ in 0..args.iterations {
-        let t = Instant::now();
-        let n: usize = setup.pool.install(|| {
-            records
-                .par_iter()
-                .map(|r| {
-                    redactor
-                        .detect(r)
-                        .iter()
-                        .map(|a| a.findings.len())
-                        .sum::<usize>()
-                })
-                .sum()
+    // Each tier alone, then all together (or just the one asked for).
+    let sets = setup.tier_sets();
+    let mut rows = Vec::new();
+    for (k, tiers) in sets.iter().enumerate() {
+        let engine = setup.engine_for(tiers)?;
+        let redactor = Redactor::new(
+            Arc::clone(&engine),
+            setup.policy.clone(),
+            Key::from_secret(b"bench key material"),
+        );
+        let last = k + 1 == sets.len();
+        let mut detect_rates = Vec::new();
+        let mut redact_rates = Vec::new();
+        for _ in 0..args.iterations {
+            let t = Instant::now();
+            let n: usize = setup.pool.install(|| {
+                records
+                    .par_iter()
+                    .map(|r| {
+                        redactor
+                            .detect(r)
+                            .map(|a| a.iter().map(|m| m.findings.len()).sum::<usize>())
+                    })
+                    .sum::<Result<usize, _>>()
+            })?;
+            detect_rates.push(mb / t.elapsed().as_secs_f64());
+            std::hint::black_box(n);
+            if !last {
+                continue;
+            }
+            let t = Instant::now();
+            let n: usize = setup.pool.install(|| {
+                records
+                    .par_iter()
+                    .map(|r| match redactor.redact(r.clone()) {
+                        Outcome::Redacted { value, .. } => value.to_string().len(),
+                        Outcome::Withheld { .. } => 0,
+                    })
+                    .sum()
+            });
+            redact_rates.push(mb / t.elapsed().as_secs_f64());
+            std::hint::black_box(n);
+        }
+        let (read, seen) = engine.model_coverage();
+        let gated = engine.has_model().then(|| {
+            if seen == 0 {
+                0.0
+            } else {
+                read as f64 / seen as f64
+            }
         });
-        detect_rates.push(mb / t.elapsed().as_secs_f64());
-        std::hint::black_box(n);
-        let t = Instant::now();
-        let n: usize = setup.pool.install(|| {
-            records
-                .par_iter()
-                .map(|r| match redactor.redact(r.clone()) {
-                    Outcome::Redacted { value, .. } => value.to_string().len(),
-                    Outcome::Withheld { .. } => 0,
-                })
-                .sum()
-        });
-        redact_rates.push(mb / t.elapsed().as_secs_f64());
-        std::hint::black_box(n);
+        rows.push((
+            tier_names(tiers),
+            median(detect_rates),
+            last.then(|| median(redact_rates)),
+            gated,
+        ));
     }
-    let detect = median(detect_rates);
-    let redact = median(redact_rates);
     let rss = peak_rss_mb();
-    let tiers = args
-        .engine
-        .tiers
-        .clone()
-        .unwrap_or_else(|| setup.policy.detection.tiers.clone())
-        .join(",");
     if args.json {
+        let tiers: Vec<_> = rows
+            .iter()
+            .map(|(name, detect, redact, gated)| {
+                json!({"tiers": name, "detect_mb_per_s_median": detect,
+                       "redact_mb_per_s_median": redact, "model_read_share": gated})
+            })
+            .collect();
         println!(
             "{}",
             json!({"corpus": args.corpus.display().to_string(), "records": records.len(), "text_mb": mb,
-                   "threads": setup.threads, "tiers": tiers, "iterations": args.iterations,
-                   "detect_mb_per_s_median": detect, "redact_mb_per_s_median": redact,
+                   "threads": setup.threads, "iterations": args.iterations, "runs": tiers,
+                   "detect_mb_per_s_median": rows.last().map(|r| r.1),
+                   "redact_mb_per_s_median": rows.last().and_then(|r| r.2),
                    "startup_ms": startup_ms, "peak_rss_mb": rss})
         );
     } else {
@@ -127,12 +148,20 @@ pub fn bench(args: BenchArgs) -> Result<()> {
             records.len()
         );
         println!(
-            "tiers {tiers}, {} threads, median of {} passes",
+            "{} threads, median of {} passes",
             setup.threads, args.iterations
         );
-        println!("  detect: {detect:8.2} MB/s");
-        println!("  redact: {redact:8.2} MB/s");
-        println!("  start-up (policy, word lists, patterns): {startup_ms:.0} ms");
+        for (name, detect, redact, gated) in &rows {
+            print!("  tiers {name:<12} detect: {detect:8.3} MB/s");
+            if let Some(r) = redact {
+                print!("   redact: {r:8.3} MB/s");
+            }
+            if let Some(g) = gated {
+                print!("   (model read {:.0}% of the text)", g * 100.0);
+            }
+            println!();
+        }
+        println!("  start-up (policy, word lists, patterns, model): {startup_ms:.0} ms");
         if let Some(r) = rss {
             println!("  peak resident memory: {r:.0} MB");
         }

@@ -11,12 +11,12 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
-use scrim_core::{Key, Record, Redactor};
+use scrim_core::{Engine, Key, Record, Redactor};
 use scrim_eval::{flatten, read_jsonl, score, Options};
 use serde_json::{json, Value};
 
 use crate::io::{AtomicOutput, Input};
-use crate::run::{setup, spans_json};
+use crate::run::{setup, spans_json, tier_names, Setup};
 use crate::EngineArgs;
 
 /// `scrim eval`.
@@ -53,13 +53,8 @@ pub struct EvalArgs {
 }
 
 /// Run detection over every gold record, in order, on the pool.
-fn predict(args: &EvalArgs, gold: &[Value]) -> Result<(Vec<Value>, f64)> {
-    let setup = setup(&args.engine)?;
-    let redactor = Redactor::new(
-        Arc::clone(&setup.engine),
-        setup.policy.clone(),
-        Key::from_secret(b"eval"),
-    );
+fn predict(setup: &Setup, engine: Arc<Engine>, gold: &[Value]) -> Result<(Vec<Value>, f64)> {
+    let redactor = Redactor::new(engine, setup.policy.clone(), Key::from_secret(b"eval"));
     let t = Instant::now();
     let preds: Vec<Value> = setup.pool.install(|| {
         gold.par_iter()
@@ -68,14 +63,16 @@ fn predict(args: &EvalArgs, gold: &[Value]) -> Result<(Vec<Value>, f64)> {
                 // Gold carries its own spans; strip nothing else: a record is read as Scrim reads input.
                 match Record::from_value(g.clone()) {
                     Ok(rec) => {
-                        let analyses = redactor.detect(&rec);
-                        json!({"id": id, "spans": spans_json(&rec, &analyses)})
+                        let analyses = redactor
+                            .detect(&rec)
+                            .with_context(|| format!("detection failed on gold record {id}"))?;
+                        Ok(json!({"id": id, "spans": spans_json(&rec, &analyses)}))
                     }
-                    Err(_) => json!({"id": id, "spans": []}),
+                    Err(_) => Ok(json!({"id": id, "spans": []})),
                 }
             })
-            .collect()
-    });
+            .collect::<Result<Vec<Value>>>()
+    })?;
     Ok((preds, t.elapsed().as_secs_f64()))
 }
 
@@ -87,28 +84,6 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     if gold_values.is_empty() {
         bail!("gold file {} has no records", args.gold.display());
     }
-    let (pred_values, secs) = match &args.pred {
-        Some(p) => {
-            let text = Input::read_all(p)?;
-            (
-                read_jsonl(&text).with_context(|| format!("in prediction file {}", p.display()))?,
-                None,
-            )
-        }
-        None => {
-            let (v, s) = predict(&args, &gold_values)?;
-            (v, Some(s))
-        }
-    };
-    if let Some(path) = &args.write_pred {
-        let mut out = AtomicOutput::create(path)?;
-        for v in &pred_values {
-            out.line(&v.to_string())?;
-        }
-        out.commit()?;
-    }
-    let gold: Vec<_> = gold_values.iter().flat_map(flatten).collect();
-    let pred: Vec<_> = pred_values.iter().flat_map(flatten).collect();
     let mut opts = Options {
         labels: args.labels.as_deref().and_then(Options::parse_label_list),
         exclude: args
@@ -121,23 +96,69 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     for r in &args.relabel {
         opts.relabel.push(Options::parse_relabel(r)?);
     }
-    let report = score(&gold, &pred, &opts)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.to_json())?);
+    let gold: Vec<_> = gold_values.iter().flat_map(flatten).collect();
+    let mb = gold_values
+        .iter()
+        .filter_map(|g| Record::from_value(g.clone()).ok())
+        .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
+        .sum::<usize>() as f64
+        / 1e6;
+
+    // Scored runs: the given predictions, or each tier alone and then all together.
+    let mut runs: Vec<(Option<String>, Vec<Value>, Option<f64>)> = Vec::new();
+    if let Some(p) = &args.pred {
+        let text = Input::read_all(p)?;
+        let preds =
+            read_jsonl(&text).with_context(|| format!("in prediction file {}", p.display()))?;
+        runs.push((None, preds, None));
     } else {
-        println!("{}", report.render(args.title.as_deref()));
+        let setup = setup(&args.engine)?;
+        let sets = setup.tier_sets();
+        for tiers in &sets {
+            let engine = setup.engine_for(tiers)?;
+            let (preds, secs) = predict(&setup, engine, &gold_values)?;
+            let name = (sets.len() > 1).then(|| tier_names(tiers));
+            runs.push((name, preds, Some(secs)));
+        }
+    }
+    if let Some(path) = &args.write_pred {
+        // The last run is the one with every tier asked for.
+        let mut out = AtomicOutput::create(path)?;
+        for v in runs.last().map(|r| r.1.as_slice()).unwrap_or(&[]) {
+            out.line(&v.to_string())?;
+        }
+        out.commit()?;
+    }
+    let mut json_reports: Vec<(String, Value)> = Vec::new();
+    for (name, preds, secs) in &runs {
+        let pred: Vec<_> = preds.iter().flat_map(flatten).collect();
+        let report = score(&gold, &pred, &opts)?;
+        if args.json {
+            json_reports.push((name.clone().unwrap_or_default(), report.to_json()));
+            continue;
+        }
+        let title = match (args.title.as_deref(), name) {
+            (Some(t), Some(n)) => Some(format!("{t} [tiers {n}]")),
+            (Some(t), None) => Some(t.to_string()),
+            (None, Some(n)) => Some(format!("tiers {n}")),
+            (None, None) => None,
+        };
+        println!("{}", report.render(title.as_deref()));
         if let Some(s) = secs {
-            let mb = gold_values
-                .iter()
-                .filter_map(|g| Record::from_value(g.clone()).ok())
-                .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
-                .sum::<usize>() as f64
-                / 1e6;
             println!(
-                "detection: {mb:.2} MB in {s:.2} s ({:.1} MB/s, including start-up of workers)",
+                "detection: {mb:.2} MB in {s:.2} s ({:.2} MB/s, including start-up of workers)\n",
                 mb / s
             );
         }
+    }
+    if args.json {
+        // One run prints its report; several print {"tiers": {"rules": report, ...}}.
+        let value = if json_reports.len() == 1 {
+            json_reports.pop().map_or(Value::Null, |(_, r)| r)
+        } else {
+            json!({ "tiers": Value::Object(json_reports.into_iter().collect()) })
+        };
+        println!("{}", serde_json::to_string_pretty(&value)?);
     }
     Ok(())
 }

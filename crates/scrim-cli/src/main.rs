@@ -42,6 +42,11 @@ pub struct EngineArgs {
     /// Redaction policy (TOML). Default: the built-in policy (policies/default.toml).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// The `model` tier's directory (model.onnx, tokenizer.json, config.json). Default: the
+    /// policy's `detection.model_dir`, else SCRIM_MODEL_DIR, else models/scrim-ner here or beside
+    /// the executable.
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
 }
 
 /// `scrim redact`.

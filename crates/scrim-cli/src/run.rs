@@ -1,7 +1,7 @@
 //! `scrim redact` and `scrim detect`: stream records through the engine on every core.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -11,7 +11,9 @@ use rayon::prelude::*;
 use scrim_core::engine::MessageAnalysis;
 use scrim_core::record::Shape;
 use scrim_core::text::OffsetMap;
-use scrim_core::{Engine, EngineBuilder, Key, Outcome, Policy, Record, Redactor, Stats, Tier};
+use scrim_core::{
+    Detector, Engine, EngineBuilder, Gate, Key, Outcome, Policy, Record, Redactor, Stats, Tier,
+};
 use serde_json::{json, Value};
 
 use crate::io::{default_quarantine, AtomicOutput, Input, Quarantine};
@@ -28,6 +30,78 @@ pub struct Setup {
     pub engine: Arc<Engine>,
     pub pool: rayon::ThreadPool,
     pub threads: usize,
+    /// The tiers asked for, in order.
+    pub tiers: Vec<Tier>,
+    /// The learned tier's detector, when asked for.
+    pub model: Option<Arc<dyn Detector>>,
+    /// Which text the learned tier reads.
+    pub gate: Gate,
+}
+
+impl Setup {
+    /// An engine running only `tiers` (for per-tier figures), sharing the loaded model.
+    pub fn engine_for(&self, tiers: &[Tier]) -> Result<Arc<Engine>> {
+        let mut b = EngineBuilder::default()
+            .tiers(tiers)
+            .min_score(self.policy.detection.min_score)
+            .gate(self.gate);
+        if let Some(m) = &self.model {
+            b = b.model(Arc::clone(m));
+        }
+        Ok(Arc::new(
+            b.build().context("building the detection engine")?,
+        ))
+    }
+
+    /// The tier combinations to report: each tier alone, then all together (just the one when
+    /// only one tier is asked for).
+    pub fn tier_sets(&self) -> Vec<Vec<Tier>> {
+        if self.tiers.len() <= 1 {
+            return vec![self.tiers.clone()];
+        }
+        let mut sets: Vec<Vec<Tier>> = self.tiers.iter().map(|t| vec![*t]).collect();
+        sets.push(self.tiers.clone());
+        sets
+    }
+}
+
+/// A tier list as the user writes it: `rules,model`.
+pub fn tier_names(tiers: &[Tier]) -> String {
+    tiers
+        .iter()
+        .map(|t| match t {
+            Tier::Rules => "rules",
+            Tier::Model => "model",
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The model directory: the flag, the policy, SCRIM_MODEL_DIR, or models/scrim-ner in the
+/// working directory or beside the executable.
+fn model_dir(args: &EngineArgs, policy: &Policy) -> Result<PathBuf> {
+    if let Some(d) = &args.model_dir {
+        return Ok(d.clone());
+    }
+    if let Some(d) = &policy.detection.model_dir {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("SCRIM_MODEL_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    let mut roots: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
+    if let Ok(exe) = std::env::current_exe() {
+        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
+    }
+    roots
+        .iter()
+        .map(|r| r.join("models/scrim-ner"))
+        .find(|d| d.join("model.onnx").is_file())
+        .with_context(|| {
+            "the model tier needs its model files: no models/scrim-ner/model.onnx in the working \
+             directory or beside the executable; pass --model-dir DIR, set SCRIM_MODEL_DIR, or \
+             build one with tools/model/setup.sh"
+        })
 }
 
 /// Load the policy, build the engine with the chosen tiers, and size the thread pool.
@@ -49,19 +123,32 @@ pub fn setup(args: &EngineArgs) -> Result<Setup> {
         .map(|t| t.parse::<Tier>())
         .collect::<Result<Vec<_>, _>>()?;
     if tiers.is_empty() {
-        bail!("--tiers needs at least one tier (rules)");
+        bail!("--tiers needs at least one tier (rules, model)");
     }
-    let engine = EngineBuilder::default()
-        .tiers(&tiers)
-        .min_score(policy.detection.min_score)
-        .build()
-        .context("building the detection engine")?;
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
+    let gate: Gate = policy.detection.model_gate.parse()?;
+    let model: Option<Arc<dyn Detector>> = if tiers.contains(&Tier::Model) {
+        let dir = model_dir(args, &policy)?;
+        let options = scrim_model::ModelOptions::new(&dir).threads(threads);
+        let detector = scrim_model::ModelDetector::load(options)
+            .with_context(|| format!("loading the model tier from {}", dir.display()))?;
+        Some(Arc::new(detector))
+    } else {
+        None
+    };
+    let mut builder = EngineBuilder::default()
+        .tiers(&tiers)
+        .min_score(policy.detection.min_score)
+        .gate(gate);
+    if let Some(m) = &model {
+        builder = builder.model(Arc::clone(m));
+    }
+    let engine = builder.build().context("building the detection engine")?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -71,6 +158,9 @@ pub fn setup(args: &EngineArgs) -> Result<Setup> {
         engine: Arc::new(engine),
         pool,
         threads,
+        tiers,
+        model,
+        gate,
     })
 }
 
@@ -300,6 +390,11 @@ pub fn redact(args: RedactArgs) -> Result<()> {
     let redactor = Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), key);
     let f = |rec: Record| match redactor.redact(rec) {
         Outcome::Redacted { value, stats } => LineResult::Out(value.to_string(), stats),
+        // A record no detector could look at is kept in quarantine, to run again.
+        Outcome::Withheld {
+            reason: reason @ scrim_core::redact::WithheldReason::DetectionFailed(_),
+            ..
+        } => LineResult::Bad("detection_failed", reason.to_string()),
         Outcome::Withheld { reason, stats } => LineResult::Withheld(reason.to_string(), stats),
     };
     let (summary, quarantine, secs) = drive(
@@ -363,7 +458,10 @@ pub fn detect(args: DetectArgs) -> Result<()> {
         Key::from_secret(b"detect"),
     );
     let f = |rec: Record| {
-        let analyses = redactor.detect(&rec);
+        let analyses = match redactor.detect(&rec) {
+            Ok(a) => a,
+            Err(e) => return LineResult::Bad("detection_failed", e.to_string()),
+        };
         let spans = spans_json(&rec, &analyses);
         let id = rec.id().map_or(Value::Null, Value::String);
         LineResult::Out(

@@ -8,12 +8,14 @@
 //! multi-word name also spread ("Hailey Mills" makes a later "Hailey" a name) unless they are
 //! common words.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::detect::names::NameDetector;
 use crate::detect::patterns::Patterns;
 use crate::detect::{resolve, Detector};
 use crate::error::{Error, Result};
+pub use crate::gate::Gate;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
 use crate::sensitive::{Category, SensitiveTagger};
@@ -24,7 +26,8 @@ use crate::span::{Finding, Span};
 pub enum Tier {
     /// Patterns with validators, gazetteers and context rules. Always available.
     Rules,
-    /// A learned token classifier (not part of this build).
+    /// A learned token classifier (the `scrim-model` crate), given to
+    /// [`EngineBuilder::model`].
     Model,
 }
 
@@ -67,10 +70,23 @@ pub struct MessageAnalysis {
 }
 
 /// Builder for an [`Engine`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EngineBuilder {
     tiers: Vec<Tier>,
     min_score: f32,
+    model: Option<Arc<dyn Detector>>,
+    gate: Gate,
+}
+
+impl std::fmt::Debug for EngineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineBuilder")
+            .field("tiers", &self.tiers)
+            .field("min_score", &self.min_score)
+            .field("model", &self.model.as_ref().map(|m| m.name()))
+            .field("gate", &self.gate)
+            .finish()
+    }
 }
 
 impl Default for EngineBuilder {
@@ -78,6 +94,8 @@ impl Default for EngineBuilder {
         EngineBuilder {
             tiers: vec![Tier::Rules],
             min_score: 0.5,
+            model: None,
+            gate: Gate::Signals,
         }
     }
 }
@@ -95,14 +113,32 @@ impl EngineBuilder {
         self
     }
 
+    /// The learned tier's detector (for example `scrim_model::ModelDetector`), used when the
+    /// tiers include [`Tier::Model`].
+    pub fn model(mut self, model: Arc<dyn Detector>) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// Which text the learned tier reads (default: [`Gate::Signals`]).
+    pub fn gate(mut self, gate: Gate) -> Self {
+        self.gate = gate;
+        self
+    }
+
     /// Build the engine: loads the word lists and compiles the patterns.
     pub fn build(self) -> Result<Engine> {
-        if self.tiers.contains(&Tier::Model) {
-            return Err(Error::Policy(
-                "the `model` detector tier is not available in this build; use --tiers rules"
-                    .into(),
-            ));
-        }
+        let model = if self.tiers.contains(&Tier::Model) {
+            Some(self.model.ok_or_else(|| {
+                Error::Policy(
+                    "the `model` tier was asked for but no model was given to the engine \
+                     (load one with scrim_model::ModelDetector)"
+                        .into(),
+                )
+            })?)
+        } else {
+            None
+        };
         let lexicon = Arc::new(Lexicon::builtin()?);
         let mut detectors: Vec<Box<dyn Detector>> = Vec::new();
         if self.tiers.contains(&Tier::Rules) {
@@ -111,9 +147,13 @@ impl EngineBuilder {
         }
         Ok(Engine {
             detectors,
+            model,
+            gate: self.gate,
             tagger: SensitiveTagger::new()?,
             lexicon,
             min_score: self.min_score,
+            model_bytes: AtomicU64::new(0),
+            seen_bytes: AtomicU64::new(0),
         })
     }
 }
@@ -121,9 +161,14 @@ impl EngineBuilder {
 /// Runs detectors over conversations. Build once, share between threads.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
+    model: Option<Arc<dyn Detector>>,
+    gate: Gate,
     tagger: SensitiveTagger,
     lexicon: Arc<Lexicon>,
     min_score: f32,
+    /// Bytes the learned tier read, and bytes of text analyzed, for [`Engine::model_coverage`].
+    model_bytes: AtomicU64,
+    seen_bytes: AtomicU64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -131,6 +176,8 @@ impl std::fmt::Debug for Engine {
         let names: Vec<_> = self.detectors.iter().map(|d| d.name()).collect();
         f.debug_struct("Engine")
             .field("detectors", &names)
+            .field("model", &self.model.as_ref().map(|m| m.name()))
+            .field("gate", &self.gate)
             .field("min_score", &self.min_score)
             .finish()
     }
@@ -166,27 +213,97 @@ impl Engine {
         &self.lexicon
     }
 
+    /// Whether the learned tier runs.
+    pub fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// Bytes the learned tier has read so far, and bytes of text analyzed: what the gate let
+    /// through.
+    pub fn model_coverage(&self) -> (u64, u64) {
+        (
+            self.model_bytes.load(Ordering::Relaxed),
+            self.seen_bytes.load(Ordering::Relaxed),
+        )
+    }
+
     /// Findings in one text, without conversation-level consistency.
-    pub fn detect_text(&self, text: &str) -> Vec<Finding> {
-        let mut found = Vec::new();
-        for d in &self.detectors {
-            d.detect(text, &mut found);
+    pub fn detect_text(&self, text: &str) -> Result<Vec<Finding>> {
+        let mut all = self.detect_texts(&[text])?;
+        Ok(all.pop().unwrap_or_default())
+    }
+
+    /// Findings in each text, resolved per text, without conversation-level consistency: the
+    /// rule tier on every text, then the learned tier on the gated regions of all of them in one
+    /// batch.
+    fn detect_texts(&self, texts: &[&str]) -> Result<Vec<Vec<Finding>>> {
+        let mut found: Vec<Vec<Finding>> = texts
+            .iter()
+            .map(|t| {
+                let mut f = Vec::new();
+                for d in &self.detectors {
+                    d.detect(t, &mut f);
+                }
+                f
+            })
+            .collect();
+        let total: usize = texts.iter().map(|t| t.len()).sum();
+        self.seen_bytes.fetch_add(total as u64, Ordering::Relaxed);
+        if let Some(model) = &self.model {
+            let mut slices: Vec<&str> = Vec::new();
+            let mut owners: Vec<(usize, usize)> = Vec::new();
+            for (i, (text, rules)) in texts.iter().zip(&found).enumerate() {
+                for r in crate::gate::regions(self.gate, text, &self.lexicon, rules) {
+                    if let Some(slice) = text.get(r.clone()) {
+                        slices.push(slice);
+                        owners.push((i, r.start));
+                    }
+                }
+            }
+            let read: usize = slices.iter().map(|s| s.len()).sum();
+            self.model_bytes.fetch_add(read as u64, Ordering::Relaxed);
+            if !slices.is_empty() {
+                let mut outs: Vec<Vec<Finding>> = vec![Vec::new(); slices.len()];
+                model.detect_batch(&slices, &mut outs)?;
+                for ((i, offset), fs) in owners.into_iter().zip(outs) {
+                    let (Some(text), Some(dest)) = (texts.get(i), found.get_mut(i)) else {
+                        continue;
+                    };
+                    for f in fs {
+                        let (s, e) = (f.span.start() + offset, f.span.end() + offset);
+                        if let Some(span) = Span::new(text, s, e) {
+                            dest.push(Finding { span, ..f });
+                        }
+                    }
+                }
+            }
         }
-        found.retain(|f| f.score >= self.min_score && f.span.end() <= text.len());
-        resolve(found)
+        Ok(texts
+            .iter()
+            .zip(found)
+            .map(|(text, mut f)| {
+                f.retain(|f| f.score >= self.min_score && f.span.end() <= text.len());
+                resolve(f)
+            })
+            .collect())
     }
 
     /// Analyze a conversation: every message's findings (consistent across messages) and tags.
-    pub fn analyze(&self, texts: &[&str], seeds: &[Seed]) -> Vec<MessageAnalysis> {
+    ///
+    /// Fails only when a detector could not look at the text (the learned tier's runtime failed):
+    /// the conversation must then not pass as clean.
+    pub fn analyze(&self, texts: &[&str], seeds: &[Seed]) -> Result<Vec<MessageAnalysis>> {
+        let findings = self.detect_texts(texts)?;
         let mut out: Vec<MessageAnalysis> = texts
             .iter()
-            .map(|t| MessageAnalysis {
-                findings: self.detect_text(t),
+            .zip(findings)
+            .map(|(t, findings)| MessageAnalysis {
+                findings,
                 tags: self.tagger.tag(t),
             })
             .collect();
         self.spread(texts, seeds, &mut out);
-        out
+        Ok(out)
     }
 
     /// Whether a value is a common English word (and so must match with its own capitalisation).

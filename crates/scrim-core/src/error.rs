@@ -21,6 +21,14 @@ pub enum Error {
         /// 1-based line number.
         line: usize,
     },
+    /// A detector could not look at the text (the record must not pass as clean).
+    #[error("detector {detector} failed: {reason}")]
+    Detector {
+        /// Which detector.
+        detector: &'static str,
+        /// Why (never the text).
+        reason: String,
+    },
     /// A policy file is invalid.
     #[error("policy: {0}")]
     Policy(String),

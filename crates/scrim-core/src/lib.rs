@@ -20,9 +20,10 @@ pub use span::{Finding, Span};
 pub mod detect;
 pub mod engine;
 pub mod error;
+pub mod gate;
 
 pub use detect::Detector;
-pub use engine::{Engine, EngineBuilder, Seed, Tier};
+pub use engine::{Engine, EngineBuilder, Gate, Seed, Tier};
 pub use error::{Error, Result};
 pub use policy::Policy;
 pub use record::{Record, RecordError};

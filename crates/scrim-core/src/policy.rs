@@ -126,6 +126,8 @@ impl Default for DetectionPolicy {
         DetectionPolicy {
             tiers: vec!["rules".into()],
             min_score: 0.5,
+            model_dir: None,
+            model_gate: "signals".into(),
         }
     }
 }
@@ -147,10 +149,17 @@ fn withhold() -> ImageAction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DetectionPolicy {
-    /// Detector tiers to run (`rules`; `model` in a later release).
+    /// Detector tiers to run: `rules` (patterns, gazetteers, context) and/or `model` (the
+    /// learned token classifier).
     pub tiers: Vec<String>,
     /// Findings scored below this are ignored.
     pub min_score: f32,
+    /// Where the `model` tier's files are (default: `models/scrim-ner` under the working
+    /// directory or beside the executable).
+    pub model_dir: Option<String>,
+    /// Which text the `model` tier reads: `signals` (only sentences where cheap signals say a
+    /// name, place or address may be) or `all`.
+    pub model_gate: String,
 }
 
 /// Sensitive-category handling.
@@ -215,6 +224,17 @@ impl Policy {
             return Err(Error::Policy(
                 "detection.tiers must name at least one tier".into(),
             ));
+        }
+        if self
+            .detection
+            .model_gate
+            .parse::<crate::engine::Gate>()
+            .is_err()
+        {
+            return Err(Error::Policy(format!(
+                "detection.model_gate must be \"signals\" or \"all\", not {:?}",
+                self.detection.model_gate
+            )));
         }
         Ok(())
     }

@@ -66,6 +66,8 @@ pub enum WithheldReason {
     DropLabel(Label),
     /// A message is tagged with a category the policy withholds.
     Sensitive(Category),
+    /// A detector could not look at the record (fail closed: it is not passed on as clean).
+    DetectionFailed(&'static str),
 }
 
 impl std::fmt::Display for WithheldReason {
@@ -73,6 +75,7 @@ impl std::fmt::Display for WithheldReason {
         match self {
             WithheldReason::DropLabel(l) => write!(f, "contains {l} (policy: drop)"),
             WithheldReason::Sensitive(c) => write!(f, "sensitive category {}", c_str(*c)),
+            WithheldReason::DetectionFailed(d) => write!(f, "detector {d} failed"),
         }
     }
 }
@@ -193,14 +196,31 @@ impl Redactor {
     }
 
     /// Detect personal data in every message of a record (conversation-consistent).
-    pub fn detect(&self, record: &Record) -> Vec<MessageAnalysis> {
+    ///
+    /// Fails when a detector could not look at the text (see [`Engine::analyze`]).
+    pub fn detect(&self, record: &Record) -> crate::Result<Vec<MessageAnalysis>> {
         let texts = record.texts();
         self.engine.analyze(&texts, &self.seeds(record))
     }
 
     /// Redact one record.
     pub fn redact(&self, mut record: Record) -> Outcome {
-        let analyses = self.detect(&record);
+        let analyses = match self.detect(&record) {
+            Ok(a) => a,
+            Err(e) => {
+                let detector = match e {
+                    crate::Error::Detector { detector, .. } => detector,
+                    _ => "engine",
+                };
+                return Outcome::Withheld {
+                    reason: WithheldReason::DetectionFailed(detector),
+                    stats: Stats {
+                        text_bytes: record.texts().iter().map(|t| t.len()).sum(),
+                        ..Stats::default()
+                    },
+                };
+            }
+        };
         let texts: Vec<String> = record.texts().into_iter().map(str::to_string).collect();
         let mut stats = Stats {
             text_bytes: texts.iter().map(String::len).sum(),

@@ -111,7 +111,7 @@ proptest! {
         let text = format!("{before} {cue} {secret} {after}");
         let start = before.len() + 1 + cue.len() + 1;
         let end = start + secret.len();
-        let found = engine().detect_text(&text);
+        let found = engine().detect_text(&text).unwrap();
         for b in start..end {
             if !text.is_char_boundary(b) { continue; }
             prop_assert!(
@@ -133,7 +133,7 @@ proptest! {
 
     #[test]
     fn offsets_always_fall_on_character_boundaries(text in "\\PC{0,80}") {
-        for f in engine().detect_text(&text) {
+        for f in engine().detect_text(&text).unwrap() {
             prop_assert!(text.is_char_boundary(f.span.start()));
             prop_assert!(text.is_char_boundary(f.span.end()));
             prop_assert!(f.span.start() < f.span.end() && f.span.end() <= text.len());

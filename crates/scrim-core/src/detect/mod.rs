@@ -10,6 +10,7 @@ pub mod resolve;
 
 pub use resolve::resolve;
 
+use crate::error::Result;
 use crate::span::Finding;
 
 /// One way of finding personal data in a piece of text.
@@ -22,4 +23,16 @@ pub trait Detector: Send + Sync {
 
     /// Append the findings in `text` to `out`. Offsets are UTF-8 bytes into `text`.
     fn detect(&self, text: &str, out: &mut Vec<Finding>);
+
+    /// Findings in many texts at once: `out[i]` receives those of `texts[i]`. A learned model
+    /// batches them; the default runs [`Detector::detect`] on each.
+    ///
+    /// An error means the detector could not look at the texts; callers must not treat them as
+    /// clean (fail closed). Error messages never hold text.
+    fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> Result<()> {
+        for (text, found) in texts.iter().zip(out.iter_mut()) {
+            self.detect(text, found);
+        }
+        Ok(())
+    }
 }

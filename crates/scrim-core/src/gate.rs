@@ -1,0 +1,203 @@
+//! The learned tier's gate: which parts of a message are worth a model's time.
+//!
+//! A transformer reads a few thousand tokens a second per core, the rule tier megabytes. The gate
+//! lets the model read only sentences where cheap signals say a name, place or address may be:
+//!
+//! - a word the gazetteers know as a first name, surname or place, in any case ("grace", "pune"),
+//!   unless it is an everyday English word ("good", "will");
+//! - a capitalised word after the first of its sentence, or a first word that is not a
+//!   dictionary word ("Hailey said", "Priyanka here");
+//! - a digit (house numbers, ages, dates) or an `@`;
+//! - a rule-tier finding.
+//!
+//! Sentences end at a line break or after `.`, `!` or `?` followed by white space. Neighbouring
+//! sentences that pass are read as one region, so the model keeps their context. What the gate
+//! skips is counted ([`crate::Engine::model_coverage`]); with [`Gate::All`] the model reads
+//! everything.
+
+use std::ops::Range;
+
+use crate::error::Error;
+use crate::lexicon::Lexicon;
+use crate::span::Finding;
+
+/// Which text the learned tier reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Gate {
+    /// Only sentences with a signal (see the module documentation).
+    #[default]
+    Signals,
+    /// Every sentence.
+    All,
+}
+
+impl std::str::FromStr for Gate {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Gate, Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "signals" => Ok(Gate::Signals),
+            "all" => Ok(Gate::All),
+            other => Err(Error::Policy(format!(
+                "unknown model gate {other:?} (expected signals or all)"
+            ))),
+        }
+    }
+}
+
+/// Zipf frequency from which a dictionary word is too common to signal a name by itself.
+const EVERYDAY_ZIPF: f32 = 4.5;
+
+/// Sentence ranges of `text`, covering it entirely, in order.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(0);
+        let end = if b == b'\n' {
+            Some(i + 1)
+        } else if matches!(b, b'.' | b'!' | b'?')
+            && bytes.get(i + 1).is_some_and(|c| c.is_ascii_whitespace())
+        {
+            Some(i + 2)
+        } else {
+            None
+        };
+        if let Some(e) = end {
+            out.push(start..e);
+            start = e;
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+    if start < bytes.len() {
+        out.push(start..bytes.len());
+    }
+    out
+}
+
+/// Whether one sentence carries a signal.
+fn has_signal(sentence: &str, lexicon: &Lexicon) -> bool {
+    if sentence.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        return true;
+    }
+    let mut lower = String::new();
+    for (n, word) in sentence
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        let info = lexicon.word(&lower);
+        // Gazetteer words, unless they are everyday words ("good", "lot", "will" are surnames or
+        // places too; "grace" and "june" are rare enough to count).
+        let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
+        if (info.first_name > 0 || info.surname > 0 || info.place.is_some()) && !everyday {
+            return true;
+        }
+        let upper = word.chars().next().is_some_and(char::is_uppercase);
+        if upper && (n > 0 || !info.dictionary) {
+            return true;
+        }
+        // Scripts without case (Devanagari, CJK, ...) give no capital-letter signal: read them.
+        if word
+            .chars()
+            .any(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase())
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The byte ranges of `text` the model should read, in order and non-overlapping.
+#[allow(clippy::single_range_in_vec_init)] // a list of one range, not the range's items
+pub(crate) fn regions(
+    gate: Gate,
+    text: &str,
+    lexicon: &Lexicon,
+    rule_findings: &[Finding],
+) -> Vec<Range<usize>> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    if gate == Gate::All {
+        return vec![0..text.len()];
+    }
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for s in sentences(text) {
+        let Some(sentence) = text.get(s.clone()) else {
+            continue;
+        };
+        let found = rule_findings
+            .iter()
+            .any(|f| f.span.start() < s.end && f.span.end() > s.start);
+        if !(found || has_signal(sentence, lexicon)) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.end == s.start => last.end = s.end,
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::single_range_in_vec_init
+    )]
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::builtin().unwrap()
+    }
+
+    #[test]
+    fn sentences_cover_the_text() {
+        let t = "hi there! my name is will.\nok? fine";
+        let s = sentences(t);
+        assert_eq!(s.first().unwrap().start, 0);
+        assert_eq!(s.last().unwrap().end, t.len());
+        for w in s.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+        }
+        assert_eq!(s.len(), 4);
+    }
+
+    #[test]
+    fn plain_chatter_is_skipped_and_names_are_read() {
+        let lex = lexicon();
+        let t = "that sounds good, thanks a lot! ask priya about it.";
+        let r = regions(Gate::Signals, t, &lex, &[]);
+        assert_eq!(r.len(), 1);
+        assert_eq!(&t[r[0].clone()], "ask priya about it.");
+        assert_eq!(regions(Gate::All, t, &lex, &[]), vec![0..t.len()]);
+    }
+
+    #[test]
+    fn capitals_digits_and_uncased_scripts_are_signals() {
+        let lex = lexicon();
+        for t in [
+            "we met Zorblax yesterday",
+            "flat 4b is ours",
+            "मेरा नाम राहुल है",
+            "dm me @zz",
+        ] {
+            assert_eq!(
+                regions(Gate::Signals, t, &lex, &[]),
+                vec![0..t.len()],
+                "{t}"
+            );
+        }
+        assert!(regions(Gate::Signals, "   ", &lex, &[]).is_empty());
+    }
+}

@@ -1,0 +1,693 @@
+//! Scrim's learned detector tier: a BERT-style token classifier run with ONNX Runtime.
+//!
+//! [`ModelDetector`] implements [`scrim_core::Detector`], so the engine runs it beside the rule
+//! tier and resolves the union with the same overlap rules. What it does with a text:
+//!
+//! 1. Tokenizes it with the model's own `tokenizer.json` (the `tokenizers` crate, the same token
+//!    ids as Python), keeping each token's UTF-8 byte offsets into the original text.
+//! 2. Cuts the tokens into windows of at most `max_tokens` (with `[CLS]`/`[SEP]`), overlapping by
+//!    `overlap` tokens; every token is read from the window where it sits furthest from an edge,
+//!    so no text is skipped and no token is read twice.
+//! 3. Runs windows in batches (padded to the longest in the batch) on a pool of ONNX Runtime
+//!    sessions, one per worker thread (the thread budget), each single-threaded.
+//! 4. Turns per-token label probabilities into spans: a token counts when its best label is not
+//!    `O` and its probability is at least `min_prob`; neighbouring tokens of the same Scrim label
+//!    separated by nothing or by whitespace join one span; a span that ends or starts inside a word
+//!    grows to the whole word.
+//!
+//! The model directory holds `model.onnx`, `tokenizer.json` and `config.json` (whose `id2label`
+//! names the BIO labels). Label names map to Scrim labels by [`map_label`]; Rampart's finer names
+//! (`GIVEN_NAME`, `STREET_NAME`, ...) map too.
+//!
+//! ONNX Runtime is loaded at run time from a shared library (`libonnxruntime.so`), never
+//! downloaded: see [`find_runtime`].
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use ort::environment::Environment;
+use ort::session::Session;
+use ort::value::Tensor;
+use scrim_core::{Detector, Finding, Label, Span};
+use tokenizers::Tokenizer;
+
+mod labels;
+mod window;
+
+pub use labels::map_label;
+
+/// What went wrong loading or running the model. Messages name files and settings, never text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// ONNX Runtime's shared library could not be found or loaded.
+    #[error(
+        "the model tier needs ONNX Runtime (libonnxruntime, version 1.17 or later): {reason}. \
+         Run `tools/model/setup.sh` (installs it from PyPI into .scrim/ort) or set ORT_DYLIB_PATH \
+         to the library's path"
+    )]
+    Runtime {
+        /// Why.
+        reason: String,
+    },
+    /// The model directory or one of its files is missing or unreadable.
+    #[error("model file {path}: {reason}")]
+    ModelFile {
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The model's configuration does not fit what Scrim expects.
+    #[error("model {path}: {reason}")]
+    Config {
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// An option is out of range.
+    #[error("model option {name}: {reason}")]
+    Option {
+        /// Which option.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// Inference failed.
+    #[error("model inference failed: {0}")]
+    Inference(String),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where to find the model and how to run it.
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    dir: PathBuf,
+    threads: usize,
+    batch_size: usize,
+    max_tokens: usize,
+    overlap: usize,
+    min_prob: f32,
+}
+
+impl ModelOptions {
+    /// Options for the model in `dir`, with defaults: one session per available core, batches of
+    /// 16 windows, windows of 256 tokens overlapping by 32, probability at least 0.5.
+    pub fn new(dir: impl Into<PathBuf>) -> ModelOptions {
+        ModelOptions {
+            dir: dir.into(),
+            threads: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            batch_size: 16,
+            max_tokens: 256,
+            overlap: 32,
+            min_prob: 0.5,
+        }
+    }
+
+    /// The thread budget: how many inferences may run at once (one single-threaded session each).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Windows per inference call.
+    pub fn batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = batch_size;
+        self
+    }
+
+    /// Tokens per window, `[CLS]` and `[SEP]` included (at most 512).
+    pub fn max_tokens(mut self, max_tokens: usize) -> Self {
+        self.max_tokens = max_tokens;
+        self
+    }
+
+    /// Tokens shared by neighbouring windows.
+    pub fn overlap(mut self, overlap: usize) -> Self {
+        self.overlap = overlap;
+        self
+    }
+
+    /// The least probability for a token to count as personal data.
+    pub fn min_prob(mut self, min_prob: f32) -> Self {
+        self.min_prob = min_prob;
+        self
+    }
+
+    /// The model directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn check(&self) -> Result<()> {
+        let bad = |name, reason: &str| {
+            Err(Error::Option {
+                name,
+                reason: reason.into(),
+            })
+        };
+        if self.threads == 0 {
+            return bad("threads", "must be at least 1");
+        }
+        if self.batch_size == 0 {
+            return bad("batch_size", "must be at least 1");
+        }
+        if !(8..=512).contains(&self.max_tokens) {
+            return bad("max_tokens", "must be between 8 and 512");
+        }
+        if self.overlap * 2 >= self.max_tokens - 2 {
+            return bad("overlap", "must be less than half the window");
+        }
+        if !(0.0..=1.0).contains(&self.min_prob) {
+            return bad("min_prob", "must be between 0 and 1");
+        }
+        Ok(())
+    }
+}
+
+/// Find ONNX Runtime's shared library: `ORT_DYLIB_PATH` if set, else what `tools/model/setup.sh`
+/// installs (`.scrim/ort/onnxruntime/capi/` under the working directory or any ancestor of the
+/// executable), else `None` (the system's library search path is tried by name).
+pub fn find_runtime() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Ok(cwd) = std::env::current_dir() {
+        roots.push(cwd);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
+    }
+    roots
+        .iter()
+        .find_map(|root| runtime_in(&root.join(".scrim/ort/onnxruntime/capi")))
+}
+
+/// The ONNX Runtime library in a directory, if there is one.
+fn runtime_in(dir: &Path) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("libonnxruntime.so") || n == "libonnxruntime.dylib")
+        })
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// Load ONNX Runtime once per process.
+fn runtime() -> Result<Environment> {
+    static LOADED: OnceLock<Result<Environment, String>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| {
+            let path = find_runtime().unwrap_or_else(|| PathBuf::from("libonnxruntime.so"));
+            let builder = ort::init_from(&path).map_err(|e| e.to_string())?;
+            builder
+                .with_name("scrim")
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|reason| Error::Runtime { reason })
+}
+
+/// Label metadata of one output class.
+#[derive(Debug, Clone, Copy)]
+struct ClassInfo {
+    /// The Scrim label and finer kind, or `None` for `O`.
+    label: Option<(Label, Option<&'static str>)>,
+}
+
+/// The learned detector. Build once with [`ModelDetector::load`], share between threads.
+pub struct ModelDetector {
+    tokenizer: Tokenizer,
+    sessions: Vec<Mutex<Session>>,
+    next: AtomicUsize,
+    classes: Vec<ClassInfo>,
+    input_names: Vec<String>,
+    cls: u32,
+    sep: u32,
+    pad: u32,
+    options: ModelOptions,
+}
+
+impl std::fmt::Debug for ModelDetector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelDetector")
+            .field("dir", &self.options.dir)
+            .field("sessions", &self.sessions.len())
+            .field("classes", &self.classes.len())
+            .finish()
+    }
+}
+
+fn file_error(path: &Path, reason: impl ToString) -> Error {
+    Error::ModelFile {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+impl ModelDetector {
+    /// Load the model in `options.dir()`: checks the files, loads ONNX Runtime, starts the sessions.
+    pub fn load(options: ModelOptions) -> Result<ModelDetector> {
+        options.check()?;
+        let dir = options.dir.clone();
+        if !dir.is_dir() {
+            return Err(file_error(
+                &dir,
+                "no such model directory (build or fetch it with tools/model/setup.sh, or pass \
+                 --model-dir)",
+            ));
+        }
+        let config_path = dir.join("config.json");
+        let config =
+            std::fs::read_to_string(&config_path).map_err(|e| file_error(&config_path, e))?;
+        let classes = labels::classes_from_config(&config, &config_path)?;
+
+        let tok_path = dir.join("tokenizer.json");
+        let mut tokenizer =
+            Tokenizer::from_file(&tok_path).map_err(|e| file_error(&tok_path, e))?;
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| file_error(&tok_path, e))?;
+        tokenizer.with_padding(None);
+        let special = |name: &str| {
+            tokenizer.token_to_id(name).ok_or_else(|| Error::Config {
+                path: tok_path.clone(),
+                reason: format!("the vocabulary lacks the special token {name}"),
+            })
+        };
+        let (cls, sep, pad) = (special("[CLS]")?, special("[SEP]")?, special("[PAD]")?);
+
+        let model_path = dir.join("model.onnx");
+        if !model_path.is_file() {
+            return Err(file_error(&model_path, "missing"));
+        }
+        let env = runtime()?;
+        let mut sessions = Vec::with_capacity(options.threads);
+        let mut input_names = Vec::new();
+        for _ in 0..options.threads {
+            let session = Session::builder(&env)
+                .and_then(|b| Ok(b.with_intra_threads(1)?))
+                .and_then(|b| Ok(b.with_inter_threads(1)?))
+                .and_then(|mut b| b.commit_from_file(&model_path))
+                .map_err(|e| file_error(&model_path, e))?;
+            if input_names.is_empty() {
+                input_names = session
+                    .inputs()
+                    .iter()
+                    .map(|i| i.name().to_string())
+                    .collect();
+                let outputs = session.outputs().len();
+                if outputs == 0 {
+                    return Err(Error::Config {
+                        path: model_path.clone(),
+                        reason: "the model has no outputs".into(),
+                    });
+                }
+                if !input_names.iter().any(|n| n == "input_ids") {
+                    return Err(Error::Config {
+                        path: model_path.clone(),
+                        reason: "the model has no input_ids input".into(),
+                    });
+                }
+            }
+            sessions.push(Mutex::new(session));
+        }
+        Ok(ModelDetector {
+            tokenizer,
+            sessions,
+            next: AtomicUsize::new(0),
+            classes,
+            input_names,
+            cls,
+            sep,
+            pad,
+            options,
+        })
+    }
+
+    /// The options it was loaded with.
+    pub fn options(&self) -> &ModelOptions {
+        &self.options
+    }
+
+    /// Per-token class probabilities for each window, in the windows' order.
+    fn infer(&self, windows: &[&[u32]]) -> Result<Vec<Vec<Vec<f32>>>> {
+        let n_classes = self.classes.len();
+        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
+        // Longest first, so each batch pads little.
+        let mut order: Vec<usize> = (0..windows.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(windows.get(i).map_or(0, |w| w.len())));
+        for batch in order.chunks(self.options.batch_size) {
+            let width = batch
+                .iter()
+                .filter_map(|&i| windows.get(i))
+                .map(|w| w.len() + 2)
+                .max()
+                .unwrap_or(2);
+            let rows = batch.len();
+            let mut ids = vec![i64::from(self.pad); rows * width];
+            let mut mask = vec![0i64; rows * width];
+            for (r, &i) in batch.iter().enumerate() {
+                let w = windows.get(i).copied().unwrap_or(&[]);
+                let row = r * width;
+                let seq = std::iter::once(self.cls)
+                    .chain(w.iter().copied())
+                    .chain(std::iter::once(self.sep));
+                for (j, id) in seq.enumerate() {
+                    if let (Some(slot), Some(m)) = (ids.get_mut(row + j), mask.get_mut(row + j)) {
+                        *slot = i64::from(id);
+                        *m = 1;
+                    }
+                }
+            }
+            let logits = self.run(rows, width, ids, mask)?;
+            if logits.len() != rows * width * n_classes {
+                return Err(Error::Inference(format!(
+                    "expected {rows}x{width}x{n_classes} logits, got {}",
+                    logits.len()
+                )));
+            }
+            for (r, &i) in batch.iter().enumerate() {
+                let len = windows.get(i).map_or(0, |w| w.len());
+                let mut probs = Vec::with_capacity(len);
+                for j in 1..=len {
+                    let at = (r * width + j) * n_classes;
+                    let row = logits.get(at..at + n_classes).unwrap_or(&[]);
+                    probs.push(softmax(row));
+                }
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = probs;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One batch through a free session; returns the flat logits.
+    fn run(&self, rows: usize, width: usize, ids: Vec<i64>, mask: Vec<i64>) -> Result<Vec<f32>> {
+        let shape = [rows, width];
+        let mut inputs: Vec<(String, ort::session::SessionInputValue<'_>)> = Vec::new();
+        for name in &self.input_names {
+            let data = match name.as_str() {
+                "input_ids" => ids.clone(),
+                "attention_mask" => mask.clone(),
+                "token_type_ids" => vec![0i64; rows * width],
+                other => {
+                    return Err(Error::Inference(format!("unexpected model input {other}")));
+                }
+            };
+            let tensor =
+                Tensor::from_array((shape, data)).map_err(|e| Error::Inference(e.to_string()))?;
+            inputs.push((name.clone(), tensor.into()));
+        }
+        let n = self.sessions.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        // Take the first free session, or wait for the one this call was dealt.
+        let mut guard = None;
+        for k in 0..n {
+            if let Some(s) = self.sessions.get((start + k) % n) {
+                if let Ok(g) = s.try_lock() {
+                    guard = Some(g);
+                    break;
+                }
+            }
+        }
+        let mut guard = match guard {
+            Some(g) => g,
+            None => self
+                .sessions
+                .get(start % n)
+                .ok_or_else(|| Error::Inference("no session".into()))?
+                .lock()
+                .map_err(|_| {
+                    Error::Inference("a session was poisoned by an earlier failure".into())
+                })?,
+        };
+        let outputs = guard
+            .run(inputs)
+            .map_err(|e| Error::Inference(e.to_string()))?;
+        let mut values = outputs.values();
+        let first = values
+            .next()
+            .ok_or_else(|| Error::Inference("no output".into()))?;
+        let (_, logits) = first
+            .try_extract_tensor::<f32>()
+            .map_err(|e| Error::Inference(e.to_string()))?;
+        Ok(logits.to_vec())
+    }
+
+    /// Findings in many texts at once; `out[i]` gets the findings of `texts[i]`.
+    pub fn detect_all(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> Result<()> {
+        let mut encodings = Vec::with_capacity(texts.len());
+        for text in texts {
+            let enc = self
+                .tokenizer
+                .encode(*text, false)
+                .map_err(|e| Error::Inference(format!("tokenizer: {e}")))?;
+            encodings.push(enc);
+        }
+        let width = self.options.max_tokens - 2;
+        let mut plans = Vec::with_capacity(texts.len());
+        let mut windows: Vec<&[u32]> = Vec::new();
+        for enc in &encodings {
+            let plan = window::plan(enc.get_ids().len(), width, self.options.overlap);
+            for w in &plan {
+                windows.push(enc.get_ids().get(w.start..w.end).unwrap_or(&[]));
+            }
+            plans.push(plan);
+        }
+        let probs = self.infer(&windows)?;
+        let mut next_window = 0;
+        for (((text, enc), plan), found) in
+            texts.iter().zip(&encodings).zip(&plans).zip(out.iter_mut())
+        {
+            let offsets = enc.get_offsets();
+            let mut tokens: Vec<TokenGuess> = Vec::with_capacity(offsets.len());
+            for w in plan {
+                let Some(p) = probs.get(next_window) else {
+                    break;
+                };
+                next_window += 1;
+                for t in w.own_start..w.own_end {
+                    let Some(row) = p.get(t - w.start) else {
+                        continue;
+                    };
+                    let Some(&(s, e)) = offsets.get(t) else {
+                        continue;
+                    };
+                    tokens.push(self.guess(row, s, e));
+                }
+            }
+            self.spans(text, &tokens, found);
+        }
+        Ok(())
+    }
+
+    fn guess(&self, probs: &[f32], start: usize, end: usize) -> TokenGuess {
+        let (best, p) = probs
+            .iter()
+            .copied()
+            .enumerate()
+            .fold(
+                (0, f32::MIN),
+                |acc, (i, p)| if p > acc.1 { (i, p) } else { acc },
+            );
+        let label = self
+            .classes
+            .get(best)
+            .and_then(|c| c.label)
+            .filter(|_| p >= self.options.min_prob);
+        TokenGuess {
+            label,
+            prob: p,
+            start,
+            end,
+        }
+    }
+
+    /// Join token guesses into findings.
+    fn spans(&self, text: &str, tokens: &[TokenGuess], out: &mut Vec<Finding>) {
+        let mut current: Option<Open> = None;
+        for t in tokens {
+            let Some((label, kind)) = t.label else {
+                if let Some(open) = current.take() {
+                    open.finish(text, out);
+                }
+                continue;
+            };
+            match &mut current {
+                Some(open)
+                    if open.label == label
+                        && t.start >= open.end
+                        && text
+                            .get(open.end..t.start)
+                            .is_some_and(|g| g.chars().all(char::is_whitespace)) =>
+                {
+                    open.end = t.end;
+                    open.kind = open.kind.or(kind);
+                    open.prob_sum += t.prob;
+                    open.tokens += 1;
+                }
+                _ => {
+                    if let Some(open) = current.take() {
+                        open.finish(text, out);
+                    }
+                    current = Some(Open {
+                        start: t.start,
+                        end: t.end,
+                        label,
+                        kind,
+                        prob_sum: t.prob,
+                        tokens: 1,
+                    });
+                }
+            }
+        }
+        if let Some(open) = current {
+            open.finish(text, out);
+        }
+    }
+}
+
+/// A span being built from consecutive tokens.
+struct Open {
+    start: usize,
+    end: usize,
+    label: Label,
+    kind: Option<&'static str>,
+    prob_sum: f32,
+    tokens: usize,
+}
+
+impl Open {
+    /// Grow to whole words and emit, scored by the mean token probability.
+    fn finish(self, text: &str, out: &mut Vec<Finding>) {
+        let (s, e) = grow_to_words(text, self.start, self.end);
+        if let Some(span) = Span::new(text, s, e) {
+            let mut f = Finding::new(
+                span,
+                self.label,
+                self.prob_sum / self.tokens.max(1) as f32,
+                "model",
+            );
+            f.kind = self.kind;
+            out.push(f);
+        }
+    }
+}
+
+/// One token's best guess.
+#[derive(Debug, Clone, Copy)]
+struct TokenGuess {
+    label: Option<(Label, Option<&'static str>)>,
+    prob: f32,
+    start: usize,
+    end: usize,
+}
+
+fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::MIN, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|&l| (l - max).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    if sum > 0.0 {
+        exps.iter().map(|e| e / sum).collect()
+    } else {
+        exps
+    }
+}
+
+/// Grow `[s, e)` to whole words: while the character before `s` or after `e` is alphanumeric.
+fn grow_to_words(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    while let Some(c) = text.get(..s).and_then(|t| t.chars().next_back()) {
+        if !c.is_alphanumeric() {
+            break;
+        }
+        s -= c.len_utf8();
+    }
+    while let Some(c) = text.get(e..).and_then(|t| t.chars().next()) {
+        if !c.is_alphanumeric() {
+            break;
+        }
+        e += c.len_utf8();
+    }
+    (s, e)
+}
+
+impl Detector for ModelDetector {
+    fn name(&self) -> &'static str {
+        "model"
+    }
+
+    /// One text. A failed inference finds nothing here; the engine calls
+    /// [`Detector::detect_batch`], which reports failures so that records fail closed.
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut found = [Vec::new()];
+        if self.detect_all(&[text], &mut found).is_ok() {
+            let [f] = found;
+            out.extend(f);
+        }
+    }
+
+    fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> scrim_core::Result<()> {
+        self.detect_all(texts, out)
+            .map_err(|e| scrim_core::Error::Detector {
+                detector: "model",
+                reason: e.to_string(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_grow_to_their_edges() {
+        let t = "hi Priyanka!";
+        assert_eq!(grow_to_words(t, 5, 8), (3, 11));
+        let t = "çok güzel Ayşegül 👋";
+        let s = t.find("şe").unwrap_or(0);
+        let (a, b) = grow_to_words(t, s, s + "şe".len());
+        assert_eq!(&t[a..b], "Ayşegül");
+    }
+
+    #[test]
+    fn softmax_sums_to_one() {
+        let p = softmax(&[1.0, 2.0, 3.0]);
+        let sum: f32 = p.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-6);
+        assert!(p[2] > p[1] && p[1] > p[0]);
+    }
+
+    #[test]
+    fn bad_options_are_errors() {
+        assert!(ModelOptions::new("x").threads(0).check().is_err());
+        assert!(ModelOptions::new("x").max_tokens(600).check().is_err());
+        assert!(ModelOptions::new("x")
+            .max_tokens(64)
+            .overlap(40)
+            .check()
+            .is_err());
+        assert!(ModelOptions::new("x").check().is_ok());
+    }
+
+    #[test]
+    fn a_missing_directory_names_itself() {
+        let err = ModelDetector::load(ModelOptions::new("/nonexistent/scrim-model"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("/nonexistent/scrim-model"), "{err}");
+    }
+}
