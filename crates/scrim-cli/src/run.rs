@@ -44,6 +44,7 @@ impl Setup {
         let mut b = EngineBuilder::default()
             .tiers(tiers)
             .min_score(self.policy.detection.min_score)
+            .model_veto(self.policy.detection.model_veto)
             .gate(self.gate);
         if let Some(m) = &self.model {
             b = b.model(Arc::clone(m));
@@ -134,7 +135,9 @@ pub fn setup(args: &EngineArgs) -> Result<Setup> {
     let gate: Gate = policy.detection.model_gate.parse()?;
     let model: Option<Arc<dyn Detector>> = if tiers.contains(&Tier::Model) {
         let dir = model_dir(args, &policy)?;
-        let options = scrim_model::ModelOptions::new(&dir).threads(threads);
+        let options = scrim_model::ModelOptions::new(&dir)
+            .threads(threads)
+            .min_prob(policy.detection.model_min_prob);
         let detector = scrim_model::ModelDetector::load(options)
             .with_context(|| format!("loading the model tier from {}", dir.display()))?;
         Some(Arc::new(detector))
@@ -144,6 +147,7 @@ pub fn setup(args: &EngineArgs) -> Result<Setup> {
     let mut builder = EngineBuilder::default()
         .tiers(&tiers)
         .min_score(policy.detection.min_score)
+        .model_veto(policy.detection.model_veto)
         .gate(gate);
     if let Some(m) = &model {
         builder = builder.model(Arc::clone(m));

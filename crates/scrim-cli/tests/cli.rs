@@ -247,6 +247,72 @@ fn bad_arguments_give_clear_errors() {
     assert!(String::from_utf8_lossy(&res.stderr).contains("unknown detector tier"));
 }
 
+#[test]
+fn a_missing_model_or_runtime_says_what_to_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        "{\"id\": \"a\", \"text\": \"hi Maya\"}\n",
+    );
+    let missing_dir = dir.path().join("no-model");
+    let res = scrim()
+        .args([
+            "detect",
+            input.to_str().unwrap(),
+            "-o",
+            "-",
+            "--tiers",
+            "rules,model",
+        ])
+        .arg("--model-dir")
+        .arg(&missing_dir)
+        .output()
+        .unwrap();
+    assert!(!res.status.success());
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("no-model") && err.contains("tools/model/setup.sh"),
+        "{err}"
+    );
+    assert!(!err.contains("Maya"));
+
+    // A model directory that exists, with a runtime that does not.
+    let fake = dir.path().join("model");
+    std::fs::create_dir_all(&fake).unwrap();
+    std::fs::write(
+        fake.join("config.json"),
+        r#"{"id2label": {"0": "O", "1": "B-PERSON"}}"#,
+    )
+    .unwrap();
+    let tokenizer = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models/scrim-ner/tokenizer.json");
+    if tokenizer.is_file() {
+        std::fs::copy(&tokenizer, fake.join("tokenizer.json")).unwrap();
+        std::fs::write(fake.join("model.onnx"), b"not a model").unwrap();
+        let res = scrim()
+            .args([
+                "detect",
+                input.to_str().unwrap(),
+                "-o",
+                "-",
+                "--tiers",
+                "model",
+            ])
+            .arg("--model-dir")
+            .arg(&fake)
+            .env("ORT_DYLIB_PATH", dir.path().join("libonnxruntime.so"))
+            .output()
+            .unwrap();
+        assert!(!res.status.success());
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert!(
+            err.contains("needs ONNX Runtime") && err.contains("tools/model/setup.sh"),
+            "{err}"
+        );
+    }
+}
+
 fn shared() -> std::path::PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
     assert!(

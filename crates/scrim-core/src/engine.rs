@@ -76,6 +76,7 @@ pub struct EngineBuilder {
     min_score: f32,
     model: Option<Arc<dyn Detector>>,
     gate: Gate,
+    veto: Option<f32>,
 }
 
 impl std::fmt::Debug for EngineBuilder {
@@ -96,6 +97,7 @@ impl Default for EngineBuilder {
             min_score: 0.5,
             model: None,
             gate: Gate::Signals,
+            veto: None,
         }
     }
 }
@@ -126,6 +128,13 @@ impl EngineBuilder {
         self
     }
 
+    /// With both tiers: drop a name or place the word lists guessed with a score below `veto`
+    /// when the model read its sentence and found nothing there (default: off).
+    pub fn model_veto(mut self, veto: Option<f32>) -> Self {
+        self.veto = veto;
+        self
+    }
+
     /// Build the engine: loads the word lists and compiles the patterns.
     pub fn build(self) -> Result<Engine> {
         let model = if self.tiers.contains(&Tier::Model) {
@@ -149,6 +158,7 @@ impl EngineBuilder {
             detectors,
             model,
             gate: self.gate,
+            veto: self.veto,
             tagger: SensitiveTagger::new()?,
             lexicon,
             min_score: self.min_score,
@@ -163,6 +173,7 @@ pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
     model: Option<Arc<dyn Detector>>,
     gate: Gate,
+    veto: Option<f32>,
     tagger: SensitiveTagger,
     lexicon: Arc<Lexicon>,
     min_score: f32,
@@ -181,6 +192,13 @@ impl std::fmt::Debug for Engine {
             .field("min_score", &self.min_score)
             .finish()
     }
+}
+
+/// Rule findings the learned tier may overrule: guesses from word lists and context, not
+/// validated patterns.
+fn vetoable(f: &Finding) -> bool {
+    f.detector.starts_with("names")
+        && matches!(f.label, Label::Person | Label::Location | Label::Org)
 }
 
 /// Labels whose values spread across the conversation.
@@ -251,12 +269,13 @@ impl Engine {
         self.seen_bytes.fetch_add(total as u64, Ordering::Relaxed);
         if let Some(model) = &self.model {
             let mut slices: Vec<&str> = Vec::new();
-            let mut owners: Vec<(usize, usize)> = Vec::new();
+            // (message, region) of each slice.
+            let mut owners: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
             for (i, (text, rules)) in texts.iter().zip(&found).enumerate() {
                 for r in crate::gate::regions(self.gate, text, &self.lexicon, rules) {
                     if let Some(slice) = text.get(r.clone()) {
                         slices.push(slice);
-                        owners.push((i, r.start));
+                        owners.push((i, r));
                     }
                 }
             }
@@ -265,16 +284,30 @@ impl Engine {
             if !slices.is_empty() {
                 let mut outs: Vec<Vec<Finding>> = vec![Vec::new(); slices.len()];
                 model.detect_batch(&slices, &mut outs)?;
-                for ((i, offset), fs) in owners.into_iter().zip(outs) {
+                for ((i, region), fs) in owners.into_iter().zip(outs) {
                     let (Some(text), Some(dest)) = (texts.get(i), found.get_mut(i)) else {
                         continue;
                     };
-                    for f in fs {
-                        let (s, e) = (f.span.start() + offset, f.span.end() + offset);
-                        if let Some(span) = Span::new(text, s, e) {
-                            dest.push(Finding { span, ..f });
-                        }
+                    let offset = region.start;
+                    let shifted: Vec<Finding> = fs
+                        .into_iter()
+                        .filter_map(|f| {
+                            let (s, e) = (f.span.start() + offset, f.span.end() + offset);
+                            Span::new(text, s, e).map(|span| Finding { span, ..f })
+                        })
+                        .collect();
+                    if let Some(veto) = self.veto {
+                        // A weak gazetteer guess in text the model read and found nothing in
+                        // is dropped: the model saw the context and disagrees.
+                        dest.retain(|r| {
+                            !(vetoable(r)
+                                && r.score < veto
+                                && region.start <= r.span.start()
+                                && r.span.end() <= region.end
+                                && !shifted.iter().any(|m| m.span.overlaps(&r.span)))
+                        });
                     }
+                    dest.extend(shifted);
                 }
             }
         }

@@ -99,7 +99,9 @@ fn has_signal(sentence: &str, lexicon: &Lexicon) -> bool {
         if (info.first_name > 0 || info.surname > 0 || info.place.is_some()) && !everyday {
             return true;
         }
-        let upper = word.chars().next().is_some_and(char::is_uppercase);
+        // "I", "I'm" and "OK" are capitalised in every other chat line and name no one.
+        let upper = word.chars().next().is_some_and(char::is_uppercase)
+            && !matches!(lower.as_str(), "i" | "i'm" | "i'll" | "i've" | "i'd" | "ok");
         if upper && (n > 0 || !info.dictionary) {
             return true;
         }

@@ -128,6 +128,8 @@ impl Default for DetectionPolicy {
             min_score: 0.5,
             model_dir: None,
             model_gate: "signals".into(),
+            model_veto: None,
+            model_min_prob: 0.5,
         }
     }
 }
@@ -160,6 +162,12 @@ pub struct DetectionPolicy {
     /// Which text the `model` tier reads: `signals` (only sentences where cheap signals say a
     /// name, place or address may be) or `all`.
     pub model_gate: String,
+    /// With both tiers: a name or place that only the word lists guessed, scored below this, is
+    /// dropped when the model read its sentence and found nothing there. Unset: never.
+    pub model_veto: Option<f32>,
+    /// The least probability (of all personal-data classes together) for the model to mark a
+    /// token.
+    pub model_min_prob: f32,
 }
 
 /// Sensitive-category handling.

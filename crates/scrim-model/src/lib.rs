@@ -10,8 +10,8 @@
 //!    so no text is skipped and no token is read twice.
 //! 3. Runs windows in batches (padded to the longest in the batch) on a pool of ONNX Runtime
 //!    sessions, one per worker thread (the thread budget), each single-threaded.
-//! 4. Turns per-token label probabilities into spans: a token counts when its best label is not
-//!    `O` and its probability is at least `min_prob`; neighbouring tokens of the same Scrim label
+//! 4. Turns per-token label probabilities into spans: a token counts when the probability of all
+//!    its non-`O` classes together is at least `min_prob`; neighbouring tokens of the same Scrim label
 //!    separated by nothing or by whitespace join one span; a span that ends or starts inside a word
 //!    grows to the whole word.
 //!
@@ -494,23 +494,34 @@ impl ModelDetector {
         Ok(())
     }
 
+    /// A token's guess: it counts as personal data when the probability of every non-`O` class
+    /// together reaches `min_prob`; its label is the Scrim label with the most probability (B-
+    /// and I- classes, and finer names of one label, add up).
     fn guess(&self, probs: &[f32], start: usize, end: usize) -> TokenGuess {
-        let (best, p) = probs
-            .iter()
-            .copied()
-            .enumerate()
-            .fold(
-                (0, f32::MIN),
-                |acc, (i, p)| if p > acc.1 { (i, p) } else { acc },
-            );
-        let label = self
-            .classes
-            .get(best)
-            .and_then(|c| c.label)
-            .filter(|_| p >= self.options.min_prob);
+        let mut by_label: Vec<((Label, Option<&'static str>), f32)> = Vec::new();
+        let mut entity = 0.0f32;
+        for (class, &p) in self.classes.iter().zip(probs) {
+            let Some(label) = class.label else {
+                continue;
+            };
+            entity += p;
+            match by_label.iter_mut().find(|(l, _)| l.0 == label.0) {
+                Some((_, sum)) => *sum += p,
+                None => by_label.push((label, p)),
+            }
+        }
+        let best = by_label.iter().copied().fold(
+            None,
+            |acc: Option<((Label, Option<&'static str>), f32)>, x| match acc {
+                Some(a) if a.1 >= x.1 => Some(a),
+                _ => Some(x),
+            },
+        );
         TokenGuess {
-            label,
-            prob: p,
+            label: best
+                .map(|b| b.0)
+                .filter(|_| entity >= self.options.min_prob),
+            prob: entity,
             start,
             end,
         }
