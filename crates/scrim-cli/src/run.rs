@@ -41,6 +41,9 @@ pub struct Setup {
 impl Setup {
     /// An engine running only `tiers` (for per-tier figures), sharing the loaded model.
     pub fn engine_for(&self, tiers: &[Tier]) -> Result<Arc<Engine>> {
+        if tiers == self.tiers.as_slice() {
+            return Ok(Arc::clone(&self.engine));
+        }
         let mut b = EngineBuilder::default()
             .tiers(tiers)
             .min_score(self.policy.detection.min_score)

@@ -360,3 +360,42 @@ fn eval_agrees_with_the_reference_scorer_on_scrims_own_predictions() {
         }
     }
 }
+
+#[test]
+fn eval_with_both_tiers_reports_each_and_the_union() {
+    let gold = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/chat/gold.jsonl");
+    let res = scrim()
+        .args(["eval", "--gold"])
+        .arg(&gold)
+        .args([
+            "--exclude-labels",
+            "ORG,OTHER",
+            "--tiers",
+            "rules,model",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}\n(the model tier needs tools/model/setup.sh)",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&res.stdout).unwrap();
+    let char_recall = |tiers: &str| {
+        v["tiers"][tiers]["char"]["recall"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no character recall for tiers {tiers}: {v}"))
+    };
+    let (rules, model, both) = (
+        char_recall("rules"),
+        char_recall("model"),
+        char_recall("rules,model"),
+    );
+    assert!(rules > 0.5 && model > 0.5, "rules {rules}, model {model}");
+    // The union leaks less than either tier alone.
+    assert!(
+        both > rules && both > model,
+        "rules {rules}, model {model}, both {both}"
+    );
+}
