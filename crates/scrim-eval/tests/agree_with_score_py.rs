@@ -66,7 +66,7 @@ impl Rng {
     }
     /// True with probability 1/n.
     fn one_in(&mut self, n: u64) -> bool {
-        self.next() % n == 0
+        self.next().is_multiple_of(n)
     }
 }
 
@@ -109,7 +109,7 @@ fn perturb(gold: &[Value], seed: u64) -> String {
         let mut spans: Vec<Value> = Vec::new();
         for sp in g["spans"].as_array().unwrap() {
             span_no += 1;
-            if span_no % 3 == 0 {
+            if span_no.is_multiple_of(3) {
                 continue; // drop every 3rd span
             }
             let mut s = sp["start"].as_i64().unwrap();
