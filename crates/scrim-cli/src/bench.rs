@@ -83,12 +83,9 @@ pub fn bench(args: BenchArgs) -> Result<()> {
             let t = Instant::now();
             let n: usize = setup.pool.install(|| {
                 records
-                    .par_iter()
-                    .map(|r| {
-                        redactor
-                            .detect(r)
-                            .map(|a| a.iter().map(|m| m.findings.len()).sum::<usize>())
-                    })
+                    .par_chunks(8)
+                    .flat_map_iter(|chunk| redactor.detect_batch(chunk))
+                    .map(|a| a.map(|a| a.iter().map(|m| m.findings.len()).sum::<usize>()))
                     .sum::<Result<usize, _>>()
             })?;
             detect_rates.push(mb / t.elapsed().as_secs_f64());
@@ -99,8 +96,9 @@ pub fn bench(args: BenchArgs) -> Result<()> {
             let t = Instant::now();
             let n: usize = setup.pool.install(|| {
                 records
-                    .par_iter()
-                    .map(|r| match redactor.redact(r.clone()) {
+                    .par_chunks(8)
+                    .flat_map_iter(|chunk| redactor.redact_batch(chunk.to_vec()))
+                    .map(|o| match o {
                         Outcome::Redacted { value, .. } => value.to_string().len(),
                         Outcome::Withheld { .. } => 0,
                     })

@@ -57,19 +57,30 @@ fn predict(setup: &Setup, engine: Arc<Engine>, gold: &[Value]) -> Result<(Vec<Va
     let redactor = Redactor::new(engine, setup.policy.clone(), Key::from_secret(b"eval"));
     let t = Instant::now();
     let preds: Vec<Value> = setup.pool.install(|| {
-        gold.par_iter()
-            .map(|g| {
-                let id = g.get("id").cloned().unwrap_or(Value::Null);
-                // Gold carries its own spans; strip nothing else: a record is read as Scrim reads input.
-                match Record::from_value(g.clone()) {
-                    Ok(rec) => {
-                        let analyses = redactor
-                            .detect(&rec)
+        gold.par_chunks(8)
+            .flat_map_iter(|chunk| {
+                // Gold carries its own spans; a record is read as Scrim reads input.
+                let records: Vec<Option<Record>> = chunk
+                    .iter()
+                    .map(|g| Record::from_value(g.clone()).ok())
+                    .collect();
+                let valid: Vec<Record> = records.iter().flatten().cloned().collect();
+                let mut analyses = redactor.detect_batch(&valid).into_iter();
+                chunk
+                    .iter()
+                    .zip(records)
+                    .map(|(g, rec)| {
+                        let id = g.get("id").cloned().unwrap_or(Value::Null);
+                        let Some(rec) = rec else {
+                            return Ok(json!({"id": id, "spans": []}));
+                        };
+                        let analyses = analyses
+                            .next()
+                            .context("internal: a record without analysis")?
                             .with_context(|| format!("detection failed on gold record {id}"))?;
                         Ok(json!({"id": id, "spans": spans_json(&rec, &analyses)}))
-                    }
-                    Err(_) => Ok(json!({"id": id, "spans": []})),
-                }
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect::<Result<Vec<Value>>>()
     })?;

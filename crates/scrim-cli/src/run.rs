@@ -23,6 +23,8 @@ use crate::{DetectArgs, EngineArgs, RedactArgs};
 const BATCH_LINES: usize = 4096;
 /// Bytes per batch, whichever comes first.
 const BATCH_BYTES: usize = 16 << 20;
+/// Records per engine call: the learned tier batches their windows together.
+const RECORDS_PER_CALL: usize = 8;
 
 /// The policy, engine and thread pool for a run.
 pub struct Setup {
@@ -247,7 +249,7 @@ fn drive(
     quarantine: Option<&Path>,
     pool: &rayon::ThreadPool,
     quiet: bool,
-    f: &(dyn Fn(Record) -> LineResult + Sync),
+    f: &(dyn Fn(Vec<Record>) -> Vec<LineResult> + Sync),
 ) -> Result<(Summary, Quarantine, f64)> {
     let start = Instant::now();
     let mut src = Input::open(input)?;
@@ -266,12 +268,34 @@ fn drive(
             break;
         }
         let bytes: u64 = batch.iter().map(|(_, l)| raw(l).len() as u64 + 1).sum();
+        // Records go to the engine a few at a time, so the learned tier can batch across them.
         let results: Vec<LineResult> = pool.install(|| {
             batch
-                .par_iter()
-                .map(|(_, item)| match parse_line(item) {
-                    Ok(rec) => f(rec),
-                    Err((code, reason)) => LineResult::Bad(code, reason),
+                .par_chunks(RECORDS_PER_CALL)
+                .flat_map_iter(|chunk| {
+                    let parsed: Vec<Result<Record, (&'static str, String)>> =
+                        chunk.iter().map(|(_, item)| parse_line(item)).collect();
+                    let mut records = Vec::new();
+                    let mut slots: Vec<Option<LineResult>> = Vec::with_capacity(parsed.len());
+                    for p in parsed {
+                        match p {
+                            Ok(rec) => {
+                                records.push(rec);
+                                slots.push(None);
+                            }
+                            Err((code, reason)) => slots.push(Some(LineResult::Bad(code, reason))),
+                        }
+                    }
+                    let mut done = f(records).into_iter();
+                    slots
+                        .into_iter()
+                        .map(|slot| {
+                            slot.or_else(|| done.next()).unwrap_or(LineResult::Bad(
+                                "internal",
+                                "no result for this record".to_string(),
+                            ))
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect()
         });
@@ -395,14 +419,22 @@ pub fn redact(args: RedactArgs) -> Result<()> {
     let setup = setup(&args.engine)?;
     let (key, key_note) = load_key(args.key_file.as_deref())?;
     let redactor = Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), key);
-    let f = |rec: Record| match redactor.redact(rec) {
-        Outcome::Redacted { value, stats } => LineResult::Out(value.to_string(), stats),
-        // A record no detector could look at is kept in quarantine, to run again.
-        Outcome::Withheld {
-            reason: reason @ scrim_core::redact::WithheldReason::DetectionFailed(_),
-            ..
-        } => LineResult::Bad("detection_failed", reason.to_string()),
-        Outcome::Withheld { reason, stats } => LineResult::Withheld(reason.to_string(), stats),
+    let f = |records: Vec<Record>| {
+        redactor
+            .redact_batch(records)
+            .into_iter()
+            .map(|outcome| match outcome {
+                Outcome::Redacted { value, stats } => LineResult::Out(value.to_string(), stats),
+                // A record no detector could look at is kept in quarantine, to run again.
+                Outcome::Withheld {
+                    reason: reason @ scrim_core::redact::WithheldReason::DetectionFailed(_),
+                    ..
+                } => LineResult::Bad("detection_failed", reason.to_string()),
+                Outcome::Withheld { reason, stats } => {
+                    LineResult::Withheld(reason.to_string(), stats)
+                }
+            })
+            .collect()
     };
     let (summary, quarantine, secs) = drive(
         &args.input,
@@ -464,17 +496,24 @@ pub fn detect(args: DetectArgs) -> Result<()> {
         setup.policy.clone(),
         Key::from_secret(b"detect"),
     );
-    let f = |rec: Record| {
-        let analyses = match redactor.detect(&rec) {
-            Ok(a) => a,
-            Err(e) => return LineResult::Bad("detection_failed", e.to_string()),
-        };
-        let spans = spans_json(&rec, &analyses);
-        let id = rec.id().map_or(Value::Null, Value::String);
-        LineResult::Out(
-            json!({"id": id, "spans": spans}).to_string(),
-            Stats::default(),
-        )
+    let f = |records: Vec<Record>| {
+        let analyses = redactor.detect_batch(&records);
+        records
+            .iter()
+            .zip(analyses)
+            .map(|(rec, analyses)| {
+                let analyses = match analyses {
+                    Ok(a) => a,
+                    Err(e) => return LineResult::Bad("detection_failed", e.to_string()),
+                };
+                let spans = spans_json(rec, &analyses);
+                let id = rec.id().map_or(Value::Null, Value::String);
+                LineResult::Out(
+                    json!({"id": id, "spans": spans}).to_string(),
+                    Stats::default(),
+                )
+            })
+            .collect()
     };
     let (summary, quarantine, secs) = drive(
         &args.input,

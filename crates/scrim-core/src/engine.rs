@@ -339,6 +339,33 @@ impl Engine {
         Ok(out)
     }
 
+    /// Analyze several conversations at once: like [`Engine::analyze`] on each, but the learned
+    /// tier reads the gated text of all of them in one batch (fewer, fuller inference calls).
+    /// A failure fails the whole batch; callers may retry records one by one.
+    pub fn analyze_batch(
+        &self,
+        conversations: &[(&[&str], &[Seed])],
+    ) -> Result<Vec<Vec<MessageAnalysis>>> {
+        let all: Vec<&str> = conversations
+            .iter()
+            .flat_map(|(texts, _)| texts.iter().copied())
+            .collect();
+        let mut findings = self.detect_texts(&all)?.into_iter();
+        let mut out = Vec::with_capacity(conversations.len());
+        for (texts, seeds) in conversations {
+            let mut analyses: Vec<MessageAnalysis> = texts
+                .iter()
+                .map(|t| MessageAnalysis {
+                    findings: findings.next().unwrap_or_default(),
+                    tags: self.tagger.tag(t),
+                })
+                .collect();
+            self.spread(texts, seeds, &mut analyses);
+            out.push(analyses);
+        }
+        Ok(out)
+    }
+
     /// Whether a value is a common English word (and so must match with its own capitalisation).
     fn is_common(&self, lower: &str) -> bool {
         let w = self.lexicon.word(lower);

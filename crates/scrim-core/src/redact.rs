@@ -203,9 +203,49 @@ impl Redactor {
         self.engine.analyze(&texts, &self.seeds(record))
     }
 
+    /// Detect personal data in several records at once (the learned tier batches across them).
+    /// `out[i]` is what [`Redactor::detect`] would give for `records[i]`.
+    pub fn detect_batch(&self, records: &[Record]) -> Vec<crate::Result<Vec<MessageAnalysis>>> {
+        if records.len() <= 1 || !self.engine.has_model() {
+            return records.iter().map(|r| self.detect(r)).collect();
+        }
+        let texts: Vec<Vec<&str>> = records.iter().map(Record::texts).collect();
+        let seeds: Vec<Vec<Seed>> = records.iter().map(|r| self.seeds(r)).collect();
+        let convs: Vec<(&[&str], &[Seed])> = texts
+            .iter()
+            .zip(&seeds)
+            .map(|(t, s)| (t.as_slice(), s.as_slice()))
+            .collect();
+        match self.engine.analyze_batch(&convs) {
+            Ok(all) => all.into_iter().map(Ok).collect(),
+            // One bad record must not fail its neighbours: retry one by one.
+            Err(_) => records.iter().map(|r| self.detect(r)).collect(),
+        }
+    }
+
+    /// Redact several records (the learned tier batches across them).
+    pub fn redact_batch(&self, records: Vec<Record>) -> Vec<Outcome> {
+        let analyses = self.detect_batch(&records);
+        records
+            .into_iter()
+            .zip(analyses)
+            .map(|(r, a)| self.redact_with(r, a))
+            .collect()
+    }
+
     /// Redact one record.
-    pub fn redact(&self, mut record: Record) -> Outcome {
-        let analyses = match self.detect(&record) {
+    pub fn redact(&self, record: Record) -> Outcome {
+        let analyses = self.detect(&record);
+        self.redact_with(record, analyses)
+    }
+
+    /// Redact one record given its analysis.
+    fn redact_with(
+        &self,
+        mut record: Record,
+        analyses: crate::Result<Vec<MessageAnalysis>>,
+    ) -> Outcome {
+        let analyses = match analyses {
             Ok(a) => a,
             Err(e) => {
                 let detector = match e {
