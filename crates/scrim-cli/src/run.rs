@@ -481,6 +481,7 @@ pub fn spans_json(record: &Record, analyses: &[MessageAnalysis]) -> Vec<Value> {
                 "score".into(),
                 json!((f64::from(f.score) * 1000.0).round() / 1000.0),
             );
+            s.insert("detector".into(), json!(f.detector));
             spans.push(Value::Object(s));
         }
     }

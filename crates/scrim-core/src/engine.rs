@@ -201,6 +201,9 @@ fn vetoable(f: &Finding) -> bool {
         && matches!(f.label, Label::Person | Label::Location | Label::Org)
 }
 
+/// Zipf frequency from which a word is too plain to spread on its own ("the", "like", "time").
+const PLAIN_ZIPF: f32 = 5.5;
+
 /// Labels whose values spread across the conversation.
 fn spreads(label: Label) -> bool {
     matches!(
@@ -366,6 +369,24 @@ impl Engine {
         Ok(out)
     }
 
+    /// Whether a found value is too plain to look for everywhere else: every word of it is a
+    /// function word of English or another language ("the", "hai", "la"), or a short acronym
+    /// ("IBAN", "KYC", "HR"). One wrong guess would otherwise be copied to every mention.
+    /// Profile seeds are not subject to this.
+    fn too_plain_to_spread(&self, value: &str) -> bool {
+        value
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                let n = w.chars().count();
+                if n <= 4 && w.chars().all(|c| c.is_ascii_uppercase()) {
+                    return true;
+                }
+                let info = self.lexicon.word(&w.to_lowercase());
+                info.foreign_function || info.common_zipf >= PLAIN_ZIPF
+            })
+    }
+
     /// Whether a value is a common English word (and so must match with its own capitalisation).
     fn is_common(&self, lower: &str) -> bool {
         let w = self.lexicon.word(lower);
@@ -392,11 +413,17 @@ impl Engine {
                 let Some(value) = f.span.slice(text) else {
                     continue;
                 };
+                if self.too_plain_to_spread(value) {
+                    continue;
+                }
                 push(value, f.label, &mut needles);
                 if f.label == Label::Person {
                     for token in value.split_whitespace() {
                         let token = token.trim_matches(|c: char| !c.is_alphanumeric());
-                        if token.chars().count() >= 3 && !self.is_common(&token.to_lowercase()) {
+                        if token.chars().count() >= 3
+                            && !self.is_common(&token.to_lowercase())
+                            && !self.too_plain_to_spread(token)
+                        {
                             push(token, Label::Person, &mut needles);
                         }
                     }

@@ -1203,7 +1203,11 @@ impl NameDetector {
                         continue;
                     }
                 }
-                if first_is_name || (any_name && !sentence_start_only) {
+                // A lone all-caps short word is an acronym ("IBAN", "SIM", "KYC"), even when a
+                // name is spelt the same; names in capitals come in runs or shouting lines.
+                let lone_acronym =
+                    end - i == 1 && w.case == Case::Upper && w.lower.chars().count() <= 5;
+                if (first_is_name || (any_name && !sentence_start_only)) && !lone_acronym {
                     let score = if end - i >= 2 && first_is_name {
                         0.85
                     } else if !wordy(w) {
