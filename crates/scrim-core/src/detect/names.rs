@@ -1341,6 +1341,21 @@ mod tests {
     }
 
     #[test]
+    fn lone_acronyms_are_not_names() {
+        for t in [
+            "just send me the IBAN and the SIM details",
+            "is the KYC done for Maya yet?",
+        ] {
+            let p = persons(t);
+            assert!(
+                !p.iter().any(|x| x.chars().all(|c| c.is_ascii_uppercase())),
+                "{t}: {p:?}"
+            );
+        }
+        assert!(persons("is the KYC done for Maya yet?").contains(&"Maya"));
+    }
+
+    #[test]
     fn middle_initials_stay_inside_the_name() {
         assert_eq!(
             persons("Stefanie F. Schneider is the keynote speaker"),

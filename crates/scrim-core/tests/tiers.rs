@@ -1,0 +1,182 @@
+//! How the engine combines a learned tier with the rules, with a stand-in model (no runtime
+//! needed): gating, union, veto, consistency and failing closed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::{Arc, Mutex};
+
+use scrim_core::{Detector, EngineBuilder, Error, Finding, Gate, Label, Span, Tier};
+
+/// Marks every occurrence of its words as PERSON, and records what it was asked to read.
+struct FakeModel {
+    words: Vec<&'static str>,
+    read: Mutex<Vec<String>>,
+    fail: bool,
+}
+
+impl FakeModel {
+    fn new(words: &[&'static str]) -> Arc<FakeModel> {
+        Arc::new(FakeModel {
+            words: words.to_vec(),
+            read: Mutex::new(Vec::new()),
+            fail: false,
+        })
+    }
+}
+
+impl Detector for FakeModel {
+    fn name(&self) -> &'static str {
+        "model"
+    }
+
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+        self.read.lock().unwrap().push(text.to_string());
+        for w in &self.words {
+            for (s, _) in text.match_indices(w) {
+                out.push(Finding::new(
+                    Span::new(text, s, s + w.len()).unwrap(),
+                    Label::Person,
+                    0.95,
+                    "model",
+                ));
+            }
+        }
+    }
+
+    fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> scrim_core::Result<()> {
+        if self.fail {
+            return Err(Error::Detector {
+                detector: "model",
+                reason: "stand-in failure".into(),
+            });
+        }
+        for (t, o) in texts.iter().zip(out.iter_mut()) {
+            self.detect(t, o);
+        }
+        Ok(())
+    }
+}
+
+fn texts_of(found: &[Finding], text: &str) -> Vec<String> {
+    found
+        .iter()
+        .map(|f| text[f.span.start()..f.span.end()].to_string())
+        .collect()
+}
+
+#[test]
+fn the_model_tier_needs_a_model() {
+    let err = EngineBuilder::default()
+        .tiers(&[Tier::Model])
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("no model was given"));
+}
+
+#[test]
+fn union_keeps_both_tiers_and_offsets_map_back_from_gated_regions() {
+    let model = FakeModel::new(&["Zorblax"]);
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model.clone())
+        .build()
+        .unwrap();
+    let text = "thanks so much, that helps. 😀 ping Zorblax at zz@example.com later.";
+    let found = engine.detect_text(text).unwrap();
+    let got = texts_of(&found, text);
+    assert!(got.contains(&"Zorblax".to_string()), "{got:?}");
+    assert!(got.contains(&"zz@example.com".to_string()), "{got:?}");
+    // The gate skipped the plain first sentence.
+    let read = model.read.lock().unwrap().clone();
+    assert!(
+        read.iter().all(|r| !r.contains("thanks so much")),
+        "{read:?}"
+    );
+}
+
+#[test]
+fn the_gate_all_reads_everything() {
+    let model = FakeModel::new(&[]);
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Model])
+        .model(model.clone())
+        .gate(Gate::All)
+        .build()
+        .unwrap();
+    engine.detect_text("thanks so much, that helps.").unwrap();
+    assert_eq!(
+        model.read.lock().unwrap().as_slice(),
+        ["thanks so much, that helps."]
+    );
+}
+
+#[test]
+fn a_weak_rule_guess_yields_to_the_model_but_a_cue_does_not() {
+    // "Brindlewood" is unknown to the word lists: the rules guess it from capitalisation alone.
+    let text = "we walked past Brindlewood yesterday. my name is Oskarine.";
+    let rules_only = EngineBuilder::default().build().unwrap();
+    let before = texts_of(&rules_only.detect_text(text).unwrap(), text);
+    let model = FakeModel::new(&[]);
+    let vetoed = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model.clone())
+        .model_veto(Some(0.65))
+        .build()
+        .unwrap();
+    let after = texts_of(&vetoed.detect_text(text).unwrap(), text);
+    let kept = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model)
+        .model_veto(None)
+        .build()
+        .unwrap();
+    let without_veto = texts_of(&kept.detect_text(text).unwrap(), text);
+    assert!(before.iter().any(|t| t == "Brindlewood"), "{before:?}");
+    assert!(!after.iter().any(|t| t == "Brindlewood"), "{after:?}");
+    assert!(
+        after.iter().any(|t| t == "Oskarine"),
+        "the cue-based find stands: {after:?}"
+    );
+    assert_eq!(before, without_veto);
+}
+
+#[test]
+fn model_finds_spread_but_plain_words_do_not() {
+    // The stand-in matches case-sensitively, so it finds nothing in the lowercase second message:
+    // whatever is found there was spread from the first.
+    let model = FakeModel::new(&["Zorblax", "Hai", "KYC"]);
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model)
+        .build()
+        .unwrap();
+    let conv = [
+        "Zorblax Hai na, KYC done",
+        "ok so zorblax said it hai, the kyc thing",
+    ];
+    let out = engine.analyze(&conv, &[]).unwrap();
+    let first = texts_of(&out[0].findings, conv[0]);
+    assert!(first.iter().any(|t| t.contains("Zorblax")), "{first:?}");
+    let second = texts_of(&out[1].findings, conv[1]);
+    assert!(second.iter().any(|t| t == "zorblax"), "{second:?}");
+    assert!(
+        !second.iter().any(|t| t == "kyc" || t == "hai"),
+        "{second:?}"
+    );
+}
+
+#[test]
+fn a_failing_model_fails_the_analysis() {
+    let model = Arc::new(FakeModel {
+        words: vec![],
+        read: Mutex::new(Vec::new()),
+        fail: true,
+    });
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model)
+        .build()
+        .unwrap();
+    let err = engine.analyze(&["hi Maya"], &[]).unwrap_err();
+    assert!(err.to_string().contains("model"));
+    assert!(!err.to_string().contains("Maya"));
+}
