@@ -39,6 +39,18 @@ pub fn map_label(name: &str) -> Option<(Label, Option<&'static str>)> {
     })
 }
 
+/// Whether the model reads a capitalisation flag in `token_type_ids` (`"scrim_case_feature":
+/// true` in `config.json`).
+pub(crate) fn case_feature(config: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(config)
+        .ok()
+        .and_then(|v| {
+            v.get("scrim_case_feature")
+                .and_then(serde_json::Value::as_bool)
+        })
+        .unwrap_or(false)
+}
+
 /// The classes of a Hugging Face `config.json`, in output order.
 pub(crate) fn classes_from_config(config: &str, path: &Path) -> Result<Vec<ClassInfo>> {
     let bad = |reason: String| Error::Config {

@@ -236,6 +236,8 @@ pub struct ModelDetector {
     cls: u32,
     sep: u32,
     pad: u32,
+    /// Whether token types carry the capitalisation flag (see [`case_flags`]).
+    case_feature: bool,
     options: ModelOptions,
 }
 
@@ -272,6 +274,7 @@ impl ModelDetector {
         let config =
             std::fs::read_to_string(&config_path).map_err(|e| file_error(&config_path, e))?;
         let classes = labels::classes_from_config(&config, &config_path)?;
+        let case_feature = labels::case_feature(&config);
 
         let tok_path = dir.join("tokenizer.json");
         let mut tokenizer =
@@ -332,6 +335,7 @@ impl ModelDetector {
             cls,
             sep,
             pad,
+            case_feature,
             options,
         })
     }
@@ -342,36 +346,44 @@ impl ModelDetector {
     }
 
     /// Per-token class probabilities for each window, in the windows' order.
-    fn infer(&self, windows: &[&[u32]]) -> Result<Vec<Vec<Vec<f32>>>> {
+    ///
+    /// Each window is its token ids and their token types (the capitalisation flags, or zeros).
+    fn infer(&self, windows: &[(&[u32], &[u32])]) -> Result<Vec<Vec<Vec<f32>>>> {
         let n_classes = self.classes.len();
         let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
         // Longest first, so each batch pads little.
         let mut order: Vec<usize> = (0..windows.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(windows.get(i).map_or(0, |w| w.len())));
+        order.sort_by_key(|&i| std::cmp::Reverse(windows.get(i).map_or(0, |w| w.0.len())));
         for batch in order.chunks(self.options.batch_size) {
             let width = batch
                 .iter()
                 .filter_map(|&i| windows.get(i))
-                .map(|w| w.len() + 2)
+                .map(|w| w.0.len() + 2)
                 .max()
                 .unwrap_or(2);
             let rows = batch.len();
             let mut ids = vec![i64::from(self.pad); rows * width];
             let mut mask = vec![0i64; rows * width];
+            let mut types = vec![0i64; rows * width];
             for (r, &i) in batch.iter().enumerate() {
-                let w = windows.get(i).copied().unwrap_or(&[]);
+                let (w, t) = windows.get(i).copied().unwrap_or((&[], &[]));
                 let row = r * width;
-                let seq = std::iter::once(self.cls)
-                    .chain(w.iter().copied())
-                    .chain(std::iter::once(self.sep));
-                for (j, id) in seq.enumerate() {
-                    if let (Some(slot), Some(m)) = (ids.get_mut(row + j), mask.get_mut(row + j)) {
+                let seq = std::iter::once((self.cls, 0))
+                    .chain(w.iter().copied().zip(t.iter().copied()))
+                    .chain(std::iter::once((self.sep, 0)));
+                for (j, (id, ty)) in seq.enumerate() {
+                    if let (Some(slot), Some(m), Some(tt)) = (
+                        ids.get_mut(row + j),
+                        mask.get_mut(row + j),
+                        types.get_mut(row + j),
+                    ) {
                         *slot = i64::from(id);
                         *m = 1;
+                        *tt = i64::from(ty);
                     }
                 }
             }
-            let logits = self.run(rows, width, ids, mask)?;
+            let logits = self.run(rows, width, ids, mask, types)?;
             if logits.len() != rows * width * n_classes {
                 return Err(Error::Inference(format!(
                     "expected {rows}x{width}x{n_classes} logits, got {}",
@@ -379,7 +391,7 @@ impl ModelDetector {
                 )));
             }
             for (r, &i) in batch.iter().enumerate() {
-                let len = windows.get(i).map_or(0, |w| w.len());
+                let len = windows.get(i).map_or(0, |w| w.0.len());
                 let mut probs = Vec::with_capacity(len);
                 for j in 1..=len {
                     let at = (r * width + j) * n_classes;
@@ -395,14 +407,21 @@ impl ModelDetector {
     }
 
     /// One batch through a free session; returns the flat logits.
-    fn run(&self, rows: usize, width: usize, ids: Vec<i64>, mask: Vec<i64>) -> Result<Vec<f32>> {
+    fn run(
+        &self,
+        rows: usize,
+        width: usize,
+        ids: Vec<i64>,
+        mask: Vec<i64>,
+        types: Vec<i64>,
+    ) -> Result<Vec<f32>> {
         let shape = [rows, width];
         let mut inputs: Vec<(String, ort::session::SessionInputValue<'_>)> = Vec::new();
         for name in &self.input_names {
             let data = match name.as_str() {
                 "input_ids" => ids.clone(),
                 "attention_mask" => mask.clone(),
-                "token_type_ids" => vec![0i64; rows * width],
+                "token_type_ids" => types.clone(),
                 other => {
                     return Err(Error::Inference(format!("unexpected model input {other}")));
                 }
@@ -459,11 +478,25 @@ impl ModelDetector {
         }
         let width = self.options.max_tokens - 2;
         let mut plans = Vec::with_capacity(texts.len());
-        let mut windows: Vec<&[u32]> = Vec::new();
-        for enc in &encodings {
+        let types: Vec<Vec<u32>> = texts
+            .iter()
+            .zip(&encodings)
+            .map(|(text, enc)| {
+                if self.case_feature {
+                    case_flags(text, enc)
+                } else {
+                    vec![0; enc.get_ids().len()]
+                }
+            })
+            .collect();
+        let mut windows: Vec<(&[u32], &[u32])> = Vec::new();
+        for (enc, ty) in encodings.iter().zip(&types) {
             let plan = window::plan(enc.get_ids().len(), width, self.options.overlap);
             for w in &plan {
-                windows.push(enc.get_ids().get(w.start..w.end).unwrap_or(&[]));
+                windows.push((
+                    enc.get_ids().get(w.start..w.end).unwrap_or(&[]),
+                    ty.get(w.start..w.end).unwrap_or(&[]),
+                ));
             }
             plans.push(plan);
         }
@@ -605,6 +638,36 @@ struct TokenGuess {
     prob: f32,
     start: usize,
     end: usize,
+}
+
+/// The capitalisation flag of each token, for models whose tokenizer lowercases
+/// (`"scrim_case_feature": true` in `config.json`): 1 when the first character of the token's
+/// pre-tokenizer word is uppercase, else 0. The training scripts compute the same
+/// (`tools/model/eval_model.py`, `case_flags`).
+pub fn case_flags(text: &str, enc: &tokenizers::Encoding) -> Vec<u32> {
+    // The tokens of one word are contiguous: remember where the current word began.
+    let mut current: Option<(u32, usize)> = None;
+    enc.get_word_ids()
+        .iter()
+        .zip(enc.get_offsets())
+        .map(|(word, &(start, _))| {
+            let Some(word) = word else {
+                return 0;
+            };
+            let at = match current {
+                Some((w, s)) if w == *word => s,
+                _ => {
+                    current = Some((*word, start));
+                    start
+                }
+            };
+            u32::from(
+                text.get(at..)
+                    .and_then(|t| t.chars().next())
+                    .is_some_and(char::is_uppercase),
+            )
+        })
+        .collect()
 }
 
 fn softmax(logits: &[f32]) -> Vec<f32> {

@@ -182,3 +182,34 @@ fn the_union_covers_what_either_tier_finds() {
     let out = both.analyze(&conv, &[]).unwrap();
     assert!(out[2].findings.iter().any(|f| f.label == Label::Person));
 }
+
+#[test]
+fn capitalisation_flags_follow_the_first_character_of_each_word() {
+    let Some(_) = detector() else { return };
+    let tok = tokenizers::Tokenizer::from_file(model_dir().join("tokenizer.json")).unwrap();
+    let text = "Hi priyanka, ÉMILE said 👋 Zoë-Anne";
+    let enc = tok.encode(text, false).unwrap();
+    let flags = scrim_model::case_flags(text, &enc);
+    assert_eq!(flags.len(), enc.get_ids().len());
+    // The flag of every token that starts at a given word, and of the tokens that continue it.
+    let flag_at = |word: &str| {
+        let at = text.find(word).unwrap();
+        let end = at + word.len();
+        let got: Vec<u32> = enc
+            .get_offsets()
+            .iter()
+            .zip(&flags)
+            .filter(|((s, _), _)| *s >= at && *s < end)
+            .map(|(_, f)| *f)
+            .collect();
+        assert!(!got.is_empty(), "no token for {word}");
+        got
+    };
+    assert!(flag_at("Hi").iter().all(|f| *f == 1));
+    assert!(flag_at("priyanka").iter().all(|f| *f == 0));
+    assert!(flag_at("ÉMILE").iter().all(|f| *f == 1));
+    assert!(flag_at("said").iter().all(|f| *f == 0));
+    assert!(flag_at("Zoë").iter().all(|f| *f == 1));
+    assert!(flag_at("Anne").iter().all(|f| *f == 1));
+    assert!(flag_at(",").iter().all(|f| *f == 0));
+}
