@@ -128,7 +128,7 @@ impl Default for DetectionPolicy {
             min_score: 0.5,
             model_dir: None,
             model_gate: "signals".into(),
-            model_veto: Some(0.65),
+            model_veto: Some(0.8),
             model_min_prob: 0.5,
         }
     }
@@ -163,8 +163,9 @@ pub struct DetectionPolicy {
     /// name, place or address may be) or `all`.
     pub model_gate: String,
     /// With both tiers: a name or place that only the word lists guessed, scored below this, is
-    /// dropped when the model read its sentence and found nothing there (default 0.65: guesses
-    /// from capitalisation or a word list alone, not those after a cue such as "my name is").
+    /// dropped when the model read its sentence and found nothing there (default 0.8: guesses
+    /// from capitalisation or a word list alone, not those after a cue such as "my name is" or a
+    /// greeting, which score 0.8 or more).
     /// 0 keeps every rule finding.
     pub model_veto: Option<f32>,
     /// The least probability (of all personal-data classes together) for the model to mark a
