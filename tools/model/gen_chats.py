@@ -217,6 +217,22 @@ GAMER_WORDS = ["Shadow", "Ninja", "Wolf", "Sniper", "Ghost", "Dragon", "Phoenix"
                "Viper", "Storm", "Reaper", "Venom", "Toxic", "Savage", "Beast", "Pixel", "Noob", "Pro",
                "Killer", "Hawk", "Raven", "Titan", "Zero", "Cyber", "Neon", "Chaos", "Legend", "Panda",
                "Potato", "Taco", "Waffle", "Cosmic", "Lunar", "Salty", "Sweaty", "Clutch", "Goat"]
+MASCOTS = ["Tigers", "Lions", "Eagles", "Warriors", "Knights", "Rangers", "Rovers", "United", "City", "FC",
+           "Sharks", "Bulls", "Kings", "Royals", "Titans", "Giants", "Falcons", "Panthers", "Wolves",
+           "Thunder", "Heat", "Storm", "Strikers", "Super Kings", "Indians", "Riders", "Hawks", "Stars"]
+FACILITY_FMT = ["{L} Stadium", "{C} International Airport", "{C} Airport", "{L} Arena", "{L} Hall", "{C} Mall",
+                "{L} Park", "{C} Central Station", "the {L} Center", "{L} Square", "{L} Bridge", "Lake {L}",
+                "Mount {L}", "{L} Beach", "{C} Zoo", "{L} Memorial Park", "{C} Convention Center",
+                "{L} Field", "{C} Bus Stand", "{C} Junction", "{L} Market", "{C} Harbour", "{L} Gardens"]
+TITLE_WORDS = ["Dark", "Last", "Lost", "Silent", "Broken", "Golden", "Midnight", "Wild", "Hidden", "Final",
+               "Crimson", "Endless", "Electric", "Frozen", "Hollow", "Iron", "Little", "Secret", "Savage", "Blue"]
+TITLE_NOUNS = ["Kingdom", "Dreams", "Empire", "Legacy", "Horizon", "Souls", "Fire", "Echoes", "Shadows", "River",
+               "Heart", "Road", "Storm", "Garden", "Machine", "Game", "Island", "Tide", "War", "City"]
+TECH = ["Windows 11", "Ubuntu 22.04", "macOS", "Python 3.12", "Node.js", "React", "Excel", "VLOOKUP",
+        "PowerShell", "Docker", "Kubernetes", "PostgreSQL", "MySQL", "Visual Studio Code", "IntelliJ",
+        "Chrome", "Firefox", "Safari", "ThinkPad", "Raspberry Pi", "Arduino", "Nginx", "Apache", "Git",
+        "GitHub Actions", "AWS Lambda", "Azure", "TensorFlow", "PyTorch", "Unity", "Unreal Engine", "Blender",
+        "Photoshop", "LaTeX", "Jupyter", "pandas", "NumPy", "Django", "Flask", "Spring Boot", "Rust", "Go"]
 SAINTS = ["Mary", "Joseph", "Xavier", "Patrick", "Andrew", "Thomas", "Paul", "Anne", "Teresa",
           "Jude", "Michael", "Francis", "Aloysius", "Columba", "Luke", "Ignatius"]
 
@@ -848,6 +864,16 @@ def _slots():
         **{"ID_" + k.upper(): ("ID", (lambda kk: lambda v, c: v.ident(c, kk))(k)) for k in
            ["ssn", "ssn_plain", "aadhaar", "pan", "passport", "dl", "order", "booking", "acct", "policy", "emp",
             "student", "nhs", "nin", "plate", "mrn", "upi", "nie", "cpf", "curp", "card", "iban", "ip", "tax"]},
+        "FACILITY": ("LOCATION", lambda v, c: c.rng.choice(FACILITY_FMT).format(L=v.last_name(c), C=v.city(c))),
+        "TEAM": ("ORG", lambda v, c: "%s %s" % (v.city(c), c.rng.choice(MASCOTS))),
+        "BAND": ("ORG", lambda v, c: "the %s %s" % (c.rng.choice(TITLE_WORDS), c.rng.choice(TITLE_NOUNS))),
+        "WORK": (None, lambda v, c: c.rng.choice(["The ", "", ""]) + "%s %s" % (c.rng.choice(TITLE_WORDS), c.rng.choice(TITLE_NOUNS))
+                 + c.rng.choice(["", "", " 2", " II", ": Reborn", " Season %d" % c.rng.randint(2, 6)])),
+        "TECH": (None, lambda v, c: c.rng.choice(TECH)),
+        "NEWSURL": ("URL", lambda v, c: c.rng.choice(["https://t.co/", "http://t.co/", "http://bit.ly/", "https://youtu.be/",
+                                                       "http://dlvr.it/", "https://buff.ly/"]) +
+                    "".join(c.rng.choice(string.ascii_letters + string.digits) for _ in range(c.rng.randint(6, 10)))),
+        "HASHCITY": ("LOCATION", lambda v, c: v.city(c).replace(" ", "")),
         "COMPANY": ("ORG", lambda v, c: v.company(c)), "SCHOOL": ("ORG", lambda v, c: v.school(c)),
         "HOSPITAL": ("ORG", lambda v, c: v.hospital(c)), "BANK": ("ORG", lambda v, c: c.rng.choice(BANKS)),
         "ORG": ("ORG", lambda v, c: v.org(c)),
@@ -1257,6 +1283,48 @@ it [may|might] rain [today|tomorrow|on {WEEKDAY}]
 {NATION} food [is|>] [the best|underrated|so spicy]
 """)
 
+frames("forum", r"""
+[lol|lmao|honestly|ngl|tbh|] {PNAME} [is so underrated|carried the whole season|deserved better|was robbed|is the goat|can't act|is overrated]
+who's here after {NAME}'s [video|stream|tweet|podcast|interview][?|??| 😂|]
+{FIRST} at {TIME} [killed me|had me dying|is so real] [😂|💀|lol|]
+[TIL|til] {NAME} [was born in|grew up in|used to live in] {PLACE}
+as someone who [lives in|grew up in|moved to] {PLACE}, [this is accurate|this is so wrong|i can confirm]
+[anyone else|does anyone else] think {LAST} [should have won|was better in the first one|is carrying the team]?
+[i|we] saw {NAME} [live|in concert|play] at {FACILITY}[ last night| in {YEAR}|]
+[listening to|can't stop playing|obsessed with] {NAME}'s new [album|single|ep|mixtape][ on repeat| rn|]
+[the|this] [scene|part|episode] where {FIRST} [finds out|dies|meets {FIRST}|says that line] [gets me every time|was perfect]
+[rip|RIP] {NAME}[, gone too soon| 🙏|. legend]
+{NAME} [vs|or] {NAME}[ - who wins|? no contest|]?
+[my|our] [grandpa|dad|uncle] [met|worked with|went to school with] {NAME} [in|back in] {YEAR}
+[the|this] {TEAM} [game|match] at {FACILITY} [was insane|got delayed|sold out]
+[i'm|im] [a|an] {TEAM} fan [since|from] {YEAR}
+[{BAND}|the {BAND}] [concert|show|tour] in {CITY} [was amazing|got cancelled|sold out]
+[just finished|started|rewatching] {WORK}[ and|,] {FIRST} [is my favourite character|deserved better|annoys me]
+[the|a] [traffic|weather|rent|food] in {PLACE} [is insane|is terrible|is so good|makes no sense]
+[anyone know|does anyone know] a good [dentist|mechanic|barber|vet|taco place] [in|near] {PLACE}?
+[flights|trains|buses] from {CITY} to {CITY} are [so expensive|cheap right now|always late]
+[greetings from|hello from|watching from] {PLACE}[!| 👋|!!|]
+[i'm|im] [watching|streaming] this from {COUNTRY} [at {TIME}|lol|]
+{PNAME} [posted|tweeted|said] [that|this] [yesterday|last week|on {APP}] {NEWSURL}
+[breaking|BREAKING|update]: [shooting|fire|flooding|power outage|protest] [near|in|at] {PLACE}[ - {NUM} injured| {NEWSURL}|]
+[flash flood|storm|heat] [watch|warning] for {PLACE} [until|through] {TIME} {WEEKDAY}
+#{HASHCITY} [is|was] [beautiful|packed|on fire] [today|tonight|this weekend]
+[thoughts and prayers|praying] for [everyone in|the people of|] {PLACE}
+[{FIRST}|{NAME}] [scored|hit|made] [twice|a hat trick|a century|{NUM} points] [for|against] the {TEAM}
+""")
+
+frames("tech", r"""
+[i'm|im|I am] [running|using|on] {TECH} [and|but] {TECH} [keeps crashing|won't install|is really slow]
+[how do i|how can i|is there a way to] [install|configure|update|uninstall] {TECH} [on|with] {TECH}?
+[my|the] {TECH} [build|script|query|container|formula] [fails|returns an error|hangs] [after|when] [updating|i add a column|running it]
+[error|Error|ERROR]: [permission denied|module not found|connection refused|null pointer exception][ in {TECH}|]
+[edit|EDIT|update|UPDATE]: [fixed it|solved|never mind], [had to|needed to] [restart|reinstall|update] {TECH}
+[what's|what is] the difference between {TECH} and {TECH}?
+[this|that] [works|worked] [for me|fine] on {TECH} [but not on|and also] {TECH}
+[see|check] the [docs|documentation|answer] at {SITE}
+[accepted answer|top answer|this answer] [is outdated|still works|saved me] [in {YEAR}|for {TECH}|]
+""")
+
 EMOJI = ["😂", "😭", "🙏", "❤️", "😅", "🥺", "🔥", "💀", "✨", "👍", "😊", "🤣", "😩", "🙂", "🎉", "💯",
          "🇮🇳", "🇺🇸", "🇲🇽", "👨‍👩‍👧", "🤷‍♀️", "😤", "🥲", "😍", "🤔"]
 OPENERS = ["", "", "", "", "ok so ", "so ", "hey, ", "hi, ", "quick question: ", "ugh ", "lol ", "um ", "help!! ",
@@ -1268,7 +1336,8 @@ CLOSERS = ["", "", "", "", " any advice?", " thanks", " pls help", " what should
 
 GROUP_WEIGHTS = {"intro": 8, "family": 10, "vent": 5, "contact": 9, "handles": 6, "address": 6, "work": 6,
                  "resume": 3, "medical": 5, "finance": 5, "travel": 7, "dating": 3, "social": 5, "signoff": 4,
-                 "assistant": 7, "hinglish": 8, "spanish": 7, "european": 3, "nonlatin": 1, "neg": 22}
+                 "assistant": 7, "hinglish": 8, "spanish": 7, "european": 3, "nonlatin": 1, "neg": 22,
+                 "forum": 12, "tech": 4}
 LANG_GROUPS = {"hinglish": ("in", "pk"), "spanish": ("es", "mx"),
                "european": ("fr", "de", "br", "it")}
 

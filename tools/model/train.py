@@ -185,7 +185,8 @@ def main():
     ap.add_argument("--warmup", type=float, default=0.06)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-minutes", type=float, default=38)
-    ap.add_argument("--corpus-weight", type=int, default=1, help="repeat the corpus examples this many times")
+    ap.add_argument("--weights", default="wnut16=1,conll2003-dev=1,presidio-synth=1",
+                    help="repeat each corpus's training examples this many times")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
@@ -202,10 +203,11 @@ def main():
     cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
 
     train_ex = []
+    weights = {k: int(v) for k, v in (kv.split("=") for kv in args.weights.split(","))}
     for c in corpora.ALLOWED:
         ex = corpora.load(c, "train")
-        print("train %-15s %6d examples" % (c, len(ex)), flush=True)
-        train_ex += ex * args.corpus_weight
+        print("train %-15s %6d examples x%d" % (c, len(ex), weights.get(c, 1)), flush=True)
+        train_ex += ex * weights.get(c, 1)
     gen = [json.loads(l) for l in open(args.gen, encoding="utf-8")]
     print("train %-15s %6d examples (%s)" % ("generated", len(gen), args.gen), flush=True)
     train_ex += gen
