@@ -11,6 +11,11 @@ tax/bank/routing/government/passport/licence numbers -> ID).
 
 Decoding (this is the reference the Rust port follows):
   1. Tokenize the whole text without special tokens (offsets are code point offsets).
+     token_type_ids carry a capitalisation flag when config.json has "scrim_case_feature": true
+     (the fine-tuned model; the tokenizer lowercases, so case is otherwise lost): a token gets 1
+     when the first character of its pre-tokenizer word (same word id; words are split at
+     whitespace and punctuation) is uppercase (Python str.isupper()), else 0; [CLS], [SEP] and
+     padding get 0.  Without that key (the shipped Rampart model) token_type_ids are all 0.
   2. Windows of at most 254 content tokens ([CLS] + 254 + [SEP] = 256) with a 32-token overlap;
      a token seen by two windows takes the prediction of the window where it sits farther from
      the window edge.
@@ -65,6 +70,21 @@ def load_labels(model_dir):
         pre, typ = lab.split("-", 1)
         out.append((pre, RAMPART_MAP.get(typ, typ)))
     return labels, out
+
+
+def case_flags(text, enc):
+    """Per token: 1 if the first char of its pre-tokenizer word is uppercase."""
+    flags = []
+    first_start = {}
+    for wid, (a, b) in zip(enc.word_ids, enc.offsets):
+        if wid is None:
+            flags.append(0)
+            continue
+        if wid not in first_start:
+            first_start[wid] = a
+        st = first_start[wid]
+        flags.append(1 if st < len(text) and text[st].isupper() else 0)
+    return flags
 
 
 def is_punct(ch):
@@ -138,6 +158,8 @@ class Decoder:
         self.cls = self.tok.token_to_id("[CLS]")
         self.sep = self.tok.token_to_id("[SEP]")
         self.labels, self.lab_info = load_labels(model_dir)
+        cfg = json.load(open(os.path.join(model_dir, "config.json")))
+        self.case_feature = bool(cfg.get("scrim_case_feature", False))
         self.logits_fn = logits_fn
         self.threshold = threshold
         self.batch_size = batch_size
@@ -154,8 +176,9 @@ class Decoder:
                 return out
             start = end - OVERLAP
 
-    def predict_probs(self, docs_ids):
-        """docs_ids: list of token id lists. Returns list of [n_tok, C] prob arrays."""
+    def predict_probs(self, docs_ids, docs_tt=None):
+        """docs_ids: list of token id lists (docs_tt: matching token type lists or None).
+        Returns list of [n_tok, C] prob arrays."""
         jobs = []
         for di, ids in enumerate(docs_ids):
             for (a, b) in self.windows(len(ids)):
@@ -168,11 +191,14 @@ class Decoder:
             L = max(b - a for _, a, b in chunk) + 2
             ids = np.zeros((len(chunk), L), dtype=np.int64)
             am = np.zeros((len(chunk), L), dtype=np.int64)
+            tt = np.zeros((len(chunk), L), dtype=np.int64)
             for r, (di, a, b) in enumerate(chunk):
                 seq = [self.cls] + docs_ids[di][a:b] + [self.sep]
                 ids[r, : len(seq)] = seq
                 am[r, : len(seq)] = 1
-            lo = self.logits_fn(ids, am, np.zeros_like(ids))
+                if docs_tt is not None:
+                    tt[r, 1: 1 + b - a] = docs_tt[di][a:b]
+            lo = self.logits_fn(ids, am, tt)
             p = softmax(lo.astype(np.float32))
             for r, (di, a, b) in enumerate(chunk):
                 for t in range(a, b):
@@ -212,7 +238,8 @@ class Decoder:
 
     def predict(self, texts):
         encs = self.tok.encode_batch(texts, add_special_tokens=False)
-        probs = self.predict_probs([e.ids for e in encs])
+        tts = [case_flags(t, e) for t, e in zip(texts, encs)] if self.case_feature else None
+        probs = self.predict_probs([e.ids for e in encs], tts)
         out = []
         for text, enc, pr in zip(texts, encs, probs):
             out.append([{"start": s, "end": e, "label": lab, "score": round(sc, 4)}

@@ -90,7 +90,7 @@ def check_onnx(model, path, tok_path):
     encs = tok.encode_batch(texts)
     ids = np.array([e.ids for e in encs], dtype=np.int64)
     am = np.array([e.attention_mask for e in encs], dtype=np.int64)
-    tt = np.zeros_like(ids)
+    tt = (np.random.RandomState(0).rand(*ids.shape) < 0.3).astype(np.int64) * am
     lo = s.run(None, {"input_ids": ids, "attention_mask": am, "token_type_ids": tt})[0]
     with torch.no_grad():
         ref = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(am),
@@ -120,6 +120,8 @@ def write_dir(out, onnx_path, hf_dir, variant):
         "cls_id": 2, "sep_id": 3, "pad_id": 0, "unk_id": 1,
         "window_tokens": 256, "window_overlap": 32, "train_max_tokens": 128,
         "threshold": 0.5,
+        "token_type_ids": ("case flag: 1 if the first char of the token's pre-tokenizer word is uppercase, else 0"
+                           if cfg.get("scrim_case_feature") else "all 0"),
         "decoding": "see tools/model/eval_model.py",
     }
     json.dump(cfg, open(os.path.join(out, "config.json"), "w"), indent=2)

@@ -1453,6 +1453,7 @@ def style_pieces(pieces, rng):
         mode = "lower_values"
     else:
         mode = "title"
+    sentence = mode == "asis" and rng.random() < 0.6
     casual = rng.random() < 0.3
     typos = rng.random() < 0.15
     out = []
@@ -1464,6 +1465,8 @@ def style_pieces(pieces, rng):
                         text = re.sub(pat, rep, text)
             if typos:
                 text = re.sub(r"[A-Za-z]{4,}", lambda m: typo(m.group(0), rng) if rng.random() < 0.12 else m.group(0), text)
+        if sentence and lab is None:
+            text = re.sub(r"\bi\b", "I", text)
         if mode == "lower" or (mode == "lower_values" and lab in ("PERSON", "LOCATION", "ADDRESS", "ORG")):
             text = text.lower()
         elif mode == "upper":
@@ -1532,6 +1535,21 @@ class Generator:
             pieces.append((closer, None))
         pieces = style_pieces(pieces, rng)
         text, spans = assemble(pieces)
+        if rng.random() < 0.5 and not text.isupper():
+            # sentence case: capitalise the first letter of the message and of each sentence
+            chars = list(text)
+            start = True
+            for k, ch in enumerate(chars):
+                if start and ch.isalpha():
+                    up = ch.upper()
+                    if len(up) == 1:
+                        chars[k] = up
+                    start = False
+                elif ch in ".!?\n":
+                    start = True
+                elif not ch.isspace() and start and not ch.isalpha():
+                    start = ch in "\"'(" and start
+            text = "".join(chars)
         # trim outer whitespace while keeping offsets
         lead = len(text) - len(text.lstrip())
         text = text.strip()

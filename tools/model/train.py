@@ -16,6 +16,11 @@ examples).  The first token of a span gets B-X, every later token of the span (c
 sub-tokens included) I-X, tokens outside spans O, tokens overlapping an "ignore" range and the
 special tokens -100.
 
+Case feature (default on): the tokenizer is uncased, so capitalisation is fed back through
+token_type_ids (type_vocab_size is 2): 1 when the token's pre-tokenizer word starts with an
+uppercase character (eval_model.case_flags), 0 otherwise.  The type-1 embedding row starts as a
+copy of row 0.  A runtime that feeds all zeros gets the model's behaviour on lowercase text.
+
 Head: a new 23-way classifier (O + B/I x 11 labels).  Rows are initialised from the Rampart head
 where a label has a counterpart (PERSON <- GIVEN_NAME/SURNAME, LOCATION <- CITY/STATE, ADDRESS <-
 street parts, EMAIL/PHONE/URL, ID <- tax/bank/routing/government/passport/licence); ORG, DATE,
@@ -48,14 +53,16 @@ INIT_FROM = {
 }
 
 
-def encode_examples(tok, examples, cls_id, sep_id, stride=32):
-    """-> list of (ids, labels) windows of at most MAXLEN tokens."""
+def encode_examples(tok, examples, cls_id, sep_id, stride=32, case_feature=True):
+    """-> list of (ids, labels, token_types) windows of at most MAXLEN tokens."""
+    from eval_model import case_flags
     out = []
     texts = [e["text"] for e in examples]
     encs = tok.encode_batch(texts, add_special_tokens=False)
     for ex, enc in zip(examples, encs):
         n = len(enc.ids)
         labs = [0] * n
+        flags = case_flags(ex["text"], enc) if case_feature else [0] * n
         offs = enc.offsets
         # spans
         for s, e, lab in ex["spans"]:
@@ -78,7 +85,8 @@ def encode_examples(tok, examples, cls_id, sep_id, stride=32):
         for st in starts:
             ids = [cls_id] + enc.ids[st:st + inner] + [sep_id]
             lb = [-100] + labs[st:st + inner] + [-100]
-            out.append((ids, lb))
+            tt = [0] + flags[st:st + inner] + [0]
+            out.append((ids, lb, tt))
     return out
 
 
@@ -101,15 +109,17 @@ def collate(data, b, torch):
     ids = torch.zeros((len(b), L), dtype=torch.long)
     am = torch.zeros((len(b), L), dtype=torch.long)
     lab = torch.full((len(b), L), -100, dtype=torch.long)
+    tt = torch.zeros((len(b), L), dtype=torch.long)
     for r, i in enumerate(b):
-        x, y = data[i]
+        x, y, t = data[i]
         ids[r, :len(x)] = torch.tensor(x)
         am[r, :len(x)] = 1
         lab[r, :len(y)] = torch.tensor(y)
-    return ids, am, lab
+        tt[r, :len(t)] = torch.tensor(t)
+    return ids, am, lab, tt
 
 
-def build_model(base, torch):
+def build_model(base, torch, case_feature=True):
     from transformers import BertForTokenClassification
     old = BertForTokenClassification.from_pretrained(base)
     old_id2label = old.config.id2label
@@ -120,6 +130,7 @@ def build_model(base, torch):
     cfg.id2label = {i: l for i, l in enumerate(LABELS)}
     cfg.label2id = dict(LABEL2ID)
     cfg.num_labels = len(LABELS)
+    cfg.scrim_case_feature = bool(case_feature)
     from transformers import BertForTokenClassification as M
     model = M(cfg)
     sd = old.state_dict()
@@ -141,6 +152,10 @@ def build_model(base, torch):
                 b[LABEL2ID[p + "-" + lab]] = mean_b
     model.classifier.weight.data.copy_(w)
     model.classifier.bias.data.copy_(b)
+    if case_feature:
+        # token type 1 = "word starts with an uppercase letter"; start it equal to type 0
+        te = model.bert.embeddings.token_type_embeddings.weight.data
+        te[1] = te[0]
     return model
 
 
@@ -188,6 +203,8 @@ def main():
     ap.add_argument("--weights", default="wnut16=1,conll2003-dev=1,presidio-synth=1",
                     help="repeat each corpus's training examples this many times")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-case-feature", action="store_true",
+                    help="feed token_type_ids = 0 instead of the capitalisation flag")
     args = ap.parse_args()
 
     import torch
@@ -211,8 +228,8 @@ def main():
     gen = [json.loads(l) for l in open(args.gen, encoding="utf-8")]
     print("train %-15s %6d examples (%s)" % ("generated", len(gen), args.gen), flush=True)
     train_ex += gen
-    data = encode_examples(tok, train_ex, cls_id, sep_id)
-    ntok = sum(len(x) for x, _ in data)
+    data = encode_examples(tok, train_ex, cls_id, sep_id, case_feature=not args.no_case_feature)
+    ntok = sum(len(x) for x, _, _ in data)
     print("train windows %d, tokens %d" % (len(data), ntok), flush=True)
 
     val_sets = {c: [d for d in corpora.load(c, "heldout")] for c in corpora.ALLOWED}
@@ -220,7 +237,7 @@ def main():
     if os.path.exists(args.gen_val):
         val_sets["gen-val"] = [json.loads(l) for l in open(args.gen_val, encoding="utf-8")]
 
-    model = build_model(args.base, torch)
+    model = build_model(args.base, torch, case_feature=not args.no_case_feature)
     model.train()
     no_decay = ("bias", "LayerNorm.weight")
     params = [
@@ -240,8 +257,8 @@ def main():
     ep = 0
     while step < total and not stop:
         for b in batches(data, args.batch, rng):
-            ids, am, lab = collate(data, b, torch)
-            out = model(input_ids=ids, attention_mask=am, token_type_ids=torch.zeros_like(ids), labels=lab)
+            ids, am, lab, tt = collate(data, b, torch)
+            out = model(input_ids=ids, attention_mask=am, token_type_ids=tt, labels=lab)
             out.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
