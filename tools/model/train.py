@@ -199,9 +199,12 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--warmup", type=float, default=0.06)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--max-minutes", type=float, default=38)
+    ap.add_argument("--max-minutes", type=float, default=32,
+                    help="time budget: the learning rate reaches 0 and training stops by then")
     ap.add_argument("--weights", default="wnut16=1,conll2003-dev=1,presidio-synth=1",
                     help="repeat each corpus's training examples this many times")
+    ap.add_argument("--lower-aug", default="",
+                    help="comma-separated corpora whose training examples also get an all-lowercase copy")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-case-feature", action="store_true",
                     help="feed token_type_ids = 0 instead of the capitalisation flag")
@@ -225,6 +228,11 @@ def main():
         ex = corpora.load(c, "train")
         print("train %-15s %6d examples x%d" % (c, len(ex), weights.get(c, 1)), flush=True)
         train_ex += ex * weights.get(c, 1)
+        if c in args.lower_aug.split(","):
+            low = [dict(e, id=e["id"] + "/lower", text=e["text"].lower()) for e in ex
+                   if len(e["text"].lower()) == len(e["text"]) and e["text"].lower() != e["text"]]
+            print("train %-15s %6d lowercased copies" % (c, len(low)), flush=True)
+            train_ex += low
     gen = [json.loads(l) for l in open(args.gen, encoding="utf-8")]
     print("train %-15s %6d examples (%s)" % ("generated", len(gen), args.gen), flush=True)
     train_ex += gen
@@ -248,8 +256,18 @@ def main():
     steps_per_epoch = math.ceil(len(data) / args.batch)
     total = int(steps_per_epoch * args.epochs)
     warm = max(1, int(total * args.warmup))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    # Linear warmup, then linear decay to 0 at the end of the run.  On a shared CPU the run may
+    # not get through all steps within --max-minutes, so the decay follows whichever is further
+    # along: the step count or the elapsed share of the time budget (the run then stops annealed).
+    budget_s = args.max_minutes * 60
+
+    def lr_factor(s):
+        if s < warm:
+            return (s + 1) / warm
+        frac_steps = (s - warm) / max(1, total - warm)
+        frac_time = (time.time() - t_start) / budget_s
+        return max(0.0, 1.0 - max(frac_steps, frac_time))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     print("steps/epoch %d, total %d, warmup %d" % (steps_per_epoch, total, warm), flush=True)
 
     step, t0, seen_tok, losses = 0, time.time(), 0, []
