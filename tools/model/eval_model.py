@@ -20,6 +20,8 @@ Decoding (this is the reference the Rust port follows):
      a token seen by two windows takes the prediction of the window where it sits farther from
      the window edge.
   3. Per token: softmax; keep the token when argmax != O and that probability >= threshold (0.5).
+     (--rule nonO instead keeps a token when 1 - P(O) >= threshold and takes the most probable
+     non-O label: more recall, a little less precision; not the default.)
   4. Merge: B-X starts a span; I-X continues the open span when it has label X (otherwise it
      starts one); O / below threshold closes it.  Special tokens are never part of spans.
   5. Extend spans to whole words: a word is a maximal run of non-whitespace; a span that covers
@@ -150,7 +152,8 @@ def softmax(x):
 class Decoder:
     """Tokenize, window, run a logits function, decode spans."""
 
-    def __init__(self, model_dir, logits_fn, threshold=0.5, batch_size=16):
+    def __init__(self, model_dir, logits_fn, threshold=0.5, batch_size=16, rule="argmax"):
+        self.rule = rule
         from tokenizers import Tokenizer
         self.tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
         self.tok.no_padding()
@@ -217,9 +220,13 @@ class Decoder:
         for t, (s, e) in enumerate(offsets):
             if e <= s:
                 continue
-            k = int(probs[t].argmax())
+            if self.rule == "nonO":
+                k = int(probs[t][1:].argmax()) + 1
+                pk = 1.0 - float(probs[t][0])
+            else:
+                k = int(probs[t].argmax())
+                pk = float(probs[t][k])
             pre, lab = self.lab_info[k]
-            pk = float(probs[t][k])
             if pre is None or pk < self.threshold:
                 if cur:
                     spans.append(cur)
@@ -283,6 +290,7 @@ def main():
     ap.add_argument("--out", help="PRED.jsonl (with several gold files: a directory)")
     ap.add_argument("--onnx", default="model.onnx", help="file name inside MODEL_DIR")
     ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--rule", choices=["argmax", "nonO"], default="argmax")
     ap.add_argument("--score", action="store_true")
     ap.add_argument("--heldout-only", action="store_true",
                     help="keep only the docs corpora.py holds out from training")
@@ -290,7 +298,7 @@ def main():
     args = ap.parse_args()
 
     fn = ort_logits_fn(os.path.join(args.model_dir, args.onnx), args.threads)
-    dec = Decoder(args.model_dir, fn, args.threshold)
+    dec = Decoder(args.model_dir, fn, args.threshold, rule=args.rule)
     rows = []
     for gold in args.gold:
         docs = [json.loads(l) for l in open(gold, encoding="utf-8")]

