@@ -10,8 +10,9 @@
 //! - a digit (house numbers, ages, dates) or an `@`;
 //! - a rule-tier finding.
 //!
-//! Sentences end at a line break or after `.`, `!` or `?` followed by white space. Neighbouring
-//! sentences that pass are read as one region, so the model keeps their context. What the gate
+//! Sentences end at a line break or after `.`, `!` or `?` followed by white space. A message of
+//! up to 1,000 bytes with a signal anywhere is read whole (its other sentences are the model's
+//! context); in longer ones, neighbouring sentences that pass are read as one region. What the gate
 //! skips is counted ([`crate::Engine::model_coverage`]); with [`Gate::All`] the model reads
 //! everything.
 
@@ -47,6 +48,9 @@ impl std::str::FromStr for Gate {
 
 /// Zipf frequency from which a dictionary word is too common to signal a name by itself.
 const EVERYDAY_ZIPF: f32 = 4.5;
+
+/// Messages up to this many bytes are read whole when any sentence in them has a signal.
+const WHOLE_MESSAGE_BYTES: usize = 1000;
 
 /// Sentence ranges of `text`, covering it entirely, in order.
 fn sentences(text: &str) -> Vec<Range<usize>> {
@@ -131,6 +135,7 @@ pub(crate) fn regions(
         return vec![0..text.len()];
     }
     let mut out: Vec<Range<usize>> = Vec::new();
+    let short = text.len() <= WHOLE_MESSAGE_BYTES;
     for s in sentences(text) {
         let Some(sentence) = text.get(s.clone()) else {
             continue;
@@ -140,6 +145,10 @@ pub(crate) fn regions(
             .any(|f| f.span.start() < s.end && f.span.end() > s.start);
         if !(found || has_signal(sentence, lexicon)) {
             continue;
+        }
+        if short {
+            // The model reads a short message whole: its other sentences are context.
+            return vec![0..text.len()];
         }
         match out.last_mut() {
             Some(last) if last.end == s.start => last.end = s.end,
@@ -179,9 +188,15 @@ mod tests {
     fn plain_chatter_is_skipped_and_names_are_read() {
         let lex = lexicon();
         let t = "that sounds good, thanks a lot! ask priya about it.";
-        let r = regions(Gate::Signals, t, &lex, &[]);
+        // Short: read whole, for context.
+        assert_eq!(regions(Gate::Signals, t, &lex, &[]), vec![0..t.len()]);
+        assert!(regions(Gate::Signals, "that sounds good, thanks a lot!", &lex, &[]).is_empty());
+        // Long: only the sentence with a signal.
+        let filler = "that sounds good, thanks a lot! ".repeat(40);
+        let long = format!("{filler}ask priya about it. {filler}");
+        let r = regions(Gate::Signals, &long, &lex, &[]);
         assert_eq!(r.len(), 1);
-        assert_eq!(&t[r[0].clone()], "ask priya about it.");
+        assert_eq!(&long[r[0].clone()], "ask priya about it. ");
         assert_eq!(regions(Gate::All, t, &lex, &[]), vec![0..t.len()]);
     }
 
