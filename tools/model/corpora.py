@@ -3,7 +3,7 @@
 
     python tools/model/corpora.py            # print label statistics per corpus and split
 
-Allowed for training (read in place from /work/shared/data/eval, never copied):
+Allowed for training (read in place from ../shared/data/eval, never copied):
   wnut16.jsonl, conll2003-dev.jsonl, presidio-synth.jsonl
 Never used for training (yardsticks, evaluation only): wnut17-dev.jsonl and tests/chat/*.
 load() refuses those paths.
@@ -34,6 +34,9 @@ what to do with it (employer detection).
 
 Held-out split: a doc is held out (10%) when md5(id) % 10 == 0; see is_heldout().
 """
+import os as _os
+_REPO = _os.path.abspath(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "..", ".."))
+_SHARED = _os.path.join(_os.path.dirname(_REPO), "shared")
 import hashlib
 import json
 import os
@@ -41,7 +44,7 @@ import re
 import sys
 from collections import Counter
 
-EVAL_DIR = "/work/shared/data/eval"
+EVAL_DIR = _os.path.join(_SHARED, "data/eval")
 ALLOWED = ["wnut16", "conll2003-dev", "presidio-synth"]
 FORBIDDEN = ["wnut17", "tests/chat", "gold-text", "gold.jsonl"]
 

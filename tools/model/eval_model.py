@@ -30,9 +30,12 @@ Decoding (this is the reference the Rust port follows):
      are merged.
   6. Output {"id", "spans": [{"start", "end", "label", "score"}]} with code point offsets.
 
---score runs /work/shared/tools/score.py with --exclude-labels ORG,OTHER and prints the headline
+--score runs ../shared/tools/score.py with --exclude-labels ORG,OTHER and prints the headline
 numbers (overlap any-label P/R, character recall).
 """
+import os as _os
+_REPO = _os.path.abspath(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "..", ".."))
+_SHARED = _os.path.join(_os.path.dirname(_REPO), "shared")
 import argparse
 import json
 import os
@@ -44,7 +47,7 @@ import unicodedata
 
 import numpy as np
 
-SCORER = "/work/shared/tools/score.py"
+SCORER = _os.path.join(_SHARED, "tools/score.py")
 WINDOW = 256          # including [CLS] and [SEP]
 OVERLAP = 32
 

@@ -24,6 +24,9 @@
    (Rampart's CC-BY-4.0 licence: the model is derived from it) and NOTICE.
    The other variant is kept next to it as OUT-fp32/ or OUT-int8/ for reference.
 """
+import os as _os
+_REPO = _os.path.abspath(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "..", ".."))
+_SHARED = _os.path.join(_os.path.dirname(_REPO), "shared")
 import argparse
 import json
 import os
@@ -35,9 +38,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-EVAL_SETS = ["/work/shared/data/eval/wnut17-dev.jsonl", "/work/main/tests/chat/gold-text.jsonl",
-             "/work/shared/data/eval/wnut16.jsonl", "/work/shared/data/eval/conll2003-dev.jsonl",
-             "/work/shared/data/eval/presidio-synth.jsonl"]
+EVAL_SETS = [_os.path.join(_SHARED, "data/eval/wnut17-dev.jsonl"), _os.path.join(_REPO, "tests/chat/gold-text.jsonl"),
+             _os.path.join(_SHARED, "data/eval/wnut16.jsonl"), _os.path.join(_SHARED, "data/eval/conll2003-dev.jsonl"),
+             _os.path.join(_SHARED, "data/eval/presidio-synth.jsonl")]
 
 NOTICE = """Scrim NER model (scrim-ner)
 

@@ -8,6 +8,9 @@ For each model: overlap any-label precision / recall and character recall (score
 training corpora in full and on their 10% held-out splits (corpora.is_heldout), and on WNUT-16
 with USERNAME and URL also excluded (WNUT-16 does not label @handles or URLs), plus throughput.
 """
+import os as _os
+_REPO = _os.path.abspath(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "..", ".."))
+_SHARED = _os.path.join(_os.path.dirname(_REPO), "shared")
 import json
 import os
 import subprocess
@@ -19,9 +22,9 @@ sys.path.insert(0, HERE)
 import corpora  # noqa: E402
 from eval_model import SCORER, Decoder, ort_logits_fn  # noqa: E402
 
-E = "/work/shared/data/eval/"
+E = _os.path.join(_SHARED, "data/eval/")
 SETS = [("wnut17-dev", E + "wnut17-dev.jsonl", False, "ORG,OTHER"),
-        ("chat gold-text", "/work/main/tests/chat/gold-text.jsonl", False, "ORG,OTHER"),
+        ("chat gold-text", _os.path.join(_REPO, "tests/chat/gold-text.jsonl"), False, "ORG,OTHER"),
         ("wnut16", E + "wnut16.jsonl", False, "ORG,OTHER"),
         ("wnut16 (no USERNAME/URL)", E + "wnut16.jsonl", False, "ORG,OTHER,USERNAME,URL"),
         ("conll2003-dev", E + "conll2003-dev.jsonl", False, "ORG,OTHER"),

@@ -50,12 +50,18 @@ fn find(d: &ModelDetector, text: &str) -> Vec<Finding> {
     out
 }
 
+/// Whether every non-space character of `needle` (its first occurrence) lies inside a finding:
+/// the property redaction needs, whatever the labels and span boundaries.
 fn covers(text: &str, found: &[Finding], needle: &str) -> bool {
     let s = text.find(needle).unwrap();
-    let e = s + needle.len();
-    found
-        .iter()
-        .any(|f| f.span.start() <= s && e <= f.span.end())
+    needle
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .all(|(i, _)| {
+            found
+                .iter()
+                .any(|f| f.span.start() <= s + i && s + i < f.span.end())
+        })
 }
 
 #[test]
