@@ -283,6 +283,8 @@ impl ModelDetector {
             .with_truncation(None)
             .map_err(|e| file_error(&tok_path, e))?;
         tokenizer.with_padding(None);
+        // "[SEP]" or "[CLS]" typed in a message is text, not a control token for the model.
+        tokenizer.set_encode_special_tokens(true);
         let special = |name: &str| {
             tokenizer.token_to_id(name).ok_or_else(|| Error::Config {
                 path: tok_path.clone(),

@@ -219,3 +219,22 @@ fn capitalisation_flags_follow_the_first_character_of_each_word() {
     assert!(flag_at("Anne").iter().all(|f| *f == 1));
     assert!(flag_at(",").iter().all(|f| *f == 0));
 }
+
+#[test]
+fn special_tokens_typed_by_a_user_are_plain_text() {
+    let Some(d) = detector() else { return };
+    // Typed "[SEP]"/"[CLS]" must not split the model's input; the name after them is still found
+    // and every offset still falls on the original text.
+    let text = "ok [SEP] [CLS] my name is Priya Sharma [PAD] [MASK]";
+    let found = find(&d, text);
+    for f in &found {
+        assert!(text.is_char_boundary(f.span.start()) && text.is_char_boundary(f.span.end()));
+    }
+    assert!(covers(text, &found, "Priya Sharma"), "{found:?}");
+    let tok = tokenizers::Tokenizer::from_file(model_dir().join("tokenizer.json")).unwrap();
+    let sep = tok.token_to_id("[SEP]").unwrap();
+    let mut tok = tok;
+    tok.set_encode_special_tokens(true);
+    let enc = tok.encode(text, false).unwrap();
+    assert!(!enc.get_ids().contains(&sep));
+}
