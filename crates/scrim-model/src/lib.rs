@@ -300,10 +300,13 @@ impl ModelDetector {
         let env = runtime()?;
         let mut sessions = Vec::with_capacity(options.threads);
         let mut input_names = Vec::new();
+        // The sessions share their pre-packed weight matrices.
+        let prepacked = ort::session::builder::PrepackedWeights::new();
         for _ in 0..options.threads {
             let session = Session::builder(&env)
                 .and_then(|b| Ok(b.with_intra_threads(1)?))
                 .and_then(|b| Ok(b.with_inter_threads(1)?))
+                .and_then(|b| Ok(b.with_prepacked_weights(&prepacked)?))
                 .and_then(|mut b| b.commit_from_file(&model_path))
                 .map_err(|e| file_error(&model_path, e))?;
             if input_names.is_empty() {
