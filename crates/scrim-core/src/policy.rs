@@ -129,7 +129,7 @@ impl Default for DetectionPolicy {
             model_dir: None,
             model_gate: "signals".into(),
             model_veto: Some(0.8),
-            model_min_prob: 0.5,
+            model_min_prob: 0.3,
         }
     }
 }
