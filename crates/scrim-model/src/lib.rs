@@ -9,7 +9,8 @@
 //!    `overlap` tokens; every token is read from the window where it sits furthest from an edge,
 //!    so no text is skipped and no token is read twice.
 //! 3. Runs windows in batches (padded to the longest in the batch) on a pool of ONNX Runtime
-//!    sessions, one per worker thread (the thread budget), each single-threaded.
+//!    sessions: one single-threaded session per worker thread, up to [`MAX_SESSIONS`]; beyond
+//!    that the sessions share the thread budget as intra-op threads, so memory stays bounded.
 //! 4. Turns per-token label probabilities into spans: a token counts when the probability of all
 //!    its non-`O` classes together is at least `min_prob`; neighbouring tokens of the same Scrim label
 //!    separated by nothing or by whitespace join one span; a span that ends or starts inside a word
@@ -80,6 +81,10 @@ pub enum Error {
     Inference(String),
 }
 
+/// The most inference sessions a detector opens (each costs about 190 MB); a larger thread
+/// budget gives each session several intra-op threads instead.
+pub const MAX_SESSIONS: usize = 4;
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -108,7 +113,8 @@ impl ModelOptions {
         }
     }
 
-    /// The thread budget: how many inferences may run at once (one single-threaded session each).
+    /// The thread budget: up to [`MAX_SESSIONS`] inferences run at once, one session each, and a
+    /// larger budget is shared among them as intra-op threads.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
@@ -298,13 +304,17 @@ impl ModelDetector {
             return Err(file_error(&model_path, "missing"));
         }
         let env = runtime()?;
-        let mut sessions = Vec::with_capacity(options.threads);
+        // One session per thread up to MAX_SESSIONS (each holds its own copy of the weights);
+        // beyond that, sessions share the thread budget as intra-op threads.
+        let n_sessions = options.threads.min(MAX_SESSIONS);
+        let intra = options.threads.div_ceil(n_sessions);
+        let mut sessions = Vec::with_capacity(n_sessions);
         let mut input_names = Vec::new();
         // The sessions share their pre-packed weight matrices.
         let prepacked = ort::session::builder::PrepackedWeights::new();
-        for _ in 0..options.threads {
+        for _ in 0..n_sessions {
             let session = Session::builder(&env)
-                .and_then(|b| Ok(b.with_intra_threads(1)?))
+                .and_then(|b| Ok(b.with_intra_threads(intra)?))
                 .and_then(|b| Ok(b.with_inter_threads(1)?))
                 .and_then(|b| Ok(b.with_prepacked_weights(&prepacked)?))
                 .and_then(|mut b| b.commit_from_file(&model_path))
