@@ -399,3 +399,32 @@ fn eval_with_both_tiers_reports_each_and_the_union() {
         "rules {rules}, model {model}, both {both}"
     );
 }
+
+#[test]
+fn the_model_tier_gives_the_same_output_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/conversations.jsonl");
+    let mut outputs = Vec::new();
+    for threads in ["1", "3", "6"] {
+        let out = dir.path().join(format!("out-{threads}.jsonl"));
+        let res = scrim()
+            .args(["redact"])
+            .arg(&example)
+            .arg("-o")
+            .arg(&out)
+            .args(["--tiers", "rules,model", "--threads", threads, "--quiet"])
+            .env("SCRIM_KEY", "a fixed test key of enough bytes")
+            .output()
+            .unwrap();
+        assert!(
+            res.status.success(),
+            "{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+        outputs.push(std::fs::read(&out).unwrap());
+    }
+    assert!(!outputs[0].is_empty());
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
