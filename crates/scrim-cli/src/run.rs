@@ -46,17 +46,7 @@ impl Setup {
         if tiers == self.tiers.as_slice() {
             return Ok(Arc::clone(&self.engine));
         }
-        let mut b = EngineBuilder::default()
-            .tiers(tiers)
-            .min_score(self.policy.detection.min_score)
-            .model_veto(self.policy.detection.model_veto)
-            .gate(self.gate);
-        if let Some(m) = &self.model {
-            b = b.model(Arc::clone(m));
-        }
-        Ok(Arc::new(
-            b.build().context("building the detection engine")?,
-        ))
+        build_engine(&self.policy, tiers, self.gate, self.model.as_ref())
     }
 
     /// The tier combinations to report: each tier alone, then all together (just the one when
@@ -73,14 +63,27 @@ impl Setup {
 
 /// A tier list as the user writes it: `rules,model`.
 pub fn tier_names(tiers: &[Tier]) -> String {
-    tiers
-        .iter()
-        .map(|t| match t {
-            Tier::Rules => "rules",
-            Tier::Model => "model",
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    tiers.iter().map(|t| t.name()).collect::<Vec<_>>().join(",")
+}
+
+/// An engine for `tiers` with the policy's detection settings.
+fn build_engine(
+    policy: &Policy,
+    tiers: &[Tier],
+    gate: Gate,
+    model: Option<&Arc<dyn Detector>>,
+) -> Result<Arc<Engine>> {
+    let mut b = EngineBuilder::default()
+        .tiers(tiers)
+        .min_score(policy.detection.min_score)
+        .model_veto(policy.detection.model_veto)
+        .gate(gate);
+    if let Some(m) = model {
+        b = b.model(Arc::clone(m));
+    }
+    Ok(Arc::new(
+        b.build().context("building the detection engine")?,
+    ))
 }
 
 /// The model directory: the flag, the policy, SCRIM_MODEL_DIR, or models/scrim-ner in the
@@ -95,19 +98,11 @@ fn model_dir(args: &EngineArgs, policy: &Policy) -> Result<PathBuf> {
     if let Some(d) = std::env::var_os("SCRIM_MODEL_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(d));
     }
-    let mut roots: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
-    if let Ok(exe) = std::env::current_exe() {
-        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
-    }
-    roots
-        .iter()
-        .map(|r| r.join("models/scrim-ner"))
-        .find(|d| d.join("model.onnx").is_file())
-        .with_context(|| {
-            "the model tier needs its model files: no models/scrim-ner/model.onnx in the working \
+    scrim_model::find_model_dir().with_context(|| {
+        "the model tier needs its model files: no models/scrim-ner/model.onnx in the working \
              directory or beside the executable; pass --model-dir DIR, set SCRIM_MODEL_DIR, or \
              build one with tools/model/setup.sh"
-        })
+    })
 }
 
 /// Load the policy, build the engine with the chosen tiers, and size the thread pool.
@@ -149,22 +144,14 @@ pub fn setup(args: &EngineArgs) -> Result<Setup> {
     } else {
         None
     };
-    let mut builder = EngineBuilder::default()
-        .tiers(&tiers)
-        .min_score(policy.detection.min_score)
-        .model_veto(policy.detection.model_veto)
-        .gate(gate);
-    if let Some(m) = &model {
-        builder = builder.model(Arc::clone(m));
-    }
-    let engine = builder.build().context("building the detection engine")?;
+    let engine = build_engine(&policy, &tiers, gate, model.as_ref())?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("starting worker threads")?;
     Ok(Setup {
         policy,
-        engine: Arc::new(engine),
+        engine,
         pool,
         threads,
         tiers,

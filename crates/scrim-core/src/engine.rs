@@ -31,6 +31,16 @@ pub enum Tier {
     Model,
 }
 
+impl Tier {
+    /// The tier's name as `--tiers` and policies write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Rules => "rules",
+            Tier::Model => "model",
+        }
+    }
+}
+
 impl std::str::FromStr for Tier {
     type Err = Error;
 
@@ -86,6 +96,7 @@ impl std::fmt::Debug for EngineBuilder {
             .field("min_score", &self.min_score)
             .field("model", &self.model.as_ref().map(|m| m.name()))
             .field("gate", &self.gate)
+            .field("veto", &self.veto)
             .finish()
     }
 }
@@ -329,17 +340,10 @@ impl Engine {
     /// Fails only when a detector could not look at the text (the learned tier's runtime failed):
     /// the conversation must then not pass as clean.
     pub fn analyze(&self, texts: &[&str], seeds: &[Seed]) -> Result<Vec<MessageAnalysis>> {
-        let findings = self.detect_texts(texts)?;
-        let mut out: Vec<MessageAnalysis> = texts
-            .iter()
-            .zip(findings)
-            .map(|(t, findings)| MessageAnalysis {
-                findings,
-                tags: self.tagger.tag(t),
-            })
-            .collect();
-        self.spread(texts, seeds, &mut out);
-        Ok(out)
+        Ok(self
+            .analyze_batch(&[(texts, seeds)])?
+            .pop()
+            .unwrap_or_default())
     }
 
     /// Analyze several conversations at once: like [`Engine::analyze`] on each, but the learned

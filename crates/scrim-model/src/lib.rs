@@ -182,16 +182,28 @@ pub fn find_runtime() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    let mut roots: Vec<PathBuf> = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        roots.push(cwd);
-    }
+    search_roots()
+        .iter()
+        .find_map(|root| runtime_in(&root.join(".scrim/ort/onnxruntime/capi")))
+}
+
+/// Find the default model: `models/scrim-ner` (holding `model.onnx`) under the working
+/// directory or any ancestor of the executable.
+pub fn find_model_dir() -> Option<PathBuf> {
+    search_roots()
+        .iter()
+        .map(|root| root.join("models/scrim-ner"))
+        .find(|d| d.join("model.onnx").is_file())
+}
+
+/// Where installed files are looked for: the working directory, then the executable's
+/// ancestors (so `target/release/scrim` finds the repository's files).
+fn search_roots() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
     if let Ok(exe) = std::env::current_exe() {
         roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
     }
     roots
-        .iter()
-        .find_map(|root| runtime_in(&root.join(".scrim/ort/onnxruntime/capi")))
 }
 
 /// The ONNX Runtime library in a directory, if there is one.
@@ -232,12 +244,50 @@ struct ClassInfo {
     label: Option<(Label, Option<&'static str>)>,
 }
 
+/// The most distinct Scrim labels a model may output (Scrim has fewer).
+const MAX_SLOTS: usize = 32;
+
+/// The distinct Scrim labels of a model's classes, and each class's index among them, so that a
+/// token's probabilities add up per label without allocating.
+struct LabelSlots {
+    /// Slot of each class, `None` for `O`.
+    of_class: Vec<Option<usize>>,
+    /// Label (and the finer kind of its first class) of each slot, in first-class order.
+    labels: Vec<(Label, Option<&'static str>)>,
+}
+
+impl LabelSlots {
+    fn new(classes: &[ClassInfo], path: &Path) -> Result<LabelSlots> {
+        let mut labels: Vec<(Label, Option<&'static str>)> = Vec::new();
+        let mut of_class = Vec::with_capacity(classes.len());
+        for class in classes {
+            of_class.push(class.label.map(|label| {
+                labels
+                    .iter()
+                    .position(|l| l.0 == label.0)
+                    .unwrap_or_else(|| {
+                        labels.push(label);
+                        labels.len() - 1
+                    })
+            }));
+        }
+        if labels.len() > MAX_SLOTS {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                reason: format!("more than {MAX_SLOTS} distinct labels"),
+            });
+        }
+        Ok(LabelSlots { of_class, labels })
+    }
+}
+
 /// The learned detector. Build once with [`ModelDetector::load`], share between threads.
 pub struct ModelDetector {
     tokenizer: Tokenizer,
     sessions: Vec<Mutex<Session>>,
     next: AtomicUsize,
     classes: Vec<ClassInfo>,
+    slots: LabelSlots,
     input_names: Vec<String>,
     cls: u32,
     sep: u32,
@@ -281,6 +331,7 @@ impl ModelDetector {
             std::fs::read_to_string(&config_path).map_err(|e| file_error(&config_path, e))?;
         let classes = labels::classes_from_config(&config, &config_path)?;
         let case_feature = labels::case_feature(&config);
+        let slots = LabelSlots::new(&classes, &config_path)?;
 
         let tok_path = dir.join("tokenizer.json");
         let mut tokenizer =
@@ -346,6 +397,7 @@ impl ModelDetector {
             sessions,
             next: AtomicUsize::new(0),
             classes,
+            slots,
             input_names,
             cls,
             sep,
@@ -431,16 +483,16 @@ impl ModelDetector {
         types: Vec<i64>,
     ) -> Result<Vec<f32>> {
         let shape = [rows, width];
+        let (mut ids, mut mask, mut types) = (Some(ids), Some(mask), Some(types));
         let mut inputs: Vec<(String, ort::session::SessionInputValue<'_>)> = Vec::new();
         for name in &self.input_names {
             let data = match name.as_str() {
-                "input_ids" => ids.clone(),
-                "attention_mask" => mask.clone(),
-                "token_type_ids" => types.clone(),
-                other => {
-                    return Err(Error::Inference(format!("unexpected model input {other}")));
-                }
-            };
+                "input_ids" => ids.take(),
+                "attention_mask" => mask.take(),
+                "token_type_ids" => types.take(),
+                _ => None,
+            }
+            .ok_or_else(|| Error::Inference(format!("unexpected model input {name}")))?;
             let tensor =
                 Tensor::from_array((shape, data)).map_err(|e| Error::Inference(e.to_string()))?;
             inputs.push((name.clone(), tensor.into()));
@@ -546,28 +598,23 @@ impl ModelDetector {
     /// together reaches `min_prob`; its label is the Scrim label with the most probability (B-
     /// and I- classes, and finer names of one label, add up).
     fn guess(&self, probs: &[f32], start: usize, end: usize) -> TokenGuess {
-        let mut by_label: Vec<((Label, Option<&'static str>), f32)> = Vec::new();
+        let mut sums = [0.0f32; MAX_SLOTS];
         let mut entity = 0.0f32;
-        for (class, &p) in self.classes.iter().zip(probs) {
-            let Some(label) = class.label else {
-                continue;
-            };
-            entity += p;
-            match by_label.iter_mut().find(|(l, _)| l.0 == label.0) {
-                Some((_, sum)) => *sum += p,
-                None => by_label.push((label, p)),
+        for (slot, &p) in self.slots.of_class.iter().zip(probs) {
+            if let Some(sum) = slot.and_then(|i| sums.get_mut(i)) {
+                *sum += p;
+                entity += p;
             }
         }
-        let best = by_label.iter().copied().fold(
-            None,
-            |acc: Option<((Label, Option<&'static str>), f32)>, x| match acc {
-                Some(a) if a.1 >= x.1 => Some(a),
-                _ => Some(x),
-            },
-        );
+        // The first slot with the most probability (ties go to the earlier label).
+        let n = self.slots.labels.len();
+        let best = (0..n).fold(None, |acc: Option<usize>, i| match acc {
+            Some(a) if sums.get(a) >= sums.get(i) => Some(a),
+            _ => Some(i),
+        });
         TokenGuess {
             label: best
-                .map(|b| b.0)
+                .and_then(|i| self.slots.labels.get(i).copied())
                 .filter(|_| entity >= self.options.min_prob),
             prob: entity,
             start,
