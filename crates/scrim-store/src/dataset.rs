@@ -1,0 +1,509 @@
+//! Datasets on disk: a directory of immutable shard files and a `manifest.json` that lists, line
+//! by line, which source record and which subject (by keyed lineage id) each shard holds.
+//!
+//! The manifest is the commit point. A shard file is written to a temporary name, flushed to
+//! disk and renamed before any manifest names it; compaction writes a new generation of a shard
+//! beside the old one, then swaps the manifest atomically, then deletes the old file. A crash at
+//! any moment leaves a manifest that names only complete files: the old shard or the new one,
+//! never a mix, never a loss. Files no manifest names are leftovers and are removed by the next
+//! compaction.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::crypto::hex;
+use crate::error::{Error, Result};
+
+/// The manifest's file name.
+pub const MANIFEST: &str = "manifest.json";
+/// The manifest format.
+pub const FORMAT: &str = "scrim-dataset/1";
+/// Records per shard unless told otherwise.
+pub const DEFAULT_SHARD_RECORDS: usize = 10_000;
+
+/// Where one line of a shard came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineEntry {
+    /// Lineage id of the source record.
+    pub record: String,
+    /// Lineage id of its subject (absent when the policy admits records without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// One shard in a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardEntry {
+    /// The shard's number (stable across generations).
+    pub shard: u32,
+    /// The file now holding it.
+    pub file: String,
+    /// How many times it was rewritten.
+    pub generation: u32,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Its lines, in order.
+    pub lines: Vec<LineEntry>,
+}
+
+/// What made a dataset and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`FORMAT`].
+    pub format: String,
+    /// A unique id.
+    pub id: String,
+    /// The dataset's name in the store.
+    pub name: String,
+    /// The purpose it was admitted for.
+    pub purpose: String,
+    /// Hash of the redaction policy that made it.
+    pub policy: String,
+    /// Version of the store's pseudonym key that made it.
+    pub key_version: i64,
+    /// When it was written (RFC 3339).
+    pub created_at: String,
+    /// The shards.
+    pub shards: Vec<ShardEntry>,
+}
+
+impl Manifest {
+    /// Read `dir/manifest.json`.
+    pub fn load(dir: &Path) -> Result<Manifest> {
+        let path = dir.join(MANIFEST);
+        let text = std::fs::read_to_string(&path)
+            .map_err(Error::io(format!("cannot read {}", path.display())))?;
+        let m: Manifest = serde_json::from_str(&text).map_err(|e| {
+            Error::Corrupt(format!("{}: not a dataset manifest: {e}", path.display()))
+        })?;
+        if m.format != FORMAT {
+            return Err(Error::Corrupt(format!(
+                "{}: format {:?} is not {FORMAT}",
+                path.display(),
+                m.format
+            )));
+        }
+        Ok(m)
+    }
+
+    /// Write `dir/manifest.json` atomically (temporary file, flush, rename, flush the directory).
+    pub fn store(&self, dir: &Path) -> Result<()> {
+        let text = serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::Corrupt(format!("cannot encode manifest: {e}")))?;
+        write_atomic(dir, MANIFEST, &text)
+    }
+
+    /// Records in every shard.
+    pub fn records(&self) -> usize {
+        self.shards.iter().map(|s| s.lines.len()).sum()
+    }
+
+    /// Records per subject lineage id, per shard.
+    pub fn holdings(&self) -> Vec<(u32, String, usize)> {
+        let mut out = Vec::new();
+        for s in &self.shards {
+            let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+            for l in &s.lines {
+                if let Some(sub) = &l.subject {
+                    *by.entry(sub.as_str()).or_default() += 1;
+                }
+            }
+            out.extend(by.into_iter().map(|(k, n)| (s.shard, k.to_string(), n)));
+        }
+        out
+    }
+}
+
+/// Stop the process here when `SCRIM_CRASH_AT` names this point: the hook the crash-safety
+/// tests use to kill a compaction between any two of its steps.
+pub fn crash_point(name: &str) {
+    if std::env::var("SCRIM_CRASH_AT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(Error::io(format!(
+            "cannot flush directory {}",
+            dir.display()
+        )))
+}
+
+/// Write `dir/name` so that it either holds all of `bytes` or keeps what it held.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let dest = dir.join(name);
+    {
+        let mut f =
+            File::create(&tmp).map_err(Error::io(format!("cannot create {}", tmp.display())))?;
+        f.write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(Error::io(format!("cannot write {}", tmp.display())))?;
+    }
+    std::fs::rename(&tmp, &dest).map_err(Error::io(format!(
+        "cannot move {} into place",
+        dest.display()
+    )))?;
+    sync_dir(dir)
+}
+
+fn shard_file(shard: u32, generation: u32) -> String {
+    if generation == 0 {
+        format!("shard-{shard:05}.jsonl")
+    } else {
+        format!("shard-{shard:05}.g{generation}.jsonl")
+    }
+}
+
+/// Writes a new dataset directory shard by shard; nothing is a dataset until [`finish`]
+/// writes its manifest.
+///
+/// [`finish`]: DatasetWriter::finish
+pub struct DatasetWriter {
+    dir: PathBuf,
+    shard_records: usize,
+    shards: Vec<ShardEntry>,
+    current: Option<(BufWriter<File>, Sha256, Vec<LineEntry>)>,
+}
+
+impl std::fmt::Debug for DatasetWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatasetWriter")
+            .field("dir", &self.dir)
+            .field("shards", &self.shards.len())
+            .finish()
+    }
+}
+
+impl DatasetWriter {
+    /// Start a dataset in `dir`, which must not exist or be empty (datasets are immutable).
+    pub fn create(dir: &Path, shard_records: usize) -> Result<DatasetWriter> {
+        if dir.join(MANIFEST).exists() {
+            return Err(Error::invalid(format!(
+                "{} already holds a dataset; datasets are immutable: choose a new directory",
+                dir.display()
+            )));
+        }
+        if dir.exists() {
+            let mut entries = std::fs::read_dir(dir)
+                .map_err(Error::io(format!("cannot read {}", dir.display())))?;
+            if entries.next().is_some() {
+                return Err(Error::invalid(format!(
+                    "{} is not empty; a dataset needs a new directory",
+                    dir.display()
+                )));
+            }
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(Error::io(format!("cannot create {}", dir.display())))?;
+        Ok(DatasetWriter {
+            dir: dir.to_path_buf(),
+            shard_records: shard_records.max(1),
+            shards: Vec::new(),
+            current: None,
+        })
+    }
+
+    /// Append one output line (without its newline) and where it came from.
+    pub fn line(&mut self, line: &str, entry: LineEntry) -> Result<()> {
+        if self.current.is_none() {
+            let n = self.shards.len() as u32;
+            let tmp = self.dir.join(format!(".{}.tmp", shard_file(n, 0)));
+            let f = File::create(&tmp)
+                .map_err(Error::io(format!("cannot create {}", tmp.display())))?;
+            self.current = Some((BufWriter::new(f), Sha256::new(), Vec::new()));
+        }
+        let full = {
+            let Some((w, h, lines)) = self.current.as_mut() else {
+                return Err(Error::Corrupt("dataset writer lost its shard".to_string()));
+            };
+            w.write_all(line.as_bytes())
+                .and_then(|()| w.write_all(b"\n"))
+                .map_err(Error::io(format!(
+                    "cannot write a shard in {}",
+                    self.dir.display()
+                )))?;
+            h.update(line.as_bytes());
+            h.update(b"\n");
+            lines.push(entry);
+            lines.len() >= self.shard_records
+        };
+        if full {
+            self.close_shard()?;
+        }
+        Ok(())
+    }
+
+    fn close_shard(&mut self) -> Result<()> {
+        let Some((w, h, lines)) = self.current.take() else {
+            return Ok(());
+        };
+        let n = self.shards.len() as u32;
+        let name = shard_file(n, 0);
+        let tmp = self.dir.join(format!(".{name}.tmp"));
+        let f = w.into_inner().map_err(|e| Error::Io {
+            context: format!("cannot write {}", tmp.display()),
+            source: e.into_error(),
+        })?;
+        f.sync_all()
+            .map_err(Error::io(format!("cannot flush {}", tmp.display())))?;
+        std::fs::rename(&tmp, self.dir.join(&name))
+            .map_err(Error::io(format!("cannot move shard {name} into place")))?;
+        self.shards.push(ShardEntry {
+            shard: n,
+            file: name,
+            generation: 0,
+            sha256: hex(&h.finalize()),
+            lines,
+        });
+        Ok(())
+    }
+
+    /// Close the last shard and commit the dataset by writing its manifest.
+    pub fn finish(mut self, mut manifest: Manifest) -> Result<Manifest> {
+        self.close_shard()?;
+        sync_dir(&self.dir)?;
+        manifest.format = FORMAT.to_string();
+        manifest.shards = std::mem::take(&mut self.shards);
+        manifest.store(&self.dir)?;
+        Ok(manifest)
+    }
+}
+
+/// What compaction did to one shard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardChange {
+    /// The shard's number.
+    pub shard: u32,
+    /// The file before.
+    pub old_file: String,
+    /// The file after.
+    pub new_file: String,
+    /// SHA-256 before.
+    pub old_sha256: String,
+    /// SHA-256 after.
+    pub new_sha256: String,
+    /// Lines kept.
+    pub kept: usize,
+    /// Lines removed, per subject lineage id.
+    pub removed: BTreeMap<String, usize>,
+}
+
+fn read_shard(dir: &Path, s: &ShardEntry) -> Result<Vec<u8>> {
+    let path = dir.join(&s.file);
+    let bytes =
+        std::fs::read(&path).map_err(Error::io(format!("cannot read {}", path.display())))?;
+    let sha = hex(&Sha256::digest(&bytes));
+    if sha != s.sha256 {
+        return Err(Error::Corrupt(format!(
+            "{}: contents do not match the manifest's checksum; not touching it",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The lines of a shard's bytes, each without its newline.
+fn split_lines(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Rewrite every shard of the dataset in `dir` that holds a subject in `remove`, then swap the
+/// manifest. Other lines are copied byte for byte. Returns the new manifest and what changed
+/// (nothing when no shard holds them).
+pub fn rewrite_without(
+    dir: &Path,
+    manifest: &Manifest,
+    remove: &HashSet<String>,
+) -> Result<(Manifest, Vec<ShardChange>)> {
+    let mut next = manifest.clone();
+    let mut changes = Vec::new();
+    for s in &mut next.shards {
+        let hit = s
+            .lines
+            .iter()
+            .any(|l| l.subject.as_ref().is_some_and(|x| remove.contains(x)));
+        if !hit {
+            continue;
+        }
+        let bytes = read_shard(dir, s)?;
+        let lines = split_lines(&bytes);
+        if lines.len() != s.lines.len() {
+            return Err(Error::Corrupt(format!(
+                "{}: {} lines but the manifest lists {}",
+                dir.join(&s.file).display(),
+                lines.len(),
+                s.lines.len()
+            )));
+        }
+        let generation = s.generation + 1;
+        let name = shard_file(s.shard, generation);
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut kept_entries = Vec::with_capacity(s.lines.len());
+        let mut removed: BTreeMap<String, usize> = BTreeMap::new();
+        for (line, entry) in lines.iter().zip(&s.lines) {
+            match &entry.subject {
+                Some(sub) if remove.contains(sub) => *removed.entry(sub.clone()).or_default() += 1,
+                _ => {
+                    out.extend_from_slice(line);
+                    out.push(b'\n');
+                    kept_entries.push(entry.clone());
+                }
+            }
+        }
+        crash_point("compact:before_shard");
+        write_atomic(dir, &name, &out)?;
+        crash_point("compact:after_shard");
+        let new_sha = hex(&Sha256::digest(&out));
+        changes.push(ShardChange {
+            shard: s.shard,
+            old_file: std::mem::replace(&mut s.file, name),
+            new_file: s.file.clone(),
+            old_sha256: std::mem::replace(&mut s.sha256, new_sha.clone()),
+            new_sha256: new_sha,
+            kept: kept_entries.len(),
+            removed,
+        });
+        s.generation = generation;
+        s.lines = kept_entries;
+    }
+    if changes.is_empty() {
+        return Ok((next, changes));
+    }
+    crash_point("compact:before_manifest");
+    next.store(dir)?;
+    crash_point("compact:after_manifest");
+    remove_unreferenced(dir, &next)?;
+    Ok((next, changes))
+}
+
+/// Delete shard files and temporary files that the manifest does not name (the old
+/// generations a compaction replaced, or what a crash left behind).
+pub fn remove_unreferenced(dir: &Path, manifest: &Manifest) -> Result<usize> {
+    let keep: HashSet<&str> = manifest.shards.iter().map(|s| s.file.as_str()).collect();
+    let entries =
+        std::fs::read_dir(dir).map_err(Error::io(format!("cannot read {}", dir.display())))?;
+    let mut removed = 0;
+    for e in entries {
+        let e = e.map_err(Error::io(format!("cannot read {}", dir.display())))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = (name.starts_with("shard-") && name.ends_with(".jsonl"))
+            || (name.starts_with(".shard-") && name.ends_with(".tmp"))
+            || name == format!(".{MANIFEST}.tmp");
+        if ours && !keep.contains(name.as_str()) {
+            std::fs::remove_file(e.path())
+                .map_err(Error::io(format!("cannot remove {}", e.path().display())))?;
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        sync_dir(dir)?;
+    }
+    Ok(removed)
+}
+
+/// Read every line of a dataset (through its manifest), with where each came from.
+pub fn read_lines(dir: &Path) -> Result<Vec<(String, LineEntry)>> {
+    let m = Manifest::load(dir)?;
+    let mut out = Vec::with_capacity(m.records());
+    for s in &m.shards {
+        let bytes = read_shard(dir, s)?;
+        let lines = split_lines(&bytes);
+        if lines.len() != s.lines.len() {
+            return Err(Error::Corrupt(format!(
+                "{}: line count differs from the manifest",
+                dir.join(&s.file).display()
+            )));
+        }
+        for (l, e) in lines.iter().zip(&s.lines) {
+            out.push((String::from_utf8_lossy(l).into_owned(), e.clone()));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(r: &str, s: &str) -> LineEntry {
+        LineEntry {
+            record: r.into(),
+            subject: Some(s.into()),
+        }
+    }
+
+    fn meta() -> Manifest {
+        Manifest {
+            format: String::new(),
+            id: "d1".into(),
+            name: "t".into(),
+            purpose: "training".into(),
+            policy: "p".into(),
+            key_version: 1,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            shards: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn write_compact_and_clean() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let dir = tmp.path().join("ds");
+        let mut w = DatasetWriter::create(&dir, 2).unwrap_or_else(|e| unreachable!("{e}"));
+        for (i, s) in ["a", "b", "a", "c", "b"].iter().enumerate() {
+            w.line(&format!("{{\"n\":{i}}}"), entry(&format!("r{i}"), s))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let m = w.finish(meta()).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(m.shards.len(), 3);
+        assert_eq!(Manifest::load(&dir).ok(), Some(m.clone()));
+        assert!(DatasetWriter::create(&dir, 2).is_err(), "immutable");
+
+        let remove: HashSet<String> = ["a".to_string()].into();
+        let (next, changes) =
+            rewrite_without(&dir, &m, &remove).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(changes.len(), 2, "shards 0 and 1 hold a");
+        let lines = read_lines(&dir).unwrap_or_else(|e| unreachable!("{e}"));
+        let texts: Vec<&str> = lines.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(texts, ["{\"n\":1}", "{\"n\":3}", "{\"n\":4}"]);
+        assert_eq!(next.records(), 3);
+        // Old generations are gone; untouched shard 2 kept its file.
+        assert!(!dir.join("shard-00000.jsonl").exists());
+        assert!(dir.join("shard-00000.g1.jsonl").exists());
+        assert!(dir.join("shard-00002.jsonl").exists());
+        // Nothing left to do the second time.
+        let (_, again) =
+            rewrite_without(&dir, &next, &remove).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn a_changed_shard_is_not_touched() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let dir = tmp.path().join("ds");
+        let mut w = DatasetWriter::create(&dir, 10).unwrap_or_else(|e| unreachable!("{e}"));
+        w.line("{}", entry("r", "a"))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let m = w.finish(meta()).unwrap_or_else(|e| unreachable!("{e}"));
+        std::fs::write(dir.join("shard-00000.jsonl"), "{\"x\":1}\n")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let remove: HashSet<String> = ["a".to_string()].into();
+        let e = rewrite_without(&dir, &m, &remove)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("checksum"), "{e}");
+    }
+}

@@ -1,0 +1,410 @@
+//! Which records may be used for which purpose: the source rules and consent modes of the
+//! governance policy (`policies/governance.toml`), and the admission decision for one record.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The built-in purposes.
+pub const BUILTIN_PURPOSES: [&str; 4] = ["training", "human_review", "personalization", "ads"];
+
+/// The purpose name that stands for every purpose in consent records (an opt-out of everything).
+pub const ALL_PURPOSES: &str = "*";
+
+/// The text of the default governance policy.
+pub const DEFAULT_GOVERNANCE: &str = include_str!("../../../policies/governance.toml");
+
+/// How a source's purposes need consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMode {
+    /// Used unless the subject said no.
+    OptOut,
+    /// Used only after the subject said yes to this purpose.
+    OptIn,
+}
+
+/// The rules of one source.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRule {
+    /// Purposes this source may serve at all.
+    pub purposes: Vec<String>,
+    /// What consent those purposes need.
+    pub consent: ConsentMode,
+}
+
+/// What to do with records that lack a field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRules {
+    /// `exclude` or `admit` records without a subject.
+    #[serde(default = "exclude")]
+    pub missing_subject: String,
+    /// `exclude`, or the source to assume for records without one.
+    #[serde(default = "exclude")]
+    pub missing_source: String,
+}
+
+fn exclude() -> String {
+    "exclude".to_string()
+}
+
+impl Default for RecordRules {
+    fn default() -> Self {
+        RecordRules {
+            missing_subject: exclude(),
+            missing_source: exclude(),
+        }
+    }
+}
+
+/// Declared purposes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purposes {
+    /// Purposes a deployment adds to the built-in ones.
+    #[serde(default)]
+    pub declared: Vec<String>,
+}
+
+/// Scope of keyed pseudonyms in store-backed runs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PseudonymRules {
+    /// Purposes that may use one pseudonym scope per subject (others: per conversation).
+    #[serde(default)]
+    pub subject_scope_purposes: Vec<String>,
+}
+
+/// The scope within which one value gets one pseudonym.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyScope {
+    /// One conversation (record): the default.
+    Conversation,
+    /// One subject, across conversations (only for purposes the policy names).
+    Subject,
+}
+
+/// The governance policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Governance {
+    /// Format version (1).
+    pub version: u32,
+    /// Declared purposes.
+    #[serde(default)]
+    pub purposes: Purposes,
+    /// Records lacking a subject or source.
+    #[serde(default)]
+    pub records: RecordRules,
+    /// Rules per source.
+    #[serde(default)]
+    pub sources: BTreeMap<String, SourceRule>,
+    /// Pseudonym scope.
+    #[serde(default)]
+    pub pseudonyms: PseudonymRules,
+}
+
+/// Why a record is kept out of a purpose.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exclusion {
+    /// The record names no subject and the policy excludes such records.
+    NoSubject,
+    /// The record names no source and the policy excludes such records.
+    NoSource,
+    /// The source is not in the policy.
+    UnknownSource,
+    /// The source may not serve this purpose (a private message, for instance).
+    SourceForbids,
+    /// The purpose needs an opt-in the subject has not given.
+    NoOptIn,
+    /// The subject opted out of this purpose or of everything.
+    OptedOut,
+}
+
+impl Exclusion {
+    /// A stable code for summaries (never content).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Exclusion::NoSubject => "no_subject",
+            Exclusion::NoSource => "no_source",
+            Exclusion::UnknownSource => "unknown_source",
+            Exclusion::SourceForbids => "source_forbids_purpose",
+            Exclusion::NoOptIn => "no_opt_in",
+            Exclusion::OptedOut => "opted_out",
+        }
+    }
+}
+
+impl std::fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A subject's latest recorded decision for a purpose (or for every purpose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Yes.
+    Grant,
+    /// No.
+    Deny,
+}
+
+impl Decision {
+    /// `grant` or `deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Grant => "grant",
+            Decision::Deny => "deny",
+        }
+    }
+}
+
+impl std::str::FromStr for Decision {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "grant" | "yes" | "allow" => Ok(Decision::Grant),
+            "deny" | "no" | "revoke" => Ok(Decision::Deny),
+            other => Err(Error::invalid(format!(
+                "consent decision must be grant or deny, not {other:?}"
+            ))),
+        }
+    }
+}
+
+impl Governance {
+    /// The built-in default policy.
+    pub fn default_policy() -> Result<Governance> {
+        Governance::from_toml(DEFAULT_GOVERNANCE)
+    }
+
+    /// Parse and check a policy.
+    pub fn from_toml(text: &str) -> Result<Governance> {
+        let g: Governance = toml::from_str(text)
+            .map_err(|e| Error::invalid(format!("governance policy: {}", e.message())))?;
+        if g.version != 1 {
+            return Err(Error::invalid(format!(
+                "governance policy version {} is not supported (1 is)",
+                g.version
+            )));
+        }
+        for p in &g.purposes.declared {
+            if !valid_purpose_name(p) {
+                return Err(Error::invalid(format!(
+                    "declared purpose {p:?}: use lowercase letters, digits and _"
+                )));
+            }
+        }
+        for (name, rule) in &g.sources {
+            for p in &rule.purposes {
+                if !g.is_purpose(p) {
+                    return Err(Error::invalid(format!(
+                        "source {name}: purpose {p:?} is neither built in nor declared"
+                    )));
+                }
+            }
+        }
+        if g.records.missing_subject != "exclude" && g.records.missing_subject != "admit" {
+            return Err(Error::invalid(
+                "records.missing_subject must be \"exclude\" or \"admit\"".to_string(),
+            ));
+        }
+        let ms = &g.records.missing_source;
+        if ms != "exclude" && !g.sources.contains_key(ms) {
+            return Err(Error::invalid(format!(
+                "records.missing_source must be \"exclude\" or a source of this policy, not {ms:?}"
+            )));
+        }
+        Ok(g)
+    }
+
+    /// Whether `p` is a built-in or declared purpose.
+    pub fn is_purpose(&self, p: &str) -> bool {
+        BUILTIN_PURPOSES.contains(&p) || self.purposes.declared.iter().any(|d| d == p)
+    }
+
+    /// Check a purpose named by a user.
+    pub fn check_purpose(&self, p: &str) -> Result<()> {
+        if self.is_purpose(p) {
+            Ok(())
+        } else {
+            Err(Error::invalid(format!(
+                "unknown purpose {p:?}: the policy knows {}",
+                self.purpose_names().join(", ")
+            )))
+        }
+    }
+
+    /// Every purpose, built-in first.
+    pub fn purpose_names(&self) -> Vec<String> {
+        BUILTIN_PURPOSES
+            .iter()
+            .map(|s| (*s).to_string())
+            .chain(self.purposes.declared.iter().cloned())
+            .collect()
+    }
+
+    /// The key scope for a purpose.
+    pub fn key_scope(&self, purpose: &str) -> KeyScope {
+        if self
+            .pseudonyms
+            .subject_scope_purposes
+            .iter()
+            .any(|p| p == purpose)
+        {
+            KeyScope::Subject
+        } else {
+            KeyScope::Conversation
+        }
+    }
+
+    /// The rule for a record's source, or why there is none.
+    fn rule(&self, source: Option<&str>) -> std::result::Result<&SourceRule, Exclusion> {
+        let name = match source {
+            Some(s) => s,
+            None if self.records.missing_source == "exclude" => return Err(Exclusion::NoSource),
+            None => self.records.missing_source.as_str(),
+        };
+        self.sources.get(name).ok_or(Exclusion::UnknownSource)
+    }
+
+    /// Whether the source rules alone could ever admit a record (any purpose, best consent):
+    /// what a run without a store applies, so that a private message never leaves.
+    pub fn source_admits_any(&self, source: Option<&str>) -> std::result::Result<(), Exclusion> {
+        let rule = self.rule(source)?;
+        if rule.purposes.is_empty() {
+            return Err(Exclusion::SourceForbids);
+        }
+        Ok(())
+    }
+
+    /// Decide one record for `purpose`, given the subject's latest decision for this purpose and
+    /// for every purpose (`None` when never recorded), each with its sequence number so the later
+    /// one wins.
+    pub fn admit(
+        &self,
+        purpose: &str,
+        subject: Option<&str>,
+        source: Option<&str>,
+        consent: Option<Decision>,
+    ) -> std::result::Result<(), Exclusion> {
+        let rule = self.rule(source)?;
+        if !rule.purposes.iter().any(|p| p == purpose) {
+            return Err(Exclusion::SourceForbids);
+        }
+        if subject.is_none() {
+            return if self.records.missing_subject == "admit" && rule.consent == ConsentMode::OptOut
+            {
+                Ok(())
+            } else {
+                Err(Exclusion::NoSubject)
+            };
+        }
+        match (consent, rule.consent) {
+            (Some(Decision::Deny), _) => Err(Exclusion::OptedOut),
+            (Some(Decision::Grant), _) => Ok(()),
+            (None, ConsentMode::OptOut) => Ok(()),
+            (None, ConsentMode::OptIn) => Err(Exclusion::NoOptIn),
+        }
+    }
+}
+
+/// Whether a purpose name is well formed.
+pub fn valid_purpose_name(p: &str) -> bool {
+    !p.is_empty()
+        && p.len() <= 64
+        && p.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g() -> Governance {
+        Governance::default_policy().unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn default_policy_rules() {
+        let g = g();
+        let s = Some("user-1");
+        assert_eq!(g.admit("training", s, Some("ai_chat"), None), Ok(()));
+        assert_eq!(
+            g.admit("training", s, Some("ai_chat"), Some(Decision::Deny)),
+            Err(Exclusion::OptedOut)
+        );
+        // Private messages: never, whatever the consent says.
+        assert_eq!(
+            g.admit("training", s, Some("dm"), Some(Decision::Grant)),
+            Err(Exclusion::SourceForbids)
+        );
+        assert_eq!(
+            g.source_admits_any(Some("dm")),
+            Err(Exclusion::SourceForbids)
+        );
+        assert_eq!(g.source_admits_any(Some("dm_shared_with_ai")), Ok(()));
+        // Telemetry needs an explicit yes to this purpose.
+        assert_eq!(
+            g.admit("training", s, Some("employee_telemetry"), None),
+            Err(Exclusion::NoOptIn)
+        );
+        assert_eq!(
+            g.admit(
+                "training",
+                s,
+                Some("employee_telemetry"),
+                Some(Decision::Grant)
+            ),
+            Ok(())
+        );
+        // Ads: no source allows it.
+        assert_eq!(
+            g.admit("ads", s, Some("ai_chat"), Some(Decision::Grant)),
+            Err(Exclusion::SourceForbids)
+        );
+        assert_eq!(
+            g.admit("training", None, Some("ai_chat"), None),
+            Err(Exclusion::NoSubject)
+        );
+        assert_eq!(g.admit("training", s, None, None), Err(Exclusion::NoSource));
+        assert_eq!(
+            g.admit("training", s, Some("carrier_pigeon"), None),
+            Err(Exclusion::UnknownSource)
+        );
+        assert_eq!(g.key_scope("training"), KeyScope::Conversation);
+    }
+
+    #[test]
+    fn bad_policies_are_named() {
+        let e = Governance::from_toml(
+            "version = 1\n[sources.x]\npurposes = [\"astrology\"]\nconsent = \"opt_in\"\n",
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(e.contains("astrology") && e.contains("source x"), "{e}");
+        let e = Governance::from_toml("version = 1\n[purposes]\ndeclared = [\"Bad Name\"]\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("Bad Name"), "{e}");
+    }
+
+    #[test]
+    fn declared_purposes_and_missing_fields() {
+        let g = Governance::from_toml(
+            "version = 1\n[purposes]\ndeclared = [\"safety_eval\"]\n[records]\nmissing_subject = \"admit\"\nmissing_source = \"chat\"\n[sources.chat]\npurposes = [\"safety_eval\"]\nconsent = \"opt_out\"\n",
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(g.check_purpose("safety_eval").is_ok());
+        assert!(g.check_purpose("training").is_ok());
+        assert!(g.check_purpose("astrology").is_err());
+        assert_eq!(g.admit("safety_eval", None, None, None), Ok(()));
+    }
+}

@@ -1,0 +1,30 @@
+//! Scrim's governance store: people say no once and it holds everywhere.
+//!
+//! - [`Store`]: one interface over SQLite (embedded, the default) and PostgreSQL, with versioned
+//!   migrations: consent history per subject and purpose, subjects' lineage ids, datasets and
+//!   the shards that hold each subject, tombstones, deletion receipts, and wrapped keys.
+//! - [`Governance`]: the source rules and consent modes of `policies/governance.toml`, and the
+//!   admission decision for one record and purpose.
+//! - [`dataset`]: datasets on disk (immutable shards, a manifest as the commit point) and the
+//!   crash-safe rewrite that compaction uses.
+//! - [`crypto`]: the master keyring, AEAD sealing, keyed lineage ids; [`raw`]: retained raw
+//!   records sealed per subject (forgetting destroys the key: crypto-shredding).
+//!
+//! Nothing here logs or returns record content: errors name subjects, purposes, datasets and
+//! files.
+
+pub mod crypto;
+pub mod dataset;
+mod error;
+pub mod governance;
+pub mod raw;
+mod store;
+
+pub use crypto::{Keyring, Lineage, SecretKey};
+pub use dataset::{DatasetWriter, LineEntry, Manifest};
+pub use error::{Error, Result};
+pub use governance::{Decision, Exclusion, Governance, KeyScope};
+pub use store::{
+    check_subject, now, Backend, ConsentEvent, DatasetInfo, Holding, KeyStatus, Receipt, Store,
+    TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
+};

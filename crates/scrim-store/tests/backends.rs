@@ -1,0 +1,377 @@
+//! The store's behaviour, run against every back-end: SQLite always, PostgreSQL at
+//! `SCRIM_TEST_PG_URL` (CI starts a private cluster with `tools/pg.sh start`). Without that
+//! variable these tests fail rather than pass on SQLite alone, unless `SCRIM_SKIP_PG=1` says so.
+
+use std::collections::HashSet;
+
+use scrim_store::dataset::{read_lines, DatasetWriter, LineEntry, Manifest};
+use scrim_store::{Decision, Keyring, SecretKey, Store};
+
+/// A fresh store per back-end: a new SQLite file, and a new PostgreSQL database.
+async fn stores(tmp: &std::path::Path) -> Vec<Store> {
+    let mut out = vec![
+        Store::open(tmp.join("store.db").to_str().unwrap_or_default())
+            .await
+            .unwrap_or_else(|e| panic!("sqlite: {e}")),
+    ];
+    match std::env::var("SCRIM_TEST_PG_URL") {
+        Ok(url) if !url.is_empty() => out.push(fresh_pg(&url).await),
+        _ if std::env::var("SCRIM_SKIP_PG").is_ok_and(|v| v == "1") => {}
+        _ => panic!(
+            "SCRIM_TEST_PG_URL is not set: start PostgreSQL with `tools/pg.sh start` and export \
+             the URL it prints (or set SCRIM_SKIP_PG=1 to test SQLite alone)"
+        ),
+    }
+    out
+}
+
+async fn fresh_pg(url: &str) -> Store {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut n = [0u8; 6];
+    getrandom::getrandom(&mut n).unwrap_or_else(|e| panic!("{e}"));
+    let name = format!(
+        "scrim_t_{}",
+        n.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let mut conn = sqlx::AnyConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at SCRIM_TEST_PG_URL: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("create database: {e}"));
+    let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
+    Store::open(&format!("{base}/{name}"))
+        .await
+        .unwrap_or_else(|e| panic!("postgres: {e}"))
+}
+
+fn ring(keys: &[&SecretKey]) -> Keyring {
+    Keyring::from_keys(keys.iter().map(|k| (*k).clone()).collect())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn consent_history_state_and_decisions() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for store in stores(tmp.path()).await {
+        let b = store.describe().to_string();
+        store
+            .set_consent("u1", "training", Decision::Grant, "alice", Some("form 7"))
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        store
+            .set_consent("u1", "ads", Decision::Deny, "alice", None)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        store
+            .set_consent("u2", "training", Decision::Grant, "bob", None)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let d = store
+            .decisions(&["u1", "u2", "u3"], "training")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(d.get("u1"), Some(&Decision::Grant), "{b}");
+        assert_eq!(d.get("u3"), None, "{b}");
+        // One switch: out of everything, including a purpose granted before.
+        store
+            .opt_out("u1", "u1-self")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let d = store
+            .decisions(&["u1", "u2"], "training")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(d.get("u1"), Some(&Decision::Deny), "{b}");
+        assert_eq!(d.get("u2"), Some(&Decision::Grant), "{b}");
+        // A later grant for one purpose wins over the earlier opt-out, for that purpose only.
+        store
+            .set_consent("u1", "training", Decision::Grant, "u1-self", None)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let d = store
+            .decisions(&["u1"], "training")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(d.get("u1"), Some(&Decision::Grant), "{b}");
+        let d = store
+            .decisions(&["u1"], "human_review")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(d.get("u1"), Some(&Decision::Deny), "{b}");
+        // History keeps every change with its actor and time.
+        let h = store
+            .consent_history("u1")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let seen: Vec<(&str, &str, &str)> = h
+            .iter()
+            .map(|e| (e.purpose.as_str(), e.decision.as_str(), e.actor.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("training", "grant", "alice"),
+                ("ads", "deny", "alice"),
+                ("*", "deny", "u1-self"),
+                ("training", "grant", "u1-self")
+            ],
+            "{b}"
+        );
+        assert!(h
+            .windows(2)
+            .all(|w| w[0].seq < w[1].seq && w[0].at <= w[1].at));
+        let state = store
+            .consent_state("u1")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(state.len(), 3, "{b}");
+        assert!(store
+            .set_consent("", "training", Decision::Grant, "x", None)
+            .await
+            .is_err());
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn subject_keys_shred_and_master_keys_rotate() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = SecretKey::random().unwrap_or_else(|e| panic!("{e}"));
+    let new = SecretKey::random().unwrap_or_else(|e| panic!("{e}"));
+    for store in stores(tmp.path()).await {
+        let b = store.describe().to_string();
+        let r_old = ring(&[&old]);
+        let k1 = store
+            .subject_key(&r_old, "u1", true)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"))
+            .unwrap_or_else(|| panic!("{b}: no key"));
+        let k2 = store
+            .subject_key(&r_old, "u2", true)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"))
+            .unwrap_or_else(|| panic!("{b}: no key"));
+        assert_ne!(k1, k2);
+        let (v, lineage_key) = store
+            .store_key(&r_old, scrim_store::LINEAGE_KEY)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(v, 1);
+        // Rotation: the new key first, the old one still there for readers meanwhile.
+        let r_both = ring(&[&new, &old]);
+        let n = store
+            .rewrap_all(&r_both)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(n, 3, "{b}: two subject keys and the lineage key");
+        let status = store
+            .key_status()
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(status.subject_keys.get(&new.id()), Some(&2), "{b}");
+        assert_eq!(status.subject_keys.get(&old.id()), None, "{b}");
+        // After rotation the old master key can go: the new one alone opens everything.
+        let r_new = ring(&[&new]);
+        let again = store
+            .subject_key(&r_new, "u1", false)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(again.as_ref(), Some(&k1), "{b}");
+        let (_, lk) = store
+            .store_key(&r_new, scrim_store::LINEAGE_KEY)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(lk, lineage_key, "{b}");
+        assert!(store.subject_key(&r_old, "u1", false).await.is_err(), "{b}");
+        // Forgetting destroys the key, and no run can make a new one for that subject.
+        let report = store
+            .forget("u1", "dpo")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert!(report.key_destroyed, "{b}");
+        for create in [false, true] {
+            let k = store
+                .subject_key(&r_new, "u1", create)
+                .await
+                .unwrap_or_else(|e| panic!("{b}: {e}"));
+            assert!(k.is_none(), "{b}");
+        }
+        assert!(store
+            .subject_key(&r_new, "u2", false)
+            .await
+            .ok()
+            .flatten()
+            .is_some());
+        let status = store
+            .key_status()
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(status.destroyed, 1, "{b}");
+        store.close().await;
+    }
+}
+
+fn manifest(name: &str) -> Manifest {
+    Manifest {
+        format: String::new(),
+        id: format!("id-{name}"),
+        name: name.to_string(),
+        purpose: "training".to_string(),
+        policy: "p".to_string(),
+        key_version: 1,
+        created_at: scrim_store::now(),
+        shards: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn tombstones_find_every_shard_and_compaction_removes_exactly_them() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for (i, store) in stores(tmp.path()).await.into_iter().enumerate() {
+        let b = store.describe().to_string();
+        let started = scrim_store::now();
+        let pairs: Vec<(String, String)> = ["alice", "bob", "carol"]
+            .iter()
+            .map(|s| ((*s).to_string(), format!("s_{s}")))
+            .collect();
+        store
+            .remember_subjects(&pairs)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        // Two datasets; bob appears in both, in several shards.
+        let mut dirs = Vec::new();
+        for (d, order) in [
+            ("one", ["alice", "bob", "carol", "bob"]),
+            ("two", ["carol", "carol", "bob", "alice"]),
+        ] {
+            let dir = tmp.path().join(format!("{i}-{d}"));
+            let mut w = DatasetWriter::create(&dir, 2).unwrap_or_else(|e| panic!("{e}"));
+            for (n, s) in order.iter().enumerate() {
+                w.line(
+                    &format!("{{\"d\":\"{d}\",\"n\":{n},\"who\":\"{s}\"}}"),
+                    LineEntry {
+                        record: format!("r_{d}{n}"),
+                        subject: Some(format!("s_{s}")),
+                    },
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            }
+            let m = w
+                .finish(manifest(&format!("{i}-{d}")))
+                .unwrap_or_else(|e| panic!("{e}"));
+            store
+                .register_dataset(&dir, &m, &started)
+                .await
+                .unwrap_or_else(|e| panic!("{b}: {e}"));
+            dirs.push(dir);
+        }
+        let before: Vec<Vec<String>> = dirs
+            .iter()
+            .map(|d| {
+                read_lines(d)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .into_iter()
+                    .map(|(l, _)| l)
+                    .collect()
+            })
+            .collect();
+        let held = store
+            .holdings("bob")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(held.len(), 3, "{b}: {held:?}");
+        let report = store
+            .forget("bob", "dpo")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(
+            report.holdings, held,
+            "{b}: the tombstone lists every shard"
+        );
+        let pending = store
+            .datasets_pending()
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(pending.len(), 2, "{b}");
+        let mut touched = HashSet::new();
+        for d in &pending {
+            let r = store
+                .compact(&d.name, "dpo")
+                .await
+                .unwrap_or_else(|e| panic!("{b}: {e}"))
+                .unwrap_or_else(|| panic!("{b}: nothing compacted"));
+            for s in &r.shards {
+                touched.insert((r.dataset.clone(), i64::from(s.shard)));
+            }
+            assert!(r.subjects == ["s_bob"], "{b}");
+        }
+        let expected: HashSet<(String, i64)> =
+            held.iter().map(|h| (h.dataset.clone(), h.shard)).collect();
+        assert_eq!(
+            touched, expected,
+            "{b}: the receipts list every shard touched"
+        );
+        for (dir, old) in dirs.iter().zip(&before) {
+            let now: Vec<String> = read_lines(dir)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .into_iter()
+                .map(|(l, _)| l)
+                .collect();
+            let kept: Vec<String> = old.iter().filter(|l| !l.contains("bob")).cloned().collect();
+            assert_eq!(now, kept, "{b}: others byte-identical, bob gone");
+        }
+        assert!(
+            store.holdings("bob").await.unwrap_or_default().is_empty(),
+            "{b}"
+        );
+        assert!(
+            store
+                .datasets_pending()
+                .await
+                .unwrap_or_default()
+                .is_empty(),
+            "{b}"
+        );
+        let receipts = store
+            .receipts(None)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(receipts.len(), 2, "{b}");
+        assert_eq!(
+            receipts.iter().map(|r| r.records_removed).sum::<usize>(),
+            3,
+            "{b}"
+        );
+        // A revoked purpose reaches only that purpose's datasets.
+        let (_, t) = store
+            .set_consent("carol", "human_review", Decision::Deny, "carol", None)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert!(t.is_some_and(|t| t.holdings.is_empty()), "{b}");
+        let (_, t) = store
+            .set_consent("carol", "training", Decision::Deny, "carol", None)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(
+            t.map(|t| t.holdings.len()),
+            Some(2),
+            "{b}: shard 1 of one, shard 0 of two"
+        );
+        // Registering the same name twice is refused with the name.
+        let e = store
+            .register_dataset(
+                &dirs[0],
+                &Manifest::load(&dirs[0]).unwrap_or_else(|e| panic!("{e}")),
+                &started,
+            )
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("already registered"), "{b}: {e}");
+        store.close().await;
+    }
+}
