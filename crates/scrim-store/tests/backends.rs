@@ -1,6 +1,7 @@
 //! The store's behaviour, run against every back-end: SQLite always, PostgreSQL at
 //! `SCRIM_TEST_PG_URL` (CI starts a private cluster with `tools/pg.sh start`). Without that
 //! variable these tests fail rather than pass on SQLite alone, unless `SCRIM_SKIP_PG=1` says so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 use std::collections::HashSet;
 
