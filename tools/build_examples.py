@@ -265,6 +265,16 @@ def records(photo_b64: str, clean_b64: str):
         ],
     })
     rows.append({
+        "id": "m1",
+        "subject": "user-123",
+        "source": "dm",
+        "created_at": "2025-07-08T21:10:00Z",
+        "messages": [
+            {"role": "user", "content": "Priscilla, it's Hailey. Spare key is under the blue pot at 1517 W Hays St, "
+                                        "door code 4471. Don't tell anyone."},
+        ],
+    })
+    rows.append({
         "id": "d1",
         "text": "Referral note: Mr. Oskar Lindqvist (DOB 03/02/1958, SSN 529-41-7736) of 4 Birchwood Lane, "
                 "Montpelier, VT 05602, tel. 802-555-0187, oskar.lindqvist@fastmail.com, is referred to "

@@ -6,11 +6,11 @@
 #   tools/pg.sh url     print the URL
 #
 # initdb and pg_ctl run as the `postgres` user when run as root (PostgreSQL refuses root).
-# The cluster lives in $SCRIM_PG_DIR (default: target/pg) and listens on $SCRIM_PG_PORT
+# The cluster lives in $SCRIM_PG_DIR (default: /tmp/scrim-pg-UID, where the postgres user can reach it) and listens on $SCRIM_PG_PORT
 # (default 55432) on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR="${SCRIM_PG_DIR:-$PWD/target/pg}"
+DIR="${SCRIM_PG_DIR:-${TMPDIR:-/tmp}/scrim-pg-$(id -u)}"
 PORT="${SCRIM_PG_PORT:-55432}"
 URL="postgres://scrim@127.0.0.1:$PORT/scrim_test"
 

@@ -2,6 +2,7 @@
 
 mod bench;
 mod eval;
+mod gov;
 mod io;
 mod run;
 
@@ -28,6 +29,44 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Measure detection and redaction throughput on a corpus.
     Bench(bench::BenchArgs),
+    /// Record and read consent per subject and purpose (history is kept).
+    #[command(subcommand)]
+    Consent(gov::ConsentCmd),
+    /// Opt a subject out of every purpose, past and future (tombstones their datasets).
+    Optout {
+        /// The subject.
+        subject: String,
+        #[command(flatten)]
+        store: gov::StoreArgs,
+    },
+    /// Forget a subject: opt out, destroy their raw-record key, tombstone every dataset.
+    Forget {
+        /// The subject.
+        subject: String,
+        #[command(flatten)]
+        store: gov::StoreArgs,
+    },
+    /// List the datasets in the store, with pending compactions.
+    Datasets {
+        #[command(flatten)]
+        store: gov::StoreArgs,
+    },
+    /// Rewrite a dataset's shards without tombstoned subjects (atomically) and record a receipt.
+    Compact {
+        /// The dataset's name, id or directory.
+        dataset: Option<String>,
+        /// Every dataset with pending tombstones.
+        #[arg(long, conflicts_with = "dataset")]
+        all: bool,
+        #[command(flatten)]
+        store: gov::StoreArgs,
+    },
+    /// Master keys: create, rotate, status.
+    #[command(subcommand)]
+    Keys(gov::KeysCmd),
+    /// Retained raw records (sealed per subject).
+    #[command(subcommand)]
+    Raw(gov::RawCmd),
 }
 
 /// Options shared by every command that processes records.
@@ -54,7 +93,8 @@ pub struct EngineArgs {
 pub struct RedactArgs {
     /// Input JSONL (`-` for standard input).
     pub input: PathBuf,
-    /// Output JSONL (`-` for standard output). Written atomically.
+    /// Output JSONL (`-` for standard output), written atomically; with --store, a new
+    /// dataset directory.
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
@@ -70,6 +110,31 @@ pub struct RedactArgs {
     /// Print the summary as JSON (on standard error).
     #[arg(long)]
     pub summary_json: bool,
+    /// The governance store (a SQLite file or a postgres:// URL). With it, records are admitted
+    /// by consent and source rules for --purpose, and OUT is a dataset directory registered
+    /// with its lineage.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+    /// The purpose this output serves (with --store).
+    #[arg(long, value_name = "PURPOSE")]
+    pub purpose: Option<String>,
+    /// The dataset's name in the store (default: OUT's directory name).
+    #[arg(long, value_name = "NAME")]
+    pub dataset: Option<String>,
+    /// Records per shard file (default 10000).
+    #[arg(long, value_name = "N")]
+    pub shard_records: Option<usize>,
+    /// Keep each admitted raw record, sealed under its subject's key, in this directory (to
+    /// re-process later; forgetting the subject makes it unreadable).
+    #[arg(long, value_name = "DIR")]
+    pub retain_raw: Option<PathBuf>,
+    /// Governance policy (TOML): sources, consent modes, purposes. Default: the built-in one
+    /// (policies/governance.toml).
+    #[arg(long, value_name = "FILE")]
+    pub governance: Option<PathBuf>,
+    /// Master keyring (with --store).
+    #[command(flatten)]
+    pub keys: gov::KeyArgs,
     /// Engine options.
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -101,6 +166,17 @@ fn main() -> std::process::ExitCode {
         Command::Detect(a) => run::detect(a),
         Command::Eval(a) => eval::eval(a),
         Command::Bench(a) => bench::bench(a),
+        Command::Consent(c) => gov::consent(c),
+        Command::Optout { subject, store } => gov::optout_or_forget(&subject, &store, false),
+        Command::Forget { subject, store } => gov::optout_or_forget(&subject, &store, true),
+        Command::Datasets { store } => gov::datasets(&store),
+        Command::Compact {
+            dataset,
+            all,
+            store,
+        } => gov::compact(dataset.as_deref(), all, &store),
+        Command::Keys(c) => gov::keys(c),
+        Command::Raw(c) => gov::raw(c),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

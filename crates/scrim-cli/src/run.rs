@@ -12,10 +12,12 @@ use scrim_core::engine::MessageAnalysis;
 use scrim_core::record::Shape;
 use scrim_core::text::OffsetMap;
 use scrim_core::{
-    Detector, Engine, EngineBuilder, Gate, Key, Outcome, Policy, Record, Redactor, Stats, Tier,
+    Detector, Engine, EngineBuilder, Gate, Key, KeyScope, Outcome, Policy, Record, Redactor, Stats,
+    Tier,
 };
 use serde_json::{json, Value};
 
+use crate::gov::{Admit, DatasetSink, LineInfo, StoreRun};
 use crate::io::{default_quarantine, AtomicOutput, Input, Quarantine};
 use crate::{DetectArgs, EngineArgs, RedactArgs};
 
@@ -210,6 +212,7 @@ struct Summary {
     records: usize,
     written: usize,
     withheld: BTreeMap<String, usize>,
+    excluded: BTreeMap<&'static str, usize>,
     quarantined: BTreeMap<&'static str, usize>,
     stats: Stats,
     input_bytes: u64,
@@ -229,20 +232,41 @@ fn raw(item: &Result<String, Vec<u8>>) -> &[u8] {
     }
 }
 
+/// Where output lines go: a JSONL file, or a dataset in the store.
+pub(crate) trait Sink {
+    /// One output line (without newline), where it came from, and the raw input line.
+    fn put(&mut self, line: &str, info: &LineInfo, raw: &[u8]) -> Result<()>;
+}
+
+impl Sink for AtomicOutput {
+    fn put(&mut self, line: &str, _info: &LineInfo, _raw: &[u8]) -> Result<()> {
+        self.line(line)
+    }
+}
+
+impl Sink for DatasetSink<'_> {
+    fn put(&mut self, line: &str, info: &LineInfo, raw: &[u8]) -> Result<()> {
+        DatasetSink::put(self, line, info, raw)
+    }
+}
+
+/// Decides which parsed records go on (consent, source rules), a batch at a time.
+type AdmitFn<'a> = dyn Fn(&[&Record]) -> Result<Vec<Admit>> + 'a;
+
 /// Drive batches of lines through `f` on the pool, writing results in input order.
+#[allow(clippy::too_many_arguments)]
 fn drive(
     input: &Path,
-    output: &Path,
-    quarantine: Option<&Path>,
+    sink: &mut dyn Sink,
+    quarantine: PathBuf,
     pool: &rayon::ThreadPool,
     quiet: bool,
+    admit: &AdmitFn<'_>,
     f: &(dyn Fn(Vec<Record>) -> Vec<LineResult> + Sync),
 ) -> Result<(Summary, Quarantine, f64)> {
     let start = Instant::now();
     let mut src = Input::open(input)?;
-    let mut out = AtomicOutput::create(output)?;
-    let mut quarantine =
-        Quarantine::new(quarantine.map_or_else(|| default_quarantine(output), Path::to_path_buf));
+    let mut quarantine = Quarantine::new(quarantine);
     let bar = if quiet {
         ProgressBar::hidden()
     } else {
@@ -255,42 +279,99 @@ fn drive(
             break;
         }
         let bytes: u64 = batch.iter().map(|(_, l)| raw(l).len() as u64 + 1).sum();
-        // Records go to the engine a few at a time, so the learned tier can batch across them.
-        let results: Vec<LineResult> = pool.install(|| {
-            batch
-                .par_chunks(RECORDS_PER_CALL)
-                .flat_map_iter(|chunk| {
-                    let parsed: Vec<Result<Record, (&'static str, String)>> =
-                        chunk.iter().map(|(_, item)| parse_line(item)).collect();
-                    let mut records = Vec::new();
-                    let mut slots: Vec<Option<LineResult>> = Vec::with_capacity(parsed.len());
-                    for p in parsed {
-                        match p {
-                            Ok(rec) => {
-                                records.push(rec);
-                                slots.push(None);
-                            }
-                            Err((code, reason)) => slots.push(Some(LineResult::Bad(code, reason))),
-                        }
+        let parsed: Vec<Result<Record, (&'static str, String)>> =
+            pool.install(|| batch.par_iter().map(|(_, item)| parse_line(item)).collect());
+        // Admission for the whole batch at once (one consent query).
+        let admitted: Vec<&Record> = parsed.iter().filter_map(|p| p.as_ref().ok()).collect();
+        let mut decisions = admit(&admitted)?.into_iter();
+        enum Slot {
+            Go(Record, LineInfo),
+            Done(LineResult),
+            Excluded(&'static str),
+        }
+        let slots: Vec<Slot> = parsed
+            .into_iter()
+            .zip(&batch)
+            .map(|(p, (line_no, _))| match p {
+                Err((code, reason)) => Slot::Done(LineResult::Bad(code, reason)),
+                Ok(rec) => match decisions.next() {
+                    Some(Admit::Yes) => {
+                        let info = LineInfo {
+                            id: rec.id(),
+                            subject: rec.str_field("subject").map(str::to_string),
+                            line_no: *line_no,
+                        };
+                        Slot::Go(rec, info)
                     }
-                    let mut done = f(records).into_iter();
-                    slots
-                        .into_iter()
-                        .map(|slot| {
-                            slot.or_else(|| done.next()).unwrap_or(LineResult::Bad(
-                                "internal",
-                                "no result for this record".to_string(),
-                            ))
-                        })
-                        .collect::<Vec<_>>()
+                    Some(Admit::Exclude(code)) => Slot::Excluded(code),
+                    Some(Admit::Quarantine(code, why)) => Slot::Done(LineResult::Bad(code, why)),
+                    None => Slot::Done(LineResult::Bad(
+                        "internal",
+                        "no admission decision for this record".to_string(),
+                    )),
+                },
+            })
+            .collect();
+        let mut infos: Vec<Option<LineInfo>> = Vec::with_capacity(slots.len());
+        let mut go: Vec<Record> = Vec::new();
+        let mut fixed: Vec<Option<Slot>> = Vec::with_capacity(slots.len());
+        for slot in slots {
+            match slot {
+                Slot::Go(rec, info) => {
+                    go.push(rec);
+                    infos.push(Some(info));
+                    fixed.push(None);
+                }
+                other => {
+                    infos.push(None);
+                    fixed.push(Some(other));
+                }
+            }
+        }
+        // Records go to the engine a few at a time, so the learned tier can batch across them.
+        let chunks: Vec<Vec<Record>> = {
+            let mut v = Vec::new();
+            let mut it = go.into_iter().peekable();
+            while it.peek().is_some() {
+                v.push(it.by_ref().take(RECORDS_PER_CALL).collect());
+            }
+            v
+        };
+        let results: Vec<LineResult> = pool.install(|| {
+            chunks
+                .into_par_iter()
+                .flat_map_iter(|chunk| {
+                    let n = chunk.len();
+                    let mut out = f(chunk);
+                    out.resize_with(n, || {
+                        LineResult::Bad("internal", "no result for this record".to_string())
+                    });
+                    out
                 })
                 .collect()
         });
-        for ((line_no, item), result) in batch.iter().zip(results) {
+        let mut results = results.into_iter();
+        for (((line_no, item), slot), info) in batch.iter().zip(fixed).zip(infos) {
             summary.records += 1;
+            let result = match slot {
+                Some(Slot::Excluded(code)) => {
+                    *summary.excluded.entry(code).or_default() += 1;
+                    continue;
+                }
+                Some(Slot::Done(r)) => r,
+                Some(Slot::Go(..)) | None => results.next().unwrap_or(LineResult::Bad(
+                    "internal",
+                    "no result for this record".to_string(),
+                )),
+            };
             match result {
                 LineResult::Out(line, stats) => {
-                    out.line(&line)?;
+                    let info = info.unwrap_or(LineInfo {
+                        id: None,
+                        subject: None,
+                        line_no: *line_no,
+                    });
+                    sink.put(&line, &info, raw(item))?;
                     summary.written += 1;
                     summary.stats.merge(&stats);
                 }
@@ -308,11 +389,11 @@ fn drive(
         bar.inc(bytes);
     }
     bar.finish_and_clear();
-    out.commit()?;
     let secs = start.elapsed().as_secs_f64();
     Ok((summary, quarantine, secs))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn print_summary(
     what: &str,
     s: &Summary,
@@ -320,16 +401,19 @@ fn print_summary(
     secs: f64,
     threads: usize,
     key_note: Option<&str>,
+    dataset: Option<&Value>,
     as_json: bool,
 ) {
     let mb = s.input_bytes as f64 / 1e6;
     let rate = if secs > 0.0 { mb / secs } else { 0.0 };
     let quarantined: usize = s.quarantined.values().sum();
     let withheld: usize = s.withheld.values().sum();
+    let excluded: usize = s.excluded.values().sum();
     if as_json {
         let v = json!({
             "command": what,
             "records": s.records, "written": s.written, "withheld": s.withheld,
+            "excluded": s.excluded, "dataset": dataset,
             "quarantined": s.quarantined, "quarantine_file": (quarantined > 0).then(|| q.path().display().to_string()),
             "entities": s.stats.by_label.iter().map(|(l, n)| (l.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "tags": s.stats.tags,
@@ -341,9 +425,34 @@ fn print_summary(
         return;
     }
     eprintln!(
-        "scrim {what}: {} records, {} written, {withheld} withheld, {quarantined} quarantined",
+        "scrim {what}: {} records, {} written, {withheld} withheld, {excluded} excluded, {quarantined} quarantined",
         s.records, s.written
     );
+    if excluded > 0 {
+        let parts: Vec<String> = s.excluded.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        eprintln!(
+            "  excluded (consent and source rules): {}",
+            parts.join(", ")
+        );
+    }
+    if let Some(d) = dataset {
+        eprintln!(
+            "  dataset {} ({} purpose): {} records of {} subjects in {} shard(s) at {}",
+            d["name"].as_str().unwrap_or_default(),
+            d["purpose"].as_str().unwrap_or_default(),
+            d["records"],
+            d["subjects"],
+            d["shards"],
+            d["path"].as_str().unwrap_or_default()
+        );
+        if let Some(r) = d.get("raw_retained").filter(|r| !r.is_null()) {
+            eprintln!(
+                "  raw records retained, sealed per subject: {} in {}",
+                r["records"],
+                r["file"].as_str().unwrap_or_default()
+            );
+        }
+    }
     if !s.stats.by_label.is_empty() {
         let parts: Vec<String> = s
             .stats
@@ -401,36 +510,55 @@ fn print_summary(
     }
 }
 
+/// Turn redaction outcomes into line results.
+fn outcome_lines(outcomes: Vec<Outcome>) -> Vec<LineResult> {
+    outcomes
+        .into_iter()
+        .map(|outcome| match outcome {
+            Outcome::Redacted { value, stats } => LineResult::Out(value.to_string(), stats),
+            // A record no detector could look at is kept in quarantine, to run again.
+            Outcome::Withheld {
+                reason: reason @ scrim_core::redact::WithheldReason::DetectionFailed(_),
+                ..
+            } => LineResult::Bad("detection_failed", reason.to_string()),
+            Outcome::Withheld { reason, stats } => LineResult::Withheld(reason.to_string(), stats),
+        })
+        .collect()
+}
+
 /// `scrim redact`.
 pub fn redact(args: RedactArgs) -> Result<()> {
+    let gov = crate::gov::governance(args.governance.as_deref())?;
+    match &args.store {
+        Some(url) => redact_to_store(&args, url, gov),
+        None => {
+            if args.purpose.is_some() || args.retain_raw.is_some() || args.dataset.is_some() {
+                bail!("--purpose, --dataset and --retain-raw need --store (consent and lineage live in the store)");
+            }
+            redact_to_file(&args, &gov)
+        }
+    }
+}
+
+fn redact_to_file(args: &RedactArgs, gov: &scrim_store::Governance) -> Result<()> {
     let setup = setup(&args.engine)?;
     let (key, key_note) = load_key(args.key_file.as_deref())?;
     let redactor = Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), key);
-    let f = |records: Vec<Record>| {
-        redactor
-            .redact_batch(records)
-            .into_iter()
-            .map(|outcome| match outcome {
-                Outcome::Redacted { value, stats } => LineResult::Out(value.to_string(), stats),
-                // A record no detector could look at is kept in quarantine, to run again.
-                Outcome::Withheld {
-                    reason: reason @ scrim_core::redact::WithheldReason::DetectionFailed(_),
-                    ..
-                } => LineResult::Bad("detection_failed", reason.to_string()),
-                Outcome::Withheld { reason, stats } => {
-                    LineResult::Withheld(reason.to_string(), stats)
-                }
-            })
-            .collect()
-    };
+    let f = |records: Vec<Record>| outcome_lines(redactor.redact_batch(records));
+    let admit = |records: &[&Record]| Ok(crate::gov::admit_without_store(gov, records));
+    let mut out = AtomicOutput::create(&args.output)?;
     let (summary, quarantine, secs) = drive(
         &args.input,
-        &args.output,
-        args.quarantine.as_deref(),
+        &mut out,
+        args.quarantine
+            .clone()
+            .unwrap_or_else(|| default_quarantine(&args.output)),
         &setup.pool,
         args.quiet,
+        &admit,
         &f,
     )?;
+    out.commit()?;
     if !args.quiet || args.summary_json {
         print_summary(
             "redact",
@@ -439,6 +567,88 @@ pub fn redact(args: RedactArgs) -> Result<()> {
             secs,
             setup.threads,
             Some(key_note),
+            None,
+            args.summary_json,
+        );
+    }
+    quarantine.commit()?;
+    Ok(())
+}
+
+fn redact_to_store(args: &RedactArgs, url: &str, gov: scrim_store::Governance) -> Result<()> {
+    let Some(purpose) = args.purpose.clone() else {
+        bail!("--store needs --purpose (training, human_review, personalization, ads, or one the governance policy declares)");
+    };
+    if args.key_file.is_some() {
+        bail!("with --store the pseudonym key comes from the store; drop --key-file");
+    }
+    if args.output.as_os_str() == "-" {
+        bail!("with --store the output is a dataset directory, not standard output");
+    }
+    let scope = match gov.key_scope(&purpose) {
+        scrim_store::KeyScope::Conversation => KeyScope::Conversation,
+        scrim_store::KeyScope::Subject => KeyScope::Subject,
+    };
+    let run = StoreRun::start(url, &purpose, gov, &args.keys)?;
+    let setup = setup(&args.engine)?;
+    let key = Key::from_secret(run.pseudonym_key.1.bytes());
+    let redactor =
+        Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), key).with_scope(scope);
+    let lineage = &run.lineage;
+    let f = |mut records: Vec<Record>| {
+        // The subject leaves as its keyed lineage id, never as the source system's id.
+        for r in &mut records {
+            let lid = r.str_field("subject").map(|s| lineage.subject(s));
+            if let Some(lid) = lid {
+                r.fields_mut().insert("subject".into(), Value::String(lid));
+            }
+        }
+        outcome_lines(redactor.redact_batch(records))
+    };
+    let admit = |records: &[&Record]| run.admit(records);
+    let name = match &args.dataset {
+        Some(n) => n.clone(),
+        None => args
+            .output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .context("name the dataset with --dataset")?,
+    };
+    let mut sink = DatasetSink::create(
+        &run,
+        &args.output,
+        &name,
+        &setup.policy.hash(),
+        args.shard_records,
+        args.retain_raw.as_deref(),
+    )?;
+    let (summary, quarantine, secs) = drive(
+        &args.input,
+        &mut sink,
+        args.quarantine
+            .clone()
+            .unwrap_or_else(|| default_quarantine(&args.output)),
+        &setup.pool,
+        args.quiet,
+        &admit,
+        &f,
+    )?;
+    let dataset = sink.finish()?;
+    if !args.quiet || args.summary_json {
+        print_summary(
+            "redact",
+            &summary,
+            &quarantine,
+            secs,
+            setup.threads,
+            Some(&format!(
+                "store {} (pseudonym key v{}, {} scope)",
+                run.opened.store.describe(),
+                run.pseudonym_key.0,
+                scope.name()
+            )),
+            Some(&dataset),
             args.summary_json,
         );
     }
@@ -503,14 +713,20 @@ pub fn detect(args: DetectArgs) -> Result<()> {
             })
             .collect()
     };
+    let admit = |records: &[&Record]| Ok(records.iter().map(|_| Admit::Yes).collect());
+    let mut out = AtomicOutput::create(&args.output)?;
     let (summary, quarantine, secs) = drive(
         &args.input,
-        &args.output,
-        args.quarantine.as_deref(),
+        &mut out,
+        args.quarantine
+            .clone()
+            .unwrap_or_else(|| default_quarantine(&args.output)),
         &setup.pool,
         args.quiet,
+        &admit,
         &f,
     )?;
+    out.commit()?;
     if !args.quiet {
         print_summary(
             "detect",
@@ -518,6 +734,7 @@ pub fn detect(args: DetectArgs) -> Result<()> {
             &quarantine,
             secs,
             setup.threads,
+            None,
             None,
             false,
         );

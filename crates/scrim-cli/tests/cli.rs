@@ -44,7 +44,7 @@ fn redact_writes_output_quarantine_and_summary_without_leaking() {
     );
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert!(
-        stderr.contains("4 records, 2 written, 0 withheld, 2 quarantined"),
+        stderr.contains("4 records, 2 written, 0 withheld, 0 excluded, 2 quarantined"),
         "{stderr}"
     );
     assert!(stderr.contains("fresh random key"), "{stderr}");

@@ -166,6 +166,11 @@ impl Record {
         }
     }
 
+    /// Any field at the top level.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.obj.get(name)
+    }
+
     /// A string field at the top level (`subject`, `source`, ...).
     pub fn str_field(&self, name: &str) -> Option<&str> {
         self.obj.get(name).and_then(Value::as_str)

@@ -141,12 +141,38 @@ fn value_strings(v: &Value) -> Vec<String> {
     }
 }
 
+/// Within what one value keeps one pseudonym (placeholders are numbered per record whatever the
+/// scope; this decides the keyed surrogates and hashes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyScope {
+    /// One key for the whole run: the same value gets the same surrogate in every record.
+    #[default]
+    Run,
+    /// A key per conversation (derived from the record's `id`, or from its text when it has
+    /// none): nobody can link two conversations through their pseudonyms.
+    Conversation,
+    /// A key per subject (derived from the record's `subject`; per conversation without one).
+    Subject,
+}
+
+impl KeyScope {
+    /// `run`, `conversation` or `subject`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyScope::Run => "run",
+            KeyScope::Conversation => "conversation",
+            KeyScope::Subject => "subject",
+        }
+    }
+}
+
 /// Redacts records by a policy, under a key. Build once, share between threads.
 #[derive(Debug)]
 pub struct Redactor {
     engine: Arc<Engine>,
     policy: Policy,
     key: Key,
+    scope: KeyScope,
     policy_hash: String,
 }
 
@@ -158,7 +184,40 @@ impl Redactor {
             engine,
             policy,
             key,
+            scope: KeyScope::Run,
             policy_hash,
+        }
+    }
+
+    /// Use keys of this scope (default: [`KeyScope::Run`]).
+    pub fn with_scope(mut self, scope: KeyScope) -> Redactor {
+        self.scope = scope;
+        self
+    }
+
+    /// The key for one record under this redactor's scope.
+    fn key_for(&self, record: &Record) -> Key {
+        let by = |field: &str, value: Option<String>| match value {
+            Some(v) => self.key.derive(&[field.as_bytes(), v.as_bytes()]),
+            // No id: the conversation's own text names its scope (deterministic, and as
+            // unlinkable to other conversations as their texts differ).
+            None => {
+                use sha2::Digest;
+                let mut h = sha2::Sha256::new();
+                for t in record.texts() {
+                    h.update((t.len() as u64).to_le_bytes());
+                    h.update(t.as_bytes());
+                }
+                self.key.derive(&[b"content", &h.finalize()])
+            }
+        };
+        match self.scope {
+            KeyScope::Run => self.key.clone(),
+            KeyScope::Conversation => by("conversation", record.id()),
+            KeyScope::Subject => match record.str_field("subject") {
+                Some(s) => by("subject", Some(s.to_string())),
+                None => by("conversation", record.id()),
+            },
         }
     }
 
@@ -297,7 +356,8 @@ impl Redactor {
                 };
             }
         }
-        let replacer = Replacer::new(&self.policy, &self.key);
+        let key = self.key_for(&record);
+        let replacer = Replacer::new(&self.policy, &key);
         let mut table = Pseudonyms::new();
         // Every person first, so that each mention can be tied to the longest form of the name.
         for (text, a) in texts.iter().zip(&analyses) {
@@ -343,6 +403,9 @@ impl Redactor {
         let mut scrim = Map::new();
         scrim.insert("policy".into(), json!(self.policy_hash));
         scrim.insert("key_id".into(), json!(self.key.fingerprint()));
+        if self.scope != KeyScope::Run {
+            scrim.insert("key_scope".into(), json!(self.scope.name()));
+        }
         scrim.insert("replacements".into(), Value::Array(replacements));
         scrim.insert("tags".into(), Value::Array(tags));
         let fields = record.fields_mut();
@@ -514,6 +577,50 @@ mod tests {
         assert_eq!(rep["start"].as_u64(), Some(10));
         assert_eq!(rep["end"].as_u64(), Some(15));
         assert!(rep.get("message").is_none());
+    }
+
+    #[test]
+    fn key_scopes_decide_which_records_share_surrogates() {
+        let toml = crate::policy::DEFAULT_POLICY_TOML
+            .replace("EMAIL = \"placeholder\"", "EMAIL = \"surrogate\"");
+        let policy = Policy::from_toml(&toml).unwrap();
+        assert_eq!(
+            policy.action(Label::Email),
+            crate::policy::Action::Surrogate
+        );
+        let line = |id: &str, subject: &str| {
+            Record::parse(&format!(
+                r#"{{"id":"{id}","subject":"{subject}","text":"write to zyx.wv@example.org"}}"#
+            ))
+            .unwrap()
+        };
+        let surrogate = |r: &Redactor, rec: Record| match r.redact(rec) {
+            Outcome::Redacted { value, .. } => value["text"].as_str().unwrap().to_string(),
+            Outcome::Withheld { .. } => panic!("withheld"),
+        };
+        let run = redactor(policy.clone());
+        assert_eq!(
+            surrogate(&run, line("c1", "u1")),
+            surrogate(&run, line("c2", "u2"))
+        );
+        let conv = redactor(policy.clone()).with_scope(KeyScope::Conversation);
+        let (a, a_again, b) = (
+            surrogate(&conv, line("c1", "u1")),
+            surrogate(&conv, line("c1", "u1")),
+            surrogate(&conv, line("c2", "u1")),
+        );
+        assert_eq!(a, a_again);
+        assert_ne!(a, b, "two conversations of one person are not linked");
+        assert!(!a.contains("zyx.wv"));
+        let subj = redactor(policy).with_scope(KeyScope::Subject);
+        assert_eq!(
+            surrogate(&subj, line("c1", "u1")),
+            surrogate(&subj, line("c2", "u1"))
+        );
+        assert_ne!(
+            surrogate(&subj, line("c1", "u1")),
+            surrogate(&subj, line("c1", "u2"))
+        );
     }
 
     #[test]

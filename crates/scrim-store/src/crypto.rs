@@ -193,6 +193,11 @@ impl Keyring {
         self.keys.iter().map(SecretKey::id).collect()
     }
 
+    /// The key with this id.
+    pub fn key(&self, id: &str) -> Option<&SecretKey> {
+        self.by_id(id)
+    }
+
     fn by_id(&self, id: &str) -> Option<&SecretKey> {
         self.keys.iter().find(|k| k.id() == id)
     }

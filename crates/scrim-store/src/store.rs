@@ -929,7 +929,8 @@ impl Store {
         let added = sqlx::query(
             "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
              SELECT t.id, h.dataset_id, h.shard FROM tombstones t \
-             JOIN holdings h ON h.lineage_id = t.lineage_id AND h.dataset_id = $1 \
+             JOIN subjects s ON s.subject = t.subject \
+             JOIN holdings h ON h.lineage_id = s.lineage_id AND h.dataset_id = $1 \
              WHERE t.at >= $2 AND (t.purpose IS NULL OR t.purpose = $3)",
         )
         .bind(&manifest.id)
@@ -989,8 +990,10 @@ impl Store {
         let ds = self.dataset(which).await?;
         let ctx = format!("compacting dataset {}", ds.name);
         let rows = sqlx::query(
-            "SELECT tt.tombstone_id, tt.shard, t.lineage_id FROM tombstone_targets tt \
+            "SELECT tt.tombstone_id, tt.shard, COALESCE(t.lineage_id, s.lineage_id) \
+             FROM tombstone_targets tt \
              JOIN tombstones t ON t.id = tt.tombstone_id \
+             LEFT JOIN subjects s ON s.subject = t.subject \
              WHERE tt.dataset_id = $1 AND tt.done_at IS NULL ORDER BY tt.tombstone_id",
         )
         .bind(&ds.id)
@@ -1019,6 +1022,8 @@ impl Store {
             }
         }
         let (next, changes) = rewrite_without(&dir, &manifest, &remove)?;
+        // Old generations an interrupted run left behind once its manifest was in place.
+        remove_unreferenced(&dir, &next)?;
         if let Some(s) = next.shards.iter().find(|s| {
             s.lines
                 .iter()
@@ -1183,7 +1188,7 @@ const DATASET_SELECT: &str =
      (SELECT COUNT(*) FROM shards s WHERE s.dataset_id = d.id), \
      (SELECT CAST(COALESCE(SUM(s.records), 0) AS BIGINT) FROM shards s WHERE s.dataset_id = d.id), \
      (SELECT COUNT(DISTINCT h.lineage_id) FROM holdings h WHERE h.dataset_id = d.id), \
-     (SELECT COUNT(*) FROM tombstone_targets t WHERE t.dataset_id = d.id AND t.done_at IS NULL) \
+     (SELECT COUNT(DISTINCT t.shard) FROM tombstone_targets t WHERE t.dataset_id = d.id AND t.done_at IS NULL) \
      FROM datasets d";
 
 fn dataset_row(r: &AnyRow) -> Result<DatasetInfo> {

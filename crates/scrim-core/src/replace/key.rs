@@ -42,6 +42,17 @@ impl Key {
         m.finalize().into_bytes().into()
     }
 
+    /// A key derived from this one for a scope (a conversation, a subject): different scopes
+    /// get unrelated keys, so pseudonyms cannot be linked across them.
+    pub fn derive(&self, scope: &[&[u8]]) -> Key {
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(scope.len() + 1);
+        parts.push(b"scope");
+        parts.extend_from_slice(scope);
+        Key {
+            bytes: self.mac(&parts),
+        }
+    }
+
     /// A short, stable, non-reversible fingerprint of the key itself (for summaries: tells two
     /// runs' keys apart without revealing them).
     pub fn fingerprint(&self) -> String {
