@@ -645,7 +645,9 @@ impl StoreRun {
                     Ok(s) => s,
                     Err((code, why)) => return Admit::Quarantine(code, why),
                 };
-                let d = subject.and_then(|s| decisions.get(s).copied());
+                let d = subject
+                    .and_then(|s| decisions.get(s).copied())
+                    .unwrap_or_default();
                 match self
                     .gov
                     .admit(&self.purpose, subject, r.str_field("source"), d)

@@ -283,15 +283,17 @@ impl Governance {
         Ok(())
     }
 
-    /// Decide one record for `purpose`, given the subject's latest decision for this purpose and
-    /// for every purpose (`None` when never recorded), each with its sequence number so the later
-    /// one wins.
+    /// Decide one record for `purpose`, given what the subject said (see [`Consent`]).
+    ///
+    /// An opt-out source admits unless the later of the two decisions is a no. An opt-in source
+    /// needs a yes to this very purpose, later than any no to everything: a yes to "everything"
+    /// names no purpose, so it opens no opt-in source.
     pub fn admit(
         &self,
         purpose: &str,
         subject: Option<&str>,
         source: Option<&str>,
-        consent: Option<Decision>,
+        consent: Consent,
     ) -> std::result::Result<(), Exclusion> {
         let rule = self.rule(source)?;
         if !rule.purposes.iter().any(|p| p == purpose) {
@@ -305,11 +307,42 @@ impl Governance {
                 Err(Exclusion::NoSubject)
             };
         }
-        match (consent, rule.consent) {
-            (Some(Decision::Deny), _) => Err(Exclusion::OptedOut),
-            (Some(Decision::Grant), _) => Ok(()),
-            (None, ConsentMode::OptOut) => Ok(()),
-            (None, ConsentMode::OptIn) => Err(Exclusion::NoOptIn),
+        match rule.consent {
+            ConsentMode::OptOut => match consent.effective() {
+                Some(Decision::Deny) => Err(Exclusion::OptedOut),
+                _ => Ok(()),
+            },
+            ConsentMode::OptIn => match (consent.purpose, consent.all) {
+                (_, Some((all_seq, Decision::Deny)))
+                    if consent.purpose.is_none_or(|(s, _)| s < all_seq) =>
+                {
+                    Err(Exclusion::OptedOut)
+                }
+                (Some((_, Decision::Deny)), _) => Err(Exclusion::OptedOut),
+                (Some((_, Decision::Grant)), _) => Ok(()),
+                (None, _) => Err(Exclusion::NoOptIn),
+            },
+        }
+    }
+}
+
+/// What a subject said that bears on one purpose: their latest decision for that purpose and
+/// their latest for every purpose (`*`), each with its sequence number (later wins).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Consent {
+    /// The latest decision for this very purpose.
+    pub purpose: Option<(i64, Decision)>,
+    /// The latest decision for every purpose.
+    pub all: Option<(i64, Decision)>,
+}
+
+impl Consent {
+    /// The later of the two decisions (`None` when the subject never said anything).
+    pub fn effective(&self) -> Option<Decision> {
+        match (self.purpose, self.all) {
+            (Some((a, da)), Some((b, db))) => Some(if a >= b { da } else { db }),
+            (Some((_, d)), None) | (None, Some((_, d))) => Some(d),
+            (None, None) => None,
         }
     }
 }
@@ -334,14 +367,23 @@ mod tests {
     fn default_policy_rules() {
         let g = g();
         let s = Some("user-1");
-        assert_eq!(g.admit("training", s, Some("ai_chat"), None), Ok(()));
+        let none = Consent::default();
+        let yes = Consent {
+            purpose: Some((1, Decision::Grant)),
+            all: None,
+        };
+        let no = Consent {
+            purpose: Some((1, Decision::Deny)),
+            all: None,
+        };
+        assert_eq!(g.admit("training", s, Some("ai_chat"), none), Ok(()));
         assert_eq!(
-            g.admit("training", s, Some("ai_chat"), Some(Decision::Deny)),
+            g.admit("training", s, Some("ai_chat"), no),
             Err(Exclusion::OptedOut)
         );
         // Private messages: never, whatever the consent says.
         assert_eq!(
-            g.admit("training", s, Some("dm"), Some(Decision::Grant)),
+            g.admit("training", s, Some("dm"), yes),
             Err(Exclusion::SourceForbids)
         );
         assert_eq!(
@@ -350,31 +392,50 @@ mod tests {
         );
         assert_eq!(g.source_admits_any(Some("dm_shared_with_ai")), Ok(()));
         // Telemetry needs an explicit yes to this purpose.
+        let tel = Some("employee_telemetry");
+        assert_eq!(g.admit("training", s, tel, none), Err(Exclusion::NoOptIn));
+        assert_eq!(g.admit("training", s, tel, yes), Ok(()));
+        // A yes to everything names no purpose: it opens no opt-in source.
+        let all_yes = Consent {
+            purpose: None,
+            all: Some((1, Decision::Grant)),
+        };
         assert_eq!(
-            g.admit("training", s, Some("employee_telemetry"), None),
+            g.admit("training", s, tel, all_yes),
             Err(Exclusion::NoOptIn)
         );
+        assert_eq!(g.admit("training", s, Some("ai_chat"), all_yes), Ok(()));
+        // A later no to everything closes it again; a later yes to the purpose reopens it.
+        let later_no = Consent {
+            purpose: Some((1, Decision::Grant)),
+            all: Some((2, Decision::Deny)),
+        };
         assert_eq!(
-            g.admit(
-                "training",
-                s,
-                Some("employee_telemetry"),
-                Some(Decision::Grant)
-            ),
-            Ok(())
+            g.admit("training", s, tel, later_no),
+            Err(Exclusion::OptedOut)
         );
+        assert_eq!(
+            g.admit("training", s, Some("ai_chat"), later_no),
+            Err(Exclusion::OptedOut)
+        );
+        let reopened = Consent {
+            purpose: Some((3, Decision::Grant)),
+            all: Some((2, Decision::Deny)),
+        };
+        assert_eq!(g.admit("training", s, tel, reopened), Ok(()));
+        assert_eq!(reopened.effective(), Some(Decision::Grant));
         // Ads: no source allows it.
         assert_eq!(
-            g.admit("ads", s, Some("ai_chat"), Some(Decision::Grant)),
+            g.admit("ads", s, Some("ai_chat"), yes),
             Err(Exclusion::SourceForbids)
         );
         assert_eq!(
-            g.admit("training", None, Some("ai_chat"), None),
+            g.admit("training", None, Some("ai_chat"), none),
             Err(Exclusion::NoSubject)
         );
-        assert_eq!(g.admit("training", s, None, None), Err(Exclusion::NoSource));
+        assert_eq!(g.admit("training", s, None, none), Err(Exclusion::NoSource));
         assert_eq!(
-            g.admit("training", s, Some("carrier_pigeon"), None),
+            g.admit("training", s, Some("carrier_pigeon"), none),
             Err(Exclusion::UnknownSource)
         );
         assert_eq!(g.key_scope("training"), KeyScope::Conversation);
@@ -405,6 +466,9 @@ mod tests {
         assert!(g.check_purpose("safety_eval").is_ok());
         assert!(g.check_purpose("training").is_ok());
         assert!(g.check_purpose("astrology").is_err());
-        assert_eq!(g.admit("safety_eval", None, None, None), Ok(()));
+        assert_eq!(
+            g.admit("safety_eval", None, None, Consent::default()),
+            Ok(())
+        );
     }
 }

@@ -23,7 +23,7 @@ mod store;
 pub use crypto::{Keyring, Lineage, SecretKey};
 pub use dataset::{DatasetWriter, LineEntry, Manifest};
 pub use error::{Error, Result};
-pub use governance::{Decision, Exclusion, Governance, KeyScope};
+pub use governance::{Consent, Decision, Exclusion, Governance, KeyScope};
 pub use store::{
     check_subject, now, Backend, ConsentEvent, DatasetInfo, Holding, KeyStatus, Receipt, Store,
     TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,

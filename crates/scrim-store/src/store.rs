@@ -12,7 +12,7 @@ use sqlx::{AnyPool, Executor, Row};
 use crate::crypto::{Keyring, Lineage, Sealed, SecretKey};
 use crate::dataset::{crash_point, remove_unreferenced, rewrite_without, Manifest, ShardChange};
 use crate::error::{Error, Result};
-use crate::governance::{Decision, ALL_PURPOSES};
+use crate::governance::{Consent, Decision, ALL_PURPOSES};
 
 /// Which database holds the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,7 +357,14 @@ impl Store {
         check_subject(subject)?;
         self.append_consent(subject, ALL_PURPOSES, Decision::Deny, actor, Some("forget"))
             .await?;
-        self.tombstone(subject, "forget", None, actor, true).await
+        let report = self.tombstone(subject, "forget", None, actor, true).await?;
+        if self.backend == Backend::Postgres {
+            // PostgreSQL keeps an updated row's old version until vacuumed: clear the destroyed
+            // key's bytes from the table now (SQLite overwrites them: secure_delete). Hygiene
+            // only: the forget itself is already committed, so a failure here is not an error.
+            let _ = sqlx::query("VACUUM subject_keys").execute(&self.pool).await;
+        }
+        Ok(report)
     }
 
     /// Every decision recorded for a subject, oldest first.
@@ -382,14 +389,14 @@ impl Store {
         Ok(out)
     }
 
-    /// The decision in force for `purpose` for each of `subjects` (the later of the purpose's
-    /// own and the every-purpose decision); subjects with neither are absent.
+    /// What each of `subjects` said about `purpose`: their latest decision for it and their
+    /// latest for every purpose. Subjects who said nothing are absent.
     pub async fn decisions(
         &self,
         subjects: &[&str],
         purpose: &str,
-    ) -> Result<HashMap<String, Decision>> {
-        let mut latest: HashMap<String, (i64, Decision)> = HashMap::new();
+    ) -> Result<HashMap<String, Consent>> {
+        let mut out: HashMap<String, Consent> = HashMap::new();
         let unique: Vec<&str> = {
             let mut seen = HashSet::new();
             subjects
@@ -401,7 +408,7 @@ impl Store {
         for chunk in unique.chunks(500) {
             let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let sql = format!(
-                "SELECT subject, decision, seq FROM consent_events \
+                "SELECT subject, purpose, decision, seq FROM consent_events \
                  WHERE purpose IN ($1, $2) AND subject IN ({})",
                 marks.join(", ")
             );
@@ -415,20 +422,26 @@ impl Store {
                 .map_err(Error::db(format!("reading consent for {purpose}")))?;
             for r in rows {
                 let subject: String = r.try_get(0).map_err(Error::db("reading consent"))?;
-                let decision: String = r.try_get(1).map_err(Error::db("reading consent"))?;
-                let seq: i64 = r.try_get(2).map_err(Error::db("reading consent"))?;
+                let p: String = r.try_get(1).map_err(Error::db("reading consent"))?;
+                let decision: String = r.try_get(2).map_err(Error::db("reading consent"))?;
+                let seq: i64 = r.try_get(3).map_err(Error::db("reading consent"))?;
                 let d = if decision == "grant" {
                     Decision::Grant
                 } else {
                     Decision::Deny
                 };
-                let e = latest.entry(subject).or_insert((seq, d));
-                if seq >= e.0 {
-                    *e = (seq, d);
+                let c = out.entry(subject).or_default();
+                let slot = if p == ALL_PURPOSES {
+                    &mut c.all
+                } else {
+                    &mut c.purpose
+                };
+                if slot.is_none_or(|(s, _)| seq >= s) {
+                    *slot = Some((seq, d));
                 }
             }
         }
-        Ok(latest.into_iter().map(|(k, (_, d))| (k, d)).collect())
+        Ok(out)
     }
 
     // ---------------------------------------------------------------- tombstones
