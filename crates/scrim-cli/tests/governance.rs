@@ -556,3 +556,121 @@ fn master_key_rotation_keeps_everything_readable() {
         assert!(err.contains("master key"), "{s}: {err}");
     }
 }
+
+fn summary_of(dir: &Path, args: &[&str]) -> Value {
+    let out = scrim(dir)
+        .args(args)
+        .args(["--summary-json", "--quiet"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{}: {err}", args.join(" "));
+    serde_json::from_str(err.lines().last().unwrap()).unwrap()
+}
+
+#[test]
+fn employee_telemetry_needs_a_yes_to_the_very_purpose() {
+    for backend in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        run(dir, &["keys", "new", "master.key"]);
+        std::fs::write(
+            dir.join("tel.jsonl"),
+            r#"{"id":"t1","subject":"emp-7","source":"employee_telemetry","text":"typed: quarterly numbers draft"}
+{"id":"t2","subject":"emp-8","source":"employee_telemetry","text":"typed: lunch order"}
+"#,
+        )
+        .unwrap();
+        let s = fresh_store(&backend, dir);
+        let redact = |out: &str, purpose: &str| {
+            summary_of(
+                dir,
+                &[
+                    "redact",
+                    "tel.jsonl",
+                    "-o",
+                    out,
+                    "--store",
+                    &s,
+                    "--purpose",
+                    purpose,
+                ],
+            )
+        };
+        let sum = redact("o1", "training");
+        assert_eq!(sum["written"], 0, "{s}: {sum}");
+        assert_eq!(sum["excluded"]["no_opt_in"], 2, "{s}: {sum}");
+        run(
+            dir,
+            &[
+                "consent", "set", "emp-7", "training", "grant", "--store", &s,
+            ],
+        );
+        // A yes to everything names no purpose.
+        run(
+            dir,
+            &["consent", "set", "emp-7", "*", "grant", "--store", &s],
+        );
+        let sum = redact("o2", "training");
+        assert_eq!(sum["written"], 1, "{s}: {sum}");
+        let sum = redact("o3", "human_review");
+        assert_eq!(sum["written"], 0, "{s}: {sum}");
+        // Withdrawing everything closes training again.
+        run(dir, &["optout", "emp-7", "--store", &s]);
+        let sum = redact("o4", "training");
+        assert_eq!(sum["written"], 0, "{s}: {sum}");
+        assert_eq!(sum["excluded"]["opted_out"], 1, "{s}: {sum}");
+        // Errors name the subject and purpose, never content.
+        let out = scrim(dir)
+            .args([
+                "consent",
+                "set",
+                "emp-7",
+                "astrology",
+                "grant",
+                "--store",
+                &s,
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("astrology"), "{err}");
+    }
+}
+
+#[test]
+fn one_compaction_per_dataset_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir);
+    let s = fresh_store(&None, dir);
+    run(
+        dir,
+        &[
+            "redact",
+            "in.jsonl",
+            "-o",
+            "ds",
+            "--store",
+            &s,
+            "--purpose",
+            "training",
+            "--quiet",
+        ],
+    );
+    run(dir, &["forget", "chen", "--store", &s]);
+    let held = std::fs::File::open(dir.join("ds")).unwrap();
+    held.lock().unwrap();
+    let out = scrim(dir)
+        .args(["compact", "ds", "--store", &s])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("another compaction"),
+        "{err}"
+    );
+    held.unlock().unwrap();
+    run(dir, &["compact", "ds", "--store", &s]);
+    assert_eq!(all_lines(&dir.join("ds")).len(), 8);
+}

@@ -196,7 +196,8 @@ impl DatasetWriter {
                 .map_err(Error::io(format!("cannot read {}", dir.display())))?;
             if entries.next().is_some() {
                 return Err(Error::invalid(format!(
-                    "{} is not empty; a dataset needs a new directory",
+                    "{} is not empty; a dataset needs a new directory (shards a failed run left \
+                     without a manifest.json are not a dataset and can be deleted)",
                     dir.display()
                 )));
             }

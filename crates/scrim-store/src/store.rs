@@ -1014,6 +1014,24 @@ impl Store {
         .await
         .map_err(Error::db(ctx.clone()))?;
         let dir = PathBuf::from(&ds.path);
+        // One compaction per dataset at a time: an advisory lock on the directory, released
+        // by the system if this process dies.
+        let lock = std::fs::File::open(&dir).map_err(Error::io(format!(
+            "cannot open dataset directory {}",
+            dir.display()
+        )))?;
+        if let Err(e) = lock.try_lock() {
+            return Err(match e {
+                std::fs::TryLockError::WouldBlock => Error::invalid(format!(
+                    "another compaction of dataset {} is running",
+                    ds.name
+                )),
+                std::fs::TryLockError::Error(e) => Error::Io {
+                    context: format!("cannot lock {}", dir.display()),
+                    source: e,
+                },
+            });
+        }
         let manifest = Manifest::load(&dir)?;
         if rows.is_empty() {
             remove_unreferenced(&dir, &manifest)?;
