@@ -1,0 +1,409 @@
+//! Datasets: registration with their holdings, listing, compaction (with the file half in
+//! `crate::dataset`) and deletion receipts.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{absolute, check_subject, now, DatasetInfo, Receipt, Store};
+use crate::dataset::{crash_point, remove_unreferenced, rewrite_without, Manifest};
+use crate::error::{Error, Result};
+
+impl Store {
+    // ---------------------------------------------------------------- datasets
+
+    /// Remember subjects' lineage ids (so that forgetting one finds their shards).
+    pub async fn remember_subjects(&self, pairs: &[(String, String)]) -> Result<()> {
+        let at = now();
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(Error::db("remembering subjects"))?;
+        for (subject, lid) in pairs {
+            check_subject(subject)?;
+            sqlx::query(
+                "INSERT INTO subjects (subject, lineage_id, first_seen) VALUES ($1, $2, $3) \
+                 ON CONFLICT (subject) DO NOTHING",
+            )
+            .bind(subject)
+            .bind(lid)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(format!("remembering subject {subject}")))?;
+        }
+        tx.commit()
+            .await
+            .map_err(Error::db("remembering subjects"))?;
+        Ok(())
+    }
+
+    /// Register a dataset just written to `dir`. Tombstones written since `run_started` (an
+    /// opt-out that raced the run) are applied to it at once as pending targets. Returns how
+    /// many such targets were added.
+    pub async fn register_dataset(
+        &self,
+        dir: &Path,
+        manifest: &Manifest,
+        run_started: &str,
+    ) -> Result<usize> {
+        let path = absolute(dir);
+        let ctx = format!("registering dataset {}", manifest.name);
+        let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
+        sqlx::query(
+            "INSERT INTO datasets (id, name, path, purpose, policy, key_version, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&manifest.id)
+        .bind(&manifest.name)
+        .bind(path.display().to_string())
+        .bind(&manifest.purpose)
+        .bind(&manifest.policy)
+        .bind(manifest.key_version)
+        .bind(&manifest.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => Error::invalid(format!(
+                "a dataset named {} is already registered; choose another --dataset name",
+                manifest.name
+            )),
+            _ => Error::Db {
+                context: ctx.clone(),
+                source: e,
+            },
+        })?;
+        for s in &manifest.shards {
+            sqlx::query(
+                "INSERT INTO shards (dataset_id, shard, file, generation, records, sha256) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&manifest.id)
+            .bind(i64::from(s.shard))
+            .bind(&s.file)
+            .bind(i64::from(s.generation))
+            .bind(s.lines.len() as i64)
+            .bind(&s.sha256)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(ctx.clone()))?;
+        }
+        insert_holdings(&mut tx, &manifest.id, manifest, &ctx).await?;
+        let added = sqlx::query(
+            "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
+             SELECT t.id, h.dataset_id, h.shard FROM tombstones t \
+             JOIN subjects s ON s.subject = t.subject \
+             JOIN holdings h ON h.lineage_id = s.lineage_id AND h.dataset_id = $1 \
+             WHERE t.at >= $2 AND (t.purpose IS NULL OR t.purpose = $3)",
+        )
+        .bind(&manifest.id)
+        .bind(run_started)
+        .bind(&manifest.purpose)
+        .execute(&mut *tx)
+        .await
+        .map_err(Error::db(ctx.clone()))?
+        .rows_affected() as usize;
+        tx.commit().await.map_err(Error::db(ctx))?;
+        Ok(added)
+    }
+
+    /// Every registered dataset.
+    pub async fn datasets(&self) -> Result<Vec<DatasetInfo>> {
+        let rows = sqlx::query(&format!("{DATASET_SELECT} ORDER BY d.created_at, d.name"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(Error::db("listing datasets"))?;
+        rows.iter().map(dataset_row).collect()
+    }
+
+    /// A dataset by name, id or directory.
+    pub async fn dataset(&self, which: &str) -> Result<DatasetInfo> {
+        let path = absolute(Path::new(which)).display().to_string();
+        let row = sqlx::query(&format!(
+            "{DATASET_SELECT} WHERE d.name = $1 OR d.id = $1 OR d.path = $2"
+        ))
+        .bind(which)
+        .bind(path)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(Error::db(format!("looking dataset {which} up")))?;
+        match row {
+            Some(r) => dataset_row(&r),
+            None => Err(Error::NotFound(format!(
+                "no dataset named {which} in the store (see `scrim datasets`)"
+            ))),
+        }
+    }
+
+    /// Datasets with shards waiting for a compaction.
+    pub async fn datasets_pending(&self) -> Result<Vec<DatasetInfo>> {
+        Ok(self
+            .datasets()
+            .await?
+            .into_iter()
+            .filter(|d| d.pending > 0)
+            .collect())
+    }
+
+    /// Rewrite the shards of a dataset that hold tombstoned subjects, atomically per shard with
+    /// the manifest as the commit point, then record a receipt. Safe to run again after a crash
+    /// at any point: it finishes what an interrupted run started. `None` when nothing was
+    /// pending.
+    pub async fn compact(&self, which: &str, actor: &str) -> Result<Option<Receipt>> {
+        let ds = self.dataset(which).await?;
+        let ctx = format!("compacting dataset {}", ds.name);
+        let rows = sqlx::query(
+            "SELECT tt.tombstone_id, tt.shard, COALESCE(t.lineage_id, s.lineage_id) \
+             FROM tombstone_targets tt \
+             JOIN tombstones t ON t.id = tt.tombstone_id \
+             LEFT JOIN subjects s ON s.subject = t.subject \
+             WHERE tt.dataset_id = $1 AND tt.done_at IS NULL ORDER BY tt.tombstone_id",
+        )
+        .bind(&ds.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::db(ctx.clone()))?;
+        let dir = PathBuf::from(&ds.path);
+        // One compaction per dataset at a time: an advisory lock on the directory, released
+        // by the system if this process dies.
+        let lock = std::fs::File::open(&dir).map_err(Error::io(format!(
+            "cannot open dataset directory {}",
+            dir.display()
+        )))?;
+        if let Err(e) = lock.try_lock() {
+            return Err(match e {
+                std::fs::TryLockError::WouldBlock => Error::invalid(format!(
+                    "another compaction of dataset {} is running",
+                    ds.name
+                )),
+                std::fs::TryLockError::Error(e) => Error::Io {
+                    context: format!("cannot lock {}", dir.display()),
+                    source: e,
+                },
+            });
+        }
+        let manifest = Manifest::load(&dir)?;
+        if rows.is_empty() {
+            remove_unreferenced(&dir, &manifest)?;
+            return Ok(None);
+        }
+        let mut tombstones = Vec::new();
+        let mut remove = HashSet::new();
+        let mut target_shards: HashSet<i64> = HashSet::new();
+        for r in &rows {
+            let t: i64 = r.try_get(0).map_err(Error::db(ctx.clone()))?;
+            let shard: i64 = r.try_get(1).map_err(Error::db(ctx.clone()))?;
+            let lid: Option<String> = r.try_get(2).map_err(Error::db(ctx.clone()))?;
+            if !tombstones.contains(&t) {
+                tombstones.push(t);
+            }
+            target_shards.insert(shard);
+            if let Some(l) = lid {
+                remove.insert(l);
+            }
+        }
+        let (next, changes) = rewrite_without(&dir, &manifest, &remove)?;
+        // Old generations an interrupted run left behind once its manifest was in place.
+        remove_unreferenced(&dir, &next)?;
+        if let Some(s) = next.shards.iter().find(|s| {
+            s.lines
+                .iter()
+                .any(|l| l.subject.as_ref().is_some_and(|x| remove.contains(x)))
+        }) {
+            return Err(Error::Corrupt(format!(
+                "{}: shard {} still holds a tombstoned subject after compaction",
+                dir.display(),
+                s.shard
+            )));
+        }
+        crash_point("compact:before_db");
+        let changed: HashSet<i64> = changes.iter().map(|c| i64::from(c.shard)).collect();
+        let mut already: Vec<i64> = target_shards.difference(&changed).copied().collect();
+        already.sort_unstable();
+        let mut subjects: Vec<String> = remove.into_iter().collect();
+        subjects.sort();
+        let at = now();
+        let mut receipt = Receipt {
+            id: 0,
+            dataset: ds.name.clone(),
+            dataset_id: ds.id.clone(),
+            path: ds.path.clone(),
+            actor: actor.to_string(),
+            at: at.clone(),
+            tombstones,
+            subjects,
+            records_removed: changes
+                .iter()
+                .map(|c| c.removed.values().sum::<usize>())
+                .sum(),
+            shards: changes,
+            already_rewritten: already,
+        };
+        let body = serde_json::to_string(&receipt)
+            .map_err(|e| Error::Corrupt(format!("cannot encode a receipt: {e}")))?;
+        let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
+        // The store follows the manifest, whichever run swapped it.
+        for s in &next.shards {
+            sqlx::query(
+                "UPDATE shards SET file = $1, generation = $2, records = $3, sha256 = $4 \
+                 WHERE dataset_id = $5 AND shard = $6",
+            )
+            .bind(&s.file)
+            .bind(i64::from(s.generation))
+            .bind(s.lines.len() as i64)
+            .bind(&s.sha256)
+            .bind(&ds.id)
+            .bind(i64::from(s.shard))
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(ctx.clone()))?;
+        }
+        sqlx::query("DELETE FROM holdings WHERE dataset_id = $1")
+            .bind(&ds.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(ctx.clone()))?;
+        insert_holdings(&mut tx, &ds.id, &next, &ctx).await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO receipts (dataset_id, actor, at, body) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&ds.id)
+        .bind(actor)
+        .bind(&at)
+        .bind(&body)
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get(0))
+        .map_err(Error::db(ctx.clone()))?;
+        for t in &receipt.tombstones {
+            sqlx::query(
+                "UPDATE tombstone_targets SET done_at = $1, receipt_id = $2 \
+                 WHERE dataset_id = $3 AND tombstone_id = $4 AND done_at IS NULL",
+            )
+            .bind(&at)
+            .bind(id)
+            .bind(&ds.id)
+            .bind(*t)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(ctx.clone()))?;
+        }
+        tx.commit().await.map_err(Error::db(ctx))?;
+        receipt.id = id;
+        Ok(Some(receipt))
+    }
+
+    /// Receipts, newest first (optionally of one dataset).
+    pub async fn receipts(&self, dataset: Option<&str>) -> Result<Vec<Receipt>> {
+        let rows = match dataset {
+            Some(d) => {
+                let ds = self.dataset(d).await?;
+                sqlx::query("SELECT id, body FROM receipts WHERE dataset_id = $1 ORDER BY id DESC")
+                    .bind(ds.id)
+                    .fetch_all(&self.pool)
+                    .await
+            }
+            None => {
+                sqlx::query("SELECT id, body FROM receipts ORDER BY id DESC")
+                    .fetch_all(&self.pool)
+                    .await
+            }
+        }
+        .map_err(Error::db("reading receipts"))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let id: i64 = r.try_get(0).map_err(Error::db("reading receipts"))?;
+            let body: String = r.try_get(1).map_err(Error::db("reading receipts"))?;
+            let v: serde_json::Value = serde_json::from_str(&body)
+                .map_err(|e| Error::Corrupt(format!("receipt {id}: {e}")))?;
+            out.push(receipt_from_json(id, &v));
+        }
+        Ok(out)
+    }
+}
+
+/// Record which subjects each shard of `m` holds.
+async fn insert_holdings(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    dataset_id: &str,
+    m: &Manifest,
+    ctx: &str,
+) -> Result<()> {
+    for (shard, lid, n) in m.holdings() {
+        sqlx::query(
+            "INSERT INTO holdings (dataset_id, shard, lineage_id, records) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(dataset_id)
+        .bind(i64::from(shard))
+        .bind(&lid)
+        .bind(n as i64)
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(ctx.to_string()))?;
+    }
+    Ok(())
+}
+
+fn receipt_from_json(id: i64, v: &serde_json::Value) -> Receipt {
+    let s = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    Receipt {
+        id,
+        dataset: s("dataset"),
+        dataset_id: s("dataset_id"),
+        path: s("path"),
+        actor: s("actor"),
+        at: s("at"),
+        tombstones: serde_json::from_value(v.get("tombstones").cloned().unwrap_or_default())
+            .unwrap_or_default(),
+        subjects: serde_json::from_value(v.get("subjects").cloned().unwrap_or_default())
+            .unwrap_or_default(),
+        shards: serde_json::from_value(v.get("shards").cloned().unwrap_or_default())
+            .unwrap_or_default(),
+        already_rewritten: serde_json::from_value(
+            v.get("already_rewritten").cloned().unwrap_or_default(),
+        )
+        .unwrap_or_default(),
+        records_removed: v
+            .get("records_removed")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0) as usize,
+    }
+}
+
+const DATASET_SELECT: &str =
+    "SELECT d.id, d.name, d.path, d.purpose, d.policy, d.key_version, d.created_at, \
+     (SELECT COUNT(*) FROM shards s WHERE s.dataset_id = d.id), \
+     (SELECT CAST(COALESCE(SUM(s.records), 0) AS BIGINT) FROM shards s WHERE s.dataset_id = d.id), \
+     (SELECT COUNT(DISTINCT h.lineage_id) FROM holdings h WHERE h.dataset_id = d.id), \
+     (SELECT COUNT(DISTINCT t.shard) FROM tombstone_targets t WHERE t.dataset_id = d.id AND t.done_at IS NULL) \
+     FROM datasets d";
+
+fn dataset_row(r: &AnyRow) -> Result<DatasetInfo> {
+    let e = Error::db("reading a dataset");
+    let g = |i: usize| -> std::result::Result<String, sqlx::Error> { r.try_get(i) };
+    let n = |i: usize| -> std::result::Result<i64, sqlx::Error> { r.try_get(i) };
+    (|| {
+        Ok(DatasetInfo {
+            id: g(0)?,
+            name: g(1)?,
+            path: g(2)?,
+            purpose: g(3)?,
+            policy: g(4)?,
+            key_version: n(5)?,
+            created_at: g(6)?,
+            shards: n(7)?,
+            records: n(8)?,
+            subjects: n(9)?,
+            pending: n(10)?,
+        })
+    })()
+    .map_err(e)
+}

@@ -1,0 +1,299 @@
+//! The store: one interface over SQLite (embedded, the default: a file path) and PostgreSQL (a
+//! connection URL), through `sqlx`'s `Any` driver with a versioned migration set per back-end.
+//! Every query here is written once, in SQL both back-ends accept.
+//!
+//! `consent` (what each subject said), `tombstones` (what must leave which shard), `keys`
+//! (wrapped keys, crypto-shredding, rotation) and `datasets` (registration, compaction,
+//! receipts) each add their part of [`Store`]'s methods.
+
+mod consent;
+mod datasets;
+mod keys;
+mod tombstones;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+
+use crate::dataset::ShardChange;
+use crate::error::{Error, Result};
+
+/// Which database holds the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, embedded.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// The name of the store key for lineage ids.
+pub const LINEAGE_KEY: &str = "lineage";
+/// The name of the store key for pseudonyms and surrogates.
+pub const PSEUDONYM_KEY: &str = "pseudonym";
+
+/// The current time, RFC 3339 in UTC with milliseconds (sorts as text).
+pub fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+/// One recorded consent decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentEvent {
+    /// Order of recording.
+    pub seq: i64,
+    /// The subject.
+    pub subject: String,
+    /// The purpose, or `*` for every purpose.
+    pub purpose: String,
+    /// `grant` or `deny`.
+    pub decision: String,
+    /// Who recorded it.
+    pub actor: String,
+    /// Why, if given.
+    pub note: Option<String>,
+    /// When.
+    pub at: String,
+}
+
+/// Where a subject's records are held: one shard of one dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holding {
+    /// The dataset's name.
+    pub dataset: String,
+    /// Its directory.
+    pub path: String,
+    /// The shard's number.
+    pub shard: i64,
+    /// The shard's current file.
+    pub file: String,
+    /// How many of the subject's records it holds.
+    pub records: i64,
+}
+
+/// What a tombstone set in motion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TombstoneReport {
+    /// The tombstone's id.
+    pub tombstone: i64,
+    /// The subject.
+    pub subject: String,
+    /// `forget`, `optout` or `revoke`.
+    pub kind: String,
+    /// The purpose it covers (`None`: every purpose).
+    pub purpose: Option<String>,
+    /// Every shard that must be compacted.
+    pub holdings: Vec<Holding>,
+    /// Whether the subject's data key was destroyed (forget).
+    pub key_destroyed: bool,
+}
+
+/// A dataset as the store knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatasetInfo {
+    /// Unique id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Directory.
+    pub path: String,
+    /// Purpose.
+    pub purpose: String,
+    /// Redaction policy hash.
+    pub policy: String,
+    /// Pseudonym key version.
+    pub key_version: i64,
+    /// When written.
+    pub created_at: String,
+    /// Shards.
+    pub shards: i64,
+    /// Records now held.
+    pub records: i64,
+    /// Distinct subjects now held.
+    pub subjects: i64,
+    /// Shards waiting for a compaction (pending tombstone targets).
+    pub pending: i64,
+}
+
+/// A deletion receipt: what compaction removed where and when, without content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// The receipt's id.
+    pub id: i64,
+    /// The dataset's name.
+    pub dataset: String,
+    /// The dataset's id.
+    pub dataset_id: String,
+    /// Its directory.
+    pub path: String,
+    /// Who ran the compaction.
+    pub actor: String,
+    /// When it finished.
+    pub at: String,
+    /// The tombstones it served.
+    pub tombstones: Vec<i64>,
+    /// The subjects removed (lineage ids).
+    pub subjects: Vec<String>,
+    /// Every shard rewritten.
+    pub shards: Vec<ShardChange>,
+    /// Shards an interrupted compaction had already rewritten (finished here).
+    pub already_rewritten: Vec<i64>,
+    /// Records removed in all.
+    pub records_removed: usize,
+}
+
+/// Counts of wrapped keys per master key id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyStatus {
+    /// Store keys (lineage, pseudonym versions) per master key id.
+    pub store_keys: BTreeMap<String, i64>,
+    /// Live subject keys per master key id.
+    pub subject_keys: BTreeMap<String, i64>,
+    /// Destroyed subject keys.
+    pub destroyed: i64,
+}
+
+/// The governance store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    display: String,
+}
+
+fn bad_subject(subject: &str) -> Option<&'static str> {
+    if subject.is_empty() {
+        Some("is empty")
+    } else if subject.len() > 256 {
+        Some("is longer than 256 bytes")
+    } else if subject.chars().any(char::is_control) {
+        Some("holds control characters")
+    } else {
+        None
+    }
+}
+
+/// Check a subject id given by a user or found in a record.
+pub fn check_subject(subject: &str) -> Result<()> {
+    match bad_subject(subject) {
+        Some(why) => Err(Error::invalid(format!("subject id {why}"))),
+        None => Ok(()),
+    }
+}
+
+impl Store {
+    /// Open (creating and migrating as needed) the store at `url`: `postgres://…` or
+    /// `postgresql://…` for PostgreSQL; `sqlite:PATH` or a plain file path for SQLite.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, conn, display) =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                (Backend::Postgres, url.to_string(), redact_url(url))
+            } else {
+                let path = url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("sqlite:"))
+                    .unwrap_or(url);
+                let path = path.split('?').next().unwrap_or(path);
+                if path.is_empty() {
+                    return Err(Error::invalid(
+                        "the store needs a file path or a postgres:// URL",
+                    ));
+                }
+                if let Some(parent) = Path::new(path)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                {
+                    if !parent.exists() {
+                        return Err(Error::invalid(format!(
+                            "store {path}: directory {} does not exist",
+                            parent.display()
+                        )));
+                    }
+                }
+                (
+                    Backend::Sqlite,
+                    format!("sqlite://{path}?mode=rwc"),
+                    format!("sqlite:{path}"),
+                )
+            };
+        let mut options = AnyPoolOptions::new().max_connections(match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 8,
+        });
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // Deleted key material is overwritten in the file, not just unlinked.
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
+                         PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options
+            .connect(&conn)
+            .await
+            .map_err(Error::db(format!("cannot open {display}")))?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Store {
+            pool,
+            backend,
+            display,
+        })
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The store's address without any password.
+    pub fn describe(&self) -> &str {
+        &self.display
+    }
+
+    /// Close every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    })
+}
+
+/// A connection URL with its password hidden.
+fn redact_url(url: &str) -> String {
+    // scheme://user:password@host/…
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((auth, host)) = rest.split_once('@') {
+            let user = auth.split(':').next().unwrap_or("");
+            return format!("{scheme}://{user}:***@{host}");
+        }
+    }
+    url.to_string()
+}

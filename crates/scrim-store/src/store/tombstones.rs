@@ -1,0 +1,152 @@
+//! What must leave which shard: tombstones, their targets, and where a subject is held.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{now, Holding, Store, TombstoneReport};
+use crate::error::{Error, Result};
+
+impl Store {
+    // ---------------------------------------------------------------- tombstones
+
+    pub(super) async fn tombstone(
+        &self,
+        subject: &str,
+        kind: &str,
+        purpose: Option<&str>,
+        actor: &str,
+        destroy_key: bool,
+    ) -> Result<TombstoneReport> {
+        let ctx = format!("writing a tombstone for subject {subject}");
+        let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
+        let lid: Option<String> = sqlx::query("SELECT lineage_id FROM subjects WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(Error::db(ctx.clone()))?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(Error::db(ctx.clone()))?;
+        let at = now();
+        let row = sqlx::query(
+            "INSERT INTO tombstones (subject, lineage_id, kind, purpose, actor, at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(subject)
+        .bind(lid.clone())
+        .bind(kind)
+        .bind(purpose.map(str::to_string))
+        .bind(actor)
+        .bind(&at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(Error::db(ctx.clone()))?;
+        let id: i64 = row.try_get(0).map_err(Error::db(ctx.clone()))?;
+        if let Some(lid) = &lid {
+            let q = match purpose {
+                Some(_) => {
+                    "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
+                     SELECT $1, h.dataset_id, h.shard FROM holdings h \
+                     JOIN datasets d ON d.id = h.dataset_id \
+                     WHERE h.lineage_id = $2 AND d.purpose = $3"
+                }
+                None => {
+                    "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
+                     SELECT $1, h.dataset_id, h.shard FROM holdings h WHERE h.lineage_id = $2"
+                }
+            };
+            let mut q = sqlx::query(q).bind(id).bind(lid.as_str());
+            if let Some(p) = purpose {
+                q = q.bind(p);
+            }
+            q.execute(&mut *tx).await.map_err(Error::db(ctx.clone()))?;
+        }
+        let mut key_destroyed = false;
+        if destroy_key {
+            let r = sqlx::query(
+                "UPDATE subject_keys SET wrapped = NULL, nonce = NULL, master_id = NULL, \
+                 destroyed_at = $2 WHERE subject = $1 AND destroyed_at IS NULL",
+            )
+            .bind(subject)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(format!(
+                "destroying the key of subject {subject}"
+            )))?;
+            key_destroyed = r.rows_affected() > 0;
+            // A key never made is recorded as destroyed, so no later run can make one.
+            sqlx::query(
+                "INSERT INTO subject_keys (subject, created_at, destroyed_at) VALUES ($1, $2, $2) \
+                 ON CONFLICT (subject) DO NOTHING",
+            )
+            .bind(subject)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(format!(
+                "destroying the key of subject {subject}"
+            )))?;
+        }
+        tx.commit().await.map_err(Error::db(ctx))?;
+        let holdings = match &lid {
+            Some(l) => self.holdings_of_tombstone(id, l).await?,
+            None => Vec::new(),
+        };
+        Ok(TombstoneReport {
+            tombstone: id,
+            subject: subject.to_string(),
+            kind: kind.to_string(),
+            purpose: purpose.map(str::to_string),
+            holdings,
+            key_destroyed,
+        })
+    }
+
+    async fn holdings_of_tombstone(&self, tombstone: i64, lid: &str) -> Result<Vec<Holding>> {
+        let rows = sqlx::query(
+            "SELECT d.name, d.path, s.shard, s.file, h.records FROM tombstone_targets t \
+             JOIN datasets d ON d.id = t.dataset_id \
+             JOIN shards s ON s.dataset_id = t.dataset_id AND s.shard = t.shard \
+             JOIN holdings h ON h.dataset_id = t.dataset_id AND h.shard = t.shard AND h.lineage_id = $2 \
+             WHERE t.tombstone_id = $1 ORDER BY d.name, s.shard",
+        )
+        .bind(tombstone)
+        .bind(lid)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::db("listing a tombstone's shards"))?;
+        rows.iter().map(holding_row).collect()
+    }
+
+    /// Every shard that holds a subject now.
+    pub async fn holdings(&self, subject: &str) -> Result<Vec<Holding>> {
+        let rows = sqlx::query(
+            "SELECT d.name, d.path, s.shard, s.file, h.records FROM subjects sub \
+             JOIN holdings h ON h.lineage_id = sub.lineage_id \
+             JOIN datasets d ON d.id = h.dataset_id \
+             JOIN shards s ON s.dataset_id = h.dataset_id AND s.shard = h.shard \
+             WHERE sub.subject = $1 ORDER BY d.name, s.shard",
+        )
+        .bind(subject)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::db(format!(
+            "listing the datasets of subject {subject}"
+        )))?;
+        rows.iter().map(holding_row).collect()
+    }
+}
+
+fn holding_row(r: &AnyRow) -> Result<Holding> {
+    (|| {
+        Ok(Holding {
+            dataset: r.try_get(0)?,
+            path: r.try_get(1)?,
+            shard: r.try_get(2)?,
+            file: r.try_get(3)?,
+            records: r.try_get(4)?,
+        })
+    })()
+    .map_err(Error::db("reading a holding"))
+}
