@@ -1,0 +1,3 @@
+//! Scrim's review gateway.
+
+pub mod kanon;
