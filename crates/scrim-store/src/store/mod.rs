@@ -267,6 +267,11 @@ impl Store {
         self.backend
     }
 
+    /// The connection pool, for the gateway's own tables (same database, same migrations).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// The store's address without any password.
     pub fn describe(&self) -> &str {
         &self.display

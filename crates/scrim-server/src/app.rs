@@ -1,0 +1,1548 @@
+//! The service: its state, its routes, and the handlers behind them. Every handler
+//! authenticates, asks Cedar, and writes the audit log before it answers.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sqlx::{AnyPool, Row};
+
+use scrim_core::policy::ImageAction;
+use scrim_core::{Engine, Key, KeyScope, Outcome, Policy, Record, Redactor};
+use scrim_store::{Governance, Keyring, Lineage, SecretKey, Store};
+
+use crate::audit::{self, AuditLog, Entry};
+use crate::auth;
+use crate::authz::{Authz, Principal, Resource, Role};
+use crate::error::{Error, Result};
+use crate::kanon;
+use crate::views::{self, ProjectSpec};
+
+/// The name of the store key that MACs the audit chain.
+pub const AUDIT_KEY: &str = "audit";
+/// The name of the store key that seals deny-listed values.
+pub const DENYLIST_KEY: &str = "denylist";
+/// The login session cookie.
+pub const SESSION_COOKIE: &str = "scrim_session";
+
+/// Settings of a running gateway.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Task reads (next, read) a reviewer may make per minute before being slowed and reported.
+    pub reviewer_reads_per_minute: usize,
+    /// Hours a login session lasts.
+    pub session_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            reviewer_reads_per_minute: 120,
+            session_hours: 12,
+        }
+    }
+}
+
+struct Generalization {
+    version: u64,
+    shown: HashMap<String, Value>,
+    report: Value,
+}
+
+/// Everything a request may need.
+pub struct Gateway {
+    store: Store,
+    pool: AnyPool,
+    authz: Authz,
+    audit: AuditLog,
+    audit_key: SecretKey,
+    gov: Governance,
+    lineage: Lineage,
+    deny_key: SecretKey,
+    redact_withhold: Redactor,
+    redact_strip: Redactor,
+    settings: Settings,
+    versions: Mutex<HashMap<String, u64>>,
+    generalized: Mutex<HashMap<String, Arc<Generalization>>>,
+    reads: Mutex<HashMap<String, VecDeque<Instant>>>,
+    alerted: Mutex<HashMap<String, Instant>>,
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("store", &self.store.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Gateway {
+    /// Build the gateway over an open store: validate the Cedar policies, load the keys, start
+    /// the audit writer (needs a tokio runtime).
+    pub async fn new(
+        store: Store,
+        ring: &Keyring,
+        gov: Governance,
+        policy: Policy,
+        settings: Settings,
+    ) -> Result<Arc<Gateway>> {
+        let authz = Authz::shipped()?;
+        let pool = store.pool().clone();
+        let (_, audit_key) = store.store_key(ring, AUDIT_KEY).await?;
+        let (_, deny_key) = store.store_key(ring, DENYLIST_KEY).await?;
+        let (_, pseudonym) = store.store_key(ring, scrim_store::PSEUDONYM_KEY).await?;
+        let lineage = store.lineage(ring).await?;
+        let engine = Arc::new(Engine::new()?);
+        let key = Key::from_secret(pseudonym.bytes());
+        let mut strip = policy.clone();
+        strip.attachments.images = ImageAction::StripMetadata;
+        let mut withhold = policy;
+        withhold.attachments.images = ImageAction::Withhold;
+        let redact_withhold = Redactor::new(Arc::clone(&engine), withhold, key.clone())
+            .with_scope(KeyScope::Conversation);
+        let redact_strip = Redactor::new(engine, strip, key).with_scope(KeyScope::Conversation);
+        let audit = AuditLog::start(pool.clone(), audit_key.clone());
+        Ok(Arc::new(Gateway {
+            store,
+            pool,
+            authz,
+            audit,
+            audit_key,
+            gov,
+            lineage,
+            deny_key,
+            redact_withhold,
+            redact_strip,
+            settings,
+            versions: Mutex::new(HashMap::new()),
+            generalized: Mutex::new(HashMap::new()),
+            reads: Mutex::new(HashMap::new()),
+            alerted: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The key of the audit chain (for `verify`).
+    pub fn audit_key(&self) -> &SecretKey {
+        &self.audit_key
+    }
+}
+
+/// The routes.
+pub fn router(gw: Arc<Gateway>) -> Router {
+    Router::new()
+        .route("/", get(console_index))
+        .route("/app.js", get(console_js))
+        .route("/style.css", get(console_css))
+        .route("/api/health", get(|| async { Json(json!({"ok": true})) }))
+        .route("/api/openapi.yaml", get(openapi))
+        .route("/api/login", post(login))
+        .route("/api/logout", post(logout))
+        .route("/api/me", get(me))
+        .route("/api/projects", get(list_projects).post(create_project))
+        .route("/api/projects/{id}", get(get_project).put(update_project))
+        .route("/api/projects/{id}/stats", get(project_stats))
+        .route("/api/projects/{id}/conversations", post(ingest))
+        .route("/api/projects/{id}/next", post(next_task))
+        .route("/api/projects/{id}/export", get(export))
+        .route("/api/tasks/{id}", get(read_task))
+        .route("/api/tasks/{id}/rating", post(rate_task))
+        .route("/api/tasks/{id}/flags", post(flag_task))
+        .route("/api/tasks/{id}/skip", post(skip_task))
+        .route("/api/users", get(list_users).post(create_user))
+        .route("/api/audit", get(search_audit))
+        .route("/api/audit/verify", post(verify_audit))
+        .route("/api/alerts", get(list_alerts))
+        .with_state(gw)
+}
+
+// ------------------------------------------------------------------ console and spec
+
+const INDEX_HTML: &str = include_str!("console/index.html");
+const APP_JS: &str = include_str!("console/app.js");
+const STYLE_CSS: &str = include_str!("console/style.css");
+/// The OpenAPI description of the REST API.
+pub const OPENAPI: &str = include_str!("../openapi.yaml");
+
+fn static_file(body: &'static str, ty: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(ty)),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'",
+                ),
+            ),
+            (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn console_index() -> Response {
+    static_file(INDEX_HTML, "text/html; charset=utf-8")
+}
+async fn console_js() -> Response {
+    static_file(APP_JS, "text/javascript; charset=utf-8")
+}
+async fn console_css() -> Response {
+    static_file(STYLE_CSS, "text/css; charset=utf-8")
+}
+async fn openapi() -> Response {
+    static_file(OPENAPI, "application/yaml")
+}
+
+// ------------------------------------------------------------------ who and may they
+
+fn token_of(headers: &HeaderMap) -> Option<String> {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(t) = v.strip_prefix("Bearer ") {
+            return Some(t.trim().to_string());
+        }
+    }
+    headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| {
+            c.split(';').find_map(|kv| {
+                kv.trim()
+                    .strip_prefix(SESSION_COOKIE)
+                    .and_then(|r| r.strip_prefix('='))
+                    .map(str::to_string)
+            })
+        })
+}
+
+impl Gateway {
+    async fn who(&self, headers: &HeaderMap, action: &str) -> Result<Principal> {
+        let found = match token_of(headers) {
+            Some(t) => auth::principal_of(&self.pool, &t).await?,
+            None => None,
+        };
+        match found {
+            Some(p) => Ok(p),
+            None => {
+                self.audit
+                    .record(Entry {
+                        actor: "anonymous".into(),
+                        role: "none".into(),
+                        project: None,
+                        purpose: None,
+                        action: action.into(),
+                        record: None,
+                        fields: vec![],
+                        decision: "deny:unauthenticated".into(),
+                    })
+                    .await?;
+                Err(Error::Unauthorized)
+            }
+        }
+    }
+
+    /// Ask Cedar; a deny is audited and answered 403.
+    async fn may(
+        &self,
+        who: &Principal,
+        action: &str,
+        what: &Resource,
+        record: Option<&str>,
+    ) -> Result<()> {
+        if self.authz.allowed(who, action, what) {
+            return Ok(());
+        }
+        let (project, purpose) = project_of(what);
+        self.audit
+            .record(Entry {
+                actor: who.name.clone(),
+                role: who.role.as_str().into(),
+                project,
+                purpose,
+                action: action.into(),
+                record: record.map(str::to_string),
+                fields: vec![],
+                decision: "deny:forbidden".into(),
+            })
+            .await?;
+        Err(Error::Forbidden)
+    }
+
+    async fn log(
+        &self,
+        who: &Principal,
+        action: &str,
+        what: &Resource,
+        record: Option<&str>,
+        fields: Vec<String>,
+    ) -> Result<()> {
+        let (project, purpose) = project_of(what);
+        self.audit
+            .record(Entry {
+                actor: who.name.clone(),
+                role: who.role.as_str().into(),
+                project,
+                purpose,
+                action: action.into(),
+                record: record.map(str::to_string),
+                fields,
+                decision: "allow".into(),
+            })
+            .await
+    }
+
+    /// Reviewers read at a human pace: past the limit, reads are refused, audited and raised
+    /// to privacy officers (one alert a minute per reviewer).
+    async fn pace(&self, who: &Principal, action: &str, what: &Resource) -> Result<()> {
+        if who.role != Role::Reviewer {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let over = {
+            let mut reads = self.reads.lock().map_err(|_| poisoned())?;
+            let q = reads.entry(who.id.clone()).or_default();
+            while q
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
+            {
+                q.pop_front();
+            }
+            if q.len() >= self.settings.reviewer_reads_per_minute {
+                true
+            } else {
+                q.push_back(now);
+                false
+            }
+        };
+        if !over {
+            return Ok(());
+        }
+        let raise = {
+            let mut alerted = self.alerted.lock().map_err(|_| poisoned())?;
+            let last = alerted.get(&who.id).copied();
+            if last.is_none_or(|t| now.duration_since(t) > Duration::from_secs(60)) {
+                alerted.insert(who.id.clone(), now);
+                true
+            } else {
+                false
+            }
+        };
+        if raise {
+            sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
+                .bind(scrim_store::now())
+                .bind(&who.name)
+                .bind("reading_pace")
+                .bind(format!(
+                    "more than {} task reads in a minute",
+                    self.settings.reviewer_reads_per_minute
+                ))
+                .execute(&self.pool)
+                .await
+                .map_err(Error::db("raising an alert"))?;
+        }
+        let (project, purpose) = project_of(what);
+        self.audit
+            .record(Entry {
+                actor: who.name.clone(),
+                role: who.role.as_str().into(),
+                project,
+                purpose,
+                action: action.into(),
+                record: None,
+                fields: vec![],
+                decision: "deny:rate_limited".into(),
+            })
+            .await?;
+        Err(Error::TooMany)
+    }
+}
+
+fn poisoned() -> Error {
+    Error::Config("a lock was poisoned".to_string())
+}
+
+fn project_of(r: &Resource) -> (Option<String>, Option<String>) {
+    match r {
+        Resource::Gateway => (None, None),
+        Resource::Project { id, purpose } => (Some(id.clone()), Some(purpose.clone())),
+        Resource::Task {
+            project, purpose, ..
+        } => (Some(project.clone()), Some(purpose.clone())),
+    }
+}
+
+// ------------------------------------------------------------------ sign in
+
+#[derive(Deserialize)]
+struct LoginBody {
+    name: String,
+    password: String,
+}
+
+async fn login(State(gw): State<Arc<Gateway>>, Json(b): Json<LoginBody>) -> Result<Response> {
+    match auth::login(&gw.pool, &b.name, &b.password).await? {
+        Some(p) => {
+            let token =
+                auth::issue_token(&gw.pool, &p.id, "session", Some(gw.settings.session_hours))
+                    .await?;
+            gw.log(
+                &p,
+                "session.login",
+                &Resource::Gateway,
+                Some(&p.name),
+                vec![],
+            )
+            .await?;
+            let cookie = format!(
+                "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+                gw.settings.session_hours * 3600
+            );
+            let mut resp = Json(json!({"token": token, "user": me_json(&p)})).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        None => {
+            gw.audit
+                .record(Entry {
+                    actor: "anonymous".into(),
+                    role: "none".into(),
+                    project: None,
+                    purpose: None,
+                    action: "session.login".into(),
+                    record: None,
+                    fields: vec![],
+                    decision: "deny:bad_credentials".into(),
+                })
+                .await?;
+            Err(Error::Unauthorized)
+        }
+    }
+}
+
+async fn logout(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Response> {
+    if let Some(t) = token_of(&headers) {
+        sqlx::query("DELETE FROM tokens WHERE hash = $1 AND kind = 'session'")
+            .bind(auth::token_hash(&t))
+            .execute(&gw.pool)
+            .await
+            .map_err(Error::db("signing out"))?;
+    }
+    let mut resp = Json(json!({"ok": true})).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+    )) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+fn me_json(p: &Principal) -> Value {
+    json!({"id": p.id, "name": p.name, "role": p.role.as_str(), "projects": p.projects, "clearances": p.clearances})
+}
+
+async fn me(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
+    let p = gw.who(&headers, "session.me").await?;
+    Ok(Json(me_json(&p)))
+}
+
+// ------------------------------------------------------------------ projects
+
+struct ProjectRow {
+    id: String,
+    name: String,
+    purpose: String,
+    spec: ProjectSpec,
+}
+
+impl Gateway {
+    async fn project(&self, id: &str) -> Result<ProjectRow> {
+        let row = sqlx::query("SELECT id, name, purpose, spec FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(Error::db("reading a project"))?
+            .ok_or_else(|| Error::NotFound(format!("no project {id}")))?;
+        let spec: String = row.try_get(3).map_err(Error::db("reading a project"))?;
+        Ok(ProjectRow {
+            id: row.try_get(0).map_err(Error::db("reading a project"))?,
+            name: row.try_get(1).map_err(Error::db("reading a project"))?,
+            purpose: row.try_get(2).map_err(Error::db("reading a project"))?,
+            spec: serde_json::from_str(&spec)
+                .map_err(|e| Error::Config(format!("project {id}: stored spec: {e}")))?,
+        })
+    }
+}
+
+fn project_json(p: &ProjectRow) -> Value {
+    json!({"id": p.id, "name": p.name, "purpose": p.purpose, "spec": p.spec})
+}
+
+fn res_project(p: &ProjectRow) -> Resource {
+    Resource::Project {
+        id: p.id.clone(),
+        purpose: p.purpose.clone(),
+    }
+}
+
+async fn list_projects(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "project.list").await?;
+    let rows = sqlx::query("SELECT id FROM projects ORDER BY created_at, name")
+        .fetch_all(&gw.pool)
+        .await
+        .map_err(Error::db("listing projects"))?;
+    let may_list = gw.authz.allowed(&who, "project.list", &Resource::Gateway);
+    let mut out = Vec::new();
+    for r in rows {
+        let id: String = r.try_get(0).map_err(Error::db("listing projects"))?;
+        let p = gw.project(&id).await?;
+        if may_list || gw.authz.allowed(&who, "project.read", &res_project(&p)) {
+            out.push(project_json(&p));
+        }
+    }
+    gw.log(&who, "project.list", &Resource::Gateway, None, vec![])
+        .await?;
+    Ok(Json(Value::Array(out)))
+}
+
+#[derive(Deserialize)]
+struct NewProject {
+    name: String,
+    purpose: String,
+    #[serde(default)]
+    spec: ProjectSpec,
+}
+
+async fn create_project(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Json(b): Json<NewProject>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let who = gw.who(&headers, "project.create").await?;
+    gw.may(&who, "project.create", &Resource::Gateway, None)
+        .await?;
+    gw.gov.check_purpose(&b.purpose)?;
+    b.spec.check()?;
+    if b.name.trim().is_empty() || b.name.len() > 100 {
+        return Err(Error::BadRequest(
+            "a project needs a name of 1-100 characters".into(),
+        ));
+    }
+    let id = auth::new_id("p")?;
+    sqlx::query(
+        "INSERT INTO projects (id, name, purpose, spec, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(b.name.trim())
+    .bind(&b.purpose)
+    .bind(serde_json::to_string(&b.spec).unwrap_or_default())
+    .bind(scrim_store::now())
+    .execute(&gw.pool)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            Error::Conflict(format!("a project named {} exists", b.name.trim()))
+        }
+        _ => Error::Db {
+            context: "creating a project".into(),
+            source: e,
+        },
+    })?;
+    let p = gw.project(&id).await?;
+    gw.log(
+        &who,
+        "project.create",
+        &res_project(&p),
+        Some(&id),
+        vec!["spec".into()],
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(project_json(&p))))
+}
+
+async fn get_project(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "project.read").await?;
+    let p = gw.project(&id).await?;
+    gw.may(&who, "project.read", &res_project(&p), Some(&id))
+        .await?;
+    gw.log(&who, "project.read", &res_project(&p), Some(&id), vec![])
+        .await?;
+    Ok(Json(project_json(&p)))
+}
+
+#[derive(Deserialize)]
+struct UpdateProject {
+    spec: ProjectSpec,
+}
+
+async fn update_project(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(b): Json<UpdateProject>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "project.update").await?;
+    let p = gw.project(&id).await?;
+    gw.may(&who, "project.update", &res_project(&p), Some(&id))
+        .await?;
+    b.spec.check()?;
+    sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&b.spec).unwrap_or_default())
+        .bind(&id)
+        .execute(&gw.pool)
+        .await
+        .map_err(Error::db("updating a project"))?;
+    gw.bump(&id)?;
+    gw.log(
+        &who,
+        "project.update",
+        &res_project(&p),
+        Some(&id),
+        vec!["spec".into()],
+    )
+    .await?;
+    let p = gw.project(&id).await?;
+    Ok(Json(project_json(&p)))
+}
+
+// ------------------------------------------------------------------ profile facts, generalized
+
+impl Gateway {
+    fn bump(&self, project: &str) -> Result<()> {
+        let mut v = self.versions.lock().map_err(|_| poisoned())?;
+        *v.entry(project.to_string()).or_default() += 1;
+        Ok(())
+    }
+
+    /// The project's facts generalized to k over its whole population (cached until the next
+    /// ingest or spec change).
+    async fn generalization(&self, p: &ProjectRow) -> Result<Arc<Generalization>> {
+        let version = {
+            let v = self.versions.lock().map_err(|_| poisoned())?;
+            v.get(&p.id).copied().unwrap_or(0)
+        };
+        if let Some(g) = self
+            .generalized
+            .lock()
+            .map_err(|_| poisoned())?
+            .get(&p.id)
+            .filter(|g| g.version == version)
+        {
+            return Ok(Arc::clone(g));
+        }
+        let rows = sqlx::query(
+            "SELECT id, subject_lid, facts FROM tasks WHERE project_id = $1 ORDER BY seq",
+        )
+        .bind(&p.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::db("reading a project's population"))?;
+        // One row per subject (their latest facts); tasks without a subject stand alone.
+        let mut by_subject: Vec<(String, kanon::Facts)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for r in rows {
+            let id: String = r.try_get(0).map_err(Error::db("reading a project"))?;
+            let subject: Option<String> = r.try_get(1).map_err(Error::db("reading a project"))?;
+            let facts: String = r.try_get(2).map_err(Error::db("reading a project"))?;
+            let facts = facts_from_json(&facts);
+            let key = subject.unwrap_or_else(|| format!("task:{id}"));
+            match index.get(&key) {
+                Some(&i) => {
+                    if let Some(slot) = by_subject.get_mut(i) {
+                        slot.1 = facts;
+                    }
+                }
+                None => {
+                    index.insert(key.clone(), by_subject.len());
+                    by_subject.push((key, facts));
+                }
+            }
+        }
+        let population: Vec<kanon::Facts> = by_subject.iter().map(|(_, f)| f.clone()).collect();
+        let g = kanon::generalize(&population, &p.spec.profile);
+        let mut shown = HashMap::new();
+        for ((key, _), row) in by_subject.iter().zip(g.subjects.iter()) {
+            shown.insert(
+                key.clone(),
+                serde_json::to_value(row).unwrap_or(Value::Null),
+            );
+        }
+        let report = serde_json::to_value(&g.report).unwrap_or(Value::Null);
+        let gen = Arc::new(Generalization {
+            version,
+            shown,
+            report,
+        });
+        self.generalized
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(p.id.clone(), Arc::clone(&gen));
+        Ok(gen)
+    }
+}
+
+// ------------------------------------------------------------------ profile facts
+
+/// Profile keys that identify a person directly: never kept as facts, whatever a project
+/// declares (the redactor drops or replaces them in the record itself).
+const IDENTIFYING: [&str; 24] = [
+    "name",
+    "first_name",
+    "firstname",
+    "given_name",
+    "last_name",
+    "lastname",
+    "surname",
+    "family_name",
+    "full_name",
+    "fullname",
+    "nickname",
+    "display_name",
+    "middle_name",
+    "email",
+    "phone",
+    "mobile",
+    "address",
+    "street_address",
+    "username",
+    "handle",
+    "instagram",
+    "ssn",
+    "birthday",
+    "dob",
+];
+
+/// The quasi-identifying facts of a record's profile (for k-anonymity), direct identifiers
+/// left out.
+fn facts_from_profile(profile: Option<&serde_json::Map<String, Value>>) -> kanon::Facts {
+    let mut f = kanon::Facts::default();
+    let Some(profile) = profile else {
+        return f;
+    };
+    let text = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Array(a) => {
+                let parts: Vec<String> = a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            }
+            _ => None,
+        }
+    };
+    for (k, v) in profile {
+        let key = k.to_ascii_lowercase().replace(['-', ' '], "_");
+        if IDENTIFYING.contains(&key.as_str()) || key.contains("email") || key.contains("phone") {
+            continue;
+        }
+        match key.as_str() {
+            "city" | "town" | "hometown" => f.city = text(v),
+            "region" | "state" | "province" => f.region = text(v),
+            "country" => f.country = text(v),
+            "age" => {
+                f.age = v
+                    .as_u64()
+                    .map(|n| n as u32)
+                    .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            }
+            "gender" | "sex" => f.gender = text(v),
+            _ => {
+                if let Some(t) = text(v) {
+                    f.other.insert(key, t);
+                }
+            }
+        }
+    }
+    f
+}
+
+fn facts_to_json(f: &kanon::Facts) -> String {
+    json!({"city": f.city, "region": f.region, "country": f.country, "age": f.age,
+           "gender": f.gender, "other": f.other})
+    .to_string()
+}
+
+fn facts_from_json(s: &str) -> kanon::Facts {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+// ------------------------------------------------------------------ ingest
+
+async fn ingest(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let who = gw.who(&headers, "conversation.ingest").await?;
+    let p = gw.project(&id).await?;
+    let res = res_project(&p);
+    gw.may(&who, "conversation.ingest", &res, None).await?;
+    let record = Record::from_value(body).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let subject = match record.field("subject") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => {
+            scrim_store::check_subject(s)?;
+            Some(s.clone())
+        }
+        Some(_) => return Err(Error::BadRequest("subject must be a string".into())),
+    };
+    let consent = match &subject {
+        Some(s) => gw
+            .store
+            .decisions(&[s.as_str()], &p.purpose)
+            .await?
+            .remove(s)
+            .unwrap_or_default(),
+        None => scrim_store::Consent::default(),
+    };
+    let conv_id = record.id().unwrap_or_default();
+    let conv_lid = gw.lineage.record(&format!("{}#{}", p.id, conv_id));
+    if let Err(x) = gw.gov.admit(
+        &p.purpose,
+        subject.as_deref(),
+        record.str_field("source"),
+        consent,
+    ) {
+        gw.audit
+            .record(Entry {
+                actor: who.name.clone(),
+                role: who.role.as_str().into(),
+                project: Some(p.id.clone()),
+                purpose: Some(p.purpose.clone()),
+                action: "conversation.ingest".into(),
+                record: Some(conv_lid),
+                fields: vec![],
+                decision: format!("deny:{}", x.code()),
+            })
+            .await?;
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"error": "excluded", "reason": x.code()})),
+        ));
+    }
+    let facts = facts_from_profile(record.profile());
+    let redactor = if p.spec.images {
+        &gw.redact_strip
+    } else {
+        &gw.redact_withhold
+    };
+    let redacted = match redactor.redact(record) {
+        Outcome::Redacted { value, .. } => value,
+        Outcome::Withheld { reason, .. } => {
+            let code = reason.to_string();
+            gw.audit
+                .record(Entry {
+                    actor: who.name.clone(),
+                    role: who.role.as_str().into(),
+                    project: Some(p.id.clone()),
+                    purpose: Some(p.purpose.clone()),
+                    action: "conversation.ingest".into(),
+                    record: Some(conv_lid),
+                    fields: vec![],
+                    decision: "deny:withheld_by_policy".into(),
+                })
+                .await?;
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({"error": "withheld", "reason": code})),
+            ));
+        }
+    };
+    let mut built = views::build(&redacted, &p.spec);
+    gw.apply_denylist(&p.id, &mut built.view).await?;
+    let task_id = auth::new_id("t")?;
+    let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks WHERE project_id = $1")
+        .bind(&p.id)
+        .fetch_one(&gw.pool)
+        .await
+        .and_then(|r| r.try_get(0))
+        .map_err(Error::db("numbering a task"))?;
+    sqlx::query(
+        "INSERT INTO tasks (id, project_id, seq, conversation_lid, subject_lid, view, facts, categories, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
+    )
+    .bind(&task_id)
+    .bind(&p.id)
+    .bind(seq)
+    .bind(&conv_lid)
+    .bind(subject.as_deref().map(|s| gw.lineage.subject(s)))
+    .bind(built.view.to_string())
+    .bind(facts_to_json(&facts))
+    .bind(serde_json::to_string(&built.routed).unwrap_or_else(|_| "[]".into()))
+    .bind(scrim_store::now())
+    .execute(&gw.pool)
+    .await
+    .map_err(Error::db("storing a task"))?;
+    gw.bump(&p.id)?;
+    gw.log(&who, "conversation.ingest", &res, Some(&task_id), vec![])
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"task": task_id, "routed": built.routed, "categories": built.categories})),
+    ))
+}
+
+impl Gateway {
+    async fn denylist(&self, project: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT nonce, sealed FROM denylist WHERE project_id = $1")
+            .bind(project)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(Error::db("reading the deny list"))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let sealed = scrim_store::crypto::Sealed {
+                nonce: r.try_get(0).map_err(Error::db("reading the deny list"))?,
+                ciphertext: r.try_get(1).map_err(Error::db("reading the deny list"))?,
+            };
+            let v = scrim_store::crypto::open(&self.deny_key, &sealed, project.as_bytes())?;
+            out.push(String::from_utf8_lossy(&v).into_owned());
+        }
+        Ok(out)
+    }
+
+    async fn apply_denylist(&self, project: &str, view: &mut Value) -> Result<()> {
+        let values = self.denylist(project).await?;
+        if values.is_empty() {
+            return Ok(());
+        }
+        if let Some(ms) = view.get_mut("messages").and_then(Value::as_array_mut) {
+            for m in ms {
+                let Some(text) = m.get("content").and_then(Value::as_str) else {
+                    continue;
+                };
+                let mut t = text.to_string();
+                for v in &values {
+                    t = replace_ci(&t, v, "[FLAGGED]");
+                }
+                if let Some(o) = m.as_object_mut() {
+                    o.insert("content".into(), Value::String(t));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Replace every case-insensitive occurrence of `needle` (ASCII case folding keeps offsets).
+fn replace_ci(hay: &str, needle: &str, with: &str) -> String {
+    if needle.is_empty() {
+        return hay.to_string();
+    }
+    let lower = hay.to_ascii_lowercase();
+    let n = needle.to_ascii_lowercase();
+    let mut out = String::with_capacity(hay.len());
+    let mut pos = 0;
+    while let Some(i) = lower.get(pos..).and_then(|s| s.find(&n)) {
+        let start = pos + i;
+        out.push_str(hay.get(pos..start).unwrap_or(""));
+        out.push_str(with);
+        pos = start + n.len();
+    }
+    out.push_str(hay.get(pos..).unwrap_or(""));
+    out
+}
+
+// ------------------------------------------------------------------ tasks
+
+struct TaskRow {
+    id: String,
+    project: String,
+    subject: Option<String>,
+    view: Value,
+    routed: Vec<String>,
+    status: String,
+    assigned_to: Option<String>,
+}
+
+impl Gateway {
+    async fn task(&self, id: &str) -> Result<TaskRow> {
+        let r = sqlx::query(
+            "SELECT id, project_id, subject_lid, view, categories, status, assigned_to FROM tasks WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(Error::db("reading a task"))?
+        .ok_or_else(|| Error::NotFound(format!("no task {id}")))?;
+        let e = || Error::db("reading a task");
+        let view: String = r.try_get(3).map_err(e())?;
+        let routed: String = r.try_get(4).map_err(e())?;
+        Ok(TaskRow {
+            id: r.try_get(0).map_err(e())?,
+            project: r.try_get(1).map_err(e())?,
+            subject: r.try_get(2).map_err(e())?,
+            view: serde_json::from_str(&view).unwrap_or(Value::Null),
+            routed: serde_json::from_str(&routed).unwrap_or_default(),
+            status: r.try_get(5).map_err(e())?,
+            assigned_to: r.try_get(6).map_err(e())?,
+        })
+    }
+
+    /// The task as a reviewer sees it: the stored view plus the subject's facts generalized to
+    /// k across the project; returns it and the names of the fields revealed.
+    async fn shown(&self, t: &TaskRow, p: &ProjectRow) -> Result<(Value, Vec<String>)> {
+        let g = self.generalization(p).await?;
+        let key = t
+            .subject
+            .clone()
+            .unwrap_or_else(|| format!("task:{}", t.id));
+        let profile = g.shown.get(&key).cloned().unwrap_or(Value::Null);
+        let mut fields: Vec<String> = Vec::new();
+        if let Some(o) = profile.as_object() {
+            for (k, v) in o {
+                if !v.is_null() {
+                    fields.push(format!("profile:{k}"));
+                }
+            }
+        }
+        if let Some(ms) = t.view.get("messages").and_then(Value::as_array) {
+            let mut roles: Vec<String> = ms
+                .iter()
+                .map(|m| {
+                    if m.get("content")
+                        .and_then(Value::as_str)
+                        .is_some_and(|c| c.starts_with("[withheld: "))
+                    {
+                        "messages:withheld".to_string()
+                    } else {
+                        format!(
+                            "messages:{}",
+                            m.get("role").and_then(Value::as_str).unwrap_or("user")
+                        )
+                    }
+                })
+                .collect();
+            roles.sort();
+            roles.dedup();
+            fields.extend(roles);
+        }
+        if t.view.get("attachments").is_some() {
+            fields.push("attachments:images".into());
+        }
+        let mut v = json!({
+            "id": t.id, "project": p.id, "status": t.status,
+            "messages": t.view.get("messages").cloned().unwrap_or(Value::Array(vec![])),
+            "profile": profile,
+        });
+        if let (Some(a), Some(o)) = (t.view.get("attachments"), v.as_object_mut()) {
+            o.insert("attachments".into(), a.clone());
+        }
+        Ok((v, fields))
+    }
+}
+
+fn res_task(t: &TaskRow, p: &ProjectRow) -> Resource {
+    Resource::Task {
+        id: t.id.clone(),
+        project: p.id.clone(),
+        purpose: p.purpose.clone(),
+        routed: t.routed.clone(),
+    }
+}
+
+async fn next_task(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let who = gw.who(&headers, "task.next").await?;
+    let p = gw.project(&id).await?;
+    let res = res_project(&p);
+    gw.may(&who, "task.next", &res, None).await?;
+    gw.pace(&who, "task.next", &res).await?;
+    // Their task in progress first, then the oldest open one they may see.
+    let mine = sqlx::query(
+        "SELECT id FROM tasks WHERE project_id = $1 AND status = 'assigned' AND assigned_to = $2 ORDER BY seq LIMIT 1",
+    )
+    .bind(&p.id)
+    .bind(&who.id)
+    .fetch_optional(&gw.pool)
+    .await
+    .map_err(Error::db("finding a task"))?;
+    let mut chosen: Option<TaskRow> = match mine {
+        Some(r) => Some(
+            gw.task(
+                &r.try_get::<String, _>(0)
+                    .map_err(Error::db("finding a task"))?,
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    if chosen.is_none() {
+        let open = sqlx::query(
+            "SELECT id FROM tasks WHERE project_id = $1 AND status = 'open' ORDER BY seq LIMIT 200",
+        )
+        .bind(&p.id)
+        .fetch_all(&gw.pool)
+        .await
+        .map_err(Error::db("finding a task"))?;
+        for r in open {
+            let tid: String = r.try_get(0).map_err(Error::db("finding a task"))?;
+            let t = gw.task(&tid).await?;
+            if !gw.authz.allowed(&who, "task.read", &res_task(&t, &p)) {
+                continue; // routed to reviewers with clearances this one lacks
+            }
+            let claimed = sqlx::query(
+                "UPDATE tasks SET status = 'assigned', assigned_to = $1, assigned_at = $2 WHERE id = $3 AND status = 'open'",
+            )
+            .bind(&who.id)
+            .bind(scrim_store::now())
+            .bind(&tid)
+            .execute(&gw.pool)
+            .await
+            .map_err(Error::db("assigning a task"))?;
+            if claimed.rows_affected() == 1 {
+                chosen = Some(gw.task(&tid).await?);
+                break;
+            }
+        }
+    }
+    let Some(t) = chosen else {
+        gw.log(&who, "task.next", &res, None, vec![]).await?;
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let (v, fields) = gw.shown(&t, &p).await?;
+    gw.log(&who, "task.read", &res_task(&t, &p), Some(&t.id), fields)
+        .await?;
+    Ok(Json(v).into_response())
+}
+
+impl Gateway {
+    /// A task and its project, if `who` may do `action` on it (reviewers: only tasks assigned
+    /// to them).
+    async fn task_for(
+        &self,
+        who: &Principal,
+        action: &str,
+        id: &str,
+    ) -> Result<(TaskRow, ProjectRow)> {
+        let t = match self.task(id).await {
+            Ok(t) => t,
+            Err(Error::NotFound(_)) => {
+                // Unknown ids are denied exactly like forbidden ones.
+                self.may(who, action, &Resource::Gateway, Some(id)).await?;
+                return Err(Error::Forbidden);
+            }
+            Err(e) => return Err(e),
+        };
+        let p = self.project(&t.project).await?;
+        self.may(who, action, &res_task(&t, &p), Some(id)).await?;
+        if who.role == Role::Reviewer && t.assigned_to.as_deref() != Some(who.id.as_str()) {
+            self.audit
+                .record(Entry {
+                    actor: who.name.clone(),
+                    role: who.role.as_str().into(),
+                    project: Some(p.id.clone()),
+                    purpose: Some(p.purpose.clone()),
+                    action: action.into(),
+                    record: Some(id.to_string()),
+                    fields: vec![],
+                    decision: "deny:not_assigned".into(),
+                })
+                .await?;
+            return Err(Error::Forbidden);
+        }
+        Ok((t, p))
+    }
+}
+
+async fn read_task(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "task.read").await?;
+    let (t, p) = gw.task_for(&who, "task.read", &id).await?;
+    gw.pace(&who, "task.read", &res_task(&t, &p)).await?;
+    let (v, fields) = gw.shown(&t, &p).await?;
+    gw.log(&who, "task.read", &res_task(&t, &p), Some(&t.id), fields)
+        .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+struct RatingBody {
+    rating: Value,
+}
+
+async fn rate_task(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(b): Json<RatingBody>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "task.rate").await?;
+    let (t, p) = gw.task_for(&who, "task.rate", &id).await?;
+    let text = b.rating.to_string();
+    if text.len() > 4096 {
+        return Err(Error::BadRequest("a rating is at most 4 KB of JSON".into()));
+    }
+    let mut tx = gw.pool.begin().await.map_err(Error::db("rating a task"))?;
+    sqlx::query(
+        "INSERT INTO ratings (task_id, user_id, rating, at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (task_id, user_id) DO UPDATE SET rating = excluded.rating, at = excluded.at",
+    )
+    .bind(&t.id)
+    .bind(&who.id)
+    .bind(&text)
+    .bind(scrim_store::now())
+    .execute(&mut *tx)
+    .await
+    .map_err(Error::db("rating a task"))?;
+    sqlx::query("UPDATE tasks SET status = 'done' WHERE id = $1")
+        .bind(&t.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(Error::db("rating a task"))?;
+    tx.commit().await.map_err(Error::db("rating a task"))?;
+    gw.log(
+        &who,
+        "task.rate",
+        &res_task(&t, &p),
+        Some(&t.id),
+        vec!["rating".into()],
+    )
+    .await?;
+    Ok(Json(json!({"ok": true, "status": "done"})))
+}
+
+#[derive(Deserialize)]
+struct FlagBody {
+    message: usize,
+    start: usize,
+    end: usize,
+}
+
+async fn flag_task(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(b): Json<FlagBody>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "task.flag").await?;
+    let (mut t, p) = gw.task_for(&who, "task.flag", &id).await?;
+    let value = views::flag(&mut t.view, b.message, b.start, b.end)?;
+    let trimmed = value.trim().to_string();
+    let at = scrim_store::now();
+    let mut tx = gw.pool.begin().await.map_err(Error::db("flagging"))?;
+    sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
+        .bind(t.view.to_string())
+        .bind(&t.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(Error::db("flagging"))?;
+    sqlx::query(
+        "INSERT INTO flags (task_id, project_id, user_id, message, start_cp, end_cp, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&t.id)
+    .bind(&p.id)
+    .bind(&who.id)
+    .bind(b.message as i64)
+    .bind(b.start as i64)
+    .bind(b.end as i64)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await
+    .map_err(Error::db("flagging"))?;
+    if trimmed.chars().count() >= 2 {
+        let hash = scrim_store::crypto::hex(
+            &gw.deny_key
+                .mac(&[p.id.as_bytes(), trimmed.to_lowercase().as_bytes()]),
+        );
+        let sealed = scrim_store::crypto::seal(&gw.deny_key, trimmed.as_bytes(), p.id.as_bytes())?;
+        sqlx::query(
+            "INSERT INTO denylist (project_id, value_hash, nonce, sealed, at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (project_id, value_hash) DO NOTHING",
+        )
+        .bind(&p.id)
+        .bind(hash)
+        .bind(sealed.nonce)
+        .bind(sealed.ciphertext)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await
+        .map_err(Error::db("flagging"))?;
+    }
+    tx.commit().await.map_err(Error::db("flagging"))?;
+    gw.log(
+        &who,
+        "task.flag",
+        &res_task(&t, &p),
+        Some(&t.id),
+        vec![format!("messages[{}]", b.message)],
+    )
+    .await?;
+    let (v, _) = gw.shown(&t, &p).await?;
+    Ok(Json(v))
+}
+
+async fn skip_task(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "task.skip").await?;
+    let (t, p) = gw.task_for(&who, "task.skip", &id).await?;
+    sqlx::query("UPDATE tasks SET status = 'skipped' WHERE id = $1")
+        .bind(&t.id)
+        .execute(&gw.pool)
+        .await
+        .map_err(Error::db("skipping a task"))?;
+    gw.log(&who, "task.skip", &res_task(&t, &p), Some(&t.id), vec![])
+        .await?;
+    Ok(Json(json!({"ok": true, "status": "skipped"})))
+}
+
+async fn project_stats(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "project.stats").await?;
+    let p = gw.project(&id).await?;
+    gw.may(&who, "project.stats", &res_project(&p), Some(&id))
+        .await?;
+    let mut by_status = serde_json::Map::new();
+    for r in sqlx::query("SELECT status, COUNT(*) FROM tasks WHERE project_id = $1 GROUP BY status")
+        .bind(&p.id)
+        .fetch_all(&gw.pool)
+        .await
+        .map_err(Error::db("counting tasks"))?
+    {
+        let s: String = r.try_get(0).map_err(Error::db("counting tasks"))?;
+        let n: i64 = r.try_get(1).map_err(Error::db("counting tasks"))?;
+        by_status.insert(s, json!(n));
+    }
+    let flagged: i64 =
+        sqlx::query("SELECT COUNT(DISTINCT task_id) FROM flags WHERE project_id = $1")
+            .bind(&p.id)
+            .fetch_one(&gw.pool)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(Error::db("counting flags"))?;
+    let flags: i64 = sqlx::query("SELECT COUNT(*) FROM flags WHERE project_id = $1")
+        .bind(&p.id)
+        .fetch_one(&gw.pool)
+        .await
+        .and_then(|r| r.try_get(0))
+        .map_err(Error::db("counting flags"))?;
+    let reviewed = by_status.get("done").and_then(Value::as_i64).unwrap_or(0)
+        + by_status
+            .get("skipped")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+    let g = gw.generalization(&p).await?;
+    gw.log(&who, "project.stats", &res_project(&p), Some(&id), vec![])
+        .await?;
+    Ok(Json(json!({
+        "project": p.id,
+        "tasks": by_status,
+        "flags": flags,
+        "flagged_tasks": flagged,
+        "reviewed_tasks": reviewed,
+        "residual_leak_rate": if reviewed > 0 { Some(flagged as f64 / reviewed as f64) } else { None },
+        "k": p.spec.profile.k,
+        "anonymity": g.report,
+    })))
+}
+
+async fn export(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let who = gw.who(&headers, "dataset.export").await?;
+    let p = gw.project(&id).await?;
+    gw.may(&who, "dataset.export", &res_project(&p), Some(&id))
+        .await?;
+    let rows = sqlx::query(
+        "SELECT t.id, t.view, r.rating FROM tasks t JOIN ratings r ON r.task_id = t.id \
+         WHERE t.project_id = $1 AND t.status = 'done' ORDER BY t.seq",
+    )
+    .bind(&p.id)
+    .fetch_all(&gw.pool)
+    .await
+    .map_err(Error::db("exporting"))?;
+    let mut out = String::new();
+    for r in rows {
+        let tid: String = r.try_get(0).map_err(Error::db("exporting"))?;
+        let view: String = r.try_get(1).map_err(Error::db("exporting"))?;
+        let rating: String = r.try_get(2).map_err(Error::db("exporting"))?;
+        let view: Value = serde_json::from_str(&view).unwrap_or(Value::Null);
+        let rating: Value = serde_json::from_str(&rating).unwrap_or(Value::Null);
+        out.push_str(
+            &json!({"task": tid, "messages": view.get("messages"), "rating": rating}).to_string(),
+        );
+        out.push('\n');
+    }
+    gw.log(
+        &who,
+        "dataset.export",
+        &res_project(&p),
+        Some(&id),
+        vec!["messages".into(), "rating".into()],
+    )
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response())
+}
+
+// ------------------------------------------------------------------ users, audit, alerts
+
+async fn list_users(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "user.manage").await?;
+    gw.may(&who, "user.manage", &Resource::Gateway, None)
+        .await?;
+    let rows = sqlx::query("SELECT id, name, role FROM users ORDER BY name")
+        .fetch_all(&gw.pool)
+        .await
+        .map_err(Error::db("listing users"))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let id: String = r.try_get(0).map_err(Error::db("listing users"))?;
+        let name: String = r.try_get(1).map_err(Error::db("listing users"))?;
+        let role: String = r.try_get(2).map_err(Error::db("listing users"))?;
+        let p = auth::principal(&gw.pool, id, name, role.parse()?).await?;
+        out.push(me_json(&p));
+    }
+    gw.log(
+        &who,
+        "user.manage",
+        &Resource::Gateway,
+        None,
+        vec!["users".into()],
+    )
+    .await?;
+    Ok(Json(Value::Array(out)))
+}
+
+#[derive(Deserialize)]
+struct NewUser {
+    name: String,
+    role: Role,
+    password: Option<String>,
+    #[serde(default)]
+    projects: Vec<String>,
+    #[serde(default)]
+    clearances: Vec<String>,
+}
+
+async fn create_user(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Json(b): Json<NewUser>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let who = gw.who(&headers, "user.manage").await?;
+    gw.may(&who, "user.manage", &Resource::Gateway, None)
+        .await?;
+    for p in &b.projects {
+        gw.project(p).await?;
+    }
+    let id = auth::create_user(
+        &gw.pool,
+        &b.name,
+        b.role,
+        b.password.as_deref(),
+        &b.projects,
+        &b.clearances,
+    )
+    .await?;
+    let token = auth::issue_token(&gw.pool, &id, "api", None).await?;
+    gw.log(
+        &who,
+        "user.manage",
+        &Resource::Gateway,
+        Some(&b.name),
+        vec!["user".into(), "role".into()],
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "name": b.name, "role": b.role.as_str(), "token": token})),
+    ))
+}
+
+async fn search_audit(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Query(q): Query<audit::Query>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "audit.read").await?;
+    gw.may(&who, "audit.read", &Resource::Gateway, None).await?;
+    let found = audit::search(&gw.pool, &q).await?;
+    gw.log(&who, "audit.read", &Resource::Gateway, None, vec![])
+        .await?;
+    Ok(Json(serde_json::to_value(found).unwrap_or(Value::Null)))
+}
+
+async fn verify_audit(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "audit.verify").await?;
+    gw.may(&who, "audit.verify", &Resource::Gateway, None)
+        .await?;
+    let v = audit::verify(&gw.pool, &gw.audit_key).await?;
+    gw.log(&who, "audit.verify", &Resource::Gateway, None, vec![])
+        .await?;
+    Ok(Json(
+        json!({"ok": v.ok(), "entries": v.entries, "problems": v.problems}),
+    ))
+}
+
+async fn list_alerts(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "alert.read").await?;
+    gw.may(&who, "alert.read", &Resource::Gateway, None).await?;
+    let rows =
+        sqlx::query("SELECT id, at, actor, kind, detail FROM alerts ORDER BY id DESC LIMIT 200")
+            .fetch_all(&gw.pool)
+            .await
+            .map_err(Error::db("reading alerts"))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let e = || Error::db("reading alerts");
+        out.push(json!({
+            "id": r.try_get::<i64, _>(0).map_err(e())?,
+            "at": r.try_get::<String, _>(1).map_err(e())?,
+            "actor": r.try_get::<String, _>(2).map_err(e())?,
+            "kind": r.try_get::<String, _>(3).map_err(e())?,
+            "detail": r.try_get::<String, _>(4).map_err(e())?,
+        }));
+    }
+    gw.log(&who, "alert.read", &Resource::Gateway, None, vec![])
+        .await?;
+    Ok(Json(Value::Array(out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_insensitive_replacement() {
+        assert_eq!(replace_ci("Hi BOB, bob!", "bob", "[X]"), "Hi [X], [X]!");
+        assert_eq!(replace_ci("😀 Bob 😀", "bob", "[X]"), "😀 [X] 😀");
+        assert_eq!(replace_ci("abc", "", "[X]"), "abc");
+    }
+}

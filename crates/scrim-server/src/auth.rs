@@ -1,0 +1,293 @@
+//! Who is asking: passwords hashed with argon2, tokens (API tokens and login sessions) stored
+//! as SHA-256 of 256 random bits, and the principal a token stands for.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+
+use crate::authz::{Principal, Role};
+use crate::error::{Error, Result};
+
+/// Hash a password (argon2id, random salt).
+pub fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < 12 {
+        return Err(Error::BadRequest(
+            "a password needs at least 12 characters".to_string(),
+        ));
+    }
+    let mut salt = [0u8; 16];
+    getrandom::getrandom(&mut salt)
+        .map_err(|e| Error::Config(format!("no system randomness: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|e| Error::Config(format!("password salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Config(format!("password hashing: {e}")))
+}
+
+/// Whether `password` matches a stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A fresh token: `scrim_` and 43 URL-safe characters (256 random bits).
+pub fn new_token() -> Result<String> {
+    let mut b = [0u8; 32];
+    getrandom::getrandom(&mut b)
+        .map_err(|e| Error::Config(format!("no system randomness: {e}")))?;
+    Ok(format!("scrim_{}", B64.encode(b)))
+}
+
+/// How a token is stored.
+pub fn token_hash(token: &str) -> String {
+    scrim_store::crypto::hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh id with a prefix (`u_…`, `p_…`, `t_…`).
+pub fn new_id(prefix: &str) -> Result<String> {
+    let mut b = [0u8; 9];
+    getrandom::getrandom(&mut b)
+        .map_err(|e| Error::Config(format!("no system randomness: {e}")))?;
+    Ok(format!("{prefix}_{}", B64.encode(b)))
+}
+
+/// Store a token for a user; returns the token (shown once, never stored).
+pub async fn issue_token(
+    pool: &AnyPool,
+    user_id: &str,
+    kind: &str,
+    ttl_hours: Option<i64>,
+) -> Result<String> {
+    let token = new_token()?;
+    let expires = ttl_hours.map(time_after_hours);
+    sqlx::query(
+        "INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(kind)
+    .bind(scrim_store::now())
+    .bind(expires)
+    .execute(pool)
+    .await
+    .map_err(Error::db("issuing a token"))?;
+    Ok(token)
+}
+
+fn time_after_hours(h: i64) -> String {
+    // RFC 3339 in the store's format, `h` hours from now.
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + h * 3600;
+    rfc3339(secs)
+}
+
+fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// The principal a token stands for, if it is valid and unexpired and the user not disabled.
+pub async fn principal_of(pool: &AnyPool, token: &str) -> Result<Option<Principal>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name, u.role, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.hash = $1 AND u.disabled = 0",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await
+    .map_err(Error::db("checking a token"))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let expires: Option<String> = row.try_get(3).map_err(Error::db("checking a token"))?;
+    if expires.is_some_and(|e| e < scrim_store::now()) {
+        return Ok(None);
+    }
+    let id: String = row.try_get(0).map_err(Error::db("checking a token"))?;
+    let name: String = row.try_get(1).map_err(Error::db("checking a token"))?;
+    let role: String = row.try_get(2).map_err(Error::db("checking a token"))?;
+    principal(pool, id, name, role.parse::<Role>()?)
+        .await
+        .map(Some)
+}
+
+/// Load a user's projects and clearances.
+pub async fn principal(pool: &AnyPool, id: String, name: String, role: Role) -> Result<Principal> {
+    let projects =
+        sqlx::query("SELECT project_id FROM user_projects WHERE user_id = $1 ORDER BY project_id")
+            .bind(&id)
+            .fetch_all(pool)
+            .await
+            .map_err(Error::db("reading a user's projects"))?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::db("reading a user's projects"))?;
+    let clearances =
+        sqlx::query("SELECT category FROM user_clearances WHERE user_id = $1 ORDER BY category")
+            .bind(&id)
+            .fetch_all(pool)
+            .await
+            .map_err(Error::db("reading a user's clearances"))?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::db("reading a user's clearances"))?;
+    Ok(Principal {
+        id,
+        name,
+        role,
+        projects,
+        clearances,
+    })
+}
+
+/// Check a name and password; the user's principal when they match.
+pub async fn login(pool: &AnyPool, name: &str, password: &str) -> Result<Option<Principal>> {
+    let row = sqlx::query(
+        "SELECT id, name, role, password_hash FROM users WHERE name = $1 AND disabled = 0",
+    )
+    .bind(name)
+    .fetch_optional(pool)
+    .await
+    .map_err(Error::db("signing in"))?;
+    let Some(row) = row else {
+        // Same work either way, so timing does not tell which names exist.
+        let _ = verify_password(password, dummy_hash());
+        return Ok(None);
+    };
+    let hash: Option<String> = row.try_get(3).map_err(Error::db("signing in"))?;
+    if !hash.is_some_and(|h| verify_password(password, &h)) {
+        return Ok(None);
+    }
+    let id: String = row.try_get(0).map_err(Error::db("signing in"))?;
+    let n: String = row.try_get(1).map_err(Error::db("signing in"))?;
+    let role: String = row.try_get(2).map_err(Error::db("signing in"))?;
+    principal(pool, id, n, role.parse()?).await.map(Some)
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no user has this password").unwrap_or_default())
+}
+
+/// A new user; returns its id.
+pub async fn create_user(
+    pool: &AnyPool,
+    name: &str,
+    role: Role,
+    password: Option<&str>,
+    projects: &[String],
+    clearances: &[String],
+) -> Result<String> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        return Err(Error::BadRequest(
+            "a user name is 1-64 letters, digits, '.', '_', '-' or '@'".to_string(),
+        ));
+    }
+    for c in clearances {
+        if !crate::views::CATEGORIES.contains(&c.as_str()) {
+            return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
+        }
+    }
+    let hash = password.map(hash_password).transpose()?;
+    let id = new_id("u")?;
+    let mut tx = pool.begin().await.map_err(Error::db("creating a user"))?;
+    sqlx::query(
+        "INSERT INTO users (id, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(hash)
+    .bind(scrim_store::now())
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            Error::Conflict(format!("a user named {name} exists"))
+        }
+        _ => Error::Db {
+            context: "creating a user".to_string(),
+            source: e,
+        },
+    })?;
+    for p in projects {
+        sqlx::query("INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(p)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db("adding a user to a project"))?;
+    }
+    for c in clearances {
+        sqlx::query("INSERT INTO user_clearances (user_id, category) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(c)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db("clearing a user"))?;
+    }
+    tx.commit().await.map_err(Error::db("creating a user"))?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_tokens() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong horse battery", &h));
+        assert!(hash_password("short").is_err());
+        let t = new_token().unwrap();
+        assert!(t.starts_with("scrim_") && t.len() == 49);
+        assert_eq!(token_hash(&t).len(), 64);
+        assert_ne!(new_token().unwrap(), t);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00.000Z");
+        assert_eq!(rfc3339(1_795_000_000), "2026-11-18T11:06:40.000Z");
+    }
+}

@@ -1,0 +1,246 @@
+// Scrim review console: a small page over the REST API (see /api/openapi.yaml). The session is
+// an HttpOnly cookie set by /api/login; this script never sees or stores a token.
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, props = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+  }
+  for (const kid of kids) e.append(kid);
+  return e;
+};
+
+async function api(method, path, body) {
+  const opts = { method, headers: {}, credentials: "same-origin" };
+  if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
+  const r = await fetch(path, opts);
+  if (r.status === 204) return null;
+  const type = r.headers.get("content-type") || "";
+  const data = type.includes("json") ? await r.json() : await r.text();
+  if (!r.ok) { const e = new Error((data && data.message) || r.statusText); e.status = r.status; throw e; }
+  return data;
+}
+
+let me = null;
+let current = null; // { project, task }
+
+function show(id) {
+  for (const s of ["login-view", "reviewer-view", "officer-view", "admin-view"]) $("#" + s).hidden = s !== id;
+}
+
+async function start() {
+  try { me = await api("GET", "/api/me"); } catch (e) { me = null; }
+  if (!me) { $("#whoami").textContent = ""; $("#logout").hidden = true; show("login-view"); return; }
+  $("#whoami").textContent = `${me.name} · ${me.role.replace("_", " ")}`;
+  $("#logout").hidden = false;
+  if (me.role === "reviewer") { show("reviewer-view"); await loadReviewer(); }
+  else if (me.role === "privacy_officer") { show("officer-view"); await loadOfficer(); }
+  else if (me.role === "admin") { show("admin-view"); await loadAdmin(); }
+  else { show("login-view"); $("#login-error").textContent = "This role has no console; use the API."; }
+}
+
+$("#login-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  try {
+    await api("POST", "/api/login", { name: f.get("name"), password: f.get("password") });
+    $("#login-error").textContent = "";
+    ev.target.reset();
+    await start();
+  } catch (e) { $("#login-error").textContent = "Wrong name or password."; }
+});
+
+$("#logout").addEventListener("click", async () => { await api("POST", "/api/logout"); me = null; await start(); });
+
+// ---------------------------------------------------------------- reviewer
+
+async function loadReviewer() {
+  const projects = await api("GET", "/api/projects");
+  const ul = $("#reviewer-projects");
+  ul.replaceChildren();
+  for (const p of projects) {
+    const b = el("button", { text: "Next task", "data-project": p.id });
+    b.addEventListener("click", () => nextTask(p));
+    ul.append(el("li", {}, el("strong", { text: p.name }), " ", el("span", { class: "profile", text: p.purpose }), " ", b));
+  }
+}
+
+async function nextTask(p) {
+  $("#task-status").textContent = "";
+  const t = await api("POST", `/api/projects/${encodeURIComponent(p.id)}/next`);
+  if (!t) { $("#task").hidden = true; $("#no-task").hidden = false; return; }
+  $("#no-task").hidden = true;
+  current = { project: p, task: t };
+  renderTask(t);
+}
+
+function renderTask(t) {
+  $("#task").hidden = false;
+  $("#task-id").textContent = t.id;
+  const prof = $("#task-profile");
+  prof.replaceChildren();
+  const facts = [];
+  if (t.profile && !t.profile.suppressed) {
+    for (const k of ["place", "age", "gender"]) if (t.profile[k]) facts.push(`${k}: ${t.profile[k]}`);
+    for (const [k, v] of Object.entries(t.profile.other || {})) facts.push(`${k}: ${v}`);
+  }
+  prof.textContent = facts.length ? "About the user: " + facts.join(" · ") : "No profile facts shown.";
+  const box = $("#task-messages");
+  box.replaceChildren();
+  for (const m of t.messages) {
+    const text = el("span", { class: "content", text: m.content });
+    box.append(el("div", { class: `msg ${m.role}`, "data-index": String(m.index) }, el("span", { class: "role", text: m.role }), text));
+  }
+  const imgs = $("#task-images");
+  imgs.replaceChildren();
+  for (const a of t.attachments || []) {
+    if (a.data && (a.media_type || "").startsWith("image/")) imgs.append(el("img", { class: "attachment", alt: "attachment", src: `data:${a.media_type};base64,${a.data}` }));
+  }
+}
+
+// Code points, not UTF-16 units: the API counts offsets in code points.
+const cp = (s) => Array.from(s).length;
+
+$("#flag").addEventListener("click", async () => {
+  const sel = window.getSelection();
+  if (!current || !sel || sel.rangeCount === 0 || sel.isCollapsed) { $("#task-status").textContent = "Select the text to flag first."; return; }
+  const range = sel.getRangeAt(0);
+  const content = range.startContainer.parentElement && range.startContainer.parentElement.closest(".content");
+  const msg = content && content.closest(".msg");
+  if (!content || !msg || range.endContainer.parentElement.closest(".content") !== content) {
+    $("#task-status").textContent = "Select text within one message."; return;
+  }
+  const text = content.textContent;
+  const pre = document.createRange();
+  pre.selectNodeContents(content);
+  pre.setEnd(range.startContainer, range.startOffset);
+  const startUnits = pre.toString().length;
+  const selected = range.toString();
+  const start = cp(text.slice(0, startUnits));
+  const end = start + cp(selected);
+  try {
+    const t = await api("POST", `/api/tasks/${encodeURIComponent(current.task.id)}/flags`, { message: Number(msg.dataset.index), start, end });
+    current.task = t;
+    renderTask(t);
+    $("#task-status").textContent = "Flagged: the text is now hidden, and later conversations hide it too.";
+  } catch (e) { $("#task-status").textContent = "Could not flag: " + e.message; }
+});
+
+$("#submit-rating").addEventListener("click", async () => {
+  const v = document.querySelector("input[name=score]:checked");
+  if (!current || !v) { $("#task-status").textContent = "Choose a rating first."; return; }
+  await api("POST", `/api/tasks/${encodeURIComponent(current.task.id)}/rating`, { rating: { score: Number(v.value) } });
+  v.checked = false;
+  $("#task-status").textContent = "Rating saved.";
+  await nextTask(current.project);
+  if (!$("#task").hidden) $("#task-status").textContent = "Rating saved. Here is the next task.";
+});
+
+$("#skip").addEventListener("click", async () => {
+  if (!current) return;
+  await api("POST", `/api/tasks/${encodeURIComponent(current.task.id)}/skip`);
+  await nextTask(current.project);
+  $("#task-status").textContent = "Skipped.";
+});
+
+// ---------------------------------------------------------------- privacy officer
+
+const pct = (x) => (x === null || x === undefined ? "–" : (100 * x).toFixed(1) + "%");
+
+async function loadOfficer() {
+  const projects = await api("GET", "/api/projects");
+  const tbody = $("#stats-table tbody");
+  tbody.replaceChildren();
+  for (const p of projects) {
+    const s = await api("GET", `/api/projects/${encodeURIComponent(p.id)}/stats`);
+    const a = s.anonymity || {};
+    const open = (s.tasks.open || 0) + (s.tasks.assigned || 0);
+    tbody.append(el("tr", {}, ...[p.name, p.purpose, open, s.reviewed_tasks, s.flagged_tasks, pct(s.residual_leak_rate), s.k,
+      a.achieved_k === null || a.achieved_k === undefined ? "–" : a.achieved_k, a.suppressed_subjects ?? 0]
+      .map((v) => el("td", { text: String(v) }))));
+  }
+  await searchAudit({});
+  const alerts = await api("GET", "/api/alerts");
+  const ul = $("#alerts");
+  ul.replaceChildren();
+  if (!alerts.length) ul.append(el("li", { text: "No alerts." }));
+  for (const a of alerts) ul.append(el("li", { text: `${a.at} · ${a.actor} · ${a.kind}: ${a.detail}` }));
+}
+
+async function searchAudit(q) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v) params.set(k, v);
+  params.set("limit", "100");
+  const rows = await api("GET", "/api/audit?" + params.toString());
+  const tbody = $("#audit-table tbody");
+  tbody.replaceChildren();
+  for (const r of rows) {
+    const tr = el("tr", {}, ...[r.seq, r.at, r.actor, r.role, r.action, r.project || "", r.record || "", (r.fields || []).join(", "), r.decision]
+      .map((v) => el("td", { text: String(v) })));
+    if (r.decision.startsWith("deny")) tr.className = "deny";
+    tbody.append(tr);
+  }
+}
+
+$("#audit-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  await searchAudit({ actor: f.get("actor"), action: f.get("action"), decision: f.get("decision") });
+});
+
+$("#verify").addEventListener("click", async () => {
+  const v = await api("POST", "/api/audit/verify");
+  $("#verify-result").textContent = v.ok
+    ? `Audit chain intact: ${v.entries} entries verified.`
+    : `Audit chain BROKEN: ${v.problems.map((p) => p[1]).join("; ")}`;
+});
+
+// ---------------------------------------------------------------- admin
+
+async function loadAdmin() {
+  const projects = await api("GET", "/api/projects");
+  const sel = $("#user-projects");
+  sel.replaceChildren();
+  for (const p of projects) sel.append(el("option", { value: p.id, text: p.name }));
+  const users = await api("GET", "/api/users");
+  const tbody = $("#users-table tbody");
+  tbody.replaceChildren();
+  const names = Object.fromEntries(projects.map((p) => [p.id, p.name]));
+  for (const u of users) {
+    tbody.append(el("tr", {}, ...[u.name, u.role, u.projects.map((p) => names[p] || p).join(", "), u.clearances.join(", ")]
+      .map((v) => el("td", { text: v }))));
+  }
+}
+
+$("#project-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const profile = { k: Number(f.get("k") || 10), gender: f.get("gender") === "on", other: [] };
+  if (f.get("place")) profile.place = f.get("place");
+  if (f.get("age")) profile.age = f.get("age");
+  try {
+    const p = await api("POST", "/api/projects", {
+      name: f.get("name"), purpose: f.get("purpose"),
+      spec: { turns: f.get("turns"), images: f.get("images") === "on", profile },
+    });
+    $("#project-result").textContent = `Created project ${p.name}.`;
+    ev.target.reset();
+    await loadAdmin();
+  } catch (e) { $("#project-result").textContent = "Could not create: " + e.message; }
+});
+
+$("#user-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const projects = Array.from($("#user-projects").selectedOptions).map((o) => o.value);
+  try {
+    const u = await api("POST", "/api/users", { name: f.get("name"), role: f.get("role"), password: f.get("password") || null, projects });
+    $("#user-result").textContent = `Created ${u.name} (${u.role}). API token, shown once: ${u.token}`;
+    ev.target.reset();
+    await loadAdmin();
+  } catch (e) { $("#user-result").textContent = "Could not create: " + e.message; }
+});
+
+start();

@@ -1,0 +1,102 @@
+//! The gateway's errors, and how each becomes an HTTP answer. Messages name what and where
+//! (a task id, a project, a field), never conversation content.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// A result with the gateway's error.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No valid credentials.
+    #[error("sign in first (a bearer token or a session)")]
+    Unauthorized,
+    /// The policies deny it (the same answer whatever exists behind it).
+    #[error("not permitted")]
+    Forbidden,
+    /// Nothing there (or nothing this user may know of).
+    #[error("{0}")]
+    NotFound(String),
+    /// It clashes with what exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many requests for this user's pace; raised to privacy officers.
+    #[error("too many requests: slow down")]
+    TooMany,
+    /// The Cedar schema or policies are unusable.
+    #[error("{0}")]
+    Policy(String),
+    /// The configuration is unusable.
+    #[error("{0}")]
+    Config(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] scrim_store::Error),
+    /// The database failed.
+    #[error("database: {context}: {source}")]
+    Db {
+        /// What the gateway was doing.
+        context: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// Redaction failed.
+    #[error("redaction: {0}")]
+    Core(#[from] scrim_core::Error),
+}
+
+impl Error {
+    pub(crate) fn db(context: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Db { context, source }
+    }
+
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized => StatusCode::UNAUTHORIZED,
+            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            Error::Store(scrim_store::Error::Invalid(_)) => StatusCode::BAD_REQUEST,
+            Error::Store(scrim_store::Error::NotFound(_)) => StatusCode::NOT_FOUND,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable code for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "bad_request",
+            Error::Unauthorized => "unauthorized",
+            Error::Forbidden => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::TooMany => "rate_limited",
+            _ => "internal",
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        // Internal details stay in the server's log; clients get the code and a short message.
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            eprintln!("scrim serve: internal error: {self}");
+            "internal error".to_string()
+        } else {
+            self.to_string()
+        };
+        let body = serde_json::json!({"error": self.code(), "message": message});
+        (status, axum::Json(body)).into_response()
+    }
+}
