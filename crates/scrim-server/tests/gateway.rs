@@ -1,0 +1,762 @@
+//! The review gateway end to end, in process: every endpoint against every role (and nobody),
+//! what reviewers can and cannot obtain, and the audit chain under tampering. Runs on SQLite
+//! and, when `SCRIM_TEST_PG_URL` is set (CI: `tools/pg.sh start`), on PostgreSQL too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use scrim_server::authz::Role;
+use scrim_server::{auth, router, Gateway, Settings};
+use scrim_store::{Governance, Keyring, SecretKey, Store};
+
+struct World {
+    gw: Arc<Gateway>,
+    tokens: BTreeMap<&'static str, String>,
+    project_a: String,
+    project_b: String,
+    project_t: String,
+}
+
+async fn call(
+    gw: &Arc<Gateway>,
+    token: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let resp = router(Arc::clone(gw)).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let v = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, v)
+}
+
+async fn open_store(tmp: &std::path::Path, pg: Option<&str>) -> Store {
+    match pg {
+        None => Store::open(tmp.join("gw.db").to_str().unwrap())
+            .await
+            .unwrap(),
+        Some(url) => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut n = [0u8; 6];
+            getrandom::getrandom(&mut n).unwrap();
+            let name = format!(
+                "scrim_gw_{}",
+                n.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            );
+            let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
+            Store::open(&format!("{base}/{name}")).await.unwrap()
+        }
+    }
+}
+
+fn backends() -> Vec<Option<String>> {
+    let mut v = vec![None];
+    match std::env::var("SCRIM_TEST_PG_URL") {
+        Ok(u) if !u.is_empty() => v.push(Some(u)),
+        _ if std::env::var("SCRIM_SKIP_PG").is_ok_and(|v| v == "1") => {}
+        _ => panic!("SCRIM_TEST_PG_URL is not set: `tools/pg.sh start` (or SCRIM_SKIP_PG=1)"),
+    }
+    v
+}
+
+const JPEG_WITH_GPS: &str = include_str!("../../../examples/conversations.jsonl");
+
+fn conversation(id: &str, subject: &str, city: &str, age: u32, extra: &str) -> Value {
+    json!({
+        "id": id, "subject": subject, "source": "ai_chat",
+        "messages": [
+            {"role": "user", "content": format!("hi, I'm Hailey Mills, email hailey.mills{id}@gmail.com, call (208) 555-01{:02}. {extra}", age)},
+            {"role": "assistant", "content": "Happy to help, Hailey!"}
+        ],
+        "profile": {"first_name": "Hailey", "city": city, "age": age, "gender": "female", "hobbies": ["sushi"]},
+    })
+}
+
+async fn world(pg: Option<&str>, tmp: &std::path::Path) -> World {
+    let store = open_store(tmp, pg).await;
+    let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
+    let settings = Settings {
+        reviewer_reads_per_minute: 1000,
+        session_hours: 1,
+    };
+    let gw = Gateway::new(
+        store,
+        &ring,
+        Governance::default_policy().unwrap(),
+        scrim_core::Policy::default_policy().unwrap(),
+        settings,
+    )
+    .await
+    .unwrap();
+    let pool = gw.store().pool().clone();
+    let admin = auth::create_user(&pool, "root", Role::Admin, None, &[], &[])
+        .await
+        .unwrap();
+    let admin_token = auth::issue_token(&pool, &admin, "api", None).await.unwrap();
+    let mk = |name: &str, purpose: &str, spec: Value| json!({"name": name, "purpose": purpose, "spec": spec});
+    let spec_a = json!({"turns": "all", "profile": {"place": "region", "age": "band10", "gender": true, "k": 3}, "images": false,
+                         "sensitive": {"health": "route"}});
+    let spec_b = json!({"turns": "user", "profile": {"place": "city", "k": 10}, "images": true});
+    let (s, a) = call(
+        &gw,
+        Some(&admin_token),
+        Method::POST,
+        "/api/projects",
+        Some(mk("Project A", "human_review", spec_a)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let (_, b) = call(
+        &gw,
+        Some(&admin_token),
+        Method::POST,
+        "/api/projects",
+        Some(mk("Project B", "human_review", spec_b)),
+    )
+    .await;
+    let (_, t) = call(
+        &gw,
+        Some(&admin_token),
+        Method::POST,
+        "/api/projects",
+        Some(mk("Training T", "training", json!({}))),
+    )
+    .await;
+    let (pa, pb, pt) = (
+        a["id"].as_str().unwrap().to_string(),
+        b["id"].as_str().unwrap().to_string(),
+        t["id"].as_str().unwrap().to_string(),
+    );
+    let mut tokens = BTreeMap::new();
+    tokens.insert("admin", admin_token.clone());
+    for (key, name, role, projects, clear) in [
+        ("privacy_officer", "pia", "privacy_officer", vec![], vec![]),
+        ("reviewer", "rita", "reviewer", vec![pa.clone()], vec![]),
+        ("reviewer_b", "rob", "reviewer", vec![pb.clone()], vec![]),
+        (
+            "reviewer_cleared",
+            "rhea",
+            "reviewer",
+            vec![pa.clone()],
+            vec!["health"],
+        ),
+        ("ingest", "feeder", "ingest", vec![], vec![]),
+        ("trainer", "tess", "trainer", vec![], vec![]),
+    ] {
+        let (s, u) = call(
+            &gw,
+            Some(&admin_token),
+            Method::POST,
+            "/api/users",
+            Some(json!({"name": name, "role": role, "projects": projects, "clearances": clear})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{u}");
+        tokens.insert(key, u["token"].as_str().unwrap().to_string());
+    }
+    World {
+        gw,
+        tokens,
+        project_a: pa,
+        project_b: pb,
+        project_t: pt,
+    }
+}
+
+#[tokio::test]
+async fn role_matrix_and_what_reviewers_can_never_obtain() {
+    for pg in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = world(pg.as_deref(), tmp.path()).await;
+        let gw = &w.gw;
+        let ing = w.tokens["ingest"].clone();
+        // Ingest: four subjects in Boise/Nampa/Meridian (Idaho), ages 30-39 -> k = 3 reachable at region.
+        let mut ids = Vec::new();
+        for (i, (city, age)) in [
+            ("Boise", 31),
+            ("Nampa", 34),
+            ("Meridian", 36),
+            ("Boise", 38),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let (s, r) = call(
+                gw,
+                Some(&ing),
+                Method::POST,
+                &format!("/api/projects/{}/conversations", w.project_a),
+                Some(conversation(
+                    &format!("c{i}"),
+                    &format!("user-{i}"),
+                    city,
+                    *age,
+                    "",
+                )),
+            )
+            .await;
+            assert_eq!(s, StatusCode::CREATED, "{r}");
+            ids.push(r["task"].as_str().unwrap().to_string());
+        }
+        // A health conversation: routed to cleared reviewers only.
+        let (s, r) = call(
+            gw,
+            Some(&ing),
+            Method::POST,
+            &format!("/api/projects/{}/conversations", w.project_a),
+            Some(conversation(
+                "c9",
+                "user-9",
+                "Boise",
+                33,
+                "My therapist changed my antidepressant dose.",
+            )),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        assert_eq!(r["routed"], json!(["health"]));
+        let health_task = r["task"].as_str().unwrap().to_string();
+        // Project B shows images: one record with a GPS-tagged photo.
+        let example: Value = serde_json::from_str(JPEG_WITH_GPS.lines().next().unwrap()).unwrap();
+        let (s, r) = call(
+            gw,
+            Some(&ing),
+            Method::POST,
+            &format!("/api/projects/{}/conversations", w.project_b),
+            Some(example.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let task_b = r["task"].as_str().unwrap().to_string();
+        // A DM is refused at ingest; so is an opted-out subject.
+        let mut dm = conversation("dm1", "user-7", "Boise", 30, "");
+        dm["source"] = json!("dm");
+        let (s, r) = call(
+            gw,
+            Some(&ing),
+            Method::POST,
+            &format!("/api/projects/{}/conversations", w.project_a),
+            Some(dm),
+        )
+        .await;
+        assert_eq!(
+            (s, r["reason"].clone()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!("source_forbids_purpose")
+            )
+        );
+        gw.store().opt_out("user-8", "test").await.unwrap();
+        let (s, r) = call(
+            gw,
+            Some(&ing),
+            Method::POST,
+            &format!("/api/projects/{}/conversations", w.project_a),
+            Some(conversation("c8", "user-8", "Boise", 30, "")),
+        )
+        .await;
+        assert_eq!(
+            (s, r["reason"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!("opted_out"))
+        );
+
+        // The reviewer of A gets tasks of A, never the routed health task, never B's.
+        let rita = w.tokens["reviewer"].clone();
+        let (s, task) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/projects/{}/next", w.project_a),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{task}");
+        let text = task.to_string();
+        for raw in [
+            "Hailey",
+            "Mills",
+            "gmail.com",
+            "555-01",
+            "Boise",
+            "Nampa",
+            "sushi",
+            "user-0",
+            "31",
+        ] {
+            assert!(!text.contains(raw), "reviewer saw {raw}: {text}");
+        }
+        assert_eq!(task["profile"]["place"], "Idaho", "{text}");
+        assert_eq!(task["profile"]["age"], "30-39", "{text}");
+        let my_task = task["id"].as_str().unwrap().to_string();
+        assert!(ids.contains(&my_task));
+        let (s, _) = call(
+            gw,
+            Some(&rita),
+            Method::GET,
+            &format!("/api/tasks/{health_task}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "not cleared for health");
+        let (s, _) = call(
+            gw,
+            Some(&rita),
+            Method::GET,
+            &format!("/api/tasks/{task_b}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "another project's task");
+        let (s, _) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/projects/{}/next", w.project_b),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "another project's queue");
+        let (s, _) = call(
+            gw,
+            Some(&rita),
+            Method::GET,
+            &format!(
+                "/api/tasks/{}",
+                ids.iter().find(|i| **i != my_task).unwrap()
+            ),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "a task of A not assigned to her");
+        // The cleared reviewer does get the health task (when it is next in line for her).
+        let rhea = w.tokens["reviewer_cleared"].clone();
+        let mut got_health = false;
+        for _ in 0..6 {
+            let (s, t) = call(
+                gw,
+                Some(&rhea),
+                Method::POST,
+                &format!("/api/projects/{}/next", w.project_a),
+                None,
+            )
+            .await;
+            if s != StatusCode::OK {
+                break;
+            }
+            let id = t["id"].as_str().unwrap().to_string();
+            if id == health_task {
+                got_health = true;
+                assert!(t.to_string().contains("therapist"));
+                break;
+            }
+            call(
+                gw,
+                Some(&rhea),
+                Method::POST,
+                &format!("/api/tasks/{id}/skip"),
+                None,
+            )
+            .await;
+        }
+        assert!(got_health);
+        // Project B: k = 10 cannot be reached by one subject: the profile is suppressed; the
+        // image is there, without its GPS metadata.
+        let rob = w.tokens["reviewer_b"].clone();
+        let (s, tb) = call(
+            gw,
+            Some(&rob),
+            Method::POST,
+            &format!("/api/projects/{}/next", w.project_b),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(tb["profile"]["suppressed"], true, "{tb}");
+        assert!(tb["profile"]["place"].is_null());
+        let img = tb["attachments"][0]["data"].as_str().unwrap();
+        let orig = example["attachments"][0]["data"].as_str().unwrap();
+        assert_ne!(img, orig, "metadata stripped");
+        assert!(
+            tb["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|m| m["role"] == "user"),
+            "B shows user turns only"
+        );
+        // Project A withholds images: none in A's tasks.
+        assert!(task.get("attachments").is_none());
+
+        // Flag leftover text: the view is re-redacted, the next ingest hides the value too.
+        let content = task["messages"][1]["content"].as_str().unwrap().to_string();
+        assert!(content.starts_with("Happy to help"), "{content}");
+        let (s, flagged) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/tasks/{my_task}/flags"),
+            Some(json!({"message": 1, "start": 0, "end": 5})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{flagged}");
+        assert_eq!(
+            flagged["messages"][1]["content"].as_str().unwrap(),
+            content.replacen("Happy", "[FLAGGED]", 1)
+        );
+        let (s, r) = call(
+            gw,
+            Some(&ing),
+            Method::POST,
+            &format!("/api/projects/{}/conversations", w.project_a),
+            Some(conversation("c5", "user-5", "Boise", 35, "")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let _ = r;
+        let (s, _) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/tasks/{my_task}/rating"),
+            Some(json!({"rating": {"score": 4}})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+
+        // Privacy officer figures: residual leak rate = flagged / reviewed.
+        let po = w.tokens["privacy_officer"].clone();
+        let (s, st) = call(
+            gw,
+            Some(&po),
+            Method::GET,
+            &format!("/api/projects/{}/stats", w.project_a),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{st}");
+        assert_eq!(st["flagged_tasks"], 1);
+        assert!(st["anonymity"]["achieved_k"].as_u64().unwrap() >= 3, "{st}");
+
+        // The matrix: every endpoint, every role, and nobody.
+        let t_any = ids[3].clone();
+        let endpoints: Vec<(&str, Method, String, Option<Value>)> = vec![
+            ("me", Method::GET, "/api/me".into(), None),
+            ("projects.list", Method::GET, "/api/projects".into(), None),
+            (
+                "projects.create",
+                Method::POST,
+                "/api/projects".into(),
+                Some(json!({"name": format!("x{}", rand()), "purpose": "human_review"})),
+            ),
+            (
+                "project.read",
+                Method::GET,
+                format!("/api/projects/{}", w.project_a),
+                None,
+            ),
+            (
+                "project.update",
+                Method::PUT,
+                format!("/api/projects/{}", w.project_t),
+                Some(json!({"spec": {}})),
+            ),
+            (
+                "project.stats",
+                Method::GET,
+                format!("/api/projects/{}/stats", w.project_a),
+                None,
+            ),
+            (
+                "ingest",
+                Method::POST,
+                format!("/api/projects/{}/conversations", w.project_t),
+                Some(conversation(
+                    &format!("m{}", rand()),
+                    "user-1",
+                    "Boise",
+                    30,
+                    "",
+                )),
+            ),
+            (
+                "next",
+                Method::POST,
+                format!("/api/projects/{}/next", w.project_a),
+                None,
+            ),
+            (
+                "export",
+                Method::GET,
+                format!("/api/projects/{}/export", w.project_t),
+                None,
+            ),
+            (
+                "task.read",
+                Method::GET,
+                format!("/api/tasks/{t_any}"),
+                None,
+            ),
+            (
+                "task.rate",
+                Method::POST,
+                format!("/api/tasks/{t_any}/rating"),
+                Some(json!({"rating": 1})),
+            ),
+            (
+                "task.flag",
+                Method::POST,
+                format!("/api/tasks/{t_any}/flags"),
+                Some(json!({"message": 0, "start": 0, "end": 2})),
+            ),
+            (
+                "task.skip",
+                Method::POST,
+                format!("/api/tasks/{t_any}/skip"),
+                None,
+            ),
+            ("users.list", Method::GET, "/api/users".into(), None),
+            (
+                "users.create",
+                Method::POST,
+                "/api/users".into(),
+                Some(json!({"name": format!("n{}", rand()), "role": "reviewer"})),
+            ),
+            ("audit.read", Method::GET, "/api/audit".into(), None),
+            (
+                "audit.verify",
+                Method::POST,
+                "/api/audit/verify".into(),
+                None,
+            ),
+            ("alerts", Method::GET, "/api/alerts".into(), None),
+        ];
+        // Allowed (2xx) per role; everything else must be 403 (401 for nobody).
+        let allowed: BTreeMap<&str, Vec<&str>> = BTreeMap::from([
+            (
+                "admin",
+                vec![
+                    "me",
+                    "projects.list",
+                    "projects.create",
+                    "project.read",
+                    "project.update",
+                    "users.list",
+                    "users.create",
+                ],
+            ),
+            (
+                "privacy_officer",
+                vec![
+                    "me",
+                    "projects.list",
+                    "projects.create",
+                    "project.read",
+                    "project.update",
+                    "project.stats",
+                    "audit.read",
+                    "audit.verify",
+                    "alerts",
+                ],
+            ),
+            (
+                "reviewer",
+                vec!["me", "projects.list", "project.read", "next"],
+            ),
+            ("reviewer_b", vec!["me", "projects.list"]),
+            ("ingest", vec!["me", "projects.list", "ingest"]),
+            ("trainer", vec!["me", "projects.list", "export"]),
+        ]);
+        for (role, ok) in &allowed {
+            let token = w.tokens[role].clone();
+            for (name, method, path, body) in &endpoints {
+                let (s, v) = call(gw, Some(&token), method.clone(), path, fresh(body)).await;
+                if ok.contains(name) {
+                    assert!(
+                        s.is_success()
+                            || (*name == "ingest" && s == StatusCode::UNPROCESSABLE_ENTITY),
+                        "{role} {name}: {s} {v}"
+                    );
+                } else {
+                    assert_eq!(s, StatusCode::FORBIDDEN, "{role} {name}: {v}");
+                }
+            }
+        }
+        for (name, method, path, body) in &endpoints {
+            let (s, _) = call(gw, None, method.clone(), path, body.clone()).await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "anonymous {name}");
+            let (s, _) = call(gw, Some("scrim_forged"), method.clone(), path, body.clone()).await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "forged token {name}");
+        }
+        // A reviewer's project list holds only their projects.
+        let (_, list) = call(gw, Some(&rita), Method::GET, "/api/projects", None).await;
+        assert_eq!(list.as_array().unwrap().len(), 1);
+
+        // The audit log: no content, every denial there, chain intact.
+        let (s, log) = call(gw, Some(&po), Method::GET, "/api/audit?limit=1000", None).await;
+        assert_eq!(s, StatusCode::OK);
+        let text = log.to_string();
+        for raw in ["Hailey", "gmail", "555-01", "Boise", "therapist", "user-0"] {
+            assert!(!text.contains(raw), "audit holds {raw}");
+        }
+        assert!(log
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["decision"] == "deny:forbidden" && e["actor"] == "rita"));
+        assert!(log
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["decision"] == "deny:unauthenticated"));
+        assert!(log
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "task.read"
+                && e["fields"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f == "profile:place")));
+        let (_, v) = call(gw, Some(&po), Method::POST, "/api/audit/verify", None).await;
+        assert_eq!(v["ok"], true, "{v}");
+        let _ = &w.project_b;
+    }
+}
+
+/// A body with its unique fields (names, ids) made new, so that repeated calls do not clash.
+fn fresh(body: &Option<Value>) -> Option<Value> {
+    let mut b = body.clone()?;
+    for key in ["name", "id"] {
+        if let Some(v) = b.get(key).and_then(Value::as_str) {
+            let v = format!("{}{}", v.trim_end_matches(char::is_numeric), rand());
+            b[key] = json!(v);
+        }
+    }
+    Some(b)
+}
+
+fn rand() -> u64 {
+    let mut b = [0u8; 8];
+    getrandom::getrandom(&mut b).unwrap();
+    u64::from_le_bytes(b)
+}
+
+#[tokio::test]
+async fn tampering_with_any_audit_entry_is_detected() {
+    for pg in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = world(pg.as_deref(), tmp.path()).await;
+        let gw = &w.gw;
+        for _ in 0..5 {
+            call(
+                gw,
+                Some(&w.tokens["reviewer"]),
+                Method::GET,
+                "/api/audit",
+                None,
+            )
+            .await;
+        }
+        let pool = gw.store().pool().clone();
+        let key = gw.audit_key().clone();
+        let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert!(v.ok(), "{v:?}");
+        let n = v.entries;
+        assert!(n > 10);
+        // Edit one entry's decision.
+        sqlx::query("UPDATE audit SET decision = 'tampered' WHERE seq = 5")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert_eq!(v.problems.first().map(|p| p.0), Some(5), "{v:?}");
+        assert!(v.problems[0].1.contains("altered"));
+        sqlx::query(
+            "UPDATE audit SET decision = (SELECT decision FROM audit WHERE seq = 6) WHERE seq = 5",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        // Delete one in the middle.
+        let tmp_row = scrim_server::audit::search(
+            &pool,
+            &scrim_server::audit::Query {
+                limit: Some(1000),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let _ = tmp_row;
+        sqlx::query("DELETE FROM audit WHERE seq = 7")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.0 == 8 && p.1.contains("missing")),
+            "{v:?}"
+        );
+        // Cut off the end.
+        sqlx::query(&format!("DELETE FROM audit WHERE seq = {n}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert!(v.problems.iter().any(|p| p.1.contains("cut off")), "{v:?}");
+        // Swap two entries' contents (reordering).
+        let tmp2 = tempfile::tempdir().unwrap();
+        let w2 = world(pg.as_deref(), tmp2.path()).await;
+        let pool2 = w2.gw.store().pool().clone();
+        let key2 = w2.gw.audit_key().clone();
+        sqlx::query("UPDATE audit SET seq = -1 WHERE seq = 2")
+            .execute(&pool2)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit SET seq = 2 WHERE seq = 3")
+            .execute(&pool2)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit SET seq = 3 WHERE seq = -1")
+            .execute(&pool2)
+            .await
+            .unwrap();
+        let v = scrim_server::audit::verify(&pool2, &key2).await.unwrap();
+        assert!(v.problems.iter().any(|p| p.0 == 2), "{v:?}");
+        // Without the key, a forger cannot produce a valid chain: recomputing with a wrong key fails.
+        let wrong = SecretKey::random().unwrap();
+        assert!(!scrim_server::audit::verify(&pool, &wrong)
+            .await
+            .unwrap()
+            .ok());
+    }
+}
