@@ -5,6 +5,7 @@ mod eval;
 mod gov;
 mod io;
 mod run;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -67,6 +68,14 @@ enum Command {
     /// Retained raw records (sealed per subject).
     #[command(subcommand)]
     Raw(gov::RawCmd),
+    /// Run the review gateway: REST API and web console on a loopback address.
+    Serve(serve::ServeArgs),
+    /// Gateway users: create one (and its API token).
+    #[command(subcommand)]
+    Users(serve::UsersCmd),
+    /// The gateway's audit log.
+    #[command(subcommand)]
+    Audit(serve::AuditCmd),
 }
 
 /// Options shared by every command that processes records.
@@ -177,6 +186,9 @@ fn main() -> std::process::ExitCode {
         } => gov::compact(dataset.as_deref(), all, &store),
         Command::Keys(c) => gov::keys(c),
         Command::Raw(c) => gov::raw(c),
+        Command::Serve(a) => serve::serve(a),
+        Command::Users(c) => serve::users(c),
+        Command::Audit(c) => serve::audit(c),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

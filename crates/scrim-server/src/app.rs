@@ -924,27 +924,68 @@ impl Gateway {
         Ok(out)
     }
 
+    /// Hide a flagged value in every task of the project not yet reviewed, at once.
+    async fn redact_waiting(&self, project: &str, value: &str) -> Result<()> {
+        let rows = sqlx::query(
+            "SELECT id, view FROM tasks WHERE project_id = $1 AND status IN ('open', 'assigned')",
+        )
+        .bind(project)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::db("re-redacting waiting tasks"))?;
+        for r in rows {
+            let id: String = r
+                .try_get(0)
+                .map_err(Error::db("re-redacting waiting tasks"))?;
+            let text: String = r
+                .try_get(1)
+                .map_err(Error::db("re-redacting waiting tasks"))?;
+            let Ok(mut view) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            if replace_in_view(&mut view, &[value.to_string()]) {
+                sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
+                    .bind(view.to_string())
+                    .bind(&id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(Error::db("re-redacting waiting tasks"))?;
+            }
+        }
+        Ok(())
+    }
+
     async fn apply_denylist(&self, project: &str, view: &mut Value) -> Result<()> {
         let values = self.denylist(project).await?;
-        if values.is_empty() {
-            return Ok(());
-        }
-        if let Some(ms) = view.get_mut("messages").and_then(Value::as_array_mut) {
-            for m in ms {
-                let Some(text) = m.get("content").and_then(Value::as_str) else {
-                    continue;
-                };
-                let mut t = text.to_string();
-                for v in &values {
-                    t = replace_ci(&t, v, "[FLAGGED]");
-                }
+        replace_in_view(view, &values);
+        Ok(())
+    }
+}
+
+/// Replace deny-listed values in a view's messages; whether anything changed.
+fn replace_in_view(view: &mut Value, values: &[String]) -> bool {
+    let mut changed = false;
+    if values.is_empty() {
+        return false;
+    }
+    if let Some(ms) = view.get_mut("messages").and_then(Value::as_array_mut) {
+        for m in ms {
+            let Some(text) = m.get("content").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut t = text.to_string();
+            for v in values {
+                t = replace_ci(&t, v, "[FLAGGED]");
+            }
+            if t != text {
+                changed = true;
                 if let Some(o) = m.as_object_mut() {
                     o.insert("content".into(), Value::String(t));
                 }
             }
         }
-        Ok(())
     }
+    changed
 }
 
 /// Replace every case-insensitive occurrence of `needle` (ASCII case folding keeps offsets).
@@ -1013,10 +1054,13 @@ impl Gateway {
         let profile = g.shown.get(&key).cloned().unwrap_or(Value::Null);
         let mut fields: Vec<String> = Vec::new();
         if let Some(o) = profile.as_object() {
-            for (k, v) in o {
-                if !v.is_null() {
+            for k in ["place", "age", "gender"] {
+                if o.get(k).is_some_and(Value::is_string) {
                     fields.push(format!("profile:{k}"));
                 }
+            }
+            if let Some(other) = o.get("other").and_then(Value::as_object) {
+                fields.extend(other.keys().map(|k| format!("profile:{k}")));
             }
         }
         if let Some(ms) = t.view.get("messages").and_then(Value::as_array) {
@@ -1289,6 +1333,9 @@ async fn flag_task(
         .map_err(Error::db("flagging"))?;
     }
     tx.commit().await.map_err(Error::db("flagging"))?;
+    if trimmed.chars().count() >= 2 {
+        gw.redact_waiting(&p.id, &trimmed).await?;
+    }
     gw.log(
         &who,
         "task.flag",
