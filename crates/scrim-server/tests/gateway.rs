@@ -760,3 +760,84 @@ async fn tampering_with_any_audit_entry_is_detected() {
             .ok());
     }
 }
+
+#[tokio::test]
+async fn reading_faster_than_a_human_is_refused_and_raised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world_with(None, tmp.path(), 3).await;
+    let gw = &w.gw;
+    let (s, r) = call(
+        gw,
+        Some(&w.tokens["ingest"]),
+        Method::POST,
+        &format!("/api/projects/{}/conversations", w.project_a),
+        Some(conversation("c1", "user-1", "Boise", 30, "")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let rita = w.tokens["reviewer"].clone();
+    let (s, t) = call(
+        gw,
+        Some(&rita),
+        Method::POST,
+        &format!("/api/projects/{}/next", w.project_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let id = t["id"].as_str().unwrap().to_string();
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        codes.push(
+            call(
+                gw,
+                Some(&rita),
+                Method::GET,
+                &format!("/api/tasks/{id}"),
+                None,
+            )
+            .await
+            .0,
+        );
+    }
+    assert_eq!(
+        codes,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    let (_, alerts) = call(
+        gw,
+        Some(&w.tokens["privacy_officer"]),
+        Method::GET,
+        "/api/alerts",
+        None,
+    )
+    .await;
+    let alerts = alerts.as_array().unwrap();
+    assert_eq!(
+        alerts.len(),
+        1,
+        "one alert a minute per reviewer: {alerts:?}"
+    );
+    assert_eq!(alerts[0]["actor"], "rita");
+    let (_, log) = call(
+        gw,
+        Some(&w.tokens["privacy_officer"]),
+        Method::GET,
+        "/api/audit?decision=deny",
+        None,
+    )
+    .await;
+    assert_eq!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["decision"] == "deny:rate_limited")
+            .count(),
+        2
+    );
+}

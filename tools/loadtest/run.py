@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Load test of the review gateway's task fetch: concurrent reviewers on loopback.
+
+Starts `scrim serve` (release build) on a fresh SQLite store, creates a project, REVIEWERS
+reviewers and one assigned task each (ingested through the API, redacted by the core engine),
+then runs wrk: every connection fetches its reviewer's task (GET /api/tasks/{id}) with that
+reviewer's token, for DURATION seconds. Every fetch is authenticated, decided by Cedar, built
+from the stored view with k-anonymous profile facts, and written to the audit chain before the
+answer goes out. The reviewers' pace limit is raised for the test (it would answer 429s:
+that limit is not what is measured here). Prints wrk's figures and checks the audit chain after.
+
+    python3 tools/loadtest/run.py [--reviewers 50] [--connections 50] [--threads 2] [--duration 20]
+
+Needs wrk (Debian: apt-get install wrk) and a release build (cargo build --release -p scrim-cli).
+"""
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIM = os.path.join(ROOT, "target", "release", "scrim")
+
+
+def req(base, token, method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    r = urllib.request.Request(base + path, data=data, method=method)
+    r.add_header("authorization", f"Bearer {token}")
+    if data is not None:
+        r.add_header("content-type", "application/json")
+    with urllib.request.urlopen(r) as resp:
+        text = resp.read()
+        return json.loads(text) if text else None
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reviewers", type=int, default=50)
+    ap.add_argument("--connections", type=int, default=50)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--duration", type=int, default=20)
+    args = ap.parse_args()
+    if not os.path.exists(SCRIM):
+        sys.exit("build first: cargo build --release -p scrim-cli")
+    tmp = tempfile.mkdtemp(prefix="scrim-load-")
+    env = dict(os.environ, SCRIM_MASTER_KEY_FILE=os.path.join(tmp, "master.key"))
+    run = lambda *a: subprocess.run([SCRIM, *a], cwd=tmp, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    run("keys", "new", "master.key")
+    admin = run("users", "add", "root", "--role", "admin", "--store", "gw.db")
+    with open(os.path.join(tmp, "gw.toml"), "w") as f:
+        f.write('store = "gw.db"\n[reviewers]\nreads_per_minute = 100000000\n')
+    port = free_port()
+    server = subprocess.Popen([SCRIM, "serve", "--config", "gw.toml", "--listen", f"127.0.0.1:{port}"],
+                              cwd=tmp, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        server.stderr.readline()
+        base = f"http://127.0.0.1:{port}"
+        proj = req(base, admin, "POST", "/api/projects", {
+            "name": "load", "purpose": "human_review",
+            "spec": {"turns": "all", "profile": {"place": "region", "age": "band10", "k": 10}}})
+        ingest = req(base, admin, "POST", "/api/users", {"name": "feeder", "role": "ingest"})["token"]
+        cities = ["Boise", "Nampa", "Meridian", "Pune", "Mumbai", "Leeds", "Austin", "Dallas"]
+        pairs = []
+        for i in range(args.reviewers):
+            req(base, ingest, "POST", f"/api/projects/{proj['id']}/conversations", {
+                "id": f"c{i}", "subject": f"user-{i}", "source": "ai_chat",
+                "messages": [
+                    {"role": "user", "content": f"hi, I'm Priya Sharma from {cities[i % 8]}, my number is +91 98765 4{i:04d} "
+                                                 f"and my email is priya.{i}@gmail.com. Can you help me plan a trip?"},
+                    {"role": "assistant", "content": "Of course, Priya! Where would you like to go, and when?"},
+                    {"role": "user", "content": "Somewhere warm in March, with my daughter Anaya. Budget is about 80k."},
+                ],
+                "profile": {"first_name": "Priya", "city": cities[i % 8], "age": 25 + i % 30}})
+            tok = req(base, admin, "POST", "/api/users", {"name": f"rev{i}", "role": "reviewer", "projects": [proj["id"]]})["token"]
+            task = req(base, tok, "POST", f"/api/projects/{proj['id']}/next")
+            pairs.append((tok, task["id"]))
+        lua = os.path.join(tmp, "fetch.lua")
+        with open(lua, "w") as f:
+            f.write("local pairs = {\n" + ",\n".join(f'{{"{t}", "{k}"}}' for t, k in pairs) + "\n}\n")
+            f.write("""
+local n = 0
+local counter = 0
+setup = function(thread) end
+init = function(args) end
+request = function()
+  counter = counter + 1
+  local p = pairs[(counter % #pairs) + 1]
+  return wrk.format("GET", "/api/tasks/" .. p[2], {["Authorization"] = "Bearer " .. p[1]})
+end
+local bad = 0
+response = function(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("non-2xx/3xx per wrk: %d\\n", summary.errors.status))
+end
+""")
+        t0 = time.time()
+        out = subprocess.run(["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
+                              "-s", lua, base], capture_output=True, text=True, check=True).stdout
+        print(out)
+        audit = run("audit", "verify", "--store", "gw.db")
+        print(audit)
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+        p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+        print(json.dumps({"requests_per_s": rps, "p99_ms": p99_ms, "reviewers": args.reviewers,
+                          "connections": args.connections, "wrk_threads": args.threads, "seconds": args.duration,
+                          "cpus": os.cpu_count()}))
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
