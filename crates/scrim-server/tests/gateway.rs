@@ -99,10 +99,14 @@ fn conversation(id: &str, subject: &str, city: &str, age: u32, extra: &str) -> V
 }
 
 async fn world(pg: Option<&str>, tmp: &std::path::Path) -> World {
+    world_with(pg, tmp, 1000).await
+}
+
+async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: usize) -> World {
     let store = open_store(tmp, pg).await;
     let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
     let settings = Settings {
-        reviewer_reads_per_minute: 1000,
+        reviewer_reads_per_minute: reads_per_minute,
         session_hours: 1,
     };
     let gw = Gateway::new(
