@@ -76,14 +76,16 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     }
     let ring = keyring(&keys)?;
     let gov = crate::gov::governance(config.governance.as_deref())?;
-    let policy = match &config.policy {
-        Some(p) => scrim_core::Policy::from_toml(
-            &std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read policy {}", p.display()))?,
-        )
-        .with_context(|| format!("in policy {}", p.display()))?,
-        None => scrim_core::Policy::default_policy()?,
-    };
+    // The redaction policy and its detection tiers (the learned tier too, when it names it).
+    let setup = crate::run::setup(&crate::EngineArgs {
+        threads: None,
+        tiers: None,
+        policy: config.policy.clone(),
+        model_dir: None,
+    })?;
+    let policy = setup.policy.clone();
+    let engine = std::sync::Arc::clone(&setup.engine);
+    let tiers = crate::run::tier_names(&setup.tiers);
     let settings = Settings {
         reviewer_reads_per_minute: config.reviewers.reads_per_minute.unwrap_or(120),
         session_hours: config.sessions.hours.unwrap_or(12),
@@ -103,7 +105,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
             .await
             .with_context(|| format!("opening the store {url}"))?;
         let described = store.describe().to_string();
-        let gw = Gateway::new(store, &ring, gov, policy, settings)
+        let gw = Gateway::with_engine(store, &ring, gov, policy, settings, engine)
             .await
             .context("starting the gateway")?;
         let listener = tokio::net::TcpListener::bind(&listen)
@@ -113,7 +115,9 @@ pub fn serve(args: ServeArgs) -> Result<()> {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or(listen);
-        eprintln!("scrim serve: http://{addr}/ (store {described}; Cedar policies validated)");
+        eprintln!(
+            "scrim serve: http://{addr}/ (store {described}; tiers {tiers}; Cedar policies validated)"
+        );
         scrim_server::serve(listener, gw).await?;
         Ok(())
     })

@@ -93,13 +93,25 @@ impl Gateway {
         policy: Policy,
         settings: Settings,
     ) -> Result<Arc<Gateway>> {
+        let engine = Arc::new(Engine::new()?);
+        Gateway::with_engine(store, ring, gov, policy, settings, engine).await
+    }
+
+    /// The same with a given detection engine (for example with the learned tier).
+    pub async fn with_engine(
+        store: Store,
+        ring: &Keyring,
+        gov: Governance,
+        policy: Policy,
+        settings: Settings,
+        engine: Arc<Engine>,
+    ) -> Result<Arc<Gateway>> {
         let authz = Authz::shipped()?;
         let pool = store.pool().clone();
         let (_, audit_key) = store.store_key(ring, AUDIT_KEY).await?;
         let (_, deny_key) = store.store_key(ring, DENYLIST_KEY).await?;
         let (_, pseudonym) = store.store_key(ring, scrim_store::PSEUDONYM_KEY).await?;
         let lineage = store.lineage(ring).await?;
-        let engine = Arc::new(Engine::new()?);
         let key = Key::from_secret(pseudonym.bytes());
         let mut strip = policy.clone();
         strip.attachments.images = ImageAction::StripMetadata;
