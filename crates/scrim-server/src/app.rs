@@ -251,16 +251,14 @@ impl Gateway {
             Some(p) => Ok(p),
             None => {
                 self.audit
-                    .record(Entry {
-                        actor: "anonymous".into(),
-                        role: "none".into(),
-                        project: None,
-                        purpose: None,
-                        action: action.into(),
-                        record: None,
-                        fields: vec![],
-                        decision: "deny:unauthenticated".into(),
-                    })
+                    .record(entry(
+                        None,
+                        &Resource::Gateway,
+                        action,
+                        None,
+                        vec![],
+                        "deny:unauthenticated",
+                    ))
                     .await?;
                 Err(Error::Unauthorized)
             }
@@ -278,18 +276,15 @@ impl Gateway {
         if self.authz.allowed(who, action, what) {
             return Ok(());
         }
-        let (project, purpose) = project_of(what);
         self.audit
-            .record(Entry {
-                actor: who.name.clone(),
-                role: who.role.as_str().into(),
-                project,
-                purpose,
-                action: action.into(),
-                record: record.map(str::to_string),
-                fields: vec![],
-                decision: "deny:forbidden".into(),
-            })
+            .record(entry(
+                Some(who),
+                what,
+                action,
+                record,
+                vec![],
+                "deny:forbidden",
+            ))
             .await?;
         Err(Error::Forbidden)
     }
@@ -302,18 +297,8 @@ impl Gateway {
         record: Option<&str>,
         fields: Vec<String>,
     ) -> Result<()> {
-        let (project, purpose) = project_of(what);
         self.audit
-            .record(Entry {
-                actor: who.name.clone(),
-                role: who.role.as_str().into(),
-                project,
-                purpose,
-                action: action.into(),
-                record: record.map(str::to_string),
-                fields,
-                decision: "allow".into(),
-            })
+            .record(entry(Some(who), what, action, record, fields, "allow"))
             .await
     }
 
@@ -366,20 +351,39 @@ impl Gateway {
                 .await
                 .map_err(Error::db("raising an alert"))?;
         }
-        let (project, purpose) = project_of(what);
         self.audit
-            .record(Entry {
-                actor: who.name.clone(),
-                role: who.role.as_str().into(),
-                project,
-                purpose,
-                action: action.into(),
-                record: None,
-                fields: vec![],
-                decision: "deny:rate_limited".into(),
-            })
+            .record(entry(
+                Some(who),
+                what,
+                action,
+                None,
+                vec![],
+                "deny:rate_limited",
+            ))
             .await?;
         Err(Error::TooMany)
+    }
+}
+
+/// An audit entry: who (or nobody), on what, which fields it revealed, and the decision.
+fn entry(
+    who: Option<&Principal>,
+    what: &Resource,
+    action: &str,
+    record: Option<&str>,
+    fields: Vec<String>,
+    decision: &str,
+) -> Entry {
+    let (project, purpose) = project_of(what);
+    Entry {
+        actor: who.map_or_else(|| "anonymous".to_string(), |w| w.name.clone()),
+        role: who.map_or("none", |w| w.role.as_str()).to_string(),
+        project,
+        purpose,
+        action: action.to_string(),
+        record: record.map(str::to_string),
+        fields,
+        decision: decision.to_string(),
     }
 }
 
@@ -431,16 +435,14 @@ async fn login(State(gw): State<Arc<Gateway>>, Json(b): Json<LoginBody>) -> Resu
         }
         None => {
             gw.audit
-                .record(Entry {
-                    actor: "anonymous".into(),
-                    role: "none".into(),
-                    project: None,
-                    purpose: None,
-                    action: "session.login".into(),
-                    record: None,
-                    fields: vec![],
-                    decision: "deny:bad_credentials".into(),
-                })
+                .record(entry(
+                    None,
+                    &Resource::Gateway,
+                    "session.login",
+                    None,
+                    vec![],
+                    "deny:bad_credentials",
+                ))
                 .await?;
             Err(Error::Unauthorized)
         }
@@ -839,16 +841,14 @@ async fn ingest(
         consent,
     ) {
         gw.audit
-            .record(Entry {
-                actor: who.name.clone(),
-                role: who.role.as_str().into(),
-                project: Some(p.id.clone()),
-                purpose: Some(p.purpose.clone()),
-                action: "conversation.ingest".into(),
-                record: Some(conv_lid),
-                fields: vec![],
-                decision: format!("deny:{}", x.code()),
-            })
+            .record(entry(
+                Some(&who),
+                &res_project(&p),
+                "conversation.ingest",
+                Some(&conv_lid),
+                vec![],
+                &format!("deny:{}", x.code()),
+            ))
             .await?;
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -866,16 +866,14 @@ async fn ingest(
         Outcome::Withheld { reason, .. } => {
             let code = reason.to_string();
             gw.audit
-                .record(Entry {
-                    actor: who.name.clone(),
-                    role: who.role.as_str().into(),
-                    project: Some(p.id.clone()),
-                    purpose: Some(p.purpose.clone()),
-                    action: "conversation.ingest".into(),
-                    record: Some(conv_lid),
-                    fields: vec![],
-                    decision: "deny:withheld_by_policy".into(),
-                })
+                .record(entry(
+                    Some(&who),
+                    &res_project(&p),
+                    "conversation.ingest",
+                    Some(&conv_lid),
+                    vec![],
+                    "deny:withheld_by_policy",
+                ))
                 .await?;
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -1210,16 +1208,14 @@ impl Gateway {
         self.may(who, action, &res_task(&t, &p), Some(id)).await?;
         if who.role == Role::Reviewer && t.assigned_to.as_deref() != Some(who.id.as_str()) {
             self.audit
-                .record(Entry {
-                    actor: who.name.clone(),
-                    role: who.role.as_str().into(),
-                    project: Some(p.id.clone()),
-                    purpose: Some(p.purpose.clone()),
-                    action: action.into(),
-                    record: Some(id.to_string()),
-                    fields: vec![],
-                    decision: "deny:not_assigned".into(),
-                })
+                .record(entry(
+                    Some(who),
+                    &res_project(&p),
+                    action,
+                    Some(id),
+                    vec![],
+                    "deny:not_assigned",
+                ))
                 .await?;
             return Err(Error::Forbidden);
         }
