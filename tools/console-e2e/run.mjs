@@ -135,6 +135,15 @@ try {
     await page.waitForFunction(() => document.querySelector("#verify-result").textContent.length > 0);
     check((await page.textContent("#verify-result")).includes("intact"), "the audit chain verifies");
     await shot(page, "privacy-officer");
+    // Privacy officers set projects up too: one that routes health talk to cleared reviewers.
+    await page.fill("#project-form input[name=name]", "Wellbeing chats");
+    await page.selectOption("#project-form select[name=place]", "country");
+    await page.selectOption("#route-categories", ["health", "self_harm"]);
+    await page.click("#project-form button[type=submit]");
+    await page.waitForFunction(() => document.querySelector("#project-result").textContent.includes("Created"));
+    const projects = await api(adminToken, "GET", "/api/projects");
+    const well = projects.find((p) => p.name === "Wellbeing chats");
+    check(well && well.spec.sensitive.health === "route" && well.spec.profile.place === "country", "a privacy officer creates a project that routes health topics");
     await ctx.close();
   }
 
@@ -148,9 +157,13 @@ try {
     check(true, "admin creates a project");
     await page.fill("#user-form input[name=name]", "ravi");
     await page.selectOption("#user-projects", { label: "Onboarding" });
+    await page.selectOption("#user-clearances", ["health"]);
     await page.click("#user-form button[type=submit]");
     await page.waitForFunction(() => document.querySelector("#user-result").textContent.includes("Created"));
     check((await page.textContent("#users-table")).includes("ravi"), "admin creates a reviewer in that project");
+    check((await page.textContent("#users-table")).includes("health"), "with a clearance for health topics");
+    // The token is shown once on screen; keep it out of the saved screenshot.
+    await page.evaluate(() => { const r = document.querySelector("#user-result"); r.textContent = r.textContent.replace(/scrim_\S+/, "scrim_… (hidden here)"); });
     await shot(page, "admin");
     await ctx.close();
   }

@@ -28,6 +28,8 @@ let current = null; // { project, task }
 
 function show(id) {
   for (const s of ["login-view", "reviewer-view", "officer-view", "admin-view"]) $("#" + s).hidden = s !== id;
+  // Project set-up is for admins and privacy officers.
+  $("#project-setup").hidden = !(id === "admin-view" || id === "officer-view");
 }
 
 async function start() {
@@ -218,16 +220,18 @@ $("#project-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const f = new FormData(ev.target);
   const profile = { k: Number(f.get("k") || 10), gender: f.get("gender") === "on", other: [] };
+  const sensitive = {};
+  for (const o of $("#route-categories").selectedOptions) sensitive[o.value] = "route";
   if (f.get("place")) profile.place = f.get("place");
   if (f.get("age")) profile.age = f.get("age");
   try {
     const p = await api("POST", "/api/projects", {
       name: f.get("name"), purpose: f.get("purpose"),
-      spec: { turns: f.get("turns"), images: f.get("images") === "on", profile },
+      spec: { turns: f.get("turns"), images: f.get("images") === "on", profile, sensitive },
     });
     $("#project-result").textContent = `Created project ${p.name}.`;
     ev.target.reset();
-    await loadAdmin();
+    if (me.role === "admin") await loadAdmin(); else await loadOfficer();
   } catch (e) { $("#project-result").textContent = "Could not create: " + e.message; }
 });
 
@@ -235,8 +239,9 @@ $("#user-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const f = new FormData(ev.target);
   const projects = Array.from($("#user-projects").selectedOptions).map((o) => o.value);
+  const clearances = Array.from($("#user-clearances").selectedOptions).map((o) => o.value);
   try {
-    const u = await api("POST", "/api/users", { name: f.get("name"), role: f.get("role"), password: f.get("password") || null, projects });
+    const u = await api("POST", "/api/users", { name: f.get("name"), role: f.get("role"), password: f.get("password") || null, projects, clearances });
     $("#user-result").textContent = `Created ${u.name} (${u.role}). API token, shown once: ${u.token}`;
     ev.target.reset();
     await loadAdmin();
