@@ -73,7 +73,14 @@ pub struct Gateway {
     generalized: Mutex<HashMap<String, Arc<Generalization>>>,
     reads: Mutex<HashMap<String, VecDeque<Instant>>>,
     alerted: Mutex<HashMap<String, Instant>>,
+    failed_logins: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
+
+/// Failed sign-ins for one name within [`LOGIN_WINDOW`] before the name is locked for the rest
+/// of the window (and privacy officers are alerted).
+pub const MAX_FAILED_LOGINS: usize = 5;
+/// The window of [`MAX_FAILED_LOGINS`].
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl std::fmt::Debug for Gateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -137,6 +144,7 @@ impl Gateway {
             generalized: Mutex::new(HashMap::new()),
             reads: Mutex::new(HashMap::new()),
             alerted: Mutex::new(HashMap::new()),
+            failed_logins: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -409,8 +417,53 @@ struct LoginBody {
     password: String,
 }
 
+impl Gateway {
+    /// Failed sign-ins for `name` in the window (after dropping older ones).
+    fn failures(&self, name: &str, add: bool) -> Result<usize> {
+        let now = Instant::now();
+        let mut f = self.failed_logins.lock().map_err(|_| poisoned())?;
+        let q = f.entry(name.to_string()).or_default();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > LOGIN_WINDOW)
+        {
+            q.pop_front();
+        }
+        if add {
+            q.push_back(now);
+        }
+        Ok(q.len())
+    }
+}
+
 async fn login(State(gw): State<Arc<Gateway>>, Json(b): Json<LoginBody>) -> Result<Response> {
-    match auth::login(&gw.pool, &b.name, &b.password).await? {
+    if gw.failures(&b.name, false)? >= MAX_FAILED_LOGINS {
+        gw.audit
+            .record(entry(
+                None,
+                &Resource::Gateway,
+                "session.login",
+                None,
+                vec![],
+                "deny:locked",
+            ))
+            .await?;
+        return Err(Error::TooMany);
+    }
+    let found = auth::login(&gw.pool, &b.name, &b.password).await?;
+    if found.is_none() && gw.failures(&b.name, true)? == MAX_FAILED_LOGINS {
+        sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
+            .bind(scrim_store::now())
+            .bind("anonymous")
+            .bind("failed_logins")
+            .bind(format!(
+                "{MAX_FAILED_LOGINS} failed sign-ins for one user name; locked for up to 15 minutes"
+            ))
+            .execute(&gw.pool)
+            .await
+            .map_err(Error::db("raising an alert"))?;
+    }
+    match found {
         Some(p) => {
             let token =
                 auth::issue_token(&gw.pool, &p.id, "session", Some(gw.settings.session_hours))

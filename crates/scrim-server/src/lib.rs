@@ -18,9 +18,32 @@ pub mod views;
 pub use app::{router, Gateway, Settings};
 pub use error::{Error, Result};
 
-/// Serve the gateway on a bound listener until the process ends.
+/// Serve the gateway on a bound listener until the process is interrupted (Ctrl-C or
+/// SIGTERM), then finish the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, gw: std::sync::Arc<Gateway>) -> Result<()> {
     axum::serve(listener, router(gw))
+        .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| Error::Config(format!("the server stopped: {e}")))
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
 }

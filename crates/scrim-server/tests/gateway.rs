@@ -845,3 +845,98 @@ async fn reading_faster_than_a_human_is_refused_and_raised() {
         2
     );
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_name_and_raise_an_alert() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let pool = gw.store().pool().clone();
+    auth::create_user(
+        &pool,
+        "lena",
+        Role::Reviewer,
+        Some("a very long password"),
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let login = |pw: &str| json!({"name": "lena", "password": pw});
+    let (s, _) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(login("a very long password")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    for _ in 0..scrim_server::app::MAX_FAILED_LOGINS {
+        let (s, _) = call(
+            gw,
+            None,
+            Method::POST,
+            "/api/login",
+            Some(login("guess guess guess")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+    // Locked now, even with the right password.
+    let (s, _) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(login("a very long password")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    let (_, alerts) = call(
+        gw,
+        Some(&w.tokens["privacy_officer"]),
+        Method::GET,
+        "/api/alerts",
+        None,
+    )
+    .await;
+    assert!(
+        alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "failed_logins"),
+        "{alerts}"
+    );
+}
+
+#[test]
+fn every_route_is_in_the_openapi_description() {
+    let spec = scrim_server::app::OPENAPI;
+    for path in [
+        "/api/health",
+        "/api/login",
+        "/api/logout",
+        "/api/me",
+        "/api/projects",
+        "/api/projects/{id}",
+        "/api/projects/{id}/stats",
+        "/api/projects/{id}/conversations",
+        "/api/projects/{id}/next",
+        "/api/projects/{id}/export",
+        "/api/tasks/{id}",
+        "/api/tasks/{id}/rating",
+        "/api/tasks/{id}/flags",
+        "/api/tasks/{id}/skip",
+        "/api/users",
+        "/api/audit",
+        "/api/audit/verify",
+        "/api/alerts",
+    ] {
+        assert!(
+            spec.contains(&format!("\n  {path}:\n")),
+            "{path} is not described in openapi.yaml"
+        );
+    }
+}
