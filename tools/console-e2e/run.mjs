@@ -162,6 +162,10 @@ try {
     await page.waitForFunction(() => document.querySelector("#user-result").textContent.includes("Created"));
     check((await page.textContent("#users-table")).includes("ravi"), "admin creates a reviewer in that project");
     check((await page.textContent("#users-table")).includes("health"), "with a clearance for health topics");
+    await page.click("button[data-user=feeder]");
+    await page.waitForSelector("button[data-user=feeder]:text('Enable')");
+    const r = await fetch(base + "/api/me", { headers: { authorization: `Bearer ${users.feeder.token}` } });
+    check(r.status === 401, "a disabled user's token stops working");
     // The token is shown once on screen; keep it out of the saved screenshot.
     await page.evaluate(() => { const r = document.querySelector("#user-result"); r.textContent = r.textContent.replace(/scrim_\S+/, "scrim_… (hidden here)"); });
     await shot(page, "admin");

@@ -181,6 +181,7 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/api/tasks/{id}/flags", post(flag_task))
         .route("/api/tasks/{id}/skip", post(skip_task))
         .route("/api/users", get(list_users).post(create_user))
+        .route("/api/users/{id}", axum::routing::patch(update_user))
         .route("/api/audit", get(search_audit))
         .route("/api/audit/verify", post(verify_audit))
         .route("/api/alerts", get(list_alerts))
@@ -1525,7 +1526,7 @@ async fn list_users(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Resul
     let who = gw.who(&headers, "user.manage").await?;
     gw.may(&who, "user.manage", &Resource::Gateway, None)
         .await?;
-    let rows = sqlx::query("SELECT id, name, role FROM users ORDER BY name")
+    let rows = sqlx::query("SELECT id, name, role, disabled FROM users ORDER BY name")
         .fetch_all(&gw.pool)
         .await
         .map_err(Error::db("listing users"))?;
@@ -1534,8 +1535,13 @@ async fn list_users(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Resul
         let id: String = r.try_get(0).map_err(Error::db("listing users"))?;
         let name: String = r.try_get(1).map_err(Error::db("listing users"))?;
         let role: String = r.try_get(2).map_err(Error::db("listing users"))?;
+        let disabled: i64 = r.try_get(3).map_err(Error::db("listing users"))?;
         let p = auth::principal(&gw.pool, id, name, role.parse()?).await?;
-        out.push(me_json(&p));
+        let mut u = me_json(&p);
+        if let Some(o) = u.as_object_mut() {
+            o.insert("disabled".into(), json!(disabled != 0));
+        }
+        out.push(u);
     }
     gw.log(
         &who,
@@ -1592,6 +1598,48 @@ async fn create_user(
         StatusCode::CREATED,
         Json(json!({"id": id, "name": b.name, "role": b.role.as_str(), "token": token})),
     ))
+}
+
+#[derive(Deserialize)]
+struct UserChange {
+    disabled: Option<bool>,
+    password: Option<String>,
+    projects: Option<Vec<String>>,
+    clearances: Option<Vec<String>>,
+}
+
+async fn update_user(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(b): Json<UserChange>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "user.manage").await?;
+    gw.may(&who, "user.manage", &Resource::Gateway, Some(&id))
+        .await?;
+    if let Some(ps) = &b.projects {
+        for p in ps {
+            gw.project(p).await?;
+        }
+    }
+    let changed = auth::update_user(
+        &gw.pool,
+        &id,
+        b.disabled,
+        b.password.as_deref(),
+        b.projects.as_deref(),
+        b.clearances.as_deref(),
+    )
+    .await?;
+    gw.log(
+        &who,
+        "user.manage",
+        &Resource::Gateway,
+        Some(&id),
+        changed.clone(),
+    )
+    .await?;
+    Ok(Json(json!({"id": id, "changed": changed})))
 }
 
 async fn search_audit(

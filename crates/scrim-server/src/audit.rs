@@ -147,9 +147,15 @@ impl AuditLog {
                     }
                 }
                 let entries: Vec<Entry> = jobs.iter().map(|(e, _)| e.clone()).collect();
+                // Another process writing the same log may take the same entry number first:
+                // the primary key refuses the second insert, so the chain never forks, and
+                // this writer retries after the other's entries.
                 let mut result = append_batch(&pool, &key, &entries).await;
-                if result.is_err() {
-                    // One retry (another writer may have taken the same number).
+                for attempt in 1..=8u64 {
+                    if result.is_ok() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(2 * attempt)).await;
                     result = append_batch(&pool, &key, &entries).await;
                 }
                 let ok = result.is_ok();

@@ -267,6 +267,96 @@ pub async fn create_user(
     Ok(id)
 }
 
+/// Change a user: disable or enable (disabling revokes every token and session), set a new
+/// password, replace their projects or clearances. Returns the names of what changed.
+pub async fn update_user(
+    pool: &AnyPool,
+    id: &str,
+    disabled: Option<bool>,
+    password: Option<&str>,
+    projects: Option<&[String]>,
+    clearances: Option<&[String]>,
+) -> Result<Vec<String>> {
+    if let Some(cs) = clearances {
+        for c in cs {
+            if !crate::views::CATEGORIES.contains(&c.as_str()) {
+                return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
+            }
+        }
+    }
+    let hash = password.map(hash_password).transpose()?;
+    let mut tx = pool.begin().await.map_err(Error::db("changing a user"))?;
+    let exists = sqlx::query("SELECT 1 FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(Error::db("changing a user"))?
+        .is_some();
+    if !exists {
+        return Err(Error::NotFound(format!("no user {id}")));
+    }
+    let mut changed = Vec::new();
+    if let Some(d) = disabled {
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(d))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db("changing a user"))?;
+        if d {
+            sqlx::query("DELETE FROM tokens WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(Error::db("revoking a user's tokens"))?;
+        }
+        changed.push(if d { "disabled" } else { "enabled" }.to_string());
+    }
+    if let Some(h) = hash {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(h)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db("changing a password"))?;
+        changed.push("password".to_string());
+    }
+    if let Some(ps) = projects {
+        sqlx::query("DELETE FROM user_projects WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db("changing a user's projects"))?;
+        for p in ps {
+            sqlx::query("INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(p)
+                .execute(&mut *tx)
+                .await
+                .map_err(Error::db("changing a user's projects"))?;
+        }
+        changed.push("projects".to_string());
+    }
+    if let Some(cs) = clearances {
+        sqlx::query("DELETE FROM user_clearances WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db("changing a user's clearances"))?;
+        for c in cs {
+            sqlx::query("INSERT INTO user_clearances (user_id, category) VALUES ($1, $2)")
+                .bind(id)
+                .bind(c)
+                .execute(&mut *tx)
+                .await
+                .map_err(Error::db("changing a user's clearances"))?;
+        }
+        changed.push("clearances".to_string());
+    }
+    tx.commit().await.map_err(Error::db("changing a user"))?;
+    Ok(changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -469,6 +469,23 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
 
         // The matrix: every endpoint, every role, and nobody.
         let t_any = ids[3].clone();
+        let (_, users) = call(
+            gw,
+            Some(&w.tokens["admin"]),
+            Method::GET,
+            "/api/users",
+            None,
+        )
+        .await;
+        let spare = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == "feeder")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let endpoints: Vec<(&str, Method, String, Option<Value>)> = vec![
             ("me", Method::GET, "/api/me".into(), None),
             ("projects.list", Method::GET, "/api/projects".into(), None),
@@ -551,6 +568,12 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
                 "/api/users".into(),
                 Some(json!({"name": format!("n{}", rand()), "role": "reviewer"})),
             ),
+            (
+                "users.update",
+                Method::PATCH,
+                format!("/api/users/{spare}"),
+                Some(json!({"clearances": []})),
+            ),
             ("audit.read", Method::GET, "/api/audit".into(), None),
             (
                 "audit.verify",
@@ -572,6 +595,7 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
                     "project.update",
                     "users.list",
                     "users.create",
+                    "users.update",
                 ],
             ),
             (
@@ -939,4 +963,45 @@ fn every_route_is_in_the_openapi_description() {
             "{path} is not described in openapi.yaml"
         );
     }
+}
+
+#[tokio::test]
+async fn disabling_a_user_revokes_their_tokens() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let rita = w.tokens["reviewer"].clone();
+    let (s, me) = call(gw, Some(&rita), Method::GET, "/api/me", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let id = me["id"].as_str().unwrap().to_string();
+    let (s, r) = call(
+        gw,
+        Some(&w.tokens["admin"]),
+        Method::PATCH,
+        &format!("/api/users/{id}"),
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["changed"], json!(["disabled"]));
+    let (s, _) = call(gw, Some(&rita), Method::GET, "/api/me", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = call(
+        gw,
+        Some(&w.tokens["admin"]),
+        Method::PATCH,
+        "/api/users/u_nobody",
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = call(
+        gw,
+        Some(&w.tokens["admin"]),
+        Method::PATCH,
+        &format!("/api/users/{id}"),
+        Some(json!({"clearances": ["astrology"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 }

@@ -211,8 +211,16 @@ async function loadAdmin() {
   tbody.replaceChildren();
   const names = Object.fromEntries(projects.map((p) => [p.id, p.name]));
   for (const u of users) {
-    tbody.append(el("tr", {}, ...[u.name, u.role, u.projects.map((p) => names[p] || p).join(", "), u.clearances.join(", ")]
-      .map((v) => el("td", { text: v }))));
+    const tr = el("tr", {}, ...[u.name, u.role, u.projects.map((p) => names[p] || p).join(", "), u.clearances.join(", ")]
+      .map((v) => el("td", { text: v })));
+    const b = el("button", { class: "secondary", text: u.disabled ? "Enable" : "Disable", "data-user": u.name });
+    b.disabled = u.id === me.id;
+    b.addEventListener("click", async () => {
+      await api("PATCH", `/api/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled });
+      await loadAdmin();
+    });
+    tr.append(el("td", {}, b));
+    tbody.append(tr);
   }
 }
 
