@@ -1005,3 +1005,72 @@ async fn disabling_a_user_revokes_their_tokens() {
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_gateways_on_one_store_keep_one_unbroken_chain() {
+    for pg in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = world(pg.as_deref(), tmp.path()).await;
+        // A second writer on the same database (its own pool), with the same audit key.
+        let url = match &pg {
+            None => tmp.path().join("gw.db").display().to_string(),
+            Some(_) => {
+                let b = w.gw.store().describe().to_string();
+                // The described URL hides the password; the test cluster uses none.
+                b.replace(":***@", "@")
+            }
+        };
+        let other = Store::open(&url).await.unwrap();
+        let gw1 = Arc::clone(&w.gw);
+        let token = w.tokens["reviewer"].clone();
+        let mut handles = Vec::new();
+        for _ in 0..4 {
+            let gw = Arc::clone(&gw1);
+            let t = token.clone();
+            handles.push(tokio::spawn(async move {
+                for _ in 0..50 {
+                    let (s, _) = call(&gw, Some(&t), Method::GET, "/api/audit", None).await;
+                    assert_eq!(s, StatusCode::FORBIDDEN);
+                }
+            }));
+        }
+        // Meanwhile another writer appends through its own connections, as a second process would.
+        let pool = other.pool().clone();
+        let key = w.gw.audit_key().clone();
+        let writer = tokio::spawn(async move {
+            for i in 0..50 {
+                let e = scrim_server::audit::Entry {
+                    actor: format!("other-{i}"),
+                    role: "cli".into(),
+                    project: None,
+                    purpose: None,
+                    action: "user.manage".into(),
+                    record: None,
+                    fields: vec![],
+                    decision: "allow".into(),
+                };
+                let mut ok = false;
+                for _ in 0..20 {
+                    if scrim_server::audit::append_batch(&pool, &key, std::slice::from_ref(&e))
+                        .await
+                        .is_ok()
+                    {
+                        ok = true;
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+                }
+                assert!(ok, "append kept failing");
+            }
+        });
+        for h in handles {
+            h.await.unwrap();
+        }
+        writer.await.unwrap();
+        let v = scrim_server::audit::verify(w.gw.store().pool(), w.gw.audit_key())
+            .await
+            .unwrap();
+        assert!(v.ok(), "{v:?}");
+        assert!(v.entries >= 250, "{}", v.entries);
+    }
+}
