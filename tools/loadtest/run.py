@@ -53,6 +53,7 @@ def main():
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--duration", type=int, default=20)
+    ap.add_argument("--store", default="gw.db", help="SQLite file (default) or a postgres:// URL of an empty database")
     args = ap.parse_args()
     if not os.path.exists(SCRIM):
         sys.exit("build first: cargo build --release -p scrim-cli")
@@ -60,9 +61,9 @@ def main():
     env = dict(os.environ, SCRIM_MASTER_KEY_FILE=os.path.join(tmp, "master.key"))
     run = lambda *a: subprocess.run([SCRIM, *a], cwd=tmp, env=env, check=True, capture_output=True, text=True).stdout.strip()
     run("keys", "new", "master.key")
-    admin = run("users", "add", "root", "--role", "admin", "--store", "gw.db")
+    admin = run("users", "add", "root", "--role", "admin", "--store", args.store)
     with open(os.path.join(tmp, "gw.toml"), "w") as f:
-        f.write('store = "gw.db"\n[reviewers]\nreads_per_minute = 100000000\n')
+        f.write(f'store = "{args.store}"\n[reviewers]\nreads_per_minute = 100000000\n')
     port = free_port()
     server = subprocess.Popen([SCRIM, "serve", "--config", "gw.toml", "--listen", f"127.0.0.1:{port}"],
                               cwd=tmp, env=env, stderr=subprocess.PIPE, text=True)
@@ -113,12 +114,12 @@ end
         out = subprocess.run(["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
                               "-s", lua, base], capture_output=True, text=True, check=True).stdout
         print(out)
-        audit = run("audit", "verify", "--store", "gw.db")
+        audit = run("audit", "verify", "--store", args.store)
         print(audit)
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
         p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
-        print(json.dumps({"requests_per_s": rps, "p99_ms": p99_ms, "reviewers": args.reviewers,
+        print(json.dumps({"store": "postgres" if args.store.startswith("postgres") else "sqlite", "requests_per_s": rps, "p99_ms": p99_ms, "reviewers": args.reviewers,
                           "connections": args.connections, "wrk_threads": args.threads, "seconds": args.duration,
                           "cpus": os.cpu_count()}))
     finally:
