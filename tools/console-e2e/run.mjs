@@ -134,6 +134,18 @@ try {
     await page.click("#verify");
     await page.waitForFunction(() => document.querySelector("#verify-result").textContent.length > 0);
     check((await page.textContent("#verify-result")).includes("intact"), "the audit chain verifies");
+    await page.click("#password-box summary");
+    await page.fill("#password-form input[name=current]", "wrong wrong wrong");
+    await page.fill("#password-form input[name=new]", "another long password");
+    await page.click("#password-form button[type=submit]");
+    await page.waitForFunction(() => document.querySelector("#password-result").textContent.includes("wrong"));
+    check(true, "a wrong current password is refused");
+    await page.fill("#password-form input[name=current]", password);
+    await page.fill("#password-form input[name=new]", password + "!");
+    await page.click("#password-form button[type=submit]");
+    await page.waitForFunction(() => document.querySelector("#password-result").textContent.includes("changed"));
+    check(true, "a user changes their own password");
+    await page.click("#password-box summary");
     await shot(page, "privacy-officer");
     // Privacy officers set projects up too: one that routes health talk to cleared reviewers.
     await page.fill("#project-form input[name=name]", "Wellbeing chats");

@@ -170,6 +170,7 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/api/login", post(login))
         .route("/api/logout", post(logout))
         .route("/api/me", get(me))
+        .route("/api/me/password", post(change_password))
         .route("/api/projects", get(list_projects).post(create_project))
         .route("/api/projects/{id}", get(get_project).put(update_project))
         .route("/api/projects/{id}/stats", get(project_stats))
@@ -527,6 +528,57 @@ fn me_json(p: &Principal) -> Value {
 async fn me(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
     let p = gw.who(&headers, "session.me").await?;
     Ok(Json(me_json(&p)))
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// Anyone signed in changes their own password by giving the current one; their other
+/// sessions end.
+async fn change_password(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Json(b): Json<PasswordChange>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "session.password").await?;
+    if auth::login(&gw.pool, &who.name, &b.current)
+        .await?
+        .is_none()
+    {
+        gw.audit
+            .record(entry(
+                Some(&who),
+                &Resource::Gateway,
+                "session.password",
+                Some(&who.name),
+                vec![],
+                "deny:bad_credentials",
+            ))
+            .await?;
+        return Err(Error::Forbidden);
+    }
+    auth::update_user(&gw.pool, &who.id, None, Some(&b.new), None, None).await?;
+    let current = token_of(&headers)
+        .map(|t| auth::token_hash(&t))
+        .unwrap_or_default();
+    sqlx::query("DELETE FROM tokens WHERE user_id = $1 AND kind = 'session' AND hash <> $2")
+        .bind(&who.id)
+        .bind(current)
+        .execute(&gw.pool)
+        .await
+        .map_err(Error::db("ending other sessions"))?;
+    gw.log(
+        &who,
+        "session.password",
+        &Resource::Gateway,
+        Some(&who.name),
+        vec!["password".into()],
+    )
+    .await?;
+    Ok(Json(json!({"ok": true})))
 }
 
 // ------------------------------------------------------------------ projects

@@ -1074,3 +1074,77 @@ async fn two_gateways_on_one_store_keep_one_unbroken_chain() {
         assert!(v.entries >= 250, "{}", v.entries);
     }
 }
+
+#[tokio::test]
+async fn users_change_their_own_password() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let pool = gw.store().pool().clone();
+    auth::create_user(
+        &pool,
+        "omar",
+        Role::Reviewer,
+        Some("first long password"),
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let (s, r) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(json!({"name": "omar", "password": "first long password"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let token = r["token"].as_str().unwrap().to_string();
+    let change = |cur: &str, new: &str| Some(json!({"current": cur, "new": new}));
+    let (s, _) = call(
+        gw,
+        Some(&token),
+        Method::POST,
+        "/api/me/password",
+        change("wrong password!!", "second long password"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = call(
+        gw,
+        Some(&token),
+        Method::POST,
+        "/api/me/password",
+        change("first long password", "short"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = call(
+        gw,
+        Some(&token),
+        Method::POST,
+        "/api/me/password",
+        change("first long password", "second long password"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(json!({"name": "omar", "password": "first long password"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(json!({"name": "omar", "password": "second long password"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+}

@@ -34,7 +34,8 @@ function show(id) {
 
 async function start() {
   try { me = await api("GET", "/api/me"); } catch (e) { me = null; }
-  if (!me) { $("#whoami").textContent = ""; $("#logout").hidden = true; show("login-view"); return; }
+  if (!me) { $("#whoami").textContent = ""; $("#logout").hidden = true; $("#password-box").hidden = true; show("login-view"); return; }
+  $("#password-box").hidden = false;
   $("#whoami").textContent = `${me.name} · ${me.role.replace("_", " ")}`;
   $("#logout").hidden = false;
   if (me.role === "reviewer") { show("reviewer-view"); await loadReviewer(); }
@@ -52,6 +53,16 @@ $("#login-form").addEventListener("submit", async (ev) => {
     ev.target.reset();
     await start();
   } catch (e) { $("#login-error").textContent = "Wrong name or password."; }
+});
+
+$("#password-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  try {
+    await api("POST", "/api/me/password", { current: f.get("current"), new: f.get("new") });
+    $("#password-result").textContent = "Password changed.";
+    ev.target.reset();
+  } catch (e) { $("#password-result").textContent = e.status === 403 ? "The current password is wrong." : "Could not change: " + e.message; }
 });
 
 $("#logout").addEventListener("click", async () => { await api("POST", "/api/logout"); me = null; await start(); });
