@@ -133,11 +133,14 @@ pub struct Opened {
 }
 
 impl Opened {
-    /// Run a store call to completion.
-    pub fn run<T>(
+    /// Run a store (or gateway) call to completion.
+    pub fn run<T, E>(
         &self,
-        f: impl std::future::Future<Output = scrim_store::Result<T>>,
-    ) -> Result<T> {
+        f: impl std::future::Future<Output = std::result::Result<T, E>>,
+    ) -> Result<T>
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
         Ok(self.rt.block_on(f)?)
     }
 }
@@ -150,18 +153,8 @@ pub fn open(url: &str) -> Result<Opened> {
         .context("starting the store's runtime")?;
     let store = rt
         .block_on(Store::open(url))
-        .with_context(|| format!("opening the store {}", display_url(url)))?;
+        .with_context(|| format!("opening the store {}", scrim_store::display_url(url)))?;
     Ok(Opened { rt, store })
-}
-
-fn display_url(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) if rest.contains('@') => {
-            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-            format!("{scheme}://…@{host}")
-        }
-        _ => url.to_string(),
-    }
 }
 
 /// The master keyring: from the file, or SCRIM_MASTER_KEY.
@@ -570,14 +563,7 @@ pub enum Admit {
 }
 
 fn subject_of(r: &Record) -> std::result::Result<Option<&str>, (&'static str, String)> {
-    match r.field("subject") {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::String(s)) => match scrim_store::check_subject(s) {
-            Ok(()) => Ok(Some(s.as_str())),
-            Err(e) => Err(("bad_subject", e.to_string())),
-        },
-        Some(_) => Err(("bad_subject", "subject must be a string".to_string())),
-    }
+    scrim_store::subject_field(r.field("subject")).map_err(|e| ("bad_subject", e.to_string()))
 }
 
 /// Admission without a store: only the source rules that no consent could change (a private
@@ -628,20 +614,20 @@ impl StoreRun {
 
     /// Decide a batch of records: one consent query for the batch.
     pub fn admit(&self, records: &[&Record]) -> Result<Vec<Admit>> {
-        let mut subjects = Vec::new();
-        for r in records {
-            if let Ok(Some(s)) = subject_of(r) {
-                subjects.push(s);
-            }
-        }
+        let subjects: Vec<_> = records.iter().map(|r| subject_of(r)).collect();
+        let known: Vec<&str> = subjects
+            .iter()
+            .filter_map(|s| s.clone().ok().flatten())
+            .collect();
         let decisions = self
             .opened
-            .run(self.opened.store.decisions(&subjects, &self.purpose))
+            .run(self.opened.store.decisions(&known, &self.purpose))
             .with_context(|| format!("reading consent for {}", self.purpose))?;
         Ok(records
             .iter()
-            .map(|r| {
-                let subject = match subject_of(r) {
+            .zip(subjects)
+            .map(|(r, subject)| {
+                let subject = match subject {
                     Ok(s) => s,
                     Err((code, why)) => return Admit::Quarantine(code, why),
                 };

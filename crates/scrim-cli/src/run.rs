@@ -12,8 +12,7 @@ use scrim_core::engine::MessageAnalysis;
 use scrim_core::record::Shape;
 use scrim_core::text::OffsetMap;
 use scrim_core::{
-    Detector, Engine, EngineBuilder, Gate, Key, KeyScope, Outcome, Policy, Record, Redactor, Stats,
-    Tier,
+    Detector, Engine, EngineBuilder, Gate, Key, Outcome, Policy, Record, Redactor, Stats, Tier,
 };
 use serde_json::{json, Value};
 
@@ -585,10 +584,7 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: scrim_store::Governance) -
     if args.output.as_os_str() == "-" {
         bail!("with --store the output is a dataset directory, not standard output");
     }
-    let scope = match gov.key_scope(&purpose) {
-        scrim_store::KeyScope::Conversation => KeyScope::Conversation,
-        scrim_store::KeyScope::Subject => KeyScope::Subject,
-    };
+    let scope = gov.key_scope(&purpose);
     let run = StoreRun::start(url, &purpose, gov, &args.keys)?;
     let setup = setup(&args.engine)?;
     let key = Key::from_secret(run.pseudonym_key.1.bytes());

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
-use crate::gov::{keyring, KeyArgs};
+use crate::gov::{actor, keyring, open, KeyArgs, StoreArgs};
 use scrim_server::authz::Role;
 use scrim_server::{auth, Gateway, Settings};
 
@@ -103,7 +103,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     rt.block_on(async move {
         let store = scrim_store::Store::open(&url)
             .await
-            .with_context(|| format!("opening the store {url}"))?;
+            .with_context(|| format!("opening the store {}", scrim_store::display_url(&url)))?;
         let described = store.describe().to_string();
         let gw = Gateway::with_engine(store, &ring, gov, policy, settings, engine)
             .await
@@ -142,9 +142,8 @@ pub enum UsersCmd {
         /// A file holding the console password (at least 12 characters).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
-        /// The governance store.
-        #[arg(long, value_name = "URL")]
-        store: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
         #[command(flatten)]
         keys: KeyArgs,
     },
@@ -172,48 +171,38 @@ pub fn users(cmd: UsersCmd) -> Result<()> {
         None => None,
     };
     let ring = keyring(&keys)?;
-    let url = store_url(store.as_ref(), None);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
-    rt.block_on(async move {
-        let store = scrim_store::Store::open(&url).await?;
-        let pool = store.pool().clone();
-        let (_, audit_key) = store.store_key(&ring, scrim_server::app::AUDIT_KEY).await?;
-        let id = auth::create_user(
-            &pool,
-            &name,
-            role,
-            password.as_deref(),
-            &projects,
-            &clearances,
-        )
-        .await?;
-        let token = auth::issue_token(&pool, &id, "api", None).await?;
-        scrim_server::audit::append_batch(
-            &pool,
-            &audit_key,
-            &[scrim_server::audit::Entry {
-                actor: crate::gov::actor(None),
-                role: "cli".into(),
-                project: None,
-                purpose: None,
-                action: "user.manage".into(),
-                record: Some(name.clone()),
-                fields: vec!["user".into(), "role".into()],
-                decision: "allow".into(),
-            }],
-        )
-        .await?;
-        eprintln!(
-            "created {} ({}); API token (shown once):",
-            name,
-            role.as_str()
-        );
-        println!("{token}");
-        anyhow::Ok(())
-    })
+    let o = open(&store.store)?;
+    let pool = o.store.pool().clone();
+    let (_, audit_key) = o.run(o.store.store_key(&ring, scrim_server::app::AUDIT_KEY))?;
+    let id = o.run(auth::create_user(
+        &pool,
+        &name,
+        role,
+        password.as_deref(),
+        &projects,
+        &clearances,
+    ))?;
+    let token = o.run(auth::issue_token(&pool, &id, "api", None))?;
+    o.run(scrim_server::audit::append_batch(
+        &pool,
+        &audit_key,
+        &[scrim_server::audit::Entry {
+            actor: actor(store.actor.as_ref()),
+            role: "cli".into(),
+            project: None,
+            purpose: None,
+            action: "user.manage".into(),
+            record: Some(name.clone()),
+            fields: vec!["user".into(), "role".into()],
+            decision: "allow".into(),
+        }],
+    ))?;
+    eprintln!(
+        "created {name} ({}); API token (shown once):",
+        role.as_str()
+    );
+    println!("{token}");
+    Ok(())
 }
 
 /// `scrim audit`.
@@ -222,31 +211,21 @@ pub enum AuditCmd {
     /// Recompute the audit log's keyed hash chain; says where any entry was edited, deleted,
     /// moved or cut off. Exits non-zero when it was.
     Verify {
-        /// The governance store.
-        #[arg(long, value_name = "URL")]
-        store: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
         #[command(flatten)]
         keys: KeyArgs,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
     },
 }
 
 /// `scrim audit …`.
 pub fn audit(cmd: AuditCmd) -> Result<()> {
-    let AuditCmd::Verify { store, keys, json } = cmd;
+    let AuditCmd::Verify { store, keys } = cmd;
+    let json = store.json;
     let ring = keyring(&keys)?;
-    let url = store_url(store.as_ref(), None);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
-    let v = rt.block_on(async move {
-        let store = scrim_store::Store::open(&url).await?;
-        let (_, key) = store.store_key(&ring, scrim_server::app::AUDIT_KEY).await?;
-        anyhow::Ok(scrim_server::audit::verify(store.pool(), &key).await?)
-    })?;
+    let o = open(&store.store)?;
+    let (_, key) = o.run(o.store.store_key(&ring, scrim_server::app::AUDIT_KEY))?;
+    let v = o.run(scrim_server::audit::verify(o.store.pool(), &key))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else if v.ok() {

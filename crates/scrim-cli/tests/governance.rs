@@ -1,7 +1,5 @@
 //! End-to-end tests of consent, lineage and deletion through the `scrim` binary, on every
-//! store back-end: SQLite always, PostgreSQL at `SCRIM_TEST_PG_URL` (CI starts a private
-//! cluster with `tools/pg.sh start`). Without that variable these tests fail, unless
-//! `SCRIM_SKIP_PG=1` says to test SQLite alone.
+//! store back-end (see `scrim_store::testing`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,48 +34,21 @@ fn run(dir: &Path, args: &[&str]) -> String {
 
 /// The back-ends to test: `None` for SQLite, and PostgreSQL's server URL.
 fn backends() -> Vec<Option<String>> {
-    let mut out = vec![None];
-    match std::env::var("SCRIM_TEST_PG_URL") {
-        Ok(url) if !url.is_empty() => out.push(Some(url)),
-        _ if std::env::var("SCRIM_SKIP_PG").is_ok_and(|v| v == "1") => {}
-        _ => panic!(
-            "SCRIM_TEST_PG_URL is not set: start PostgreSQL with `tools/pg.sh start` and export \
-             the URL it prints (or set SCRIM_SKIP_PG=1 to test SQLite alone)"
-        ),
-    }
-    out
+    scrim_store::testing::backends().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A fresh, empty store on a back-end: a new SQLite file in `dir`, or a new PostgreSQL database.
 fn fresh_store(backend: &Option<String>, dir: &Path) -> String {
-    match backend {
-        None => dir.join("store.db").display().to_string(),
-        Some(url) => fresh_pg(url),
-    }
-}
-
-fn fresh_pg(url: &str) -> String {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let mut n = [0u8; 6];
-    getrandom::getrandom(&mut n).unwrap();
-    let name = format!(
-        "scrim_cli_{}",
-        n.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
-    rt.block_on(async {
-        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    });
-    let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
-    format!("{base}/{name}")
+        .unwrap()
+        .block_on(scrim_store::testing::fresh_url(
+            backend.as_deref(),
+            dir,
+            "store.db",
+        ))
+        .unwrap()
 }
 
 /// Twelve conversations of three subjects (four each), plus lines that must never leave.

@@ -592,21 +592,29 @@ struct ProjectRow {
 
 impl Gateway {
     async fn project(&self, id: &str) -> Result<ProjectRow> {
-        let row = sqlx::query("SELECT id, name, purpose, spec FROM projects WHERE id = $1")
+        let row = sqlx::query(&format!("{PROJECT_SELECT} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await
             .map_err(Error::db("reading a project"))?
             .ok_or_else(|| Error::NotFound(format!("no project {id}")))?;
-        let spec: String = row.try_get(3).map_err(Error::db("reading a project"))?;
-        Ok(ProjectRow {
-            id: row.try_get(0).map_err(Error::db("reading a project"))?,
-            name: row.try_get(1).map_err(Error::db("reading a project"))?,
-            purpose: row.try_get(2).map_err(Error::db("reading a project"))?,
-            spec: serde_json::from_str(&spec)
-                .map_err(|e| Error::Config(format!("project {id}: stored spec: {e}")))?,
-        })
+        project_row(&row)
     }
+}
+
+const PROJECT_SELECT: &str = "SELECT id, name, purpose, spec FROM projects";
+
+fn project_row(row: &sqlx::any::AnyRow) -> Result<ProjectRow> {
+    let e = || Error::db("reading a project");
+    let id: String = row.try_get(0).map_err(e())?;
+    let spec: String = row.try_get(3).map_err(e())?;
+    Ok(ProjectRow {
+        name: row.try_get(1).map_err(e())?,
+        purpose: row.try_get(2).map_err(e())?,
+        spec: serde_json::from_str(&spec)
+            .map_err(|err| Error::Config(format!("project {id}: stored spec: {err}")))?,
+        id,
+    })
 }
 
 fn project_json(p: &ProjectRow) -> Value {
@@ -622,15 +630,14 @@ fn res_project(p: &ProjectRow) -> Resource {
 
 async fn list_projects(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
     let who = gw.who(&headers, "project.list").await?;
-    let rows = sqlx::query("SELECT id FROM projects ORDER BY created_at, name")
+    let rows = sqlx::query(&format!("{PROJECT_SELECT} ORDER BY created_at, name"))
         .fetch_all(&gw.pool)
         .await
         .map_err(Error::db("listing projects"))?;
     let may_list = gw.authz.allowed(&who, "project.list", &Resource::Gateway);
     let mut out = Vec::new();
     for r in rows {
-        let id: String = r.try_get(0).map_err(Error::db("listing projects"))?;
-        let p = gw.project(&id).await?;
+        let p = project_row(&r)?;
         if may_list || gw.authz.allowed(&who, "project.read", &res_project(&p)) {
             out.push(project_json(&p));
         }
@@ -921,14 +928,7 @@ async fn ingest(
     let res = res_project(&p);
     gw.may(&who, "conversation.ingest", &res, None).await?;
     let record = Record::from_value(body).map_err(|e| Error::BadRequest(e.to_string()))?;
-    let subject = match record.field("subject") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => {
-            scrim_store::check_subject(s)?;
-            Some(s.clone())
-        }
-        Some(_) => return Err(Error::BadRequest("subject must be a string".into())),
-    };
+    let subject = scrim_store::subject_field(record.field("subject"))?.map(str::to_string);
     let consent = match &subject {
         Some(s) => gw
             .store
@@ -1153,7 +1153,9 @@ impl Gateway {
             project: r.try_get(1).map_err(e())?,
             subject: r.try_get(2).map_err(e())?,
             view: serde_json::from_str(&view).unwrap_or(Value::Null),
-            routed: serde_json::from_str(&routed).unwrap_or_default(),
+            // Unreadable routing must not open the task to everyone: fail closed.
+            routed: serde_json::from_str(&routed)
+                .map_err(|err| Error::Config(format!("task {id}: stored categories: {err}")))?,
             status: r.try_get(5).map_err(e())?,
             assigned_to: r.try_get(6).map_err(e())?,
         })
@@ -1255,7 +1257,7 @@ async fn next_task(
     };
     if chosen.is_none() {
         let open = sqlx::query(
-            "SELECT id FROM tasks WHERE project_id = $1 AND status = 'open' ORDER BY seq LIMIT 200",
+            "SELECT id, categories FROM tasks WHERE project_id = $1 AND status = 'open' ORDER BY seq LIMIT 200",
         )
         .bind(&p.id)
         .fetch_all(&gw.pool)
@@ -1263,8 +1265,17 @@ async fn next_task(
         .map_err(Error::db("finding a task"))?;
         for r in open {
             let tid: String = r.try_get(0).map_err(Error::db("finding a task"))?;
-            let t = gw.task(&tid).await?;
-            if !gw.authz.allowed(&who, "task.read", &res_task(&t, &p)) {
+            let routed: String = r.try_get(1).map_err(Error::db("finding a task"))?;
+            let Ok(routed) = serde_json::from_str(&routed) else {
+                continue; // unreadable routing: offered to nobody (fail closed)
+            };
+            let candidate = Resource::Task {
+                id: tid.clone(),
+                project: p.id.clone(),
+                purpose: p.purpose.clone(),
+                routed,
+            };
+            if !gw.authz.allowed(&who, "task.read", &candidate) {
                 continue; // routed to reviewers with clearances this one lacks
             }
             let claimed = sqlx::query(

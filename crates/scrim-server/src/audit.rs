@@ -220,26 +220,14 @@ pub async fn verify(pool: &AnyPool, key: &SecretKey) -> Result<Verification> {
     let mut count = 0;
     for r in &rows {
         count += 1;
-        let get = |i: usize| -> Result<Option<String>> {
+        let Stored { seq, at, entry } = stored_row(r)?;
+        let text = |i: usize| -> Result<String> {
             r.try_get::<Option<String>, _>(i)
+                .map(Option::unwrap_or_default)
                 .map_err(Error::db("reading the audit log"))
         };
-        let seq: i64 = r.try_get(0).map_err(Error::db("reading the audit log"))?;
-        let fields: Vec<String> =
-            serde_json::from_str(&get(8)?.unwrap_or_default()).unwrap_or_default();
-        let entry = Entry {
-            actor: get(2)?.unwrap_or_default(),
-            role: get(3)?.unwrap_or_default(),
-            project: get(4)?,
-            purpose: get(5)?,
-            action: get(6)?.unwrap_or_default(),
-            record: get(7)?,
-            fields,
-            decision: get(9)?.unwrap_or_default(),
-        };
-        let at = get(1)?.unwrap_or_default();
-        let prev = get(10)?.unwrap_or_default();
-        let stored = get(11)?.unwrap_or_default();
+        let prev = text(10)?;
+        let stored = text(11)?;
         if seq != expected_seq {
             problems.push((
                 seq,
@@ -347,26 +335,28 @@ pub async fn search(pool: &AnyPool, q: &Query) -> Result<Vec<Stored>> {
         .fetch_all(pool)
         .await
         .map_err(Error::db("searching the audit log"))?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let g = |i: usize| -> Result<Option<String>> {
-            r.try_get::<Option<String>, _>(i)
-                .map_err(Error::db("reading the audit log"))
-        };
-        out.push(Stored {
-            seq: r.try_get(0).map_err(Error::db("reading the audit log"))?,
-            at: g(1)?.unwrap_or_default(),
-            entry: Entry {
-                actor: g(2)?.unwrap_or_default(),
-                role: g(3)?.unwrap_or_default(),
-                project: g(4)?,
-                purpose: g(5)?,
-                action: g(6)?.unwrap_or_default(),
-                record: g(7)?,
-                fields: serde_json::from_str(&g(8)?.unwrap_or_default()).unwrap_or_default(),
-                decision: g(9)?.unwrap_or_default(),
-            },
-        });
-    }
-    Ok(out)
+    rows.iter().map(stored_row).collect()
+}
+
+/// An entry from a row whose first ten columns are `seq, at, actor, role, project, purpose,
+/// action, record, fields, decision`.
+fn stored_row(r: &sqlx::any::AnyRow) -> Result<Stored> {
+    let get = |i: usize| -> Result<Option<String>> {
+        r.try_get::<Option<String>, _>(i)
+            .map_err(Error::db("reading the audit log"))
+    };
+    Ok(Stored {
+        seq: r.try_get(0).map_err(Error::db("reading the audit log"))?,
+        at: get(1)?.unwrap_or_default(),
+        entry: Entry {
+            actor: get(2)?.unwrap_or_default(),
+            role: get(3)?.unwrap_or_default(),
+            project: get(4)?,
+            purpose: get(5)?,
+            action: get(6)?.unwrap_or_default(),
+            record: get(7)?,
+            fields: serde_json::from_str(&get(8)?.unwrap_or_default()).unwrap_or_default(),
+            decision: get(9)?.unwrap_or_default(),
+        },
+    })
 }

@@ -51,38 +51,14 @@ async fn call(
 }
 
 async fn open_store(tmp: &std::path::Path, pg: Option<&str>) -> Store {
-    match pg {
-        None => Store::open(tmp.join("gw.db").to_str().unwrap())
-            .await
-            .unwrap(),
-        Some(url) => {
-            use sqlx::Connection;
-            sqlx::any::install_default_drivers();
-            let mut n = [0u8; 6];
-            getrandom::getrandom(&mut n).unwrap();
-            let name = format!(
-                "scrim_gw_{}",
-                n.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            );
-            let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
-            Store::open(&format!("{base}/{name}")).await.unwrap()
-        }
-    }
+    let url = scrim_store::testing::fresh_url(pg, tmp, "gw.db")
+        .await
+        .unwrap();
+    Store::open(&url).await.unwrap()
 }
 
 fn backends() -> Vec<Option<String>> {
-    let mut v = vec![None];
-    match std::env::var("SCRIM_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => v.push(Some(u)),
-        _ if std::env::var("SCRIM_SKIP_PG").is_ok_and(|v| v == "1") => {}
-        _ => panic!("SCRIM_TEST_PG_URL is not set: `tools/pg.sh start` (or SCRIM_SKIP_PG=1)"),
-    }
-    v
+    scrim_store::testing::backends().unwrap_or_else(|e| panic!("{e}"))
 }
 
 const JPEG_WITH_GPS: &str = include_str!("../../../examples/conversations.jsonl");

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use scrim_core::KeyScope;
 
 /// The built-in purposes.
 pub const BUILTIN_PURPOSES: [&str; 4] = ["training", "human_review", "personalization", "ads"];
@@ -77,15 +78,6 @@ pub struct PseudonymRules {
     /// Purposes that may use one pseudonym scope per subject (others: per conversation).
     #[serde(default)]
     pub subject_scope_purposes: Vec<String>,
-}
-
-/// The scope within which one value gets one pseudonym.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyScope {
-    /// One conversation (record): the default.
-    Conversation,
-    /// One subject, across conversations (only for purposes the policy names).
-    Subject,
 }
 
 /// The governance policy.
@@ -249,7 +241,8 @@ impl Governance {
             .collect()
     }
 
-    /// The key scope for a purpose.
+    /// The key scope for a purpose in a store-backed run: per conversation, or per subject for
+    /// the purposes the policy names.
     pub fn key_scope(&self, purpose: &str) -> KeyScope {
         if self
             .pseudonyms

@@ -19,12 +19,14 @@ mod error;
 pub mod governance;
 pub mod raw;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use crypto::{Keyring, Lineage, SecretKey};
 pub use dataset::{DatasetWriter, LineEntry, Manifest};
 pub use error::{Error, Result};
-pub use governance::{Consent, Decision, Exclusion, Governance, KeyScope};
+pub use governance::{Consent, Decision, Exclusion, Governance};
 pub use store::{
-    check_subject, now, Backend, ConsentEvent, DatasetInfo, Holding, KeyStatus, Receipt, Store,
-    TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
+    check_subject, display_url, now, subject_field, Backend, ConsentEvent, DatasetInfo, Holding,
+    KeyStatus, Receipt, Store, TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
 };

@@ -1,6 +1,4 @@
-//! The store's behaviour, run against every back-end: SQLite always, PostgreSQL at
-//! `SCRIM_TEST_PG_URL` (CI starts a private cluster with `tools/pg.sh start`). Without that
-//! variable these tests fail rather than pass on SQLite alone, unless `SCRIM_SKIP_PG=1` says so.
+//! The store's behaviour, run against every back-end (see `scrim_store::testing`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 use std::collections::HashSet;
@@ -10,42 +8,18 @@ use scrim_store::{Decision, Keyring, SecretKey, Store};
 
 /// A fresh store per back-end: a new SQLite file, and a new PostgreSQL database.
 async fn stores(tmp: &std::path::Path) -> Vec<Store> {
-    let mut out = vec![
-        Store::open(tmp.join("store.db").to_str().unwrap_or_default())
+    let mut out = Vec::new();
+    for b in scrim_store::testing::backends().unwrap_or_else(|e| panic!("{e}")) {
+        let url = scrim_store::testing::fresh_url(b.as_deref(), tmp, "store.db")
             .await
-            .unwrap_or_else(|e| panic!("sqlite: {e}")),
-    ];
-    match std::env::var("SCRIM_TEST_PG_URL") {
-        Ok(url) if !url.is_empty() => out.push(fresh_pg(&url).await),
-        _ if std::env::var("SCRIM_SKIP_PG").is_ok_and(|v| v == "1") => {}
-        _ => panic!(
-            "SCRIM_TEST_PG_URL is not set: start PostgreSQL with `tools/pg.sh start` and export \
-             the URL it prints (or set SCRIM_SKIP_PG=1 to test SQLite alone)"
-        ),
+            .unwrap_or_else(|e| panic!("{e}"));
+        out.push(
+            Store::open(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{url}: {e}")),
+        );
     }
     out
-}
-
-async fn fresh_pg(url: &str) -> Store {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let mut n = [0u8; 6];
-    getrandom::getrandom(&mut n).unwrap_or_else(|e| panic!("{e}"));
-    let name = format!(
-        "scrim_t_{}",
-        n.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
-    let mut conn = sqlx::AnyConnection::connect(url)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at SCRIM_TEST_PG_URL: {e}"));
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("create database: {e}"));
-    let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
-    Store::open(&format!("{base}/{name}"))
-        .await
-        .unwrap_or_else(|e| panic!("postgres: {e}"))
 }
 
 fn ring(keys: &[&SecretKey]) -> Keyring {

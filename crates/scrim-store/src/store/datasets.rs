@@ -206,8 +206,11 @@ impl Store {
             }
         }
         let (next, changes) = rewrite_without(&dir, &manifest, &remove)?;
-        // Old generations an interrupted run left behind once its manifest was in place.
-        remove_unreferenced(&dir, &next)?;
+        // `rewrite_without` clears old generations when it rewrote something; when an
+        // interrupted run had already swapped the manifest, clear what it left behind here.
+        if changes.is_empty() {
+            remove_unreferenced(&dir, &next)?;
+        }
         if let Some(s) = next.shards.iter().find(|s| {
             s.lines
                 .iter()

@@ -194,6 +194,16 @@ pub fn check_subject(subject: &str) -> Result<()> {
     }
 }
 
+/// A record's `subject` field: absent or null is no subject; anything but a well-formed string
+/// is an error.
+pub fn subject_field(v: Option<&serde_json::Value>) -> Result<Option<&str>> {
+    match v {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => check_subject(s).map(|()| Some(s.as_str())),
+        Some(_) => Err(Error::invalid("subject must be a string")),
+    }
+}
+
 impl Store {
     /// Open (creating and migrating as needed) the store at `url`: `postgres://…` or
     /// `postgresql://…` for PostgreSQL; `sqlite:PATH` or a plain file path for SQLite.
@@ -201,7 +211,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, conn, display) =
             if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-                (Backend::Postgres, url.to_string(), redact_url(url))
+                (Backend::Postgres, url.to_string(), display_url(url))
             } else {
                 let path = url
                     .strip_prefix("sqlite://")
@@ -291,11 +301,11 @@ fn absolute(p: &Path) -> PathBuf {
     })
 }
 
-/// A connection URL with its password hidden.
-fn redact_url(url: &str) -> String {
-    // scheme://user:password@host/…
+/// A store address fit for messages: a connection URL's password hidden
+/// (`scheme://user:***@host/…`), a file path as it is.
+pub fn display_url(url: &str) -> String {
     if let Some((scheme, rest)) = url.split_once("://") {
-        if let Some((auth, host)) = rest.split_once('@') {
+        if let Some((auth, host)) = rest.rsplit_once('@') {
             let user = auth.split(':').next().unwrap_or("");
             return format!("{scheme}://{user}:***@{host}");
         }
