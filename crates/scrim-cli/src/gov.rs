@@ -617,7 +617,7 @@ impl StoreRun {
         let subjects: Vec<_> = records.iter().map(|r| subject_of(r)).collect();
         let known: Vec<&str> = subjects
             .iter()
-            .filter_map(|s| s.clone().ok().flatten())
+            .filter_map(|s| s.as_ref().ok().copied().flatten())
             .collect();
         let decisions = self
             .opened
