@@ -245,7 +245,13 @@ pub async fn verify(pool: &AnyPool, key: &SecretKey) -> Result<Verification> {
                 ),
             ));
         }
-        if mac(key, &prev, &canonical(seq, &at, &entry)) != stored {
+        // The MAC covers the parsed fields, so the stored text must be exactly their
+        // canonical form: otherwise an unparsable edit would read back as the original.
+        let fields_text = text(8)?;
+        let canonical_fields = serde_json::to_string(&entry.fields).unwrap_or_default();
+        if fields_text != canonical_fields
+            || mac(key, &prev, &canonical(seq, &at, &entry)) != stored
+        {
             problems.push((seq, format!("entry #{seq} was altered")));
         }
         expected_seq = seq + 1;

@@ -702,6 +702,33 @@ async fn tampering_with_any_audit_entry_is_detected() {
         let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
         assert_eq!(v.problems.first().map(|p| p.0), Some(5), "{v:?}");
         assert!(v.problems[0].1.contains("altered"));
+        // An edit that no longer parses is caught too: an entry that revealed no fields must not
+        // read back as unchanged.
+        let empty: i64 =
+            sqlx::query("SELECT seq FROM audit WHERE fields = '[]' ORDER BY seq LIMIT 1")
+                .fetch_one(&pool)
+                .await
+                .and_then(|r| sqlx::Row::try_get(&r, 0))
+                .unwrap();
+        sqlx::query(&format!(
+            "UPDATE audit SET fields = 'not json' WHERE seq = {empty}"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.0 == empty && p.1.contains("altered")),
+            "{v:?}"
+        );
+        sqlx::query(&format!(
+            "UPDATE audit SET fields = '[]' WHERE seq = {empty}"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
         sqlx::query(
             "UPDATE audit SET decision = (SELECT decision FROM audit WHERE seq = 6) WHERE seq = 5",
         )
