@@ -106,7 +106,10 @@ try {
     await shot(page, "reviewer-flagged");
     await page.check("input[name=score][value='4']");
     await page.click("#submit-rating");
-    await page.waitForFunction(() => document.querySelector("#task-status").textContent.includes("Rating saved"));
+    // Wait for the state the check needs: the next task on screen, not only the saved rating.
+    const ratedId = await page.textContent("#task-id");
+    await page.waitForFunction((id) => document.querySelector("#task-status").textContent.includes("Here is the next task")
+      && document.querySelector("#task-id").textContent !== id, ratedId);
     const next = await page.textContent("#task-messages");
     check(!next.includes("Zorblax Depot"), "the flagged value is hidden in the next task too");
     await page.click("#skip");
@@ -166,12 +169,16 @@ try {
     await page.selectOption("#project-form select[name=place]", "country");
     await page.click("#project-form button[type=submit]");
     await page.waitForFunction(() => document.querySelector("#project-result").textContent.includes("Created"));
+    // The form's project list is refreshed before the result shows; wait for the option all the same.
+    await page.waitForSelector("#user-projects option:text('Onboarding')", { state: "attached" });
     check(true, "admin creates a project");
     await page.fill("#user-form input[name=name]", "ravi");
     await page.selectOption("#user-projects", { label: "Onboarding" });
     await page.selectOption("#user-clearances", ["health"]);
     await page.click("#user-form button[type=submit]");
     await page.waitForFunction(() => document.querySelector("#user-result").textContent.includes("Created"));
+    // Wait for the refreshed table itself rather than trusting the order of the two updates.
+    await page.waitForFunction(() => document.querySelector("#users-table").textContent.includes("ravi"));
     check((await page.textContent("#users-table")).includes("ravi"), "admin creates a reviewer in that project");
     check((await page.textContent("#users-table")).includes("health"), "with a clearance for health topics");
     await page.click("button[data-user=feeder]");

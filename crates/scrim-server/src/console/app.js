@@ -146,9 +146,9 @@ $("#submit-rating").addEventListener("click", async () => {
   if (!current || !v) { $("#task-status").textContent = "Choose a rating first."; return; }
   await api("POST", `/api/tasks/${encodeURIComponent(current.task.id)}/rating`, { rating: { score: Number(v.value) } });
   v.checked = false;
-  $("#task-status").textContent = "Rating saved.";
+  // The status is set once the next task is on screen, so whoever reads it sees the new state.
   await nextTask(current.project);
-  if (!$("#task").hidden) $("#task-status").textContent = "Rating saved. Here is the next task.";
+  $("#task-status").textContent = $("#task").hidden ? "Rating saved. No more tasks." : "Rating saved. Here is the next task.";
 });
 
 $("#skip").addEventListener("click", async () => {
@@ -248,9 +248,9 @@ $("#project-form").addEventListener("submit", async (ev) => {
       name: f.get("name"), purpose: f.get("purpose"),
       spec: { turns: f.get("turns"), images: f.get("images") === "on", profile, sensitive },
     });
-    $("#project-result").textContent = `Created project ${p.name}.`;
     ev.target.reset();
     if (me.role === "admin") await loadAdmin(); else await loadOfficer();
+    $("#project-result").textContent = `Created project ${p.name}.`;
   } catch (e) { $("#project-result").textContent = "Could not create: " + e.message; }
 });
 
@@ -261,9 +261,9 @@ $("#user-form").addEventListener("submit", async (ev) => {
   const clearances = Array.from($("#user-clearances").selectedOptions).map((o) => o.value);
   try {
     const u = await api("POST", "/api/users", { name: f.get("name"), role: f.get("role"), password: f.get("password") || null, projects, clearances });
-    $("#user-result").textContent = `Created ${u.name} (${u.role}). API token, shown once: ${u.token}`;
     ev.target.reset();
     await loadAdmin();
+    $("#user-result").textContent = `Created ${u.name} (${u.role}). API token, shown once: ${u.token}`;
   } catch (e) { $("#user-result").textContent = "Could not create: " + e.message; }
 });
 
