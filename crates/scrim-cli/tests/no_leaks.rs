@@ -1,0 +1,569 @@
+//! Nothing Scrim writes about itself holds the personal data it protects.
+//!
+//! Distinctive values are planted in every field of every input shape Scrim reads (conversations,
+//! documents, OpenAI-style chat logs with names, tool calls and metadata, profiles, attachments,
+//! malformed and non-UTF-8 lines, a data file passed as a policy, the gateway's request bodies and
+//! a failed sign-in), then every command and route runs over them. What Scrim says about its work
+//! (stdout, stderr, the server's log, manifests, receipts, audit entries, error bodies, the
+//! predictions file of `scrim detect`) is scanned for each planted value. Redacted output and the
+//! quarantine file are data, not talk about the data, and are not scanned here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{json, Value};
+
+/// Every planted value contains one of these (matched case-insensitively).
+const NEEDLES: &[&str] = &[
+    "zabarest",
+    "quillon",
+    "plantmail",
+    "555 0143",
+    "5550143",
+    "203.0.113.77",
+    "4929 1012 3456 7893",
+    "hunter2-plant",
+];
+
+fn scan(what: &str, text: &str, found: &mut Vec<String>) {
+    let lower = text.to_lowercase();
+    for n in NEEDLES {
+        if lower.contains(n) {
+            found.push(format!("{what} holds planted value {n:?}"));
+        }
+    }
+}
+
+fn scrim(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_scrim"));
+    c.current_dir(dir)
+        .env("SCRIM_MASTER_KEY_FILE", dir.join("master.key"))
+        .env_remove("SCRIM_STORE")
+        .env_remove("SCRIM_MASTER_KEY")
+        .env_remove("SCRIM_CRASH_AT");
+    c
+}
+
+/// Runs a command; returns its output. `must_pass` asserts success.
+fn run(dir: &Path, args: &[&str], must_pass: bool, found: &mut Vec<String>) -> Output {
+    let out = scrim(dir).args(args).output().unwrap();
+    let name = format!("`scrim {}`", args.join(" "));
+    scan(
+        &format!("{name} stdout"),
+        &String::from_utf8_lossy(&out.stdout),
+        found,
+    );
+    scan(
+        &format!("{name} stderr"),
+        &String::from_utf8_lossy(&out.stderr),
+        found,
+    );
+    if must_pass {
+        assert!(
+            out.status.success(),
+            "{name} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    out
+}
+
+/// One conversation with a planted value in every field of an OpenAI-style chat log.
+fn planted_conversation(id: &str, subject: &str) -> Value {
+    json!({
+        "id": id,
+        "subject": subject,
+        "source": "ai_chat",
+        "title": "Zabarest family budget",
+        "text": "Quillon Zabarest wrote this summary; call +1 206 555 0143.",
+        "user": {"email": "user.zabarest@plantmail.example", "name": "Quillon Zabarest"},
+        "metadata": {"client_ip": "203.0.113.77", "note": "zabarest-meta"},
+        "messages": [
+            {"role": "system", "content": "You help Quillon Zabarest."},
+            {"role": "user", "name": "quillon_zabarest",
+             "content": "hi, I'm Quillon Zabarest, mail qzabarest@plantmail.example or call +1 206 555 0143; card 4929 1012 3456 7893, my password is hunter2-plant",
+             "metadata": {"ip": "203.0.113.77", "device": "zabarest-phone"}},
+            {"role": "zabarest-role", "content": "a role nobody knows"},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
+              "function": {"name": "send_email",
+                           "arguments": "{\"to\": \"qzabarest@plantmail.example\", \"body\": \"Dear Quillon Zabarest\"}"}}]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "sent to qzabarest@plantmail.example"},
+            {"role": "assistant", "content": "Done, Quillon."}
+        ],
+        "profile": {"first_name": "Quillon", "last_name": "Zabarest", "city": "Boise", "age": 34,
+                    "email": "qzabarest@plantmail.example", "bio": "Quillon Zabarest, baker in Boise",
+                    "hobbies": "zabarest-style juggling"},
+        "attachments": [{"id": "a1", "media_type": "image/png", "filename": "zabarest-selfie.png",
+                         "caption": "Quillon Zabarest at home", "data": "iVBORw0KGgo="}]
+    })
+}
+
+fn input_lines() -> Vec<u8> {
+    let mut out = Vec::new();
+    // A leading byte-order mark, as editors on Windows write it.
+    out.extend_from_slice("\u{feff}".as_bytes());
+    for i in 0..3 {
+        let mut c = planted_conversation(&format!("conv-{i}"), &format!("subj-{i}"));
+        if i == 2 {
+            // A document whose id and subject are themselves personal data.
+            c = json!({"id": "qzabarest@plantmail.example", "subject": "qzabarest@plantmail.example",
+                       "source": "ai_chat", "text": "Quillon Zabarest lives at 12 Zabarest Lane, Boise."});
+        }
+        out.extend_from_slice(c.to_string().as_bytes());
+        out.push(b'\n');
+    }
+    // Malformed lines, each with planted values: not JSON, a non-string content, bad UTF-8.
+    out.extend_from_slice(
+        b"{\"id\": \"bad-1\", \"text\": \"Quillon Zabarest qzabarest@plantmail.example\n",
+    );
+    out.extend_from_slice(
+        json!({"id": "bad-2", "messages": [{"role": "user", "content": {"Quillon": "Zabarest"}}]})
+            .to_string()
+            .as_bytes(),
+    );
+    out.push(b'\n');
+    out.extend_from_slice(
+        b"{\"id\": \"bad-3\", \"text\": \"Quillon Zabarest \xff\xfe +1 206 555 0143\"}\n",
+    );
+    out
+}
+
+// ------------------------------------------------------------------ a tiny HTTP client
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if !body.is_empty() || method != "GET" {
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).unwrap();
+    let resp = String::from_utf8_lossy(&resp).into_owned();
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let (head, rest) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+#[test]
+fn nothing_scrim_writes_about_itself_holds_planted_personal_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut found = Vec::new();
+    std::fs::write(dir.join("in.jsonl"), input_lines()).unwrap();
+
+    // ---- file mode: redact, detect, and a data file passed where a policy belongs
+    run(
+        dir,
+        &["redact", "in.jsonl", "-o", "out.jsonl"],
+        true,
+        &mut found,
+    );
+    let detect = run(
+        dir,
+        &["detect", "in.jsonl", "-o", "pred.jsonl"],
+        true,
+        &mut found,
+    );
+    assert!(detect.status.success());
+    // Predictions are keyed by the caller's own record ids (to join them with gold spans); apart
+    // from that key they hold offsets and labels only.
+    for l in std::fs::read_to_string(dir.join("pred.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        let mut v: Value = serde_json::from_str(l).unwrap();
+        v.as_object_mut().unwrap().remove("id");
+        scan("pred.jsonl", &v.to_string(), &mut found);
+    }
+    let bad_policy = run(
+        dir,
+        &[
+            "redact", "in.jsonl", "-o", "x.jsonl", "--policy", "in.jsonl",
+        ],
+        false,
+        &mut found,
+    );
+    assert!(!bad_policy.status.success(), "a JSONL file is no policy");
+
+    // ---- dataset mode, consent and deletion
+    run(dir, &["keys", "new", "master.key"], true, &mut found);
+    let store = "store.db";
+    run(
+        dir,
+        &[
+            "redact",
+            "in.jsonl",
+            "-o",
+            "ds",
+            "--store",
+            store,
+            "--purpose",
+            "training",
+            "--retain-raw",
+            "raw",
+        ],
+        true,
+        &mut found,
+    );
+    scan(
+        "ds/manifest.json",
+        &std::fs::read_to_string(dir.join("ds/manifest.json")).unwrap(),
+        &mut found,
+    );
+    run(dir, &["datasets", "--store", store], true, &mut found);
+    run(
+        dir,
+        &["consent", "show", "subj-0", "--store", store],
+        true,
+        &mut found,
+    );
+    run(
+        dir,
+        &["consent", "history", "subj-0", "--store", store],
+        true,
+        &mut found,
+    );
+    run(
+        dir,
+        &["optout", "subj-1", "--store", store],
+        true,
+        &mut found,
+    );
+    run(
+        dir,
+        &["forget", "subj-0", "--store", store],
+        true,
+        &mut found,
+    );
+    run(
+        dir,
+        &["compact", "--all", "--store", store],
+        true,
+        &mut found,
+    );
+    scan(
+        "ds/manifest.json after compaction",
+        &std::fs::read_to_string(dir.join("ds/manifest.json")).unwrap(),
+        &mut found,
+    );
+
+    // ---- the gateway: ingest, review, flag, export, audit, and requests that fail
+    std::fs::write(dir.join("pw"), "correct horse battery staple\n").unwrap();
+    let admin = String::from_utf8(
+        run(
+            dir,
+            &[
+                "users",
+                "add",
+                "root",
+                "--role",
+                "admin",
+                "--password-file",
+                "pw",
+                "--store",
+                "gw.db",
+            ],
+            true,
+            &mut found,
+        )
+        .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    let mut child = scrim(dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--store", "gw.db"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let server = Server(child);
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .unwrap_or_else(|| panic!("no address in: {line}"))
+        .trim_end_matches('/')
+        .to_string();
+    let call = |method: &str,
+                path: &str,
+                token: Option<&str>,
+                body: Option<Value>,
+                found: &mut Vec<String>| {
+        let body = body.map(|b| b.to_string());
+        let (status, text) = http(&addr, method, path, token, body.as_deref());
+        if status >= 400 {
+            scan(
+                &format!("error body of {method} {path} ({status})"),
+                &text,
+                found,
+            );
+        }
+        (status, text)
+    };
+    let (st, proj) = call(
+        "POST",
+        "/api/projects",
+        Some(&admin),
+        Some(json!({"name": "p", "purpose": "human_review",
+                    "spec": {"turns": "all", "profile": {"place": "region", "age": "band10", "k": 5}, "images": true}})),
+        &mut found,
+    );
+    assert!(st < 300, "{st} {proj}");
+    let proj: Value = serde_json::from_str(&proj).unwrap();
+    let pid = proj["id"].as_str().unwrap().to_string();
+    let token_of = |args: &[&str], found: &mut Vec<String>| {
+        String::from_utf8(run(dir, args, true, found).stdout)
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let ingest = token_of(
+        &[
+            "users", "add", "feeder", "--role", "ingest", "--store", "gw.db",
+        ],
+        &mut found,
+    );
+    let officer = token_of(
+        &[
+            "users",
+            "add",
+            "pia",
+            "--role",
+            "privacy_officer",
+            "--store",
+            "gw.db",
+        ],
+        &mut found,
+    );
+    let reviewer = token_of(
+        &[
+            "users",
+            "add",
+            "rita",
+            "--role",
+            "reviewer",
+            "--project",
+            &pid,
+            "--store",
+            "gw.db",
+        ],
+        &mut found,
+    );
+    let trainer = token_of(
+        &[
+            "users",
+            "add",
+            "tom",
+            "--role",
+            "trainer",
+            "--project",
+            &pid,
+            "--store",
+            "gw.db",
+        ],
+        &mut found,
+    );
+    let conv_path = format!("/api/projects/{pid}/conversations");
+    for i in 0..6 {
+        let (st, body) = call(
+            "POST",
+            &conv_path,
+            Some(&ingest),
+            Some(planted_conversation(
+                &format!("g{i}"),
+                &format!("gsubj-{i}"),
+            )),
+            &mut found,
+        );
+        assert!(st < 300, "ingest {i}: {st} {body}");
+    }
+    // Ingests that fail: a non-string content, an unknown source, a body that is not JSON.
+    call(
+        "POST",
+        &conv_path,
+        Some(&ingest),
+        Some(
+            json!({"id": "qzabarest@plantmail.example", "subject": "Quillon Zabarest", "source": "ai_chat",
+                    "messages": [{"role": "user", "content": ["Quillon Zabarest"]}]}),
+        ),
+        &mut found,
+    );
+    call(
+        "POST",
+        &conv_path,
+        Some(&ingest),
+        Some(
+            json!({"id": "x", "subject": "qzabarest@plantmail.example", "source": "zabarest-source",
+                    "messages": [{"role": "user", "content": "hi"}]}),
+        ),
+        &mut found,
+    );
+    let (_, _) = {
+        let (status, text) = http(
+            &addr,
+            "POST",
+            &conv_path,
+            Some(&ingest),
+            Some("{\"id\": \"Quillon Zabarest\", \"messages\": [qzabarest@plantmail.example"),
+        );
+        scan(
+            &format!("error body of a malformed ingest ({status})"),
+            &text,
+            &mut found,
+        );
+        (status, text)
+    };
+    // A failed sign-in whose "name" is somebody's email address.
+    call(
+        "POST",
+        "/api/login",
+        None,
+        Some(json!({"name": "qzabarest@plantmail.example", "password": "hunter2-plant"})),
+        &mut found,
+    );
+    // A reviewer works through tasks: read, flag a selection, rate.
+    let next_path = format!("/api/projects/{pid}/next");
+    let mut reviewed = 0;
+    while reviewed < 3 {
+        let (st, t) = call("POST", &next_path, Some(&reviewer), None, &mut found);
+        assert!(st < 300, "{st} {t}");
+        let t: Value = serde_json::from_str(&t).unwrap();
+        if t.is_null() {
+            break;
+        }
+        let tid = t["id"].as_str().unwrap().to_string();
+        call(
+            "GET",
+            &format!("/api/tasks/{tid}"),
+            Some(&reviewer),
+            None,
+            &mut found,
+        );
+        call(
+            "POST",
+            &format!("/api/tasks/{tid}/flags"),
+            Some(&reviewer),
+            Some(json!({"message": 0, "start": 0, "end": 4})),
+            &mut found,
+        );
+        call(
+            "POST",
+            &format!("/api/tasks/{tid}/rating"),
+            Some(&reviewer),
+            Some(json!({"rating": {"score": 3, "comment": "fine"}})),
+            &mut found,
+        );
+        reviewed += 1;
+    }
+    assert!(reviewed > 0, "the reviewer got no task");
+    // Reads that are refused: another role, a task that does not exist.
+    call(
+        "GET",
+        "/api/tasks/qzabarest@plantmail.example",
+        Some(&reviewer),
+        None,
+        &mut found,
+    );
+    call("POST", &next_path, Some(&officer), None, &mut found);
+    call(
+        "GET",
+        &format!("/api/projects/{pid}/export"),
+        Some(&trainer),
+        None,
+        &mut found,
+    );
+    call(
+        "GET",
+        &format!("/api/projects/{pid}/stats"),
+        Some(&officer),
+        None,
+        &mut found,
+    );
+    let (st, audit) = call(
+        "GET",
+        "/api/audit?limit=10000",
+        Some(&officer),
+        None,
+        &mut found,
+    );
+    assert!(st < 300, "{st} {audit}");
+    let audit: Value = serde_json::from_str(&audit).unwrap();
+    for e in audit.as_array().into_iter().flatten() {
+        scan(&format!("audit entry {e}"), &e.to_string(), &mut found);
+    }
+    assert!(
+        audit.as_array().is_some_and(|a| a.len() > 10),
+        "the audit log records the work: {audit}"
+    );
+    let (_, alerts) = call("GET", "/api/alerts", Some(&officer), None, &mut found);
+    scan("alerts", &alerts, &mut found);
+    drop(server);
+    let mut log = String::new();
+    stderr.read_to_string(&mut log).unwrap();
+    scan("the server's log", &log, &mut found);
+    run(
+        dir,
+        &["audit", "verify", "--store", "gw.db"],
+        true,
+        &mut found,
+    );
+
+    found.sort();
+    found.dedup();
+    assert!(found.is_empty(), "leaks:\n{}", found.join("\n"));
+}
