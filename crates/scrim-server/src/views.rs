@@ -195,15 +195,12 @@ pub fn role_of(raw: Option<&str>) -> &'static str {
         .unwrap_or("other")
 }
 
-/// The keys of an image attachment a view keeps; everything else (`filename`, `caption`, `url`,
-/// …) is left out.
-pub const ATTACHMENT_KEYS: [&str; 5] = ["id", "media_type", "data", "width", "height"];
-
-/// An attachment with only [`ATTACHMENT_KEYS`]; `width`/`height` only when numbers, the others
-/// only when strings.
+/// An attachment with only the core's allow-listed keys
+/// ([`scrim_core::redact::ATTACHMENT_KEYS`]: not `filename`, `caption`, `url`, …);
+/// `width`/`height` only when numbers, the others only when strings.
 pub fn attachment_view(item: &Value) -> Value {
     let mut out = Map::new();
-    for key in ATTACHMENT_KEYS {
+    for key in scrim_core::redact::ATTACHMENT_KEYS {
         let Some(v) = item.get(key) else { continue };
         let keep = match key {
             "width" | "height" => v.is_u64(),
