@@ -1,12 +1,14 @@
 // End-to-end test of the review console in a real browser (headless Debian Chromium, driven by
 // playwright-core). Seeds a running `scrim serve` through its API, then uses the console as a
 // reviewer, a privacy officer and an admin would. Exits non-zero on the first failed check.
+// The privacy officer "pia" (OFFICER_TOKEN) is created from the command line with the same
+// password, as the admin's privileged accounts wait for a privacy officer's approval.
 //
-//   node tools/console-e2e/run.mjs BASE_URL ADMIN_TOKEN [SCREENSHOT_DIR]
+//   node tools/console-e2e/run.mjs BASE_URL ADMIN_TOKEN OFFICER_TOKEN [SCREENSHOT_DIR]
 import { chromium } from "playwright-core";
 
-const [base, adminToken, shots] = process.argv.slice(2);
-if (!base || !adminToken) { console.error("usage: run.mjs BASE_URL ADMIN_TOKEN [SCREENSHOT_DIR]"); process.exit(2); }
+const [base, adminToken, officerToken, shots] = process.argv.slice(2);
+if (!base || !adminToken || !officerToken) { console.error("usage: run.mjs BASE_URL ADMIN_TOKEN OFFICER_TOKEN [SCREENSHOT_DIR]"); process.exit(2); }
 
 function check(cond, what) { if (!cond) { throw new Error("check failed: " + what); } console.log("ok -", what); }
 
@@ -23,15 +25,22 @@ async function api(token, method, path, body) {
 
 // ---- seed through the API
 const password = "correct horse battery staple";
-const proj = await api(adminToken, "POST", "/api/projects", {
+// A privacy officer sets the project up (an admin's would wait for their approval).
+const proj = await api(officerToken, "POST", "/api/projects", {
   name: "Support chats", purpose: "human_review",
-  spec: { turns: "all", profile: { place: "region", age: "band10", k: 3 }, images: false },
+  spec: { turns: "all", profile: { place: "region", age: "band10", k: 5 }, images: false },
 });
 const users = {};
-for (const [name, role, projects] of [["rita", "reviewer", [proj.id]], ["pia", "privacy_officer", []], ["feeder", "ingest", []]]) {
+for (const [name, role, projects] of [["rita", "reviewer", [proj.id]], ["feeder", "ingest", []]]) {
   users[name] = await api(adminToken, "POST", "/api/users", { name, role, password, projects });
+  if (users[name].approval) {
+    check(!users[name].token, `${name}: no token before a privacy officer approves`);
+    const ok = await api(officerToken, "POST", `/api/approvals/${users[name].approval.id}/approve`);
+    users[name].token = ok.token;
+  }
 }
-const people = [["Hailey Mills", "Boise", 31], ["Priya Raman", "Nampa", 34], ["Tomás Ortega", "Meridian", 37], ["Ana Lima", "Boise", 33]];
+const people = [["Hailey Mills", "Boise", 31], ["Priya Raman", "Nampa", 34], ["Tomás Ortega", "Meridian", 37], ["Ana Lima", "Boise", 33],
+  ["Lena Park", "Boise", 36]];
 for (const [i, [name, city, age]] of people.entries()) {
   const r = await api(users.feeder.token, "POST", `/api/projects/${proj.id}/conversations`, {
     id: `c${i}`, subject: `user-${i}`, source: "ai_chat",
@@ -51,13 +60,13 @@ const browser = await chromium.launch({
 });
 const shot = async (page, name) => { if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true }); };
 
-async function login(name) {
+async function login(name, pw = password) {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 850 } });
   const page = await ctx.newPage();
   page.on("pageerror", (e) => { console.error("page error:", e.message); process.exitCode = 1; });
   await page.goto(base + "/");
   await page.fill("input[name=name]", name);
-  await page.fill("input[name=password]", password);
+  await page.fill("input[name=password]", pw);
   await page.click("#login-form button[type=submit]");
   await page.waitForSelector("#whoami:not(:empty)");
   return { ctx, page };
@@ -87,7 +96,7 @@ try {
     const body = await page.textContent("#task");
     for (const raw of ["Hailey", "Mills", "gmail.com", "Boise", "Nampa"]) check(!body.includes(raw), `the task view does not show ${raw}`);
     check(body.includes("[PERSON_1]") && body.includes("[EMAIL_1]"), "placeholders are shown");
-    check((await page.textContent("#task-profile")).includes("Idaho"), "the place is shown at region level (k = 3)");
+    check((await page.textContent("#task-profile")).includes("Idaho"), "the place is shown at region level (k = 5)");
     check(body.includes("Zorblax Depot"), "a leftover the detectors missed is visible before flagging");
     await shot(page, "reviewer-task");
     // Select "Zorblax Depot" in the first message and flag it.
@@ -169,6 +178,7 @@ try {
     await page.selectOption("#project-form select[name=place]", "country");
     await page.click("#project-form button[type=submit]");
     await page.waitForFunction(() => document.querySelector("#project-result").textContent.includes("Created"));
+    check((await page.textContent("#project-result")).includes("approval"), "what the admin's project shows waits for approval");
     // The form's project list is refreshed before the result shows; wait for the option all the same.
     await page.waitForSelector("#user-projects option:text('Onboarding')", { state: "attached" });
     check(true, "admin creates a project");
@@ -176,11 +186,13 @@ try {
     await page.selectOption("#user-projects", { label: "Onboarding" });
     await page.selectOption("#user-clearances", ["health"]);
     await page.click("#user-form button[type=submit]");
-    await page.waitForFunction(() => document.querySelector("#user-result").textContent.includes("Created"));
+    await page.waitForFunction(() => document.querySelector("#user-result").textContent.includes("Proposed"));
+    check(!(await page.textContent("#user-result")).includes("scrim_"), "no token for an account nobody approved");
     // Wait for the refreshed table itself rather than trusting the order of the two updates.
     await page.waitForFunction(() => document.querySelector("#users-table").textContent.includes("ravi"));
-    check((await page.textContent("#users-table")).includes("ravi"), "admin creates a reviewer in that project");
-    check((await page.textContent("#users-table")).includes("health"), "with a clearance for health topics");
+    const proposed = await page.textContent("#users-table");
+    check(proposed.includes("ravi") && proposed.includes("waits for approval"), "admin proposes a reviewer in that project");
+    check(proposed.includes("health"), "with a clearance for health topics");
     await page.click("button[data-user=feeder]");
     await page.waitForSelector("button[data-user=feeder]:text('Enable')");
     const r = await fetch(base + "/api/me", { headers: { authorization: `Bearer ${users.feeder.token}` } });
@@ -188,6 +200,31 @@ try {
     // The token is shown once on screen; keep it out of the saved screenshot.
     await page.evaluate(() => { const r = document.querySelector("#user-result"); r.textContent = r.textContent.replace(/scrim_\S+/, "scrim_… (hidden here)"); });
     await shot(page, "admin");
+    await ctx.close();
+  }
+
+  // ---- the privacy officer approves the admin's proposals (pia changed her password above)
+  {
+    const pending = await api(officerToken, "GET", "/api/approvals");
+    const ravi = pending.find((a) => a.kind === "user.create" && a.change.name === "ravi");
+    const denied = await fetch(base + `/api/approvals/${ravi.id}/approve`, { method: "POST", headers: { authorization: `Bearer ${adminToken}` } });
+    check(denied.status === 403, "an admin cannot approve their own proposal");
+    const { ctx, page } = await login("pia", password + "!");
+    await page.waitForSelector("#approvals-table button[data-approve=ravi]");
+    check((await page.textContent("#approvals-table")).includes("Onboarding"), "the admin's project view waits for approval too");
+    await page.click("#approvals-table button[data-approve=ravi]");
+    await page.waitForFunction(() => document.querySelector("#approval-result").textContent.startsWith("Approved"));
+    const result = await page.textContent("#approval-result");
+    const token = (result.match(/scrim_\S+/) || [""])[0];
+    const me = await api(token, "GET", "/api/me");
+    check(me.name === "ravi" && me.clearances.includes("health"), "once approved, ravi's token works, with the health clearance");
+    check(!(await page.textContent("#approvals-table")).includes("ravi"), "the decided proposal leaves the list");
+    await page.click("#approvals-table button[data-approve=Onboarding]");
+    await page.waitForFunction(() => document.querySelector("#approval-result").textContent.includes("Onboarding"));
+    const onboarding = (await api(adminToken, "GET", "/api/projects")).find((p) => p.name === "Onboarding");
+    check(onboarding.spec.profile.place === "country", "once approved, the project shows the place at country level");
+    await page.evaluate(() => { const r = document.querySelector("#approval-result"); r.textContent = r.textContent.replace(/scrim_\S+/, "scrim_… (hidden here)"); });
+    await shot(page, "privacy-officer-approvals");
     await ctx.close();
   }
 } finally {

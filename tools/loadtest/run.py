@@ -62,6 +62,8 @@ def main():
     run = lambda *a: subprocess.run([SCRIM, *a], cwd=tmp, env=env, check=True, capture_output=True, text=True).stdout.strip()
     run("keys", "new", "master.key")
     admin = run("users", "add", "root", "--role", "admin", "--store", args.store)
+    # Privileged accounts and project views an admin proposes wait for a privacy officer.
+    officer = run("users", "add", "pia", "--role", "privacy_officer", "--store", args.store)
     with open(os.path.join(tmp, "gw.toml"), "w") as f:
         f.write(f'store = "{args.store}"\n[reviewers]\nreads_per_minute = 100000000\n')
     port = free_port()
@@ -70,7 +72,7 @@ def main():
     try:
         server.stderr.readline()
         base = f"http://127.0.0.1:{port}"
-        proj = req(base, admin, "POST", "/api/projects", {
+        proj = req(base, officer, "POST", "/api/projects", {
             "name": "load", "purpose": "human_review",
             "spec": {"turns": "all", "profile": {"place": "region", "age": "band10", "k": 10}}})
         ingest = req(base, admin, "POST", "/api/users", {"name": "feeder", "role": "ingest"})["token"]
@@ -86,7 +88,8 @@ def main():
                     {"role": "user", "content": "Somewhere warm in March, with my daughter Anaya. Budget is about 80k."},
                 ],
                 "profile": {"first_name": "Priya", "city": cities[i % 8], "age": 25 + i % 30}})
-            tok = req(base, admin, "POST", "/api/users", {"name": f"rev{i}", "role": "reviewer", "projects": [proj["id"]]})["token"]
+            proposed = req(base, admin, "POST", "/api/users", {"name": f"rev{i}", "role": "reviewer", "projects": [proj["id"]]})
+            tok = req(base, officer, "POST", f"/api/approvals/{proposed['approval']['id']}/approve")["token"]
             task = req(base, tok, "POST", f"/api/projects/{proj['id']}/next")
             pairs.append((tok, task["id"]))
         lua = os.path.join(tmp, "fetch.lua")

@@ -39,6 +39,14 @@ struct Config {
     reviewers: Reviewers,
     #[serde(default)]
     sessions: Sessions,
+    #[serde(default)]
+    projects: Projects,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Projects {
+    min_k: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +97,10 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     let settings = Settings {
         reviewer_reads_per_minute: config.reviewers.reads_per_minute.unwrap_or(120),
         session_hours: config.sessions.hours.unwrap_or(12),
+        min_k: config
+            .projects
+            .min_k
+            .unwrap_or(scrim_server::app::DEFAULT_MIN_K),
     };
     let listen = args
         .listen

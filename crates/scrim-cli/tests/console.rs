@@ -61,6 +61,19 @@ fn the_console_works_for_reviewers_officers_and_admins() {
         "--store",
         "gw.db",
     ]);
+    // The first privacy officer comes from the command line: the admin's proposals of
+    // privileged accounts wait for a privacy officer's approval.
+    let officer = run(&[
+        "users",
+        "add",
+        "pia",
+        "--role",
+        "privacy_officer",
+        "--password-file",
+        "pw",
+        "--store",
+        "gw.db",
+    ]);
     let mut child = Command::new(scrim)
         .args(["serve", "--listen", "127.0.0.1:0", "--store", "gw.db"])
         .current_dir(dir)
@@ -82,6 +95,7 @@ fn the_console_works_for_reviewers_officers_and_admins() {
     node.arg(e2e.join("run.mjs"))
         .arg(&base)
         .arg(&admin)
+        .arg(&officer)
         .env("CHROMIUM", &chromium);
     if let Ok(d) = std::env::var("SCRIM_SCREENSHOTS") {
         std::fs::create_dir_all(&d).unwrap();

@@ -503,15 +503,29 @@ impl Redactor {
     }
 }
 
-/// An image attachment with its metadata stripped, or `None` to withhold it (not an image we
-/// can read: fail closed).
+/// The keys a kept attachment carries; any other (`filename`, `caption`, `url`, …) may hold
+/// personal data nobody examined and is left out.
+pub const ATTACHMENT_KEYS: [&str; 5] = ["id", "media_type", "data", "width", "height"];
+
+/// An image attachment with its metadata stripped and only [`ATTACHMENT_KEYS`] kept (`width`
+/// and `height` only as numbers), or `None` to withhold it (not an image we can read: fail
+/// closed).
 fn strip_attachment(item: &Value) -> Option<(Value, Vec<&'static str>)> {
     let data = item.get("data")?.as_str()?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data.trim())
         .ok()?;
     let (clean, report) = media::strip_metadata(&bytes).ok()?;
-    let mut out = item.as_object()?.clone();
+    let mut out: Map<String, Value> = item
+        .as_object()?
+        .iter()
+        .filter(|(k, v)| match k.as_str() {
+            "width" | "height" => v.is_u64(),
+            "id" | "media_type" => true,
+            _ => false,
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     out.insert(
         "data".into(),
         json!(base64::engine::general_purpose::STANDARD.encode(clean)),
@@ -562,6 +576,27 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("sha256:"));
+    }
+
+    #[test]
+    fn stripped_attachments_keep_only_allow_listed_keys() {
+        let example = include_str!("../../../examples/conversations.jsonl");
+        let mut rec: Value = serde_json::from_str(example.lines().next().unwrap()).unwrap();
+        rec["attachments"][0]["filename"] = json!("zyxwv_passport.jpg");
+        rec["attachments"][0]["caption"] = json!("Zyxwv at home");
+        rec["attachments"][0]["width"] = json!(8);
+        let mut policy = Policy::default_policy().unwrap();
+        policy.attachments.images = ImageAction::StripMetadata;
+        let r = redactor(policy);
+        let Outcome::Redacted { value, stats } = r.redact(Record::from_value(rec).unwrap()) else {
+            panic!("withheld")
+        };
+        assert_eq!(stats.attachments_stripped, 1);
+        let a = value["attachments"][0].as_object().unwrap();
+        let mut keys: Vec<&str> = a.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["data", "id", "media_type", "width"]);
+        assert!(!value.to_string().contains("Zyxwv"));
     }
 
     #[test]

@@ -25,6 +25,8 @@ use crate::error::{Error, Result};
 use crate::kanon;
 use crate::views::{self, ProjectSpec};
 
+mod approvals;
+
 /// The name of the store key that MACs the audit chain.
 pub const AUDIT_KEY: &str = "audit";
 /// The name of the store key that seals deny-listed values.
@@ -39,13 +41,20 @@ pub struct Settings {
     pub reviewer_reads_per_minute: usize,
     /// Hours a login session lasts.
     pub session_hours: i64,
+    /// The lowest `k` any project may declare (privacy officers included): see
+    /// [`DEFAULT_MIN_K`].
+    pub min_k: usize,
 }
+
+/// The default floor of a project's `k`.
+pub const DEFAULT_MIN_K: usize = 5;
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             reviewer_reads_per_minute: 120,
             session_hours: 12,
+            min_k: DEFAULT_MIN_K,
         }
     }
 }
@@ -186,6 +195,9 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/api/audit", get(search_audit))
         .route("/api/audit/verify", post(verify_audit))
         .route("/api/alerts", get(list_alerts))
+        .route("/api/approvals", get(approvals::list))
+        .route("/api/approvals/{id}/approve", post(approvals::approve))
+        .route("/api/approvals/{id}/reject", post(approvals::reject))
         .with_state(gw)
 }
 
@@ -664,12 +676,19 @@ async fn create_project(
     gw.may(&who, "project.create", &Resource::Gateway, None)
         .await?;
     gw.gov.check_purpose(&b.purpose)?;
-    b.spec.check()?;
+    b.spec.check(gw.settings.min_k)?;
     if b.name.trim().is_empty() || b.name.len() > 100 {
         return Err(Error::BadRequest(
             "a project needs a name of 1-100 characters".into(),
         ));
     }
+    // What an admin's project shows beyond the protective default waits for approval.
+    let reasons = approvals::spec_reasons(&who, &ProjectSpec::default(), &b.spec);
+    let initial = if reasons.is_empty() {
+        b.spec.clone()
+    } else {
+        ProjectSpec::default().protective(&b.spec)
+    };
     let id = auth::new_id("p")?;
     sqlx::query(
         "INSERT INTO projects (id, name, purpose, spec, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -677,7 +696,7 @@ async fn create_project(
     .bind(&id)
     .bind(b.name.trim())
     .bind(&b.purpose)
-    .bind(serde_json::to_string(&b.spec).unwrap_or_default())
+    .bind(serde_json::to_string(&initial).unwrap_or_default())
     .bind(scrim_store::now())
     .execute(&gw.pool)
     .await
@@ -699,7 +718,14 @@ async fn create_project(
         vec!["spec".into()],
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(project_json(&p))))
+    let mut out = project_json(&p);
+    if !reasons.is_empty() {
+        let a = gw.propose_spec(&who, &p, &b.spec, &reasons).await?;
+        if let Some(o) = out.as_object_mut() {
+            o.insert("approval".into(), a);
+        }
+    }
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 async fn get_project(
@@ -726,29 +752,53 @@ async fn update_project(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(b): Json<UpdateProject>,
-) -> Result<Json<Value>> {
+) -> Result<(StatusCode, Json<Value>)> {
     let who = gw.who(&headers, "project.update").await?;
     let p = gw.project(&id).await?;
     gw.may(&who, "project.update", &res_project(&p), Some(&id))
         .await?;
-    b.spec.check()?;
-    sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
-        .bind(serde_json::to_string(&b.spec).unwrap_or_default())
-        .bind(&id)
-        .execute(&gw.pool)
-        .await
-        .map_err(Error::db("updating a project"))?;
-    gw.bump(&id)?;
-    gw.log(
-        &who,
-        "project.update",
-        &res_project(&p),
-        Some(&id),
-        vec!["spec".into()],
-    )
-    .await?;
+    b.spec.check(gw.settings.min_k)?;
+    // What would show more waits for a privacy officer's approval; the rest applies now.
+    let reasons = approvals::spec_reasons(&who, &p.spec, &b.spec);
+    let now = if reasons.is_empty() {
+        b.spec.clone()
+    } else {
+        p.spec.protective(&b.spec)
+    };
+    if now != p.spec {
+        gw.set_spec(&id, &now).await?;
+        gw.log(
+            &who,
+            "project.update",
+            &res_project(&p),
+            Some(&id),
+            vec!["spec".into()],
+        )
+        .await?;
+    }
     let p = gw.project(&id).await?;
-    Ok(Json(project_json(&p)))
+    if reasons.is_empty() {
+        return Ok((StatusCode::OK, Json(project_json(&p))));
+    }
+    let a = gw.propose_spec(&who, &p, &b.spec, &reasons).await?;
+    let mut out = project_json(&p);
+    if let Some(o) = out.as_object_mut() {
+        o.insert("approval".into(), a);
+    }
+    Ok((StatusCode::ACCEPTED, Json(out)))
+}
+
+impl Gateway {
+    /// Store a project's spec and drop its cached generalization.
+    async fn set_spec(&self, id: &str, spec: &ProjectSpec) -> Result<()> {
+        sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
+            .bind(serde_json::to_string(spec).unwrap_or_default())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(Error::db("updating a project"))?;
+        self.bump(id)
+    }
 }
 
 // ------------------------------------------------------------------ profile facts, generalized
@@ -905,6 +955,20 @@ fn facts_from_profile(profile: Option<&serde_json::Map<String, Value>>) -> kanon
     f
 }
 
+impl Gateway {
+    /// Withhold every free-form fact (gender and the facts outside the place hierarchy) in which
+    /// detection finds anything: such a value is never shown, however many subjects share it.
+    fn screen_facts(&self, f: &mut kanon::Facts) {
+        let engine = self.redact_withhold.engine();
+        // A failed detection withholds the value too (fail closed).
+        let clean = |v: &str| engine.detect_text(v).is_ok_and(|found| found.is_empty());
+        if f.gender.as_deref().is_some_and(|g| !clean(g)) {
+            f.gender = None;
+        }
+        f.other.retain(|_, v| clean(v));
+    }
+}
+
 fn facts_to_json(f: &kanon::Facts) -> String {
     json!({"city": f.city, "region": f.region, "country": f.country, "age": f.age,
            "gender": f.gender, "other": f.other})
@@ -961,7 +1025,8 @@ async fn ingest(
             Json(json!({"error": "excluded", "reason": x.code()})),
         ));
     }
-    let facts = facts_from_profile(record.profile());
+    let mut facts = facts_from_profile(record.profile());
+    gw.screen_facts(&mut facts);
     let redactor = if p.spec.images {
         &gw.redact_strip
     } else {
@@ -1078,7 +1143,8 @@ impl Gateway {
     }
 }
 
-/// Replace deny-listed values in a view's messages; whether anything changed.
+/// Replace deny-listed values in a view's messages (whole words, never inside a placeholder:
+/// [`views::replace_words`]); whether anything changed.
 fn replace_in_view(view: &mut Value, values: &[String]) -> bool {
     let mut changed = false;
     if values.is_empty() {
@@ -1090,8 +1156,10 @@ fn replace_in_view(view: &mut Value, values: &[String]) -> bool {
                 continue;
             };
             let mut t = text.to_string();
-            for v in values {
-                t = replace_ci(&t, v, "[FLAGGED]");
+            for v in values.iter().filter(|v| views::deny_listable(v)) {
+                if let Some(next) = views::replace_words(&t, v, "[FLAGGED]") {
+                    t = next;
+                }
             }
             if t != text {
                 changed = true;
@@ -1102,25 +1170,6 @@ fn replace_in_view(view: &mut Value, values: &[String]) -> bool {
         }
     }
     changed
-}
-
-/// Replace every case-insensitive occurrence of `needle` (ASCII case folding keeps offsets).
-fn replace_ci(hay: &str, needle: &str, with: &str) -> String {
-    if needle.is_empty() {
-        return hay.to_string();
-    }
-    let lower = hay.to_ascii_lowercase();
-    let n = needle.to_ascii_lowercase();
-    let mut out = String::with_capacity(hay.len());
-    let mut pos = 0;
-    while let Some(i) = lower.get(pos..).and_then(|s| s.find(&n)) {
-        let start = pos + i;
-        out.push_str(hay.get(pos..start).unwrap_or(""));
-        out.push_str(with);
-        pos = start + n.len();
-    }
-    out.push_str(hay.get(pos..).unwrap_or(""));
-    out
 }
 
 // ------------------------------------------------------------------ tasks
@@ -1177,8 +1226,12 @@ impl Gateway {
                     fields.push(format!("profile:{k}"));
                 }
             }
-            if let Some(other) = o.get("other").and_then(Value::as_object) {
-                fields.extend(other.keys().map(|k| format!("profile:{k}")));
+            // Declared keys are the project's input: the audit log names them all "other".
+            if o.get("other")
+                .and_then(Value::as_object)
+                .is_some_and(|other| !other.is_empty())
+            {
+                fields.push("profile:other".to_string());
             }
         }
         if let Some(ms) = t.view.get("messages").and_then(Value::as_array) {
@@ -1193,7 +1246,7 @@ impl Gateway {
                     } else {
                         format!(
                             "messages:{}",
-                            m.get("role").and_then(Value::as_str).unwrap_or("user")
+                            views::role_of(m.get("role").and_then(Value::as_str))
                         )
                     }
                 })
@@ -1205,13 +1258,29 @@ impl Gateway {
         if t.view.get("attachments").is_some() {
             fields.push("attachments:images".into());
         }
+        // Views stored before roles and attachment keys were allow-listed are cleaned here too.
+        let mut messages = t
+            .view
+            .get("messages")
+            .cloned()
+            .unwrap_or(Value::Array(vec![]));
+        for m in messages.as_array_mut().into_iter().flatten() {
+            let role = views::role_of(m.get("role").and_then(Value::as_str));
+            if let Some(o) = m.as_object_mut() {
+                o.insert("role".into(), json!(role));
+            }
+        }
         let mut v = json!({
             "id": t.id, "project": p.id, "status": t.status,
-            "messages": t.view.get("messages").cloned().unwrap_or(Value::Array(vec![])),
+            "messages": messages,
             "profile": profile,
         });
-        if let (Some(a), Some(o)) = (t.view.get("attachments"), v.as_object_mut()) {
-            o.insert("attachments".into(), a.clone());
+        if let (Some(a), Some(o)) = (
+            t.view.get("attachments").and_then(Value::as_array),
+            v.as_object_mut(),
+        ) {
+            let kept: Vec<Value> = a.iter().map(views::attachment_view).collect();
+            o.insert("attachments".into(), Value::Array(kept));
         }
         Ok((v, fields))
     }
@@ -1438,7 +1507,8 @@ async fn flag_task(
     .execute(&mut *tx)
     .await
     .map_err(Error::db("flagging"))?;
-    if trimmed.chars().count() >= 2 {
+    let project_wide = views::deny_listable(&trimmed);
+    if project_wide {
         let hash = scrim_store::crypto::hex(
             &gw.deny_key
                 .mac(&[p.id.as_bytes(), trimmed.to_lowercase().as_bytes()]),
@@ -1458,7 +1528,7 @@ async fn flag_task(
         .map_err(Error::db("flagging"))?;
     }
     tx.commit().await.map_err(Error::db("flagging"))?;
-    if trimmed.chars().count() >= 2 {
+    if project_wide {
         gw.redact_waiting(&p.id, &trimmed).await?;
     }
     gw.log(
@@ -1593,6 +1663,7 @@ async fn list_users(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Resul
         .fetch_all(&gw.pool)
         .await
         .map_err(Error::db("listing users"))?;
+    let pending = gw.pending_accounts().await?;
     let mut out = Vec::new();
     for r in rows {
         let id: String = r.try_get(0).map_err(Error::db("listing users"))?;
@@ -1603,6 +1674,7 @@ async fn list_users(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Resul
         let mut u = me_json(&p);
         if let Some(o) = u.as_object_mut() {
             o.insert("disabled".into(), json!(disabled != 0));
+            o.insert("pending".into(), json!(pending.contains(&p.id)));
         }
         out.push(u);
     }
@@ -1639,6 +1711,16 @@ async fn create_user(
     for p in &b.projects {
         gw.project(p).await?;
     }
+    let reasons = approvals::account_reasons(b.role, &b.projects, &b.clearances);
+    if !reasons.is_empty() {
+        // A privileged account: created disabled, without a token, until a privacy officer
+        // approves it.
+        let (id, a) = gw.propose_user(&who, &b, &reasons).await?;
+        return Ok((
+            StatusCode::ACCEPTED,
+            Json(json!({"id": id, "name": b.name, "role": b.role.as_str(), "approval": a})),
+        ));
+    }
     let id = auth::create_user(
         &gw.pool,
         &b.name,
@@ -1653,7 +1735,7 @@ async fn create_user(
         &who,
         "user.manage",
         &Resource::Gateway,
-        Some(&b.name),
+        Some(&id),
         vec!["user".into(), "role".into()],
     )
     .await?;
@@ -1676,7 +1758,7 @@ async fn update_user(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(b): Json<UserChange>,
-) -> Result<Json<Value>> {
+) -> Result<(StatusCode, Json<Value>)> {
     let who = gw.who(&headers, "user.manage").await?;
     gw.may(&who, "user.manage", &Resource::Gateway, Some(&id))
         .await?;
@@ -1684,6 +1766,26 @@ async fn update_user(
         for p in ps {
             gw.project(p).await?;
         }
+    }
+    let account = gw.account(&id).await?;
+    if account.pending {
+        return Err(Error::Conflict(format!(
+            "user {id} waits for a privacy officer's approval"
+        )));
+    }
+    let reasons = approvals::change_reasons(&account, &b);
+    if !reasons.is_empty() {
+        // Taking access away applies at once; the rest waits for approval.
+        if b.disabled == Some(true) {
+            let changed = auth::update_user(&gw.pool, &id, Some(true), None, None, None).await?;
+            gw.log(&who, "user.manage", &Resource::Gateway, Some(&id), changed)
+                .await?;
+        }
+        let a = gw.propose_user_change(&who, &account, &b, &reasons).await?;
+        return Ok((
+            StatusCode::ACCEPTED,
+            Json(json!({"id": id, "changed": [], "approval": a})),
+        ));
     }
     let changed = auth::update_user(
         &gw.pool,
@@ -1702,7 +1804,7 @@ async fn update_user(
         changed.clone(),
     )
     .await?;
-    Ok(Json(json!({"id": id, "changed": changed})))
+    Ok((StatusCode::OK, Json(json!({"id": id, "changed": changed}))))
 }
 
 async fn search_audit(
@@ -1752,16 +1854,4 @@ async fn list_alerts(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Resu
     gw.log(&who, "alert.read", &Resource::Gateway, None, vec![])
         .await?;
     Ok(Json(Value::Array(out)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn case_insensitive_replacement() {
-        assert_eq!(replace_ci("Hi BOB, bob!", "bob", "[X]"), "Hi [X], [X]!");
-        assert_eq!(replace_ci("😀 Bob 😀", "bob", "[X]"), "😀 [X] 😀");
-        assert_eq!(replace_ci("abc", "", "[X]"), "abc");
-    }
 }

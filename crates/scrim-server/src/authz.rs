@@ -111,7 +111,7 @@ pub enum Resource {
 }
 
 /// The actions of the schema.
-pub const ACTIONS: [&str; 16] = [
+pub const ACTIONS: [&str; 18] = [
     "task.next",
     "task.read",
     "task.rate",
@@ -128,6 +128,8 @@ pub const ACTIONS: [&str; 16] = [
     "audit.verify",
     "alert.read",
     "dataset.export",
+    "approval.list",
+    "approval.decide",
 ];
 
 /// The validated policies and schema.
@@ -331,6 +333,13 @@ mod tests {
         assert!(a.allowed(&admin, "user.manage", &Resource::Gateway));
         let po = user(Role::PrivacyOfficer, &[], &[]);
         assert!(a.allowed(&po, "audit.verify", &Resource::Gateway));
+        assert!(a.allowed(&po, "approval.decide", &Resource::Gateway));
+        assert!(
+            !a.allowed(&admin, "approval.decide", &Resource::Gateway),
+            "admins propose, privacy officers approve"
+        );
+        assert!(a.allowed(&admin, "approval.list", &Resource::Gateway));
+        assert!(!a.allowed(&rev, "approval.list", &Resource::Gateway));
         assert!(!a.allowed(&rev, "audit.read", &Resource::Gateway));
         let trainer = user(Role::Trainer, &[], &[]);
         let training = Resource::Project {

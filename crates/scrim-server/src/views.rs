@@ -76,8 +76,8 @@ impl Default for ProjectSpec {
 }
 
 impl ProjectSpec {
-    /// Check the declaration.
-    pub fn check(&self) -> Result<()> {
+    /// Check the declaration; `k` may not be below the gateway's floor `min_k`.
+    pub fn check(&self, min_k: usize) -> Result<()> {
         for c in self.sensitive.keys() {
             if !CATEGORIES.contains(&c.as_str()) {
                 return Err(Error::BadRequest(format!(
@@ -86,17 +86,131 @@ impl ProjectSpec {
                 )));
             }
         }
-        if self.profile.k == 0 {
-            return Err(Error::BadRequest(
-                "profile.k must be at least 1".to_string(),
-            ));
+        let floor = min_k.max(1);
+        if self.profile.k < floor {
+            return Err(Error::BadRequest(format!(
+                "profile.k must be at least {floor} (the gateway's floor)"
+            )));
         }
         Ok(())
+    }
+
+    /// How `next` would show more than `self` does: the reasons, from a fixed vocabulary
+    /// ("k_lowered", "place_finer", "age_finer", "gender_shown", "facts_added",
+    /// "suppression_raised", "images_shown", "sensitive_routed", "turns_added"). Empty when
+    /// `next` protects at least as much.
+    pub fn weakenings(&self, next: &ProjectSpec) -> Vec<&'static str> {
+        let (a, b) = (&self.profile, &next.profile);
+        let mut out = Vec::new();
+        if b.k < a.k {
+            out.push("k_lowered");
+        }
+        // `None` (not shown) is coarser than any level.
+        if b.place.is_some_and(|n| a.place.is_none_or(|o| n < o)) {
+            out.push("place_finer");
+        }
+        if b.age.is_some_and(|n| a.age.is_none_or(|o| n < o)) {
+            out.push("age_finer");
+        }
+        if b.gender && !a.gender {
+            out.push("gender_shown");
+        }
+        if b.other.iter().any(|k| !a.other.contains(k)) {
+            out.push("facts_added");
+        }
+        if b.max_suppressed > a.max_suppressed {
+            out.push("suppression_raised");
+        }
+        if next.images && !self.images {
+            out.push("images_shown");
+        }
+        if CATEGORIES.iter().any(|c| {
+            next.rule(c) == SensitiveRule::Route && self.rule(c) == SensitiveRule::Withhold
+        }) {
+            out.push("sensitive_routed");
+        }
+        let shows = |t: Turns, role: &str| match t {
+            Turns::All => true,
+            Turns::User => role == "user",
+            Turns::Assistant => role == "assistant",
+        };
+        if ["user", "assistant", "other"]
+            .iter()
+            .any(|r| shows(next.turns, r) && !shows(self.turns, r))
+        {
+            out.push("turns_added");
+        }
+        out
+    }
+
+    /// `next` with every part that would show more than `self` left as in `self`: what may
+    /// apply at once while the rest waits for a privacy officer's approval.
+    pub fn protective(&self, next: &ProjectSpec) -> ProjectSpec {
+        let mut out = next.clone();
+        for reason in self.weakenings(next) {
+            match reason {
+                "k_lowered" => out.profile.k = self.profile.k,
+                "place_finer" => out.profile.place = self.profile.place,
+                "age_finer" => out.profile.age = self.profile.age,
+                "gender_shown" => out.profile.gender = false,
+                "facts_added" => out.profile.other.retain(|k| self.profile.other.contains(k)),
+                "suppression_raised" => out.profile.max_suppressed = self.profile.max_suppressed,
+                "images_shown" => out.images = false,
+                "sensitive_routed" => {
+                    out.sensitive.retain(|c, r| {
+                        *r == SensitiveRule::Withhold || self.rule(c) == SensitiveRule::Route
+                    });
+                }
+                _ => out.turns = self.turns,
+            }
+        }
+        out
     }
 
     fn rule(&self, category: &str) -> SensitiveRule {
         self.sensitive.get(category).copied().unwrap_or_default()
     }
+}
+
+/// The message roles a view shows as they are; any other role is shown as "other" (a role is
+/// input: it may hold anything, a name included).
+pub const ROLES: [&str; 6] = [
+    "user",
+    "assistant",
+    "system",
+    "tool",
+    "function",
+    "developer",
+];
+
+/// A message's role as a view shows it: one of [`ROLES`] (compared case-insensitively), else
+/// "other". A missing role is "user".
+pub fn role_of(raw: Option<&str>) -> &'static str {
+    let Some(raw) = raw else { return "user" };
+    let raw = raw.trim();
+    ROLES
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(raw))
+        .copied()
+        .unwrap_or("other")
+}
+
+/// An attachment with only the core's allow-listed keys
+/// ([`scrim_core::redact::ATTACHMENT_KEYS`]: not `filename`, `caption`, `url`, …);
+/// `width`/`height` only when numbers, the others only when strings.
+pub fn attachment_view(item: &Value) -> Value {
+    let mut out = Map::new();
+    for key in scrim_core::redact::ATTACHMENT_KEYS {
+        let Some(v) = item.get(key) else { continue };
+        let keep = match key {
+            "width" | "height" => v.is_u64(),
+            _ => v.is_string(),
+        };
+        if keep {
+            out.insert(key.to_string(), v.clone());
+        }
+    }
+    Value::Object(out)
 }
 
 /// A task's view as stored (before profile facts, which are generalized against the whole
@@ -136,31 +250,29 @@ pub fn build(redacted: &Value, spec: &ProjectSpec) -> BuiltView {
     let mut categories = BTreeSet::new();
     let mut messages = Vec::new();
     let mut fields = BTreeSet::new();
-    let source: Vec<(String, String)> = match redacted.get("messages").and_then(Value::as_array) {
-        Some(ms) => ms
-            .iter()
-            .map(|m| {
-                (
-                    m.get("role")
-                        .and_then(Value::as_str)
-                        .unwrap_or("user")
-                        .to_string(),
-                    m.get("content")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                )
-            })
-            .collect(),
-        None => vec![(
-            "user".to_string(),
-            redacted
-                .get("text")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-        )],
-    };
+    let source: Vec<(&'static str, String)> =
+        match redacted.get("messages").and_then(Value::as_array) {
+            Some(ms) => ms
+                .iter()
+                .map(|m| {
+                    (
+                        role_of(m.get("role").and_then(Value::as_str)),
+                        m.get("content")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                    )
+                })
+                .collect(),
+            None => vec![(
+                "user",
+                redacted
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            )],
+        };
     for (i, (role, content)) in source.into_iter().enumerate() {
         let shown = match spec.turns {
             Turns::All => true,
@@ -209,7 +321,7 @@ pub fn build(redacted: &Value, spec: &ProjectSpec) -> BuiltView {
             .map(|a| {
                 a.iter()
                     .filter(|x| x.get("id").is_some_and(|id| kept.contains(id)))
-                    .cloned()
+                    .map(attachment_view)
                     .collect()
             })
             .unwrap_or_default();
@@ -252,6 +364,14 @@ pub fn flag(view: &mut Value, message: usize, start: usize, end: usize) -> Resul
         return Err(bad());
     };
     let value = content.get(bs..be).ok_or_else(bad)?.to_string();
+    if placeholders(&content)
+        .iter()
+        .any(|p| (bs > p.start && bs < p.end) || (be > p.start && be < p.end))
+    {
+        return Err(Error::BadRequest(format!(
+            "the selection at message {message}, {start}..{end} cuts a placeholder: select all of it or none"
+        )));
+    }
     let mut next = String::with_capacity(content.len());
     next.push_str(content.get(..bs).unwrap_or(""));
     next.push_str("[FLAGGED]");
@@ -260,6 +380,102 @@ pub fn flag(view: &mut Value, message: usize, start: usize, end: usize) -> Resul
         obj.insert("content".into(), Value::String(next));
     }
     Ok(value)
+}
+
+/// Flagged values shorter than this (in letters and digits outside placeholders) hide the
+/// selection in its own task only; from this length on they go on the project's deny list and
+/// are hidden in every waiting task and every later ingest.
+pub const MIN_DENYLIST_CHARS: usize = 3;
+
+/// Whether a flagged value is long enough for the project's deny list (see
+/// [`MIN_DENYLIST_CHARS`]).
+pub fn deny_listable(value: &str) -> bool {
+    let spans = placeholders(value);
+    let letters = value
+        .char_indices()
+        .filter(|(i, c)| c.is_alphanumeric() && !spans.iter().any(|p| p.contains(i)))
+        .count();
+    letters >= MIN_DENYLIST_CHARS
+}
+
+/// The byte ranges of the placeholders in a text: `[` upper-case ASCII letters, digits and `_`
+/// `]` (`[PERSON_1]`, `[EMAIL_2]`, `[FLAGGED]`), and a whole `[withheld: …]` text.
+pub fn placeholders(text: &str) -> Vec<std::ops::Range<usize>> {
+    if text.starts_with("[withheld: ") {
+        let whole = 0..text.len();
+        return vec![whole];
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b.get(i) == Some(&b'[') {
+            let mut j = i + 1;
+            while b
+                .get(j)
+                .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+            {
+                j += 1;
+            }
+            if j > i + 1 && b.get(j) == Some(&b']') {
+                out.push(i..j + 1);
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Replace every whole-word, case-insensitive occurrence of `needle` in `hay` with `with`, never
+/// touching a placeholder; `None` when nothing matched. A match must not continue a word on
+/// either side (Unicode letters and digits: "hi" is not in "this", "Zoë" is not in "Zoëlle")
+/// and must not overlap a placeholder ("person" is not in "[PERSON_1]").
+pub fn replace_words(hay: &str, needle: &str, with: &str) -> Option<String> {
+    let needle: Vec<char> = needle.chars().collect();
+    let (Some(&first), Some(&last)) = (needle.first(), needle.last()) else {
+        return None;
+    };
+    let protected = placeholders(hay);
+    let chars: Vec<(usize, char)> = hay.char_indices().collect();
+    let same = |a: char, b: char| a == b || a.to_lowercase().eq(b.to_lowercase());
+    let mut out = String::with_capacity(hay.len());
+    let mut copied = 0; // bytes of `hay` already in `out`
+    let mut changed = false;
+    let mut i = 0;
+    while i + needle.len() <= chars.len() {
+        let matches = chars
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.iter().zip(&needle).all(|((_, a), b)| same(*a, *b)));
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).map(|(_, c)| *c);
+        let after = chars.get(i + needle.len()).map(|(_, c)| *c);
+        let cuts_before = is_word(first) && before.is_some_and(is_word);
+        let cuts_after = is_word(last) && after.is_some_and(is_word);
+        let bounded = !cuts_before && !cuts_after;
+        if matches && bounded {
+            let start = chars.get(i).map_or(hay.len(), |(b, _)| *b);
+            let end = chars.get(i + needle.len()).map_or(hay.len(), |(b, _)| *b);
+            if !protected.iter().any(|p| start < p.end && end > p.start) {
+                out.push_str(hay.get(copied..start).unwrap_or(""));
+                out.push_str(with);
+                copied = end;
+                changed = true;
+                i += needle.len();
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(hay.get(copied..).unwrap_or(""));
+    Some(out)
 }
 
 #[cfg(test)]
@@ -328,5 +544,145 @@ mod tests {
         assert_eq!(v["messages"][0]["content"], "hi [PERSON_1] 😀 [FLAGGED]");
         assert!(flag(&mut v, 0, 5, 500).is_err());
         assert!(flag(&mut v, 9, 0, 1).is_err());
+    }
+
+    #[test]
+    fn roles_and_attachment_keys_are_allow_listed() {
+        let mut r = redacted();
+        r["messages"][0]["role"] = json!("Hailey Mills");
+        r["messages"][1]["role"] = json!("Assistant");
+        r["attachments"][0]["filename"] = json!("hailey_passport.jpg");
+        r["attachments"][0]["caption"] = json!("Hailey at home");
+        r["attachments"][0]["width"] = json!(640);
+        let spec = ProjectSpec {
+            images: true,
+            ..ProjectSpec::default()
+        };
+        let b = build(&r, &spec);
+        let text = b.view.to_string();
+        assert!(!text.contains("Hailey"), "{text}");
+        assert_eq!(b.view["messages"][0]["role"], "other");
+        assert_eq!(b.view["messages"][1]["role"], "assistant");
+        assert_eq!(b.view["attachments"][0]["width"], 640);
+        assert!(
+            b.fields.iter().all(|f| !f.contains("Hailey")),
+            "{:?}",
+            b.fields
+        );
+        assert!(b.fields.contains(&"messages:other".to_string()));
+        assert_eq!(role_of(None), "user");
+        assert_eq!(role_of(Some(" tool ")), "tool");
+        // User turns only: a message whose role is not one of the list is not a user turn.
+        let user = ProjectSpec {
+            turns: Turns::User,
+            ..ProjectSpec::default()
+        };
+        assert_eq!(
+            build(&r, &user).view["messages"].as_array().map(Vec::len),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn weakenings_are_named_and_held_back() {
+        use crate::kanon::{AgeLevel, PlaceLevel};
+        let mut old = ProjectSpec::default();
+        old.profile.place = Some(PlaceLevel::Region);
+        old.profile.age = Some(AgeLevel::Band10);
+        old.profile.k = 10;
+        assert!(old.weakenings(&old).is_empty());
+        let mut next = old.clone();
+        next.profile.k = 5;
+        next.profile.place = Some(PlaceLevel::City);
+        next.profile.age = None;
+        next.images = true;
+        next.turns = Turns::All;
+        next.sensitive.insert("health".into(), SensitiveRule::Route);
+        next.profile.other = vec!["bio".into()];
+        let w = old.weakenings(&next);
+        assert_eq!(
+            w,
+            [
+                "k_lowered",
+                "place_finer",
+                "facts_added",
+                "images_shown",
+                "sensitive_routed"
+            ]
+        );
+        let held = old.protective(&next);
+        assert!(old.weakenings(&held).is_empty());
+        assert_eq!(held.profile.age, None, "the stronger part applies");
+        assert_eq!(held.profile.place, Some(PlaceLevel::Region));
+        assert_eq!(held.profile.k, 10);
+        let user = ProjectSpec {
+            turns: Turns::User,
+            ..ProjectSpec::default()
+        };
+        let assistant = ProjectSpec {
+            turns: Turns::Assistant,
+            ..ProjectSpec::default()
+        };
+        assert_eq!(user.weakenings(&assistant), ["turns_added"]);
+        assert!(ProjectSpec::default().weakenings(&user).is_empty());
+        let mut low = ProjectSpec::default();
+        low.profile.k = 4;
+        assert!(low.check(5).is_err());
+        assert!(low.check(4).is_ok());
+        low.profile.k = 0;
+        assert!(low.check(0).is_err());
+    }
+
+    #[test]
+    fn flagged_words_match_whole_words_outside_placeholders() {
+        assert_eq!(
+            replace_words("this is hi", "hi", "[F]").as_deref(),
+            Some("this is [F]")
+        );
+        assert_eq!(replace_words("this", "hi", "[F]"), None);
+        assert_eq!(
+            replace_words("Hi BOB, bob! bobby", "bob", "[X]").as_deref(),
+            Some("Hi [X], [X]! bobby")
+        );
+        assert_eq!(
+            replace_words("😀 Bob 😀", "bob", "[X]").as_deref(),
+            Some("😀 [X] 😀")
+        );
+        assert_eq!(
+            replace_words("Zoëlle and ZOË", "zoë", "[X]").as_deref(),
+            Some("Zoëlle and [X]")
+        );
+        assert_eq!(
+            replace_words("éBob", "bob", "[X]"),
+            None,
+            "a Unicode letter before"
+        );
+        assert_eq!(
+            replace_words("[PERSON_1] is a person", "person", "[X]").as_deref(),
+            Some("[PERSON_1] is a [X]")
+        );
+        assert_eq!(replace_words("[FLAGGED]", "flagged", "[X]"), None);
+        assert_eq!(replace_words("[withheld: health]", "health", "[X]"), None);
+        assert_eq!(
+            replace_words("mail @zed now", "@zed", "[X]").as_deref(),
+            Some("mail [X] now")
+        );
+        assert_eq!(replace_words("abc", "", "[X]"), None);
+        assert!(!deny_listable("hi"));
+        assert!(!deny_listable("[PERSON_1] x"));
+        assert!(deny_listable("Zoë"));
+        assert_eq!(
+            placeholders("a [PERSON_1] [x] [EMAIL_22]"),
+            vec![2..12, 17..27]
+        );
+    }
+
+    #[test]
+    fn a_flag_may_not_cut_a_placeholder() {
+        let mut v = build(&redacted(), &ProjectSpec::default()).view;
+        // "hi [PERSON_1] 😀 here": the placeholder is code points 3..13.
+        assert!(flag(&mut v, 0, 4, 8).is_err());
+        assert!(flag(&mut v, 0, 0, 5).is_err());
+        assert_eq!(flag(&mut v, 0, 3, 13).unwrap_or_default(), "[PERSON_1]");
     }
 }

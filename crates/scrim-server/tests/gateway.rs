@@ -84,6 +84,7 @@ async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: u
     let settings = Settings {
         reviewer_reads_per_minute: reads_per_minute,
         session_hours: 1,
+        ..Settings::default()
     };
     let gw = Gateway::new(
         store,
@@ -99,13 +100,19 @@ async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: u
         .await
         .unwrap();
     let admin_token = auth::issue_token(&pool, &admin, "api", None).await.unwrap();
+    // The first privacy officer is created from the command line (`scrim users add`), as the
+    // admin's own proposals for privileged accounts need a privacy officer's approval.
+    let po = auth::create_user(&pool, "pia", Role::PrivacyOfficer, None, &[], &[])
+        .await
+        .unwrap();
+    let po_token = auth::issue_token(&pool, &po, "api", None).await.unwrap();
     let mk = |name: &str, purpose: &str, spec: Value| json!({"name": name, "purpose": purpose, "spec": spec});
-    let spec_a = json!({"turns": "all", "profile": {"place": "region", "age": "band10", "gender": true, "k": 3}, "images": false,
+    let spec_a = json!({"turns": "all", "profile": {"place": "region", "age": "band10", "gender": true, "k": 5}, "images": false,
                          "sensitive": {"health": "route"}});
     let spec_b = json!({"turns": "user", "profile": {"place": "city", "k": 10}, "images": true});
     let (s, a) = call(
         &gw,
-        Some(&admin_token),
+        Some(&po_token),
         Method::POST,
         "/api/projects",
         Some(mk("Project A", "human_review", spec_a)),
@@ -114,7 +121,7 @@ async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: u
     assert_eq!(s, StatusCode::CREATED, "{a}");
     let (_, b) = call(
         &gw,
-        Some(&admin_token),
+        Some(&po_token),
         Method::POST,
         "/api/projects",
         Some(mk("Project B", "human_review", spec_b)),
@@ -122,7 +129,7 @@ async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: u
     .await;
     let (_, t) = call(
         &gw,
-        Some(&admin_token),
+        Some(&po_token),
         Method::POST,
         "/api/projects",
         Some(mk("Training T", "training", json!({}))),
@@ -135,8 +142,8 @@ async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: u
     );
     let mut tokens = BTreeMap::new();
     tokens.insert("admin", admin_token.clone());
+    tokens.insert("privacy_officer", po_token.clone());
     for (key, name, role, projects, clear) in [
-        ("privacy_officer", "pia", "privacy_officer", vec![], vec![]),
         ("reviewer", "rita", "reviewer", vec![pa.clone()], vec![]),
         ("reviewer_b", "rob", "reviewer", vec![pb.clone()], vec![]),
         (
@@ -149,16 +156,14 @@ async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: u
         ("ingest", "feeder", "ingest", vec![], vec![]),
         ("trainer", "tess", "trainer", vec![], vec![]),
     ] {
-        let (s, u) = call(
+        let token = add_user(
             &gw,
-            Some(&admin_token),
-            Method::POST,
-            "/api/users",
-            Some(json!({"name": name, "role": role, "projects": projects, "clearances": clear})),
+            &admin_token,
+            &po_token,
+            json!({"name": name, "role": role, "projects": projects, "clearances": clear}),
         )
         .await;
-        assert_eq!(s, StatusCode::CREATED, "{u}");
-        tokens.insert(key, u["token"].as_str().unwrap().to_string());
+        tokens.insert(key, token);
     }
     World {
         gw,
@@ -167,6 +172,28 @@ async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: u
         project_b: pb,
         project_t: pt,
     }
+}
+
+/// A user the admin creates; when the account needs a privacy officer's approval (202), the
+/// privacy officer approves it and receives its token.
+async fn add_user(gw: &Arc<Gateway>, admin: &str, po: &str, body: Value) -> String {
+    let (s, u) = call(gw, Some(admin), Method::POST, "/api/users", Some(body)).await;
+    if s == StatusCode::CREATED {
+        return u["token"].as_str().unwrap().to_string();
+    }
+    assert_eq!(s, StatusCode::ACCEPTED, "{u}");
+    assert!(u.get("token").is_none(), "no token before approval: {u}");
+    let id = u["approval"]["id"].as_str().unwrap().to_string();
+    let (s, a) = call(
+        gw,
+        Some(po),
+        Method::POST,
+        &format!("/api/approvals/{id}/approve"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    a["token"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]
@@ -558,6 +585,13 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
                 None,
             ),
             ("alerts", Method::GET, "/api/alerts".into(), None),
+            ("approvals", Method::GET, "/api/approvals".into(), None),
+            (
+                "approval.decide",
+                Method::POST,
+                "/api/approvals/a_nonesuch/reject".into(),
+                None,
+            ),
         ];
         // Allowed (2xx) per role; everything else must be 403 (401 for nobody).
         let allowed: BTreeMap<&str, Vec<&str>> = BTreeMap::from([
@@ -572,6 +606,7 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
                     "users.list",
                     "users.create",
                     "users.update",
+                    "approvals",
                 ],
             ),
             (
@@ -586,6 +621,7 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
                     "audit.read",
                     "audit.verify",
                     "alerts",
+                    "approvals",
                 ],
             ),
             (
@@ -600,7 +636,9 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
             let token = w.tokens[role].clone();
             for (name, method, path, body) in &endpoints {
                 let (s, v) = call(gw, Some(&token), method.clone(), path, fresh(body)).await;
-                if ok.contains(name) {
+                if *role == "privacy_officer" && *name == "approval.decide" {
+                    assert_eq!(s, StatusCode::NOT_FOUND, "{role} {name}: {v}");
+                } else if ok.contains(name) {
                     assert!(
                         s.is_success()
                             || (*name == "ingest" && s == StatusCode::UNPROCESSABLE_ENTITY),
@@ -848,7 +886,13 @@ async fn reading_faster_than_a_human_is_refused_and_raised() {
         None,
     )
     .await;
-    let alerts = alerts.as_array().unwrap();
+    // (The world's set-up raised approval alerts too.)
+    let alerts: Vec<&Value> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "reading_pace")
+        .collect();
     assert_eq!(
         alerts.len(),
         1,
@@ -960,6 +1004,9 @@ fn every_route_is_in_the_openapi_description() {
         "/api/audit",
         "/api/audit/verify",
         "/api/alerts",
+        "/api/approvals",
+        "/api/approvals/{id}/approve",
+        "/api/approvals/{id}/reject",
     ] {
         assert!(
             spec.contains(&format!("\n  {path}:\n")),
@@ -1150,4 +1197,574 @@ async fn users_change_their_own_password() {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
+}
+
+/// The views of every task of a project but `except`, as stored.
+async fn stored_views(gw: &Arc<Gateway>, project: &str, except: &str) -> Vec<String> {
+    let rows = sqlx::query("SELECT view FROM tasks WHERE project_id = $1 AND id <> $2")
+        .bind(project)
+        .bind(except)
+        .fetch_all(gw.store().pool())
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| sqlx::Row::try_get::<String, _>(r, 0).unwrap())
+        .collect()
+}
+
+/// The code-point range of the first `needle` after byte `from` in `text`.
+fn cp_range(text: &str, needle: &str, from: usize) -> (usize, usize) {
+    let at = from + text[from..].find(needle).unwrap();
+    let start = text[..at].chars().count();
+    (start, start + needle.chars().count())
+}
+
+#[tokio::test]
+async fn a_short_flag_never_corrupts_other_tasks_nor_placeholders() {
+    for pg in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = world(pg.as_deref(), tmp.path()).await;
+        let gw = &w.gw;
+        let ing = w.tokens["ingest"].clone();
+        let extra = "Say hi to this person at Zorblax.";
+        for i in 0..3 {
+            let (s, r) = call(
+                gw,
+                Some(&ing),
+                Method::POST,
+                &format!("/api/projects/{}/conversations", w.project_a),
+                Some(conversation(
+                    &format!("f{i}"),
+                    &format!("user-{i}"),
+                    "Boise",
+                    31,
+                    extra,
+                )),
+            )
+            .await;
+            assert_eq!(s, StatusCode::CREATED, "{r}");
+        }
+        let rita = w.tokens["reviewer"].clone();
+        let (s, task) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/projects/{}/next", w.project_a),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{task}");
+        let id = task["id"].as_str().unwrap().to_string();
+        let content = task["messages"][0]["content"].as_str().unwrap().to_string();
+        assert!(content.contains("[PERSON_1]"), "{content}");
+        let say = content.find("Say hi").unwrap();
+        // A two-letter flag hides the selection in this task only.
+        let (start, end) = cp_range(&content, "hi", say);
+        let (s, flagged) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/tasks/{id}/flags"),
+            Some(json!({"message": 0, "start": start, "end": end})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{flagged}");
+        assert!(flagged["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Say [FLAGGED] to this person"));
+        for v in stored_views(gw, &w.project_a, &id).await {
+            assert!(v.contains("Say hi to this person"), "{v}");
+            assert!(!v.contains("t[FLAGGED]s"), "{v}");
+        }
+        // A longer flag reaches every waiting task, on word boundaries, never inside a
+        // placeholder ("person" is not "[PERSON_1]").
+        let content = flagged["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (start, end) = cp_range(&content, "person", content.find("Say").unwrap());
+        let (s, flagged) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/tasks/{id}/flags"),
+            Some(json!({"message": 0, "start": start, "end": end})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{flagged}");
+        // A selection that cuts a placeholder is refused.
+        let p = content.find("[PERSON_1]").unwrap();
+        let ps = content[..p].chars().count();
+        let (s, _) = call(
+            gw,
+            Some(&rita),
+            Method::POST,
+            &format!("/api/tasks/{id}/flags"),
+            Some(json!({"message": 0, "start": ps + 1, "end": ps + 7})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        // A later ingest: the same.
+        let (s, _) = call(
+            gw,
+            Some(&ing),
+            Method::POST,
+            &format!("/api/projects/{}/conversations", w.project_a),
+            Some(conversation(
+                "f9",
+                "user-9",
+                "Boise",
+                31,
+                "Persons, personal: a person.",
+            )),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let views = stored_views(gw, &w.project_a, &id).await;
+        assert_eq!(views.len(), 3);
+        for v in &views {
+            assert!(v.contains("[PERSON_1]"), "{v}");
+            assert!(!v.contains("[[FLAGGED]"), "{v}");
+        }
+        let later = views.iter().find(|v| v.contains("Persons")).unwrap();
+        assert!(later.contains("Persons, personal: a [FLAGGED]."), "{later}");
+        assert!(views
+            .iter()
+            .filter(|v| !v.contains("Persons"))
+            .all(|v| v.contains("Say hi to this [FLAGGED] at ")));
+    }
+}
+
+#[tokio::test]
+async fn reviewers_see_no_raw_role_free_form_fact_or_attachment_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let po = w.tokens["privacy_officer"].clone();
+    let (s, p) = call(
+        gw,
+        Some(&po),
+        Method::POST,
+        "/api/projects",
+        Some(json!({"name": "Bios", "purpose": "human_review",
+                    "spec": {"profile": {"other": ["bio"], "gender": true, "k": 5}, "images": true}})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let pid = p["id"].as_str().unwrap().to_string();
+    let token = add_user(
+        gw,
+        &w.tokens["admin"],
+        &po,
+        json!({"name": "bea", "role": "reviewer", "projects": [pid]}),
+    )
+    .await;
+    let example: Value = serde_json::from_str(JPEG_WITH_GPS.lines().next().unwrap()).unwrap();
+    // Five subjects share a bio holding an e-mail address (k = 5 alone would show it), five a
+    // harmless one; the gender of one carries a phone number.
+    for i in 0..10 {
+        let bio = if i < 5 {
+            "write to zed.quill@gmail.com"
+        } else {
+            "loves hiking"
+        };
+        let mut attachment = example["attachments"][0].clone();
+        attachment["filename"] = json!("quill_passport_scan.jpg");
+        attachment["caption"] = json!("Zed Quill at home");
+        let (s, r) = call(
+            gw,
+            Some(&w.tokens["ingest"]),
+            Method::POST,
+            &format!("/api/projects/{pid}/conversations"),
+            Some(json!({
+                "id": format!("b{i}"), "subject": format!("bio-{i}"), "source": "ai_chat",
+                "messages": [
+                    {"role": "Zed Quill", "content": "hello there"},
+                    {"role": "assistant", "content": "hi"}
+                ],
+                "profile": {"bio": bio, "gender": if i == 0 { "call 208-555-0199" } else { "female" }},
+                "attachments": [attachment],
+            })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    let mut seen = Vec::new();
+    loop {
+        let (s, t) = call(
+            gw,
+            Some(&token),
+            Method::POST,
+            &format!("/api/projects/{pid}/next"),
+            None,
+        )
+        .await;
+        if s == StatusCode::NO_CONTENT {
+            break;
+        }
+        assert_eq!(s, StatusCode::OK, "{t}");
+        let text = t.to_string();
+        for raw in [
+            "Zed", "Quill", "gmail", "passport", "555-0199", "filename", "caption",
+        ] {
+            assert!(!text.contains(raw), "reviewer saw {raw}: {text}");
+        }
+        assert_eq!(t["messages"][0]["role"], "other", "{text}");
+        assert!(t["attachments"][0]["data"].is_string(), "{text}");
+        seen.push(t["profile"].clone());
+        let id = t["id"].as_str().unwrap().to_string();
+        call(
+            gw,
+            Some(&token),
+            Method::POST,
+            &format!("/api/tasks/{id}/skip"),
+            None,
+        )
+        .await;
+    }
+    assert_eq!(seen.len(), 10);
+    // The harmless bio is still shown (5 subjects share it).
+    assert!(
+        seen.iter().any(|p| p["other"]["bio"] == "loves hiking"),
+        "{seen:?}"
+    );
+    let (_, log) = call(gw, Some(&po), Method::GET, "/api/audit?limit=1000", None).await;
+    let text = log.to_string();
+    assert!(!text.contains("Zed") && !text.contains("Quill"), "{text}");
+    assert!(text.contains("messages:other"), "{text}");
+}
+
+#[tokio::test]
+async fn an_admin_alone_cannot_grant_access_or_weaken_a_project() {
+    for pg in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = world(pg.as_deref(), tmp.path()).await;
+        let gw = &w.gw;
+        let admin = w.tokens["admin"].clone();
+        let po = w.tokens["privacy_officer"].clone();
+        let pw = "a long enough password";
+        // A reviewer with a project and a clearance: proposed, no token, cannot sign in.
+        let (s, u) = call(
+            gw,
+            Some(&admin),
+            Method::POST,
+            "/api/users",
+            Some(json!({"name": "ravi", "role": "reviewer", "password": pw,
+                        "projects": [w.project_a], "clearances": ["health"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{u}");
+        assert!(u.get("token").is_none(), "{u}");
+        let approval = u["approval"]["id"].as_str().unwrap().to_string();
+        let (s, _) = call(
+            gw,
+            None,
+            Method::POST,
+            "/api/login",
+            Some(json!({"name": "ravi", "password": pw})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "no sign-in before approval");
+        // The admin can neither approve nor enable the pending account.
+        let (s, _) = call(
+            gw,
+            Some(&admin),
+            Method::POST,
+            &format!("/api/approvals/{approval}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let ravi_id = u["id"].as_str().unwrap().to_string();
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PATCH,
+            &format!("/api/users/{ravi_id}"),
+            Some(json!({"disabled": false})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{r}");
+        // The privacy officer sees what is asked and why, and approves; the token goes to them.
+        let (s, list) = call(
+            gw,
+            Some(&po),
+            Method::GET,
+            "/api/approvals?status=pending",
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        let mine = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == approval.as_str())
+            .unwrap();
+        assert_eq!(mine["kind"], "user.create");
+        assert_eq!(mine["change"]["clearances"], json!(["health"]));
+        assert!(!mine.to_string().contains(pw));
+        let (s, ok) = call(
+            gw,
+            Some(&po),
+            Method::POST,
+            &format!("/api/approvals/{approval}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{ok}");
+        let ravi = ok["token"].as_str().unwrap().to_string();
+        let (s, me) = call(gw, Some(&ravi), Method::GET, "/api/me", None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(me["clearances"], json!(["health"]));
+        let (s, _) = call(
+            gw,
+            None,
+            Method::POST,
+            "/api/login",
+            Some(json!({"name": "ravi", "password": pw})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "signs in once approved");
+        let (s, _) = call(
+            gw,
+            Some(&po),
+            Method::POST,
+            &format!("/api/approvals/{approval}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "decided once");
+        // Privacy officers and admins are privileged too; a reviewer without projects is not.
+        for role in ["privacy_officer", "admin", "trainer"] {
+            let (s, u) = call(
+                gw,
+                Some(&admin),
+                Method::POST,
+                "/api/users",
+                Some(json!({"name": format!("x-{role}"), "role": role})),
+            )
+            .await;
+            assert_eq!(s, StatusCode::ACCEPTED, "{role}: {u}");
+        }
+        let (s, u) = call(
+            gw,
+            Some(&admin),
+            Method::POST,
+            "/api/users",
+            Some(json!({"name": "newbie", "role": "reviewer"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{u}");
+        let newbie = u["id"].as_str().unwrap().to_string();
+        // Granting a project or a clearance later, or setting a privileged user's password,
+        // waits for approval; taking access away does not.
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PATCH,
+            &format!("/api/users/{newbie}"),
+            Some(json!({"projects": [w.project_a]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{r}");
+        let rita_id = call(
+            gw,
+            Some(&w.tokens["reviewer"]),
+            Method::GET,
+            "/api/me",
+            None,
+        )
+        .await
+        .1["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PATCH,
+            &format!("/api/users/{rita_id}"),
+            Some(json!({"password": "admin knows this one"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{r}");
+        let (s, _) = call(
+            gw,
+            None,
+            Method::POST,
+            "/api/login",
+            Some(json!({"name": "rita", "password": "admin knows this one"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PATCH,
+            &format!("/api/users/{rita_id}"),
+            Some(json!({"clearances": ["health"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{r}");
+        let (_, me) = call(
+            gw,
+            Some(&w.tokens["reviewer"]),
+            Method::GET,
+            "/api/me",
+            None,
+        )
+        .await;
+        assert_eq!(me["clearances"], json!([]), "not before approval");
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PATCH,
+            &format!("/api/users/{ravi_id}"),
+            Some(json!({"clearances": []})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        // A rejected account is gone, its name free again.
+        let (s, u) = call(
+            gw,
+            Some(&admin),
+            Method::POST,
+            "/api/users",
+            Some(json!({"name": "rex", "role": "reviewer", "projects": [w.project_a]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{u}");
+        let rex = u["approval"]["id"].as_str().unwrap().to_string();
+        let (s, _) = call(
+            gw,
+            Some(&po),
+            Method::POST,
+            &format!("/api/approvals/{rex}/reject"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, users) = call(gw, Some(&admin), Method::GET, "/api/users", None).await;
+        assert!(!users.to_string().contains("\"rex\""), "{users}");
+        // k has a floor; weakening a project's view waits for approval, strengthening does not.
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PUT,
+            &format!("/api/projects/{}", w.project_a),
+            Some(json!({"spec": {"turns": "all", "profile": {"place": "region", "age": "band10", "gender": true, "k": 1},
+                                  "sensitive": {"health": "route"}}})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+        let (s, r) = call(
+            gw,
+            Some(&po),
+            Method::PUT,
+            &format!("/api/projects/{}", w.project_a),
+            Some(json!({"spec": {"profile": {"k": 2}}})),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::BAD_REQUEST,
+            "the floor holds for officers too: {r}"
+        );
+        let exact = json!({"spec": {"turns": "all", "profile": {"place": "city", "age": "exact", "gender": true, "k": 5},
+                                    "sensitive": {"health": "route"}}});
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PUT,
+            &format!("/api/projects/{}", w.project_a),
+            Some(exact.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{r}");
+        let spec_approval = r["approval"]["id"].as_str().unwrap().to_string();
+        let mut reasons: Vec<String> = r["approval"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect();
+        reasons.sort();
+        assert_eq!(reasons, ["age_finer", "place_finer"]);
+        let (_, p) = call(
+            gw,
+            Some(&admin),
+            Method::GET,
+            &format!("/api/projects/{}", w.project_a),
+            None,
+        )
+        .await;
+        assert_eq!(
+            p["spec"]["profile"]["age"], "band10",
+            "unchanged before approval"
+        );
+        let (s, _) = call(
+            gw,
+            Some(&po),
+            Method::POST,
+            &format!("/api/approvals/{spec_approval}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, p) = call(
+            gw,
+            Some(&admin),
+            Method::GET,
+            &format!("/api/projects/{}", w.project_a),
+            None,
+        )
+        .await;
+        assert_eq!(p["spec"]["profile"]["age"], "exact");
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::PUT,
+            &format!("/api/projects/{}", w.project_a),
+            Some(json!({"spec": {"turns": "user", "profile": {"place": "country", "k": 20}}})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "stronger applies at once: {r}");
+        // An admin's new project starts at the protective default; what it shows beyond that waits.
+        let (s, r) = call(
+            gw,
+            Some(&admin),
+            Method::POST,
+            "/api/projects",
+            Some(json!({"name": "Wide", "purpose": "human_review",
+                        "spec": {"profile": {"place": "city", "k": 5}, "images": true}})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        assert_eq!(r["spec"]["images"], false, "{r}");
+        assert!(r["spec"]["profile"]["place"].is_null(), "{r}");
+        assert!(r["approval"]["id"].is_string(), "{r}");
+        // Audited and raised.
+        let (_, alerts) = call(gw, Some(&po), Method::GET, "/api/alerts", None).await;
+        let kinds: Vec<&str> = alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["kind"].as_str().unwrap())
+            .collect();
+        assert!(kinds.contains(&"approval_requested"), "{alerts}");
+        assert!(kinds.contains(&"approval_granted"), "{alerts}");
+        let (_, log) = call(
+            gw,
+            Some(&po),
+            Method::GET,
+            "/api/audit?action=approval.decide",
+            None,
+        )
+        .await;
+        assert!(log.as_array().unwrap().len() >= 3, "{log}");
+        let (_, v) = call(gw, Some(&po), Method::POST, "/api/audit/verify", None).await;
+        assert_eq!(v["ok"], true, "{v}");
+    }
 }

@@ -175,11 +175,61 @@ async function loadOfficer() {
       .map((v) => el("td", { text: String(v) }))));
   }
   await searchAudit({});
+  await loadApprovals(projects);
   const alerts = await api("GET", "/api/alerts");
   const ul = $("#alerts");
   ul.replaceChildren();
   if (!alerts.length) ul.append(el("li", { text: "No alerts." }));
   for (const a of alerts) ul.append(el("li", { text: `${a.at} · ${a.actor} · ${a.kind}: ${a.detail}` }));
+}
+
+// What a proposal asks for, in words (names of projects where known).
+function describeChange(a, names) {
+  const c = a.change || {};
+  const list = (xs) => (xs || []).map((x) => names[x] || x).join(", ") || "none";
+  if (a.kind === "user.create") return `new ${c.role}; projects: ${list(c.projects)}; clearances: ${list(c.clearances)}`;
+  if (a.kind === "user.update") {
+    const parts = [];
+    if (c.projects) parts.push("projects: " + list(c.projects));
+    if (c.clearances) parts.push("clearances: " + list(c.clearances));
+    if (c.password) parts.push("a new password");
+    if (c.enable) parts.push("enable the account");
+    return parts.join("; ");
+  }
+  const p = (c.spec && c.spec.profile) || {};
+  const routed = Object.entries((c.spec && c.spec.sensitive) || {}).filter(([, r]) => r === "route").map(([k]) => k);
+  return `turns ${c.spec && c.spec.turns}; place ${p.place || "not shown"}; age ${p.age || "not shown"}; gender ${p.gender ? "shown" : "not shown"}; ` +
+    `facts ${(p.other || []).join(", ") || "none"}; k ${p.k}; images ${c.spec && c.spec.images ? "shown" : "not shown"}; routed ${routed.join(", ") || "none"}`;
+}
+
+async function loadApprovals(projects) {
+  const names = Object.fromEntries((projects || []).map((p) => [p.id, p.name]));
+  const rows = await api("GET", "/api/approvals?status=pending");
+  const tbody = $("#approvals-table tbody");
+  tbody.replaceChildren();
+  if (!rows.length) tbody.append(el("tr", {}, el("td", { text: "Nothing waits for approval.", colspan: "7" })));
+  for (const a of rows) {
+    const target = (a.change && a.change.name) || a.target;
+    const tr = el("tr", { "data-approval": a.id }, ...[a.proposed_at, a.proposed_by || "", a.kind, target, describeChange(a, names), (a.reasons || []).join(", ")]
+      .map((v) => el("td", { text: String(v) })));
+    const ok = el("button", { text: "Approve", "data-approve": target });
+    const no = el("button", { class: "secondary", text: "Reject", "data-reject": target });
+    ok.addEventListener("click", () => decide(a, target, "approve"));
+    no.addEventListener("click", () => decide(a, target, "reject"));
+    tr.append(el("td", {}, ok, " ", no));
+    tbody.append(tr);
+  }
+}
+
+async function decide(a, target, how) {
+  try {
+    const r = await api("POST", `/api/approvals/${encodeURIComponent(a.id)}/${how}`);
+    await loadApprovals(await api("GET", "/api/projects"));
+    // Shown after the refresh, so whoever reads it sees the new state.
+    $("#approval-result").textContent = r.status === "approved"
+      ? `Approved: ${a.kind} for ${target}.` + (r.token ? ` API token for ${target}, shown once: ${r.token}` : "")
+      : `Rejected: ${a.kind} for ${target}.`;
+  } catch (e) { $("#approval-result").textContent = "Could not decide: " + e.message; }
 }
 
 async function searchAudit(q) {
@@ -222,10 +272,11 @@ async function loadAdmin() {
   tbody.replaceChildren();
   const names = Object.fromEntries(projects.map((p) => [p.id, p.name]));
   for (const u of users) {
-    const tr = el("tr", {}, ...[u.name, u.role, u.projects.map((p) => names[p] || p).join(", "), u.clearances.join(", ")]
+    const role = u.pending ? `${u.role} (waits for approval)` : u.role;
+    const tr = el("tr", {}, ...[u.name, role, u.projects.map((p) => names[p] || p).join(", "), u.clearances.join(", ")]
       .map((v) => el("td", { text: v })));
     const b = el("button", { class: "secondary", text: u.disabled ? "Enable" : "Disable", "data-user": u.name });
-    b.disabled = u.id === me.id;
+    b.disabled = u.id === me.id || u.pending;
     b.addEventListener("click", async () => {
       await api("PATCH", `/api/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled });
       await loadAdmin();
@@ -250,7 +301,9 @@ $("#project-form").addEventListener("submit", async (ev) => {
     });
     ev.target.reset();
     if (me.role === "admin") await loadAdmin(); else await loadOfficer();
-    $("#project-result").textContent = `Created project ${p.name}.`;
+    $("#project-result").textContent = p.approval
+      ? `Created project ${p.name}. What it shows beyond the protective default waits for a privacy officer's approval (${p.approval.reasons.join(", ")}).`
+      : `Created project ${p.name}.`;
   } catch (e) { $("#project-result").textContent = "Could not create: " + e.message; }
 });
 
@@ -263,7 +316,9 @@ $("#user-form").addEventListener("submit", async (ev) => {
     const u = await api("POST", "/api/users", { name: f.get("name"), role: f.get("role"), password: f.get("password") || null, projects, clearances });
     ev.target.reset();
     await loadAdmin();
-    $("#user-result").textContent = `Created ${u.name} (${u.role}). API token, shown once: ${u.token}`;
+    $("#user-result").textContent = u.approval
+      ? `Proposed ${u.name} (${u.role}): the account waits for a privacy officer's approval (${u.approval.reasons.join(", ")}); no token until then.`
+      : `Created ${u.name} (${u.role}). API token, shown once: ${u.token}`;
   } catch (e) { $("#user-result").textContent = "Could not create: " + e.message; }
 });
 

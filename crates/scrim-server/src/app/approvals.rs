@@ -1,0 +1,675 @@
+//! Separation of duties: what an admin proposes that grants access to conversations or makes a
+//! project's view show more waits, as a pending approval, for a privacy officer other than the
+//! proposer.
+//!
+//! - Privileged accounts: admins, privacy officers, trainers, and any account with projects or
+//!   clearances. Such an account is created disabled and without a token; on approval it is
+//!   enabled and an API token is issued to the approving officer (shown once, to hand over), so
+//!   the admin never holds a usable credential for access nobody approved. Later grants (added
+//!   projects or clearances, enabling, a password set by the admin) wait the same way; taking
+//!   access away (disabling, removing projects or clearances) applies at once.
+//! - Project views: a change that shows more ([`ProjectSpec::weakenings`]: lower `k`, finer
+//!   place or age, more facts, images, routed topics, more turns) applies only in its protective
+//!   part ([`ProjectSpec::protective`]) until approved; a new project starts from the protective
+//!   default. Approving a change to a project that changed since is refused. Privacy officers'
+//!   own project changes apply at once (theirs is the approval). `k` never goes below the
+//!   gateway's floor ([`Settings::min_k`]), whoever asks.
+//!
+//! Every proposal and decision is audited (`approval.decide`) and raised as an alert. Reasons,
+//! audit fields and alert texts come from a fixed vocabulary, never from the request.
+
+use std::collections::HashSet;
+
+use super::{entry, res_project, Gateway, NewUser, ProjectRow, Resource, Result, Role, UserChange};
+use crate::audit::Entry;
+use crate::auth;
+use crate::authz::Principal;
+use crate::error::Error;
+use crate::views::{ProjectSpec, CATEGORIES};
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sqlx::Row;
+use std::sync::Arc;
+
+/// Why a new account needs approval (empty: it does not).
+pub(super) fn account_reasons(
+    role: Role,
+    projects: &[String],
+    clearances: &[String],
+) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if matches!(role, Role::Admin | Role::PrivacyOfficer | Role::Trainer) {
+        out.push("privileged_role");
+    }
+    if !projects.is_empty() {
+        out.push("projects_added");
+    }
+    if !clearances.is_empty() {
+        out.push("clearances_added");
+    }
+    out
+}
+
+/// Why a project change needs approval: none for privacy officers (theirs is the approval).
+pub(super) fn spec_reasons(
+    who: &Principal,
+    old: &ProjectSpec,
+    new: &ProjectSpec,
+) -> Vec<&'static str> {
+    if who.role == Role::PrivacyOfficer {
+        return Vec::new();
+    }
+    old.weakenings(new)
+}
+
+/// A user as stored, for deciding what a change grants.
+pub(super) struct Account {
+    id: String,
+    name: String,
+    role: Role,
+    disabled: bool,
+    projects: Vec<String>,
+    clearances: Vec<String>,
+    /// Created by a proposal still waiting for approval.
+    pub(super) pending: bool,
+}
+
+/// Why a change to an account needs approval (empty: it does not).
+pub(super) fn change_reasons(a: &Account, b: &UserChange) -> Vec<&'static str> {
+    let projects = b.projects.as_deref().unwrap_or(&a.projects);
+    let clearances = b.clearances.as_deref().unwrap_or(&a.clearances);
+    let privileged = !account_reasons(a.role, projects, clearances).is_empty();
+    let mut out = Vec::new();
+    if projects.iter().any(|p| !a.projects.contains(p)) {
+        out.push("projects_added");
+    }
+    if clearances.iter().any(|c| !a.clearances.contains(c)) {
+        out.push("clearances_added");
+    }
+    if privileged && b.password.is_some() {
+        out.push("password_set");
+    }
+    if privileged && a.disabled && b.disabled == Some(false) {
+        out.push("account_enabled");
+    }
+    out
+}
+
+fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
+    Error::db(context)
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Gateway {
+    /// A user's role, state, projects and clearances.
+    pub(super) async fn account(&self, id: &str) -> Result<Account> {
+        let row = sqlx::query("SELECT name, role, disabled FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db("reading a user"))?
+            .ok_or_else(|| Error::NotFound(format!("no user {id}")))?;
+        let name: String = row.try_get(0).map_err(db("reading a user"))?;
+        let role: String = row.try_get(1).map_err(db("reading a user"))?;
+        let disabled: i64 = row.try_get(2).map_err(db("reading a user"))?;
+        let p = auth::principal(&self.pool, id.to_string(), name.clone(), role.parse()?).await?;
+        Ok(Account {
+            id: id.to_string(),
+            name,
+            role: p.role,
+            disabled: disabled != 0,
+            projects: p.projects,
+            clearances: p.clearances,
+            pending: self.pending_accounts().await?.contains(id),
+        })
+    }
+
+    /// Users created by a proposal still waiting for approval.
+    pub(super) async fn pending_accounts(&self) -> Result<HashSet<String>> {
+        let rows = sqlx::query(
+            "SELECT target FROM approvals WHERE kind = 'user.create' AND status = 'pending'",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("reading approvals"))?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(db("reading approvals")))
+            .collect()
+    }
+
+    /// Raise an alert to privacy officers (the detail from a fixed vocabulary).
+    async fn alert(&self, actor: &str, kind: &str, detail: String) -> Result<()> {
+        sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
+            .bind(scrim_store::now())
+            .bind(actor)
+            .bind(kind)
+            .bind(detail)
+            .execute(&self.pool)
+            .await
+            .map_err(db("raising an alert"))?;
+        Ok(())
+    }
+
+    /// Store a proposal, audit it and raise it; returns its summary for the response.
+    #[allow(clippy::too_many_arguments)]
+    async fn propose(
+        &self,
+        who: &Principal,
+        kind: &'static str,
+        target: &str,
+        change: Value,
+        secret: Option<String>,
+        base: Option<String>,
+        reasons: &[&'static str],
+        what: &Resource,
+    ) -> Result<Value> {
+        let id = auth::new_id("a")?;
+        sqlx::query(
+            "INSERT INTO approvals (id, kind, target, change, secret, base, reasons, proposed_by, proposed_at, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')",
+        )
+        .bind(&id)
+        .bind(kind)
+        .bind(target)
+        .bind(change.to_string())
+        .bind(secret)
+        .bind(base)
+        .bind(json!(reasons).to_string())
+        .bind(&who.id)
+        .bind(scrim_store::now())
+        .execute(&self.pool)
+        .await
+        .map_err(db("storing a proposal"))?;
+        let mut fields = vec!["approval".to_string()];
+        fields.extend(reasons.iter().map(|r| (*r).to_string()));
+        let action = if kind == "project.update" {
+            "project.update"
+        } else {
+            "user.manage"
+        };
+        self.audit
+            .record(entry(
+                Some(who),
+                what,
+                action,
+                Some(&id),
+                fields,
+                "pending:approval",
+            ))
+            .await?;
+        self.alert(
+            &who.name,
+            "approval_requested",
+            format!(
+                "{kind} waits for a privacy officer's approval: {}",
+                reasons.join(", ")
+            ),
+        )
+        .await?;
+        Ok(json!({"id": id, "status": "pending", "reasons": reasons}))
+    }
+
+    /// Propose a privileged account: it is created disabled, with the password's hash (if any)
+    /// but no token. Returns the new user's id and the proposal.
+    pub(super) async fn propose_user(
+        &self,
+        who: &Principal,
+        b: &NewUser,
+        reasons: &[&'static str],
+    ) -> Result<(String, Value)> {
+        // Everything that can be refused is checked before anything is written.
+        let hash = b.password.as_deref().map(auth::hash_password).transpose()?;
+        // Created without a password first: until it is disabled below, nobody holds any
+        // credential for it.
+        let id = auth::create_user(
+            &self.pool,
+            &b.name,
+            b.role,
+            None,
+            &b.projects,
+            &b.clearances,
+        )
+        .await?;
+        sqlx::query("UPDATE users SET disabled = 1, password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(&id)
+            .execute(&self.pool)
+            .await
+            .map_err(db("creating a user"))?;
+        let change = json!({
+            "name": b.name, "role": b.role.as_str(), "projects": b.projects,
+            "clearances": b.clearances, "password": b.password.is_some(),
+        });
+        let a = self
+            .propose(
+                who,
+                "user.create",
+                &id,
+                change,
+                None,
+                None,
+                reasons,
+                &Resource::Gateway,
+            )
+            .await?;
+        Ok((id, a))
+    }
+
+    /// Propose a change to an account that grants access.
+    pub(super) async fn propose_user_change(
+        &self,
+        who: &Principal,
+        a: &Account,
+        b: &UserChange,
+        reasons: &[&'static str],
+    ) -> Result<Value> {
+        for c in b.clearances.iter().flatten() {
+            if !CATEGORIES.contains(&c.as_str()) {
+                return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
+            }
+        }
+        let hash = b.password.as_deref().map(auth::hash_password).transpose()?;
+        let change = json!({
+            "name": a.name, "role": a.role.as_str(),
+            "enable": b.disabled == Some(false),
+            "projects": b.projects, "clearances": b.clearances,
+            "password": b.password.is_some(),
+        });
+        self.propose(
+            who,
+            "user.update",
+            &a.id,
+            change,
+            hash,
+            None,
+            reasons,
+            &Resource::Gateway,
+        )
+        .await
+    }
+
+    /// Propose the rest of a project change (what would show more); `p` is the project as it
+    /// is now, after the protective part applied.
+    pub(super) async fn propose_spec(
+        &self,
+        who: &Principal,
+        p: &ProjectRow,
+        wanted: &ProjectSpec,
+        reasons: &[&'static str],
+    ) -> Result<Value> {
+        let change = json!({"name": p.name, "spec": wanted, "current": p.spec});
+        self.propose(
+            who,
+            "project.update",
+            &p.id,
+            change,
+            None,
+            Some(serde_json::to_string(&p.spec).unwrap_or_default()),
+            reasons,
+            &res_project(p),
+        )
+        .await
+    }
+}
+
+struct Pending {
+    id: String,
+    kind: String,
+    target: String,
+    change: Value,
+    secret: Option<String>,
+    base: Option<String>,
+    reasons: Vec<String>,
+    proposed_by: String,
+    status: String,
+}
+
+impl Gateway {
+    async fn approval(&self, id: &str) -> Result<Pending> {
+        let r = sqlx::query(
+            "SELECT id, kind, target, change, secret, base, reasons, proposed_by, status FROM approvals WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db("reading an approval"))?
+        .ok_or_else(|| Error::NotFound(format!("no approval {id}")))?;
+        let e = || db("reading an approval");
+        let change: String = r.try_get(3).map_err(e())?;
+        let reasons: String = r.try_get(6).map_err(e())?;
+        Ok(Pending {
+            id: r.try_get(0).map_err(e())?,
+            kind: r.try_get(1).map_err(e())?,
+            target: r.try_get(2).map_err(e())?,
+            change: serde_json::from_str(&change).unwrap_or(Value::Null),
+            secret: r.try_get(4).map_err(e())?,
+            base: r.try_get(5).map_err(e())?,
+            reasons: strings(&serde_json::from_str(&reasons).unwrap_or(Value::Null)),
+            proposed_by: r.try_get(7).map_err(e())?,
+            status: r.try_get(8).map_err(e())?,
+        })
+    }
+
+    /// Mark a pending approval decided; false when it was decided already (by another request).
+    async fn settle(&self, id: &str, who: &Principal, status: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
+        )
+        .bind(status)
+        .bind(&who.id)
+        .bind(scrim_store::now())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db("deciding an approval"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn reopen(&self, id: &str) {
+        // Best effort: the change did not apply, so the approval waits again.
+        let _ = sqlx::query(
+            "UPDATE approvals SET status = 'pending', decided_by = NULL, decided_at = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await;
+    }
+
+    /// Apply an approved change; returns what the response adds (a new account's token).
+    async fn apply(&self, a: &Pending) -> Result<Value> {
+        match a.kind.as_str() {
+            "user.create" => {
+                sqlx::query("UPDATE users SET disabled = 0 WHERE id = $1")
+                    .bind(&a.target)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db("enabling a user"))?;
+                let token = auth::issue_token(&self.pool, &a.target, "api", None).await?;
+                Ok(json!({"user": a.target, "token": token}))
+            }
+            "user.update" => {
+                let projects = a
+                    .change
+                    .get("projects")
+                    .filter(|v| v.is_array())
+                    .map(strings);
+                let clearances = a
+                    .change
+                    .get("clearances")
+                    .filter(|v| v.is_array())
+                    .map(strings);
+                let enable = a.change.get("enable").and_then(Value::as_bool) == Some(true);
+                auth::update_user(
+                    &self.pool,
+                    &a.target,
+                    enable.then_some(false),
+                    None,
+                    projects.as_deref(),
+                    clearances.as_deref(),
+                )
+                .await?;
+                if let Some(hash) = &a.secret {
+                    // A password set by someone else ends every session and token the user had.
+                    let mut tx = self.pool.begin().await.map_err(db("setting a password"))?;
+                    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                        .bind(hash)
+                        .bind(&a.target)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db("setting a password"))?;
+                    sqlx::query("DELETE FROM tokens WHERE user_id = $1")
+                        .bind(&a.target)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db("ending a user's sessions"))?;
+                    tx.commit().await.map_err(db("setting a password"))?;
+                }
+                Ok(json!({"user": a.target}))
+            }
+            "project.update" => {
+                let p = self.project(&a.target).await?;
+                let spec: ProjectSpec = a
+                    .change
+                    .get("spec")
+                    .cloned()
+                    .and_then(|v| serde_json::from_value(v).ok())
+                    .ok_or_else(|| Error::Config(format!("approval {}: stored spec", a.id)))?;
+                spec.check(self.settings.min_k)?;
+                self.set_spec(&p.id, &spec).await?;
+                Ok(json!({"project": p.id}))
+            }
+            other => Err(Error::Config(format!(
+                "approval {}: unknown kind {other}",
+                a.id
+            ))),
+        }
+    }
+
+    /// Refuse a decision that may not be taken; the deny is audited.
+    async fn may_decide(&self, who: &Principal, a: &Pending) -> Result<()> {
+        let refusal = if a.proposed_by == who.id {
+            Some(("deny:own_proposal", Error::Forbidden))
+        } else if a.status != "pending" {
+            Some((
+                "deny:decided",
+                Error::Conflict(format!("approval {} is {}", a.id, a.status)),
+            ))
+        } else if a.kind == "project.update" {
+            // A project that changed since the proposal: the officer approved another change.
+            let p = self.project(&a.target).await?;
+            let now = serde_json::to_string(&p.spec).unwrap_or_default();
+            (a.base.as_deref() != Some(now.as_str())).then(|| {
+                (
+                    "deny:stale",
+                    Error::Conflict(format!(
+                        "project {} changed since approval {} was proposed: propose it again",
+                        p.id, a.id
+                    )),
+                )
+            })
+        } else {
+            None
+        };
+        let Some((decision, err)) = refusal else {
+            return Ok(());
+        };
+        self.audit
+            .record(entry(
+                Some(who),
+                &Resource::Gateway,
+                "approval.decide",
+                Some(&a.id),
+                vec![],
+                decision,
+            ))
+            .await?;
+        Err(err)
+    }
+}
+
+/// `GET /api/approvals?status=pending|approved|rejected|all` (default pending).
+#[derive(Deserialize)]
+pub(super) struct ListQuery {
+    status: Option<String>,
+}
+
+pub(super) async fn list(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>> {
+    let who = gw.who(&headers, "approval.list").await?;
+    gw.may(&who, "approval.list", &Resource::Gateway, None)
+        .await?;
+    let status = q.status.unwrap_or_else(|| "pending".to_string());
+    if !["pending", "approved", "rejected", "all"].contains(&status.as_str()) {
+        return Err(Error::BadRequest(
+            "status is one of pending, approved, rejected, all".to_string(),
+        ));
+    }
+    let rows = sqlx::query(
+        "SELECT a.id, a.kind, a.target, a.change, a.reasons, a.proposed_at, a.status, a.decided_at, \
+                pu.name, du.name \
+         FROM approvals a LEFT JOIN users pu ON pu.id = a.proposed_by LEFT JOIN users du ON du.id = a.decided_by \
+         WHERE ($1 = 'all' OR a.status = $1) ORDER BY a.proposed_at DESC, a.id LIMIT 500",
+    )
+    .bind(&status)
+    .fetch_all(&gw.pool)
+    .await
+    .map_err(db("listing approvals"))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let e = || db("listing approvals");
+        let change: String = r.try_get(3).map_err(e())?;
+        let reasons: String = r.try_get(4).map_err(e())?;
+        out.push(json!({
+            "id": r.try_get::<String, _>(0).map_err(e())?,
+            "kind": r.try_get::<String, _>(1).map_err(e())?,
+            "target": r.try_get::<String, _>(2).map_err(e())?,
+            "change": serde_json::from_str::<Value>(&change).unwrap_or(Value::Null),
+            "reasons": serde_json::from_str::<Value>(&reasons).unwrap_or(Value::Null),
+            "proposed_at": r.try_get::<String, _>(5).map_err(e())?,
+            "status": r.try_get::<String, _>(6).map_err(e())?,
+            "decided_at": r.try_get::<Option<String>, _>(7).map_err(e())?,
+            "proposed_by": r.try_get::<Option<String>, _>(8).map_err(e())?,
+            "decided_by": r.try_get::<Option<String>, _>(9).map_err(e())?,
+        }));
+    }
+    gw.log(
+        &who,
+        "approval.list",
+        &Resource::Gateway,
+        None,
+        vec!["approvals".into()],
+    )
+    .await?;
+    Ok(Json(Value::Array(out)))
+}
+
+pub(super) async fn approve(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    decide(&gw, &headers, &id, true).await
+}
+
+pub(super) async fn reject(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    decide(&gw, &headers, &id, false).await
+}
+
+async fn decide(gw: &Gateway, headers: &HeaderMap, id: &str, approve: bool) -> Result<Json<Value>> {
+    let who = gw.who(headers, "approval.decide").await?;
+    gw.may(&who, "approval.decide", &Resource::Gateway, Some(id))
+        .await?;
+    let a = gw.approval(id).await?;
+    gw.may_decide(&who, &a).await?;
+    let status = if approve { "approved" } else { "rejected" };
+    if !gw.settle(&a.id, &who, status).await? {
+        return Err(Error::Conflict(format!("approval {} is decided", a.id)));
+    }
+    let mut out = json!({"id": a.id, "kind": a.kind, "status": status});
+    if approve {
+        match gw.apply(&a).await {
+            Ok(extra) => {
+                if let (Some(o), Some(x)) = (out.as_object_mut(), extra.as_object()) {
+                    o.extend(x.clone());
+                }
+            }
+            Err(e) => {
+                gw.reopen(&a.id).await;
+                return Err(e);
+            }
+        }
+    } else if a.kind == "user.create" {
+        // A refused account is removed (it never held a credential), its name free again.
+        let mut tx = gw.pool.begin().await.map_err(db("removing a user"))?;
+        for q in [
+            "DELETE FROM user_projects WHERE user_id = $1",
+            "DELETE FROM user_clearances WHERE user_id = $1",
+            "DELETE FROM tokens WHERE user_id = $1",
+            "DELETE FROM users WHERE id = $1 AND disabled = 1",
+        ] {
+            sqlx::query(q)
+                .bind(&a.target)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("removing a user"))?;
+        }
+        tx.commit().await.map_err(db("removing a user"))?;
+    }
+    let kind = match a.kind.as_str() {
+        "user.create" => "user.create",
+        "user.update" => "user.update",
+        _ => "project.update",
+    };
+    let what = match kind {
+        "project.update" => match gw.project(&a.target).await {
+            Ok(p) => res_project(&p),
+            Err(_) => Resource::Gateway,
+        },
+        _ => Resource::Gateway,
+    };
+    let mut fields = vec![kind.to_string(), status.to_string()];
+    fields.extend(
+        a.reasons
+            .iter()
+            .filter_map(|r| REASONS.iter().find(|x| **x == r.as_str()))
+            .map(|r| (*r).to_string()),
+    );
+    let e: Entry = entry(
+        Some(&who),
+        &what,
+        "approval.decide",
+        Some(&a.id),
+        fields,
+        "allow",
+    );
+    gw.audit.record(e).await?;
+    gw.alert(
+        &who.name,
+        if approve {
+            "approval_granted"
+        } else {
+            "approval_refused"
+        },
+        format!("{kind} {status}"),
+    )
+    .await?;
+    Ok(Json(out))
+}
+
+/// Every reason a proposal may give.
+const REASONS: [&str; 14] = [
+    "privileged_role",
+    "projects_added",
+    "clearances_added",
+    "password_set",
+    "account_enabled",
+    "k_lowered",
+    "place_finer",
+    "age_finer",
+    "gender_shown",
+    "facts_added",
+    "suppression_raised",
+    "images_shown",
+    "sensitive_routed",
+    "turns_added",
+];
