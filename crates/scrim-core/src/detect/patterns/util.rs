@@ -413,9 +413,31 @@ mod tests {
         assert!(!has_cue("telling", &["tel"]));
     }
 
+    /// Published Luhn vectors: Wikipedia's "Luhn algorithm" example 7992739871 with check digit
+    /// 3, and the card networks' published test numbers (Visa, Mastercard, Amex, Discover, JCB,
+    /// Diners).
     #[test]
     fn luhn_works() {
         assert!(luhn(&digits_of("4111 1111 1111 1111")));
         assert!(!luhn(&digits_of("4111 1111 1111 1112")));
+        for d in 0..10u8 {
+            let n = format!("7992739871{d}");
+            assert_eq!(luhn(&digits_of(&n)), d == 3, "{n}");
+        }
+        for valid in [
+            "79927398713",
+            "4012888888881881",
+            "5555555555554444",
+            "5105105105105100",
+            "378282246310005",
+            "371449635398431",
+            "6011111111111117",
+            "3530111333300000",
+            "30569309025904",
+        ] {
+            assert!(luhn(&digits_of(valid)), "{valid}");
+        }
+        assert!(!luhn(&digits_of("378282246310006")));
+        assert!(!luhn(&[]));
     }
 }
