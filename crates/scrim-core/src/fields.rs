@@ -25,6 +25,8 @@
 //!
 //! Object keys are field names and are kept as they are; booleans and nulls carry no text.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::engine::Seed;
@@ -263,8 +265,9 @@ pub(crate) fn plan(record: &Record, mode: UnknownFields) -> Plan {
 /// changed), then remove the dropped fields.
 pub(crate) fn apply(obj: &mut Map<String, Value>, plan: &Plan, new: &[Option<String>]) {
     let mut root = Value::Object(std::mem::take(obj));
-    // Decoded JSON strings (tool-call arguments) with their changed leaves, by pointer.
+    // Decoded JSON strings (tool-call arguments) with their changed leaves, and where each is.
     let mut decoded: Vec<(String, Value)> = Vec::new();
+    let mut decoded_at: HashMap<&str, usize> = HashMap::new();
     for (leaf, text) in plan.leaves.iter().zip(new) {
         let Some(text) = text else { continue };
         match &leaf.inner {
@@ -274,8 +277,8 @@ pub(crate) fn apply(obj: &mut Map<String, Value>, plan: &Plan, new: &[Option<Str
                 }
             }
             Some(inner) => {
-                let at = match decoded.iter().position(|(p, _)| *p == leaf.pointer) {
-                    Some(at) => at,
+                let at = match decoded_at.get(leaf.pointer.as_str()) {
+                    Some(&at) => at,
                     None => {
                         let parsed = root
                             .pointer(&leaf.pointer)
@@ -283,6 +286,7 @@ pub(crate) fn apply(obj: &mut Map<String, Value>, plan: &Plan, new: &[Option<Str
                             .and_then(|s| serde_json::from_str::<Value>(s).ok());
                         let Some(parsed) = parsed else { continue };
                         decoded.push((leaf.pointer.clone(), parsed));
+                        decoded_at.insert(&leaf.pointer, decoded.len() - 1);
                         decoded.len() - 1
                     }
                 };
