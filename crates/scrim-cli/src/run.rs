@@ -77,6 +77,7 @@ fn build_engine(
     let mut b = EngineBuilder::default()
         .tiers(tiers)
         .min_score(policy.detection.min_score)
+        .max_findings(policy.detection.max_findings_per_message)
         .model_veto(policy.detection.model_veto)
         .gate(gate);
     if let Some(m) = model {
@@ -418,6 +419,7 @@ fn print_summary(
             "tags": s.stats.tags,
             "attachments_withheld": s.stats.attachments_withheld,
             "attachments_stripped": s.stats.attachments_stripped,
+            "unexamined_fields": s.stats.unexamined_fields, "dropped_fields": s.stats.dropped_fields,
             "input_mb": mb, "seconds": secs, "mb_per_s": rate, "threads": threads, "key": key_note,
         });
         eprintln!("{v}");
@@ -498,6 +500,15 @@ fn print_summary(
             "  attachments: {} withheld, {} kept with metadata stripped",
             s.stats.attachments_withheld, s.stats.attachments_stripped
         );
+    }
+    if s.stats.unexamined_fields > 0 {
+        eprintln!(
+            "  passed through unexamined: {} fields (policy: [record] unknown_fields = \"keep\")",
+            s.stats.unexamined_fields
+        );
+    }
+    if s.stats.dropped_fields > 0 {
+        eprintln!("  unknown fields dropped: {}", s.stats.dropped_fields);
     }
     eprintln!("  {mb:.2} MB in {secs:.2} s: {rate:.2} MB/s on {threads} threads");
     if let Some(k) = key_note {

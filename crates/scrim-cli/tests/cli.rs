@@ -428,3 +428,76 @@ fn the_model_tier_gives_the_same_output_for_any_thread_count() {
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[0], outputs[2]);
 }
+
+/// Issue 10, items 6 and 14: the summary adds up the fields passed through unexamined, and a
+/// data file given as the policy is named by place, never quoted.
+#[test]
+fn unexamined_fields_are_counted_and_a_data_file_is_no_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        concat!(
+            r#"{"id":"c1","messages":[{"role":"user","content":"hi","x":"hailey.r.mills@gmail.com"}],"custom":1}"#,
+            "\n",
+            r#"{"id":"c2","text":"hello","custom":{"note":"hailey.r.mills@gmail.com"}}"#,
+            "\n"
+        ),
+    );
+    let policy = write(
+        dir.path(),
+        "keep.toml",
+        "version = 1\n[record]\nunknown_fields = \"keep\"\n",
+    );
+    let out = dir.path().join("out.jsonl");
+    let res = scrim()
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--policy", policy.to_str().unwrap(), "--summary-json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
+    assert_eq!(summary["unexamined_fields"], 3, "{stderr}");
+    let res = scrim()
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--policy", policy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        stderr.contains("passed through unexamined: 3 fields"),
+        "{stderr}"
+    );
+
+    // The input itself, given as the policy.
+    let res = scrim()
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--policy", input.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!res.status.success());
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        stderr.contains("in.jsonl") && stderr.contains("line 1, column"),
+        "{stderr}"
+    );
+    for leak in ["hailey", "messages", "content", "\"id\""] {
+        assert!(!stderr.contains(leak), "{leak} in {stderr}");
+    }
+}

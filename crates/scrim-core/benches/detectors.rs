@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use scrim_core::detect::names::NameDetector;
 use scrim_core::detect::patterns::Patterns;
 use scrim_core::lexicon::Lexicon;
-use scrim_core::{Detector, Engine};
+use scrim_core::{Detector, Engine, EngineBuilder};
 
 const PLAIN: &[&str] = &[
     "honestly i don't know what to do anymore, work has been so stressful lately",
@@ -84,5 +84,34 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// One long message repeating a name (issue 10, item 9: resolution was quadratic). Time per byte
+/// should stay flat from 64 KB to 1 MB; the cap is lifted so the whole pipeline runs.
+fn long_messages(c: &mut Criterion) {
+    let engine = EngineBuilder::default()
+        .max_findings(usize::MAX)
+        .build()
+        .expect("engine");
+    let mut g = c.benchmark_group("long_message");
+    g.sample_size(10);
+    for (name, unit) in [
+        ("name_line", "Hailey Mills "),
+        ("name_sentences", "I met Hailey Mills today. "),
+        ("phones", "call 208-555-0147 "),
+    ] {
+        for kb in [64usize, 256, 1024] {
+            let text = unit.repeat(kb * 1024 / unit.len());
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_function(format!("{name}_{kb}k"), |b| {
+                b.iter(|| {
+                    engine
+                        .analyze(&[&text, "and Hailey again"], &[])
+                        .map_or(0, |a| a.len())
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, long_messages);
 criterion_main!(benches);

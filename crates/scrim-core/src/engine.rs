@@ -8,6 +8,7 @@
 //! multi-word name also spread ("Hailey Mills" makes a later "Hailey" a name) unless they are
 //! common words.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -87,7 +88,11 @@ pub struct EngineBuilder {
     model: Option<Arc<dyn Detector>>,
     gate: Gate,
     veto: Option<f32>,
+    max_findings: usize,
 }
+
+/// The default most findings one message may have ([`EngineBuilder::max_findings`]).
+pub const MAX_FINDINGS_PER_MESSAGE: usize = 10_000;
 
 impl std::fmt::Debug for EngineBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -97,6 +102,7 @@ impl std::fmt::Debug for EngineBuilder {
             .field("model", &self.model.as_ref().map(|m| m.name()))
             .field("gate", &self.gate)
             .field("veto", &self.veto)
+            .field("max_findings", &self.max_findings)
             .finish()
     }
 }
@@ -109,6 +115,7 @@ impl Default for EngineBuilder {
             model: None,
             gate: Gate::Signals,
             veto: None,
+            max_findings: MAX_FINDINGS_PER_MESSAGE,
         }
     }
 }
@@ -146,6 +153,14 @@ impl EngineBuilder {
         self
     }
 
+    /// The most findings one message may have (default [`MAX_FINDINGS_PER_MESSAGE`]). A message
+    /// with more fails its conversation with [`Error::TooManyFindings`]: the caller withholds it
+    /// (it is never passed on as clean), and the engine's work stays bounded.
+    pub fn max_findings(mut self, max: usize) -> Self {
+        self.max_findings = max;
+        self
+    }
+
     /// Build the engine: loads the word lists and compiles the patterns.
     pub fn build(self) -> Result<Engine> {
         let model = if self.tiers.contains(&Tier::Model) {
@@ -173,6 +188,7 @@ impl EngineBuilder {
             tagger: SensitiveTagger::new()?,
             lexicon,
             min_score: self.min_score,
+            max_findings: self.max_findings,
             model_bytes: AtomicU64::new(0),
             seen_bytes: AtomicU64::new(0),
         })
@@ -188,6 +204,7 @@ pub struct Engine {
     tagger: SensitiveTagger,
     lexicon: Arc<Lexicon>,
     min_score: f32,
+    max_findings: usize,
     /// Bytes the learned tier read, and bytes of text analyzed, for [`Engine::model_coverage`].
     model_bytes: AtomicU64,
     seen_bytes: AtomicU64,
@@ -201,6 +218,7 @@ impl std::fmt::Debug for Engine {
             .field("model", &self.model.as_ref().map(|m| m.name()))
             .field("gate", &self.gate)
             .field("min_score", &self.min_score)
+            .field("max_findings", &self.max_findings)
             .finish()
     }
 }
@@ -325,14 +343,24 @@ impl Engine {
                 }
             }
         }
-        Ok(texts
+        texts
             .iter()
             .zip(found)
             .map(|(text, mut f)| {
                 f.retain(|f| f.score >= self.min_score && f.span.end() <= text.len());
-                resolve(f)
+                self.within_cap(resolve(f))
             })
-            .collect())
+            .collect()
+    }
+
+    /// The findings of one message, or an error when there are more than the cap.
+    fn within_cap(&self, findings: Vec<Finding>) -> Result<Vec<Finding>> {
+        if findings.len() > self.max_findings {
+            return Err(Error::TooManyFindings {
+                limit: self.max_findings,
+            });
+        }
+        Ok(findings)
     }
 
     /// Analyze a conversation: every message's findings (consistent across messages) and tags.
@@ -353,21 +381,39 @@ impl Engine {
         &self,
         conversations: &[(&[&str], &[Seed])],
     ) -> Result<Vec<Vec<MessageAnalysis>>> {
+        let convs: Vec<Conversation<'_>> = conversations
+            .iter()
+            .map(|(texts, seeds)| Conversation {
+                texts,
+                seeds,
+                teaching: texts.len(),
+            })
+            .collect();
+        self.analyze_conversations(&convs)
+    }
+
+    /// Analyze several conversations, each with texts that teach the others what to look for
+    /// (messages) and texts that only receive (see [`Conversation::teaching`]).
+    pub fn analyze_conversations(
+        &self,
+        conversations: &[Conversation<'_>],
+    ) -> Result<Vec<Vec<MessageAnalysis>>> {
         let all: Vec<&str> = conversations
             .iter()
-            .flat_map(|(texts, _)| texts.iter().copied())
+            .flat_map(|c| c.texts.iter().copied())
             .collect();
         let mut findings = self.detect_texts(&all)?.into_iter();
         let mut out = Vec::with_capacity(conversations.len());
-        for (texts, seeds) in conversations {
-            let mut analyses: Vec<MessageAnalysis> = texts
+        for c in conversations {
+            let mut analyses: Vec<MessageAnalysis> = c
+                .texts
                 .iter()
                 .map(|t| MessageAnalysis {
                     findings: findings.next().unwrap_or_default(),
                     tags: self.tagger.tag(t),
                 })
                 .collect();
-            self.spread(texts, seeds, &mut analyses);
+            self.spread(c, &mut analyses)?;
             out.push(analyses);
         }
         Ok(out)
@@ -397,19 +443,18 @@ impl Engine {
         w.dictionary && w.common_zipf >= 3.0
     }
 
-    fn spread(&self, texts: &[&str], seeds: &[Seed], out: &mut [MessageAnalysis]) {
-        // Collect (needle, label) pairs.
-        let mut needles: Vec<(String, Label)> = Vec::new();
-        let push = |value: &str, label: Label, needles: &mut Vec<(String, Label)>| {
-            let v = value.trim();
-            if v.chars().count() >= 2 && !needles.iter().any(|(n, l)| n == v && *l == label) {
-                needles.push((v.to_string(), label));
-            }
-        };
-        for seed in seeds {
-            push(&seed.value, seed.label, &mut needles);
+    /// Spread what one text taught to every text of the conversation (the module's consistency
+    /// rule). Linear in the text and in the findings: needles are deduplicated by hash, and many
+    /// needles are searched with one automaton rather than one pass each.
+    fn spread(&self, c: &Conversation<'_>, out: &mut [MessageAnalysis]) -> Result<()> {
+        let texts = c.texts;
+        let mut needles = Needles::default();
+        for seed in c.seeds {
+            needles.push(&seed.value, seed.label);
         }
-        for (text, analysis) in texts.iter().zip(out.iter()) {
+        // Each distinct found value is judged once, however often it was found.
+        let mut judged: HashSet<(&str, Label)> = HashSet::new();
+        for (text, analysis) in texts.iter().zip(out.iter()).take(c.teaching) {
             for f in &analysis.findings {
                 if !spreads(f.label) {
                     continue;
@@ -417,10 +462,10 @@ impl Engine {
                 let Some(value) = f.span.slice(text) else {
                     continue;
                 };
-                if self.too_plain_to_spread(value) {
+                if !judged.insert((value, f.label)) || self.too_plain_to_spread(value) {
                     continue;
                 }
-                push(value, f.label, &mut needles);
+                needles.push(value, f.label);
                 if f.label == Label::Person {
                     for token in value.split_whitespace() {
                         let token = token.trim_matches(|c: char| !c.is_alphanumeric());
@@ -428,38 +473,30 @@ impl Engine {
                             && !self.is_common(&token.to_lowercase())
                             && !self.too_plain_to_spread(token)
                         {
-                            push(token, Label::Person, &mut needles);
+                            needles.push(token, Label::Person);
                         }
                     }
                 }
             }
         }
-        if needles.is_empty() {
-            return;
+        if needles.list.is_empty() {
+            return Ok(());
         }
         let (exact, folded): (Vec<_>, Vec<_>) = needles
+            .list
             .into_iter()
             .partition(|(n, _)| self.is_common(&n.to_lowercase()));
         for (patterns, fold) in [(exact, false), (folded, true)] {
             if patterns.is_empty() {
                 continue;
             }
-            // A few needles per record: a SIMD substring search per needle beats building an
-            // automaton for every record. Folded needles search an ASCII-lowercased copy of the
-            // text, which keeps every byte offset.
-            let needles: Vec<(String, Label)> = patterns
-                .iter()
-                .map(|(n, l)| {
-                    (
-                        if fold {
-                            n.to_ascii_lowercase()
-                        } else {
-                            n.clone()
-                        },
-                        *l,
-                    )
-                })
+            // Folded needles search an ASCII-lowercased copy of the text, which keeps every
+            // byte offset.
+            let patterns: Vec<(String, Label)> = patterns
+                .into_iter()
+                .map(|(n, l)| (if fold { n.to_ascii_lowercase() } else { n }, l))
                 .collect();
+            let search = Search::new(&patterns)?;
             for (text, analysis) in texts.iter().zip(out.iter_mut()) {
                 let lowered;
                 let hay: &str = if fold {
@@ -469,22 +506,112 @@ impl Engine {
                     text
                 };
                 let mut added = Vec::new();
-                for (needle, label) in &needles {
-                    for s in memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()) {
-                        let e = s + needle.len();
-                        if !at_word_boundaries(text, s, e) {
-                            continue;
-                        }
-                        let Some(span) = Span::new(text, s, e) else {
-                            continue;
-                        };
-                        added.push(Finding::new(span, *label, 0.9, "consistency"));
+                search.each(hay, |s, e, label| {
+                    if !at_word_boundaries(text, s, e) {
+                        return;
                     }
-                }
+                    if let Some(span) = Span::new(text, s, e) {
+                        added.push(Finding::new(span, label, 0.9, "consistency"));
+                    }
+                });
                 if !added.is_empty() {
                     let mut all = std::mem::take(&mut analysis.findings);
                     all.extend(added);
-                    analysis.findings = resolve(all);
+                    analysis.findings = self.within_cap(resolve(all))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One conversation for [`Engine::analyze_conversations`].
+#[derive(Debug, Clone, Copy)]
+pub struct Conversation<'a> {
+    /// Its texts: message contents, then any other fields to scan.
+    pub texts: &'a [&'a str],
+    /// Values known in advance (profile facts, participant names).
+    pub seeds: &'a [Seed],
+    /// How many of the texts, from the first, teach the others: a name found in one of them is
+    /// looked for in every text. The rest are searched for what was taught but teach nothing
+    /// (fields of unknown meaning, whose stray words must not spread into the messages).
+    pub teaching: usize,
+}
+
+/// Needles for the consistency rule, in first-seen order, without repeats.
+#[derive(Default)]
+struct Needles {
+    list: Vec<(String, Label)>,
+    seen: HashSet<(String, Label)>,
+}
+
+impl Needles {
+    fn push(&mut self, value: &str, label: Label) {
+        let v = value.trim();
+        if v.chars().count() >= 2 && self.seen.insert((v.to_string(), label)) {
+            self.list.push((v.to_string(), label));
+        }
+    }
+}
+
+/// Needles up to this many are searched one by one (a SIMD substring search each); more go
+/// into one Aho-Corasick automaton, so the search stays linear in the text.
+const FEW_NEEDLES: usize = 8;
+/// Needles longer than this always go into the automaton.
+const SHORT_NEEDLE: usize = 64;
+
+/// Every occurrence of any needle in a text.
+enum Search<'p> {
+    Few(Vec<(memchr::memmem::Finder<'p>, Label)>),
+    Many(aho_corasick::AhoCorasick, Vec<Label>),
+}
+
+impl<'p> Search<'p> {
+    fn new(patterns: &'p [(String, Label)]) -> Result<Search<'p>> {
+        // A long needle could match at nearly every byte of a repetitive text: the automaton
+        // reports overlapping matches without rescanning.
+        if patterns.len() <= FEW_NEEDLES && patterns.iter().all(|(n, _)| n.len() <= SHORT_NEEDLE) {
+            return Ok(Search::Few(
+                patterns
+                    .iter()
+                    .map(|(n, l)| (memchr::memmem::Finder::new(n.as_bytes()), *l))
+                    .collect(),
+            ));
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(patterns.iter().map(|(n, _)| n.as_bytes()))
+            .map_err(|e| Error::Detector {
+                detector: "consistency",
+                reason: format!("cannot build the needle automaton: {e}"),
+            })?;
+        Ok(Search::Many(
+            automaton,
+            patterns.iter().map(|(_, l)| *l).collect(),
+        ))
+    }
+
+    /// Call `f(start, end, label)` for every occurrence, overlapping ones included.
+    fn each(&self, hay: &str, mut f: impl FnMut(usize, usize, Label)) {
+        match self {
+            Search::Few(finders) => {
+                // Overlapping occurrences too ("Hailey Mills Hailey" twice in "Hailey Mills
+                // Hailey Mills Hailey"), as the automaton reports them.
+                for (finder, label) in finders {
+                    let n = finder.needle().len();
+                    let mut from = 0;
+                    while let Some(at) = hay.as_bytes().get(from..).and_then(|h| finder.find(h)) {
+                        let s = from + at;
+                        f(s, s + n, *label);
+                        from = s + 1;
+                    }
+                }
+            }
+            Search::Many(automaton, labels) => {
+                for m in automaton.find_overlapping_iter(hay) {
+                    if let Some(label) = labels.get(m.pattern().as_usize()) {
+                        f(m.start(), m.end(), *label);
+                    }
                 }
             }
         }

@@ -29,6 +29,13 @@ pub enum Error {
         /// Why (never the text).
         reason: String,
     },
+    /// A message has more findings than the engine's cap: the record must be withheld, never
+    /// passed on raw or half-redacted.
+    #[error("a message has more than {limit} findings (the cap per message)")]
+    TooManyFindings {
+        /// The cap.
+        limit: usize,
+    },
     /// A policy file is invalid.
     #[error("policy: {0}")]
     Policy(String),

@@ -4,6 +4,7 @@
 //! out. Offsets are UTF-8 byte offsets throughout ([`Span`]); convert them at the edges with
 //! [`text::OffsetMap`].
 
+pub mod fields;
 pub mod label;
 pub mod lexicon;
 pub mod media;
@@ -23,7 +24,7 @@ pub mod error;
 pub mod gate;
 
 pub use detect::Detector;
-pub use engine::{Engine, EngineBuilder, Gate, Seed, Tier};
+pub use engine::{Conversation, Engine, EngineBuilder, Gate, Seed, Tier};
 pub use error::{Error, Result};
 pub use policy::Policy;
 pub use record::{Record, RecordError};

@@ -55,6 +55,29 @@ pub enum ImageAction {
     StripMetadata,
 }
 
+/// What to do with fields of a record whose meaning Scrim does not know (see
+/// [`crate::fields`] for the fields it knows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownFields {
+    /// Scan their strings (and integers) like message text and replace what is found; a name
+    /// found only there does not spread into the messages.
+    #[default]
+    Redact,
+    /// Remove them from the output.
+    Drop,
+    /// Pass them through unexamined (counted in the record's `scrim` field and the summary).
+    Keep,
+}
+
+/// Record handling beyond the message contents.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RecordPolicy {
+    /// Fields of unknown meaning (default: redact).
+    pub unknown_fields: UnknownFields,
+}
+
 /// Per-label actions. (Unknown label names are rejected by [`Label`]'s own parsing.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -130,6 +153,7 @@ impl Default for DetectionPolicy {
             model_gate: "signals".into(),
             model_veto: Some(0.8),
             model_min_prob: 0.3,
+            max_findings_per_message: crate::engine::MAX_FINDINGS_PER_MESSAGE,
         }
     }
 }
@@ -171,6 +195,9 @@ pub struct DetectionPolicy {
     /// The least probability (of all personal-data classes together) for the model to mark a
     /// token.
     pub model_min_prob: f32,
+    /// The most findings one message may have; a record with a message over it is withheld
+    /// (never passed on raw), which also bounds the work one message can cost.
+    pub max_findings_per_message: usize,
 }
 
 /// Sensitive-category handling.
@@ -204,12 +231,18 @@ pub struct Policy {
     /// Sensitive-category handling.
     #[serde(default)]
     pub sensitive: SensitivePolicy,
+    /// Record fields beyond the messages (missing: unknown fields redacted).
+    #[serde(default)]
+    pub record: RecordPolicy,
 }
 
 impl Policy {
     /// Parse a policy from TOML. Errors name the offending key or line, never values from records.
+    ///
+    /// A file that is not a policy (a data file given by mistake) is named by line and column
+    /// only: no text of it, and no value quoted from it, reaches the message.
     pub fn from_toml(text: &str) -> Result<Policy> {
-        let p: Policy = toml::from_str(text).map_err(|e| Error::Policy(e.to_string()))?;
+        let p: Policy = toml::from_str(text).map_err(|e| Error::Policy(toml_error(text, &e)))?;
         p.validate()?;
         Ok(p)
     }
@@ -229,6 +262,11 @@ impl Policy {
         if !(0.0..=1.0).contains(&self.detection.min_score) {
             return Err(Error::Policy(
                 "detection.min_score must be in [0, 1]".into(),
+            ));
+        }
+        if self.detection.max_findings_per_message == 0 {
+            return Err(Error::Policy(
+                "detection.max_findings_per_message must be at least 1".into(),
             ));
         }
         if self.detection.tiers.is_empty() {
@@ -271,6 +309,61 @@ impl Policy {
         }
         out
     }
+}
+
+/// A TOML error as "line L, column C: what", without the source line toml quotes, and with
+/// values quoted from the file left out.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let what = scrub_quotes(e.message().lines().next().unwrap_or("invalid TOML"));
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {what}")
+        }
+        None => what,
+    }
+}
+
+/// Leave out what a message quotes from the file, before its "expected ..." part (which names
+/// the policy's own keys and values): a field name is kept when it looks like one (so a typo
+/// in a key can be found), any other quoted text becomes `(…)`.
+fn scrub_quotes(msg: &str) -> String {
+    let (head, tail) = match msg.find("expected") {
+        Some(i) => msg.split_at(i),
+        None => (msg, ""),
+    };
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = head;
+    while let Some(open) = rest.find(['`', '"']) {
+        let (before, from) = rest.split_at(open);
+        out.push_str(before);
+        let q = if from.starts_with('`') { '`' } else { '"' };
+        let inner = &from[1..];
+        let Some(close) = inner.find(q) else {
+            out.push_str("(…)");
+            rest = "";
+            break;
+        };
+        let quoted = &inner[..close];
+        let key_like = out.ends_with("field ")
+            && (1..=40).contains(&quoted.len())
+            && quoted
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if key_like {
+            out.push(q);
+            out.push_str(quoted);
+            out.push(q);
+        } else {
+            out.push_str("(…)");
+        }
+        rest = &inner[close + 1..];
+    }
+    out.push_str(rest);
+    out.push_str(tail);
+    out
 }
 
 #[cfg(test)]
@@ -322,6 +415,9 @@ mod tests {
         assert_eq!(min.attachments, def.attachments);
         assert_eq!(min.detection, def.detection);
         assert_eq!(min.sensitive, def.sensitive);
+        assert_eq!(min.record, def.record);
+        assert_eq!(def.record.unknown_fields, UnknownFields::Redact);
+        assert_eq!(def.detection.max_findings_per_message, 10_000);
         // A partial section keeps the other keys' defaults.
         let p = Policy::from_toml(
             "version = 1\n[labels]\nPERSON = \"surrogate\"\n[detection]\nmin_score = 0.7",
@@ -333,5 +429,51 @@ mod tests {
         // The version is still required, and unknown keys are still errors.
         assert!(Policy::from_toml("").is_err());
         assert!(Policy::from_toml("version = 1\n[profile]\nactoin = \"keep\"").is_err());
+    }
+
+    #[test]
+    fn a_data_file_is_named_by_place_never_quoted() {
+        let line = r#"{"id":"c1","text":"I am Hailey Mills, hailey.r.mills@gmail.com"}"#;
+        for text in [
+            format!("{line}\n{line}\n"),
+            format!("version = 1\n\n  {line}\n"),
+            "version = 1\n[labels]\nPERSON = \"Hailey Mills\"\n".to_string(),
+            "version = \"Hailey Mills\"\n".to_string(),
+            "version = 1\n[profile]\naction = \"hailey.r.mills@gmail.com\"\n".to_string(),
+        ] {
+            let e = Policy::from_toml(&text).unwrap_err().to_string();
+            assert!(
+                !e.contains("Hailey") && !e.contains("hailey") && !e.contains("Mills"),
+                "{e}"
+            );
+            assert!(e.contains("line ") && e.contains("column "), "{e}");
+        }
+        let e = Policy::from_toml(&format!("{line}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("policy: line 1, column "), "{e}");
+        let e = Policy::from_toml("version = 1\n\n  {\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3, column 3"), "{e}");
+        // A key's typo is still named, and the expected names are listed.
+        let e = Policy::from_toml("version = 1\n[profile]\nactoin = \"keep\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`actoin`") && e.contains("`action`"), "{e}");
+    }
+
+    #[test]
+    fn record_and_cap_settings_parse_and_validate() {
+        let p = Policy::from_toml(
+            "version = 1\n[record]\nunknown_fields = \"drop\"\n[detection]\nmax_findings_per_message = 50",
+        )
+        .unwrap();
+        assert_eq!(p.record.unknown_fields, UnknownFields::Drop);
+        assert_eq!(p.detection.max_findings_per_message, 50);
+        assert!(Policy::from_toml("version = 1\n[record]\nunknown_fields = \"shred\"").is_err());
+        assert!(
+            Policy::from_toml("version = 1\n[detection]\nmax_findings_per_message = 0").is_err()
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Input records: a conversation (`messages`) or a plain document (`text`), kept as JSON.
 //!
-//! A record keeps every field it came with; Scrim only rewrites what it must (message contents,
-//! `text`, `profile`, `attachments`) and adds a `scrim` field. Validation errors say what is wrong
+//! A record keeps its fields; Scrim rewrites what holds personal data (message contents, `text`,
+//! `profile`, `attachments`, and the other fields as [`crate::fields`] describes) and adds a
+//! `scrim` field. Validation errors say what is wrong
 //! and where, never the content.
 
 use serde_json::{Map, Value};
@@ -164,6 +165,11 @@ impl Record {
             Value::Number(n) => Some(n.to_string()),
             _ => None,
         }
+    }
+
+    /// Every top-level field.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.obj
     }
 
     /// Any field at the top level.

@@ -1,18 +1,26 @@
 //! Redaction of whole records: detection, replacement, profiles and attachments, by a policy.
 //!
-//! The output keeps the input's shape and unknown fields, with content replaced, and gains a
-//! `scrim` field:
+//! The output keeps the input's shape, with content replaced (fields beyond the messages as
+//! [`crate::fields`] describes), and gains a `scrim` field:
 //!
 //! ```json
 //! {"policy": "sha256:…", "key_id": "1a2b3c4d",
 //!  "replacements": [{"message": 0, "start": 11, "end": 17, "label": "PERSON",
-//!                    "action": "placeholder", "replacement": "[PERSON_1]"}],
+//!                    "action": "placeholder", "replacement": "[PERSON_1]"},
+//!                   {"field": "/messages/1/tool_calls/0/function/arguments", "inner": "/to",
+//!                    "start": 0, "end": 16, "label": "EMAIL", "action": "placeholder",
+//!                    "replacement": "[EMAIL_1]"}],
 //!  "tags": [{"message": 2, "categories": ["health"]}],
+//!  "unexamined_fields": 1,
 //!  "profile": "dropped", "attachments": [{"id": "a1", "action": "withheld"}]}
 //! ```
 //!
 //! `start`/`end` are code point offsets into the original content (`message` is absent for
-//! `text` documents). A `keep` action lists the span without a replacement value.
+//! `text` documents), or into the value at `field` (a JSON pointer; `inner` points inside a
+//! JSON-encoded string). A `keep` action lists the span without a replacement value; an `id` or
+//! `subject` holding an email address or phone number is listed with action `pseudonym`.
+//! `unexamined_fields` and `dropped_fields` count unknown fields kept unexamined or removed by
+//! the policy's `[record] unknown_fields` (absent when zero).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,7 +28,8 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
-use crate::engine::{Engine, MessageAnalysis, Seed};
+use crate::engine::{Conversation, Engine, MessageAnalysis, Seed};
+use crate::fields;
 use crate::label::Label;
 use crate::media;
 use crate::policy::{Action, ImageAction, Policy, ProfileAction};
@@ -42,6 +51,10 @@ pub struct Stats {
     pub attachments_stripped: usize,
     /// Bytes of text scanned.
     pub text_bytes: usize,
+    /// Unknown fields passed through unexamined (policy `[record] unknown_fields = "keep"`).
+    pub unexamined_fields: usize,
+    /// Unknown fields removed (policy `[record] unknown_fields = "drop"`).
+    pub dropped_fields: usize,
 }
 
 impl Stats {
@@ -56,6 +69,8 @@ impl Stats {
         self.attachments_withheld += other.attachments_withheld;
         self.attachments_stripped += other.attachments_stripped;
         self.text_bytes += other.text_bytes;
+        self.unexamined_fields += other.unexamined_fields;
+        self.dropped_fields += other.dropped_fields;
     }
 }
 
@@ -68,6 +83,8 @@ pub enum WithheldReason {
     Sensitive(Category),
     /// A detector could not look at the record (fail closed: it is not passed on as clean).
     DetectionFailed(&'static str),
+    /// A message has more findings than the cap (`detection.max_findings_per_message`).
+    TooManyFindings(usize),
 }
 
 impl std::fmt::Display for WithheldReason {
@@ -76,6 +93,10 @@ impl std::fmt::Display for WithheldReason {
             WithheldReason::DropLabel(l) => write!(f, "contains {l} (policy: drop)"),
             WithheldReason::Sensitive(c) => write!(f, "sensitive category {}", c_str(*c)),
             WithheldReason::DetectionFailed(d) => write!(f, "detector {d} failed"),
+            WithheldReason::TooManyFindings(n) => write!(
+                f,
+                "a message has more than {n} findings (policy: detection.max_findings_per_message)"
+            ),
         }
     }
 }
@@ -139,6 +160,12 @@ fn value_strings(v: &Value) -> Vec<String> {
         Value::Array(a) => a.iter().flat_map(value_strings).collect(),
         _ => Vec::new(),
     }
+}
+
+/// What detection reads of one record beyond its main texts.
+struct Prepared {
+    plan: fields::Plan,
+    seeds: Vec<Seed>,
 }
 
 /// Within what one value keeps one pseudonym (placeholders are numbered per record whatever the
@@ -254,77 +281,160 @@ impl Redactor {
         seeds
     }
 
-    /// Detect personal data in every message of a record (conversation-consistent).
+    /// What detection reads of a record beyond its main texts, and its seeds.
+    fn prepare(&self, record: &Record) -> Prepared {
+        let plan = fields::plan(record, self.policy.record.unknown_fields);
+        let mut seeds = self.seeds(record);
+        seeds.extend(plan.seeds.iter().cloned());
+        Prepared { plan, seeds }
+    }
+
+    /// Run the engine over prepared records (the learned tier batches across them).
+    fn analyze(&self, items: &[(&Record, &Prepared)]) -> crate::Result<Vec<Vec<MessageAnalysis>>> {
+        let texts: Vec<(Vec<&str>, usize)> = items
+            .iter()
+            .map(|(r, p)| {
+                let mut t = r.texts();
+                let teaching = t.len() + p.plan.teaching;
+                t.extend(p.plan.leaves.iter().map(|l| l.text.as_str()));
+                (t, teaching)
+            })
+            .collect();
+        let convs: Vec<Conversation<'_>> = items
+            .iter()
+            .zip(&texts)
+            .map(|((_, p), (t, teaching))| Conversation {
+                texts: t,
+                seeds: &p.seeds,
+                teaching: *teaching,
+            })
+            .collect();
+        self.engine.analyze_conversations(&convs)
+    }
+
+    fn detect_prepared(
+        &self,
+        record: &Record,
+        prepared: &Prepared,
+    ) -> crate::Result<Vec<MessageAnalysis>> {
+        Ok(self
+            .analyze(&[(record, prepared)])?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// Detect personal data in a record (conversation-consistent): one analysis per message (or
+    /// for the document's text), then one per other field value scanned, in the order
+    /// [`crate::fields`] reads them.
     ///
     /// Fails when a detector could not look at the text (see [`Engine::analyze`]).
     pub fn detect(&self, record: &Record) -> crate::Result<Vec<MessageAnalysis>> {
-        let texts = record.texts();
-        self.engine.analyze(&texts, &self.seeds(record))
+        self.detect_prepared(record, &self.prepare(record))
     }
 
     /// Detect personal data in several records at once (the learned tier batches across them).
     /// `out[i]` is what [`Redactor::detect`] would give for `records[i]`.
     pub fn detect_batch(&self, records: &[Record]) -> Vec<crate::Result<Vec<MessageAnalysis>>> {
+        let prepared: Vec<Prepared> = records.iter().map(|r| self.prepare(r)).collect();
+        self.detect_batch_prepared(records, &prepared)
+    }
+
+    fn detect_batch_prepared(
+        &self,
+        records: &[Record],
+        prepared: &[Prepared],
+    ) -> Vec<crate::Result<Vec<MessageAnalysis>>> {
+        let one_by_one = || {
+            records
+                .iter()
+                .zip(prepared)
+                .map(|(r, p)| self.detect_prepared(r, p))
+                .collect()
+        };
         if records.len() <= 1 || !self.engine.has_model() {
-            return records.iter().map(|r| self.detect(r)).collect();
+            return one_by_one();
         }
-        let texts: Vec<Vec<&str>> = records.iter().map(Record::texts).collect();
-        let seeds: Vec<Vec<Seed>> = records.iter().map(|r| self.seeds(r)).collect();
-        let convs: Vec<(&[&str], &[Seed])> = texts
-            .iter()
-            .zip(&seeds)
-            .map(|(t, s)| (t.as_slice(), s.as_slice()))
-            .collect();
-        match self.engine.analyze_batch(&convs) {
+        let items: Vec<(&Record, &Prepared)> = records.iter().zip(prepared).collect();
+        match self.analyze(&items) {
             Ok(all) => all.into_iter().map(Ok).collect(),
             // One bad record must not fail its neighbours: retry one by one.
-            Err(_) => records.iter().map(|r| self.detect(r)).collect(),
+            Err(_) => one_by_one(),
         }
     }
 
     /// Redact several records (the learned tier batches across them).
     pub fn redact_batch(&self, records: Vec<Record>) -> Vec<Outcome> {
-        let analyses = self.detect_batch(&records);
+        let prepared: Vec<Prepared> = records.iter().map(|r| self.prepare(r)).collect();
+        let analyses = self.detect_batch_prepared(&records, &prepared);
         records
             .into_iter()
+            .zip(prepared)
             .zip(analyses)
-            .map(|(r, a)| self.redact_with(r, a))
+            .map(|((r, p), a)| self.redact_with(r, &p, a))
             .collect()
     }
 
     /// Redact one record.
     pub fn redact(&self, record: Record) -> Outcome {
-        let analyses = self.detect(&record);
-        self.redact_with(record, analyses)
+        let prepared = self.prepare(&record);
+        let analyses = self.detect_prepared(&record, &prepared);
+        self.redact_with(record, &prepared, analyses)
+    }
+
+    /// A keyed pseudonym for an identifier field (`id_…`, `subject_…`).
+    fn identifier_pseudonym(&self, field: &str, value: &str) -> String {
+        let d = self
+            .key
+            .mac(&[b"identifier", field.as_bytes(), value.as_bytes()]);
+        let hex: String = d.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("{field}_{hex}")
     }
 
     /// Redact one record given its analysis.
     fn redact_with(
         &self,
         mut record: Record,
+        prepared: &Prepared,
         analyses: crate::Result<Vec<MessageAnalysis>>,
     ) -> Outcome {
-        let analyses = match analyses {
+        let plan = &prepared.plan;
+        let scanned_bytes = record.texts().iter().map(|t| t.len()).sum::<usize>()
+            + plan.leaves.iter().map(|l| l.text.len()).sum::<usize>();
+        let base = Stats {
+            text_bytes: scanned_bytes,
+            unexamined_fields: plan.unexamined,
+            dropped_fields: plan.dropped.len(),
+            ..Stats::default()
+        };
+        let mut analyses = match analyses {
             Ok(a) => a,
             Err(e) => {
-                let detector = match e {
-                    crate::Error::Detector { detector, .. } => detector,
-                    _ => "engine",
+                let reason = match e {
+                    crate::Error::TooManyFindings { limit } => {
+                        WithheldReason::TooManyFindings(limit)
+                    }
+                    crate::Error::Detector { detector, .. } => {
+                        WithheldReason::DetectionFailed(detector)
+                    }
+                    _ => WithheldReason::DetectionFailed("engine"),
                 };
                 return Outcome::Withheld {
-                    reason: WithheldReason::DetectionFailed(detector),
-                    stats: Stats {
-                        text_bytes: record.texts().iter().map(|t| t.len()).sum(),
-                        ..Stats::default()
-                    },
+                    reason,
+                    stats: base,
                 };
             }
         };
         let texts: Vec<String> = record.texts().into_iter().map(str::to_string).collect();
-        let mut stats = Stats {
-            text_bytes: texts.iter().map(String::len).sum(),
-            ..Stats::default()
-        };
+        let n = texts.len();
+        // In `id` and `subject` only an email address or a phone number counts.
+        for (leaf, a) in plan.leaves.iter().zip(analyses.iter_mut().skip(n)) {
+            if leaf.kind == fields::Kind::Identifier {
+                a.findings
+                    .retain(|f| matches!(f.label, Label::Email | Label::Phone));
+                a.tags.clear();
+            }
+        }
+        let mut stats = base;
         for a in &analyses {
             for f in &a.findings {
                 *stats.by_label.entry(f.label).or_default() += 1;
@@ -332,6 +442,13 @@ impl Redactor {
             for c in &a.tags {
                 *stats.tags.entry(*c).or_default() += 1;
             }
+        }
+        let cap = self.policy.detection.max_findings_per_message;
+        if analyses.iter().any(|a| a.findings.len() > cap) {
+            return Outcome::Withheld {
+                reason: WithheldReason::TooManyFindings(cap),
+                stats,
+            };
         }
         // Withholding decisions come first: nothing of a withheld record is written.
         for a in &analyses {
@@ -359,8 +476,12 @@ impl Redactor {
         let key = self.key_for(&record);
         let replacer = Replacer::new(&self.policy, &key);
         let mut table = Pseudonyms::new();
+        let all_texts = texts
+            .iter()
+            .map(String::as_str)
+            .chain(plan.leaves.iter().map(|l| l.text.as_str()));
         // Every person first, so that each mention can be tied to the longest form of the name.
-        for (text, a) in texts.iter().zip(&analyses) {
+        for (text, a) in all_texts.zip(&analyses) {
             for f in a.findings.iter().filter(|f| f.label == Label::Person) {
                 if let Some(v) = f.span.slice(text) {
                     table.register_person(&crate::replace::normalize(Label::Person, v));
@@ -371,14 +492,54 @@ impl Redactor {
         let mut replacements = Vec::new();
         let mut tags = Vec::new();
         let conversation = record.shape() == Shape::Conversation;
-        for (i, (text, a)) in texts.iter().zip(&analyses).enumerate() {
-            let (new_text, applied) = replacer.apply(text, &a.findings, &mut table);
-            let offsets = OffsetMap::new(text);
-            for ap in applied {
-                let mut r = Map::new();
-                if conversation {
+        let where_of = |i: usize| -> Map<String, Value> {
+            let mut r = Map::new();
+            match i.checked_sub(n).and_then(|k| plan.leaves.get(k)) {
+                Some(leaf) => {
+                    r.insert("field".into(), json!(leaf.pointer));
+                    if let Some(inner) = &leaf.inner {
+                        r.insert("inner".into(), json!(inner));
+                    }
+                }
+                None if conversation => {
                     r.insert("message".into(), json!(i));
                 }
+                None => {}
+            }
+            r
+        };
+        let mut new_leaves: Vec<Option<String>> = vec![None; plan.leaves.len()];
+        let all_texts = texts
+            .iter()
+            .map(String::as_str)
+            .chain(plan.leaves.iter().map(|l| l.text.as_str()));
+        for (i, (text, a)) in all_texts.zip(&analyses).enumerate() {
+            let leaf = i.checked_sub(n).and_then(|k| plan.leaves.get(k));
+            if let Some(leaf) = leaf.filter(|l| l.kind == fields::Kind::Identifier) {
+                // The whole identifier becomes a keyed pseudonym (unless the policy keeps the kind).
+                if let Some(f) = a
+                    .findings
+                    .iter()
+                    .find(|f| self.policy.action(f.label) != Action::Keep)
+                {
+                    let field = leaf.pointer.trim_start_matches('/');
+                    let pseudonym = self.identifier_pseudonym(field, text);
+                    let mut r = where_of(i);
+                    r.insert("label".into(), json!(f.label.as_str()));
+                    r.insert("action".into(), json!("pseudonym"));
+                    r.insert("replacement".into(), json!(pseudonym));
+                    replacements.push(Value::Object(r));
+                    if let Some(slot) = new_leaves.get_mut(i - n) {
+                        *slot = Some(pseudonym);
+                    }
+                }
+                continue;
+            }
+            let (new_text, applied) = replacer.apply(text, &a.findings, &mut table);
+            let offsets = OffsetMap::new(text);
+            let changed = !applied.is_empty();
+            for ap in applied {
+                let mut r = where_of(i);
                 r.insert("start".into(), json!(offsets.char_of_byte(ap.span.start())));
                 r.insert("end".into(), json!(offsets.char_of_byte(ap.span.end())));
                 r.insert("label".into(), json!(ap.label.as_str()));
@@ -389,16 +550,24 @@ impl Redactor {
                 replacements.push(Value::Object(r));
             }
             if !a.tags.is_empty() {
-                let mut t = Map::new();
-                if conversation {
-                    t.insert("message".into(), json!(i));
-                }
+                let mut t = where_of(i);
                 t.insert("categories".into(), json!(a.tags));
                 tags.push(Value::Object(t));
             }
-            new_texts.push(new_text);
+            match i.checked_sub(n) {
+                None => new_texts.push(new_text),
+                Some(k) => {
+                    if let Some(slot) = new_leaves
+                        .get_mut(k)
+                        .filter(|_| changed && new_text != text)
+                    {
+                        *slot = Some(new_text);
+                    }
+                }
+            }
         }
         record.set_texts(new_texts);
+        fields::apply(record.fields_mut(), plan, &new_leaves);
 
         let mut scrim = Map::new();
         scrim.insert("policy".into(), json!(self.policy_hash));
@@ -408,6 +577,12 @@ impl Redactor {
         }
         scrim.insert("replacements".into(), Value::Array(replacements));
         scrim.insert("tags".into(), Value::Array(tags));
+        if stats.unexamined_fields > 0 {
+            scrim.insert("unexamined_fields".into(), json!(stats.unexamined_fields));
+        }
+        if stats.dropped_fields > 0 {
+            scrim.insert("dropped_fields".into(), json!(stats.dropped_fields));
+        }
         let fields = record.fields_mut();
         if let Some(profile) = self.profile(fields, &replacer, &mut table) {
             scrim.insert("profile".into(), json!(profile));
@@ -690,5 +865,254 @@ mod tests {
         assert_eq!(p["city"], "[LOCATION_1]");
         assert_eq!(p["age"], "[AGE_1]");
         assert!(!p.contains_key("gender") && !p.contains_key("hobbies"));
+    }
+
+    fn redacted(r: &Redactor, line: &str) -> (Value, Stats) {
+        match r.redact(Record::parse(line).unwrap()) {
+            Outcome::Redacted { value, stats } => (value, stats),
+            Outcome::Withheld { reason, .. } => panic!("withheld: {reason}"),
+        }
+    }
+
+    fn policy_with(extra: &str) -> Policy {
+        Policy::from_toml(&format!("version = 1\n{extra}")).unwrap()
+    }
+
+    /// Issue 10, item 1: about 40% of valid Aadhaar numbers failed the Verhoeff check.
+    #[test]
+    fn aadhaar_numbers_are_redacted() {
+        let r = redactor(Policy::default_policy().unwrap());
+        let (v, _) = redacted(
+            &r,
+            r#"{"id":"a","text":"my aadhaar 5291 8437 0625 thanks"}"#,
+        );
+        assert_eq!(v["text"], "my aadhaar [ID_1] thanks");
+    }
+
+    /// Issue 10, item 2: a conversation's top-level `text` passed through raw.
+    #[test]
+    fn a_conversations_text_is_redacted() {
+        let r = redactor(Policy::default_policy().unwrap());
+        let (v, _) = redacted(
+            &r,
+            r#"{"id":"f1","text":"I am Hailey Mills, email hailey.r.mills@gmail.com, phone 208-555-0147","messages":[{"role":"user","content":"hello, Hailey here"}]}"#,
+        );
+        let text = v["text"].as_str().unwrap();
+        for raw in ["Hailey", "Mills", "hailey.r.mills", "555-0147"] {
+            assert!(!text.contains(raw), "{text}");
+        }
+        // One person, one number, across the field and the messages.
+        assert_eq!(v["messages"][0]["content"], "hello, [PERSON_1] here");
+        assert!(
+            text.contains("[PERSON_1]") && text.contains("[EMAIL_1]"),
+            "{text}"
+        );
+        let fields: Vec<&str> = v["scrim"]["replacements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["field"].as_str())
+            .collect();
+        assert!(
+            fields.iter().all(|f| *f == "/text") && fields.len() >= 3,
+            "{fields:?}"
+        );
+    }
+
+    const CHAT_LOG: &str = r#"{"id":"hailey.r.mills@gmail.com","subject":"+1 208 555 0147","title":"Trip plans with Omar Haddad","user":{"email":"hailey.r.mills@gmail.com","display":"Hailey Mills"},"messages":[{"role":"user","name":"Hailey Mills","content":"can you email Omar for me? sign it from Hailey","metadata":{"device":"call me on 208-555-0147"}},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"send_email","arguments":"{\"to\":\"omar.haddad@example.org\",\"body\":\"Hi Omar, Hailey Mills says hello\"}"}}]},{"role":"tool","name":"send_email","tool_call_id":"call_1","content":"sent"}],"custom":{"note":"write to hailey.r.mills@gmail.com","seen":3}}"#;
+
+    /// Issue 10, item 6: the known fields of OpenAI-style chat logs are redacted, the
+    /// participant's `name` seeds detection, and `id`/`subject` holding an email or phone become
+    /// keyed pseudonyms.
+    #[test]
+    fn chat_log_fields_are_redacted() {
+        let r = redactor(Policy::default_policy().unwrap());
+        let (v, stats) = redacted(&r, CHAT_LOG);
+        let out = v.to_string();
+        for raw in [
+            "Hailey",
+            "Mills",
+            "hailey.r.mills",
+            "Omar",
+            "Haddad",
+            "omar.haddad",
+            "555",
+        ] {
+            assert!(!out.contains(raw), "{raw} in {out}");
+        }
+        let m = &v["messages"];
+        // Numbered in reading order: the messages first, then the other fields.
+        assert_eq!(m[0]["name"], "[PERSON_2]");
+        assert_eq!(
+            m[0]["content"],
+            "can you email [PERSON_1] for me? sign it from [PERSON_2]"
+        );
+        let args: Value = serde_json::from_str(
+            m[1]["tool_calls"][0]["function"]["arguments"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(args["to"], "[EMAIL_2]");
+        assert_eq!(args["body"], "Hi [PERSON_1], [PERSON_2] says hello");
+        // A function's name is code, not a person.
+        assert_eq!(m[2]["name"], "send_email");
+        assert_eq!(m[1]["tool_calls"][0]["function"]["name"], "send_email");
+        assert_eq!(m[2]["tool_call_id"], "call_1");
+        assert_eq!(v["user"]["email"], "[EMAIL_1]");
+        assert_eq!(v["title"], "Trip plans with [PERSON_1]");
+        assert_eq!(v["custom"]["note"], "write to [EMAIL_1]");
+        assert_eq!(v["custom"]["seen"], 3);
+        let id = v["id"].as_str().unwrap();
+        let subject = v["subject"].as_str().unwrap();
+        assert!(id.starts_with("id_") && id.len() == 19, "{id}");
+        assert!(subject.starts_with("subject_"), "{subject}");
+        // Keyed and stable: the same input gives the same pseudonym.
+        let (again, _) = redacted(&r, CHAT_LOG);
+        assert_eq!(again["id"], v["id"]);
+        assert_eq!(stats.unexamined_fields, 0);
+        let reps = v["scrim"]["replacements"].as_array().unwrap();
+        assert!(reps
+            .iter()
+            .any(|r| r["field"] == "/id" && r["action"] == "pseudonym"));
+        assert!(reps.iter().any(|r| {
+            r["field"] == "/messages/1/tool_calls/0/function/arguments" && r["inner"] == "/to"
+        }));
+        // An ordinary id is kept.
+        let (plain, _) = redacted(&r, r#"{"id":"c1","subject":"u-1","text":"hi"}"#);
+        assert_eq!(
+            (plain["id"].as_str(), plain["subject"].as_str()),
+            (Some("c1"), Some("u-1"))
+        );
+    }
+
+    /// Issue 10, item 6: the policy decides unknown fields; `keep` is counted as unexamined.
+    #[test]
+    fn unknown_fields_follow_the_policy() {
+        let line = r#"{"id":"c1","messages":[{"role":"user","content":"hi","x_note":"hailey.r.mills@gmail.com"}],"custom":{"note":"hailey.r.mills@gmail.com"},"lang":"en"}"#;
+        let keep = redactor(policy_with("[record]\nunknown_fields = \"keep\""));
+        let (v, stats) = redacted(&keep, line);
+        assert_eq!(v["custom"]["note"], "hailey.r.mills@gmail.com");
+        assert_eq!(stats.unexamined_fields, 3);
+        assert_eq!(v["scrim"]["unexamined_fields"], 3);
+        let drop = redactor(policy_with("[record]\nunknown_fields = \"drop\""));
+        let (v, stats) = redacted(&drop, line);
+        assert!(v.get("custom").is_none() && v.get("lang").is_none());
+        assert!(v["messages"][0].get("x_note").is_none());
+        assert_eq!(v["messages"][0]["content"], "hi");
+        assert_eq!(v["id"], "c1");
+        assert_eq!((stats.dropped_fields, stats.unexamined_fields), (3, 0));
+        assert_eq!(v["scrim"]["dropped_fields"], 3);
+        let redact = redactor(Policy::default_policy().unwrap());
+        let (v, stats) = redacted(&redact, line);
+        assert_eq!(v["custom"]["note"], "[EMAIL_1]");
+        assert_eq!(v["messages"][0]["x_note"], "[EMAIL_1]");
+        assert_eq!(v["lang"], "en");
+        assert_eq!((stats.dropped_fields, stats.unexamined_fields), (0, 0));
+        assert!(v["scrim"].get("unexamined_fields").is_none());
+    }
+
+    /// A name found only in an unknown field is replaced there, but does not spread into the
+    /// messages (eval gold and other tooling fields must not teach detection).
+    #[test]
+    fn unknown_fields_learn_but_do_not_teach() {
+        let r = redactor(Policy::default_policy().unwrap());
+        let (v, _) = redacted(
+            &r,
+            r#"{"messages":[{"role":"user","content":"my name is Zyxwv Qorp, ask about qorp"}],"gold":{"who":"qorp"},"extra":"tell Plimbo I said so"}"#,
+        );
+        assert_eq!(v["gold"]["who"], "[PERSON_1]", "taught by the messages");
+        let content = v["messages"][0]["content"].as_str().unwrap();
+        assert!(!content.contains("Qorp"), "{content}");
+    }
+
+    /// Issue 10, item 9: past the cap a record is withheld with a reason, never passed raw.
+    #[test]
+    fn too_many_findings_withhold_the_record() {
+        let text: String = (0..12).map(|i| format!("a{i}@example.org ")).collect();
+        let line = json!({"id": "x", "text": text}).to_string();
+        let r = redactor(policy_with("[detection]\nmax_findings_per_message = 10"));
+        match r.redact(Record::parse(&line).unwrap()) {
+            Outcome::Withheld {
+                reason: WithheldReason::TooManyFindings(10),
+                stats,
+            } => assert_eq!(stats.by_label.get(&Label::Email), Some(&12)),
+            other => panic!("{other:?}"),
+        }
+        // The engine's own cap fails closed the same way.
+        let engine = crate::EngineBuilder::default()
+            .max_findings(5)
+            .build()
+            .unwrap();
+        let r = Redactor::new(
+            Arc::new(engine),
+            Policy::default_policy().unwrap(),
+            Key::from_secret(b"test"),
+        );
+        assert!(matches!(
+            r.redact(Record::parse(&line).unwrap()),
+            Outcome::Withheld {
+                reason: WithheldReason::TooManyFindings(5),
+                ..
+            }
+        ));
+        assert!(WithheldReason::TooManyFindings(5)
+            .to_string()
+            .contains("more than 5"));
+    }
+
+    /// Issue 10, item 9: a long message repeating a name is found whole (counted, not timed;
+    /// `benches/detectors.rs` measures the time).
+    #[test]
+    fn a_long_repetitive_message_is_resolved_whole() {
+        let n = 12_000;
+        let text = "I met Hailey Mills today. ".repeat(n);
+        let engine = crate::EngineBuilder::default()
+            .max_findings(usize::MAX)
+            .build()
+            .unwrap();
+        let a = engine.analyze(&[&text, "and Hailey again"], &[]).unwrap();
+        assert_eq!(a[0].findings.len(), n);
+        assert!(a[0]
+            .findings
+            .iter()
+            .all(|f| f.label == Label::Person && f.span.slice(&text) == Some("Hailey Mills")));
+        assert_eq!(a[1].findings.len(), 1, "the name spreads");
+        let capped = Engine::new().unwrap();
+        assert!(matches!(
+            capped.analyze(&[&text], &[]),
+            Err(crate::Error::TooManyFindings { limit: 10_000 })
+        ));
+        // A line of nothing but the name (no capital is evidence there): what one mention
+        // teaches covers every other, overlapping ones included, and nothing of it survives.
+        let r = redactor(Policy::default_policy().unwrap());
+        let line = json!({"messages": [
+            {"role": "user", "content": "Hailey Mills ".repeat(3_000)},
+            {"role": "user", "content": "I am Hailey Mills"},
+        ]})
+        .to_string();
+        let (v, _) = redacted(&r, &line);
+        let out = v["messages"][0]["content"].as_str().unwrap();
+        assert!(
+            !out.contains("Hailey") && !out.contains("Mills"),
+            "{}",
+            &out[..80]
+        );
+    }
+
+    /// Issue 10, item 14: integers beyond 64 bits keep their digits.
+    #[test]
+    fn big_integers_keep_their_digits() {
+        let r = redactor(Policy::default_policy().unwrap());
+        let line = r#"{"id":123456789012345678901234567890,"text":"hi","n":18446744073709551617}"#;
+        let rec = Record::parse(line).unwrap();
+        assert_eq!(rec.id().as_deref(), Some("123456789012345678901234567890"));
+        let (v, _) = redacted(&r, line);
+        let out = v.to_string();
+        assert!(
+            out.contains(r#""id":123456789012345678901234567890"#),
+            "{out}"
+        );
+        assert!(out.contains(r#""n":18446744073709551617"#), "{out}");
     }
 }

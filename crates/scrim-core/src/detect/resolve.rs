@@ -13,6 +13,8 @@
 //!
 //! The output is sorted by start and free of overlaps.
 
+use std::collections::BTreeMap;
+
 use crate::label::Label;
 use crate::span::Finding;
 
@@ -39,59 +41,59 @@ fn rank_key(f: &Finding) -> (u8, usize, u32, std::cmp::Reverse<usize>) {
 }
 
 /// Resolve overlapping findings by the rules in the module documentation.
+///
+/// An ordered sweep, O(n log n): after ranking, the accepted findings are disjoint, so they are
+/// kept in a map ordered by start, and the ones a candidate touches are a contiguous run found by
+/// one ordered lookup. Covering that run cannot touch anything further (its ends lie inside
+/// accepted findings, which overlap nothing else), so one lookup per candidate is the whole
+/// growth; each merged finding leaves the map once.
 pub fn resolve(mut findings: Vec<Finding>) -> Vec<Finding> {
     if findings.len() <= 1 {
         return findings;
     }
     findings.sort_by_key(|f| std::cmp::Reverse(rank_key(f)));
-    // `accepted` stays in rank order: a lower index means a higher rank.
-    let mut accepted: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        let mut span = f.span;
-        let mut group: Vec<usize> = Vec::new();
-        // Grow the candidate over everything it touches until nothing new is touched.
-        loop {
-            let touched: Vec<usize> = accepted
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.span.overlaps(&span))
-                .map(|(i, _)| i)
-                .collect();
-            if touched.len() == group.len() {
-                break;
-            }
-            for &i in &touched {
-                if let Some(a) = accepted.get(i) {
-                    span = span.cover(&a.span);
-                }
-            }
-            group = touched;
-        }
-        let Some(&target) = group.first() else {
-            accepted.push(f);
+    // Accepted findings by start; each keeps its place in the ranking (lower ranks higher).
+    let mut accepted: BTreeMap<usize, (usize, Finding)> = BTreeMap::new();
+    let mut touched: Vec<usize> = Vec::new();
+    for (order, f) in findings.into_iter().enumerate() {
+        touched.clear();
+        // Accepted findings starting before the candidate ends, from the right, while they reach
+        // past its start: ends grow with starts, so the first one that does not ends the run.
+        touched.extend(
+            accepted
+                .range(..f.span.end())
+                .rev()
+                .take_while(|(_, (_, a))| a.span.end() > f.span.start())
+                .map(|(start, _)| *start),
+        );
+        if touched.is_empty() {
+            accepted.insert(f.span.start(), (order, f));
             continue;
-        };
-        if group.len() == 1 && accepted.get(target).is_some_and(|a| a.span == span) {
-            continue; // contained in one accepted finding
         }
-        let score = group
+        if let [only] = touched[..] {
+            if accepted
+                .get(&only)
+                .is_some_and(|(_, a)| a.span.contains(&f.span))
+            {
+                continue; // contained in one accepted finding
+            }
+        }
+        let mut group: Vec<(usize, Finding)> = touched
             .iter()
-            .filter_map(|&i| accepted.get(i))
-            .map(|a| a.score)
-            .fold(f.score, f32::max);
-        if let Some(a) = accepted.get_mut(target) {
-            a.span = span;
-            a.score = score;
+            .filter_map(|start| accepted.remove(start))
+            .collect();
+        let span = group.iter().fold(f.span, |s, (_, a)| s.cover(&a.span));
+        let score = group.iter().map(|(_, a)| a.score).fold(f.score, f32::max);
+        // The highest-ranked of the group takes the merged span and keeps its label.
+        group.sort_by_key(|(o, _)| *o);
+        let mut group = group.into_iter();
+        if let Some((o, mut target)) = group.next() {
+            target.span = span;
+            target.score = score;
+            accepted.insert(span.start(), (o, target));
         }
-        let mut index = 0usize;
-        accepted.retain(|_| {
-            let keep = index == target || !group.contains(&index);
-            index += 1;
-            keep
-        });
     }
-    accepted.sort_by_key(|f| (f.span.start(), f.span.end()));
-    accepted
+    accepted.into_values().map(|(_, f)| f).collect()
 }
 
 #[cfg(test)]
@@ -138,6 +140,111 @@ mod tests {
         ]);
         let spans: Vec<_> = out.iter().map(|x| (x.span.start(), x.span.end())).collect();
         assert_eq!(spans, vec![(0, 2), (2, 4), (8, 10)]);
+    }
+
+    /// The rules as first written: every candidate compared with every accepted finding,
+    /// growing until nothing new is touched (quadratic). The sweep must agree with it exactly.
+    fn resolve_pairwise(mut findings: Vec<Finding>) -> Vec<Finding> {
+        findings.sort_by_key(|f| std::cmp::Reverse(rank_key(f)));
+        let mut accepted: Vec<Finding> = Vec::new();
+        for f in findings {
+            let mut span = f.span;
+            let mut group: Vec<usize> = Vec::new();
+            loop {
+                let touched: Vec<usize> = (0..accepted.len())
+                    .filter(|&i| accepted[i].span.overlaps(&span))
+                    .collect();
+                if touched.len() == group.len() {
+                    break;
+                }
+                for &i in &touched {
+                    span = span.cover(&accepted[i].span);
+                }
+                group = touched;
+            }
+            let Some(&target) = group.first() else {
+                accepted.push(f);
+                continue;
+            };
+            if group.len() == 1 && accepted[target].span == span {
+                continue;
+            }
+            let score = group
+                .iter()
+                .map(|&i| accepted[i].score)
+                .fold(f.score, f32::max);
+            accepted[target].span = span;
+            accepted[target].score = score;
+            let mut index = 0usize;
+            accepted.retain(|_| {
+                let keep = index == target || !group.contains(&index);
+                index += 1;
+                keep
+            });
+        }
+        accepted.sort_by_key(|f| (f.span.start(), f.span.end()));
+        accepted
+    }
+
+    #[test]
+    fn sweep_agrees_with_the_pairwise_rules() {
+        let t = "x".repeat(200);
+        let labels = [
+            Label::Email,
+            Label::Phone,
+            Label::Address,
+            Label::Date,
+            Label::Person,
+            Label::Location,
+            Label::Other,
+        ];
+        // A fixed linear congruential sequence: deterministic cases, dense overlaps.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % n
+        };
+        for case in 0..3000 {
+            let count = 1 + next(if case % 10 == 0 { 120 } else { 12 });
+            let width = 1 + next(if case % 2 == 0 { 40 } else { 200 });
+            let found: Vec<Finding> = (0..count)
+                .map(|_| {
+                    let s = next(width.min(199));
+                    let e = (s + 1 + next(12)).min(200);
+                    let score = [0.5, 0.7, 0.9][next(3)];
+                    f(&t, s, e, labels[next(labels.len())], score)
+                })
+                .collect();
+            assert_eq!(
+                resolve(found.clone()),
+                resolve_pairwise(found),
+                "case {case}"
+            );
+        }
+    }
+
+    #[test]
+    fn many_findings_resolve_to_the_expected_count() {
+        // 100 000 overlapping pairs: each name inside a longer address, chained by overlaps.
+        let n = 100_000;
+        let t = "ab".repeat(n + 1);
+        let mut found = Vec::with_capacity(2 * n);
+        for i in 0..n {
+            found.push(f(&t, 2 * i, 2 * i + 2, Label::Person, 0.9));
+            found.push(f(&t, 2 * i + 1, 2 * i + 2, Label::Location, 0.6));
+        }
+        let out = resolve(found);
+        assert_eq!(out.len(), n);
+        assert!(out.windows(2).all(|w| w[0].span.end() <= w[1].span.start()));
+        // Overlapping chains merge into one.
+        let chain: Vec<Finding> = (0..n)
+            .map(|i| f(&t, 2 * i, 2 * i + 3, Label::Date, 0.7))
+            .collect();
+        let out = resolve(chain);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].span.start(), out[0].span.end()), (0, 2 * n + 1));
     }
 
     #[test]

@@ -206,7 +206,21 @@ fn iban(rng: &mut KeyedRng, original: &str) -> String {
         .to_ascii_uppercase();
     let bban_shape: String = compact.chars().skip(4).collect();
     let bban = reshape(rng, &bban_shape, 0).to_ascii_uppercase();
-    // Check digits: 98 - (BBAN + country + "00") mod 97, letters as 10..35.
+    let check = iban_check_digits(&country, &bban);
+    let full = format!("{country}{check:02}{bban}");
+    if original.contains(' ') {
+        full.as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        full
+    }
+}
+
+/// IBAN check digits (ISO 13616): 98 - (BBAN + country + "00") mod 97, letters as 10..35.
+fn iban_check_digits(country: &str, bban: &str) -> u32 {
     let rearranged = format!("{bban}{country}00");
     let mut rem = 0u32;
     for c in rearranged.chars() {
@@ -223,17 +237,7 @@ fn iban(rng: &mut KeyedRng, original: &str) -> String {
             (rem * 10 + v) % 97
         };
     }
-    let check = 98 - rem;
-    let full = format!("{country}{check:02}{bban}");
-    if original.contains(' ') {
-        full.as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        full
-    }
+    98 - rem
 }
 
 fn date(rng: &mut KeyedRng, original: &str) -> String {
@@ -502,5 +506,30 @@ mod tests {
         assert!(a.starts_with('3') && a.len() == 2, "{a}");
         let lower = surrogate(&k, Label::Person, "maya", "maya");
         assert_eq!(lower, lower.to_lowercase());
+    }
+
+    /// The check digits surrogates get, against published numbers: Wikipedia's Luhn example
+    /// 7992739871 -> 3, Visa's test card 4111 1111 1111 1111, and the IBAN registry examples.
+    #[test]
+    fn check_digits_match_published_vectors() {
+        for (digits, check) in [
+            ("7992739871", 3u8),
+            ("411111111111111", 1),
+            ("37828224631000", 5),
+        ] {
+            let mut d: Vec<u8> = format!("{digits}0").bytes().map(|b| b - b'0').collect();
+            luhn_fix(&mut d);
+            assert_eq!(d.last().copied(), Some(check), "{digits}");
+        }
+        for (country, bban, check) in [
+            ("GB", "WEST12345698765432", 82),
+            ("DE", "370400440532013000", 89),
+            ("NL", "ABNA0417164300", 91),
+            ("BE", "539007547034", 68),
+            ("FR", "20041010050500013M02606", 14),
+            ("SA", "80000000608010167519", 3),
+        ] {
+            assert_eq!(iban_check_digits(country, bban), check, "{country}{bban}");
+        }
     }
 }

@@ -243,6 +243,32 @@ mod tests {
         );
     }
 
+    /// The examples of the SWIFT IBAN registry and of Wikipedia's "International Bank Account
+    /// Number" article: each has a mod-97 remainder of 1, and one changed digit breaks it.
+    #[test]
+    fn mod97_published_vectors() {
+        for iban in [
+            "GB82WEST12345698765432",
+            "GB29NWBK60161331926819",
+            "DE89370400440532013000",
+            "FR1420041010050500013M02606",
+            "NL91ABNA0417164300",
+            "BE68539007547034",
+            "CH9300762011623852957",
+            "AT611904300234573201",
+            "ES9121000418450200051332",
+            "IT60X0542811101000000123456",
+            "MT84MALT011000012345MTLCAST001S",
+            "SA0380000000608010167519",
+            "NO9386011117947",
+        ] {
+            assert_eq!(mod97(iban), Some(1), "{iban}");
+            assert_eq!(ibans(iban), vec![iban], "{iban}");
+        }
+        assert_ne!(mod97("GB82WEST12345698765433"), Some(1));
+        assert_ne!(mod97("GB28NWBK60161331926819"), Some(1));
+    }
+
     #[test]
     fn rejects_bad_ibans() {
         assert!(ibans("GB82 WEST 1234 5698 7654 33").is_empty(), "checksum");

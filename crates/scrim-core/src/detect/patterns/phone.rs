@@ -210,6 +210,7 @@ impl Phone {
         blocked: &[(usize, usize)],
         out: &mut Vec<Finding>,
     ) {
+        let blocked = util::SpanSet::new(blocked.to_vec());
         for w in windows.iter().filter(|w| w.hit(self.gate)) {
             let (ws, we) = (w.s, w.e);
             let mut i = ws;
@@ -233,7 +234,7 @@ impl Phone {
                     continue;
                 }
                 let c_end = c.groups.last().map_or(c.end, |g| g.1.max(c.end));
-                if blocked.iter().any(|&(bs, be)| bs < c_end && c.start < be) {
+                if blocked.overlaps(c.start, c_end) {
                     i = util::ceil_boundary(text, next);
                     continue;
                 }

@@ -78,9 +78,12 @@ impl Url {
     /// Find links; `starts` are the "http://", "https://" and "www." hits of the text.
     pub(crate) fn find(&self, text: &str, starts: &[(usize, usize)], out: &mut Vec<Finding>) {
         let has_slash = text.contains('/');
+        // Links found from the starts: disjoint and in order (a start inside one is skipped).
         let mut found: Vec<(usize, usize)> = Vec::new();
+        // Starts come in order, so one inside a link is one before the last link's end.
+        let mut reach = 0usize;
         for &(s, m_end) in starts {
-            if found.iter().any(|(a, b)| *a <= s && s < *b) {
+            if s < reach {
                 continue;
             }
             // Scripts written without spaces (CJK) may touch the link; Latin letters may not.
@@ -101,12 +104,22 @@ impl Url {
             let score = if www { 0.85 } else { 0.9 };
             util::push(out, text, (s, e), FAM, None, score);
             found.push((s, e));
+            reach = reach.max(e);
         }
         if !has_slash {
             return;
         }
+        // Slashes come in order: a sweep over the links found above, and for the links found
+        // here (each starting before the slash that found it) the furthest end so far. Linear,
+        // where comparing each slash with every link was quadratic in links per message.
+        let mut next = 0usize;
+        let mut bare_reach = 0usize;
         for (slash, _) in text.match_indices('/') {
-            if found.iter().any(|(a, b)| *a <= slash && slash < *b) {
+            while found.get(next).is_some_and(|(_, b)| *b <= slash) {
+                next += 1;
+            }
+            let in_found = found.get(next).is_some_and(|(a, _)| *a <= slash);
+            if in_found || slash < bare_reach {
                 continue;
             }
             // Host: back over [A-Za-z0-9.-].
@@ -162,7 +175,7 @@ impl Url {
                 continue;
             }
             util::push(out, text, (hs, e), FAM, None, score);
-            found.push((hs, e));
+            bare_reach = bare_reach.max(e);
         }
     }
 }

@@ -363,6 +363,38 @@ pub(crate) fn num(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
+/// Spans to test ranges against, sorted by start with the furthest end so far: one binary
+/// search per test, where comparing with every span was quadratic on long messages.
+pub(crate) struct SpanSet {
+    spans: Vec<(usize, usize)>,
+    reach: Vec<usize>,
+}
+
+impl SpanSet {
+    /// A set of `(start, end)` spans, in any order.
+    pub(crate) fn new(mut spans: Vec<(usize, usize)>) -> SpanSet {
+        spans.sort_unstable();
+        let mut far = 0usize;
+        let reach = spans
+            .iter()
+            .map(|&(_, e)| {
+                far = far.max(e);
+                far
+            })
+            .collect();
+        SpanSet { spans, reach }
+    }
+
+    /// Whether any span shares a byte with `[s, e)`.
+    pub(crate) fn overlaps(&self, s: usize, e: usize) -> bool {
+        let before_end = self.spans.partition_point(|&(bs, _)| bs < e);
+        before_end
+            .checked_sub(1)
+            .and_then(|i| self.reach.get(i))
+            .is_some_and(|&far| far > s)
+    }
+}
+
 /// Luhn checksum over the digits of `s` (other characters ignored).
 pub(crate) fn luhn(digits: &[u8]) -> bool {
     let mut sum = 0u32;
@@ -405,6 +437,19 @@ mod tests {
     }
 
     #[test]
+    fn span_sets_find_every_overlap() {
+        let spans = vec![(10, 20), (0, 3), (12, 40), (50, 51)];
+        let set = SpanSet::new(spans.clone());
+        for s in 0..60 {
+            for e in s + 1..62 {
+                let naive = spans.iter().any(|&(bs, be)| bs < e && s < be);
+                assert_eq!(set.overlaps(s, e), naive, "{s}..{e}");
+            }
+        }
+        assert!(!SpanSet::new(Vec::new()).overlaps(0, 10));
+    }
+
+    #[test]
     fn cues_respect_word_starts() {
         assert!(has_cue("please call me", &["call"]));
         assert!(!has_cue("i recall it", &["call"]));
@@ -413,9 +458,31 @@ mod tests {
         assert!(!has_cue("telling", &["tel"]));
     }
 
+    /// Published Luhn vectors: Wikipedia's "Luhn algorithm" example 7992739871 with check digit
+    /// 3, and the card networks' published test numbers (Visa, Mastercard, Amex, Discover, JCB,
+    /// Diners).
     #[test]
     fn luhn_works() {
         assert!(luhn(&digits_of("4111 1111 1111 1111")));
         assert!(!luhn(&digits_of("4111 1111 1111 1112")));
+        for d in 0..10u8 {
+            let n = format!("7992739871{d}");
+            assert_eq!(luhn(&digits_of(&n)), d == 3, "{n}");
+        }
+        for valid in [
+            "79927398713",
+            "4012888888881881",
+            "5555555555554444",
+            "5105105105105100",
+            "378282246310005",
+            "371449635398431",
+            "6011111111111117",
+            "3530111333300000",
+            "30569309025904",
+        ] {
+            assert!(luhn(&digits_of(valid)), "{valid}");
+        }
+        assert!(!luhn(&digits_of("378282246310006")));
+        assert!(!luhn(&[]));
     }
 }
