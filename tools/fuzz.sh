@@ -12,7 +12,8 @@
 #   and out-of-memory inputs go to fuzz/artifacts/<target>/
 # - exits 1 when any target crashed, 2 when a build or the set-up failed
 #
-# Environment: FUZZ_TIMEOUT (seconds per input), FUZZ_RSS_MB (default 4096), FUZZ_LOG_DIR
+# Environment: FUZZ_TOOLCHAIN=stable (use the stable fallback even where nightly exists),
+# CARGO_TARGET_DIR (where cargo fuzz builds; default fuzz/target), FUZZ_TIMEOUT (seconds per input), FUZZ_RSS_MB (default 4096), FUZZ_LOG_DIR
 # (default fuzz/logs), FUZZ_ARGS (more libFuzzer flags; `-fork=1 -ignore_crashes=1` goes on
 # past a crash to find others), SCRIM_FUZZ_ECHO (off | strict, see crates/scrim-fuzz-checks).
 set -uo pipefail
@@ -31,13 +32,13 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "== installing cargo-fuzz"
   cargo install cargo-fuzz --locked || { echo "cargo-fuzz could not be installed" >&2; exit 2; }
 fi
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+if [ "${FUZZ_TOOLCHAIN:-}" != stable ] && rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   FUZZ=(cargo +nightly fuzz)
   echo "== toolchain: nightly ($(rustc +nightly -V))"
 else
   export RUSTC_BOOTSTRAP=1
   FUZZ=(cargo fuzz)
-  echo "== toolchain: $(rustc -V) with RUSTC_BOOTSTRAP=1 (no nightly installed)"
+  echo "== toolchain: $(rustc -V) with RUSTC_BOOTSTRAP=1 (no nightly, or FUZZ_TOOLCHAIN=stable)"
 fi
 
 echo "== building ${#TARGETS[@]} target(s)"
