@@ -1,0 +1,4 @@
+//! Fuzz target `record`: see `scrim_fuzz_checks::record` for the input layout and the invariants.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| scrim_fuzz_checks::record::check(data));
