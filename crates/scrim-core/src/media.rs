@@ -361,6 +361,12 @@ const PNG_KEEP: [&[u8; 4]; 15] = [
     b"mDCv", b"cLLi", b"acTL", b"fcTL", b"fdAT",
 ];
 
+/// The critical chunks of the PNG standard; any other critical (upper-case) type is refused.
+const PNG_CRITICAL: [&[u8; 4]; 4] = [b"IHDR", b"PLTE", b"IDAT", b"IEND"];
+
+/// The one valid IEND chunk: no data, and the CRC of the type alone.
+const PNG_IEND: &[u8] = &[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+
 fn strip_png(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), MediaError> {
     if take(b, 0, 8)? != PNG_SIGNATURE {
         return Err(malformed(0, "PNG signature"));
@@ -385,8 +391,19 @@ fn strip_png(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), M
         }
         first = false;
         let [first_letter, ..] = kind;
-        let critical = first_letter.is_ascii_uppercase();
-        if critical || PNG_KEEP.contains(&&kind) {
+        if first_letter.is_ascii_uppercase() && !PNG_CRITICAL.contains(&&kind) {
+            // A critical chunk no decoder knows: the image cannot be shown as it is, and copying
+            // it whole would let anything through under an upper-case name.
+            return Err(malformed(pos, "PNG critical chunk of an unknown type"));
+        }
+        if &kind == b"IEND" {
+            // IEND is empty by the standard: bytes hidden in it are dropped, and the canonical
+            // empty chunk written.
+            if len != 0 {
+                removed.note("IEND payload");
+            }
+            out.extend_from_slice(PNG_IEND);
+        } else if PNG_CRITICAL.contains(&&kind) || PNG_KEEP.contains(&&kind) {
             out.extend_from_slice(chunk);
         } else {
             removed.note(match &kind {
@@ -997,6 +1014,21 @@ mod tests {
         let mut v = pick(&parts, &[0, 1]);
         v.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xF0]);
         v.extend_from_slice(b"IDAT");
+        assert!(matches!(
+            strip_metadata(&v),
+            Err(MediaError::Malformed { .. })
+        ));
+        // Bytes hidden in IEND are dropped; the standard empty IEND is written instead.
+        let mut v = pick(&parts, &[0, 1, 7]);
+        v.extend(chunk(b"IEND", b"GPS 43.6150,-116.2023"));
+        let (out, report) = strip_metadata(&v).unwrap();
+        assert_eq!(report.removed, vec!["IEND payload"]);
+        assert_eq!(out, pick(&parts, &[0, 1, 7, 8]));
+        assert!(!contains(&out, b"GPS"));
+        // A critical chunk of an unknown type is refused, not copied whole.
+        let mut v = pick(&parts, &[0, 1]);
+        v.extend(chunk(b"EXIF", b"GPS 43.6150,-116.2023"));
+        v.extend(pick(&parts, &[7, 8]));
         assert!(matches!(
             strip_metadata(&v),
             Err(MediaError::Malformed { .. })

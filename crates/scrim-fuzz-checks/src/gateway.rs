@@ -135,11 +135,12 @@ async fn set_up() -> (
     let (_, password_user) = user("pat", Role::Reviewer, Some("correct horse battery")).await;
     let (_, officer) = user("pia", Role::PrivacyOfficer, None).await;
     let (victim, _) = user("vic", Role::Reviewer, Some("another long password")).await;
-    let spec = json!({"turns": "all", "profile": {"place": "region", "age": "band10", "gender": true, "k": 1},
+    let spec = json!({"turns": "all", "profile": {"place": "region", "age": "band10", "gender": true, "k": 5},
                       "images": true, "sensitive": {"health": "route"}});
+    // A privacy officer sets the projects up: an admin's would wait for approval.
     let project = json_call(
         &gw,
-        &admin,
+        &officer,
         Method::POST,
         "/api/projects",
         json!({"name": "Fuzz", "purpose": "human_review", "spec": spec}),
@@ -148,22 +149,21 @@ async fn set_up() -> (
     let pa = project["id"].as_str().expect("a project id").to_string();
     let other = json_call(
         &gw,
-        &admin,
+        &officer,
         Method::POST,
         "/api/projects",
         json!({"name": "Fuzz updates", "purpose": "human_review"}),
     )
     .await;
     let pu = other["id"].as_str().expect("a project id").to_string();
-    let (reviewer_id, reviewer) = user("rita", Role::Reviewer, None).await;
-    let _ = json_call(
-        &gw,
-        &admin,
-        Method::PATCH,
-        &format!("/api/users/{reviewer_id}"),
-        json!({"projects": [pa]}),
-    )
-    .await;
+    // The reviewer is created in the project directly (as `scrim users add --project` does):
+    // through the API that grant would wait for a privacy officer's approval.
+    let reviewer_id = auth::create_user(&pool, "rita", Role::Reviewer, None, &[pa.clone()], &[])
+        .await
+        .expect("a reviewer");
+    let reviewer = auth::issue_token(&pool, &reviewer_id, "api", None)
+        .await
+        .expect("a token");
     let mut tasks = Vec::new();
     for i in 0..3 {
         let answer = json_call(&gw, &ingest, Method::POST, &format!("/api/projects/{pa}/conversations"),
