@@ -35,10 +35,15 @@ struct Config {
     master_key_file: Option<PathBuf>,
     governance: Option<PathBuf>,
     policy: Option<PathBuf>,
+    /// Signed audit head checkpoints go here (outside the database).
+    audit_checkpoints: Option<PathBuf>,
+    audit_checkpoint_every: Option<u64>,
     #[serde(default)]
     reviewers: Reviewers,
     #[serde(default)]
     sessions: Sessions,
+    #[serde(default)]
+    ingest: Ingest,
     #[serde(default)]
     projects: Projects,
 }
@@ -59,6 +64,16 @@ struct Reviewers {
 #[serde(deny_unknown_fields)]
 struct Sessions {
     hours: Option<i64>,
+    secure_cookies: Option<bool>,
+    failed_sign_ins_per_client: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ingest {
+    max_body_bytes: Option<usize>,
+    redactions: Option<usize>,
+    redaction_seconds: Option<u64>,
 }
 
 fn store_url(flag: Option<&String>, config: Option<&String>) -> String {
@@ -94,13 +109,30 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     let policy = setup.policy.clone();
     let engine = std::sync::Arc::clone(&setup.engine);
     let tiers = crate::run::tier_names(&setup.tiers);
+    let d = Settings::default();
     let settings = Settings {
-        reviewer_reads_per_minute: config.reviewers.reads_per_minute.unwrap_or(120),
-        session_hours: config.sessions.hours.unwrap_or(12),
-        min_k: config
-            .projects
-            .min_k
-            .unwrap_or(scrim_server::app::DEFAULT_MIN_K),
+        reviewer_reads_per_minute: config
+            .reviewers
+            .reads_per_minute
+            .unwrap_or(d.reviewer_reads_per_minute),
+        session_hours: config.sessions.hours.unwrap_or(d.session_hours),
+        secure_cookies: config.sessions.secure_cookies.unwrap_or(d.secure_cookies),
+        sign_ins_per_client: config
+            .sessions
+            .failed_sign_ins_per_client
+            .unwrap_or(d.sign_ins_per_client),
+        audit_checkpoints: config.audit_checkpoints.clone(),
+        audit_checkpoint_every: config
+            .audit_checkpoint_every
+            .unwrap_or(d.audit_checkpoint_every),
+        ingest_max_bytes: config.ingest.max_body_bytes.unwrap_or(d.ingest_max_bytes),
+        redactions: config.ingest.redactions.unwrap_or(d.redactions),
+        redaction_budget: config
+            .ingest
+            .redaction_seconds
+            .map_or(d.redaction_budget, std::time::Duration::from_secs),
+        min_k: config.projects.min_k.unwrap_or(d.min_k),
+        ..d
     };
     let listen = args
         .listen
@@ -127,10 +159,11 @@ pub fn serve(args: ServeArgs) -> Result<()> {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or(listen);
+        let stop = scrim_server::stop_signal()?;
         eprintln!(
             "scrim serve: http://{addr}/ (store {described}; tiers {tiers}; Cedar policies validated)"
         );
-        scrim_server::serve(listener, gw).await?;
+        scrim_server::serve_until(listener, gw, stop).await?;
         Ok(())
     })
 }
@@ -223,6 +256,10 @@ pub enum AuditCmd {
     /// Recompute the audit log's keyed hash chain; says where any entry was edited, deleted,
     /// moved or cut off. Exits non-zero when it was.
     Verify {
+        /// The gateway's checkpoint file (`audit_checkpoints` in its config): the log must
+        /// still hold every entry a checkpoint recorded, so a rolled-back or wiped log shows.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
         #[command(flatten)]
@@ -232,17 +269,33 @@ pub enum AuditCmd {
 
 /// `scrim audit …`.
 pub fn audit(cmd: AuditCmd) -> Result<()> {
-    let AuditCmd::Verify { store, keys } = cmd;
+    let AuditCmd::Verify {
+        checkpoints,
+        store,
+        keys,
+    } = cmd;
     let json = store.json;
     let ring = keyring(&keys)?;
     let o = open(&store.store)?;
     let (_, key) = o.run(o.store.store_key(&ring, scrim_server::app::AUDIT_KEY))?;
-    let v = o.run(scrim_server::audit::verify(o.store.pool(), &key))?;
+    let mut v = o.run(scrim_server::audit::verify(o.store.pool(), &key))?;
+    if let Some(path) = &checkpoints {
+        let c = scrim_server::audit::Checkpoints::new(path, &ring, 0)?;
+        o.run(scrim_server::audit::verify_checkpoints(
+            o.store.pool(),
+            &c,
+            &mut v,
+        ))?;
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else if v.ok() {
+        let against = match &checkpoints {
+            Some(p) => format!(", and {} checkpoints of {}", v.checkpoints, p.display()),
+            None => String::new(),
+        };
         println!(
-            "audit log intact: {} entries, chain and anchor verified",
+            "audit log intact: {} entries, chain and anchor verified{against}",
             v.entries
         );
     } else {
@@ -255,4 +308,17 @@ pub fn audit(cmd: AuditCmd) -> Result<()> {
         bail!("the audit log does not verify");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_example_config_parses() {
+        let c: Config = toml::from_str(include_str!("../../../examples/gateway.toml")).unwrap();
+        assert_eq!(c.sessions.secure_cookies, Some(false));
+        assert_eq!(c.ingest.max_body_bytes, Some(2 * 1024 * 1024));
+    }
 }

@@ -2,11 +2,14 @@
 //! authenticates, asks Cedar, and writes the audit log before it answers.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -18,11 +21,12 @@ use scrim_core::policy::ImageAction;
 use scrim_core::{Engine, Key, KeyScope, Outcome, Policy, Record, Redactor};
 use scrim_store::{Governance, Keyring, Lineage, SecretKey, Store};
 
-use crate::audit::{self, AuditLog, Entry};
+use crate::audit::{self, AuditLog, Checkpoints, Entry};
 use crate::auth;
 use crate::authz::{Authz, Principal, Resource, Role};
 use crate::error::{Error, Result};
 use crate::kanon;
+use crate::throttle::{Refusal, SignIns};
 use crate::views::{self, ProjectSpec};
 
 mod approvals;
@@ -44,6 +48,27 @@ pub struct Settings {
     /// The lowest `k` any project may declare (privacy officers included): see
     /// [`DEFAULT_MIN_K`].
     pub min_k: usize,
+    /// Mark the session cookie `Secure` (browsers then send it over HTTPS only): set it when
+    /// the console is reached over HTTPS, directly or through a TLS-terminating proxy.
+    pub secure_cookies: bool,
+    /// A file outside the database to export signed audit head checkpoints to (at start, at
+    /// shutdown and every [`Settings::audit_checkpoint_every`] entries), if any.
+    pub audit_checkpoints: Option<PathBuf>,
+    /// Entries between two checkpoints (0: only at start and shutdown).
+    pub audit_checkpoint_every: u64,
+    /// The largest ingest request body, in bytes (larger ones are refused with 413).
+    pub ingest_max_bytes: usize,
+    /// Ingest redactions running at once, each on a blocking thread (others wait their turn).
+    pub redactions: usize,
+    /// How long one ingest may wait for a redaction slot and redact: past it the ingest is
+    /// answered 503 (no slot in time) or 422 `time_budget` (redaction too long), never stored.
+    pub redaction_budget: Duration,
+    /// User names, and client addresses, tracked for failed sign-ins, at most (each).
+    pub sign_in_capacity: usize,
+    /// Failed sign-ins from one client address (whatever the names) within [`LOGIN_WINDOW`]
+    /// before it is refused for the rest of the window (default
+    /// [`MAX_FAILED_LOGINS_PER_CLIENT`]; raise it where many users share one address).
+    pub sign_ins_per_client: usize,
 }
 
 /// The default floor of a project's `k`.
@@ -55,6 +80,14 @@ impl Default for Settings {
             reviewer_reads_per_minute: 120,
             session_hours: 12,
             min_k: DEFAULT_MIN_K,
+            secure_cookies: false,
+            audit_checkpoints: None,
+            audit_checkpoint_every: 1000,
+            ingest_max_bytes: 2 * 1024 * 1024,
+            redactions: std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            redaction_budget: Duration::from_secs(30),
+            sign_in_capacity: 10_000,
+            sign_ins_per_client: MAX_FAILED_LOGINS_PER_CLIENT,
         }
     }
 }
@@ -82,14 +115,22 @@ pub struct Gateway {
     generalized: Mutex<HashMap<String, Arc<Generalization>>>,
     reads: Mutex<HashMap<String, VecDeque<Instant>>>,
     alerted: Mutex<HashMap<String, Instant>>,
-    failed_logins: Mutex<HashMap<String, VecDeque<Instant>>>,
+    sign_ins: Mutex<SignIns>,
+    checkpoints: Option<Checkpoints>,
+    redactions: Arc<tokio::sync::Semaphore>,
+    redactions_in_flight: AtomicUsize,
 }
 
 /// Failed sign-ins for one name within [`LOGIN_WINDOW`] before the name is locked for the rest
 /// of the window (and privacy officers are alerted).
 pub const MAX_FAILED_LOGINS: usize = 5;
+/// Failed sign-ins from one client address (whatever the names) within [`LOGIN_WINDOW`] before
+/// it is refused for the rest of the window, by default ([`Settings::sign_ins_per_client`]).
+pub const MAX_FAILED_LOGINS_PER_CLIENT: usize = 20;
 /// The window of [`MAX_FAILED_LOGINS`].
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The largest sign-in (and password change) request body, in bytes.
+pub const LOGIN_BODY_LIMIT: usize = 4096;
 
 impl std::fmt::Debug for Gateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -136,7 +177,21 @@ impl Gateway {
         let redact_withhold = Redactor::new(Arc::clone(&engine), withhold, key.clone())
             .with_scope(KeyScope::Conversation);
         let redact_strip = Redactor::new(engine, strip, key).with_scope(KeyScope::Conversation);
-        let audit = AuditLog::start(pool.clone(), audit_key.clone());
+        let checkpoints = settings
+            .audit_checkpoints
+            .as_deref()
+            .map(|p| Checkpoints::new(p, ring, settings.audit_checkpoint_every))
+            .transpose()?;
+        let audit = AuditLog::start(pool.clone(), audit_key.clone(), checkpoints.clone());
+        // The head at start: also shows at once that the checkpoint file can be written.
+        audit.checkpoint().await?;
+        let sign_ins = SignIns::new(
+            MAX_FAILED_LOGINS,
+            settings.sign_ins_per_client,
+            LOGIN_WINDOW,
+            settings.sign_in_capacity,
+        );
+        let redactions = Arc::new(tokio::sync::Semaphore::new(settings.redactions.max(1)));
         Ok(Arc::new(Gateway {
             store,
             pool,
@@ -153,7 +208,10 @@ impl Gateway {
             generalized: Mutex::new(HashMap::new()),
             reads: Mutex::new(HashMap::new()),
             alerted: Mutex::new(HashMap::new()),
-            failed_logins: Mutex::new(HashMap::new()),
+            sign_ins: Mutex::new(sign_ins),
+            checkpoints,
+            redactions,
+            redactions_in_flight: AtomicUsize::new(0),
         }))
     }
 
@@ -166,6 +224,27 @@ impl Gateway {
     pub fn audit_key(&self) -> &SecretKey {
         &self.audit_key
     }
+
+    /// Export a signed audit head checkpoint now, when checkpoints are configured (the server
+    /// does at start and at shutdown); returns once it is on disk.
+    pub async fn checkpoint_audit(&self) -> Result<()> {
+        self.audit.checkpoint().await
+    }
+
+    /// The ingest redaction slots ([`Settings::redactions`]), for monitoring and tests.
+    pub fn redaction_slots(&self) -> Arc<tokio::sync::Semaphore> {
+        Arc::clone(&self.redactions)
+    }
+
+    /// Ingests waiting for a redaction slot or redacting now.
+    pub fn redactions_in_flight(&self) -> usize {
+        self.redactions_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// How many user names and client addresses are tracked for failed sign-ins.
+    pub fn sign_ins_tracked(&self) -> Result<(usize, usize)> {
+        Ok(self.sign_ins.lock().map_err(|_| poisoned())?.tracked())
+    }
 }
 
 /// The routes.
@@ -176,14 +255,23 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/style.css", get(console_css))
         .route("/api/health", get(|| async { Json(json!({"ok": true})) }))
         .route("/api/openapi.yaml", get(openapi))
-        .route("/api/login", post(login))
+        .route(
+            "/api/login",
+            post(login).layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
+        )
         .route("/api/logout", post(logout))
         .route("/api/me", get(me))
-        .route("/api/me/password", post(change_password))
+        .route(
+            "/api/me/password",
+            post(change_password).layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
+        )
         .route("/api/projects", get(list_projects).post(create_project))
         .route("/api/projects/{id}", get(get_project).put(update_project))
         .route("/api/projects/{id}/stats", get(project_stats))
-        .route("/api/projects/{id}/conversations", post(ingest))
+        .route(
+            "/api/projects/{id}/conversations",
+            post(ingest).layer(DefaultBodyLimit::max(gw.settings.ingest_max_bytes)),
+        )
         .route("/api/projects/{id}/next", post(next_task))
         .route("/api/projects/{id}/export", get(export))
         .route("/api/tasks/{id}", get(read_task))
@@ -198,7 +286,78 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/api/approvals", get(approvals::list))
         .route("/api/approvals/{id}/approve", post(approvals::approve))
         .route("/api/approvals/{id}/reject", post(approvals::reject))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&gw),
+            same_origin_and_no_store,
+        ))
         .with_state(gw)
+}
+
+/// Around every request: a state-changing request authenticated by the session cookie (not
+/// by a bearer token) must come from the console's own origin, body or no body (its `Origin`
+/// must name the `Host` it was sent to; browsers send `Origin` on every POST, PUT, PATCH and
+/// DELETE); refusals are audited and answered 403. Every `/api/` answer carries
+/// `Cache-Control: no-store`.
+async fn same_origin_and_no_store(
+    State(gw): State<Arc<Gateway>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut resp = if cross_origin_cookie_write(&req) {
+        match gw
+            .audit
+            .record(entry(
+                None,
+                &Resource::Gateway,
+                "session.origin",
+                None,
+                vec![],
+                "deny:cross_origin",
+            ))
+            .await
+        {
+            Ok(()) => Error::Forbidden.into_response(),
+            Err(e) => e.into_response(),
+        }
+    } else {
+        next.run(req).await
+    };
+    if api {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Whether `req` changes state on the strength of the session cookie alone without coming
+/// from the same origin.
+fn cross_origin_cookie_write(req: &axum::extract::Request) -> bool {
+    if matches!(
+        *req.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
+        return false;
+    }
+    let h = req.headers();
+    let bearer = h
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    if bearer || session_cookie(h).is_none() {
+        return false; // a bearer token is never sent by a browser on its own
+    }
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(o), Some(host)) => {
+            let authority = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"));
+            authority.is_none_or(|a| !a.eq_ignore_ascii_case(host))
+        }
+        _ => true,
+    }
 }
 
 // ------------------------------------------------------------------ console and spec
@@ -250,6 +409,10 @@ fn token_of(headers: &HeaderMap) -> Option<String> {
             return Some(t.trim().to_string());
         }
     }
+    session_cookie(headers)
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
@@ -432,88 +595,157 @@ struct LoginBody {
 }
 
 impl Gateway {
-    /// Failed sign-ins for `name` in the window (after dropping older ones).
-    fn failures(&self, name: &str, add: bool) -> Result<usize> {
-        let now = Instant::now();
-        let mut f = self.failed_logins.lock().map_err(|_| poisoned())?;
-        let q = f.entry(name.to_string()).or_default();
-        while q
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > LOGIN_WINDOW)
-        {
-            q.pop_front();
+    /// The cookie attribute [`Settings::secure_cookies`] asks for.
+    fn secure(&self) -> &'static str {
+        if self.settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
         }
-        if add {
-            q.push_back(now);
+    }
+
+    /// Check `name`'s password with the attempt counted first (so concurrent guesses cannot
+    /// outrun the limit): the principal when it matches; refusals and failures are audited
+    /// (as `action`), and the name's reaching the limit raises one alert.
+    async fn check_sign_in(
+        &self,
+        name: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+        action: &str,
+        who: Option<&Principal>,
+    ) -> Result<Option<Principal>> {
+        let reserved =
+            self.sign_ins
+                .lock()
+                .map_err(|_| poisoned())?
+                .reserve(name, client, Instant::now());
+        let reservation = match reserved {
+            Ok(r) => r,
+            Err(refusal) => {
+                let decision = match refusal {
+                    Refusal::NameLocked => "deny:locked",
+                    Refusal::ClientLimited => "deny:rate_limited",
+                };
+                self.audit
+                    .record(entry(
+                        who,
+                        &Resource::Gateway,
+                        action,
+                        None,
+                        vec![],
+                        decision,
+                    ))
+                    .await?;
+                return Err(Error::TooMany);
+            }
+        };
+        let found = match auth::login(&self.pool, name, password).await {
+            Ok(f) => f,
+            Err(e) => {
+                self.sign_ins
+                    .lock()
+                    .map_err(|_| poisoned())?
+                    .release(reservation);
+                return Err(e);
+            }
+        };
+        if found.is_some() {
+            self.sign_ins
+                .lock()
+                .map_err(|_| poisoned())?
+                .release(reservation);
+            return Ok(found);
         }
-        Ok(q.len())
+        let raise = self
+            .sign_ins
+            .lock()
+            .map_err(|_| poisoned())?
+            .failed(reservation, Instant::now());
+        if raise {
+            sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
+                .bind(scrim_store::now())
+                .bind("anonymous")
+                .bind("failed_logins")
+                .bind(format!(
+                    "{MAX_FAILED_LOGINS} failed sign-ins for one user name; locked for up to 15 minutes"
+                ))
+                .execute(&self.pool)
+                .await
+                .map_err(Error::db("raising an alert"))?;
+        }
+        self.audit
+            .record(entry(
+                who,
+                &Resource::Gateway,
+                action,
+                who.map(|w| w.name.as_str()),
+                vec![],
+                "deny:bad_credentials",
+            ))
+            .await?;
+        Ok(None)
     }
 }
 
-async fn login(State(gw): State<Arc<Gateway>>, Json(b): Json<LoginBody>) -> Result<Response> {
-    if gw.failures(&b.name, false)? >= MAX_FAILED_LOGINS {
-        gw.audit
-            .record(entry(
-                None,
-                &Resource::Gateway,
-                "session.login",
-                None,
-                vec![],
-                "deny:locked",
-            ))
-            .await?;
-        return Err(Error::TooMany);
+/// The client's address, where the server was started with it (tests may build the router
+/// without).
+type Client = Option<axum::Extension<ConnectInfo<SocketAddr>>>;
+
+fn client_ip(c: &Client) -> Option<std::net::IpAddr> {
+    c.as_ref().map(|axum::Extension(ConnectInfo(a))| a.ip())
+}
+
+/// Names and passwords are bounded before anything is looked up, counted or hashed.
+fn bounded(name: &str, password: &str) -> Result<()> {
+    if name.len() > auth::MAX_NAME_BYTES || password.len() > auth::MAX_PASSWORD_BYTES {
+        return Err(Error::BadRequest(format!(
+            "a user name has at most {} bytes and a password at most {}",
+            auth::MAX_NAME_BYTES,
+            auth::MAX_PASSWORD_BYTES
+        )));
     }
-    let found = auth::login(&gw.pool, &b.name, &b.password).await?;
-    if found.is_none() && gw.failures(&b.name, true)? == MAX_FAILED_LOGINS {
-        sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
-            .bind(scrim_store::now())
-            .bind("anonymous")
-            .bind("failed_logins")
-            .bind(format!(
-                "{MAX_FAILED_LOGINS} failed sign-ins for one user name; locked for up to 15 minutes"
-            ))
-            .execute(&gw.pool)
-            .await
-            .map_err(Error::db("raising an alert"))?;
+    Ok(())
+}
+
+async fn login(
+    State(gw): State<Arc<Gateway>>,
+    client: Client,
+    Json(b): Json<LoginBody>,
+) -> Result<Response> {
+    bounded(&b.name, &b.password)?;
+    let found = gw
+        .check_sign_in(
+            &b.name,
+            &b.password,
+            client_ip(&client),
+            "session.login",
+            None,
+        )
+        .await?;
+    let Some(p) = found else {
+        return Err(Error::Unauthorized);
+    };
+    let token =
+        auth::issue_token(&gw.pool, &p.id, "session", Some(gw.settings.session_hours)).await?;
+    gw.log(
+        &p,
+        "session.login",
+        &Resource::Gateway,
+        Some(&p.name),
+        vec![],
+    )
+    .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        gw.settings.session_hours * 3600,
+        gw.secure()
+    );
+    let mut resp = Json(json!({"token": token, "user": me_json(&p)})).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
     }
-    match found {
-        Some(p) => {
-            let token =
-                auth::issue_token(&gw.pool, &p.id, "session", Some(gw.settings.session_hours))
-                    .await?;
-            gw.log(
-                &p,
-                "session.login",
-                &Resource::Gateway,
-                Some(&p.name),
-                vec![],
-            )
-            .await?;
-            let cookie = format!(
-                "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-                gw.settings.session_hours * 3600
-            );
-            let mut resp = Json(json!({"token": token, "user": me_json(&p)})).into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                resp.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            Ok(resp)
-        }
-        None => {
-            gw.audit
-                .record(entry(
-                    None,
-                    &Resource::Gateway,
-                    "session.login",
-                    None,
-                    vec![],
-                    "deny:bad_credentials",
-                ))
-                .await?;
-            Err(Error::Unauthorized)
-        }
-    }
+    Ok(resp)
 }
 
 async fn logout(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Response> {
@@ -526,7 +758,8 @@ async fn logout(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Re
     }
     let mut resp = Json(json!({"ok": true})).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+        "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        gw.secure()
     )) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -548,46 +781,37 @@ struct PasswordChange {
     new: String,
 }
 
-/// Anyone signed in changes their own password by giving the current one; their other
-/// sessions end.
+/// Anyone signed in changes their own password by giving the current one (checked like a
+/// sign-in, under the same limits); their API tokens and other sessions end (the session
+/// making the change stays; an API token making it ends too).
 async fn change_password(
     State(gw): State<Arc<Gateway>>,
+    client: Client,
     headers: HeaderMap,
     Json(b): Json<PasswordChange>,
 ) -> Result<Json<Value>> {
     let who = gw.who(&headers, "session.password").await?;
-    if auth::login(&gw.pool, &who.name, &b.current)
-        .await?
-        .is_none()
-    {
-        gw.audit
-            .record(entry(
-                Some(&who),
-                &Resource::Gateway,
-                "session.password",
-                Some(&who.name),
-                vec![],
-                "deny:bad_credentials",
-            ))
-            .await?;
+    bounded(&who.name, &b.current)?;
+    let checked = gw
+        .check_sign_in(
+            &who.name,
+            &b.current,
+            client_ip(&client),
+            "session.password",
+            Some(&who),
+        )
+        .await?;
+    if checked.is_none() {
         return Err(Error::Forbidden);
     }
-    auth::update_user(&gw.pool, &who.id, None, Some(&b.new), None, None).await?;
-    let current = token_of(&headers)
-        .map(|t| auth::token_hash(&t))
-        .unwrap_or_default();
-    sqlx::query("DELETE FROM tokens WHERE user_id = $1 AND kind = 'session' AND hash <> $2")
-        .bind(&who.id)
-        .bind(current)
-        .execute(&gw.pool)
-        .await
-        .map_err(Error::db("ending other sessions"))?;
+    let current = token_of(&headers).map(|t| auth::token_hash(&t));
+    auth::set_own_password(&gw.pool, &who.id, &b.new, current.as_deref()).await?;
     gw.log(
         &who,
         "session.password",
         &Resource::Gateway,
         Some(&who.name),
-        vec!["password".into()],
+        vec!["password".into(), "tokens".into()],
     )
     .await?;
     Ok(Json(json!({"ok": true})))
@@ -1027,12 +1251,44 @@ async fn ingest(
     }
     let mut facts = facts_from_profile(record.profile());
     gw.screen_facts(&mut facts);
-    let redactor = if p.spec.images {
-        &gw.redact_strip
-    } else {
-        &gw.redact_withhold
+    let outcome = match gw.redact_off_thread(record, p.spec.images).await? {
+        Redaction::Done(o) => o,
+        Redaction::NoSlot => {
+            gw.audit
+                .record(entry(
+                    Some(&who),
+                    &res_project(&p),
+                    "conversation.ingest",
+                    Some(&conv_lid),
+                    vec![],
+                    "deny:busy",
+                ))
+                .await?;
+            return Ok((
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(
+                    json!({"error": "busy", "message": "every redaction slot stayed taken for the time budget; retry later"}),
+                ),
+            ));
+        }
+        Redaction::OverBudget => {
+            gw.audit
+                .record(entry(
+                    Some(&who),
+                    &res_project(&p),
+                    "conversation.ingest",
+                    Some(&conv_lid),
+                    vec![],
+                    "deny:time_budget",
+                ))
+                .await?;
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({"error": "withheld", "reason": "time_budget"})),
+            ));
+        }
     };
-    let redacted = match redactor.redact(record) {
+    let redacted = match outcome {
         Outcome::Redacted { value, .. } => value,
         Outcome::Withheld { reason, .. } => {
             let code = reason.to_string();
@@ -1084,6 +1340,72 @@ async fn ingest(
         StatusCode::CREATED,
         Json(json!({"task": task_id, "routed": built.routed, "categories": built.categories})),
     ))
+}
+
+/// How an ingest's redaction went.
+enum Redaction {
+    Done(Outcome),
+    /// No slot came free within the time budget.
+    NoSlot,
+    /// The redaction ran past the time budget (it finishes on its thread, holding its slot,
+    /// and its result is dropped).
+    OverBudget,
+}
+
+/// Counts an ingest in [`Gateway::redactions_in_flight`] while it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn new(n: &'a AtomicUsize) -> InFlight<'a> {
+        n.fetch_add(1, Ordering::SeqCst);
+        InFlight(n)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Gateway {
+    /// Redact on a blocking thread, at most [`Settings::redactions`] at once, within
+    /// [`Settings::redaction_budget`] (waiting for a slot included): the async workers stay
+    /// free for other requests whatever the record.
+    async fn redact_off_thread(
+        self: &Arc<Self>,
+        record: Record,
+        images: bool,
+    ) -> Result<Redaction> {
+        let _counted = InFlight::new(&self.redactions_in_flight);
+        let deadline = tokio::time::Instant::now() + self.settings.redaction_budget;
+        let slot =
+            match tokio::time::timeout_at(deadline, Arc::clone(&self.redactions).acquire_owned())
+                .await
+            {
+                Ok(Ok(slot)) => slot,
+                Ok(Err(_)) => return Err(Error::Config("the redaction slots closed".to_string())),
+                Err(_) => return Ok(Redaction::NoSlot),
+            };
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(Redaction::NoSlot);
+        }
+        let gw = Arc::clone(self);
+        let job = tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            let redactor = if images {
+                &gw.redact_strip
+            } else {
+                &gw.redact_withhold
+            };
+            redactor.redact(record)
+        });
+        match tokio::time::timeout_at(deadline, job).await {
+            Ok(Ok(outcome)) => Ok(Redaction::Done(outcome)),
+            Ok(Err(e)) => Err(Error::Config(format!("redaction stopped: {e}"))),
+            Err(_) => Ok(Redaction::OverBudget),
+        }
+    }
 }
 
 impl Gateway {
@@ -1824,11 +2146,14 @@ async fn verify_audit(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Res
     let who = gw.who(&headers, "audit.verify").await?;
     gw.may(&who, "audit.verify", &Resource::Gateway, None)
         .await?;
-    let v = audit::verify(&gw.pool, &gw.audit_key).await?;
+    let mut v = audit::verify(&gw.pool, &gw.audit_key).await?;
+    if let Some(c) = &gw.checkpoints {
+        audit::verify_checkpoints(&gw.pool, c, &mut v).await?;
+    }
     gw.log(&who, "audit.verify", &Resource::Gateway, None, vec![])
         .await?;
     Ok(Json(
-        json!({"ok": v.ok(), "entries": v.entries, "problems": v.problems}),
+        json!({"ok": v.ok(), "entries": v.entries, "problems": v.problems, "checkpoints": v.checkpoints}),
     ))
 }
 

@@ -1,5 +1,9 @@
 //! Who is asking: passwords hashed with argon2, tokens (API tokens and login sessions) stored
 //! as SHA-256 of 256 random bits, and the principal a token stands for.
+//!
+//! argon2 runs on tokio's blocking threads, at most one per core at a time, so password checks
+//! never hold up the async workers. A new password ends the user's sessions and API tokens: an
+//! admin's reset all of them, the user's own change all but the session that made it.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -7,16 +11,28 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
 
 use crate::authz::{Principal, Role};
 use crate::error::{Error, Result};
 
-/// Hash a password (argon2id, random salt).
+/// The longest user name, in bytes (names are 1-64 characters of a small ASCII set).
+pub const MAX_NAME_BYTES: usize = 64;
+/// The longest password, in bytes, that is set or checked.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Hash a password (argon2id, random salt). Blocking: async code uses [`hash_password_async`].
 pub fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < 12 {
         return Err(Error::BadRequest(
             "a password needs at least 12 characters".to_string(),
         ));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(Error::BadRequest(format!(
+            "a password has at most {MAX_PASSWORD_BYTES} bytes"
+        )));
     }
     let mut salt = [0u8; 16];
     getrandom::getrandom(&mut salt)
@@ -29,7 +45,7 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Config(format!("password hashing: {e}")))
 }
 
-/// Whether `password` matches a stored hash.
+/// Whether `password` matches a stored hash. Blocking: async code uses [`check_password`].
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {
@@ -38,6 +54,59 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// The argon2 slots: one per core (at least one).
+fn hashing() -> Arc<Semaphore> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    Arc::clone(SLOTS.get_or_init(|| {
+        let n = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Arc::new(Semaphore::new(n))
+    }))
+}
+
+/// Run `f` on a blocking thread once an argon2 slot is free. The slot stays taken until `f`
+/// returns, even when the request that asked has gone.
+async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let slot = hashing()
+        .acquire_owned()
+        .await
+        .map_err(|_| Error::Config("the password hasher stopped".to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        f()
+    })
+    .await
+    .map_err(|e| Error::Config(format!("password hashing: {e}")))
+}
+
+/// [`hash_password`] on a blocking thread, behind the argon2 limit.
+pub async fn hash_password_async(password: &str) -> Result<String> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(Error::BadRequest(format!(
+            "a password has at most {MAX_PASSWORD_BYTES} bytes"
+        )));
+    }
+    let password = password.to_string();
+    off_thread(move || hash_password(&password)).await?
+}
+
+/// Whether `password` matches `hash`, on a blocking thread behind the argon2 limit. Without a
+/// hash (no such user, or no password set) the same work is done against a dummy hash, so
+/// timing does not tell which names exist.
+pub async fn check_password(password: &str, hash: Option<String>) -> Result<bool> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Ok(false);
+    }
+    let password = password.to_string();
+    off_thread(move || match hash {
+        Some(h) => verify_password(&password, &h),
+        None => {
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
 }
 
 /// A fresh token: `scrim_` and 43 URL-safe characters (256 random bits).
@@ -172,8 +241,12 @@ pub async fn principal(pool: &AnyPool, id: String, name: String, role: Role) -> 
     })
 }
 
-/// Check a name and password; the user's principal when they match.
+/// Check a name and password; the user's principal when they match. Names and passwords
+/// longer than any that can be set never match (and cost no lookup).
 pub async fn login(pool: &AnyPool, name: &str, password: &str) -> Result<Option<Principal>> {
+    if name.len() > MAX_NAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
+        return Ok(None);
+    }
     let row = sqlx::query(
         "SELECT id, name, role, password_hash FROM users WHERE name = $1 AND disabled = 0",
     )
@@ -183,11 +256,11 @@ pub async fn login(pool: &AnyPool, name: &str, password: &str) -> Result<Option<
     .map_err(Error::db("signing in"))?;
     let Some(row) = row else {
         // Same work either way, so timing does not tell which names exist.
-        let _ = verify_password(password, dummy_hash());
+        check_password(password, None).await?;
         return Ok(None);
     };
     let hash: Option<String> = row.try_get(3).map_err(Error::db("signing in"))?;
-    if !hash.is_some_and(|h| verify_password(password, &h)) {
+    if !check_password(password, hash).await? {
         return Ok(None);
     }
     let id: String = row.try_get(0).map_err(Error::db("signing in"))?;
@@ -225,7 +298,10 @@ pub async fn create_user(
             return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
         }
     }
-    let hash = password.map(hash_password).transpose()?;
+    let hash = match password {
+        Some(p) => Some(hash_password_async(p).await?),
+        None => None,
+    };
     let id = new_id("u")?;
     let mut tx = pool.begin().await.map_err(Error::db("creating a user"))?;
     sqlx::query(
@@ -268,7 +344,9 @@ pub async fn create_user(
 }
 
 /// Change a user: disable or enable (disabling revokes every token and session), set a new
-/// password, replace their projects or clearances. Returns the names of what changed.
+/// password (which also revokes every token and session: whoever held one must sign in with
+/// the new password), replace their projects or clearances. Returns the names of what changed
+/// (`tokens` when a new password revoked them).
 pub async fn update_user(
     pool: &AnyPool,
     id: &str,
@@ -284,7 +362,10 @@ pub async fn update_user(
             }
         }
     }
-    let hash = password.map(hash_password).transpose()?;
+    let hash = match password {
+        Some(p) => Some(hash_password_async(p).await?),
+        None => None,
+    };
     let mut tx = pool.begin().await.map_err(Error::db("changing a user"))?;
     let exists = sqlx::query("SELECT 1 FROM users WHERE id = $1")
         .bind(id)
@@ -319,7 +400,13 @@ pub async fn update_user(
             .execute(&mut *tx)
             .await
             .map_err(Error::db("changing a password"))?;
+        sqlx::query("DELETE FROM tokens WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db("revoking a user's tokens"))?;
         changed.push("password".to_string());
+        changed.push("tokens".to_string());
     }
     if let Some(ps) = projects {
         sqlx::query("DELETE FROM user_projects WHERE user_id = $1")
@@ -355,6 +442,44 @@ pub async fn update_user(
     }
     tx.commit().await.map_err(Error::db("changing a user"))?;
     Ok(changed)
+}
+
+/// A user's own new password: set it and revoke their API tokens and every session but
+/// `keep` (the hash of the session making the change; an API token making it is revoked too).
+/// Returns how many tokens and sessions were revoked.
+pub async fn set_own_password(
+    pool: &AnyPool,
+    id: &str,
+    password: &str,
+    keep: Option<&str>,
+) -> Result<u64> {
+    let hash = hash_password_async(password).await?;
+    let mut tx = pool
+        .begin()
+        .await
+        .map_err(Error::db("changing a password"))?;
+    let set = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(Error::db("changing a password"))?;
+    if set.rows_affected() != 1 {
+        return Err(Error::NotFound(format!("no user {id}")));
+    }
+    let revoked = sqlx::query(
+        "DELETE FROM tokens WHERE user_id = $1 AND NOT (kind = 'session' AND hash = $2)",
+    )
+    .bind(id)
+    .bind(keep.unwrap_or_default())
+    .execute(&mut *tx)
+    .await
+    .map_err(Error::db("revoking a user's tokens"))?
+    .rows_affected();
+    tx.commit()
+        .await
+        .map_err(Error::db("changing a password"))?;
+    Ok(revoked)
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! - [`auth`]: argon2 passwords, hashed tokens, principals.
 //! - [`views`]: what a project declares its tasks show, and the allowlist view built from it.
 //! - [`kanon`]: profile facts generalized until k subjects share every combination shown.
-//! - [`audit`]: the keyed hash chain of every read, write, denial and administrative change.
+//! - [`audit`]: the keyed hash chain of every read, write, denial and administrative change,
+//!   and its signed head checkpoints outside the database.
+//! - `throttle`: failed sign-ins per name and per client, in bounded memory.
 
 pub mod app;
 pub mod audit;
@@ -13,37 +15,54 @@ pub mod auth;
 pub mod authz;
 mod error;
 pub mod kanon;
+mod throttle;
 pub mod views;
 
 pub use app::{router, Gateway, Settings};
 pub use error::{Error, Result};
 
 /// Serve the gateway on a bound listener until the process is interrupted (Ctrl-C or
-/// SIGTERM), then finish the requests in flight.
+/// SIGTERM), then finish the requests in flight and export a last audit checkpoint. Handlers
+/// see each client's address (sign-in limits per client).
 pub async fn serve(listener: tokio::net::TcpListener, gw: std::sync::Arc<Gateway>) -> Result<()> {
-    axum::serve(listener, router(gw))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| Error::Config(format!("the server stopped: {e}")))
+    serve_until(listener, gw, stop_signal()?).await
 }
 
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// [`serve`] until `stop` completes.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    gw: std::sync::Arc<Gateway>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let app = router(std::sync::Arc::clone(&gw))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop)
+        .await
+        .map_err(|e| Error::Config(format!("the server stopped: {e}")))?;
+    gw.checkpoint_audit().await
+}
+
+/// Ctrl-C or SIGTERM, with the handlers installed now (a signal arriving before the server
+/// runs still stops it gracefully). Needs a tokio runtime.
+pub fn stop_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let fail = |e: std::io::Error| Error::Config(format!("cannot handle signals: {e}"));
+        let mut int = signal(SignalKind::interrupt()).map_err(fail)?;
+        let mut term = signal(SignalKind::terminate()).map_err(fail)?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {},
+                _ = term.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

@@ -79,16 +79,29 @@ async fn world(pg: Option<&str>, tmp: &std::path::Path) -> World {
 }
 
 async fn world_with(pg: Option<&str>, tmp: &std::path::Path, reads_per_minute: usize) -> World {
-    let store = open_store(tmp, pg).await;
-    let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
     let settings = Settings {
         reviewer_reads_per_minute: reads_per_minute,
         session_hours: 1,
         ..Settings::default()
     };
+    world_settings(pg, tmp, settings).await
+}
+
+async fn world_settings(pg: Option<&str>, tmp: &std::path::Path, settings: Settings) -> World {
+    let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
+    world_ring(pg, tmp, settings, &ring).await
+}
+
+async fn world_ring(
+    pg: Option<&str>,
+    tmp: &std::path::Path,
+    settings: Settings,
+    ring: &Keyring,
+) -> World {
+    let store = open_store(tmp, pg).await;
     let gw = Gateway::new(
         store,
-        &ring,
+        ring,
         Governance::default_policy().unwrap(),
         scrim_core::Policy::default_policy().unwrap(),
         settings,
@@ -1766,5 +1779,561 @@ async fn an_admin_alone_cannot_grant_access_or_weaken_a_project() {
         assert!(log.as_array().unwrap().len() >= 3, "{log}");
         let (_, v) = call(gw, Some(&po), Method::POST, "/api/audit/verify", None).await;
         assert_eq!(v["ok"], true, "{v}");
+    }
+}
+
+/// Send a prepared request; the status, headers and JSON (or text) body.
+async fn send(gw: &Arc<Gateway>, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let resp = router(Arc::clone(gw)).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let v = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, headers, v)
+}
+
+fn login_from(client: &str, name: &str, password: &str) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/login")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"name": name, "password": password}).to_string(),
+        ))
+        .unwrap();
+    let addr: std::net::SocketAddr = format!("{client}:40000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+#[tokio::test]
+async fn sign_in_memory_is_bounded_and_clients_are_limited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        sign_in_capacity: 3,
+        sign_ins_per_client: 2,
+        ..Settings::default()
+    };
+    let w = world_settings(None, tmp.path(), settings).await;
+    let gw = &w.gw;
+    // A megabyte name never reaches the lookup: the body is refused.
+    let big = "n".repeat(1 << 20);
+    let (s, _) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(json!({"name": big, "password": "whatever whatever"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    // Names and passwords longer than any that can be set: refused before lookup, not tracked.
+    for (name, pw) in [
+        ("n".repeat(65), "whatever whatever".to_string()),
+        ("lena".to_string(), "p".repeat(1025)),
+    ] {
+        let (s, _) = call(
+            gw,
+            None,
+            Method::POST,
+            "/api/login",
+            Some(json!({"name": name, "password": pw})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(gw.sign_ins_tracked().unwrap(), (0, 0));
+    // Failures under many names: no more than the capacity is kept.
+    for i in 0..5 {
+        let (s, _) = call(
+            gw,
+            None,
+            Method::POST,
+            "/api/login",
+            Some(json!({"name": format!("nobody{i}"), "password": "wrong password!!"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+    assert!(gw.sign_ins_tracked().unwrap().0 <= 3);
+    // One client address, whatever names it tries, is refused past its own limit.
+    for name in ["alpha", "beta"] {
+        let (s, _, _) = send(gw, login_from("192.0.2.1", name, "wrong password!!")).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+    let (s, _, _) = send(gw, login_from("192.0.2.1", "gamma", "wrong password!!")).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    let (s, _, _) = send(gw, login_from("192.0.2.2", "gamma", "wrong password!!")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(gw.sign_ins_tracked().unwrap().1 <= 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_guesses_get_no_more_checks_than_the_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let pool = w.gw.store().pool().clone();
+    auth::create_user(
+        &pool,
+        "lena",
+        Role::Reviewer,
+        Some("a very long password"),
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let mut guesses = Vec::new();
+    for i in 0..60 {
+        let gw = Arc::clone(&w.gw);
+        guesses.push(tokio::spawn(async move {
+            call(
+                &gw,
+                None,
+                Method::POST,
+                "/api/login",
+                Some(json!({"name": "lena", "password": format!("guess number {i}")})),
+            )
+            .await
+            .0
+        }));
+    }
+    let mut checked = 0;
+    let mut refused = 0;
+    for g in guesses {
+        match g.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(
+        (checked, refused),
+        (
+            scrim_server::app::MAX_FAILED_LOGINS,
+            60 - scrim_server::app::MAX_FAILED_LOGINS
+        )
+    );
+    let (_, alerts) = call(
+        &w.gw,
+        Some(&w.tokens["privacy_officer"]),
+        Method::GET,
+        "/api/alerts",
+        None,
+    )
+    .await;
+    let raised = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "failed_logins")
+        .count();
+    assert_eq!(raised, 1, "{alerts}");
+}
+
+#[tokio::test]
+async fn a_new_password_ends_sessions_and_api_tokens() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let pool = gw.store().pool().clone();
+    let id = auth::create_user(
+        &pool,
+        "omar",
+        Role::Reviewer,
+        Some("first long password"),
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let api = auth::issue_token(&pool, &id, "api", None).await.unwrap();
+    let mut sessions = Vec::new();
+    for _ in 0..2 {
+        let (s, r) = call(
+            gw,
+            None,
+            Method::POST,
+            "/api/login",
+            Some(json!({"name": "omar", "password": "first long password"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        sessions.push(r["token"].as_str().unwrap().to_string());
+    }
+    let me = |t: String| async move { call(gw, Some(&t), Method::GET, "/api/me", None).await.0 };
+    // Their own change: the session making it stays, the other session and the API token end.
+    let (s, _) = call(
+        gw,
+        Some(&sessions[0]),
+        Method::POST,
+        "/api/me/password",
+        Some(json!({"current": "first long password", "new": "second long password"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(me(sessions[0].clone()).await, StatusCode::OK);
+    assert_eq!(me(sessions[1].clone()).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(api.clone()).await, StatusCode::UNAUTHORIZED);
+    // An admin's reset ends every session and token, the remaining one included.
+    let api = auth::issue_token(&pool, &id, "api", None).await.unwrap();
+    let (s, r) = call(
+        gw,
+        Some(&w.tokens["admin"]),
+        Method::PATCH,
+        &format!("/api/users/{id}"),
+        Some(json!({"password": "third long password"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["changed"], json!(["password", "tokens"]));
+    assert_eq!(me(sessions[0].clone()).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(api).await, StatusCode::UNAUTHORIZED);
+    let (s, _) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(json!({"name": "omar", "password": "third long password"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+fn with_cookie(method: Method, path: &str, cookie: &str, origin: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "review.example:8443")
+        .header("cookie", format!("theme=dark; {cookie}"));
+    if let Some(o) = origin {
+        b = b.header("origin", o);
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn cookie_writes_need_the_same_origin_and_answers_are_not_cached() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        secure_cookies: true,
+        ..Settings::default()
+    };
+    let w = world_settings(None, tmp.path(), settings).await;
+    let gw = &w.gw;
+    let pool = gw.store().pool().clone();
+    auth::create_user(
+        &pool,
+        "omar",
+        Role::Reviewer,
+        Some("first long password"),
+        std::slice::from_ref(&w.project_a),
+        &[],
+    )
+    .await
+    .unwrap();
+    let (s, headers, _) = send(
+        gw,
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"name": "omar", "password": "first long password"}).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "no-store");
+    let set = headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        set.contains("; HttpOnly") && set.contains("; Secure") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_string();
+    // Bodyless state changes on the cookie alone: refused without the console's own origin.
+    let next = format!("/api/projects/{}/next", w.project_a);
+    for origin in [None, Some("https://evil.example"), Some("null")] {
+        for path in ["/api/logout", next.as_str()] {
+            let (s, h, _) = send(gw, with_cookie(Method::POST, path, &cookie, origin)).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{path} from {origin:?}");
+            assert_eq!(h["cache-control"], "no-store");
+        }
+    }
+    let (s, _, _) = send(gw, with_cookie(Method::GET, "/api/me", &cookie, None)).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "the session survived the forged sign-out"
+    );
+    let same = Some("https://review.example:8443");
+    let (s, _, _) = send(gw, with_cookie(Method::POST, &next, &cookie, same)).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, h, _) = send(gw, with_cookie(Method::POST, "/api/logout", &cookie, same)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h["set-cookie"].to_str().unwrap().contains("; Secure"));
+    let (s, h, _) = send(gw, with_cookie(Method::GET, "/api/me", &cookie, None)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(h["cache-control"], "no-store");
+    // A bearer token is never sent by a browser on its own: no origin needed.
+    let (s, _) = call(
+        gw,
+        Some(&w.tokens["privacy_officer"]),
+        Method::POST,
+        "/api/audit/verify",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, h, _) = send(
+        gw,
+        Request::builder()
+            .uri("/api/health")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(h["cache-control"], "no-store");
+    let (_, log) = call(
+        gw,
+        Some(&w.tokens["privacy_officer"]),
+        Method::GET,
+        "/api/audit?decision=deny:cross_origin",
+        None,
+    )
+    .await;
+    assert_eq!(log.as_array().unwrap().len(), 6, "{log}");
+}
+
+/// Wait until `f` holds, yielding to the runtime meanwhile.
+async fn until(mut f: impl FnMut() -> bool) {
+    while !f() {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+}
+
+// A current-thread runtime: an ingest redacting on the only worker would keep health waiting.
+#[tokio::test]
+async fn ingests_wait_and_redact_off_the_async_workers_within_limits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        redactions: 1,
+        redaction_budget: std::time::Duration::from_secs(3600),
+        ingest_max_bytes: 64 * 1024,
+        ..Settings::default()
+    };
+    let w = world_settings(None, tmp.path(), settings).await;
+    let gw = &w.gw;
+    let ingest = format!("/api/projects/{}/conversations", w.project_a);
+    // Every redaction slot taken: two ingests wait for one, and the gateway still answers.
+    let held = gw.redaction_slots().acquire_many_owned(1).await.unwrap();
+    let mut waiting = Vec::new();
+    for i in 0..2 {
+        let gw = Arc::clone(gw);
+        let token = w.tokens["ingest"].clone();
+        let path = ingest.clone();
+        waiting.push(tokio::spawn(async move {
+            call(
+                &gw,
+                Some(&token),
+                Method::POST,
+                &path,
+                Some(conversation(
+                    &format!("c{i}"),
+                    &format!("u{i}"),
+                    "Boise",
+                    30,
+                    "",
+                )),
+            )
+            .await
+        }));
+    }
+    until(|| gw.redactions_in_flight() == 2).await;
+    let (s, _) = call(gw, None, Method::GET, "/api/health", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(gw.redactions_in_flight(), 2);
+    assert!(waiting.iter().all(|h| !h.is_finished()));
+    drop(held);
+    for h in waiting {
+        let (s, r) = h.await.unwrap();
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    assert_eq!(gw.redactions_in_flight(), 0);
+    // A body past the configured limit is refused before it is read whole.
+    let long = "word ".repeat(14_000);
+    let (s, _) = call(
+        gw,
+        Some(&w.tokens["ingest"]),
+        Method::POST,
+        &ingest,
+        Some(conversation("big", "u9", "Boise", 30, &long)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    // No slot within the time budget: answered 503 and audited, nothing stored.
+    let tmp2 = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        redactions: 1,
+        redaction_budget: std::time::Duration::from_millis(50),
+        ..Settings::default()
+    };
+    let w2 = world_settings(None, tmp2.path(), settings).await;
+    let held = w2.gw.redaction_slots().acquire_many_owned(1).await.unwrap();
+    let (s, r) = call(
+        &w2.gw,
+        Some(&w2.tokens["ingest"]),
+        Method::POST,
+        &format!("/api/projects/{}/conversations", w2.project_a),
+        Some(conversation("c1", "u1", "Boise", 30, "")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{r}");
+    drop(held);
+    let (_, log) = call(
+        &w2.gw,
+        Some(&w2.tokens["privacy_officer"]),
+        Method::GET,
+        "/api/audit?decision=deny:busy",
+        None,
+    )
+    .await;
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
+    let (_, stats) = call(
+        &w2.gw,
+        Some(&w2.tokens["privacy_officer"]),
+        Method::GET,
+        &format!("/api/projects/{}/stats", w2.project_a),
+        None,
+    )
+    .await;
+    assert_eq!(stats["tasks"], json!({}), "{stats}");
+}
+
+#[tokio::test]
+async fn a_wiped_or_rolled_back_audit_log_does_not_verify() {
+    for pg in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A store that was never used verifies: its genesis anchor stands for an empty log.
+        let bare_dir = tmp.path().join("bare");
+        std::fs::create_dir(&bare_dir).unwrap();
+        let bare = open_store(&bare_dir, pg.as_deref()).await;
+        let v = scrim_server::audit::verify(bare.pool(), &SecretKey::random().unwrap())
+            .await
+            .unwrap();
+        assert!(v.ok() && v.entries == 0, "{v:?}");
+        let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
+        let file = tmp.path().join("checkpoints.jsonl");
+        let settings = Settings {
+            audit_checkpoints: Some(file.clone()),
+            audit_checkpoint_every: 5,
+            ..Settings::default()
+        };
+        let w = world_ring(pg.as_deref(), tmp.path(), settings, &ring).await;
+        let gw = &w.gw;
+        let pool = gw.store().pool().clone();
+        let key = gw.audit_key().clone();
+        let checkpoints = scrim_server::audit::Checkpoints::new(&file, &ring, 0).unwrap();
+        let r = sqlx::query("SELECT seq, head, mac FROM audit_anchor")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let old: (i64, String, String) = (
+            sqlx::Row::try_get(&r, 0).unwrap(),
+            sqlx::Row::try_get(&r, 1).unwrap(),
+            sqlx::Row::try_get(&r, 2).unwrap(),
+        );
+        for _ in 0..12 {
+            call(
+                gw,
+                Some(&w.tokens["reviewer"]),
+                Method::GET,
+                "/api/audit",
+                None,
+            )
+            .await;
+        }
+        gw.checkpoint_audit().await.unwrap();
+        let mut v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        scrim_server::audit::verify_checkpoints(&pool, &checkpoints, &mut v)
+            .await
+            .unwrap();
+        assert!(v.ok(), "{v:?}");
+        // Every five entries, and when asked.
+        assert!(v.checkpoints >= 3, "{v:?}");
+        // Put the older log-and-anchor pair back: the chain alone cannot tell ...
+        sqlx::query("DELETE FROM audit WHERE seq > $1")
+            .bind(old.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_anchor SET seq = $1, head = $2, mac = $3")
+            .bind(old.0)
+            .bind(&old.1)
+            .bind(&old.2)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert!(v.ok(), "{v:?}");
+        // ... the checkpoints kept outside the database do.
+        scrim_server::audit::verify_checkpoints(&pool, &checkpoints, &mut v)
+            .await
+            .unwrap();
+        assert!(
+            v.problems.iter().any(|p| p.1.contains("rolled back")),
+            "{v:?}"
+        );
+        // A forged or edited checkpoint shows too.
+        let text = std::fs::read_to_string(&file).unwrap();
+        let first = text.lines().next().unwrap();
+        let mut c: Value = serde_json::from_str(first).unwrap();
+        c["seq"] = json!(c["seq"].as_i64().unwrap() - 1);
+        std::fs::write(&file, format!("{c}\n{text}")).unwrap();
+        let mut v = scrim_server::audit::Verification {
+            entries: 0,
+            problems: vec![],
+            checkpoints: 0,
+        };
+        scrim_server::audit::verify_checkpoints(&pool, &checkpoints, &mut v)
+            .await
+            .unwrap();
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.1 == "checkpoint line 1 was altered"),
+            "{v:?}"
+        );
+        // Wipe the log and its anchor: no longer "intact: 0 entries".
+        sqlx::query("DELETE FROM audit")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM audit_anchor")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert!(
+            v.problems.iter().any(|p| p.1.contains("anchor is missing")),
+            "{v:?}"
+        );
+        // Put a genesis back: an empty log where the store shows activity is refused.
+        sqlx::query(
+            "INSERT INTO audit_anchor (id, seq, head, mac) VALUES (1, 0, 'genesis', 'genesis')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let v = scrim_server::audit::verify(&pool, &key).await.unwrap();
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.1.contains("empty but the store holds")),
+            "{v:?}"
+        );
     }
 }
