@@ -566,9 +566,29 @@ fn entry(
         project,
         purpose,
         action: action.to_string(),
-        record: record.map(str::to_string),
+        record: record.map(audit_record),
         fields,
         decision: decision.to_string(),
+    }
+}
+
+/// What the audit log says of a record: one of Scrim's own ids (`t_…`, `r_…`, `u_…`, keyed
+/// lineage ids), never a caller's text. A path naming no such id (say, an e-mail address typed
+/// where a task id belongs) is logged as `(not an id)`.
+fn audit_record(record: &str) -> String {
+    let own = record.len() <= 64
+        && record.split_once('_').is_some_and(|(prefix, rest)| {
+            (1..=3).contains(&prefix.len())
+                && prefix.bytes().all(|b| b.is_ascii_lowercase())
+                && !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        });
+    if own {
+        record.to_string()
+    } else {
+        "(not an id)".to_string()
     }
 }
 
