@@ -324,10 +324,39 @@ async fn same_origin_and_no_store(
         next.run(req).await
     };
     if api {
+        if resp.status().is_client_error() && is_plain_text(&resp) {
+            resp = rejection(resp.status());
+        }
         resp.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     resp
+}
+
+fn is_plain_text(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"))
+}
+
+/// The gateway's JSON error in place of an extractor's plain-text rejection, which repeats
+/// values from the request ("unknown variant `jane@example.com`"): the status and a fixed
+/// message, never the caller's text.
+fn rejection(status: StatusCode) -> Response {
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is larger than allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "send the body as JSON (content-type: application/json)",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "invalid_body",
+            "the JSON body does not have the fields and types this route takes (see openapi.yaml)",
+        ),
+        _ => ("bad_request", "the request is malformed (see openapi.yaml)"),
+    };
+    (status, Json(json!({"error": code, "message": message}))).into_response()
 }
 
 /// Whether `req` changes state on the strength of the session cookie alone without coming

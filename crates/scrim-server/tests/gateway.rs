@@ -2337,3 +2337,41 @@ async fn a_wiped_or_rolled_back_audit_log_does_not_verify() {
         );
     }
 }
+
+#[tokio::test]
+async fn rejected_bodies_get_json_errors_that_repeat_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let admin = w.tokens["admin"].clone();
+    // A value of the wrong kind, a body that is not JSON, and no JSON content type.
+    let (s, v) = call(
+        gw,
+        Some(&admin),
+        Method::POST,
+        "/api/users",
+        Some(json!({"name": "x", "role": "jane.doe@example.com"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"], "invalid_body", "{v}");
+    assert!(!v.to_string().contains("jane.doe"), "{v}");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/login")
+        .header("content-type", "application/json")
+        .body(Body::from("{\"name\": \"jane.doe@example.com"))
+        .unwrap();
+    let (s, _, v) = send(gw, req).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"], "bad_request", "{v}");
+    assert!(!v.to_string().contains("jane.doe"), "{v}");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/login")
+        .body(Body::from("name=jane.doe@example.com"))
+        .unwrap();
+    let (s, _, v) = send(gw, req).await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(v["error"], "unsupported_media_type", "{v}");
+}
