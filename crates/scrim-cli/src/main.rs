@@ -47,8 +47,10 @@ enum Command {
         #[command(flatten)]
         store: gov::StoreArgs,
     },
-    /// List the datasets in the store, with pending compactions.
+    /// List the datasets in the store, with pending compactions and each one's state.
     Datasets {
+        #[command(subcommand)]
+        cmd: Option<gov::DatasetsCmd>,
         #[command(flatten)]
         store: gov::StoreArgs,
     },
@@ -178,7 +180,11 @@ fn main() -> std::process::ExitCode {
         Command::Consent(c) => gov::consent(c),
         Command::Optout { subject, store } => gov::optout_or_forget(&subject, &store, false),
         Command::Forget { subject, store } => gov::optout_or_forget(&subject, &store, true),
-        Command::Datasets { store } => gov::datasets(&store),
+        Command::Datasets { cmd: None, store } => gov::datasets(&store),
+        Command::Datasets {
+            cmd: Some(gov::DatasetsCmd::Recover { dir, all, store }),
+            ..
+        } => gov::recover(dir.as_deref(), all, &store),
         Command::Compact {
             dataset,
             all,

@@ -126,6 +126,25 @@ pub struct DatasetInfo {
     pub subjects: i64,
     /// Shards waiting for a compaction (pending tombstone targets).
     pub pending: i64,
+    /// `ready`, or `pending`: registered before its manifest committed, by a run that has
+    /// not finished (or was killed; `scrim datasets recover` adopts or cleans it).
+    pub state: String,
+}
+
+/// What `Store::recover` did with one dataset directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recovery {
+    /// It was registered and complete: nothing to do.
+    Ready,
+    /// Its manifest had committed: it is now registered as ready.
+    Adopted,
+    /// It never committed: its partial files and its registration are removed.
+    Cleaned,
+    /// A run is still writing it (its directory is locked): left alone.
+    InProgress,
+    /// Nothing of a dataset was there.
+    Nothing,
 }
 
 /// A deletion receipt: what compaction removed where and when, without content.
