@@ -193,6 +193,65 @@ impl Quarantine {
     }
 }
 
+/// A path as it will resolve: its nearest existing ancestor made canonical, with the rest
+/// appended (so `./out.jsonl` and `out.jsonl` compare equal before either exists).
+fn resolved(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| p.to_path_buf(), |d| d.join(p))
+    };
+    let mut rest = Vec::new();
+    let mut cur = p.as_path();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(cur) {
+            return rest.iter().rev().fold(c, |acc, n| acc.join(n));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return p.clone(),
+        }
+    }
+}
+
+/// The quarantine file for a run: `--quarantine` or the default, refused when it is the input,
+/// the output, or inside the output dataset directory (writing it would destroy them).
+pub fn quarantine_path(
+    given: Option<&Path>,
+    input: &Path,
+    output: &Path,
+    output_is_dir: bool,
+) -> Result<PathBuf> {
+    let q = given.map_or_else(|| default_quarantine(output), Path::to_path_buf);
+    let rq = resolved(&q);
+    if input.as_os_str() != "-" && rq == resolved(input) {
+        anyhow::bail!(
+            "--quarantine {} is the input file; choose another quarantine file",
+            q.display()
+        );
+    }
+    if output.as_os_str() != "-" {
+        let ro = resolved(output);
+        if rq == ro {
+            anyhow::bail!(
+                "--quarantine {} is the output; choose another quarantine file",
+                q.display()
+            );
+        }
+        if output_is_dir && rq.starts_with(&ro) {
+            anyhow::bail!(
+                "--quarantine {} is inside the output dataset directory {}; choose a file outside it",
+                q.display(),
+                output.display()
+            );
+        }
+    }
+    Ok(q)
+}
+
 /// The default quarantine path for an output path.
 pub fn default_quarantine(output: &Path) -> PathBuf {
     if output.as_os_str() == "-" {

@@ -17,7 +17,7 @@ use scrim_core::{
 use serde_json::{json, Value};
 
 use crate::gov::{Admit, DatasetSink, LineInfo, StoreRun};
-use crate::io::{default_quarantine, AtomicOutput, Input, Quarantine};
+use crate::io::{quarantine_path, AtomicOutput, Input, Quarantine};
 use crate::{DetectArgs, EngineArgs, RedactArgs};
 
 /// Lines per batch: enough to keep every core busy, small enough to bound memory.
@@ -540,6 +540,7 @@ pub fn redact(args: RedactArgs) -> Result<()> {
 }
 
 fn redact_to_file(args: &RedactArgs, gov: &scrim_store::Governance) -> Result<()> {
+    let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, false)?;
     let setup = setup(&args.engine)?;
     let (key, key_note) = load_key(args.key_file.as_deref())?;
     let redactor = Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), key);
@@ -549,9 +550,7 @@ fn redact_to_file(args: &RedactArgs, gov: &scrim_store::Governance) -> Result<()
     let (summary, quarantine, secs) = drive(
         &args.input,
         &mut out,
-        args.quarantine
-            .clone()
-            .unwrap_or_else(|| default_quarantine(&args.output)),
+        qpath,
         &setup.pool,
         args.quiet,
         &admit,
@@ -584,6 +583,7 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: scrim_store::Governance) -
     if args.output.as_os_str() == "-" {
         bail!("with --store the output is a dataset directory, not standard output");
     }
+    let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, true)?;
     let scope = gov.key_scope(&purpose);
     let run = StoreRun::start(url, &purpose, gov, &args.keys)?;
     let setup = setup(&args.engine)?;
@@ -622,9 +622,7 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: scrim_store::Governance) -
     let (summary, quarantine, secs) = drive(
         &args.input,
         &mut sink,
-        args.quarantine
-            .clone()
-            .unwrap_or_else(|| default_quarantine(&args.output)),
+        qpath,
         &setup.pool,
         args.quiet,
         &admit,
@@ -683,6 +681,7 @@ pub fn spans_json(record: &Record, analyses: &[MessageAnalysis]) -> Vec<Value> {
 
 /// `scrim detect`.
 pub fn detect(args: DetectArgs) -> Result<()> {
+    let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, false)?;
     let setup = setup(&args.engine)?;
     // Detection needs no key; seeds still come from profiles when the policy allows.
     let redactor = Redactor::new(
@@ -714,9 +713,7 @@ pub fn detect(args: DetectArgs) -> Result<()> {
     let (summary, quarantine, secs) = drive(
         &args.input,
         &mut out,
-        args.quarantine
-            .clone()
-            .unwrap_or_else(|| default_quarantine(&args.output)),
+        qpath,
         &setup.pool,
         args.quiet,
         &admit,

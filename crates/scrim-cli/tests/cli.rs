@@ -428,3 +428,59 @@ fn the_model_tier_gives_the_same_output_for_any_thread_count() {
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[0], outputs[2]);
 }
+
+#[test]
+fn a_quarantine_on_the_input_or_the_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = write(d, "in.jsonl", INPUT);
+    let out = d.join("out.jsonl");
+    std::fs::write(&out, "previous output\n").unwrap();
+    for (q, what) in [("in.jsonl", "the input"), ("./out.jsonl", "the output")] {
+        for cmd in ["redact", "detect"] {
+            let res = scrim()
+                .current_dir(d)
+                .args([
+                    cmd,
+                    "in.jsonl",
+                    "-o",
+                    "out.jsonl",
+                    "--quarantine",
+                    q,
+                    "--quiet",
+                ])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&res.stderr);
+            assert!(!res.status.success(), "{cmd} --quarantine {q}: exit 0");
+            assert!(err.contains(&format!("is {what}")), "{cmd}: {err}");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), INPUT);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous output\n");
+    // Inside a dataset directory (store mode) too.
+    let res = scrim()
+        .current_dir(d)
+        .args([
+            "redact",
+            "in.jsonl",
+            "-o",
+            "ds",
+            "--store",
+            "s.db",
+            "--purpose",
+            "training",
+            "--quarantine",
+            "ds/q.jsonl",
+            "--quiet",
+        ])
+        .env(
+            "SCRIM_MASTER_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(!res.status.success(), "quarantine in the dataset: exit 0");
+    assert!(err.contains("inside the output dataset directory"), "{err}");
+}
