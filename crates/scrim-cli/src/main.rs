@@ -111,6 +111,10 @@ pub struct RedactArgs {
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
     pub quarantine: Option<PathBuf>,
+    /// Lines longer than this many bytes are quarantined as `line_too_long` (without being
+    /// read whole into memory).
+    #[arg(long, value_name = "BYTES", default_value_t = io::DEFAULT_MAX_LINE_BYTES)]
+    pub max_line_bytes: usize,
     /// File holding the pseudonymization key (any bytes; 32 random bytes recommended).
     /// Alternatively set SCRIM_KEY. Without either, a fresh random key is used for this run.
     #[arg(long, value_name = "FILE")]
@@ -162,6 +166,10 @@ pub struct DetectArgs {
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
     pub quarantine: Option<PathBuf>,
+    /// Lines longer than this many bytes are quarantined as `line_too_long` (without being
+    /// read whole into memory).
+    #[arg(long, value_name = "BYTES", default_value_t = io::DEFAULT_MAX_LINE_BYTES)]
+    pub max_line_bytes: usize,
     /// Do not print the summary.
     #[arg(long)]
     pub quiet: bool,

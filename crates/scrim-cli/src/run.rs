@@ -17,7 +17,7 @@ use scrim_core::{
 use serde_json::{json, Value};
 
 use crate::gov::{Admit, DatasetSink, LineInfo, StoreRun};
-use crate::io::{quarantine_path, AtomicOutput, Input, Quarantine};
+use crate::io::{quarantine_path, AtomicOutput, Input, Line, Quarantine, TOO_LONG_KEPT};
 use crate::{DetectArgs, EngineArgs, RedactArgs};
 
 /// Lines per batch: enough to keep every core busy, small enough to bound memory.
@@ -217,18 +217,25 @@ struct Summary {
     input_bytes: u64,
 }
 
-fn parse_line(item: &Result<String, Vec<u8>>) -> Result<Record, (&'static str, String)> {
+fn parse_line(item: &Line) -> Result<Record, (&'static str, String)> {
     match item {
-        Ok(line) => Record::parse(line).map_err(|e| (e.code(), e.to_string())),
-        Err(_) => Err(("not_utf8", "line is not valid UTF-8".to_string())),
+        Line::Text(line) => Record::parse(line).map_err(|e| (e.code(), e.to_string())),
+        Line::NotUtf8(_) => Err((
+            "not_utf8",
+            "line is not valid UTF-8 (raw_b64 holds its bytes)".to_string(),
+        )),
+        Line::TooLong { bytes, .. } => Err((
+            "line_too_long",
+            format!(
+                "line is {bytes} bytes, over the --max-line-bytes limit; the quarantine keeps its \
+                 first {TOO_LONG_KEPT} bytes"
+            ),
+        )),
     }
 }
 
-fn raw(item: &Result<String, Vec<u8>>) -> &[u8] {
-    match item {
-        Ok(s) => s.as_bytes(),
-        Err(b) => b,
-    }
+fn raw(item: &Line) -> &[u8] {
+    item.bytes()
 }
 
 /// Where output lines go: a JSONL file, or a dataset in the store.
@@ -255,7 +262,7 @@ type AdmitFn<'a> = dyn Fn(&[&Record]) -> Result<Vec<Admit>> + 'a;
 /// Drive batches of lines through `f` on the pool, writing results in input order.
 #[allow(clippy::too_many_arguments)]
 fn drive(
-    input: &Path,
+    (input, max_line): (&Path, usize),
     sink: &mut dyn Sink,
     quarantine: PathBuf,
     pool: &rayon::ThreadPool,
@@ -264,7 +271,7 @@ fn drive(
     f: &(dyn Fn(Vec<Record>) -> Vec<LineResult> + Sync),
 ) -> Result<(Summary, Quarantine, f64)> {
     let start = Instant::now();
-    let mut src = Input::open(input)?;
+    let mut src = Input::open(input, max_line)?;
     let mut quarantine = Quarantine::new(quarantine);
     let bar = if quiet {
         ProgressBar::hidden()
@@ -548,7 +555,7 @@ fn redact_to_file(args: &RedactArgs, gov: &scrim_store::Governance) -> Result<()
     let admit = |records: &[&Record]| Ok(crate::gov::admit_without_store(gov, records));
     let mut out = AtomicOutput::create(&args.output)?;
     let (summary, quarantine, secs) = drive(
-        &args.input,
+        (&args.input, args.max_line_bytes),
         &mut out,
         qpath,
         &setup.pool,
@@ -620,7 +627,7 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: scrim_store::Governance) -
         args.retain_raw.as_deref(),
     )?;
     let (summary, quarantine, secs) = drive(
-        &args.input,
+        (&args.input, args.max_line_bytes),
         &mut sink,
         qpath,
         &setup.pool,
@@ -711,7 +718,7 @@ pub fn detect(args: DetectArgs) -> Result<()> {
     let admit = |records: &[&Record]| Ok(records.iter().map(|_| Admit::Yes).collect());
     let mut out = AtomicOutput::create(&args.output)?;
     let (summary, quarantine, secs) = drive(
-        &args.input,
+        (&args.input, args.max_line_bytes),
         &mut out,
         qpath,
         &setup.pool,

@@ -419,8 +419,12 @@ fn killing_compaction_at_any_point_loses_nothing_and_mixes_nothing() {
                     "{s} {point}: shard {shard} is a mix"
                 );
             }
-            // Running it again finishes the job.
-            run(dir, &["compact", "ds", "--store", &s]);
+            // Running it again finishes the job, and its receipt counts what the interrupted
+            // run removed too.
+            let receipts: Value =
+                serde_json::from_str(&run(dir, &["compact", "ds", "--store", &s, "--json"]))
+                    .unwrap();
+            assert_eq!(receipts[0]["records_removed"], 4, "{s} {point}");
             let after = all_lines(&ds);
             let expected: Vec<String> = before
                 .values()
@@ -738,5 +742,46 @@ fn a_killed_store_run_leaves_nothing_forget_cannot_reach() {
                 "{s} ds{i} still holds the forgotten subject"
             );
         }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_datasets_and_raw_archive_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir);
+    run(
+        dir,
+        &[
+            "redact",
+            "in.jsonl",
+            "-o",
+            "ds",
+            "--store",
+            "store.db",
+            "--purpose",
+            "training",
+            "--retain-raw",
+            "raw",
+            "--quiet",
+        ],
+    );
+    let mut files = vec![dir.join("store.db")];
+    for sub in ["ds", "raw"] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    for f in ["store.db-wal", "store.db-shm"] {
+        if dir.join(f).exists() {
+            files.push(dir.join(f));
+        }
+    }
+    assert!(files.len() >= 4, "{files:?}");
+    for f in files {
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", f.display());
     }
 }

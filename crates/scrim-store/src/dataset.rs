@@ -127,6 +127,20 @@ pub fn crash_point(name: &str) {
     }
 }
 
+/// Create (or truncate) `path` readable and writable by its owner only: datasets, manifests
+/// and the raw archive are derived from personal data.
+pub(crate) fn create_private(path: &Path) -> Result<File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+        .map_err(Error::io(format!("cannot create {}", path.display())))
+}
+
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -141,8 +155,7 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let tmp = dir.join(format!(".{name}.tmp"));
     let dest = dir.join(name);
     {
-        let mut f =
-            File::create(&tmp).map_err(Error::io(format!("cannot create {}", tmp.display())))?;
+        let mut f = create_private(&tmp)?;
         f.write_all(bytes)
             .and_then(|()| f.sync_all())
             .map_err(Error::io(format!("cannot write {}", tmp.display())))?;
@@ -229,8 +242,7 @@ impl DatasetWriter {
         if self.current.is_none() {
             let n = self.shards.len() as u32;
             let tmp = self.dir.join(format!(".{}.tmp", shard_file(n, 0)));
-            let f = File::create(&tmp)
-                .map_err(Error::io(format!("cannot create {}", tmp.display())))?;
+            let f = create_private(&tmp)?;
             self.current = Some((BufWriter::new(f), Sha256::new(), Vec::new()));
         }
         let full = {

@@ -347,6 +347,22 @@ impl Store {
                 remove.insert(l);
             }
         }
+        // What the store says these shards held: the count removed, even when an interrupted
+        // run already rewrote some shards (the store's holdings change only with the receipt).
+        let mut held = 0usize;
+        for lid in &remove {
+            let n: i64 = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(records), 0) AS BIGINT) FROM holdings \
+                 WHERE dataset_id = $1 AND lineage_id = $2",
+            )
+            .bind(&ds.id)
+            .bind(lid)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(Error::db(ctx.clone()))?;
+            held += usize::try_from(n).unwrap_or(0);
+        }
         let (next, changes) = rewrite_without(&dir, &manifest, &remove)?;
         // `rewrite_without` clears old generations when it rewrote something; when an
         // interrupted run had already swapped the manifest, clear what it left behind here.
@@ -383,7 +399,8 @@ impl Store {
             records_removed: changes
                 .iter()
                 .map(|c| c.removed.values().sum::<usize>())
-                .sum(),
+                .sum::<usize>()
+                .max(held),
             shards: changes,
             already_rewritten: already,
         };

@@ -253,6 +253,7 @@ impl Store {
                         )));
                     }
                 }
+                create_private_db(Path::new(path))?;
                 (
                     Backend::Sqlite,
                     format!("sqlite://{path}?mode=rwc"),
@@ -309,6 +310,29 @@ impl Store {
     /// Close every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Create a missing SQLite store file readable by its owner only (SQLite gives its `-wal` and
+/// `-shm` files the same permissions).
+fn create_private_db(path: &Path) -> Result<()> {
+    if path.exists() || path.as_os_str().to_string_lossy().starts_with(':') {
+        return Ok(());
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Io {
+            context: format!("cannot create store {}", path.display()),
+            source: e,
+        }),
     }
 }
 
