@@ -603,3 +603,28 @@ fn reruns_clear_what_earlier_runs_left() {
         assert_eq!(mode & 0o777, 0o600);
     }
 }
+
+#[test]
+fn a_bad_governance_policy_names_where_never_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "in.jsonl", INPUT);
+    let gov = write(
+        d,
+        "gov.toml",
+        "version = 1\n{\"id\":\"c1\",\"text\":\"my pin is SECRET-4417\"}\n",
+    );
+    let res = scrim()
+        .current_dir(d)
+        .args(["redact", "in.jsonl", "-o", "out.jsonl", "--governance"])
+        .arg(&gov)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(!res.status.success());
+    assert!(
+        err.contains("gov.toml") && err.contains("line 2, column 1"),
+        "{err}"
+    );
+    assert!(!err.contains("SECRET") && !err.contains("pin"), "{err}");
+}
