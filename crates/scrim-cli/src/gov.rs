@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
 use scrim_core::Record;
-use scrim_store::dataset::{DatasetWriter, LineEntry, Manifest, DEFAULT_SHARD_RECORDS};
+use scrim_store::dataset::{
+    crash_point, DatasetWriter, LineEntry, Manifest, DEFAULT_SHARD_RECORDS,
+};
 use scrim_store::raw::RawWriter;
 use scrim_store::{Decision, Governance, Keyring, Lineage, SecretKey, Store};
 use serde_json::json;
@@ -325,6 +327,67 @@ pub fn optout_or_forget(subject: &str, store: &StoreArgs, forget: bool) -> Resul
     Ok(())
 }
 
+/// `scrim datasets …`.
+#[derive(Subcommand, Debug)]
+pub enum DatasetsCmd {
+    /// Adopt or clean what killed `redact --store` runs left: a dataset whose manifest
+    /// committed is registered (so forget and compaction reach it); one that never committed
+    /// loses its partial files and its registration.
+    Recover {
+        /// A dataset directory to recover (registered or not).
+        dir: Option<PathBuf>,
+        /// Every dataset the store holds as pending.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// `scrim datasets recover`.
+pub fn recover(dir: Option<&Path>, all: bool, store: &StoreArgs) -> Result<()> {
+    if dir.is_none() && !all {
+        bail!("name a dataset directory or pass --all (every pending dataset in the store)");
+    }
+    let o = open(&store.store)?;
+    let mut done: Vec<(Option<String>, String, scrim_store::Recovery)> = Vec::new();
+    if all {
+        for (name, path, r) in o.run(o.store.recover_pending())? {
+            done.push((Some(name), path, r));
+        }
+    }
+    if let Some(d) = dir {
+        let (name, r) = o
+            .run(o.store.recover(d))
+            .with_context(|| format!("recovering {}", d.display()))?;
+        done.push((name, d.display().to_string(), r));
+    }
+    if store.json {
+        let v: Vec<_> = done
+            .iter()
+            .map(|(n, p, r)| json!({"name": n, "path": p, "result": r}))
+            .collect();
+        return print_json(&v);
+    }
+    if done.is_empty() {
+        println!("no pending datasets");
+    }
+    for (name, path, r) in &done {
+        let name = name.as_deref().unwrap_or("(unnamed)");
+        let what = match r {
+            scrim_store::Recovery::Ready => "registered and complete; nothing to do",
+            scrim_store::Recovery::Adopted => "committed; now registered as ready",
+            scrim_store::Recovery::Cleaned => {
+                "never committed; partial files and registration removed"
+            }
+            scrim_store::Recovery::InProgress => "a run is still writing it; left alone",
+            scrim_store::Recovery::Nothing => "no dataset there",
+        };
+        println!("{name} [{path}]: {what}");
+    }
+    Ok(())
+}
+
 /// `scrim datasets`.
 pub fn datasets(store: &StoreArgs) -> Result<()> {
     let o = open(&store.store)?;
@@ -351,6 +414,9 @@ pub fn datasets(store: &StoreArgs) -> Result<()> {
                 String::new()
             }
         );
+        if d.state != "ready" {
+            println!("  state {}: its run has not finished (if it was killed, run `scrim datasets recover --all`)", d.state);
+        }
     }
     Ok(())
 }
@@ -745,8 +811,10 @@ impl<'a> DatasetSink<'a> {
         Ok(())
     }
 
-    /// Commit the dataset (manifest), then register it and its subjects in the store.
-    pub fn finish(self) -> Result<serde_json::Value> {
+    /// Register the dataset (pending, with its subjects and holdings) in the store, commit it
+    /// (manifest), then mark it ready: a kill at any point leaves nothing the store does not
+    /// know (`scrim datasets recover` adopts or cleans it).
+    pub fn finish(mut self) -> Result<serde_json::Value> {
         let mut id = [0u8; 8];
         getrandom::getrandom(&mut id).map_err(|e| anyhow!("no system randomness: {e}"))?;
         let manifest = Manifest {
@@ -766,14 +834,22 @@ impl<'a> DatasetSink<'a> {
             Some(w) => Some(w.finish()?),
             None => None,
         };
-        let manifest = self.writer.finish(manifest)?;
-        let pairs: Vec<(String, String)> = self.subjects.into_iter().collect();
+        let manifest = self.writer.close(manifest)?;
+        let pairs: Vec<(String, String)> = std::mem::take(&mut self.subjects).into_iter().collect();
         let store = &self.run.opened.store;
         self.run.opened.run(store.remember_subjects(&pairs))?;
+        crash_point("redact:before_register");
         let raced = self
             .run
             .opened
-            .run(store.register_dataset(&self.dir, &manifest, &self.run.started))
+            .run(store.register_pending(&self.dir, &manifest, &self.run.started))
+            .with_context(|| format!("registering dataset {}", manifest.name))?;
+        crash_point("redact:before_manifest");
+        self.writer.commit(&manifest)?;
+        crash_point("redact:after_manifest");
+        self.run
+            .opened
+            .run(store.mark_ready(&manifest.id))
             .with_context(|| format!("registering dataset {}", manifest.name))?;
         Ok(json!({
             "name": manifest.name,

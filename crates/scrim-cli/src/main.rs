@@ -47,8 +47,10 @@ enum Command {
         #[command(flatten)]
         store: gov::StoreArgs,
     },
-    /// List the datasets in the store, with pending compactions.
+    /// List the datasets in the store, with pending compactions and each one's state.
     Datasets {
+        #[command(subcommand)]
+        cmd: Option<gov::DatasetsCmd>,
         #[command(flatten)]
         store: gov::StoreArgs,
     },
@@ -109,6 +111,10 @@ pub struct RedactArgs {
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
     pub quarantine: Option<PathBuf>,
+    /// Lines longer than this many bytes are quarantined as `line_too_long` (without being
+    /// read whole into memory).
+    #[arg(long, value_name = "BYTES", default_value_t = io::DEFAULT_MAX_LINE_BYTES)]
+    pub max_line_bytes: usize,
     /// File holding the pseudonymization key (any bytes; 32 random bytes recommended).
     /// Alternatively set SCRIM_KEY. Without either, a fresh random key is used for this run.
     #[arg(long, value_name = "FILE")]
@@ -160,6 +166,10 @@ pub struct DetectArgs {
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
     pub quarantine: Option<PathBuf>,
+    /// Lines longer than this many bytes are quarantined as `line_too_long` (without being
+    /// read whole into memory).
+    #[arg(long, value_name = "BYTES", default_value_t = io::DEFAULT_MAX_LINE_BYTES)]
+    pub max_line_bytes: usize,
     /// Do not print the summary.
     #[arg(long)]
     pub quiet: bool,
@@ -178,7 +188,11 @@ fn main() -> std::process::ExitCode {
         Command::Consent(c) => gov::consent(c),
         Command::Optout { subject, store } => gov::optout_or_forget(&subject, &store, false),
         Command::Forget { subject, store } => gov::optout_or_forget(&subject, &store, true),
-        Command::Datasets { store } => gov::datasets(&store),
+        Command::Datasets { cmd: None, store } => gov::datasets(&store),
+        Command::Datasets {
+            cmd: Some(gov::DatasetsCmd::Recover { dir, all, store }),
+            ..
+        } => gov::recover(dir.as_deref(), all, &store),
         Command::Compact {
             dataset,
             all,

@@ -17,7 +17,7 @@ use scrim_core::{
 use serde_json::{json, Value};
 
 use crate::gov::{Admit, DatasetSink, LineInfo, StoreRun};
-use crate::io::{default_quarantine, AtomicOutput, Input, Quarantine};
+use crate::io::{quarantine_path, AtomicOutput, Input, Line, Quarantine, TOO_LONG_KEPT};
 use crate::{DetectArgs, EngineArgs, RedactArgs};
 
 /// Lines per batch: enough to keep every core busy, small enough to bound memory.
@@ -218,18 +218,25 @@ struct Summary {
     input_bytes: u64,
 }
 
-fn parse_line(item: &Result<String, Vec<u8>>) -> Result<Record, (&'static str, String)> {
+fn parse_line(item: &Line) -> Result<Record, (&'static str, String)> {
     match item {
-        Ok(line) => Record::parse(line).map_err(|e| (e.code(), e.to_string())),
-        Err(_) => Err(("not_utf8", "line is not valid UTF-8".to_string())),
+        Line::Text(line) => Record::parse(line).map_err(|e| (e.code(), e.to_string())),
+        Line::NotUtf8(_) => Err((
+            "not_utf8",
+            "line is not valid UTF-8 (raw_b64 holds its bytes)".to_string(),
+        )),
+        Line::TooLong { bytes, .. } => Err((
+            "line_too_long",
+            format!(
+                "line is {bytes} bytes, over the --max-line-bytes limit; the quarantine keeps its \
+                 first {TOO_LONG_KEPT} bytes"
+            ),
+        )),
     }
 }
 
-fn raw(item: &Result<String, Vec<u8>>) -> &[u8] {
-    match item {
-        Ok(s) => s.as_bytes(),
-        Err(b) => b,
-    }
+fn raw(item: &Line) -> &[u8] {
+    item.bytes()
 }
 
 /// Where output lines go: a JSONL file, or a dataset in the store.
@@ -256,7 +263,7 @@ type AdmitFn<'a> = dyn Fn(&[&Record]) -> Result<Vec<Admit>> + 'a;
 /// Drive batches of lines through `f` on the pool, writing results in input order.
 #[allow(clippy::too_many_arguments)]
 fn drive(
-    input: &Path,
+    (input, max_line): (&Path, usize),
     sink: &mut dyn Sink,
     quarantine: PathBuf,
     pool: &rayon::ThreadPool,
@@ -265,7 +272,7 @@ fn drive(
     f: &(dyn Fn(Vec<Record>) -> Vec<LineResult> + Sync),
 ) -> Result<(Summary, Quarantine, f64)> {
     let start = Instant::now();
-    let mut src = Input::open(input)?;
+    let mut src = Input::open(input, max_line)?;
     let mut quarantine = Quarantine::new(quarantine);
     let bar = if quiet {
         ProgressBar::hidden()
@@ -551,6 +558,7 @@ pub fn redact(args: RedactArgs) -> Result<()> {
 }
 
 fn redact_to_file(args: &RedactArgs, gov: &scrim_store::Governance) -> Result<()> {
+    let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, false)?;
     let setup = setup(&args.engine)?;
     let (key, key_note) = load_key(args.key_file.as_deref())?;
     let redactor = Redactor::new(Arc::clone(&setup.engine), setup.policy.clone(), key);
@@ -558,11 +566,9 @@ fn redact_to_file(args: &RedactArgs, gov: &scrim_store::Governance) -> Result<()
     let admit = |records: &[&Record]| Ok(crate::gov::admit_without_store(gov, records));
     let mut out = AtomicOutput::create(&args.output)?;
     let (summary, quarantine, secs) = drive(
-        &args.input,
+        (&args.input, args.max_line_bytes),
         &mut out,
-        args.quarantine
-            .clone()
-            .unwrap_or_else(|| default_quarantine(&args.output)),
+        qpath,
         &setup.pool,
         args.quiet,
         &admit,
@@ -595,6 +601,7 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: scrim_store::Governance) -
     if args.output.as_os_str() == "-" {
         bail!("with --store the output is a dataset directory, not standard output");
     }
+    let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, true)?;
     let scope = gov.key_scope(&purpose);
     let run = StoreRun::start(url, &purpose, gov, &args.keys)?;
     let setup = setup(&args.engine)?;
@@ -631,11 +638,9 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: scrim_store::Governance) -
         args.retain_raw.as_deref(),
     )?;
     let (summary, quarantine, secs) = drive(
-        &args.input,
+        (&args.input, args.max_line_bytes),
         &mut sink,
-        args.quarantine
-            .clone()
-            .unwrap_or_else(|| default_quarantine(&args.output)),
+        qpath,
         &setup.pool,
         args.quiet,
         &admit,
@@ -694,6 +699,7 @@ pub fn spans_json(record: &Record, analyses: &[MessageAnalysis]) -> Vec<Value> {
 
 /// `scrim detect`.
 pub fn detect(args: DetectArgs) -> Result<()> {
+    let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, false)?;
     let setup = setup(&args.engine)?;
     // Detection needs no key; seeds still come from profiles when the policy allows.
     let redactor = Redactor::new(
@@ -723,11 +729,9 @@ pub fn detect(args: DetectArgs) -> Result<()> {
     let admit = |records: &[&Record]| Ok(records.iter().map(|_| Admit::Yes).collect());
     let mut out = AtomicOutput::create(&args.output)?;
     let (summary, quarantine, secs) = drive(
-        &args.input,
+        (&args.input, args.max_line_bytes),
         &mut out,
-        args.quarantine
-            .clone()
-            .unwrap_or_else(|| default_quarantine(&args.output)),
+        qpath,
         &setup.pool,
         args.quiet,
         &admit,

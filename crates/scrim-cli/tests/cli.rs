@@ -501,3 +501,202 @@ fn unexamined_fields_are_counted_and_a_data_file_is_no_policy() {
         assert!(!stderr.contains(leak), "{leak} in {stderr}");
     }
 }
+#[test]
+fn a_quarantine_on_the_input_or_the_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = write(d, "in.jsonl", INPUT);
+    let out = d.join("out.jsonl");
+    std::fs::write(&out, "previous output\n").unwrap();
+    for (q, what) in [("in.jsonl", "the input"), ("./out.jsonl", "the output")] {
+        for cmd in ["redact", "detect"] {
+            let res = scrim()
+                .current_dir(d)
+                .args([
+                    cmd,
+                    "in.jsonl",
+                    "-o",
+                    "out.jsonl",
+                    "--quarantine",
+                    q,
+                    "--quiet",
+                ])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&res.stderr);
+            assert!(!res.status.success(), "{cmd} --quarantine {q}: exit 0");
+            assert!(err.contains(&format!("is {what}")), "{cmd}: {err}");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), INPUT);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous output\n");
+    // Inside a dataset directory (store mode) too.
+    let res = scrim()
+        .current_dir(d)
+        .args([
+            "redact",
+            "in.jsonl",
+            "-o",
+            "ds",
+            "--store",
+            "s.db",
+            "--purpose",
+            "training",
+            "--quarantine",
+            "ds/q.jsonl",
+            "--quiet",
+        ])
+        .env(
+            "SCRIM_MASTER_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(!res.status.success(), "quarantine in the dataset: exit 0");
+    assert!(err.contains("inside the output dataset directory"), "{err}");
+}
+
+fn quarantined(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_bom_is_accepted_and_bad_bytes_are_kept_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut bytes = b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"hello\"}\n".to_vec();
+    bytes.extend_from_slice(b"{\"id\":\"b\",\"text\":\"caf\xE9 \xFF\"}\n");
+    std::fs::write(d.join("in.jsonl"), &bytes).unwrap();
+    let res = scrim()
+        .current_dir(d)
+        .args(["redact", "in.jsonl", "-o", "out.jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let out = std::fs::read_to_string(d.join("out.jsonl")).unwrap();
+    assert_eq!(
+        out.lines().count(),
+        1,
+        "the line with a BOM is a record: {out}"
+    );
+    let q = quarantined(&d.join("out.jsonl.quarantine.jsonl"));
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0]["code"], "not_utf8");
+    use base64::Engine as _;
+    let kept = base64::engine::general_purpose::STANDARD
+        .decode(q[0]["raw_b64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(kept, b"{\"id\":\"b\",\"text\":\"caf\xE9 \xFF\"}");
+}
+
+#[test]
+fn a_line_too_long_is_quarantined_with_its_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let long = format!("{{\"id\":\"x\",\"text\":\"{}\"}}", "a".repeat(300_000));
+    let input = format!("{long}\n{{\"id\":\"y\",\"text\":\"short\"}}\n");
+    write(d, "in.jsonl", &input);
+    let res = scrim()
+        .current_dir(d)
+        .args([
+            "redact",
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--quiet",
+            "--max-line-bytes",
+            "100000",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let out = std::fs::read_to_string(d.join("out.jsonl")).unwrap();
+    assert_eq!(out.lines().count(), 1);
+    let q = quarantined(&d.join("out.jsonl.quarantine.jsonl"));
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0]["code"], "line_too_long");
+    assert_eq!(q[0]["line"], 1);
+    let head = q[0]["raw"].as_str().unwrap();
+    assert!(
+        long.starts_with(head) && head.len() == 64 << 10,
+        "{}",
+        head.len()
+    );
+}
+
+#[test]
+fn reruns_clear_what_earlier_runs_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "in.jsonl", INPUT);
+    // What a killed run for this output leaves, and one for another output.
+    std::fs::write(d.join(".scrim-partial-out.jsonl.abc123"), "half").unwrap();
+    std::fs::write(d.join(".scrim-partial-other.jsonl.abc123"), "half").unwrap();
+    let redact = || {
+        let res = scrim()
+            .current_dir(d)
+            .args(["redact", "in.jsonl", "-o", "out.jsonl", "--quiet"])
+            .output()
+            .unwrap();
+        assert!(
+            res.status.success(),
+            "{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+    };
+    redact();
+    assert!(!d.join(".scrim-partial-out.jsonl.abc123").exists());
+    assert!(d.join(".scrim-partial-other.jsonl.abc123").exists());
+    assert!(d.join("out.jsonl.quarantine.jsonl").exists());
+    // A clean rerun leaves no stale quarantine.
+    write(d, "in.jsonl", INPUT.lines().next().unwrap());
+    redact();
+    assert!(!d.join("out.jsonl.quarantine.jsonl").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("out.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn a_bad_governance_policy_names_where_never_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "in.jsonl", INPUT);
+    let gov = write(
+        d,
+        "gov.toml",
+        "version = 1\n{\"id\":\"c1\",\"text\":\"my pin is SECRET-4417\"}\n",
+    );
+    let res = scrim()
+        .current_dir(d)
+        .args(["redact", "in.jsonl", "-o", "out.jsonl", "--governance"])
+        .arg(&gov)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(!res.status.success());
+    assert!(
+        err.contains("gov.toml") && err.contains("line 2, column 1"),
+        "{err}"
+    );
+    assert!(!err.contains("SECRET") && !err.contains("pin"), "{err}");
+}

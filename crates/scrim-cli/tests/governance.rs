@@ -419,8 +419,12 @@ fn killing_compaction_at_any_point_loses_nothing_and_mixes_nothing() {
                     "{s} {point}: shard {shard} is a mix"
                 );
             }
-            // Running it again finishes the job.
-            run(dir, &["compact", "ds", "--store", &s]);
+            // Running it again finishes the job, and its receipt counts what the interrupted
+            // run removed too.
+            let receipts: Value =
+                serde_json::from_str(&run(dir, &["compact", "ds", "--store", &s, "--json"]))
+                    .unwrap();
+            assert_eq!(receipts[0]["records_removed"], 4, "{s} {point}");
             let after = all_lines(&ds);
             let expected: Vec<String> = before
                 .values()
@@ -644,4 +648,140 @@ fn one_compaction_per_dataset_at_a_time() {
     held.unlock().unwrap();
     run(dir, &["compact", "ds", "--store", &s]);
     assert_eq!(all_lines(&dir.join("ds")).len(), 8);
+}
+
+#[test]
+fn a_killed_store_run_leaves_nothing_forget_cannot_reach() {
+    let points = [
+        "redact:before_register",
+        "redact:before_manifest",
+        "redact:after_manifest",
+    ];
+    for backend in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        setup(dir);
+        let s = fresh_store(&backend, dir);
+        let redact = |name: &str| {
+            let mut c = scrim(dir);
+            c.args([
+                "redact",
+                "in.jsonl",
+                "-o",
+                name,
+                "--store",
+                &s,
+                "--purpose",
+                "training",
+                "--shard-records",
+                "5",
+                "--quiet",
+            ]);
+            c
+        };
+        for (i, point) in points.iter().enumerate() {
+            let name = format!("ds{i}");
+            let out = redact(&name).env("SCRIM_CRASH_AT", point).output().unwrap();
+            assert!(
+                !out.status.success(),
+                "{s} {point}: the crash hook did not fire"
+            );
+            let listed: Value =
+                serde_json::from_str(&run(dir, &["datasets", "--store", &s, "--json"])).unwrap();
+            let state = listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["name"] == name.as_str())
+                .map(|d| d["state"].clone());
+            let expected = if *point == "redact:before_register" {
+                None
+            } else {
+                Some(Value::from("pending"))
+            };
+            assert_eq!(state, expected, "{s} {point}: state before recovery");
+        }
+        run(dir, &["datasets", "recover", "--all", "--store", &s]);
+        // The directory of the run killed before registering is the store's to clean only when
+        // named.
+        run(dir, &["datasets", "recover", "ds0", "--store", &s]);
+        let listed: Value =
+            serde_json::from_str(&run(dir, &["datasets", "--store", &s, "--json"])).unwrap();
+        let listed: BTreeMap<String, String> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["name"].as_str().unwrap().to_string(),
+                    d["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        // Every committed dataset is registered and ready; the others left nothing behind.
+        for i in 0..points.len() {
+            let name = format!("ds{i}");
+            let committed = dir.join(&name).join("manifest.json").exists();
+            assert_eq!(committed, i == 2, "{s} ds{i} committed");
+            if committed {
+                assert_eq!(listed.get(&name).map(String::as_str), Some("ready"), "{s}");
+            } else {
+                assert!(!listed.contains_key(&name), "{s} {name} still registered");
+                assert!(!dir.join(&name).exists(), "{s} {name} left files");
+                // And the name and directory can be used again.
+                ok(redact(&name).output().unwrap(), "redact again");
+            }
+        }
+        run(dir, &["forget", "bob", "--store", &s]);
+        run(dir, &["compact", "--all", "--store", &s]);
+        for i in 0..points.len() {
+            let lines = all_lines(&dir.join(format!("ds{i}")));
+            assert_eq!(lines.len(), 8, "{s} ds{i}");
+            assert!(
+                lines.iter().all(|l| !l.contains("\"id\":\"bob-")),
+                "{s} ds{i} still holds the forgotten subject"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_datasets_and_raw_archive_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir);
+    run(
+        dir,
+        &[
+            "redact",
+            "in.jsonl",
+            "-o",
+            "ds",
+            "--store",
+            "store.db",
+            "--purpose",
+            "training",
+            "--retain-raw",
+            "raw",
+            "--quiet",
+        ],
+    );
+    let mut files = vec![dir.join("store.db")];
+    for sub in ["ds", "raw"] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    for f in ["store.db-wal", "store.db-shm"] {
+        if dir.join(f).exists() {
+            files.push(dir.join(f));
+        }
+    }
+    assert!(files.len() >= 4, "{files:?}");
+    for f in files {
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", f.display());
+    }
 }

@@ -127,6 +127,20 @@ pub fn crash_point(name: &str) {
     }
 }
 
+/// Create (or truncate) `path` readable and writable by its owner only: datasets, manifests
+/// and the raw archive are derived from personal data.
+pub(crate) fn create_private(path: &Path) -> Result<File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+        .map_err(Error::io(format!("cannot create {}", path.display())))
+}
+
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -141,8 +155,7 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let tmp = dir.join(format!(".{name}.tmp"));
     let dest = dir.join(name);
     {
-        let mut f =
-            File::create(&tmp).map_err(Error::io(format!("cannot create {}", tmp.display())))?;
+        let mut f = create_private(&tmp)?;
         f.write_all(bytes)
             .and_then(|()| f.sync_all())
             .map_err(Error::io(format!("cannot write {}", tmp.display())))?;
@@ -168,6 +181,8 @@ fn shard_file(shard: u32, generation: u32) -> String {
 /// [`finish`]: DatasetWriter::finish
 pub struct DatasetWriter {
     dir: PathBuf,
+    /// Held while the dataset is written, so `recover` never cleans a run that is alive.
+    _lock: File,
     shard_records: usize,
     shards: Vec<ShardEntry>,
     current: Option<(BufWriter<File>, Sha256, Vec<LineEntry>)>,
@@ -204,8 +219,18 @@ impl DatasetWriter {
         }
         std::fs::create_dir_all(dir)
             .map_err(Error::io(format!("cannot create {}", dir.display())))?;
+        let lock = match lock_dir(dir)? {
+            Some(l) => l,
+            None => {
+                return Err(Error::invalid(format!(
+                    "{} is being written or compacted by another run",
+                    dir.display()
+                )))
+            }
+        };
         Ok(DatasetWriter {
             dir: dir.to_path_buf(),
+            _lock: lock,
             shard_records: shard_records.max(1),
             shards: Vec::new(),
             current: None,
@@ -217,8 +242,7 @@ impl DatasetWriter {
         if self.current.is_none() {
             let n = self.shards.len() as u32;
             let tmp = self.dir.join(format!(".{}.tmp", shard_file(n, 0)));
-            let f = File::create(&tmp)
-                .map_err(Error::io(format!("cannot create {}", tmp.display())))?;
+            let f = create_private(&tmp)?;
             self.current = Some((BufWriter::new(f), Sha256::new(), Vec::new()));
         }
         let full = {
@@ -268,14 +292,75 @@ impl DatasetWriter {
     }
 
     /// Close the last shard and commit the dataset by writing its manifest.
-    pub fn finish(mut self, mut manifest: Manifest) -> Result<Manifest> {
+    pub fn finish(mut self, manifest: Manifest) -> Result<Manifest> {
+        let manifest = self.close(manifest)?;
+        self.commit(&manifest)?;
+        Ok(manifest)
+    }
+
+    /// Close the last shard and flush every shard to disk; returns the manifest that
+    /// [`commit`](DatasetWriter::commit) will write (so the store can register the dataset,
+    /// pending, before it exists on disk).
+    pub fn close(&mut self, mut manifest: Manifest) -> Result<Manifest> {
         self.close_shard()?;
         sync_dir(&self.dir)?;
         manifest.format = FORMAT.to_string();
-        manifest.shards = std::mem::take(&mut self.shards);
-        manifest.store(&self.dir)?;
+        manifest.shards.clone_from(&self.shards);
         Ok(manifest)
     }
+
+    /// Commit the dataset: write the manifest [`close`](DatasetWriter::close) returned.
+    pub fn commit(self, manifest: &Manifest) -> Result<()> {
+        manifest.store(&self.dir)
+    }
+}
+
+/// Take the advisory lock on a dataset directory that writers and compactions hold (released
+/// by the system if the process dies). `None` when another holds it.
+pub fn lock_dir(dir: &Path) -> Result<Option<File>> {
+    let lock = File::open(dir).map_err(Error::io(format!(
+        "cannot open directory {}",
+        dir.display()
+    )))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Some(lock)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io {
+            context: format!("cannot lock {}", dir.display()),
+            source: e,
+        }),
+    }
+}
+
+/// Remove what a run that never committed left in `dir` (shard files, temporary files; only
+/// names a dataset writer makes), and the directory itself when that leaves it empty. Refuses
+/// a directory holding a manifest. Returns how many files were removed.
+pub fn remove_partial(dir: &Path) -> Result<usize> {
+    if dir.join(MANIFEST).exists() {
+        return Err(Error::invalid(format!(
+            "{} holds a committed dataset; not removing it",
+            dir.display()
+        )));
+    }
+    let empty = Manifest {
+        format: FORMAT.to_string(),
+        id: String::new(),
+        name: String::new(),
+        purpose: String::new(),
+        policy: String::new(),
+        key_version: 0,
+        created_at: String::new(),
+        shards: Vec::new(),
+    };
+    let removed = remove_unreferenced(dir, &empty)?;
+    let is_empty = std::fs::read_dir(dir)
+        .map_err(Error::io(format!("cannot read {}", dir.display())))?
+        .next()
+        .is_none();
+    if is_empty {
+        std::fs::remove_dir(dir).map_err(Error::io(format!("cannot remove {}", dir.display())))?;
+    }
+    Ok(removed)
 }
 
 /// What compaction did to one shard.

@@ -177,8 +177,17 @@ impl Governance {
 
     /// Parse and check a policy.
     pub fn from_toml(text: &str) -> Result<Governance> {
-        let g: Governance = toml::from_str(text)
-            .map_err(|e| Error::invalid(format!("governance policy: {}", e.message())))?;
+        // Where, never what: the file may be something else passed by mistake (a data file),
+        // and the parser's message quotes the text it stopped at.
+        let g: Governance = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = text.get(..at).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Error::invalid(format!(
+                "governance policy: not valid governance TOML at line {line}, column {column}"
+            ))
+        })?;
         if g.version != 1 {
             return Err(Error::invalid(format!(
                 "governance policy version {} is not supported (1 is)",

@@ -52,8 +52,7 @@ impl RawWriter {
             return Err(Error::invalid(format!("{} already exists", dest.display())));
         }
         let tmp = dir.join(format!(".{name}.jsonl.tmp"));
-        let f =
-            File::create(&tmp).map_err(Error::io(format!("cannot create {}", tmp.display())))?;
+        let f = crate::dataset::create_private(&tmp)?;
         Ok(RawWriter {
             tmp,
             dest,

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{absolute, check_subject, now, DatasetInfo, Receipt, Store};
-use crate::dataset::{crash_point, remove_unreferenced, rewrite_without, Manifest};
+use super::{absolute, check_subject, now, DatasetInfo, Receipt, Recovery, Store};
+use crate::dataset::{
+    crash_point, lock_dir, remove_partial, remove_unreferenced, rewrite_without, Manifest, MANIFEST,
+};
 use crate::error::{Error, Result};
 
 impl Store {
@@ -50,12 +52,147 @@ impl Store {
         manifest: &Manifest,
         run_started: &str,
     ) -> Result<usize> {
+        self.insert_dataset(dir, manifest, run_started, "ready")
+            .await
+    }
+
+    /// Register a dataset, with its shards and holdings, as `pending` before its manifest is
+    /// written to `dir` (so a crash before [`Store::mark_ready`] leaves a dataset that forget
+    /// reaches and `recover` adopts or cleans). Tombstones as in [`Store::register_dataset`].
+    pub async fn register_pending(
+        &self,
+        dir: &Path,
+        manifest: &Manifest,
+        run_started: &str,
+    ) -> Result<usize> {
+        self.insert_dataset(dir, manifest, run_started, "pending")
+            .await
+    }
+
+    /// A pending dataset's manifest has committed: it is ready.
+    pub async fn mark_ready(&self, id: &str) -> Result<()> {
+        sqlx::query("UPDATE datasets SET state = 'ready' WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(Error::db(format!("marking dataset {id} ready")))?;
+        Ok(())
+    }
+
+    /// Adopt or clean what a killed run left in `dir`: a pending dataset whose manifest
+    /// committed becomes ready; one that never committed loses its partial files and its
+    /// registration; a committed manifest the store never registered is registered (every
+    /// tombstone of its subjects applies to it); partial files of an unknown run are removed.
+    pub async fn recover(&self, dir: &Path) -> Result<(Option<String>, Recovery)> {
+        let path = absolute(dir).display().to_string();
+        let row = sqlx::query(&format!("{DATASET_SELECT} WHERE d.path = $1"))
+            .bind(&path)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(Error::db(format!("looking dataset {path} up")))?;
+        let known = row.as_ref().map(dataset_row).transpose()?;
+        if known.as_ref().is_some_and(|d| d.state == "ready") {
+            return Ok((known.map(|d| d.name), Recovery::Ready));
+        }
+        if !dir.is_dir() {
+            return match known {
+                Some(d) => {
+                    self.drop_dataset(&d.id).await?;
+                    Ok((Some(d.name), Recovery::Cleaned))
+                }
+                None => Ok((None, Recovery::Nothing)),
+            };
+        }
+        let Some(_lock) = lock_dir(dir)? else {
+            return Ok((known.map(|d| d.name), Recovery::InProgress));
+        };
+        let manifest = if dir.join(MANIFEST).exists() {
+            Some(Manifest::load(dir)?)
+        } else {
+            None
+        };
+        match (known, manifest) {
+            (Some(d), Some(m)) if m.id == d.id => {
+                self.mark_ready(&d.id).await?;
+                remove_unreferenced(dir, &m)?;
+                Ok((Some(d.name), Recovery::Adopted))
+            }
+            (Some(d), Some(_)) => Err(Error::Corrupt(format!(
+                "{path}: its manifest is not the one dataset {} registered; not touching it",
+                d.name
+            ))),
+            (Some(d), None) => {
+                // Registration first, files after: a crash in between leaves files only,
+                // which a later `recover DIR` removes.
+                self.drop_dataset(&d.id).await?;
+                remove_partial(dir)?;
+                Ok((Some(d.name), Recovery::Cleaned))
+            }
+            (None, Some(m)) => {
+                self.insert_dataset(dir, &m, "", "ready").await?;
+                remove_unreferenced(dir, &m)?;
+                Ok((Some(m.name), Recovery::Adopted))
+            }
+            (None, None) => {
+                let n = remove_partial(dir)?;
+                Ok((
+                    None,
+                    if n > 0 {
+                        Recovery::Cleaned
+                    } else {
+                        Recovery::Nothing
+                    },
+                ))
+            }
+        }
+    }
+
+    /// [`Store::recover`] every pending dataset.
+    pub async fn recover_pending(&self) -> Result<Vec<(String, String, Recovery)>> {
+        let mut out = Vec::new();
+        for d in self.datasets().await? {
+            if d.state != "pending" {
+                continue;
+            }
+            let (_, r) = self.recover(Path::new(&d.path)).await?;
+            out.push((d.name, d.path, r));
+        }
+        Ok(out)
+    }
+
+    /// Remove a dataset's registration (shards, holdings, tombstone targets).
+    async fn drop_dataset(&self, id: &str) -> Result<()> {
+        let ctx = format!("removing the registration of dataset {id}");
+        let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
+        for q in [
+            "DELETE FROM tombstone_targets WHERE dataset_id = $1",
+            "DELETE FROM holdings WHERE dataset_id = $1",
+            "DELETE FROM shards WHERE dataset_id = $1",
+            "DELETE FROM datasets WHERE id = $1",
+        ] {
+            sqlx::query(q)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(Error::db(ctx.clone()))?;
+        }
+        tx.commit().await.map_err(Error::db(ctx))?;
+        Ok(())
+    }
+
+    async fn insert_dataset(
+        &self,
+        dir: &Path,
+        manifest: &Manifest,
+        run_started: &str,
+        state: &str,
+    ) -> Result<usize> {
         let path = absolute(dir);
         let ctx = format!("registering dataset {}", manifest.name);
         let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
         sqlx::query(
-            "INSERT INTO datasets (id, name, path, purpose, policy, key_version, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO datasets (id, name, path, purpose, policy, key_version, created_at, state) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&manifest.id)
         .bind(&manifest.name)
@@ -64,6 +201,7 @@ impl Store {
         .bind(&manifest.policy)
         .bind(manifest.key_version)
         .bind(&manifest.created_at)
+        .bind(state)
         .execute(&mut *tx)
         .await
         .map_err(|e| match &e {
@@ -169,21 +307,25 @@ impl Store {
         let dir = PathBuf::from(&ds.path);
         // One compaction per dataset at a time: an advisory lock on the directory, released
         // by the system if this process dies.
-        let lock = std::fs::File::open(&dir).map_err(Error::io(format!(
-            "cannot open dataset directory {}",
-            dir.display()
-        )))?;
-        if let Err(e) = lock.try_lock() {
-            return Err(match e {
-                std::fs::TryLockError::WouldBlock => Error::invalid(format!(
-                    "another compaction of dataset {} is running",
-                    ds.name
-                )),
-                std::fs::TryLockError::Error(e) => Error::Io {
-                    context: format!("cannot lock {}", dir.display()),
-                    source: e,
-                },
-            });
+        let Some(_lock) = lock_dir(&dir)? else {
+            return Err(Error::invalid(format!(
+                "another compaction of dataset {} is running (or the run writing it)",
+                ds.name
+            )));
+        };
+        if ds.state == "pending" {
+            // A run registered it and was killed: adopt it when its manifest committed.
+            match Manifest::load(&dir) {
+                Ok(m) if m.id == ds.id => self.mark_ready(&ds.id).await?,
+                _ => {
+                    return Err(Error::invalid(format!(
+                        "dataset {} was never committed (its run was interrupted); run \
+                         `scrim datasets recover {}`",
+                        ds.name,
+                        dir.display()
+                    )))
+                }
+            }
         }
         let manifest = Manifest::load(&dir)?;
         if rows.is_empty() {
@@ -204,6 +346,22 @@ impl Store {
             if let Some(l) = lid {
                 remove.insert(l);
             }
+        }
+        // What the store says these shards held: the count removed, even when an interrupted
+        // run already rewrote some shards (the store's holdings change only with the receipt).
+        let mut held = 0usize;
+        for lid in &remove {
+            let n: i64 = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(records), 0) AS BIGINT) FROM holdings \
+                 WHERE dataset_id = $1 AND lineage_id = $2",
+            )
+            .bind(&ds.id)
+            .bind(lid)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(Error::db(ctx.clone()))?;
+            held += usize::try_from(n).unwrap_or(0);
         }
         let (next, changes) = rewrite_without(&dir, &manifest, &remove)?;
         // `rewrite_without` clears old generations when it rewrote something; when an
@@ -241,7 +399,8 @@ impl Store {
             records_removed: changes
                 .iter()
                 .map(|c| c.removed.values().sum::<usize>())
-                .sum(),
+                .sum::<usize>()
+                .max(held),
             shards: changes,
             already_rewritten: already,
         };
@@ -386,7 +545,8 @@ const DATASET_SELECT: &str =
      (SELECT COUNT(*) FROM shards s WHERE s.dataset_id = d.id), \
      (SELECT CAST(COALESCE(SUM(s.records), 0) AS BIGINT) FROM shards s WHERE s.dataset_id = d.id), \
      (SELECT COUNT(DISTINCT h.lineage_id) FROM holdings h WHERE h.dataset_id = d.id), \
-     (SELECT COUNT(DISTINCT t.shard) FROM tombstone_targets t WHERE t.dataset_id = d.id AND t.done_at IS NULL) \
+     (SELECT COUNT(DISTINCT t.shard) FROM tombstone_targets t WHERE t.dataset_id = d.id AND t.done_at IS NULL), \
+     d.state \
      FROM datasets d";
 
 fn dataset_row(r: &AnyRow) -> Result<DatasetInfo> {
@@ -406,6 +566,7 @@ fn dataset_row(r: &AnyRow) -> Result<DatasetInfo> {
             records: n(8)?,
             subjects: n(9)?,
             pending: n(10)?,
+            state: g(11)?,
         })
     })()
     .map_err(e)

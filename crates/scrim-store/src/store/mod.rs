@@ -126,6 +126,25 @@ pub struct DatasetInfo {
     pub subjects: i64,
     /// Shards waiting for a compaction (pending tombstone targets).
     pub pending: i64,
+    /// `ready`, or `pending`: registered before its manifest committed, by a run that has
+    /// not finished (or was killed; `scrim datasets recover` adopts or cleans it).
+    pub state: String,
+}
+
+/// What `Store::recover` did with one dataset directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recovery {
+    /// It was registered and complete: nothing to do.
+    Ready,
+    /// Its manifest had committed: it is now registered as ready.
+    Adopted,
+    /// It never committed: its partial files and its registration are removed.
+    Cleaned,
+    /// A run is still writing it (its directory is locked): left alone.
+    InProgress,
+    /// Nothing of a dataset was there.
+    Nothing,
 }
 
 /// A deletion receipt: what compaction removed where and when, without content.
@@ -234,6 +253,7 @@ impl Store {
                         )));
                     }
                 }
+                create_private_db(Path::new(path))?;
                 (
                     Backend::Sqlite,
                     format!("sqlite://{path}?mode=rwc"),
@@ -290,6 +310,29 @@ impl Store {
     /// Close every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Create a missing SQLite store file readable by its owner only (SQLite gives its `-wal` and
+/// `-shm` files the same permissions).
+fn create_private_db(path: &Path) -> Result<()> {
+    if path.exists() || path.as_os_str().to_string_lossy().starts_with(':') {
+        return Ok(());
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Io {
+            context: format!("cannot create store {}", path.display()),
+            source: e,
+        }),
     }
 }
 
