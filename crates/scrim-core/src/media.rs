@@ -399,10 +399,12 @@ fn strip_png(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), M
         if &kind == b"IEND" {
             // IEND is empty by the standard: bytes hidden in it are dropped, and the canonical
             // empty chunk written.
-            if len != 0 {
+            if len == 0 {
+                out.extend_from_slice(chunk);
+            } else {
                 removed.note("IEND payload");
+                out.extend_from_slice(PNG_IEND);
             }
-            out.extend_from_slice(PNG_IEND);
         } else if PNG_CRITICAL.contains(&&kind) || PNG_KEEP.contains(&&kind) {
             out.extend_from_slice(chunk);
         } else {
