@@ -180,6 +180,8 @@ def req(base, token, method, path, body=None):
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        return 0, f"no answer within 30 s ({type(e).__name__})"
 
 
 def postgres(binary):
@@ -217,7 +219,7 @@ def postgres(binary):
             check(st < 300, f"ingest before the outage: {st} {body}")
         pg("stop")
         st, body = req(base, feeder, "POST", f"/api/projects/{pid}/conversations", conv(99))
-        check(500 <= st < 600, f"an ingest during the outage answered {st}")
+        check(500 <= st < 600, f"an ingest during the outage answered {st}: {body}")
         check("maria" not in body.lower(), "the outage's error body holds content")
         check(server.poll() is None, "serve died when PostgreSQL went away")
         # redact --store while the database is down: a clear error, nothing registered.
