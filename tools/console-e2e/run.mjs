@@ -205,7 +205,12 @@ try {
 
   // ---- the privacy officer approves the admin's proposals (pia changed her password above)
   {
-    const pending = await api(officerToken, "GET", "/api/approvals");
+    // Her own password change ended her API tokens; she signs in again for a fresh one.
+    const stale = await fetch(base + "/api/me", { headers: { authorization: `Bearer ${officerToken}` } });
+    check(stale.status === 401, "a password change ends the user's API tokens");
+    const signedIn = await (await fetch(base + "/api/login", { method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "pia", password: password + "!" }) })).json();
+    const pending = await api(signedIn.token, "GET", "/api/approvals");
     const ravi = pending.find((a) => a.kind === "user.create" && a.change.name === "ravi");
     const denied = await fetch(base + `/api/approvals/${ravi.id}/approve`, { method: "POST", headers: { authorization: `Bearer ${adminToken}` } });
     check(denied.status === 403, "an admin cannot approve their own proposal");

@@ -158,9 +158,16 @@ async fn set_up() -> (
     let pu = other["id"].as_str().expect("a project id").to_string();
     // The reviewer is created in the project directly (as `scrim users add --project` does):
     // through the API that grant would wait for a privacy officer's approval.
-    let reviewer_id = auth::create_user(&pool, "rita", Role::Reviewer, None, &[pa.clone()], &[])
-        .await
-        .expect("a reviewer");
+    let reviewer_id = auth::create_user(
+        &pool,
+        "rita",
+        Role::Reviewer,
+        None,
+        std::slice::from_ref(&pa),
+        &[],
+    )
+    .await
+    .expect("a reviewer");
     let reviewer = auth::issue_token(&pool, &reviewer_id, "api", None)
         .await
         .expect("a token");
