@@ -307,13 +307,57 @@ fn print_tombstone(t: &scrim_store::TombstoneReport) {
             );
         }
     }
+    if !t.subject_linked {
+        println!(
+            "  review gateway: the store cannot link the subject to their tasks yet (pass the \
+             master keyring to do it now); the gateway withholds them at its next request{}",
+            if t.review_tasks_deleted {
+                " and deletes them"
+            } else {
+                ""
+            }
+        );
+    } else if t.review_tasks.is_empty() {
+        println!("  review gateway: no task of the subject");
+    } else {
+        let n: i64 = t.review_tasks.iter().map(|r| r.tasks).sum();
+        println!(
+            "  review gateway: {n} task(s) {}:",
+            if t.review_tasks_deleted {
+                "deleted, with their ratings, flags and profile facts"
+            } else {
+                "withheld from review and export from now on"
+            }
+        );
+        for r in &t.review_tasks {
+            println!(
+                "  project {} ({}, {}): {} task(s)",
+                r.name, r.project, r.purpose, r.tasks
+            );
+        }
+    }
 }
 
 /// `scrim optout SUBJECT` and `scrim forget SUBJECT`.
-pub fn optout_or_forget(subject: &str, store: &StoreArgs, forget: bool) -> Result<()> {
+pub fn optout_or_forget(
+    subject: &str,
+    store: &StoreArgs,
+    keys: &KeyArgs,
+    forget: bool,
+) -> Result<()> {
     scrim_store::check_subject(subject)?;
     let o = open(&store.store)?;
     let who = actor(store.actor.as_ref());
+    // With the keyring, link the subject to their lineage id first, so that the tombstone finds
+    // their review tasks now (the gateway links them itself at its next request otherwise).
+    if keys.master_key_file.is_some() || std::env::var_os("SCRIM_MASTER_KEY").is_some() {
+        let ring = keyring(keys)?;
+        let lineage = o.run(o.store.lineage(&ring))?;
+        o.run(
+            o.store
+                .remember_subjects(&[(subject.to_string(), lineage.subject(subject))]),
+        )?;
+    }
     let t = if forget {
         o.run(o.store.forget(subject, &who))
     } else {

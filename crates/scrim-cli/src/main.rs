@@ -33,19 +33,29 @@ enum Command {
     /// Record and read consent per subject and purpose (history is kept).
     #[command(subcommand)]
     Consent(gov::ConsentCmd),
-    /// Opt a subject out of every purpose, past and future (tombstones their datasets).
+    /// Opt a subject out of every purpose, past and future (tombstones their datasets; the
+    /// review gateway withholds their tasks at once).
     Optout {
         /// The subject.
         subject: String,
         #[command(flatten)]
         store: gov::StoreArgs,
+        /// Master keyring (optional): links the subject to their lineage id now, to list their
+        /// review tasks.
+        #[command(flatten)]
+        keys: gov::KeyArgs,
     },
-    /// Forget a subject: opt out, destroy their raw-record key, tombstone every dataset.
+    /// Forget a subject: opt out, destroy their raw-record key, tombstone every dataset, delete
+    /// their review tasks (with ratings, flags and profile facts).
     Forget {
         /// The subject.
         subject: String,
         #[command(flatten)]
         store: gov::StoreArgs,
+        /// Master keyring (optional): links the subject to their lineage id now, so that their
+        /// review tasks are deleted by this command (else at the gateway's next request).
+        #[command(flatten)]
+        keys: gov::KeyArgs,
     },
     /// List the datasets in the store, with pending compactions and each one's state.
     Datasets {
@@ -186,8 +196,16 @@ fn main() -> std::process::ExitCode {
         Command::Eval(a) => eval::eval(a),
         Command::Bench(a) => bench::bench(a),
         Command::Consent(c) => gov::consent(c),
-        Command::Optout { subject, store } => gov::optout_or_forget(&subject, &store, false),
-        Command::Forget { subject, store } => gov::optout_or_forget(&subject, &store, true),
+        Command::Optout {
+            subject,
+            store,
+            keys,
+        } => gov::optout_or_forget(&subject, &store, &keys, false),
+        Command::Forget {
+            subject,
+            store,
+            keys,
+        } => gov::optout_or_forget(&subject, &store, &keys, true),
         Command::Datasets { cmd: None, store } => gov::datasets(&store),
         Command::Datasets {
             cmd: Some(gov::DatasetsCmd::Recover { dir, all, store }),

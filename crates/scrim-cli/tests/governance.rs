@@ -785,3 +785,129 @@ fn the_store_datasets_and_raw_archive_are_private() {
         assert_eq!(mode, 0o600, "{} is {mode:o}", f.display());
     }
 }
+
+/// Review tasks in the gateway's tables of the store at `url`, for subjects by name: returns
+/// the task ids per subject (project `p_rev`, purpose human_review).
+async fn plant_review_tasks(dir: &Path, url: &str, subjects: &[(&str, usize)]) -> Vec<String> {
+    let store = scrim_store::Store::open(url).await.unwrap();
+    let ring = scrim_store::Keyring::parse(
+        &std::fs::read_to_string(dir.join("master.key")).unwrap(),
+        "master.key",
+    )
+    .unwrap();
+    let lineage = store.lineage(&ring).await.unwrap();
+    let pool = store.pool().clone();
+    sqlx::query(
+        "INSERT INTO projects (id, name, purpose, spec, created_at) VALUES ('p_rev', 'Review', 'human_review', '{}', 'now') \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    let mut seq = 0i64;
+    for (subject, n) in subjects {
+        for i in 0..*n {
+            seq += 1;
+            let id = format!("t_{subject}_{i}");
+            sqlx::query(
+                "INSERT INTO tasks (id, project_id, seq, conversation_lid, subject_lid, view, facts, categories, status, created_at) \
+                 VALUES ($1, 'p_rev', $2, $3, $4, '{}', '{\"city\":\"Boise\"}', '[]', 'done', 'now')",
+            )
+            .bind(&id)
+            .bind(seq)
+            .bind(format!("r_{id}"))
+            .bind(lineage.subject(subject))
+            .execute(&pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO ratings (task_id, user_id, rating, at) VALUES ($1, 'u', '1', 'now')",
+            )
+            .bind(&id)
+            .execute(&pool)
+            .await
+            .unwrap();
+            ids.push(id);
+        }
+    }
+    store.close().await;
+    ids
+}
+
+async fn count(url: &str, sql: &str, subject_task_prefix: &str) -> i64 {
+    let store = scrim_store::Store::open(url).await.unwrap();
+    let n: i64 = sqlx::query_scalar(sql)
+        .bind(format!("t_{subject_task_prefix}_%"))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    n
+}
+
+#[test]
+fn forget_and_optout_reach_review_tasks_and_say_so() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for backend in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        setup(dir);
+        let s = fresh_store(&backend, dir);
+        // The gateway saw these subjects; no store-backed run did.
+        rt.block_on(plant_review_tasks(
+            dir,
+            &s,
+            &[("dora", 1), ("alice", 2), ("erin", 1)],
+        ));
+        let tasks_of = |who: &str| {
+            rt.block_on(count(
+                &s,
+                "SELECT COUNT(*) FROM tasks WHERE id LIKE $1",
+                who,
+            ))
+        };
+        // Opt-out: the tasks are reported (and withheld by the gateway), not deleted.
+        let t: Value =
+            serde_json::from_str(&run(dir, &["optout", "dora", "--store", &s, "--json"])).unwrap();
+        assert_eq!(t["subject_linked"], true, "{s}: {t}");
+        assert_eq!(t["review_tasks"][0]["tasks"], 1, "{s}: {t}");
+        assert_eq!(t["review_tasks"][0]["project"], "p_rev", "{s}: {t}");
+        assert_eq!(t["review_tasks_deleted"], false, "{s}: {t}");
+        assert_eq!(tasks_of("dora"), 1, "{s}");
+        // Forget: deleted with their ratings, and said so.
+        let out = run(dir, &["forget", "alice", "--store", &s]);
+        assert!(
+            out.contains("review gateway: 2 task(s) deleted"),
+            "{s}: {out}"
+        );
+        assert!(
+            out.contains("project Review (p_rev, human_review): 2 task(s)"),
+            "{s}: {out}"
+        );
+        assert_eq!(tasks_of("alice"), 0, "{s}");
+        let ratings = rt.block_on(count(
+            &s,
+            "SELECT COUNT(*) FROM ratings WHERE task_id LIKE $1",
+            "alice",
+        ));
+        assert_eq!(ratings, 0, "{s}");
+        assert_eq!(tasks_of("erin"), 1, "{s}: others untouched");
+        // Without the keyring the subject cannot be linked here: said, not hidden.
+        let out = ok(
+            scrim(dir)
+                .env_remove("SCRIM_MASTER_KEY_FILE")
+                .args(["forget", "erin", "--store", &s])
+                .output()
+                .unwrap(),
+            "forget erin",
+        );
+        assert!(
+            out.contains("cannot link the subject") && out.contains("deletes them"),
+            "{s}: {out}"
+        );
+    }
+}

@@ -1666,6 +1666,32 @@ fn res_task(t: &TaskRow, p: &ProjectRow) -> Resource {
     }
 }
 
+impl Gateway {
+    /// Act on consent withdrawals recorded anywhere (the CLI, another gateway): forgotten
+    /// subjects' tasks are deleted, and whoever said no is linked so [`Gateway::withheld`]
+    /// finds their tasks. Forgotten facts then leave every cached population.
+    async fn follow_withdrawals(&self) -> Result<()> {
+        if self.store.sync_withdrawals(&self.lineage).await? {
+            self.generalized.lock().map_err(|_| poisoned())?.clear();
+        }
+        Ok(())
+    }
+
+    /// Which of these subjects (lineage ids) took the project's purpose back: their tasks are
+    /// not served, read or exported (consent is checked at every use, not only at ingest).
+    async fn withheld(
+        &self,
+        p: &ProjectRow,
+        subjects: &[Option<String>],
+    ) -> Result<std::collections::HashSet<String>> {
+        let lids: Vec<&str> = subjects.iter().filter_map(Option::as_deref).collect();
+        if lids.is_empty() {
+            return Ok(std::collections::HashSet::new());
+        }
+        Ok(self.store.withdrawn(&lids, &p.purpose).await?)
+    }
+}
+
 async fn next_task(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
@@ -1676,36 +1702,64 @@ async fn next_task(
     let res = res_project(&p);
     gw.may(&who, "task.next", &res, None).await?;
     gw.pace(&who, "task.next", &res).await?;
-    // Their task in progress first, then the oldest open one they may see.
+    gw.follow_withdrawals().await?;
+    // Their task in progress first, then the oldest open one they may see; never one whose
+    // subject took the purpose back.
     let mine = sqlx::query(
-        "SELECT id FROM tasks WHERE project_id = $1 AND status = 'assigned' AND assigned_to = $2 ORDER BY seq LIMIT 1",
+        "SELECT id, subject_lid FROM tasks WHERE project_id = $1 AND status = 'assigned' AND assigned_to = $2 ORDER BY seq LIMIT 50",
     )
     .bind(&p.id)
     .bind(&who.id)
-    .fetch_optional(&gw.pool)
+    .fetch_all(&gw.pool)
     .await
     .map_err(Error::db("finding a task"))?;
-    let mut chosen: Option<TaskRow> = match mine {
-        Some(r) => Some(
-            gw.task(
-                &r.try_get::<String, _>(0)
-                    .map_err(Error::db("finding a task"))?,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    if chosen.is_none() {
+    let mut chosen: Option<TaskRow> = None;
+    {
+        let mut rows: Vec<(String, Option<String>)> = Vec::with_capacity(mine.len());
+        for r in &mine {
+            rows.push((
+                r.try_get(0).map_err(Error::db("finding a task"))?,
+                r.try_get(1).map_err(Error::db("finding a task"))?,
+            ));
+        }
+        let subjects: Vec<Option<String>> = rows.iter().map(|(_, s)| s.clone()).collect();
+        let withheld = gw.withheld(&p, &subjects).await?;
+        if let Some((tid, _)) = rows
+            .iter()
+            .find(|(_, s)| !s.as_ref().is_some_and(|s| withheld.contains(s)))
+        {
+            chosen = Some(gw.task(tid).await?);
+        }
+    }
+    let mut after: i64 = i64::MIN;
+    while chosen.is_none() {
         let open = sqlx::query(
-            "SELECT id, categories FROM tasks WHERE project_id = $1 AND status = 'open' ORDER BY seq LIMIT 200",
+            "SELECT id, categories, subject_lid, seq FROM tasks WHERE project_id = $1 AND status = 'open' AND seq > $2 ORDER BY seq LIMIT 200",
         )
         .bind(&p.id)
+        .bind(after)
         .fetch_all(&gw.pool)
         .await
         .map_err(Error::db("finding a task"))?;
-        for r in open {
-            let tid: String = r.try_get(0).map_err(Error::db("finding a task"))?;
-            let routed: String = r.try_get(1).map_err(Error::db("finding a task"))?;
+        if open.is_empty() {
+            break;
+        }
+        let mut page: Vec<(String, String, Option<String>)> = Vec::with_capacity(open.len());
+        for r in &open {
+            let e = || Error::db("finding a task");
+            page.push((
+                r.try_get(0).map_err(e())?,
+                r.try_get(1).map_err(e())?,
+                r.try_get(2).map_err(e())?,
+            ));
+            after = r.try_get(3).map_err(e())?;
+        }
+        let subjects: Vec<Option<String>> = page.iter().map(|(_, _, s)| s.clone()).collect();
+        let withheld = gw.withheld(&p, &subjects).await?;
+        for (tid, routed, subject) in page {
+            if subject.as_ref().is_some_and(|s| withheld.contains(s)) {
+                continue; // the subject took the purpose back
+            }
             let Ok(routed) = serde_json::from_str(&routed) else {
                 continue; // unreadable routing: offered to nobody (fail closed)
             };
@@ -1786,8 +1840,27 @@ async fn read_task(
     Path(id): Path<String>,
 ) -> Result<Json<Value>> {
     let who = gw.who(&headers, "task.read").await?;
+    gw.follow_withdrawals().await?;
     let (t, p) = gw.task_for(&who, "task.read", &id).await?;
     gw.pace(&who, "task.read", &res_task(&t, &p)).await?;
+    if !gw
+        .withheld(&p, std::slice::from_ref(&t.subject))
+        .await?
+        .is_empty()
+    {
+        // Its subject took the purpose back: refused like a task that is not there.
+        gw.audit
+            .record(entry(
+                Some(&who),
+                &res_project(&p),
+                "task.read",
+                Some(&t.id),
+                vec![],
+                "deny:consent_withdrawn",
+            ))
+            .await?;
+        return Err(Error::Forbidden);
+    }
     let (v, fields) = gw.shown(&t, &p).await?;
     gw.log(&who, "task.read", &res_task(&t, &p), Some(&t.id), fields)
         .await?;
@@ -1993,16 +2066,27 @@ async fn export(
     let p = gw.project(&id).await?;
     gw.may(&who, "dataset.export", &res_project(&p), Some(&id))
         .await?;
+    gw.follow_withdrawals().await?;
     let rows = sqlx::query(
-        "SELECT t.id, t.view, r.rating FROM tasks t JOIN ratings r ON r.task_id = t.id \
+        "SELECT t.id, t.view, r.rating, t.subject_lid FROM tasks t JOIN ratings r ON r.task_id = t.id \
          WHERE t.project_id = $1 AND t.status = 'done' ORDER BY t.seq",
     )
     .bind(&p.id)
     .fetch_all(&gw.pool)
     .await
     .map_err(Error::db("exporting"))?;
+    let mut subjects: Vec<Option<String>> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        subjects.push(r.try_get(3).map_err(Error::db("exporting"))?);
+    }
+    let withheld = gw.withheld(&p, &subjects).await?;
     let mut out = String::new();
-    for r in rows {
+    // The audit entry names every exported record (task ids), never content.
+    let mut fields: Vec<String> = vec!["messages".into(), "rating".into()];
+    for (r, subject) in rows.iter().zip(&subjects) {
+        if subject.as_ref().is_some_and(|s| withheld.contains(s)) {
+            continue; // the subject took the purpose back
+        }
         let tid: String = r.try_get(0).map_err(Error::db("exporting"))?;
         let view: String = r.try_get(1).map_err(Error::db("exporting"))?;
         let rating: String = r.try_get(2).map_err(Error::db("exporting"))?;
@@ -2012,15 +2096,10 @@ async fn export(
             &json!({"task": tid, "messages": view.get("messages"), "rating": rating}).to_string(),
         );
         out.push('\n');
+        fields.push(format!("task:{tid}"));
     }
-    gw.log(
-        &who,
-        "dataset.export",
-        &res_project(&p),
-        Some(&id),
-        vec!["messages".into(), "rating".into()],
-    )
-    .await?;
+    gw.log(&who, "dataset.export", &res_project(&p), Some(&id), fields)
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response())
 }
 

@@ -2375,3 +2375,193 @@ async fn rejected_bodies_get_json_errors_that_repeat_nothing() {
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(v["error"], "unsupported_media_type", "{v}");
 }
+
+#[tokio::test]
+async fn opt_out_and_forget_reach_the_review_gateway() {
+    for pg in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = world(pg.as_deref(), tmp.path()).await;
+        let gw = &w.gw;
+        let b = gw.store().describe().to_string();
+        let tom = add_user(
+            gw,
+            &w.tokens["admin"],
+            &w.tokens["privacy_officer"],
+            json!({"name": "tom", "role": "reviewer", "projects": [w.project_t]}),
+        )
+        .await;
+        // Two conversations per subject in the training project.
+        let mut task_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for round in 0..2 {
+            for subject in ["keeper", "leaver", "forgotten"] {
+                let (s, r) = call(
+                    gw,
+                    Some(&w.tokens["ingest"]),
+                    Method::POST,
+                    &format!("/api/projects/{}/conversations", w.project_t),
+                    Some(conversation(
+                        &format!("{subject}-{round}"),
+                        subject,
+                        "Boise",
+                        33,
+                        "",
+                    )),
+                )
+                .await;
+                assert_eq!(s, StatusCode::CREATED, "{b}: {r}");
+                task_of
+                    .entry(subject.to_string())
+                    .or_default()
+                    .push(r["task"].as_str().unwrap().to_string());
+            }
+        }
+        // Tom reviews the first round (oldest first).
+        for subject in ["keeper", "leaver", "forgotten"] {
+            let (s, t) = call(
+                gw,
+                Some(&tom),
+                Method::POST,
+                &format!("/api/projects/{}/next", w.project_t),
+                None,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{b}: {t}");
+            assert_eq!(t["id"], task_of[subject][0], "{b}");
+            let (s, r) = call(
+                gw,
+                Some(&tom),
+                Method::POST,
+                &format!("/api/tasks/{}/rating", task_of[subject][0]),
+                Some(json!({"rating": 1})),
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{b}: {r}");
+        }
+        // One subject opts out, one is forgotten: recorded outside the gateway, as the CLI
+        // does, by a store that never saw the subjects (no lineage link yet).
+        gw.store().opt_out("leaver", "pia").await.unwrap();
+        let f = gw.store().forget("forgotten", "pia").await.unwrap();
+        assert!(!f.subject_linked, "{b}: the gateway never linked them");
+
+        // Export: only the keeper's rated task, and the audit entry names it.
+        let (s, body) = call(
+            gw,
+            Some(&w.tokens["trainer"]),
+            Method::GET,
+            &format!("/api/projects/{}/export", w.project_t),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        // One line parses as JSON on its own; more stay text.
+        let text = match &body {
+            Value::String(t) => t.clone(),
+            v => v.to_string(),
+        };
+        let exported: Vec<String> = text
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["task"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(exported, vec![task_of["keeper"][0].clone()], "{b}");
+        let pool = gw.store().pool().clone();
+        let fields: String = sqlx::query_scalar(
+            "SELECT fields FROM audit WHERE action = 'dataset.export' ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let fields: Vec<String> = serde_json::from_str(&fields).unwrap();
+        assert!(
+            fields.contains(&format!("task:{}", task_of["keeper"][0])),
+            "{b}: {fields:?}"
+        );
+        assert!(
+            !fields.iter().any(|f| f.contains(&task_of["leaver"][0])),
+            "{b}: {fields:?}"
+        );
+
+        // Next serves the keeper's second task and nothing of the others.
+        let (s, t) = call(
+            gw,
+            Some(&tom),
+            Method::POST,
+            &format!("/api/projects/{}/next", w.project_t),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {t}");
+        assert_eq!(t["id"], task_of["keeper"][1], "{b}");
+        let (s, _) = call(
+            gw,
+            Some(&tom),
+            Method::POST,
+            &format!("/api/tasks/{}/rating", task_of["keeper"][1]),
+            Some(json!({"rating": 2})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, t) = call(
+            gw,
+            Some(&tom),
+            Method::POST,
+            &format!("/api/projects/{}/next", w.project_t),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b}: {t}");
+        // Reading: the keeper's task still, the leaver's refused (and audited), the forgotten
+        // subject's gone.
+        for (task, want) in [
+            (&task_of["keeper"][0], StatusCode::OK),
+            (&task_of["leaver"][0], StatusCode::FORBIDDEN),
+            (&task_of["forgotten"][0], StatusCode::FORBIDDEN),
+        ] {
+            let (s, r) = call(
+                gw,
+                Some(&tom),
+                Method::GET,
+                &format!("/api/tasks/{task}"),
+                None,
+            )
+            .await;
+            assert_eq!(s, want, "{b}: {task}: {r}");
+        }
+        let denied: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit WHERE decision = 'deny:consent_withdrawn' AND record = $1",
+        )
+        .bind(&task_of["leaver"][0])
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(denied, 1, "{b}");
+        // Forget deleted the subject's tasks, ratings and facts; the leaver's are kept, withheld.
+        for (subject, want) in [("forgotten", 0i64), ("leaver", 2)] {
+            let ids = &task_of[subject];
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE id = $1 OR id = $2")
+                .bind(&ids[0])
+                .bind(&ids[1])
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(n, want, "{b}: {subject}");
+        }
+        let ratings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ratings WHERE task_id = $1")
+            .bind(&task_of["forgotten"][0])
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(ratings, 0, "{b}");
+        // A second forget, now that the gateway linked the subject, reports what it holds; an
+        // opt-out of a linked subject reports the tasks it withholds.
+        let again = gw.store().opt_out("leaver", "pia").await.unwrap();
+        assert!(again.subject_linked, "{b}");
+        assert_eq!(again.review_tasks.len(), 1, "{b}: {again:?}");
+        assert_eq!(again.review_tasks[0].tasks, 2, "{b}: {again:?}");
+        assert!(!again.review_tasks_deleted, "{b}");
+    }
+}

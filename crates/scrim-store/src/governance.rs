@@ -347,6 +347,15 @@ impl Consent {
             (None, None) => None,
         }
     }
+
+    /// Whether these decisions take the purpose back from data already admitted for it (the
+    /// review gateway's tasks): the later of the two decisions is a no, or the latest decision
+    /// for this very purpose is a no (a later yes to "everything" does not undo a no to one
+    /// purpose here: without the record's source the stricter reading holds).
+    pub fn withdrawn(&self) -> bool {
+        self.effective() == Some(Decision::Deny)
+            || matches!(self.purpose, Some((_, Decision::Deny)))
+    }
 }
 
 /// Whether a purpose name is well formed.

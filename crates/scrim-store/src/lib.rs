@@ -28,5 +28,5 @@ pub use error::{Error, Result};
 pub use governance::{Consent, Decision, Exclusion, Governance};
 pub use store::{
     check_subject, display_url, now, subject_field, Backend, ConsentEvent, DatasetInfo, Holding,
-    KeyStatus, Receipt, Recovery, Store, TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
+    KeyStatus, Receipt, Recovery, ReviewTasks, Store, TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
 };

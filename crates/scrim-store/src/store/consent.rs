@@ -165,20 +165,7 @@ impl Store {
                 let p: String = r.try_get(1).map_err(Error::db("reading consent"))?;
                 let decision: String = r.try_get(2).map_err(Error::db("reading consent"))?;
                 let seq: i64 = r.try_get(3).map_err(Error::db("reading consent"))?;
-                let d = if decision == "grant" {
-                    Decision::Grant
-                } else {
-                    Decision::Deny
-                };
-                let c = out.entry(subject).or_default();
-                let slot = if p == ALL_PURPOSES {
-                    &mut c.all
-                } else {
-                    &mut c.purpose
-                };
-                if slot.is_none_or(|(s, _)| seq >= s) {
-                    *slot = Some((seq, d));
-                }
+                out.entry(subject).or_default().note(&p, &decision, seq);
             }
         }
         Ok(out)

@@ -9,10 +9,13 @@
 mod consent;
 mod datasets;
 mod keys;
+mod review;
 mod tombstones;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicI64;
+use std::sync::Arc;
 
 use serde::Serialize;
 use sqlx::any::AnyPoolOptions;
@@ -99,6 +102,28 @@ pub struct TombstoneReport {
     pub holdings: Vec<Holding>,
     /// Whether the subject's data key was destroyed (forget).
     pub key_destroyed: bool,
+    /// Whether the store knows the subject's lineage id (a store-backed run or the gateway saw
+    /// them, or the caller gave the keyring): without it the review tasks below cannot be found
+    /// yet, and the gateway withdraws them at its next request.
+    pub subject_linked: bool,
+    /// The subject's tasks in the review gateway, per project: deleted (forget), or withheld
+    /// from `next`, reading and export from now on (opt-out, revoke).
+    pub review_tasks: Vec<ReviewTasks>,
+    /// Whether those tasks (with their ratings, flags and profile facts) were deleted.
+    pub review_tasks_deleted: bool,
+}
+
+/// A subject's tasks in one review project of the gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewTasks {
+    /// The project's id.
+    pub project: String,
+    /// Its name.
+    pub name: String,
+    /// Its purpose.
+    pub purpose: String,
+    /// How many of the subject's tasks it held.
+    pub tasks: i64,
 }
 
 /// A dataset as the store knows it.
@@ -191,6 +216,16 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     display: String,
+    /// How far the gateway has followed consent events and tombstones (see
+    /// [`Store::sync_withdrawals`]), shared by every clone.
+    followed: Arc<Followed>,
+}
+
+/// The newest consent event and tombstone [`Store::sync_withdrawals`] has acted on.
+#[derive(Debug, Default)]
+struct Followed {
+    consent: AtomicI64,
+    tombstone: AtomicI64,
 }
 
 fn bad_subject(subject: &str) -> Option<&'static str> {
@@ -289,6 +324,7 @@ impl Store {
             pool,
             backend,
             display,
+            followed: Arc::default(),
         })
     }
 

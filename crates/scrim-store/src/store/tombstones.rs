@@ -3,6 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::review::review_tasks;
 use super::{now, Holding, Store, TombstoneReport};
 use crate::error::{Error, Result};
 
@@ -88,6 +89,12 @@ impl Store {
                 "destroying the key of subject {subject}"
             )))?;
         }
+        // The review gateway's tasks: deleted on forget, counted (and withheld by the gateway's
+        // consent check) otherwise.
+        let review = match &lid {
+            Some(l) => review_tasks(&mut tx, l, purpose, destroy_key).await?,
+            None => Vec::new(),
+        };
         tx.commit().await.map_err(Error::db(ctx))?;
         let holdings = match &lid {
             Some(l) => self.holdings_of_tombstone(id, l).await?,
@@ -100,6 +107,9 @@ impl Store {
             purpose: purpose.map(str::to_string),
             holdings,
             key_destroyed,
+            subject_linked: lid.is_some(),
+            review_tasks: review,
+            review_tasks_deleted: destroy_key,
         })
     }
 
