@@ -1254,6 +1254,29 @@ fn facts_from_json(s: &str) -> kanon::Facts {
 
 // ------------------------------------------------------------------ ingest
 
+/// An ingest refused: audited as `decision` (no content), answered `status` with `body`.
+async fn refuse_ingest(
+    gw: &Gateway,
+    who: &Principal,
+    p: &ProjectRow,
+    conv_lid: &str,
+    decision: &str,
+    status: StatusCode,
+    body: Value,
+) -> Result<(StatusCode, Json<Value>)> {
+    gw.audit
+        .record(entry(
+            Some(who),
+            &res_project(p),
+            "conversation.ingest",
+            Some(conv_lid),
+            vec![],
+            decision,
+        ))
+        .await?;
+    Ok((status, Json(body)))
+}
+
 async fn ingest(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
@@ -1283,78 +1306,51 @@ async fn ingest(
         record.str_field("source"),
         consent,
     ) {
-        gw.audit
-            .record(entry(
-                Some(&who),
-                &res_project(&p),
-                "conversation.ingest",
-                Some(&conv_lid),
-                vec![],
-                &format!("deny:{}", x.code()),
-            ))
-            .await?;
-        return Ok((
+        return refuse_ingest(
+            &gw,
+            &who,
+            &p,
+            &conv_lid,
+            &format!("deny:{}", x.code()),
             StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({"error": "excluded", "reason": x.code()})),
-        ));
+            json!({"error": "excluded", "reason": x.code()}),
+        )
+        .await;
     }
     let mut facts = facts_from_profile(record.profile());
     gw.screen_facts(&mut facts);
     let outcome = match gw.redact_off_thread(record, p.spec.images).await? {
         Redaction::Done(o) => o,
         Redaction::NoSlot => {
-            gw.audit
-                .record(entry(
-                    Some(&who),
-                    &res_project(&p),
-                    "conversation.ingest",
-                    Some(&conv_lid),
-                    vec![],
-                    "deny:busy",
-                ))
-                .await?;
-            return Ok((
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(
-                    json!({"error": "busy", "message": "every redaction slot stayed taken for the time budget; retry later"}),
-                ),
-            ));
+            return refuse_ingest(&gw, &who, &p, &conv_lid, "deny:busy", StatusCode::SERVICE_UNAVAILABLE, json!({"error": "busy", "message": "every redaction slot stayed taken for the time budget; retry later"})).await;
         }
         Redaction::OverBudget => {
-            gw.audit
-                .record(entry(
-                    Some(&who),
-                    &res_project(&p),
-                    "conversation.ingest",
-                    Some(&conv_lid),
-                    vec![],
-                    "deny:time_budget",
-                ))
-                .await?;
-            return Ok((
+            return refuse_ingest(
+                &gw,
+                &who,
+                &p,
+                &conv_lid,
+                "deny:time_budget",
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"error": "withheld", "reason": "time_budget"})),
-            ));
+                json!({"error": "withheld", "reason": "time_budget"}),
+            )
+            .await;
         }
     };
     let redacted = match outcome {
         Outcome::Redacted { value, .. } => value,
         Outcome::Withheld { reason, .. } => {
             let code = reason.to_string();
-            gw.audit
-                .record(entry(
-                    Some(&who),
-                    &res_project(&p),
-                    "conversation.ingest",
-                    Some(&conv_lid),
-                    vec![],
-                    "deny:withheld_by_policy",
-                ))
-                .await?;
-            return Ok((
+            return refuse_ingest(
+                &gw,
+                &who,
+                &p,
+                &conv_lid,
+                "deny:withheld_by_policy",
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"error": "withheld", "reason": code})),
-            ));
+                json!({"error": "withheld", "reason": code}),
+            )
+            .await;
         }
     };
     let mut built = views::build(&redacted, &p.spec);
