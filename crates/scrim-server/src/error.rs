@@ -57,8 +57,21 @@ impl Error {
         move |source| Error::Db { context, source }
     }
 
+    /// Whether the store's database is out of reach (down, refusing connections, or no pooled
+    /// connection in time): answered 503 so that clients retry, not 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Store(e) => e.is_unavailable(),
+            Error::Db { source, .. } => scrim_store::db_unavailable(source),
+            _ => false,
+        }
+    }
+
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {
+        if self.is_unavailable() {
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -74,6 +87,9 @@ impl Error {
 
     /// A stable code for clients.
     pub fn code(&self) -> &'static str {
+        if self.is_unavailable() {
+            return "store_unavailable";
+        }
         match self {
             Error::BadRequest(_) => "bad_request",
             Error::Unauthorized => "unauthorized",
@@ -90,13 +106,44 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
         // Internal details stay in the server's log; clients get the code and a short message.
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        let message = if self.is_unavailable() {
+            eprintln!("scrim serve: store unavailable: {self}");
+            "the store's database is unavailable; retry later".to_string()
+        } else if status == StatusCode::INTERNAL_SERVER_ERROR {
             eprintln!("scrim serve: internal error: {self}");
             "internal error".to_string()
         } else {
             self.to_string()
         };
         let body = serde_json::json!({"error": self.code(), "message": message});
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_store_answers_503_with_retry_after() {
+        let down = Error::db("fetching a task")(sqlx::Error::PoolTimedOut);
+        assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(down.code(), "store_unavailable");
+        let response = down.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers().get(axum::http::header::RETRY_AFTER),
+            Some(&axum::http::HeaderValue::from_static("5"))
+        );
+        let failed = Error::db("fetching a task")(sqlx::Error::RowNotFound);
+        assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(failed.code(), "internal");
     }
 }

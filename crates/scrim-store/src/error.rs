@@ -42,6 +42,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the database could not be reached at all (refused or dropped connections, or no
+    /// pooled connection within the acquire timeout), as opposed to a query that failed. Callers
+    /// answer "unavailable, retry" for these rather than an internal error.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Db { source, .. } => db_unavailable(source),
+            _ => false,
+        }
+    }
+
     pub(crate) fn invalid(msg: impl Into<String>) -> Error {
         Error::Invalid(msg.into())
     }
@@ -54,5 +64,32 @@ impl Error {
     pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
         let context = context.into();
         move |source| Error::Io { context, source }
+    }
+}
+
+/// Whether a driver error means the database is out of reach (see [`Error::is_unavailable`]).
+pub fn db_unavailable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreachable_databases_are_told_apart_from_failed_queries() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        for source in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(refused),
+        ] {
+            assert!(Error::db("x")(source).is_unavailable());
+        }
+        assert!(!Error::db("x")(sqlx::Error::RowNotFound).is_unavailable());
+        assert!(!Error::invalid("x").is_unavailable());
     }
 }

@@ -24,7 +24,7 @@ pub mod testing;
 
 pub use crypto::{Keyring, Lineage, SecretKey};
 pub use dataset::{DatasetWriter, LineEntry, Manifest};
-pub use error::{Error, Result};
+pub use error::{db_unavailable, Error, Result};
 pub use governance::{Consent, Decision, Exclusion, Governance};
 pub use store::{
     check_subject, display_url, now, subject_field, Backend, ConsentEvent, DatasetInfo, Holding,

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 use sqlx::any::AnyPoolOptions;
@@ -258,6 +259,10 @@ pub fn subject_field(v: Option<&serde_json::Value>) -> Result<Option<&str>> {
     }
 }
 
+/// How long a PostgreSQL caller waits for a pooled connection before the store answers that the
+/// database is unavailable ([`Error::is_unavailable`]).
+pub const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl Store {
     /// Open (creating and migrating as needed) the store at `url`: `postgres://…` or
     /// `postgresql://…` for PostgreSQL; `sqlite:PATH` or a plain file path for SQLite.
@@ -295,10 +300,18 @@ impl Store {
                     format!("sqlite:{path}"),
                 )
             };
-        let mut options = AnyPoolOptions::new().max_connections(match backend {
-            Backend::Sqlite => 4,
-            Backend::Postgres => 8,
-        });
+        let mut options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 8,
+            })
+            // A server that is down refuses every new connection; the pool keeps retrying until
+            // this timeout, so it bounds how long a caller waits for "unavailable" (sqlx's default
+            // is 30 s, longer than clients wait). SQLite waits on its own busy timeout instead.
+            .acquire_timeout(match backend {
+                Backend::Sqlite => Duration::from_secs(30),
+                Backend::Postgres => POSTGRES_ACQUIRE_TIMEOUT,
+            });
         if backend == Backend::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
