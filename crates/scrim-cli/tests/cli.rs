@@ -700,3 +700,75 @@ fn a_bad_governance_policy_names_where_never_what() {
     );
     assert!(!err.contains("SECRET") && !err.contains("pin"), "{err}");
 }
+
+/// The profile keys the review gateway once showed as free-form facts while the redactor
+/// replaced them (issue 11): one vocabulary now, `scrim_core::profile`.
+const IDENTIFYING_KEYS: [&str; 18] = [
+    "passport",
+    "aadhaar",
+    "national_id",
+    "pan",
+    "id_number",
+    "date_of_birth",
+    "birth_date",
+    "birthdate",
+    "home_address",
+    "twitter",
+    "snapchat",
+    "tiktok",
+    "user_name",
+    "website",
+    "url",
+    "homepage",
+    "ip",
+    "ip_address",
+];
+
+#[test]
+fn every_identifying_profile_key_is_replaced_and_seeds_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(
+        dir.path(),
+        "replace.toml",
+        "version = 1\n[profile]\naction = \"replace\"\nseed_detection = true\n",
+    );
+    for (i, key) in IDENTIFYING_KEYS.iter().enumerate() {
+        // A value no rule would find on its own: only the key says what it is.
+        let value = format!("qvx{i}zzkw");
+        let record = serde_json::json!({
+            "id": format!("k{i}"),
+            "messages": [{"role": "user", "content": format!("mine is {value}, remember it")}],
+            "profile": {*key: value, "hobbies": "chess"},
+        });
+        let input = write(dir.path(), "in.jsonl", &format!("{record}\n"));
+        let out = dir.path().join("out.jsonl");
+        let res = scrim()
+            .args([
+                "redact",
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .args(["--policy", policy.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            res.status.success(),
+            "{key}: {}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(!text.contains(&value), "{key}: its value survived: {text}");
+        let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert!(
+            v["profile"][key]
+                .as_str()
+                .is_some_and(|s| s.starts_with('[')),
+            "{key}: not replaced: {text}"
+        );
+        assert!(
+            v["profile"].get("hobbies").is_none(),
+            "{key}: a free-form fact was kept: {text}"
+        );
+    }
+}

@@ -9,6 +9,7 @@ pub mod label;
 pub mod lexicon;
 pub mod media;
 pub mod policy;
+pub mod profile;
 pub mod record;
 pub mod redact;
 pub mod replace;

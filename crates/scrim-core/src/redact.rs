@@ -127,30 +127,10 @@ pub enum Outcome {
     },
 }
 
-/// Profile keys and the label of their values; keys not listed are dropped when replacing.
+/// The label a profile key's values are replaced under; keys without one are dropped when
+/// replacing (the vocabulary is [`crate::profile`], shared with the review gateway).
 fn profile_label(key: &str) -> Option<Label> {
-    let k = key.to_ascii_lowercase().replace(['-', ' '], "_");
-    Some(match k.as_str() {
-        "name" | "first_name" | "firstname" | "given_name" | "last_name" | "lastname"
-        | "surname" | "family_name" | "full_name" | "fullname" | "nickname" | "display_name"
-        | "middle_name" => Label::Person,
-        "city" | "town" | "hometown" | "neighborhood" | "neighbourhood" | "region" | "state"
-        | "province" | "country" | "location" | "place" => Label::Location,
-        "employer" | "company" | "workplace" | "school" | "university" | "college" | "org"
-        | "organization" | "organisation" => Label::Org,
-        "email" | "email_address" => Label::Email,
-        "phone" | "phone_number" | "mobile" | "telephone" => Label::Phone,
-        "address" | "street_address" | "home_address" => Label::Address,
-        "age" => Label::Age,
-        "birthday" | "dob" | "date_of_birth" | "birth_date" | "birthdate" => Label::Date,
-        "username" | "handle" | "instagram" | "twitter" | "snapchat" | "tiktok" | "user_name" => {
-            Label::Username
-        }
-        "ssn" | "national_id" | "passport" | "aadhaar" | "pan" | "id_number" => Label::Id,
-        "website" | "url" | "homepage" => Label::Url,
-        "ip" | "ip_address" => Label::Ip,
-        _ => return None,
-    })
+    crate::profile::classify(key).label()
 }
 
 fn value_strings(v: &Value) -> Vec<String> {

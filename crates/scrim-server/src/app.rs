@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use sqlx::{AnyPool, Row};
 
 use scrim_core::policy::ImageAction;
+use scrim_core::profile::{classify, ProfileKey, Quasi};
 use scrim_core::{Engine, Key, KeyScope, Outcome, Policy, Record, Redactor};
 use scrim_store::{Governance, Keyring, Lineage, SecretKey, Store};
 
@@ -1152,35 +1153,6 @@ impl Gateway {
 
 // ------------------------------------------------------------------ profile facts
 
-/// Profile keys that identify a person directly: never kept as facts, whatever a project
-/// declares (the redactor drops or replaces them in the record itself).
-const IDENTIFYING: [&str; 24] = [
-    "name",
-    "first_name",
-    "firstname",
-    "given_name",
-    "last_name",
-    "lastname",
-    "surname",
-    "family_name",
-    "full_name",
-    "fullname",
-    "nickname",
-    "display_name",
-    "middle_name",
-    "email",
-    "phone",
-    "mobile",
-    "address",
-    "street_address",
-    "username",
-    "handle",
-    "instagram",
-    "ssn",
-    "birthday",
-    "dob",
-];
-
 /// The quasi-identifying facts of a record's profile (for k-anonymity), direct identifiers
 /// left out.
 fn facts_from_profile(profile: Option<&serde_json::Map<String, Value>>) -> kanon::Facts {
@@ -1203,22 +1175,22 @@ fn facts_from_profile(profile: Option<&serde_json::Map<String, Value>>) -> kanon
         }
     };
     for (k, v) in profile {
-        let key = k.to_ascii_lowercase().replace(['-', ' '], "_");
-        if IDENTIFYING.contains(&key.as_str()) || key.contains("email") || key.contains("phone") {
-            continue;
-        }
-        match key.as_str() {
-            "city" | "town" | "hometown" => f.city = text(v),
-            "region" | "state" | "province" => f.region = text(v),
-            "country" => f.country = text(v),
-            "age" => {
+        // Direct identifiers are never facts, whatever a project declares (the redactor
+        // replaces them in the record itself): one vocabulary, scrim_core::profile.
+        let key = scrim_core::profile::normalize(k);
+        match classify(&key) {
+            ProfileKey::Identifier(_) => continue,
+            ProfileKey::Quasi(Quasi::City) => f.city = text(v),
+            ProfileKey::Quasi(Quasi::Region) => f.region = text(v),
+            ProfileKey::Quasi(Quasi::Country) => f.country = text(v),
+            ProfileKey::Quasi(Quasi::Age) => {
                 f.age = v
                     .as_u64()
                     .map(|n| n as u32)
                     .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
             }
-            "gender" | "sex" => f.gender = text(v),
-            _ => {
+            ProfileKey::Quasi(Quasi::Gender) => f.gender = text(v),
+            ProfileKey::Other(_) | ProfileKey::FreeForm => {
                 if let Some(t) = text(v) {
                     f.other.insert(key, t);
                 }

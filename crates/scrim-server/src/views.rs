@@ -86,6 +86,15 @@ impl ProjectSpec {
                 )));
             }
         }
+        for key in &self.profile.other {
+            // A direct identifier is never a fact (scrim_core::profile); asking to show one is a
+            // mistake to name, not to accept and quietly ignore.
+            if scrim_core::profile::classify(key).is_identifier() {
+                return Err(Error::BadRequest(format!(
+                    "profile.other: {key:?} is a direct identifier, never shown as a fact"
+                )));
+            }
+        }
         let floor = min_k.max(1);
         if self.profile.k < floor {
             return Err(Error::BadRequest(format!(

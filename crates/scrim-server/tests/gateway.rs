@@ -2565,3 +2565,108 @@ async fn opt_out_and_forget_reach_the_review_gateway() {
         assert!(!again.review_tasks_deleted, "{b}");
     }
 }
+
+/// The profile keys the gateway once took for free-form facts while the redactor replaced them
+/// as identifiers (issue 11): a project may not ask to show them, and no view ever holds them.
+const IDENTIFYING_KEYS: [&str; 18] = [
+    "passport",
+    "aadhaar",
+    "national_id",
+    "pan",
+    "id_number",
+    "date_of_birth",
+    "birth_date",
+    "birthdate",
+    "home_address",
+    "twitter",
+    "snapchat",
+    "tiktok",
+    "user_name",
+    "website",
+    "url",
+    "homepage",
+    "ip",
+    "ip_address",
+];
+
+#[tokio::test]
+async fn identifying_profile_keys_are_never_facts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let po = w.tokens["privacy_officer"].clone();
+    for key in IDENTIFYING_KEYS {
+        let (s, body) = call(
+            gw,
+            Some(&po),
+            Method::POST,
+            "/api/projects",
+            Some(
+                json!({"name": format!("p-{key}"), "purpose": "human_review",
+                        "spec": {"profile": {"other": [key], "k": 5}}}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{key}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(key),
+            "{key}: {body}"
+        );
+    }
+    let (s, p) = call(
+        gw,
+        Some(&po),
+        Method::POST,
+        "/api/projects",
+        Some(json!({"name": "Hobbies", "purpose": "human_review",
+                    "spec": {"profile": {"other": ["hobbies"], "k": 5}}})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let pid = p["id"].as_str().unwrap().to_string();
+    let token = add_user(
+        gw,
+        &w.tokens["admin"],
+        &po,
+        json!({"name": "hal", "role": "reviewer", "projects": [pid]}),
+    )
+    .await;
+    // Five subjects share every value, so k-anonymity alone would let any of them through.
+    let mut profile = serde_json::Map::new();
+    for (i, key) in IDENTIFYING_KEYS.iter().enumerate() {
+        profile.insert(key.to_string(), json!(format!("qvx{i}zzkw")));
+    }
+    profile.insert("hobbies".into(), json!("chess"));
+    for i in 0..5 {
+        let (s, r) = call(
+            gw,
+            Some(&w.tokens["ingest"]),
+            Method::POST,
+            &format!("/api/projects/{pid}/conversations"),
+            Some(
+                json!({"id": format!("h{i}"), "subject": format!("hob-{i}"), "source": "ai_chat",
+                        "messages": [{"role": "user", "content": "hello there"}],
+                        "profile": profile}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    let (s, t) = call(
+        gw,
+        Some(&token),
+        Method::POST,
+        &format!("/api/projects/{pid}/next"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(t["profile"]["other"]["hobbies"], "chess", "{t}");
+    let text = t.to_string();
+    for (i, key) in IDENTIFYING_KEYS.iter().enumerate() {
+        assert!(
+            !text.contains(&format!("qvx{i}zzkw")),
+            "{key} shown: {text}"
+        );
+    }
+}
