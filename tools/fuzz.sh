@@ -12,6 +12,10 @@
 #   and out-of-memory inputs go to fuzz/artifacts/<target>/
 # - exits 1 when any target crashed, 2 when a build or the set-up failed
 #
+# CI mode (.ci/run): FUZZ_RUNS=N runs each target for N inputs with -seed=1 instead of for a time,
+# so a run is repeatable on any machine, and FUZZ_PROFILE=dev builds without optimisation and
+# without AddressSanitizer (the project forbids unsafe code; the build takes a fraction of the time).
+#
 # Environment: FUZZ_TOOLCHAIN=stable (use the stable fallback even where nightly exists),
 # CARGO_TARGET_DIR (where cargo fuzz builds; default fuzz/target), FUZZ_TIMEOUT (seconds per input), FUZZ_RSS_MB (default 4096), FUZZ_LOG_DIR
 # (default fuzz/logs), FUZZ_ARGS (more libFuzzer flags; `-fork=1 -ignore_crashes=1` goes on
@@ -41,13 +45,21 @@ else
   echo "== toolchain: $(rustc -V) with RUSTC_BOOTSTRAP=1 (no nightly, or FUZZ_TOOLCHAIN=stable)"
 fi
 
-echo "== building ${#TARGETS[@]} target(s)"
+PROFILE=()
+if [ "${FUZZ_PROFILE:-}" = dev ]; then PROFILE=(--dev -s none); fi
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  LENGTH=(-runs="$FUZZ_RUNS" -seed=1)
+else
+  LENGTH=(-max_total_time="$SECONDS_EACH")
+fi
+
+echo "== building ${#TARGETS[@]} target(s)${PROFILE[*]:+ (${PROFILE[*]})}"
 start=$(date +%s)
 build() {
   if [ "$#" -eq 0 ] || [ "${#TARGETS[@]}" -eq "${#ALL[@]}" ]; then
-    "${FUZZ[@]}" build
+    "${FUZZ[@]}" build "${PROFILE[@]}"
   else
-    for t in "$@"; do "${FUZZ[@]}" build "$t" || return 1; done
+    for t in "$@"; do "${FUZZ[@]}" build "${PROFILE[@]}" "$t" || return 1; done
   fi
 }
 if ! build "${TARGETS[@]}" >"$LOGS/build.log" 2>&1; then
@@ -61,10 +73,13 @@ failed=0
 printf '%-16s %10s %8s %7s %7s %7s %s\n' target runs exec/s cov ft corpus result
 for t in "${TARGETS[@]}"; do
   mkdir -p "fuzz/corpus-run/$t" "fuzz/artifacts/$t"
+  found="fuzz/corpus-run/$t"
+  # A repeatable run starts from the seeds alone, not from what earlier runs here found.
+  if [ -n "${FUZZ_RUNS:-}" ]; then found=$(mktemp -d); fi
   log="$LOGS/$t.log"
   before=$(ls "fuzz/artifacts/$t" | wc -l)
-  "${FUZZ[@]}" run "$t" "fuzz/corpus-run/$t" "fuzz/corpus/$t" -- \
-    -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb="$RSS" \
+  "${FUZZ[@]}" run "${PROFILE[@]}" "$t" "$found" "fuzz/corpus/$t" -- \
+    "${LENGTH[@]}" -timeout="$TIMEOUT" -rss_limit_mb="$RSS" \
     -print_final_stats=1 ${FUZZ_ARGS:-} >"$log" 2>&1
   rc=$?
   after=$(ls "fuzz/artifacts/$t" | wc -l)

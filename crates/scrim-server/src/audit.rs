@@ -87,6 +87,10 @@ pub async fn append_batch(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) ->
     append(pool, key, entries).await.map(|(seq, _)| seq)
 }
 
+/// Entries per INSERT statement (12 parameters each: well under SQLite's and PostgreSQL's
+/// limits on bound parameters).
+const INSERT_ROWS: usize = 128;
+
 /// [`append_batch`], returning the new head's number and MAC.
 async fn append(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) -> Result<(i64, String)> {
     use sqlx::Connection as _;
@@ -113,31 +117,59 @@ async fn append(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) -> Result<(i
         ),
         None => (0, GENESIS.to_string()),
     };
-    for e in entries {
-        seq += 1;
-        let at = scrim_store::now();
-        let body = canonical(seq, &at, e);
-        let m = mac(key, &prev, &body);
-        sqlx::query(
-            "INSERT INTO audit (seq, at, actor, role, project, purpose, action, record, fields, decision, prev, mac) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(seq)
-        .bind(&at)
-        .bind(&e.actor)
-        .bind(&e.role)
-        .bind(e.project.clone())
-        .bind(e.purpose.clone())
-        .bind(&e.action)
-        .bind(e.record.clone())
-        .bind(serde_json::to_string(&e.fields).unwrap_or_else(|_| "[]".to_string()))
-        .bind(&e.decision)
-        .bind(&prev)
-        .bind(&m)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db("auditing"))?;
-        prev = m;
+    // One multi-row INSERT per chunk: a batch costs a few round trips to the database, not one
+    // per entry, so the writer holds the write lock briefly (the gateway's tail under load).
+    for chunk in entries.chunks(INSERT_ROWS) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            seq += 1;
+            let at = scrim_store::now();
+            let body = canonical(seq, &at, e);
+            let m = mac(key, &prev, &body);
+            let fields = serde_json::to_string(&e.fields).unwrap_or_else(|_| "[]".to_string());
+            rows.push((
+                seq,
+                at,
+                e,
+                fields,
+                std::mem::replace(&mut prev, m.clone()),
+                m,
+            ));
+        }
+        let mut sql = String::from(
+            "INSERT INTO audit (seq, at, actor, role, project, purpose, action, record, fields, decision, prev, mac) VALUES ",
+        );
+        for i in 0..rows.len() {
+            let n = i * 12;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 1..=12 {
+                if c > 1 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", n + c));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for (seq, at, e, fields, prev, m) in &rows {
+            q = q
+                .bind(*seq)
+                .bind(at.clone())
+                .bind(e.actor.clone())
+                .bind(e.role.clone())
+                .bind(e.project.clone())
+                .bind(e.purpose.clone())
+                .bind(e.action.clone())
+                .bind(e.record.clone())
+                .bind(fields.clone())
+                .bind(e.decision.clone())
+                .bind(prev.clone())
+                .bind(m.clone());
+        }
+        q.execute(&mut *tx).await.map_err(Error::db("auditing"))?;
     }
     sqlx::query(
         "INSERT INTO audit_anchor (id, seq, head, mac) VALUES (1, $1, $2, $3) \

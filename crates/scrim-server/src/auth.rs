@@ -210,28 +210,30 @@ pub async fn principal_of(pool: &AnyPool, token: &str) -> Result<Option<Principa
         .map(Some)
 }
 
-/// Load a user's projects and clearances.
+/// Load a user's projects and clearances (one query: every request signs in through here).
 pub async fn principal(pool: &AnyPool, id: String, name: String, role: Role) -> Result<Principal> {
-    let projects =
-        sqlx::query("SELECT project_id FROM user_projects WHERE user_id = $1 ORDER BY project_id")
-            .bind(&id)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("reading a user's projects"))?
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(Error::db("reading a user's projects"))?;
-    let clearances =
-        sqlx::query("SELECT category FROM user_clearances WHERE user_id = $1 ORDER BY category")
-            .bind(&id)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db("reading a user's clearances"))?
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(Error::db("reading a user's clearances"))?;
+    let ctx = "reading a user's projects and clearances";
+    let rows = sqlx::query(
+        "SELECT 'p' AS kind, project_id AS item FROM user_projects WHERE user_id = $1 \
+         UNION ALL SELECT 'c' AS kind, category AS item FROM user_clearances WHERE user_id = $1 \
+         ORDER BY kind, item",
+    )
+    .bind(&id)
+    .fetch_all(pool)
+    .await
+    .map_err(Error::db(ctx))?;
+    let (mut projects, mut clearances) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let item: String = r.try_get("item").map_err(Error::db(ctx))?;
+        match r
+            .try_get::<String, _>("kind")
+            .map_err(Error::db(ctx))?
+            .as_str()
+        {
+            "p" => projects.push(item),
+            _ => clearances.push(item),
+        }
+    }
     Ok(Principal {
         id,
         name,

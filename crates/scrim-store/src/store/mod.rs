@@ -311,7 +311,12 @@ impl Store {
             .acquire_timeout(match backend {
                 Backend::Sqlite => Duration::from_secs(30),
                 Backend::Postgres => POSTGRES_ACQUIRE_TIMEOUT,
-            });
+            })
+            // A SQLite connection is a file handle on a worker thread: it cannot go stale, and
+            // the ping before each use doubled the thread hand-offs of every query (the
+            // gateway's tail under load). PostgreSQL keeps the ping, to drop connections that
+            // died with a server restart before they are used.
+            .test_before_acquire(backend == Backend::Postgres);
         if backend == Backend::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
