@@ -15,130 +15,112 @@
 //! `Authorization: Bearer TOKEN`, keep-alive). Prints one JSON object: the rate asked and achieved,
 //! the count of non-2xx answers and of failed requests, and latency percentiles in milliseconds.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use clap::Parser;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Mutex};
 
+/// Open-loop load at a fixed rate.
+#[derive(Parser)]
 struct Args {
+    /// The server, HOST:PORT.
+    #[arg(long)]
     addr: String,
+    /// Requests a second.
+    #[arg(long, default_value_t = 1000.0)]
     rate: f64,
+    /// How long to send.
+    #[arg(long, default_value_t = 20.0)]
     seconds: f64,
+    /// Kept-alive connections.
+    #[arg(long, default_value_t = 50)]
     connections: usize,
-    targets: Vec<(String, String)>,
+    /// A file of `TOKEN PATH` lines.
+    #[arg(long)]
+    targets: std::path::PathBuf,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut addr = None;
-    let mut rate = 1000.0;
-    let mut seconds = 20.0;
-    let mut connections = 50;
-    let mut file = None;
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let bad = |what: &str| format!("{flag}: not {what}");
-        match flag.as_str() {
-            "--addr" => addr = Some(value),
-            "--rate" => rate = value.parse().map_err(|_| bad("a number"))?,
-            "--seconds" => seconds = value.parse().map_err(|_| bad("a number"))?,
-            "--connections" => connections = value.parse().map_err(|_| bad("a count"))?,
-            "--targets" => file = Some(value),
-            _ => return Err(format!("unknown flag {flag}")),
-        }
-    }
-    let file = file.ok_or("--targets FILE is required")?;
-    let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
+fn read_targets(file: &std::path::Path) -> Result<Vec<(String, String)>, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let targets: Vec<(String, String)> = text
         .lines()
         .filter_map(|l| l.split_once(' '))
         .map(|(t, p)| (t.to_string(), p.trim().to_string()))
         .collect();
-    if targets.is_empty() || rate <= 0.0 || connections == 0 {
-        return Err("need targets, a positive rate and at least one connection".into());
+    if targets.is_empty() {
+        return Err(format!("{}: no `TOKEN PATH` lines", file.display()));
     }
-    Ok(Args {
-        addr: addr.ok_or("--addr HOST:PORT is required")?,
-        rate,
-        seconds,
-        connections,
-        targets,
-    })
+    Ok(targets)
 }
 
 /// One request's outcome: its latency from when it was due, and whether the answer was 2xx.
 type Outcome = Result<(Duration, bool), String>;
 
-/// Send `GET path` on a kept-alive connection and read the whole answer; the status code back.
+/// An HTTP/1.1 connection (hyper's client, keep-alive).
+async fn connect(addr: &str) -> Result<SendRequest<Empty<Bytes>>, String> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    let _ = stream.set_nodelay(true);
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    Ok(sender)
+}
+
+/// `GET path` with the token, the whole answer read; whether it was 2xx.
 async fn fetch(
-    conn: &mut BufReader<TcpStream>,
+    sender: &mut SendRequest<Empty<Bytes>>,
     host: &str,
     token: &str,
     path: &str,
-) -> Result<u16, String> {
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\r\n");
-    conn.get_mut()
-        .write_all(request.as_bytes())
+) -> Result<bool, String> {
+    let request = hyper::Request::get(path)
+        .header(hyper::header::HOST, host)
+        .header(hyper::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Empty::new())
+        .map_err(|e| e.to_string())?;
+    let answer = sender
+        .send_request(request)
         .await
         .map_err(|e| e.to_string())?;
-    let mut line = String::new();
-    conn.read_line(&mut line).await.map_err(|e| e.to_string())?;
-    let status: u16 = line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or("no status line")?;
-    let mut length = 0usize;
-    loop {
-        line.clear();
-        if conn.read_line(&mut line).await.map_err(|e| e.to_string())? == 0 {
-            return Err("connection closed".into());
-        }
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().map_err(|_| "bad content-length")?;
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    conn.read_exact(&mut body)
+    let ok = answer.status().is_success();
+    answer
+        .into_body()
+        .collect()
         .await
         .map_err(|e| e.to_string())?;
-    Ok(status)
+    Ok(ok)
 }
 
 async fn worker(
     addr: String,
-    targets: std::sync::Arc<Vec<(String, String)>>,
-    due: std::sync::Arc<Mutex<mpsc::UnboundedReceiver<(usize, Instant)>>>,
+    targets: Arc<Vec<(String, String)>>,
+    due: Arc<Mutex<mpsc::UnboundedReceiver<(usize, Instant)>>>,
     done: mpsc::UnboundedSender<Outcome>,
 ) {
-    let mut conn: Option<BufReader<TcpStream>> = None;
+    let mut conn = None;
     loop {
         let next = due.lock().await.recv().await;
         let Some((i, at)) = next else { return };
         let (token, path) = &targets[i % targets.len()];
-        if conn.is_none() {
-            match TcpStream::connect(&addr).await {
-                Ok(s) => {
-                    let _ = s.set_nodelay(true);
-                    conn = Some(BufReader::new(s));
-                }
+        let sender = match conn.as_mut() {
+            Some(s) => s,
+            None => match connect(&addr).await {
+                Ok(s) => conn.insert(s),
                 Err(e) => {
-                    let _ = done.send(Err(e.to_string()));
+                    let _ = done.send(Err(e));
                     continue;
                 }
-            }
-        }
-        let Some(c) = conn.as_mut() else { continue };
-        let outcome = match fetch(c, &addr, token, path).await {
-            Ok(status) => Ok((at.elapsed(), (200..300).contains(&status))),
+            },
+        };
+        let outcome = match fetch(sender, &addr, token, path).await {
+            Ok(ok) => Ok((at.elapsed(), ok)),
             Err(e) => {
                 conn = None;
                 Err(e)
@@ -158,8 +140,13 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let args = match parse_args() {
-        Ok(a) => a,
+    let args = Args::parse();
+    if args.rate <= 0.0 || args.connections == 0 {
+        eprintln!("loadgen: need a positive --rate and at least one connection");
+        std::process::exit(2);
+    }
+    let targets = match read_targets(&args.targets) {
+        Ok(t) => Arc::new(t),
         Err(e) => {
             eprintln!("loadgen: {e}");
             std::process::exit(2);
@@ -167,8 +154,7 @@ async fn main() {
     };
     let (due_tx, due_rx) = mpsc::unbounded_channel();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
-    let due_rx = std::sync::Arc::new(Mutex::new(due_rx));
-    let targets = std::sync::Arc::new(args.targets);
+    let due_rx = Arc::new(Mutex::new(due_rx));
     for _ in 0..args.connections {
         tokio::spawn(worker(
             args.addr.clone(),

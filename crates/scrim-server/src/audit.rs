@@ -91,6 +91,15 @@ pub async fn append_batch(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) ->
 /// limits on bound parameters).
 const INSERT_ROWS: usize = 128;
 
+/// `($1, …, $cols), ($cols+1, …), …`: the placeholders of a `rows`-row VALUES list.
+fn row_placeholders(rows: usize, cols: usize) -> String {
+    let row = |r: usize| {
+        let cells: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+        format!("({})", cells.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 /// [`append_batch`], returning the new head's number and MAC.
 async fn append(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) -> Result<(i64, String)> {
     use sqlx::Connection as _;
@@ -120,54 +129,34 @@ async fn append(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) -> Result<(i
     // One multi-row INSERT per chunk: a batch costs a few round trips to the database, not one
     // per entry, so the writer holds the write lock briefly (the gateway's tail under load).
     for chunk in entries.chunks(INSERT_ROWS) {
-        let mut rows = Vec::with_capacity(chunk.len());
+        // Chain the chunk first (each MAC covers the one before it), then bind the rows.
+        let mut chained = Vec::with_capacity(chunk.len());
         for e in chunk {
             seq += 1;
             let at = scrim_store::now();
-            let body = canonical(seq, &at, e);
-            let m = mac(key, &prev, &body);
+            let m = mac(key, &prev, &canonical(seq, &at, e));
             let fields = serde_json::to_string(&e.fields).unwrap_or_else(|_| "[]".to_string());
-            rows.push((
-                seq,
-                at,
-                e,
-                fields,
-                std::mem::replace(&mut prev, m.clone()),
-                m,
-            ));
+            chained.push((seq, at, fields, std::mem::replace(&mut prev, m.clone()), m));
         }
-        let mut sql = String::from(
-            "INSERT INTO audit (seq, at, actor, role, project, purpose, action, record, fields, decision, prev, mac) VALUES ",
+        let sql = format!(
+            "INSERT INTO audit (seq, at, actor, role, project, purpose, action, record, fields, decision, prev, mac) VALUES {}",
+            row_placeholders(chunk.len(), 12)
         );
-        for i in 0..rows.len() {
-            let n = i * 12;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 1..=12 {
-                if c > 1 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", n + c));
-            }
-            sql.push(')');
-        }
         let mut q = sqlx::query(&sql);
-        for (seq, at, e, fields, prev, m) in &rows {
+        for (e, (seq, at, fields, before, m)) in chunk.iter().zip(&chained) {
             q = q
                 .bind(*seq)
-                .bind(at.clone())
-                .bind(e.actor.clone())
-                .bind(e.role.clone())
+                .bind(at)
+                .bind(&e.actor)
+                .bind(&e.role)
                 .bind(e.project.clone())
                 .bind(e.purpose.clone())
-                .bind(e.action.clone())
+                .bind(&e.action)
                 .bind(e.record.clone())
-                .bind(fields.clone())
-                .bind(e.decision.clone())
-                .bind(prev.clone())
-                .bind(m.clone());
+                .bind(fields)
+                .bind(&e.decision)
+                .bind(before)
+                .bind(m);
         }
         q.execute(&mut *tx).await.map_err(Error::db("auditing"))?;
     }
@@ -750,4 +739,15 @@ fn stored_row(r: &sqlx::any::AnyRow) -> Result<Stored> {
             decision: get(9)?.unwrap_or_default(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_every_cell_of_every_row() {
+        assert_eq!(row_placeholders(1, 2), "($1, $2)");
+        assert_eq!(row_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
 }
