@@ -9,6 +9,20 @@ fn scrim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_scrim"))
 }
 
+/// `scrim redact INPUT -o OUT` with more arguments.
+fn redact(input: &Path, out: &Path, more: &[&str]) -> std::process::Output {
+    scrim()
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(more)
+        .output()
+        .unwrap()
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -450,30 +464,13 @@ fn unexamined_fields_are_counted_and_a_data_file_is_no_policy() {
         "version = 1\n[record]\nunknown_fields = \"keep\"\n",
     );
     let out = dir.path().join("out.jsonl");
-    let res = scrim()
-        .args([
-            "redact",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .args(["--policy", policy.to_str().unwrap(), "--summary-json"])
-        .output()
-        .unwrap();
+    let policy_arg = policy.to_str().unwrap();
+    let res = redact(&input, &out, &["--policy", policy_arg, "--summary-json"]);
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert!(res.status.success(), "{stderr}");
     let summary: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
     assert_eq!(summary["unexamined_fields"], 3, "{stderr}");
-    let res = scrim()
-        .args([
-            "redact",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .args(["--policy", policy.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let res = redact(&input, &out, &["--policy", policy_arg]);
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert!(
         stderr.contains("passed through unexamined: 3 fields"),
@@ -481,16 +478,7 @@ fn unexamined_fields_are_counted_and_a_data_file_is_no_policy() {
     );
 
     // The input itself, given as the policy.
-    let res = scrim()
-        .args([
-            "redact",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .args(["--policy", input.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let res = redact(&input, &out, &["--policy", input.to_str().unwrap()]);
     assert!(!res.status.success());
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert!(
@@ -701,74 +689,59 @@ fn a_bad_governance_policy_names_where_never_what() {
     assert!(!err.contains("SECRET") && !err.contains("pin"), "{err}");
 }
 
-/// The profile keys the review gateway once showed as free-form facts while the redactor
-/// replaced them (issue 11): one vocabulary now, `scrim_core::profile`.
-const IDENTIFYING_KEYS: [&str; 18] = [
-    "passport",
-    "aadhaar",
-    "national_id",
-    "pan",
-    "id_number",
-    "date_of_birth",
-    "birth_date",
-    "birthdate",
-    "home_address",
-    "twitter",
-    "snapchat",
-    "tiktok",
-    "user_name",
-    "website",
-    "url",
-    "homepage",
-    "ip",
-    "ip_address",
-];
-
 #[test]
 fn every_identifying_profile_key_is_replaced_and_seeds_detection() {
+    // Every direct identifier of the shared vocabulary (scrim_core::profile), among them the 18
+    // keys the review gateway once took for free-form facts (passport, date_of_birth, ...).
+    let keys = scrim_core::profile::IDENTIFIERS;
     let dir = tempfile::tempdir().unwrap();
     let policy = write(
         dir.path(),
         "replace.toml",
         "version = 1\n[profile]\naction = \"replace\"\nseed_detection = true\n",
     );
-    for (i, key) in IDENTIFYING_KEYS.iter().enumerate() {
-        // A value no rule would find on its own: only the key says what it is.
-        let value = format!("qvx{i}zzkw");
+    // A value no rule would find on its own: only the key says what it is.
+    let value = |i: usize| format!("qvx{i}zzkw");
+    let mut lines = String::new();
+    for (i, (key, _)) in keys.iter().enumerate() {
         let record = serde_json::json!({
             "id": format!("k{i}"),
-            "messages": [{"role": "user", "content": format!("mine is {value}, remember it")}],
-            "profile": {*key: value, "hobbies": "chess"},
+            "messages": [{"role": "user", "content": format!("mine is {}, remember it", value(i))}],
+            "profile": {*key: value(i), "hobbies": "chess"},
         });
-        let input = write(dir.path(), "in.jsonl", &format!("{record}\n"));
-        let out = dir.path().join("out.jsonl");
-        let res = scrim()
-            .args([
-                "redact",
-                input.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-            ])
-            .args(["--policy", policy.to_str().unwrap()])
-            .output()
-            .unwrap();
+        lines.push_str(&format!("{record}\n"));
+    }
+    let input = write(dir.path(), "in.jsonl", &lines);
+    let out = dir.path().join("out.jsonl");
+    let res = redact(&input, &out, &["--policy", policy.to_str().unwrap()]);
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), keys.len(), "{text}");
+    for (i, (key, _)) in keys.iter().enumerate() {
+        let v = &records[i];
+        assert_eq!(v["id"], format!("k{i}"), "{text}");
+        let line = v.to_string();
         assert!(
-            res.status.success(),
-            "{key}: {}",
-            String::from_utf8_lossy(&res.stderr)
+            !line.contains(&value(i)),
+            "{key}: its value survived: {line}"
         );
-        let text = std::fs::read_to_string(&out).unwrap();
-        assert!(!text.contains(&value), "{key}: its value survived: {text}");
-        let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
         assert!(
             v["profile"][key]
                 .as_str()
                 .is_some_and(|s| s.starts_with('[')),
-            "{key}: not replaced: {text}"
+            "{key}: not replaced: {line}"
         );
         assert!(
             v["profile"].get("hobbies").is_none(),
-            "{key}: a free-form fact was kept: {text}"
+            "{key}: a free-form fact was kept: {line}"
         );
     }
 }

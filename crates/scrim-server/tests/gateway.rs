@@ -209,6 +209,35 @@ async fn add_user(gw: &Arc<Gateway>, admin: &str, po: &str, body: Value) -> Stri
     a["token"].as_str().unwrap().to_string()
 }
 
+/// A project the privacy officer sets up with `spec`, and a reviewer `name` on it: the
+/// project's id and the reviewer's token.
+async fn project_with_reviewer(
+    w: &World,
+    project: &str,
+    spec: Value,
+    name: &str,
+) -> (String, String) {
+    let po = &w.tokens["privacy_officer"];
+    let (s, p) = call(
+        &w.gw,
+        Some(po),
+        Method::POST,
+        "/api/projects",
+        Some(json!({"name": project, "purpose": "human_review", "spec": spec})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let pid = p["id"].as_str().unwrap().to_string();
+    let token = add_user(
+        &w.gw,
+        &w.tokens["admin"],
+        po,
+        json!({"name": name, "role": "reviewer", "projects": [pid]}),
+    )
+    .await;
+    (pid, token)
+}
+
 #[tokio::test]
 async fn role_matrix_and_what_reviewers_can_never_obtain() {
     for pg in backends() {
@@ -1355,24 +1384,8 @@ async fn reviewers_see_no_raw_role_free_form_fact_or_attachment_name() {
     let w = world(None, tmp.path()).await;
     let gw = &w.gw;
     let po = w.tokens["privacy_officer"].clone();
-    let (s, p) = call(
-        gw,
-        Some(&po),
-        Method::POST,
-        "/api/projects",
-        Some(json!({"name": "Bios", "purpose": "human_review",
-                    "spec": {"profile": {"other": ["bio"], "gender": true, "k": 5}, "images": true}})),
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{p}");
-    let pid = p["id"].as_str().unwrap().to_string();
-    let token = add_user(
-        gw,
-        &w.tokens["admin"],
-        &po,
-        json!({"name": "bea", "role": "reviewer", "projects": [pid]}),
-    )
-    .await;
+    let spec = json!({"profile": {"other": ["bio"], "gender": true, "k": 5}, "images": true});
+    let (pid, token) = project_with_reviewer(&w, "Bios", spec, "bea").await;
     let example: Value = serde_json::from_str(JPEG_WITH_GPS.lines().next().unwrap()).unwrap();
     // Five subjects share a bio holding an e-mail address (k = 5 alone would show it), five a
     // harmless one; the gender of one carries a phone number.
@@ -2566,36 +2579,19 @@ async fn opt_out_and_forget_reach_the_review_gateway() {
     }
 }
 
-/// The profile keys the gateway once took for free-form facts while the redactor replaced them
-/// as identifiers (issue 11): a project may not ask to show them, and no view ever holds them.
-const IDENTIFYING_KEYS: [&str; 18] = [
-    "passport",
-    "aadhaar",
-    "national_id",
-    "pan",
-    "id_number",
-    "date_of_birth",
-    "birth_date",
-    "birthdate",
-    "home_address",
-    "twitter",
-    "snapchat",
-    "tiktok",
-    "user_name",
-    "website",
-    "url",
-    "homepage",
-    "ip",
-    "ip_address",
-];
-
 #[tokio::test]
 async fn identifying_profile_keys_are_never_facts() {
+    // Every direct identifier of the shared vocabulary, among them the 18 keys the gateway once
+    // took for free-form facts while the redactor replaced them (passport, date_of_birth, ...).
+    let keys: Vec<&str> = scrim_core::profile::IDENTIFIERS
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
     let tmp = tempfile::tempdir().unwrap();
     let w = world(None, tmp.path()).await;
     let gw = &w.gw;
     let po = w.tokens["privacy_officer"].clone();
-    for key in IDENTIFYING_KEYS {
+    for key in &keys {
         let (s, body) = call(
             gw,
             Some(&po),
@@ -2613,27 +2609,11 @@ async fn identifying_profile_keys_are_never_facts() {
             "{key}: {body}"
         );
     }
-    let (s, p) = call(
-        gw,
-        Some(&po),
-        Method::POST,
-        "/api/projects",
-        Some(json!({"name": "Hobbies", "purpose": "human_review",
-                    "spec": {"profile": {"other": ["hobbies"], "k": 5}}})),
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{p}");
-    let pid = p["id"].as_str().unwrap().to_string();
-    let token = add_user(
-        gw,
-        &w.tokens["admin"],
-        &po,
-        json!({"name": "hal", "role": "reviewer", "projects": [pid]}),
-    )
-    .await;
+    let spec = json!({"profile": {"other": ["hobbies"], "k": 5}});
+    let (pid, token) = project_with_reviewer(&w, "Hobbies", spec, "hal").await;
     // Five subjects share every value, so k-anonymity alone would let any of them through.
     let mut profile = serde_json::Map::new();
-    for (i, key) in IDENTIFYING_KEYS.iter().enumerate() {
+    for (i, key) in keys.iter().enumerate() {
         profile.insert(key.to_string(), json!(format!("qvx{i}zzkw")));
     }
     profile.insert("hobbies".into(), json!("chess"));
@@ -2663,7 +2643,7 @@ async fn identifying_profile_keys_are_never_facts() {
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["profile"]["other"]["hobbies"], "chess", "{t}");
     let text = t.to_string();
-    for (i, key) in IDENTIFYING_KEYS.iter().enumerate() {
+    for (i, key) in keys.iter().enumerate() {
         assert!(
             !text.contains(&format!("qvx{i}zzkw")),
             "{key} shown: {text}"
