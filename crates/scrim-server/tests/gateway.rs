@@ -209,6 +209,12 @@ async fn add_user(gw: &Arc<Gateway>, admin: &str, po: &str, body: Value) -> Stri
     a["token"].as_str().unwrap().to_string()
 }
 
+/// A reviewer asks for the next task of a project.
+async fn next_task(gw: &Arc<Gateway>, token: &str, pid: &str) -> (StatusCode, Value) {
+    let path = format!("/api/projects/{pid}/next");
+    call(gw, Some(token), Method::POST, &path, None).await
+}
+
 /// A project the privacy officer sets up with `spec`, and a reviewer `name` on it: the
 /// project's id and the reviewer's token.
 async fn project_with_reviewer(
@@ -1418,14 +1424,7 @@ async fn reviewers_see_no_raw_role_free_form_fact_or_attachment_name() {
     }
     let mut seen = Vec::new();
     loop {
-        let (s, t) = call(
-            gw,
-            Some(&token),
-            Method::POST,
-            &format!("/api/projects/{pid}/next"),
-            None,
-        )
-        .await;
+        let (s, t) = next_task(gw, &token, &pid).await;
         if s == StatusCode::NO_CONTENT {
             break;
         }
@@ -2632,14 +2631,7 @@ async fn identifying_profile_keys_are_never_facts() {
         .await;
         assert_eq!(s, StatusCode::CREATED, "{r}");
     }
-    let (s, t) = call(
-        gw,
-        Some(&token),
-        Method::POST,
-        &format!("/api/projects/{pid}/next"),
-        None,
-    )
-    .await;
+    let (s, t) = next_task(gw, &token, &pid).await;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["profile"]["other"]["hobbies"], "chess", "{t}");
     let text = t.to_string();
