@@ -1,0 +1,141 @@
+//! Phase 1, cues: a word right after a cue phrase is decided outright.
+
+use super::lists::{CuesEndingIn, GREETINGS, RELATIONS, TITLES};
+use super::predicates::{capitalised, is_first, name_after_cue, never_name, wordy};
+use super::scan::{Scan, NAME_WORDS};
+use super::score::{
+    CUED_NAME, CUED_ORG, GREETED_NAME, RELATION_GIVEN_NAME, RELATION_NAME, TITLED_NAME,
+};
+use super::words::Word;
+use crate::label::Label;
+
+/// The most words an employer or school after a cue spans ("Royal Bank of Canada").
+const ORG_WORDS: usize = 5;
+
+impl Scan<'_> {
+    /// Phase 1: after every word that ends a cue, try the person cues, then relations, titles,
+    /// greetings and employer cues, in that order; the first that fits claims the words.
+    pub(super) fn cues(&mut self) {
+        for i in 0..self.words.len() {
+            self.cues_before(i);
+        }
+    }
+
+    /// The cue rules for word `i`.
+    fn cues_before(&mut self, i: usize) {
+        let Some(w) = self.word(i) else { return };
+        let Some(prev) = i.checked_sub(1).and_then(|k| self.word(k)) else {
+            return;
+        };
+        if !prev.cue_end {
+            return;
+        }
+        let cues = self.cues;
+        let ending = cues.get(prev.lower.as_ref());
+        self.person_cue(i, w, ending);
+        if self.is_claimed(i) {
+            return;
+        }
+        if self.relation(i, prev, w) || self.title(i, prev, w) || self.greeting(i, prev, w) {
+            return;
+        }
+        self.org_cue(i, w, ending);
+    }
+
+    /// "my name is Maya", "call me Maya", "I'm Maya".
+    fn person_cue(&mut self, i: usize, w: &Word, ending: Option<&CuesEndingIn>) {
+        for cue in ending.map_or(&[][..], |e| &e.person[..]) {
+            if self.cue_before(i, cue) && name_after_cue(w, strict_cue(cue)) && !self.is_claimed(i)
+            {
+                let end = self.extend_name(i, NAME_WORDS);
+                self.add(i, end, Label::Person, CUED_NAME, "names:cue");
+            }
+        }
+    }
+
+    /// Relations: "my daughter Maya", "my boss, Omar". `rel` is the word before `w`.
+    fn relation(&mut self, i: usize, rel: &Word, w: &Word) -> bool {
+        let Some(my) = i.checked_sub(2).and_then(|k| self.word(k)) else {
+            return false;
+        };
+        if matches!(
+            my.lower.as_ref(),
+            "my" | "our" | "his" | "her" | "mera" | "meri" | "mi"
+        ) && RELATIONS.contains(&rel.lower.as_ref())
+            && (capitalised(w)
+                && !never_name(w)
+                && (!wordy(w) || w.info.first_name >= RELATION_GIVEN_NAME)
+                || is_first(w) && !wordy(w))
+        {
+            let end = self.extend_name(i, NAME_WORDS);
+            self.add(i, end, Label::Person, RELATION_NAME, "names:relation");
+            return true;
+        }
+        false
+    }
+
+    /// Titles: "Dr. Mehta". `t` is the word before `w`.
+    fn title(&mut self, i: usize, t: &Word, w: &Word) -> bool {
+        if TITLES.contains(&t.lower.as_ref()) && capitalised(t) && capitalised(w) && !never_name(w)
+        {
+            let end = self.extend_name(i, NAME_WORDS);
+            self.add(i, end, Label::Person, TITLED_NAME, "names:title");
+            return true;
+        }
+        false
+    }
+
+    /// Greetings: "hi Maya", "thanks, priya", with nothing after the name. `g` is the word before
+    /// `w`.
+    fn greeting(&mut self, i: usize, g: &Word, w: &Word) -> bool {
+        let next_is_break = self.word(i + 1).is_none_or(|x| x.gap_before);
+        if GREETINGS.contains(&g.lower.as_ref())
+            && next_is_break
+            && (is_first(w) && !wordy(w) || capitalised(w) && !wordy(w))
+            && !never_name(w)
+        {
+            self.add(i, i + 1, Label::Person, GREETED_NAME, "names:greeting");
+            return true;
+        }
+        false
+    }
+
+    /// Employers and schools: "I work at Lakeside Clinic".
+    fn org_cue(&mut self, i: usize, w: &Word, ending: Option<&CuesEndingIn>) {
+        for cue in ending.map_or(&[][..], |e| &e.org[..]) {
+            if self.cue_before(i, cue) && capitalised(w) && !never_name(w) {
+                let end = self.org_end(i);
+                self.add(i, end, Label::Org, CUED_ORG, "names:org-cue");
+                break;
+            }
+        }
+    }
+
+    /// The end (exclusive) of the employer or school starting at word `i`: capitalised words and
+    /// joiners ("of", "and", "&"), not ending on a joiner.
+    fn org_end(&self, i: usize) -> usize {
+        let mut end = i + 1;
+        while end < self.words.len() && end - i < ORG_WORDS {
+            let Some(x) = self.word(end) else { break };
+            let joiner = matches!(x.lower.as_ref(), "of" | "for" | "and" | "de" | "&");
+            if x.gap_before || !(capitalised(x) || joiner) {
+                break;
+            }
+            end += 1;
+        }
+        // Do not end on a joiner.
+        while end > i + 1 && self.word(end - 1).is_some_and(|x| !capitalised(x)) {
+            end -= 1;
+        }
+        end
+    }
+}
+
+/// A weak person cue ("I'm X", "this is X", "called X"), after which X must look like a name.
+fn strict_cue(cue: &[&str]) -> bool {
+    matches!(
+        cue.first(),
+        Some(&"i") | Some(&"im") | Some(&"this") | Some(&"soy") | Some(&"ich")
+    ) || *cue == ["called"]
+        || *cue == ["named"]
+}

@@ -1,0 +1,113 @@
+//! Names, places and employers from word lists and context.
+//!
+//! The text is split into words. Each word is looked up in the [`Lexicon`] (first names,
+//! surnames, places, and how common it is as an English word), and its shape (Capitalised,
+//! lowercase, ALL CAPS) and position (start of a sentence or not) are noted. Then, in order:
+//!
+//! 1. **Cues** decide outright: "my name is X", "call me X", "I'm X" (X a name or capitalised
+//!    and not a common word), "my daughter X", "Dr. X", "hi X", sign-offs ("thanks, X"), Hinglish
+//!    ("mera naam X hai") and Spanish ("me llamo X") forms make X a PERSON; "I live in X",
+//!    "moved to X", "from X" make a capitalised X a LOCATION; "I work at X", "nurse at X",
+//!    "goes to X" make the following capitalised words an ORG.
+//! 2. **Multi-word places** ("new york", "los angeles") are matched on lowercased word n-grams.
+//! 3. **Capitalised runs** in mid-sentence are proper nouns: a run that starts with or contains a
+//!    known first name or surname is a PERSON (the whole run: "Tyler Boyd"); a known place is a
+//!    LOCATION; an unknown, uncommon capitalised word is a PERSON with a low score.
+//! 4. **Single words**: a known first name that is not a common English word is a PERSON even in
+//!    lowercase ("talked to priya"); a name that is also a common word ("will", "grace") counts
+//!    only when capitalised mid-sentence or after a cue. Large places and countries count in
+//!    lowercase too ("moving to amsterdam").
+//!
+//! Each phase leaves alone the words an earlier one claimed. Phases 3 and 4 are one left-to-right
+//! pass: at each unclaimed word, a capitalised word starts a run, any other word is judged alone.
+//!
+//! The scores reflect how much evidence there was (all of them, with the lexicon thresholds the
+//! rules use, are in `score.rs`); the engine drops findings under its `min_score`.
+//!
+//! Layout: `lists.rs` holds the word lists, `words.rs` the tokenizer, `predicates.rs` what one
+//! word suggests on its own, `scan.rs` the state of one scan, and `cues.rs` (phase 1),
+//! `places.rs` (phase 2) and `runs.rs` (phases 3 and 4) the phases.
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use scrim_core::detect::names::NameDetector;
+//! use scrim_core::lexicon::Lexicon;
+//! use scrim_core::{Detector, Label};
+//!
+//! let names = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+//! let text = "hi, my name is Maya and I live in Leeds";
+//! let mut out = Vec::new();
+//! names.detect(text, &mut out);
+//! assert!(out.iter().any(|f| f.label == Label::Person && &text[f.span.start()..f.span.end()] == "Maya"));
+//! assert!(out.iter().any(|f| f.label == Label::Location));
+//! ```
+
+mod cues;
+mod lists;
+mod places;
+mod predicates;
+mod runs;
+mod scan;
+mod score;
+mod words;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use crate::detect::Detector;
+use crate::lexicon::Lexicon;
+use crate::span::Finding;
+
+use lists::{cue_index, roles, CueIndex, Roles};
+use scan::Scan;
+use words::words;
+
+/// Detects PERSON, LOCATION and ORG from the word lists and context.
+pub struct NameDetector {
+    lexicon: Arc<Lexicon>,
+    roles: Roles,
+    cues: CueIndex,
+}
+
+impl std::fmt::Debug for NameDetector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NameDetector")
+    }
+}
+
+impl NameDetector {
+    /// A detector over these word lists.
+    pub fn new(lexicon: Arc<Lexicon>) -> NameDetector {
+        NameDetector {
+            lexicon,
+            roles: roles(),
+            cues: cue_index(),
+        }
+    }
+
+    /// Split `text` into words, then run the phases of the module documentation in order.
+    fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        let words = words(text, &self.lexicon, &self.roles);
+        if words.is_empty() {
+            return;
+        }
+        let mut scan = Scan::new(text, &words, &self.lexicon, &self.cues);
+        scan.cues(); // 1. Cues.
+        scan.place_phrases(); // 2. Multi-word places.
+        scan.proper_nouns(); // 3. Capitalised runs and 4. single words, in one pass.
+        out.extend(scan.into_findings());
+    }
+}
+
+impl Detector for NameDetector {
+    fn name(&self) -> &'static str {
+        "names"
+    }
+
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+        self.scan(text, out);
+    }
+}

@@ -1,0 +1,183 @@
+//! Unit tests of the name tier: the tokenizers, and names the detector must (not) find.
+
+use std::sync::Arc;
+
+use super::lists::{roles, MAX_ROLE_BYTES};
+use super::words::{words, words_ascii, words_chars, Case, Word};
+use super::NameDetector;
+use crate::detect::Detector;
+use crate::label::Label;
+use crate::lexicon::Lexicon;
+
+#[test]
+fn splits_words_with_positions() {
+    let lex = Lexicon::builtin().unwrap();
+    let t = "hi Maya! I'm O'Brien, from São Paulo 😀 ok";
+    let ws = words(t, &lex, &roles());
+    let got: Vec<&str> = ws.iter().map(|w| &t[w.start..w.end]).collect();
+    assert_eq!(
+        got,
+        vec!["hi", "Maya", "I'm", "O'Brien", "from", "São", "Paulo", "ok"]
+    );
+    assert!(ws[0].sentence_start);
+    assert!(!ws[1].sentence_start);
+    assert!(ws[2].sentence_start);
+    assert_eq!(ws[1].case, Case::Title);
+    assert!(ws[7].sentence_start, "after emoji");
+}
+
+#[test]
+fn never_panics_on_odd_text() {
+    let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+    for t in [
+        "",
+        "'",
+        "-a-",
+        "my name is",
+        "मेरा नाम प्रिया है",
+        "ÀÉ ÎÕ",
+        "a\u{301}b",
+        "I'm",
+        "hi ,",
+    ] {
+        let mut out = Vec::new();
+        d.detect(t, &mut out);
+        for f in out {
+            assert!(t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()));
+        }
+    }
+}
+
+fn persons(t: &str) -> Vec<&str> {
+    let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+    let mut out = Vec::new();
+    d.detect(t, &mut out);
+    out.iter()
+        .filter(|f| f.label == Label::Person)
+        .map(|f| &t[f.span.start()..f.span.end()])
+        .collect()
+}
+
+#[test]
+fn lone_acronyms_are_not_names() {
+    for t in [
+        "just send me the IBAN and the SIM details",
+        "is the KYC done for Maya yet?",
+    ] {
+        let p = persons(t);
+        assert!(
+            !p.iter().any(|x| x.chars().all(|c| c.is_ascii_uppercase())),
+            "{t}: {p:?}"
+        );
+    }
+    assert!(persons("is the KYC done for Maya yet?").contains(&"Maya"));
+}
+
+#[test]
+fn middle_initials_stay_inside_the_name() {
+    assert_eq!(
+        persons("Stefanie F. Schneider is the keynote speaker"),
+        vec!["Stefanie F. Schneider"]
+    );
+    assert_eq!(
+        persons("Name: Chise T. Horiguchi"),
+        vec!["Chise T. Horiguchi"]
+    );
+    // A sentence that ends in a capital letter still ends there.
+    assert!(persons("We chose plan B. Then Maya left").contains(&"Maya"));
+    assert!(!persons("We chose plan B. Then Maya left")
+        .iter()
+        .any(|p| p.contains("B.")));
+}
+
+#[test]
+fn signature_blocks_keep_their_capitals() {
+    // Title-cased address lines below a name do not make the name look like a headline.
+    let t = "Maha Cazares\n\nChiclana de la Frontera\nSpain";
+    assert_eq!(persons(t), vec!["Maha Cazares"]);
+    // A common given name that is also a word stays before a surname.
+    assert_eq!(
+        persons("Harry Sheppard\n\n515 Gemsbok St"),
+        vec!["Harry Sheppard"]
+    );
+}
+
+#[test]
+fn role_words_fit_the_length_limit() {
+    for w in roles().keys() {
+        assert!(w.len() <= MAX_ROLE_BYTES, "{w}");
+    }
+}
+
+#[test]
+fn ascii_words_agree_with_the_general_tokenizer() {
+    let lex = Lexicon::builtin().unwrap();
+    let roles = roles();
+    let key = |w: &Word| {
+        (
+            w.start,
+            w.end,
+            w.lower.to_string(),
+            w.case,
+            w.sentence_start,
+            w.gap_before,
+            w.colon_before,
+            w.never,
+            w.cue_end,
+        )
+    };
+    let pieces = [
+        "Maya",
+        "maya's",
+        "O'Brien",
+        "jean-luc",
+        " ",
+        "  ",
+        ". ",
+        "F. ",
+        "A.",
+        "-",
+        "'",
+        "'s",
+        "s",
+        "42",
+        "4B",
+        "x2",
+        ":",
+        "\n",
+        "!",
+        "?",
+        "\"",
+        ",",
+        "(",
+        ")",
+        "@",
+        "#",
+        "/",
+        "&",
+        "*",
+        "my name is ",
+        "call me ",
+        "USA",
+        "the",
+        "Dr",
+        "\t",
+        "yasss",
+        "Hi",
+        "lol",
+    ];
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    for len in 0..400 {
+        let t: String = (0..len % 40)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                pieces[(rng % pieces.len() as u64) as usize]
+            })
+            .collect();
+        let a: Vec<_> = words_ascii(&t, &lex, &roles).iter().map(key).collect();
+        let b: Vec<_> = words_chars(&t, &lex, &roles).iter().map(key).collect();
+        assert_eq!(a, b, "{t:?}");
+    }
+}
