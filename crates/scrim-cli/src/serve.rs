@@ -236,7 +236,7 @@ pub fn users(cmd: UsersCmd) -> Result<()> {
             role: "cli".into(),
             project: None,
             purpose: None,
-            action: "user.manage".into(),
+            action: scrim_server::authz::Action::UserManage.as_str().into(),
             record: Some(name.clone()),
             fields: vec!["user".into(), "role".into()],
             decision: "allow".into(),

@@ -24,13 +24,16 @@ use scrim_store::{Governance, Keyring, Lineage, SecretKey, Store};
 
 use crate::audit::{self, AuditLog, Checkpoints, Entry};
 use crate::auth;
-use crate::authz::{Authz, Principal, Resource, Role};
+use crate::authz::{Action, Authz, Principal, Resource, Role};
 use crate::error::{Error, Result};
 use crate::kanon;
 use crate::throttle::{Refusal, SignIns};
 use crate::views::{self, ProjectSpec};
 
 mod approvals;
+mod guard;
+
+use guard::{recorded, Allowed, Audited};
 
 /// The name of the store key that MACs the audit chain.
 pub const AUDIT_KEY: &str = "audit";
@@ -311,7 +314,7 @@ async fn same_origin_and_no_store(
             .record(entry(
                 None,
                 &Resource::Gateway,
-                "session.origin",
+                Action::SessionOrigin,
                 None,
                 vec![],
                 "deny:cross_origin",
@@ -457,7 +460,7 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 impl Gateway {
-    async fn who(&self, headers: &HeaderMap, action: &str) -> Result<Principal> {
+    async fn who(&self, headers: &HeaderMap, action: Action) -> Result<Principal> {
         let found = match token_of(headers) {
             Some(t) => auth::principal_of(&self.pool, &t).await?,
             None => None,
@@ -480,46 +483,9 @@ impl Gateway {
         }
     }
 
-    /// Ask Cedar; a deny is audited and answered 403.
-    async fn may(
-        &self,
-        who: &Principal,
-        action: &str,
-        what: &Resource,
-        record: Option<&str>,
-    ) -> Result<()> {
-        if self.authz.allowed(who, action, what) {
-            return Ok(());
-        }
-        self.audit
-            .record(entry(
-                Some(who),
-                what,
-                action,
-                record,
-                vec![],
-                "deny:forbidden",
-            ))
-            .await?;
-        Err(Error::Forbidden)
-    }
-
-    async fn log(
-        &self,
-        who: &Principal,
-        action: &str,
-        what: &Resource,
-        record: Option<&str>,
-        fields: Vec<String>,
-    ) -> Result<()> {
-        self.audit
-            .record(entry(Some(who), what, action, record, fields, "allow"))
-            .await
-    }
-
     /// Reviewers read at a human pace: past the limit, reads are refused, audited and raised
     /// to privacy officers (one alert a minute per reviewer).
-    async fn pace(&self, who: &Principal, action: &str, what: &Resource) -> Result<()> {
+    async fn pace(&self, who: &Principal, action: Action, what: &Resource) -> Result<()> {
         if who.role != Role::Reviewer {
             return Ok(());
         }
@@ -584,7 +550,7 @@ impl Gateway {
 fn entry(
     who: Option<&Principal>,
     what: &Resource,
-    action: &str,
+    action: Action,
     record: Option<&str>,
     fields: Vec<String>,
     decision: &str,
@@ -595,7 +561,7 @@ fn entry(
         role: who.map_or("none", |w| w.role.as_str()).to_string(),
         project,
         purpose,
-        action: action.to_string(),
+        action: action.as_str().to_string(),
         record: record.map(audit_record),
         fields,
         decision: decision.to_string(),
@@ -662,7 +628,7 @@ impl Gateway {
         name: &str,
         password: &str,
         client: Option<std::net::IpAddr>,
-        action: &str,
+        action: Action,
         who: Option<&Principal>,
     ) -> Result<Option<Principal>> {
         let reserved =
@@ -762,14 +728,14 @@ async fn login(
     State(gw): State<Arc<Gateway>>,
     client: Client,
     Json(b): Json<LoginBody>,
-) -> Result<Response> {
+) -> Result<Audited<Response>> {
     bounded(&b.name, &b.password)?;
     let found = gw
         .check_sign_in(
             &b.name,
             &b.password,
             client_ip(&client),
-            "session.login",
+            Action::SessionLogin,
             None,
         )
         .await?;
@@ -778,14 +744,10 @@ async fn login(
     };
     let token =
         auth::issue_token(&gw.pool, &p.id, "session", Some(gw.settings.session_hours)).await?;
-    gw.log(
-        &p,
-        "session.login",
-        &Resource::Gateway,
-        Some(&p.name),
-        vec![],
-    )
-    .await?;
+    let done = gw
+        .own_session(&p, Action::SessionLogin)?
+        .audit(&gw, Some(&p.name), vec![])
+        .await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
         gw.settings.session_hours * 3600,
@@ -795,10 +757,12 @@ async fn login(
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
-    Ok(resp)
+    Ok(done.with(resp))
 }
 
-async fn logout(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Response> {
+/// Sign out: the session's token ends (an API token is not a session and stays).
+async fn logout(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Audited<Response>> {
+    let who = gw.who(&headers, Action::SessionLogout).await?;
     if let Some(t) = token_of(&headers) {
         sqlx::query("DELETE FROM tokens WHERE hash = $1 AND kind = 'session'")
             .bind(auth::token_hash(&t))
@@ -813,16 +777,24 @@ async fn logout(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Re
     )) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
-    Ok(resp)
+    let done = gw
+        .own_session(&who, Action::SessionLogout)?
+        .audit(&gw, None, vec![])
+        .await?;
+    Ok(done.with(resp))
 }
 
 fn me_json(p: &Principal) -> Value {
     json!({"id": p.id, "name": p.name, "role": p.role.as_str(), "projects": p.projects, "clearances": p.clearances})
 }
 
-async fn me(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
-    let p = gw.who(&headers, "session.me").await?;
-    Ok(Json(me_json(&p)))
+async fn me(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Audited<Json<Value>>> {
+    let p = gw.who(&headers, Action::SessionMe).await?;
+    let done = gw
+        .own_session(&p, Action::SessionMe)?
+        .audit(&gw, None, vec![])
+        .await?;
+    Ok(done.with(Json(me_json(&p))))
 }
 
 #[derive(Deserialize)]
@@ -839,15 +811,15 @@ async fn change_password(
     client: Client,
     headers: HeaderMap,
     Json(b): Json<PasswordChange>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "session.password").await?;
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::SessionPassword).await?;
     bounded(&who.name, &b.current)?;
     let checked = gw
         .check_sign_in(
             &who.name,
             &b.current,
             client_ip(&client),
-            "session.password",
+            Action::SessionPassword,
             Some(&who),
         )
         .await?;
@@ -856,15 +828,15 @@ async fn change_password(
     }
     let current = token_of(&headers).map(|t| auth::token_hash(&t));
     auth::set_own_password(&gw.pool, &who.id, &b.new, current.as_deref()).await?;
-    gw.log(
-        &who,
-        "session.password",
-        &Resource::Gateway,
-        Some(&who.name),
-        vec!["password".into(), "tokens".into()],
-    )
-    .await?;
-    Ok(Json(json!({"ok": true})))
+    let done = gw
+        .own_session(&who, Action::SessionPassword)?
+        .audit(
+            &gw,
+            Some(&who.name),
+            vec!["password".into(), "tokens".into()],
+        )
+        .await?;
+    Ok(done.with(Json(json!({"ok": true}))))
 }
 
 // ------------------------------------------------------------------ projects
@@ -914,23 +886,34 @@ fn res_project(p: &ProjectRow) -> Resource {
     }
 }
 
-async fn list_projects(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "project.list").await?;
+async fn list_projects(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::ProjectList).await?;
     let rows = sqlx::query(&format!("{PROJECT_SELECT} ORDER BY created_at, name"))
         .fetch_all(&gw.pool)
         .await
         .map_err(Error::db("listing projects"))?;
-    let may_list = gw.authz.allowed(&who, "project.list", &Resource::Gateway);
+    let may_list = gw
+        .authz
+        .allowed(&who, Action::ProjectList, &Resource::Gateway);
     let mut out = Vec::new();
     for r in rows {
         let p = project_row(&r)?;
-        if may_list || gw.authz.allowed(&who, "project.read", &res_project(&p)) {
+        if may_list
+            || gw
+                .authz
+                .allowed(&who, Action::ProjectRead, &res_project(&p))
+        {
             out.push(project_json(&p));
         }
     }
-    gw.log(&who, "project.list", &Resource::Gateway, None, vec![])
+    let done = gw
+        .listing(&who, Action::ProjectList)
+        .audit(&gw, None, vec![])
         .await?;
-    Ok(Json(Value::Array(out)))
+    Ok(done.with(Json(Value::Array(out))))
 }
 
 #[derive(Deserialize)]
@@ -945,9 +928,10 @@ async fn create_project(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Json(b): Json<NewProject>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let who = gw.who(&headers, "project.create").await?;
-    gw.may(&who, "project.create", &Resource::Gateway, None)
+) -> Result<Audited<(StatusCode, Json<Value>)>> {
+    let who = gw.who(&headers, Action::ProjectCreate).await?;
+    let allowed = gw
+        .authorize(&who, Action::ProjectCreate, Resource::Gateway, None)
         .await?;
     gw.gov.check_purpose(&b.purpose)?;
     b.spec.check(gw.settings.min_k)?;
@@ -984,36 +968,33 @@ async fn create_project(
         },
     })?;
     let p = gw.project(&id).await?;
-    gw.log(
-        &who,
-        "project.create",
-        &res_project(&p),
-        Some(&id),
-        vec!["spec".into()],
-    )
-    .await?;
+    let done = allowed.audit(&gw, Some(&id), vec!["spec".into()]).await?;
     let mut out = project_json(&p);
-    if !reasons.is_empty() {
-        let a = gw.propose_spec(&who, &p, &b.spec, &reasons).await?;
-        if let Some(o) = out.as_object_mut() {
-            o.insert("approval".into(), a);
-        }
+    if reasons.is_empty() {
+        return Ok(done.with((StatusCode::CREATED, Json(out))));
     }
-    Ok((StatusCode::CREATED, Json(out)))
+    let a = gw.propose_spec(&who, &p, &b.spec, &reasons).await?;
+    Ok(a.map(|approval| {
+        if let Some(o) = out.as_object_mut() {
+            o.insert("approval".into(), approval);
+        }
+        (StatusCode::CREATED, Json(out))
+    }))
 }
 
 async fn get_project(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "project.read").await?;
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::ProjectRead).await?;
     let p = gw.project(&id).await?;
-    gw.may(&who, "project.read", &res_project(&p), Some(&id))
+    let done = gw
+        .authorize(&who, Action::ProjectRead, res_project(&p), Some(&id))
+        .await?
+        .audit(&gw, Some(&id), vec![])
         .await?;
-    gw.log(&who, "project.read", &res_project(&p), Some(&id), vec![])
-        .await?;
-    Ok(Json(project_json(&p)))
+    Ok(done.with(Json(project_json(&p))))
 }
 
 #[derive(Deserialize)]
@@ -1026,10 +1007,11 @@ async fn update_project(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(b): Json<UpdateProject>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let who = gw.who(&headers, "project.update").await?;
+) -> Result<Audited<(StatusCode, Json<Value>)>> {
+    let who = gw.who(&headers, Action::ProjectUpdate).await?;
     let p = gw.project(&id).await?;
-    gw.may(&who, "project.update", &res_project(&p), Some(&id))
+    let allowed = gw
+        .authorize(&who, Action::ProjectUpdate, res_project(&p), Some(&id))
         .await?;
     b.spec.check(gw.settings.min_k)?;
     // What would show more waits for a privacy officer's approval; the rest applies now.
@@ -1039,27 +1021,25 @@ async fn update_project(
     } else {
         p.spec.protective(&b.spec)
     };
-    if now != p.spec {
+    // The entry names the spec only when it changed now.
+    let changed = now != p.spec;
+    if changed {
         gw.set_spec(&id, &now).await?;
-        gw.log(
-            &who,
-            "project.update",
-            &res_project(&p),
-            Some(&id),
-            vec!["spec".into()],
-        )
-        .await?;
     }
+    let fields = if changed { vec!["spec".into()] } else { vec![] };
+    let done = allowed.audit(&gw, Some(&id), fields).await?;
     let p = gw.project(&id).await?;
     if reasons.is_empty() {
-        return Ok((StatusCode::OK, Json(project_json(&p))));
+        return Ok(done.with((StatusCode::OK, Json(project_json(&p)))));
     }
     let a = gw.propose_spec(&who, &p, &b.spec, &reasons).await?;
     let mut out = project_json(&p);
-    if let Some(o) = out.as_object_mut() {
-        o.insert("approval".into(), a);
-    }
-    Ok((StatusCode::ACCEPTED, Json(out)))
+    Ok(a.map(|approval| {
+        if let Some(o) = out.as_object_mut() {
+            o.insert("approval".into(), approval);
+        }
+        (StatusCode::ACCEPTED, Json(out))
+    }))
 }
 
 impl Gateway {
@@ -1235,18 +1215,16 @@ async fn refuse_ingest(
     decision: &str,
     status: StatusCode,
     body: Value,
-) -> Result<(StatusCode, Json<Value>)> {
-    gw.audit
-        .record(entry(
-            Some(who),
-            &res_project(p),
-            "conversation.ingest",
-            Some(conv_lid),
-            vec![],
-            decision,
-        ))
-        .await?;
-    Ok((status, Json(body)))
+) -> Result<Audited<(StatusCode, Json<Value>)>> {
+    let e = entry(
+        Some(who),
+        &res_project(p),
+        Action::ConversationIngest,
+        Some(conv_lid),
+        vec![],
+        decision,
+    );
+    recorded(gw, e, (status, Json(body))).await
 }
 
 async fn ingest(
@@ -1254,11 +1232,12 @@ async fn ingest(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(body): Json<Value>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let who = gw.who(&headers, "conversation.ingest").await?;
+) -> Result<Audited<(StatusCode, Json<Value>)>> {
+    let who = gw.who(&headers, Action::ConversationIngest).await?;
     let p = gw.project(&id).await?;
-    let res = res_project(&p);
-    gw.may(&who, "conversation.ingest", &res, None).await?;
+    let allowed = gw
+        .authorize(&who, Action::ConversationIngest, res_project(&p), None)
+        .await?;
     let record = Record::from_value(body).map_err(|e| Error::BadRequest(e.to_string()))?;
     let subject = scrim_store::subject_field(record.field("subject"))?.map(str::to_string);
     let consent = match &subject {
@@ -1351,12 +1330,11 @@ async fn ingest(
     .await
     .map_err(Error::db("storing a task"))?;
     gw.bump(&p.id)?;
-    gw.log(&who, "conversation.ingest", &res, Some(&task_id), vec![])
-        .await?;
-    Ok((
+    let done = allowed.audit(&gw, Some(&task_id), vec![]).await?;
+    Ok(done.with((
         StatusCode::CREATED,
         Json(json!({"task": task_id, "routed": built.routed, "categories": built.categories})),
-    ))
+    )))
 }
 
 /// How an ingest's redaction went.
@@ -1664,12 +1642,14 @@ async fn next_task(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Response> {
-    let who = gw.who(&headers, "task.next").await?;
+) -> Result<Audited<Response>> {
+    let who = gw.who(&headers, Action::TaskNext).await?;
     let p = gw.project(&id).await?;
     let res = res_project(&p);
-    gw.may(&who, "task.next", &res, None).await?;
-    gw.pace(&who, "task.next", &res).await?;
+    let allowed = gw
+        .authorize(&who, Action::TaskNext, res.clone(), None)
+        .await?;
+    gw.pace(&who, Action::TaskNext, &res).await?;
     gw.follow_withdrawals().await?;
     // Their task in progress first, then the oldest open one they may see; never one whose
     // subject took the purpose back.
@@ -1737,7 +1717,7 @@ async fn next_task(
                 purpose: p.purpose.clone(),
                 routed,
             };
-            if !gw.authz.allowed(&who, "task.read", &candidate) {
+            if !gw.authz.allowed(&who, Action::TaskRead, &candidate) {
                 continue; // routed to reviewers with clearances this one lacks
             }
             let claimed = sqlx::query(
@@ -1756,35 +1736,43 @@ async fn next_task(
         }
     }
     let Some(t) = chosen else {
-        gw.log(&who, "task.next", &res, None, vec![]).await?;
-        return Ok(StatusCode::NO_CONTENT.into_response());
+        let done = allowed.audit(&gw, None, vec![]).await?;
+        return Ok(done.with(StatusCode::NO_CONTENT.into_response()));
     };
     let (v, fields) = gw.shown(&t, &p).await?;
-    gw.log(&who, "task.read", &res_task(&t, &p), Some(&t.id), fields)
+    // The task shown is a read of that task: Cedar decides it as one.
+    let done = gw
+        .authorize(&who, Action::TaskRead, res_task(&t, &p), Some(&t.id))
+        .await?
+        .audit(&gw, Some(&t.id), fields)
         .await?;
-    Ok(Json(v).into_response())
+    Ok(done.with(Json(v).into_response()))
 }
 
 impl Gateway {
     /// A task and its project, if `who` may do `action` on it (reviewers: only tasks assigned
     /// to them).
-    async fn task_for(
+    async fn task_for<'a>(
         &self,
-        who: &Principal,
-        action: &str,
+        who: &'a Principal,
+        action: Action,
         id: &str,
-    ) -> Result<(TaskRow, ProjectRow)> {
+    ) -> Result<(TaskRow, ProjectRow, Allowed<'a>)> {
         let t = match self.task(id).await {
             Ok(t) => t,
             Err(Error::NotFound(_)) => {
                 // Unknown ids are denied exactly like forbidden ones.
-                self.may(who, action, &Resource::Gateway, Some(id)).await?;
+                let _never = self
+                    .authorize(who, action, Resource::Gateway, Some(id))
+                    .await?;
                 return Err(Error::Forbidden);
             }
             Err(e) => return Err(e),
         };
         let p = self.project(&t.project).await?;
-        self.may(who, action, &res_task(&t, &p), Some(id)).await?;
+        let allowed = self
+            .authorize(who, action, res_task(&t, &p), Some(id))
+            .await?;
         if who.role == Role::Reviewer && t.assigned_to.as_deref() != Some(who.id.as_str()) {
             self.audit
                 .record(entry(
@@ -1798,7 +1786,7 @@ impl Gateway {
                 .await?;
             return Err(Error::Forbidden);
         }
-        Ok((t, p))
+        Ok((t, p, allowed))
     }
 }
 
@@ -1806,11 +1794,11 @@ async fn read_task(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "task.read").await?;
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::TaskRead).await?;
     gw.follow_withdrawals().await?;
-    let (t, p) = gw.task_for(&who, "task.read", &id).await?;
-    gw.pace(&who, "task.read", &res_task(&t, &p)).await?;
+    let (t, p, allowed) = gw.task_for(&who, Action::TaskRead, &id).await?;
+    gw.pace(&who, Action::TaskRead, &res_task(&t, &p)).await?;
     if !gw
         .withheld(&p, std::slice::from_ref(&t.subject))
         .await?
@@ -1821,7 +1809,7 @@ async fn read_task(
             .record(entry(
                 Some(&who),
                 &res_project(&p),
-                "task.read",
+                Action::TaskRead,
                 Some(&t.id),
                 vec![],
                 "deny:consent_withdrawn",
@@ -1830,9 +1818,8 @@ async fn read_task(
         return Err(Error::Forbidden);
     }
     let (v, fields) = gw.shown(&t, &p).await?;
-    gw.log(&who, "task.read", &res_task(&t, &p), Some(&t.id), fields)
-        .await?;
-    Ok(Json(v))
+    let done = allowed.audit(&gw, Some(&t.id), fields).await?;
+    Ok(done.with(Json(v)))
 }
 
 #[derive(Deserialize)]
@@ -1845,9 +1832,9 @@ async fn rate_task(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(b): Json<RatingBody>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "task.rate").await?;
-    let (t, p) = gw.task_for(&who, "task.rate", &id).await?;
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::TaskRate).await?;
+    let (t, _, allowed) = gw.task_for(&who, Action::TaskRate, &id).await?;
     let text = b.rating.to_string();
     if text.len() > 4096 {
         return Err(Error::BadRequest("a rating is at most 4 KB of JSON".into()));
@@ -1870,15 +1857,10 @@ async fn rate_task(
         .await
         .map_err(Error::db("rating a task"))?;
     tx.commit().await.map_err(Error::db("rating a task"))?;
-    gw.log(
-        &who,
-        "task.rate",
-        &res_task(&t, &p),
-        Some(&t.id),
-        vec!["rating".into()],
-    )
-    .await?;
-    Ok(Json(json!({"ok": true, "status": "done"})))
+    let done = allowed
+        .audit(&gw, Some(&t.id), vec!["rating".into()])
+        .await?;
+    Ok(done.with(Json(json!({"ok": true, "status": "done"}))))
 }
 
 #[derive(Deserialize)]
@@ -1893,9 +1875,9 @@ async fn flag_task(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(b): Json<FlagBody>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "task.flag").await?;
-    let (mut t, p) = gw.task_for(&who, "task.flag", &id).await?;
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::TaskFlag).await?;
+    let (mut t, p, allowed) = gw.task_for(&who, Action::TaskFlag, &id).await?;
     let value = views::flag(&mut t.view, b.message, b.start, b.end)?;
     let trimmed = value.trim().to_string();
     let at = scrim_store::now();
@@ -1943,43 +1925,38 @@ async fn flag_task(
     if project_wide {
         gw.redact_waiting(&p.id, &trimmed).await?;
     }
-    gw.log(
-        &who,
-        "task.flag",
-        &res_task(&t, &p),
-        Some(&t.id),
-        vec![format!("messages[{}]", b.message)],
-    )
-    .await?;
+    let done = allowed
+        .audit(&gw, Some(&t.id), vec![format!("messages[{}]", b.message)])
+        .await?;
     let (v, _) = gw.shown(&t, &p).await?;
-    Ok(Json(v))
+    Ok(done.with(Json(v)))
 }
 
 async fn skip_task(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "task.skip").await?;
-    let (t, p) = gw.task_for(&who, "task.skip", &id).await?;
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::TaskSkip).await?;
+    let (t, _, allowed) = gw.task_for(&who, Action::TaskSkip, &id).await?;
     sqlx::query("UPDATE tasks SET status = 'skipped' WHERE id = $1")
         .bind(&t.id)
         .execute(&gw.pool)
         .await
         .map_err(Error::db("skipping a task"))?;
-    gw.log(&who, "task.skip", &res_task(&t, &p), Some(&t.id), vec![])
-        .await?;
-    Ok(Json(json!({"ok": true, "status": "skipped"})))
+    let done = allowed.audit(&gw, Some(&t.id), vec![]).await?;
+    Ok(done.with(Json(json!({"ok": true, "status": "skipped"}))))
 }
 
 async fn project_stats(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "project.stats").await?;
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::ProjectStats).await?;
     let p = gw.project(&id).await?;
-    gw.may(&who, "project.stats", &res_project(&p), Some(&id))
+    let allowed = gw
+        .authorize(&who, Action::ProjectStats, res_project(&p), Some(&id))
         .await?;
     let mut by_status = serde_json::Map::new();
     for r in sqlx::query("SELECT status, COUNT(*) FROM tasks WHERE project_id = $1 GROUP BY status")
@@ -2011,9 +1988,8 @@ async fn project_stats(
             .and_then(Value::as_i64)
             .unwrap_or(0);
     let g = gw.generalization(&p).await?;
-    gw.log(&who, "project.stats", &res_project(&p), Some(&id), vec![])
-        .await?;
-    Ok(Json(json!({
+    let done = allowed.audit(&gw, Some(&id), vec![]).await?;
+    Ok(done.with(Json(json!({
         "project": p.id,
         "tasks": by_status,
         "flags": flags,
@@ -2022,17 +1998,18 @@ async fn project_stats(
         "residual_leak_rate": if reviewed > 0 { Some(flagged as f64 / reviewed as f64) } else { None },
         "k": p.spec.profile.k,
         "anonymity": g.report,
-    })))
+    }))))
 }
 
 async fn export(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Response> {
-    let who = gw.who(&headers, "dataset.export").await?;
+) -> Result<Audited<Response>> {
+    let who = gw.who(&headers, Action::DatasetExport).await?;
     let p = gw.project(&id).await?;
-    gw.may(&who, "dataset.export", &res_project(&p), Some(&id))
+    let allowed = gw
+        .authorize(&who, Action::DatasetExport, res_project(&p), Some(&id))
         .await?;
     gw.follow_withdrawals().await?;
     let rows = sqlx::query(
@@ -2066,16 +2043,19 @@ async fn export(
         out.push('\n');
         fields.push(format!("task:{tid}"));
     }
-    gw.log(&who, "dataset.export", &res_project(&p), Some(&id), fields)
-        .await?;
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response())
+    let done = allowed.audit(&gw, Some(&id), fields).await?;
+    Ok(done.with(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response()))
 }
 
 // ------------------------------------------------------------------ users, audit, alerts
 
-async fn list_users(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "user.manage").await?;
-    gw.may(&who, "user.manage", &Resource::Gateway, None)
+async fn list_users(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::UserManage).await?;
+    let allowed = gw
+        .authorize(&who, Action::UserManage, Resource::Gateway, None)
         .await?;
     let rows = sqlx::query("SELECT id, name, role, disabled FROM users ORDER BY name")
         .fetch_all(&gw.pool)
@@ -2096,15 +2076,8 @@ async fn list_users(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Resul
         }
         out.push(u);
     }
-    gw.log(
-        &who,
-        "user.manage",
-        &Resource::Gateway,
-        None,
-        vec!["users".into()],
-    )
-    .await?;
-    Ok(Json(Value::Array(out)))
+    let done = allowed.audit(&gw, None, vec!["users".into()]).await?;
+    Ok(done.with(Json(Value::Array(out))))
 }
 
 #[derive(Deserialize)]
@@ -2122,9 +2095,10 @@ async fn create_user(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Json(b): Json<NewUser>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let who = gw.who(&headers, "user.manage").await?;
-    gw.may(&who, "user.manage", &Resource::Gateway, None)
+) -> Result<Audited<(StatusCode, Json<Value>)>> {
+    let who = gw.who(&headers, Action::UserManage).await?;
+    let allowed = gw
+        .authorize(&who, Action::UserManage, Resource::Gateway, None)
         .await?;
     for p in &b.projects {
         gw.project(p).await?;
@@ -2134,10 +2108,12 @@ async fn create_user(
         // A privileged account: created disabled, without a token, until a privacy officer
         // approves it.
         let (id, a) = gw.propose_user(&who, &b, &reasons).await?;
-        return Ok((
-            StatusCode::ACCEPTED,
-            Json(json!({"id": id, "name": b.name, "role": b.role.as_str(), "approval": a})),
-        ));
+        return Ok(a.map(|approval| {
+            (
+                StatusCode::ACCEPTED,
+                Json(json!({"id": id, "name": b.name, "role": b.role.as_str(), "approval": approval})),
+            )
+        }));
     }
     let id = auth::create_user(
         &gw.pool,
@@ -2149,18 +2125,13 @@ async fn create_user(
     )
     .await?;
     let token = auth::issue_token(&gw.pool, &id, "api", None).await?;
-    gw.log(
-        &who,
-        "user.manage",
-        &Resource::Gateway,
-        Some(&id),
-        vec!["user".into(), "role".into()],
-    )
-    .await?;
-    Ok((
+    let done = allowed
+        .audit(&gw, Some(&id), vec!["user".into(), "role".into()])
+        .await?;
+    Ok(done.with((
         StatusCode::CREATED,
         Json(json!({"id": id, "name": b.name, "role": b.role.as_str(), "token": token})),
-    ))
+    )))
 }
 
 #[derive(Deserialize)]
@@ -2176,9 +2147,10 @@ async fn update_user(
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(b): Json<UserChange>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let who = gw.who(&headers, "user.manage").await?;
-    gw.may(&who, "user.manage", &Resource::Gateway, Some(&id))
+) -> Result<Audited<(StatusCode, Json<Value>)>> {
+    let who = gw.who(&headers, Action::UserManage).await?;
+    let allowed = gw
+        .authorize(&who, Action::UserManage, Resource::Gateway, Some(&id))
         .await?;
     if let Some(ps) = &b.projects {
         for p in ps {
@@ -2196,14 +2168,15 @@ async fn update_user(
         // Taking access away applies at once; the rest waits for approval.
         if b.disabled == Some(true) {
             let changed = auth::update_user(&gw.pool, &id, Some(true), None, None, None).await?;
-            gw.log(&who, "user.manage", &Resource::Gateway, Some(&id), changed)
-                .await?;
+            let _disabled = allowed.audit(&gw, Some(&id), changed).await?;
         }
         let a = gw.propose_user_change(&who, &account, &b, &reasons).await?;
-        return Ok((
-            StatusCode::ACCEPTED,
-            Json(json!({"id": id, "changed": [], "approval": a})),
-        ));
+        return Ok(a.map(|approval| {
+            (
+                StatusCode::ACCEPTED,
+                Json(json!({"id": id, "changed": [], "approval": approval})),
+            )
+        }));
     }
     let changed = auth::update_user(
         &gw.pool,
@@ -2214,48 +2187,50 @@ async fn update_user(
         b.clearances.as_deref(),
     )
     .await?;
-    gw.log(
-        &who,
-        "user.manage",
-        &Resource::Gateway,
-        Some(&id),
-        changed.clone(),
-    )
-    .await?;
-    Ok((StatusCode::OK, Json(json!({"id": id, "changed": changed}))))
+    let done = allowed.audit(&gw, Some(&id), changed.clone()).await?;
+    Ok(done.with((StatusCode::OK, Json(json!({"id": id, "changed": changed})))))
 }
 
 async fn search_audit(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Query(q): Query<audit::Query>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "audit.read").await?;
-    gw.may(&who, "audit.read", &Resource::Gateway, None).await?;
-    let found = audit::search(&gw.pool, &q).await?;
-    gw.log(&who, "audit.read", &Resource::Gateway, None, vec![])
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::AuditRead).await?;
+    let allowed = gw
+        .authorize(&who, Action::AuditRead, Resource::Gateway, None)
         .await?;
-    Ok(Json(serde_json::to_value(found).unwrap_or(Value::Null)))
+    let found = audit::search(&gw.pool, &q).await?;
+    let done = allowed.audit(&gw, None, vec![]).await?;
+    Ok(done.with(Json(serde_json::to_value(found).unwrap_or(Value::Null))))
 }
 
-async fn verify_audit(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "audit.verify").await?;
-    gw.may(&who, "audit.verify", &Resource::Gateway, None)
+async fn verify_audit(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::AuditVerify).await?;
+    let allowed = gw
+        .authorize(&who, Action::AuditVerify, Resource::Gateway, None)
         .await?;
     let mut v = audit::verify(&gw.pool, &gw.audit_key).await?;
     if let Some(c) = &gw.checkpoints {
         audit::verify_checkpoints(&gw.pool, c, &mut v).await?;
     }
-    gw.log(&who, "audit.verify", &Resource::Gateway, None, vec![])
-        .await?;
-    Ok(Json(
+    let done = allowed.audit(&gw, None, vec![]).await?;
+    Ok(done.with(Json(
         json!({"ok": v.ok(), "entries": v.entries, "problems": v.problems, "checkpoints": v.checkpoints}),
-    ))
+    )))
 }
 
-async fn list_alerts(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "alert.read").await?;
-    gw.may(&who, "alert.read", &Resource::Gateway, None).await?;
+async fn list_alerts(
+    State(gw): State<Arc<Gateway>>,
+    headers: HeaderMap,
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::AlertRead).await?;
+    let allowed = gw
+        .authorize(&who, Action::AlertRead, Resource::Gateway, None)
+        .await?;
     let rows =
         sqlx::query("SELECT id, at, actor, kind, detail FROM alerts ORDER BY id DESC LIMIT 200")
             .fetch_all(&gw.pool)
@@ -2272,7 +2247,6 @@ async fn list_alerts(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Resu
             "detail": r.try_get::<String, _>(4).map_err(e())?,
         }));
     }
-    gw.log(&who, "alert.read", &Resource::Gateway, None, vec![])
-        .await?;
-    Ok(Json(Value::Array(out)))
+    let done = allowed.audit(&gw, None, vec![]).await?;
+    Ok(done.with(Json(Value::Array(out))))
 }

@@ -110,27 +110,124 @@ pub enum Resource {
     },
 }
 
-/// The actions of the schema.
-pub const ACTIONS: [&str; 18] = [
-    "task.next",
-    "task.read",
-    "task.rate",
-    "task.flag",
-    "task.skip",
-    "conversation.ingest",
-    "project.read",
-    "project.update",
-    "project.stats",
-    "project.create",
-    "project.list",
-    "user.manage",
-    "audit.read",
-    "audit.verify",
-    "alert.read",
-    "dataset.export",
-    "approval.list",
-    "approval.decide",
-];
+/// Everything a request can do, as the audit log names it. The first eighteen are the Cedar
+/// schema's actions ([`Action::DECIDED`]), decided by the policies; the `session.*` actions
+/// belong to whoever holds the session or is signing in, and are audited but never asked of
+/// Cedar (there is no principal yet, or the principal acts on itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// Claim the next task of a project.
+    TaskNext,
+    /// Read a task.
+    TaskRead,
+    /// Rate a task.
+    TaskRate,
+    /// Flag a leak in a task.
+    TaskFlag,
+    /// Skip a task.
+    TaskSkip,
+    /// Post a conversation into a project.
+    ConversationIngest,
+    /// Read a project.
+    ProjectRead,
+    /// Change a project's spec.
+    ProjectUpdate,
+    /// A project's figures.
+    ProjectStats,
+    /// Create a project.
+    ProjectCreate,
+    /// List every project.
+    ProjectList,
+    /// List, create and change users.
+    UserManage,
+    /// Search the audit log.
+    AuditRead,
+    /// Verify the audit chain.
+    AuditVerify,
+    /// Read alerts.
+    AlertRead,
+    /// Export a training dataset.
+    DatasetExport,
+    /// List proposals waiting for approval.
+    ApprovalList,
+    /// Approve or reject a proposal.
+    ApprovalDecide,
+    /// Sign in.
+    SessionLogin,
+    /// Sign out.
+    SessionLogout,
+    /// Who am I.
+    SessionMe,
+    /// Change one's own password.
+    SessionPassword,
+    /// A cross-origin write refused before any handler ran.
+    SessionOrigin,
+}
+
+impl Action {
+    /// The actions of the Cedar schema, decided by the policies.
+    pub const DECIDED: [Action; 18] = [
+        Action::TaskNext,
+        Action::TaskRead,
+        Action::TaskRate,
+        Action::TaskFlag,
+        Action::TaskSkip,
+        Action::ConversationIngest,
+        Action::ProjectRead,
+        Action::ProjectUpdate,
+        Action::ProjectStats,
+        Action::ProjectCreate,
+        Action::ProjectList,
+        Action::UserManage,
+        Action::AuditRead,
+        Action::AuditVerify,
+        Action::AlertRead,
+        Action::DatasetExport,
+        Action::ApprovalList,
+        Action::ApprovalDecide,
+    ];
+
+    /// The action's name: the Cedar action id and the audit log's `action`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::TaskNext => "task.next",
+            Action::TaskRead => "task.read",
+            Action::TaskRate => "task.rate",
+            Action::TaskFlag => "task.flag",
+            Action::TaskSkip => "task.skip",
+            Action::ConversationIngest => "conversation.ingest",
+            Action::ProjectRead => "project.read",
+            Action::ProjectUpdate => "project.update",
+            Action::ProjectStats => "project.stats",
+            Action::ProjectCreate => "project.create",
+            Action::ProjectList => "project.list",
+            Action::UserManage => "user.manage",
+            Action::AuditRead => "audit.read",
+            Action::AuditVerify => "audit.verify",
+            Action::AlertRead => "alert.read",
+            Action::DatasetExport => "dataset.export",
+            Action::ApprovalList => "approval.list",
+            Action::ApprovalDecide => "approval.decide",
+            Action::SessionLogin => "session.login",
+            Action::SessionLogout => "session.logout",
+            Action::SessionMe => "session.me",
+            Action::SessionPassword => "session.password",
+            Action::SessionOrigin => "session.origin",
+        }
+    }
+
+    /// Whether the Cedar policies decide this action.
+    pub fn decided(self) -> bool {
+        Action::DECIDED.contains(&self)
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The validated policies and schema.
 pub struct Authz {
@@ -187,12 +284,13 @@ impl Authz {
         })
     }
 
-    /// Whether `who` may do `action` on `what`. Any failure to build the request is a deny.
-    pub fn allowed(&self, who: &Principal, action: &str, what: &Resource) -> bool {
-        self.decide(who, action, what).unwrap_or(false)
+    /// Whether `who` may do `action` on `what`. Any failure to build the request is a deny, and
+    /// so is every action the policies do not decide ([`Action::decided`]).
+    pub fn allowed(&self, who: &Principal, action: Action, what: &Resource) -> bool {
+        action.decided() && self.decide(who, action, what).unwrap_or(false)
     }
 
-    fn decide(&self, who: &Principal, action: &str, what: &Resource) -> Result<bool> {
+    fn decide(&self, who: &Principal, action: Action, what: &Resource) -> Result<bool> {
         let project = |id: &str, purpose: &str| -> Result<Entity> {
             let attrs = HashMap::from([("purpose".to_string(), s(purpose))]);
             Entity::new(uid("Scrim::Project", id)?, attrs, HashSet::new())
@@ -274,7 +372,7 @@ impl Authz {
             .map_err(|e| Error::Policy(e.to_string()))?;
         let request = Request::new(
             principal_uid,
-            uid("Scrim::Action", action)?,
+            uid("Scrim::Action", action.as_str())?,
             resource_uid,
             Context::empty(),
             Some(&self.schema),
@@ -314,33 +412,33 @@ mod tests {
     fn shipped_policies_validate_and_decide() {
         let a = Authz::shipped().unwrap();
         let rev = user(Role::Reviewer, &["pa"], &[]);
-        assert!(a.allowed(&rev, "task.read", &task("pa", &[])));
+        assert!(a.allowed(&rev, Action::TaskRead, &task("pa", &[])));
         assert!(
-            !a.allowed(&rev, "task.read", &task("pb", &[])),
+            !a.allowed(&rev, Action::TaskRead, &task("pb", &[])),
             "other project"
         );
         assert!(
-            !a.allowed(&rev, "task.read", &task("pa", &["health"])),
+            !a.allowed(&rev, Action::TaskRead, &task("pa", &["health"])),
             "not cleared"
         );
         let cleared = user(Role::Reviewer, &["pa"], &["health"]);
-        assert!(a.allowed(&cleared, "task.read", &task("pa", &["health"])));
+        assert!(a.allowed(&cleared, Action::TaskRead, &task("pa", &["health"])));
         let admin = user(Role::Admin, &[], &[]);
         assert!(
-            !a.allowed(&admin, "task.read", &task("pa", &[])),
+            !a.allowed(&admin, Action::TaskRead, &task("pa", &[])),
             "admins read no task"
         );
-        assert!(a.allowed(&admin, "user.manage", &Resource::Gateway));
+        assert!(a.allowed(&admin, Action::UserManage, &Resource::Gateway));
         let po = user(Role::PrivacyOfficer, &[], &[]);
-        assert!(a.allowed(&po, "audit.verify", &Resource::Gateway));
-        assert!(a.allowed(&po, "approval.decide", &Resource::Gateway));
+        assert!(a.allowed(&po, Action::AuditVerify, &Resource::Gateway));
+        assert!(a.allowed(&po, Action::ApprovalDecide, &Resource::Gateway));
         assert!(
-            !a.allowed(&admin, "approval.decide", &Resource::Gateway),
+            !a.allowed(&admin, Action::ApprovalDecide, &Resource::Gateway),
             "admins propose, privacy officers approve"
         );
-        assert!(a.allowed(&admin, "approval.list", &Resource::Gateway));
-        assert!(!a.allowed(&rev, "approval.list", &Resource::Gateway));
-        assert!(!a.allowed(&rev, "audit.read", &Resource::Gateway));
+        assert!(a.allowed(&admin, Action::ApprovalList, &Resource::Gateway));
+        assert!(!a.allowed(&rev, Action::ApprovalList, &Resource::Gateway));
+        assert!(!a.allowed(&rev, Action::AuditRead, &Resource::Gateway));
         let trainer = user(Role::Trainer, &[], &[]);
         let training = Resource::Project {
             id: "pt".into(),
@@ -350,12 +448,30 @@ mod tests {
             id: "pr".into(),
             purpose: "human_review".into(),
         };
-        assert!(a.allowed(&trainer, "dataset.export", &training));
-        assert!(!a.allowed(&trainer, "dataset.export", &review));
+        assert!(a.allowed(&trainer, Action::DatasetExport, &training));
+        assert!(!a.allowed(&trainer, Action::DatasetExport, &review));
         assert!(
-            !a.allowed(&rev, "no.such.action", &review),
-            "unknown actions deny"
+            !a.allowed(&admin, Action::SessionLogin, &Resource::Gateway),
+            "actions the policies do not decide deny"
         );
+    }
+
+    #[test]
+    fn the_decided_actions_are_the_schemas() {
+        let (schema, _) = Schema::from_cedarschema_str(SCHEMA).unwrap();
+        let mut in_schema: Vec<String> = schema
+            .action_entities()
+            .unwrap()
+            .iter()
+            .map(|e| e.uid().id().unescaped().to_string())
+            .collect();
+        in_schema.sort();
+        let mut ours: Vec<String> = Action::DECIDED
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect();
+        ours.sort();
+        assert_eq!(ours, in_schema);
     }
 
     #[test]

@@ -2642,3 +2642,54 @@ async fn identifying_profile_keys_are_never_facts() {
         );
     }
 }
+
+/// Every handler answers through the audit guard: signing in, asking who one is and signing
+/// out are audited like everything else (with no content).
+#[tokio::test]
+async fn sessions_are_audited_like_every_other_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(None, tmp.path()).await;
+    let gw = &w.gw;
+    let po = w.tokens["privacy_officer"].clone();
+    auth::create_user(
+        &gw.store().pool().clone(),
+        "sana",
+        Role::Reviewer,
+        Some("a long enough password"),
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let (s, r) = call(
+        gw,
+        None,
+        Method::POST,
+        "/api/login",
+        Some(json!({"name": "sana", "password": "a long enough password"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let token = r["token"].as_str().unwrap().to_string();
+    let (s, _) = call(gw, Some(&token), Method::GET, "/api/me", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = call(gw, Some(&token), Method::POST, "/api/logout", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = call(gw, Some(&token), Method::POST, "/api/logout", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "a session ends once");
+    for action in ["session.login", "session.me", "session.logout"] {
+        let (s, log) = call(
+            gw,
+            Some(&po),
+            Method::GET,
+            &format!("/api/audit?action={action}&actor=sana"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let entries = log.as_array().unwrap();
+        assert_eq!(entries.len(), 1, "{action}: {log}");
+        assert_eq!(entries[0]["decision"], "allow", "{action}");
+        assert!(!log.to_string().contains("long enough"), "{action}");
+    }
+}

@@ -20,10 +20,10 @@
 
 use std::collections::HashSet;
 
+use super::guard::{recorded, Audited};
 use super::{entry, res_project, Gateway, NewUser, ProjectRow, Resource, Result, Role, UserChange};
-use crate::audit::Entry;
 use crate::auth;
-use crate::authz::Principal;
+use crate::authz::{Action, Principal};
 use crate::error::Error;
 use crate::views::{ProjectSpec, CATEGORIES};
 
@@ -99,6 +99,50 @@ pub(super) fn change_reasons(a: &Account, b: &UserChange) -> Vec<&'static str> {
     out
 }
 
+/// What a proposal changes, as stored in `approvals.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ApprovalKind {
+    /// A privileged account, created disabled.
+    UserCreate,
+    /// A change that grants an account more.
+    UserUpdate,
+    /// A project view that shows more.
+    ProjectUpdate,
+}
+
+impl ApprovalKind {
+    const ALL: [ApprovalKind; 3] = [
+        ApprovalKind::UserCreate,
+        ApprovalKind::UserUpdate,
+        ApprovalKind::ProjectUpdate,
+    ];
+
+    /// The stored name.
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            ApprovalKind::UserCreate => "user.create",
+            ApprovalKind::UserUpdate => "user.update",
+            ApprovalKind::ProjectUpdate => "project.update",
+        }
+    }
+
+    /// A stored name; an unknown one is a corrupt row (fail closed: nothing applies).
+    fn parse(s: &str, id: &str) -> Result<ApprovalKind> {
+        ApprovalKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| Error::Config(format!("approval {id}: unknown kind")))
+    }
+
+    /// The action a proposal of this kind is audited as.
+    fn action(self) -> Action {
+        match self {
+            ApprovalKind::ProjectUpdate => Action::ProjectUpdate,
+            ApprovalKind::UserCreate | ApprovalKind::UserUpdate => Action::UserManage,
+        }
+    }
+}
+
 fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
     Error::db(context)
 }
@@ -168,21 +212,21 @@ impl Gateway {
     async fn propose(
         &self,
         who: &Principal,
-        kind: &'static str,
+        kind: ApprovalKind,
         target: &str,
         change: Value,
         secret: Option<String>,
         base: Option<String>,
         reasons: &[&'static str],
         what: &Resource,
-    ) -> Result<Value> {
+    ) -> Result<Audited<Value>> {
         let id = auth::new_id("a")?;
         sqlx::query(
             "INSERT INTO approvals (id, kind, target, change, secret, base, reasons, proposed_by, proposed_at, status) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')",
         )
         .bind(&id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(target)
         .bind(change.to_string())
         .bind(secret)
@@ -195,31 +239,27 @@ impl Gateway {
         .map_err(db("storing a proposal"))?;
         let mut fields = vec!["approval".to_string()];
         fields.extend(reasons.iter().map(|r| (*r).to_string()));
-        let action = if kind == "project.update" {
-            "project.update"
-        } else {
-            "user.manage"
-        };
-        self.audit
-            .record(entry(
-                Some(who),
-                what,
-                action,
-                Some(&id),
-                fields,
-                "pending:approval",
-            ))
-            .await?;
+        let pending = entry(
+            Some(who),
+            what,
+            kind.action(),
+            Some(&id),
+            fields,
+            "pending:approval",
+        );
+        let answer = json!({"id": id, "status": "pending", "reasons": reasons});
+        let audited = recorded(self, pending, answer).await?;
         self.alert(
             &who.name,
             "approval_requested",
             format!(
-                "{kind} waits for a privacy officer's approval: {}",
+                "{} waits for a privacy officer's approval: {}",
+                kind.as_str(),
                 reasons.join(", ")
             ),
         )
         .await?;
-        Ok(json!({"id": id, "status": "pending", "reasons": reasons}))
+        Ok(audited)
     }
 
     /// Propose a privileged account: it is created disabled, with the password's hash (if any)
@@ -229,7 +269,7 @@ impl Gateway {
         who: &Principal,
         b: &NewUser,
         reasons: &[&'static str],
-    ) -> Result<(String, Value)> {
+    ) -> Result<(String, Audited<Value>)> {
         // Everything that can be refused is checked before anything is written.
         let hash = b.password.as_deref().map(auth::hash_password).transpose()?;
         // Created without a password first: until it is disabled below, nobody holds any
@@ -256,7 +296,7 @@ impl Gateway {
         let a = self
             .propose(
                 who,
-                "user.create",
+                ApprovalKind::UserCreate,
                 &id,
                 change,
                 None,
@@ -275,7 +315,7 @@ impl Gateway {
         a: &Account,
         b: &UserChange,
         reasons: &[&'static str],
-    ) -> Result<Value> {
+    ) -> Result<Audited<Value>> {
         for c in b.clearances.iter().flatten() {
             if !CATEGORIES.contains(&c.as_str()) {
                 return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
@@ -290,7 +330,7 @@ impl Gateway {
         });
         self.propose(
             who,
-            "user.update",
+            ApprovalKind::UserUpdate,
             &a.id,
             change,
             hash,
@@ -309,11 +349,11 @@ impl Gateway {
         p: &ProjectRow,
         wanted: &ProjectSpec,
         reasons: &[&'static str],
-    ) -> Result<Value> {
+    ) -> Result<Audited<Value>> {
         let change = json!({"name": p.name, "spec": wanted, "current": p.spec});
         self.propose(
             who,
-            "project.update",
+            ApprovalKind::ProjectUpdate,
             &p.id,
             change,
             None,
@@ -327,7 +367,7 @@ impl Gateway {
 
 struct Pending {
     id: String,
-    kind: String,
+    kind: ApprovalKind,
     target: String,
     change: Value,
     secret: Option<String>,
@@ -350,9 +390,10 @@ impl Gateway {
         let e = || db("reading an approval");
         let change: String = r.try_get(3).map_err(e())?;
         let reasons: String = r.try_get(6).map_err(e())?;
+        let kind: String = r.try_get(1).map_err(e())?;
         Ok(Pending {
             id: r.try_get(0).map_err(e())?,
-            kind: r.try_get(1).map_err(e())?,
+            kind: ApprovalKind::parse(&kind, id)?,
             target: r.try_get(2).map_err(e())?,
             change: serde_json::from_str(&change).unwrap_or(Value::Null),
             secret: r.try_get(4).map_err(e())?,
@@ -390,8 +431,8 @@ impl Gateway {
 
     /// Apply an approved change; returns what the response adds (a new account's token).
     async fn apply(&self, a: &Pending) -> Result<Value> {
-        match a.kind.as_str() {
-            "user.create" => {
+        match a.kind {
+            ApprovalKind::UserCreate => {
                 sqlx::query("UPDATE users SET disabled = 0 WHERE id = $1")
                     .bind(&a.target)
                     .execute(&self.pool)
@@ -400,7 +441,7 @@ impl Gateway {
                 let token = auth::issue_token(&self.pool, &a.target, "api", None).await?;
                 Ok(json!({"user": a.target, "token": token}))
             }
-            "user.update" => {
+            ApprovalKind::UserUpdate => {
                 let projects = a
                     .change
                     .get("projects")
@@ -439,7 +480,7 @@ impl Gateway {
                 }
                 Ok(json!({"user": a.target}))
             }
-            "project.update" => {
+            ApprovalKind::ProjectUpdate => {
                 let p = self.project(&a.target).await?;
                 let spec: ProjectSpec = a
                     .change
@@ -451,10 +492,6 @@ impl Gateway {
                 self.set_spec(&p.id, &spec).await?;
                 Ok(json!({"project": p.id}))
             }
-            other => Err(Error::Config(format!(
-                "approval {}: unknown kind {other}",
-                a.id
-            ))),
         }
     }
 
@@ -467,7 +504,7 @@ impl Gateway {
                 "deny:decided",
                 Error::Conflict(format!("approval {} is {}", a.id, a.status)),
             ))
-        } else if a.kind == "project.update" {
+        } else if a.kind == ApprovalKind::ProjectUpdate {
             // A project that changed since the proposal: the officer approved another change.
             let p = self.project(&a.target).await?;
             let now = serde_json::to_string(&p.spec).unwrap_or_default();
@@ -490,7 +527,7 @@ impl Gateway {
             .record(entry(
                 Some(who),
                 &Resource::Gateway,
-                "approval.decide",
+                Action::ApprovalDecide,
                 Some(&a.id),
                 vec![],
                 decision,
@@ -510,9 +547,10 @@ pub(super) async fn list(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>> {
-    let who = gw.who(&headers, "approval.list").await?;
-    gw.may(&who, "approval.list", &Resource::Gateway, None)
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(&headers, Action::ApprovalList).await?;
+    let allowed = gw
+        .authorize(&who, Action::ApprovalList, Resource::Gateway, None)
         .await?;
     let status = q.status.unwrap_or_else(|| "pending".to_string());
     if !["pending", "approved", "rejected", "all"].contains(&status.as_str()) {
@@ -548,22 +586,15 @@ pub(super) async fn list(
             "decided_by": r.try_get::<Option<String>, _>(9).map_err(e())?,
         }));
     }
-    gw.log(
-        &who,
-        "approval.list",
-        &Resource::Gateway,
-        None,
-        vec!["approvals".into()],
-    )
-    .await?;
-    Ok(Json(Value::Array(out)))
+    let done = allowed.audit(&gw, None, vec!["approvals".into()]).await?;
+    Ok(done.with(Json(Value::Array(out))))
 }
 
 pub(super) async fn approve(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Audited<Json<Value>>> {
     decide(&gw, &headers, &id, true).await
 }
 
@@ -571,13 +602,19 @@ pub(super) async fn reject(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Audited<Json<Value>>> {
     decide(&gw, &headers, &id, false).await
 }
 
-async fn decide(gw: &Gateway, headers: &HeaderMap, id: &str, approve: bool) -> Result<Json<Value>> {
-    let who = gw.who(headers, "approval.decide").await?;
-    gw.may(&who, "approval.decide", &Resource::Gateway, Some(id))
+async fn decide(
+    gw: &Gateway,
+    headers: &HeaderMap,
+    id: &str,
+    approve: bool,
+) -> Result<Audited<Json<Value>>> {
+    let who = gw.who(headers, Action::ApprovalDecide).await?;
+    let allowed = gw
+        .authorize(&who, Action::ApprovalDecide, Resource::Gateway, Some(id))
         .await?;
     let a = gw.approval(id).await?;
     gw.may_decide(&who, &a).await?;
@@ -585,7 +622,7 @@ async fn decide(gw: &Gateway, headers: &HeaderMap, id: &str, approve: bool) -> R
     if !gw.settle(&a.id, &who, status).await? {
         return Err(Error::Conflict(format!("approval {} is decided", a.id)));
     }
-    let mut out = json!({"id": a.id, "kind": a.kind, "status": status});
+    let mut out = json!({"id": a.id, "kind": a.kind.as_str(), "status": status});
     if approve {
         match gw.apply(&a).await {
             Ok(extra) => {
@@ -598,7 +635,7 @@ async fn decide(gw: &Gateway, headers: &HeaderMap, id: &str, approve: bool) -> R
                 return Err(e);
             }
         }
-    } else if a.kind == "user.create" {
+    } else if a.kind == ApprovalKind::UserCreate {
         // A refused account is removed (it never held a credential), its name free again.
         let mut tx = gw.pool.begin().await.map_err(db("removing a user"))?;
         for q in [
@@ -615,17 +652,13 @@ async fn decide(gw: &Gateway, headers: &HeaderMap, id: &str, approve: bool) -> R
         }
         tx.commit().await.map_err(db("removing a user"))?;
     }
-    let kind = match a.kind.as_str() {
-        "user.create" => "user.create",
-        "user.update" => "user.update",
-        _ => "project.update",
-    };
-    let what = match kind {
-        "project.update" => match gw.project(&a.target).await {
+    let kind = a.kind.as_str();
+    let what = match a.kind {
+        ApprovalKind::ProjectUpdate => match gw.project(&a.target).await {
             Ok(p) => res_project(&p),
             Err(_) => Resource::Gateway,
         },
-        _ => Resource::Gateway,
+        ApprovalKind::UserCreate | ApprovalKind::UserUpdate => Resource::Gateway,
     };
     let mut fields = vec![kind.to_string(), status.to_string()];
     fields.extend(
@@ -634,15 +667,7 @@ async fn decide(gw: &Gateway, headers: &HeaderMap, id: &str, approve: bool) -> R
             .filter_map(|r| REASONS.iter().find(|x| **x == r.as_str()))
             .map(|r| (*r).to_string()),
     );
-    let e: Entry = entry(
-        Some(&who),
-        &what,
-        "approval.decide",
-        Some(&a.id),
-        fields,
-        "allow",
-    );
-    gw.audit.record(e).await?;
+    let done = allowed.naming(what).audit(gw, Some(&a.id), fields).await?;
     gw.alert(
         &who.name,
         if approve {
@@ -653,7 +678,7 @@ async fn decide(gw: &Gateway, headers: &HeaderMap, id: &str, approve: bool) -> R
         format!("{kind} {status}"),
     )
     .await?;
-    Ok(Json(out))
+    Ok(done.with(Json(out)))
 }
 
 /// Every reason a proposal may give.
