@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 use scrim_core::policy::ImageAction;
 use scrim_core::profile::{classify, ProfileKey, Quasi};
@@ -25,6 +25,7 @@ use scrim_store::{Governance, Keyring, Lineage, SecretKey, Store};
 use crate::audit::{self, AuditLog, Checkpoints, Entry};
 use crate::auth;
 use crate::authz::{Action, Authz, Principal, Resource, Role};
+use crate::db::{self, projects::ProjectRow, tasks::TaskRow};
 use crate::error::{Error, Result};
 use crate::kanon;
 use crate::throttle::{Refusal, SignIns};
@@ -520,17 +521,11 @@ impl Gateway {
             }
         };
         if raise {
-            sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
-                .bind(scrim_store::now())
-                .bind(&who.name)
-                .bind("reading_pace")
-                .bind(format!(
-                    "more than {} task reads in a minute",
-                    self.settings.reviewer_reads_per_minute
-                ))
-                .execute(&self.pool)
-                .await
-                .map_err(Error::db("raising an alert"))?;
+            let detail = format!(
+                "more than {} task reads in a minute",
+                self.settings.reviewer_reads_per_minute
+            );
+            db::alerts::raise(&self.pool, &who.name, "reading_pace", &detail).await?;
         }
         self.audit
             .record(entry(
@@ -589,7 +584,7 @@ fn audit_record(record: &str) -> String {
 }
 
 fn poisoned() -> Error {
-    Error::Config("a lock was poisoned".to_string())
+    Error::Poisoned
 }
 
 fn project_of(r: &Resource) -> (Option<String>, Option<String>) {
@@ -679,16 +674,10 @@ impl Gateway {
             .map_err(|_| poisoned())?
             .failed(reservation, Instant::now());
         if raise {
-            sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
-                .bind(scrim_store::now())
-                .bind("anonymous")
-                .bind("failed_logins")
-                .bind(format!(
-                    "{MAX_FAILED_LOGINS} failed sign-ins for one user name; locked for up to 15 minutes"
-                ))
-                .execute(&self.pool)
-                .await
-                .map_err(Error::db("raising an alert"))?;
+            let detail = format!(
+                "{MAX_FAILED_LOGINS} failed sign-ins for one user name; locked for up to 15 minutes"
+            );
+            db::alerts::raise(&self.pool, "anonymous", "failed_logins", &detail).await?;
         }
         self.audit
             .record(entry(
@@ -764,11 +753,7 @@ async fn login(
 async fn logout(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Result<Audited<Response>> {
     let who = gw.who(&headers, Action::SessionLogout).await?;
     if let Some(t) = token_of(&headers) {
-        sqlx::query("DELETE FROM tokens WHERE hash = $1 AND kind = 'session'")
-            .bind(auth::token_hash(&t))
-            .execute(&gw.pool)
-            .await
-            .map_err(Error::db("signing out"))?;
+        db::users::end_session(&gw.pool, &auth::token_hash(&t)).await?;
     }
     let mut resp = Json(json!({"ok": true})).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -841,38 +826,12 @@ async fn change_password(
 
 // ------------------------------------------------------------------ projects
 
-struct ProjectRow {
-    id: String,
-    name: String,
-    purpose: String,
-    spec: ProjectSpec,
-}
-
 impl Gateway {
     async fn project(&self, id: &str) -> Result<ProjectRow> {
-        let row = sqlx::query(&format!("{PROJECT_SELECT} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(Error::db("reading a project"))?
-            .ok_or_else(|| Error::NotFound(format!("no project {id}")))?;
-        project_row(&row)
+        db::projects::get_one(&self.pool, id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no project {id}")))
     }
-}
-
-const PROJECT_SELECT: &str = "SELECT id, name, purpose, spec FROM projects";
-
-fn project_row(row: &sqlx::any::AnyRow) -> Result<ProjectRow> {
-    let e = || Error::db("reading a project");
-    let id: String = row.try_get(0).map_err(e())?;
-    let spec: String = row.try_get(3).map_err(e())?;
-    Ok(ProjectRow {
-        name: row.try_get(1).map_err(e())?,
-        purpose: row.try_get(2).map_err(e())?,
-        spec: serde_json::from_str(&spec)
-            .map_err(|err| Error::Config(format!("project {id}: stored spec: {err}")))?,
-        id,
-    })
 }
 
 fn project_json(p: &ProjectRow) -> Value {
@@ -891,16 +850,11 @@ async fn list_projects(
     headers: HeaderMap,
 ) -> Result<Audited<Json<Value>>> {
     let who = gw.who(&headers, Action::ProjectList).await?;
-    let rows = sqlx::query(&format!("{PROJECT_SELECT} ORDER BY created_at, name"))
-        .fetch_all(&gw.pool)
-        .await
-        .map_err(Error::db("listing projects"))?;
     let may_list = gw
         .authz
         .allowed(&who, Action::ProjectList, &Resource::Gateway);
     let mut out = Vec::new();
-    for r in rows {
-        let p = project_row(&r)?;
+    for p in db::projects::all(&gw.pool).await? {
         if may_list
             || gw
                 .authz
@@ -948,25 +902,7 @@ async fn create_project(
         ProjectSpec::default().protective(&b.spec)
     };
     let id = auth::new_id("p")?;
-    sqlx::query(
-        "INSERT INTO projects (id, name, purpose, spec, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&id)
-    .bind(b.name.trim())
-    .bind(&b.purpose)
-    .bind(serde_json::to_string(&initial).unwrap_or_default())
-    .bind(scrim_store::now())
-    .execute(&gw.pool)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            Error::Conflict(format!("a project named {} exists", b.name.trim()))
-        }
-        _ => Error::Db {
-            context: "creating a project".into(),
-            source: e,
-        },
-    })?;
+    db::projects::insert(&gw.pool, &id, b.name.trim(), &b.purpose, &initial).await?;
     let p = gw.project(&id).await?;
     let done = allowed.audit(&gw, Some(&id), vec!["spec".into()]).await?;
     let mut out = project_json(&p);
@@ -1045,12 +981,7 @@ async fn update_project(
 impl Gateway {
     /// Store a project's spec and drop its cached generalization.
     async fn set_spec(&self, id: &str, spec: &ProjectSpec) -> Result<()> {
-        sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
-            .bind(serde_json::to_string(spec).unwrap_or_default())
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(Error::db("updating a project"))?;
+        db::projects::set_spec(&self.pool, id, spec).await?;
         self.bump(id)
     }
 }
@@ -1080,21 +1011,12 @@ impl Gateway {
         {
             return Ok(Arc::clone(g));
         }
-        let rows = sqlx::query(
-            "SELECT id, subject_lid, facts FROM tasks WHERE project_id = $1 ORDER BY seq",
-        )
-        .bind(&p.id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(Error::db("reading a project's population"))?;
+        let rows = db::tasks::population(&self.pool, &p.id).await?;
         // One row per subject (their latest facts); tasks without a subject stand alone.
         let mut by_subject: Vec<(String, kanon::Facts)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for r in rows {
-            let id: String = r.try_get(0).map_err(Error::db("reading a project"))?;
-            let subject: Option<String> = r.try_get(1).map_err(Error::db("reading a project"))?;
-            let facts: String = r.try_get(2).map_err(Error::db("reading a project"))?;
-            let facts = facts_from_json(&facts);
+        for (id, subject, facts) in rows {
+            let facts = facts_from_json(&facts, &id)?;
             let key = subject.unwrap_or_else(|| format!("task:{id}"));
             match index.get(&key) {
                 Some(&i) => {
@@ -1200,8 +1122,8 @@ fn facts_to_json(f: &kanon::Facts) -> String {
     .to_string()
 }
 
-fn facts_from_json(s: &str) -> kanon::Facts {
-    serde_json::from_str(s).unwrap_or_default()
+fn facts_from_json(s: &str, task: &str) -> Result<kanon::Facts> {
+    db::json(s, "tasks", task, "facts")
 }
 
 // ------------------------------------------------------------------ ingest
@@ -1307,28 +1229,19 @@ async fn ingest(
     let mut built = views::build(&redacted, &p.spec);
     gw.apply_denylist(&p.id, &mut built.view).await?;
     let task_id = auth::new_id("t")?;
-    let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks WHERE project_id = $1")
-        .bind(&p.id)
-        .fetch_one(&gw.pool)
-        .await
-        .and_then(|r| r.try_get(0))
-        .map_err(Error::db("numbering a task"))?;
-    sqlx::query(
-        "INSERT INTO tasks (id, project_id, seq, conversation_lid, subject_lid, view, facts, categories, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
+    db::tasks::insert(
+        &gw.pool,
+        db::tasks::NewTask {
+            id: &task_id,
+            project: &p.id,
+            conversation: &conv_lid,
+            subject: subject.as_deref().map(|s| gw.lineage.subject(s)),
+            view: &built.view,
+            facts: facts_to_json(&facts),
+            routed: &built.routed,
+        },
     )
-    .bind(&task_id)
-    .bind(&p.id)
-    .bind(seq)
-    .bind(&conv_lid)
-    .bind(subject.as_deref().map(|s| gw.lineage.subject(s)))
-    .bind(built.view.to_string())
-    .bind(facts_to_json(&facts))
-    .bind(serde_json::to_string(&built.routed).unwrap_or_else(|_| "[]".into()))
-    .bind(scrim_store::now())
-    .execute(&gw.pool)
-    .await
-    .map_err(Error::db("storing a task"))?;
+    .await?;
     gw.bump(&p.id)?;
     let done = allowed.audit(&gw, Some(&task_id), vec![]).await?;
     Ok(done.with((
@@ -1405,17 +1318,8 @@ impl Gateway {
 
 impl Gateway {
     async fn denylist(&self, project: &str) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT nonce, sealed FROM denylist WHERE project_id = $1")
-            .bind(project)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(Error::db("reading the deny list"))?;
         let mut out = Vec::new();
-        for r in rows {
-            let sealed = scrim_store::crypto::Sealed {
-                nonce: r.try_get(0).map_err(Error::db("reading the deny list"))?,
-                ciphertext: r.try_get(1).map_err(Error::db("reading the deny list"))?,
-            };
+        for sealed in db::denylist::sealed(&self.pool, project).await? {
             let v = scrim_store::crypto::open(&self.deny_key, &sealed, project.as_bytes())?;
             out.push(String::from_utf8_lossy(&v).into_owned());
         }
@@ -1424,30 +1328,10 @@ impl Gateway {
 
     /// Hide a flagged value in every task of the project not yet reviewed, at once.
     async fn redact_waiting(&self, project: &str, value: &str) -> Result<()> {
-        let rows = sqlx::query(
-            "SELECT id, view FROM tasks WHERE project_id = $1 AND status IN ('open', 'assigned')",
-        )
-        .bind(project)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(Error::db("re-redacting waiting tasks"))?;
-        for r in rows {
-            let id: String = r
-                .try_get(0)
-                .map_err(Error::db("re-redacting waiting tasks"))?;
-            let text: String = r
-                .try_get(1)
-                .map_err(Error::db("re-redacting waiting tasks"))?;
-            let Ok(mut view) = serde_json::from_str::<Value>(&text) else {
-                continue;
-            };
+        for (id, text) in db::tasks::waiting_views(&self.pool, project).await? {
+            let mut view: Value = db::json(&text, "tasks", &id, "view")?;
             if replace_in_view(&mut view, &[value.to_string()]) {
-                sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
-                    .bind(view.to_string())
-                    .bind(&id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(Error::db("re-redacting waiting tasks"))?;
+                db::tasks::set_view(&self.pool, &id, &view).await?;
             }
         }
         Ok(())
@@ -1491,42 +1375,7 @@ fn replace_in_view(view: &mut Value, values: &[String]) -> bool {
 
 // ------------------------------------------------------------------ tasks
 
-struct TaskRow {
-    id: String,
-    project: String,
-    subject: Option<String>,
-    view: Value,
-    routed: Vec<String>,
-    status: String,
-    assigned_to: Option<String>,
-}
-
 impl Gateway {
-    async fn task(&self, id: &str) -> Result<TaskRow> {
-        let r = sqlx::query(
-            "SELECT id, project_id, subject_lid, view, categories, status, assigned_to FROM tasks WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(Error::db("reading a task"))?
-        .ok_or_else(|| Error::NotFound(format!("no task {id}")))?;
-        let e = || Error::db("reading a task");
-        let view: String = r.try_get(3).map_err(e())?;
-        let routed: String = r.try_get(4).map_err(e())?;
-        Ok(TaskRow {
-            id: r.try_get(0).map_err(e())?,
-            project: r.try_get(1).map_err(e())?,
-            subject: r.try_get(2).map_err(e())?,
-            view: serde_json::from_str(&view).unwrap_or(Value::Null),
-            // Unreadable routing must not open the task to everyone: fail closed.
-            routed: serde_json::from_str(&routed)
-                .map_err(|err| Error::Config(format!("task {id}: stored categories: {err}")))?,
-            status: r.try_get(5).map_err(e())?,
-            assigned_to: r.try_get(6).map_err(e())?,
-        })
-    }
-
     /// The task as a reviewer sees it: the stored view plus the subject's facts generalized to
     /// k across the project; returns it and the names of the fields revealed.
     async fn shown(&self, t: &TaskRow, p: &ProjectRow) -> Result<(Value, Vec<String>)> {
@@ -1588,7 +1437,7 @@ impl Gateway {
             }
         }
         let mut v = json!({
-            "id": t.id, "project": p.id, "status": t.status,
+            "id": t.id, "project": p.id, "status": t.status.as_str(),
             "messages": messages,
             "profile": profile,
         });
@@ -1638,6 +1487,72 @@ impl Gateway {
     }
 }
 
+impl Gateway {
+    /// The task `who` reviews next in `p`: their task in progress first, then the oldest open
+    /// one they may see (claimed for them); never one whose subject took the purpose back.
+    async fn choose_task(&self, who: &Principal, p: &ProjectRow) -> Result<Option<TaskRow>> {
+        let held = db::tasks::held(&self.pool, &p.id, &who.id).await?;
+        let withheld = self.withheld(p, &subjects(&held)).await?;
+        if let Some(t) = held.iter().find(|t| !is_withheld(t, &withheld)) {
+            return self.task(&t.id).await.map(Some);
+        }
+        let mut after = i64::MIN;
+        loop {
+            let page = db::tasks::open_after(&self.pool, &p.id, after).await?;
+            let Some(last) = page.last() else {
+                return Ok(None);
+            };
+            after = last.seq;
+            if let Some(t) = self.claim_first(who, p, &page).await? {
+                return Ok(Some(t));
+            }
+        }
+    }
+
+    /// Claim the first task of `page` that `who` may read, if any.
+    async fn claim_first(
+        &self,
+        who: &Principal,
+        p: &ProjectRow,
+        page: &[db::tasks::Listed],
+    ) -> Result<Option<TaskRow>> {
+        let withheld = self.withheld(p, &subjects(page)).await?;
+        for t in page.iter().filter(|t| !is_withheld(t, &withheld)) {
+            let Ok(routed) = serde_json::from_str(&t.routed) else {
+                continue; // unreadable routing: offered to nobody (fail closed)
+            };
+            let candidate = Resource::Task {
+                id: t.id.clone(),
+                project: p.id.clone(),
+                purpose: p.purpose.clone(),
+                routed,
+            };
+            if !self.authz.allowed(who, Action::TaskRead, &candidate) {
+                continue; // routed to reviewers with clearances this one lacks
+            }
+            if db::tasks::claim(&self.pool, &t.id, &who.id).await? {
+                return self.task(&t.id).await.map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    async fn task(&self, id: &str) -> Result<TaskRow> {
+        db::tasks::get_one(&self.pool, id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no task {id}")))
+    }
+}
+
+fn subjects(tasks: &[db::tasks::Listed]) -> Vec<Option<String>> {
+    tasks.iter().map(|t| t.subject.clone()).collect()
+}
+
+/// Whether a listed task's subject took the purpose back.
+fn is_withheld(t: &db::tasks::Listed, withheld: &std::collections::HashSet<String>) -> bool {
+    t.subject.as_ref().is_some_and(|s| withheld.contains(s))
+}
+
 async fn next_task(
     State(gw): State<Arc<Gateway>>,
     headers: HeaderMap,
@@ -1651,90 +1566,7 @@ async fn next_task(
         .await?;
     gw.pace(&who, Action::TaskNext, &res).await?;
     gw.follow_withdrawals().await?;
-    // Their task in progress first, then the oldest open one they may see; never one whose
-    // subject took the purpose back.
-    let mine = sqlx::query(
-        "SELECT id, subject_lid FROM tasks WHERE project_id = $1 AND status = 'assigned' AND assigned_to = $2 ORDER BY seq LIMIT 50",
-    )
-    .bind(&p.id)
-    .bind(&who.id)
-    .fetch_all(&gw.pool)
-    .await
-    .map_err(Error::db("finding a task"))?;
-    let mut chosen: Option<TaskRow> = None;
-    {
-        let mut rows: Vec<(String, Option<String>)> = Vec::with_capacity(mine.len());
-        for r in &mine {
-            rows.push((
-                r.try_get(0).map_err(Error::db("finding a task"))?,
-                r.try_get(1).map_err(Error::db("finding a task"))?,
-            ));
-        }
-        let subjects: Vec<Option<String>> = rows.iter().map(|(_, s)| s.clone()).collect();
-        let withheld = gw.withheld(&p, &subjects).await?;
-        if let Some((tid, _)) = rows
-            .iter()
-            .find(|(_, s)| !s.as_ref().is_some_and(|s| withheld.contains(s)))
-        {
-            chosen = Some(gw.task(tid).await?);
-        }
-    }
-    let mut after: i64 = i64::MIN;
-    while chosen.is_none() {
-        let open = sqlx::query(
-            "SELECT id, categories, subject_lid, seq FROM tasks WHERE project_id = $1 AND status = 'open' AND seq > $2 ORDER BY seq LIMIT 200",
-        )
-        .bind(&p.id)
-        .bind(after)
-        .fetch_all(&gw.pool)
-        .await
-        .map_err(Error::db("finding a task"))?;
-        if open.is_empty() {
-            break;
-        }
-        let mut page: Vec<(String, String, Option<String>)> = Vec::with_capacity(open.len());
-        for r in &open {
-            let e = || Error::db("finding a task");
-            page.push((
-                r.try_get(0).map_err(e())?,
-                r.try_get(1).map_err(e())?,
-                r.try_get(2).map_err(e())?,
-            ));
-            after = r.try_get(3).map_err(e())?;
-        }
-        let subjects: Vec<Option<String>> = page.iter().map(|(_, _, s)| s.clone()).collect();
-        let withheld = gw.withheld(&p, &subjects).await?;
-        for (tid, routed, subject) in page {
-            if subject.as_ref().is_some_and(|s| withheld.contains(s)) {
-                continue; // the subject took the purpose back
-            }
-            let Ok(routed) = serde_json::from_str(&routed) else {
-                continue; // unreadable routing: offered to nobody (fail closed)
-            };
-            let candidate = Resource::Task {
-                id: tid.clone(),
-                project: p.id.clone(),
-                purpose: p.purpose.clone(),
-                routed,
-            };
-            if !gw.authz.allowed(&who, Action::TaskRead, &candidate) {
-                continue; // routed to reviewers with clearances this one lacks
-            }
-            let claimed = sqlx::query(
-                "UPDATE tasks SET status = 'assigned', assigned_to = $1, assigned_at = $2 WHERE id = $3 AND status = 'open'",
-            )
-            .bind(&who.id)
-            .bind(scrim_store::now())
-            .bind(&tid)
-            .execute(&gw.pool)
-            .await
-            .map_err(Error::db("assigning a task"))?;
-            if claimed.rows_affected() == 1 {
-                chosen = Some(gw.task(&tid).await?);
-                break;
-            }
-        }
-    }
+    let chosen = gw.choose_task(&who, &p).await?;
     let Some(t) = chosen else {
         let done = allowed.audit(&gw, None, vec![]).await?;
         return Ok(done.with(StatusCode::NO_CONTENT.into_response()));
@@ -1758,18 +1590,14 @@ impl Gateway {
         action: Action,
         id: &str,
     ) -> Result<(TaskRow, ProjectRow, Allowed<'a>)> {
-        let t = match self.task(id).await {
-            Ok(t) => t,
-            Err(Error::NotFound(_)) => {
-                // Unknown ids are denied exactly like forbidden ones.
-                let _never = self
-                    .authorize(who, action, Resource::Gateway, Some(id))
-                    .await?;
-                return Err(Error::Forbidden);
-            }
-            Err(e) => return Err(e),
+        // The task and its project in one query (every read starts here).
+        let Some((t, p)) = db::tasks::with_project(&self.pool, id).await? else {
+            // Unknown ids are denied exactly like forbidden ones.
+            let _never = self
+                .authorize(who, action, Resource::Gateway, Some(id))
+                .await?;
+            return Err(Error::Forbidden);
         };
-        let p = self.project(&t.project).await?;
         let allowed = self
             .authorize(who, action, res_task(&t, &p), Some(id))
             .await?;
@@ -1839,24 +1667,7 @@ async fn rate_task(
     if text.len() > 4096 {
         return Err(Error::BadRequest("a rating is at most 4 KB of JSON".into()));
     }
-    let mut tx = gw.pool.begin().await.map_err(Error::db("rating a task"))?;
-    sqlx::query(
-        "INSERT INTO ratings (task_id, user_id, rating, at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (task_id, user_id) DO UPDATE SET rating = excluded.rating, at = excluded.at",
-    )
-    .bind(&t.id)
-    .bind(&who.id)
-    .bind(&text)
-    .bind(scrim_store::now())
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db("rating a task"))?;
-    sqlx::query("UPDATE tasks SET status = 'done' WHERE id = $1")
-        .bind(&t.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db("rating a task"))?;
-    tx.commit().await.map_err(Error::db("rating a task"))?;
+    db::tasks::rate(&gw.pool, &t.id, &who.id, &text).await?;
     let done = allowed
         .audit(&gw, Some(&t.id), vec!["rating".into()])
         .await?;
@@ -1880,48 +1691,25 @@ async fn flag_task(
     let (mut t, p, allowed) = gw.task_for(&who, Action::TaskFlag, &id).await?;
     let value = views::flag(&mut t.view, b.message, b.start, b.end)?;
     let trimmed = value.trim().to_string();
-    let at = scrim_store::now();
-    let mut tx = gw.pool.begin().await.map_err(Error::db("flagging"))?;
-    sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
-        .bind(t.view.to_string())
-        .bind(&t.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db("flagging"))?;
-    sqlx::query(
-        "INSERT INTO flags (task_id, project_id, user_id, message, start_cp, end_cp, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&t.id)
-    .bind(&p.id)
-    .bind(&who.id)
-    .bind(b.message as i64)
-    .bind(b.start as i64)
-    .bind(b.end as i64)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db("flagging"))?;
     let project_wide = views::deny_listable(&trimmed);
-    if project_wide {
+    let deny = if project_wide {
         let hash = scrim_store::crypto::hex(
             &gw.deny_key
                 .mac(&[p.id.as_bytes(), trimmed.to_lowercase().as_bytes()]),
         );
         let sealed = scrim_store::crypto::seal(&gw.deny_key, trimmed.as_bytes(), p.id.as_bytes())?;
-        sqlx::query(
-            "INSERT INTO denylist (project_id, value_hash, nonce, sealed, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (project_id, value_hash) DO NOTHING",
-        )
-        .bind(&p.id)
-        .bind(hash)
-        .bind(sealed.nonce)
-        .bind(sealed.ciphertext)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db("flagging"))?;
-    }
-    tx.commit().await.map_err(Error::db("flagging"))?;
+        Some((hash, sealed))
+    } else {
+        None
+    };
+    let flag = db::tasks::Flag {
+        task: &t,
+        user: &who.id,
+        message: b.message,
+        start: b.start,
+        end: b.end,
+    };
+    db::tasks::flag(&gw.pool, flag, deny).await?;
     if project_wide {
         gw.redact_waiting(&p.id, &trimmed).await?;
     }
@@ -1939,11 +1727,7 @@ async fn skip_task(
 ) -> Result<Audited<Json<Value>>> {
     let who = gw.who(&headers, Action::TaskSkip).await?;
     let (t, _, allowed) = gw.task_for(&who, Action::TaskSkip, &id).await?;
-    sqlx::query("UPDATE tasks SET status = 'skipped' WHERE id = $1")
-        .bind(&t.id)
-        .execute(&gw.pool)
-        .await
-        .map_err(Error::db("skipping a task"))?;
+    db::tasks::set_status(&gw.pool, &t.id, db::tasks::TaskStatus::Skipped).await?;
     let done = allowed.audit(&gw, Some(&t.id), vec![]).await?;
     Ok(done.with(Json(json!({"ok": true, "status": "skipped"}))))
 }
@@ -1958,41 +1742,16 @@ async fn project_stats(
     let allowed = gw
         .authorize(&who, Action::ProjectStats, res_project(&p), Some(&id))
         .await?;
-    let mut by_status = serde_json::Map::new();
-    for r in sqlx::query("SELECT status, COUNT(*) FROM tasks WHERE project_id = $1 GROUP BY status")
-        .bind(&p.id)
-        .fetch_all(&gw.pool)
-        .await
-        .map_err(Error::db("counting tasks"))?
-    {
-        let s: String = r.try_get(0).map_err(Error::db("counting tasks"))?;
-        let n: i64 = r.try_get(1).map_err(Error::db("counting tasks"))?;
-        by_status.insert(s, json!(n));
-    }
-    let flagged: i64 =
-        sqlx::query("SELECT COUNT(DISTINCT task_id) FROM flags WHERE project_id = $1")
-            .bind(&p.id)
-            .fetch_one(&gw.pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(Error::db("counting flags"))?;
-    let flags: i64 = sqlx::query("SELECT COUNT(*) FROM flags WHERE project_id = $1")
-        .bind(&p.id)
-        .fetch_one(&gw.pool)
-        .await
-        .and_then(|r| r.try_get(0))
-        .map_err(Error::db("counting flags"))?;
-    let reviewed = by_status.get("done").and_then(Value::as_i64).unwrap_or(0)
-        + by_status
-            .get("skipped")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
+    let f = db::tasks::figures(&gw.pool, &p.id).await?;
+    let count = |s: db::tasks::TaskStatus| f.by_status.get(s.as_str()).copied().unwrap_or(0);
+    let reviewed = count(db::tasks::TaskStatus::Done) + count(db::tasks::TaskStatus::Skipped);
+    let flagged = f.flagged_tasks;
     let g = gw.generalization(&p).await?;
     let done = allowed.audit(&gw, Some(&id), vec![]).await?;
     Ok(done.with(Json(json!({
         "project": p.id,
-        "tasks": by_status,
-        "flags": flags,
+        "tasks": f.by_status,
+        "flags": f.flags,
         "flagged_tasks": flagged,
         "reviewed_tasks": reviewed,
         "residual_leak_rate": if reviewed > 0 { Some(flagged as f64 / reviewed as f64) } else { None },
@@ -2012,36 +1771,20 @@ async fn export(
         .authorize(&who, Action::DatasetExport, res_project(&p), Some(&id))
         .await?;
     gw.follow_withdrawals().await?;
-    let rows = sqlx::query(
-        "SELECT t.id, t.view, r.rating, t.subject_lid FROM tasks t JOIN ratings r ON r.task_id = t.id \
-         WHERE t.project_id = $1 AND t.status = 'done' ORDER BY t.seq",
-    )
-    .bind(&p.id)
-    .fetch_all(&gw.pool)
-    .await
-    .map_err(Error::db("exporting"))?;
-    let mut subjects: Vec<Option<String>> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        subjects.push(r.try_get(3).map_err(Error::db("exporting"))?);
-    }
+    let rows = db::tasks::rated(&gw.pool, &p.id).await?;
+    let subjects: Vec<Option<String>> = rows.iter().map(|r| r.subject.clone()).collect();
     let withheld = gw.withheld(&p, &subjects).await?;
     let mut out = String::new();
     // The audit entry names every exported record (task ids), never content.
     let mut fields: Vec<String> = vec!["messages".into(), "rating".into()];
-    for (r, subject) in rows.iter().zip(&subjects) {
-        if subject.as_ref().is_some_and(|s| withheld.contains(s)) {
+    for r in &rows {
+        if r.subject.as_ref().is_some_and(|s| withheld.contains(s)) {
             continue; // the subject took the purpose back
         }
-        let tid: String = r.try_get(0).map_err(Error::db("exporting"))?;
-        let view: String = r.try_get(1).map_err(Error::db("exporting"))?;
-        let rating: String = r.try_get(2).map_err(Error::db("exporting"))?;
-        let view: Value = serde_json::from_str(&view).unwrap_or(Value::Null);
-        let rating: Value = serde_json::from_str(&rating).unwrap_or(Value::Null);
-        out.push_str(
-            &json!({"task": tid, "messages": view.get("messages"), "rating": rating}).to_string(),
-        );
+        let line = json!({"task": r.id, "messages": r.view.get("messages"), "rating": r.rating});
+        out.push_str(&line.to_string());
         out.push('\n');
-        fields.push(format!("task:{tid}"));
+        fields.push(format!("task:{}", r.id));
     }
     let done = allowed.audit(&gw, Some(&id), fields).await?;
     Ok(done.with(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response()))
@@ -2057,24 +1800,16 @@ async fn list_users(
     let allowed = gw
         .authorize(&who, Action::UserManage, Resource::Gateway, None)
         .await?;
-    let rows = sqlx::query("SELECT id, name, role, disabled FROM users ORDER BY name")
-        .fetch_all(&gw.pool)
-        .await
-        .map_err(Error::db("listing users"))?;
     let pending = gw.pending_accounts().await?;
     let mut out = Vec::new();
-    for r in rows {
-        let id: String = r.try_get(0).map_err(Error::db("listing users"))?;
-        let name: String = r.try_get(1).map_err(Error::db("listing users"))?;
-        let role: String = r.try_get(2).map_err(Error::db("listing users"))?;
-        let disabled: i64 = r.try_get(3).map_err(Error::db("listing users"))?;
-        let p = auth::principal(&gw.pool, id, name, role.parse()?).await?;
-        let mut u = me_json(&p);
-        if let Some(o) = u.as_object_mut() {
-            o.insert("disabled".into(), json!(disabled != 0));
+    for u in db::users::all(&gw.pool).await? {
+        let p = auth::principal(&gw.pool, u.id, u.name, u.role).await?;
+        let mut json = me_json(&p);
+        if let Some(o) = json.as_object_mut() {
+            o.insert("disabled".into(), json!(u.disabled));
             o.insert("pending".into(), json!(pending.contains(&p.id)));
         }
-        out.push(u);
+        out.push(json);
     }
     let done = allowed.audit(&gw, None, vec!["users".into()]).await?;
     Ok(done.with(Json(Value::Array(out))))
@@ -2231,22 +1966,8 @@ async fn list_alerts(
     let allowed = gw
         .authorize(&who, Action::AlertRead, Resource::Gateway, None)
         .await?;
-    let rows =
-        sqlx::query("SELECT id, at, actor, kind, detail FROM alerts ORDER BY id DESC LIMIT 200")
-            .fetch_all(&gw.pool)
-            .await
-            .map_err(Error::db("reading alerts"))?;
-    let mut out = Vec::new();
-    for r in rows {
-        let e = || Error::db("reading alerts");
-        out.push(json!({
-            "id": r.try_get::<i64, _>(0).map_err(e())?,
-            "at": r.try_get::<String, _>(1).map_err(e())?,
-            "actor": r.try_get::<String, _>(2).map_err(e())?,
-            "kind": r.try_get::<String, _>(3).map_err(e())?,
-            "detail": r.try_get::<String, _>(4).map_err(e())?,
-        }));
-    }
+    let out = db::alerts::recent(&gw.pool, 200).await?;
+    let out = serde_json::to_value(out).map_err(|e| Error::Config(format!("alerts: {e}")))?;
     let done = allowed.audit(&gw, None, vec![]).await?;
-    Ok(done.with(Json(Value::Array(out))))
+    Ok(done.with(Json(out)))
 }

@@ -414,9 +414,8 @@ impl AuditLog {
         self.tx
             .send(Job::Checkpoint(done))
             .await
-            .map_err(|_| Error::Config("the audit writer stopped".to_string()))?;
-        wait.await
-            .map_err(|_| Error::Config("the audit writer stopped".to_string()))?
+            .map_err(|_| Error::AuditUnavailable)?;
+        wait.await.map_err(|_| Error::AuditUnavailable)?
     }
 
     /// Append one entry; returns once it is committed. If the log cannot be written the
@@ -426,9 +425,8 @@ impl AuditLog {
         self.tx
             .send(Job::Record(entry, done))
             .await
-            .map_err(|_| Error::Config("the audit writer stopped".to_string()))?;
-        wait.await
-            .map_err(|_| Error::Config("the audit writer stopped".to_string()))?
+            .map_err(|_| Error::AuditUnavailable)?;
+        wait.await.map_err(|_| Error::AuditUnavailable)?
     }
 }
 

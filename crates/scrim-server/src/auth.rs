@@ -185,55 +185,21 @@ fn rfc3339(secs: i64) -> String {
     )
 }
 
-/// The principal a token stands for, if it is valid and unexpired and the user not disabled.
+/// The principal a token stands for, if it is valid and unexpired and the user not disabled
+/// (one query: every request signs in through here).
 pub async fn principal_of(pool: &AnyPool, token: &str) -> Result<Option<Principal>> {
-    let row = sqlx::query(
-        "SELECT u.id, u.name, u.role, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.hash = $1 AND u.disabled = 0",
-    )
-    .bind(token_hash(token))
-    .fetch_optional(pool)
-    .await
-    .map_err(Error::db("checking a token"))?;
-    let Some(row) = row else {
+    let Some((who, expires)) = crate::db::users::by_token(pool, &token_hash(token)).await? else {
         return Ok(None);
     };
-    let expires: Option<String> = row.try_get(3).map_err(Error::db("checking a token"))?;
     if expires.is_some_and(|e| e < scrim_store::now()) {
         return Ok(None);
     }
-    let id: String = row.try_get(0).map_err(Error::db("checking a token"))?;
-    let name: String = row.try_get(1).map_err(Error::db("checking a token"))?;
-    let role: String = row.try_get(2).map_err(Error::db("checking a token"))?;
-    principal(pool, id, name, role.parse::<Role>()?)
-        .await
-        .map(Some)
+    Ok(Some(who))
 }
 
-/// Load a user's projects and clearances (one query: every request signs in through here).
+/// Load a user's projects and clearances.
 pub async fn principal(pool: &AnyPool, id: String, name: String, role: Role) -> Result<Principal> {
-    let ctx = "reading a user's projects and clearances";
-    let rows = sqlx::query(
-        "SELECT 'p' AS kind, project_id AS item FROM user_projects WHERE user_id = $1 \
-         UNION ALL SELECT 'c' AS kind, category AS item FROM user_clearances WHERE user_id = $1 \
-         ORDER BY kind, item",
-    )
-    .bind(&id)
-    .fetch_all(pool)
-    .await
-    .map_err(Error::db(ctx))?;
-    let (mut projects, mut clearances) = (Vec::new(), Vec::new());
-    for r in &rows {
-        let item: String = r.try_get("item").map_err(Error::db(ctx))?;
-        match r
-            .try_get::<String, _>("kind")
-            .map_err(Error::db(ctx))?
-            .as_str()
-        {
-            "p" => projects.push(item),
-            _ => clearances.push(item),
-        }
-    }
+    let (projects, clearances) = crate::db::users::memberships(pool, &id).await?;
     Ok(Principal {
         id,
         name,

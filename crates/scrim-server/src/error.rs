@@ -9,6 +9,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The request is malformed.
     #[error("{0}")]
@@ -49,9 +50,34 @@ pub enum Error {
     /// Redaction failed.
     #[error("redaction: {0}")]
     Core(#[from] scrim_core::Error),
+    /// A thread panicked holding one of the gateway's locks; what it guarded is not trusted.
+    #[error("an internal lock was poisoned")]
+    Poisoned,
+    /// The audit writer is gone: nothing can be answered without its entry (fail closed).
+    #[error("the audit writer stopped")]
+    AuditUnavailable,
+    /// A stored row cannot be read as what it must be (fail closed: nothing is served from it).
+    #[error("a stored {table} row is unreadable: {id}: {what}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The row's id (Scrim's own, never content).
+        id: String,
+        /// Which column and why.
+        what: String,
+    },
 }
 
 impl Error {
+    /// A stored row that cannot be read (see [`Error::Corrupt`]).
+    pub(crate) fn corrupt(table: &'static str, id: &str, what: impl std::fmt::Display) -> Error {
+        Error::Corrupt {
+            table,
+            id: id.to_string(),
+            what: what.to_string(),
+        }
+    }
+
     pub(crate) fn db(context: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {
         let context = context.into();
         move |source| Error::Db { context, source }

@@ -3,6 +3,7 @@
 //! - [`app`]: the axum routes and handlers, over the governance store's database.
 //! - [`authz`]: Cedar policies (`policies/cedar/`), validated against their schema at start-up.
 //! - [`auth`]: argon2 passwords, hashed tokens, principals.
+//! - `db`: the gateway's SQL, one module per table, rows decoded by name.
 //! - [`views`]: what a project declares its tasks show, and the allowlist view built from it.
 //! - [`kanon`]: profile facts generalized until k subjects share every combination shown.
 //! - [`audit`]: the keyed hash chain of every read, write, denial and administrative change,
@@ -13,6 +14,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+mod db;
 mod error;
 pub mod kanon;
 mod throttle;

@@ -24,6 +24,7 @@ use super::guard::{recorded, Audited};
 use super::{entry, res_project, Gateway, NewUser, ProjectRow, Resource, Result, Role, UserChange};
 use crate::auth;
 use crate::authz::{Action, Principal};
+use crate::db;
 use crate::error::Error;
 use crate::views::{ProjectSpec, CATEGORIES};
 
@@ -32,7 +33,6 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sqlx::Row;
 use std::sync::Arc;
 
 /// Why a new account needs approval (empty: it does not).
@@ -131,7 +131,7 @@ impl ApprovalKind {
         ApprovalKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| Error::Config(format!("approval {id}: unknown kind")))
+            .ok_or_else(|| Error::corrupt("approvals", id, "unknown kind"))
     }
 
     /// The action a proposal of this kind is audited as.
@@ -141,10 +141,6 @@ impl ApprovalKind {
             ApprovalKind::UserCreate | ApprovalKind::UserUpdate => Action::UserManage,
         }
     }
-}
-
-fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
-    Error::db(context)
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -160,50 +156,29 @@ fn strings(v: &Value) -> Vec<String> {
 impl Gateway {
     /// A user's role, state, projects and clearances.
     pub(super) async fn account(&self, id: &str) -> Result<Account> {
-        let row = sqlx::query("SELECT name, role, disabled FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db("reading a user"))?
+        let u = db::users::get_one(&self.pool, id)
+            .await?
             .ok_or_else(|| Error::NotFound(format!("no user {id}")))?;
-        let name: String = row.try_get(0).map_err(db("reading a user"))?;
-        let role: String = row.try_get(1).map_err(db("reading a user"))?;
-        let disabled: i64 = row.try_get(2).map_err(db("reading a user"))?;
-        let p = auth::principal(&self.pool, id.to_string(), name.clone(), role.parse()?).await?;
+        let (projects, clearances) = db::users::memberships(&self.pool, id).await?;
         Ok(Account {
-            id: id.to_string(),
-            name,
-            role: p.role,
-            disabled: disabled != 0,
-            projects: p.projects,
-            clearances: p.clearances,
+            id: u.id,
+            name: u.name,
+            role: u.role,
+            disabled: u.disabled,
+            projects,
+            clearances,
             pending: self.pending_accounts().await?.contains(id),
         })
     }
 
     /// Users created by a proposal still waiting for approval.
     pub(super) async fn pending_accounts(&self) -> Result<HashSet<String>> {
-        let rows = sqlx::query(
-            "SELECT target FROM approvals WHERE kind = 'user.create' AND status = 'pending'",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db("reading approvals"))?;
-        rows.iter()
-            .map(|r| r.try_get::<String, _>(0).map_err(db("reading approvals")))
-            .collect()
+        db::approvals::pending_accounts(&self.pool).await
     }
 
     /// Raise an alert to privacy officers (the detail from a fixed vocabulary).
     async fn alert(&self, actor: &str, kind: &str, detail: String) -> Result<()> {
-        sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
-            .bind(scrim_store::now())
-            .bind(actor)
-            .bind(kind)
-            .bind(detail)
-            .execute(&self.pool)
-            .await
-            .map_err(db("raising an alert"))?;
+        db::alerts::raise(&self.pool, actor, kind, &detail).await?;
         Ok(())
     }
 
@@ -221,22 +196,17 @@ impl Gateway {
         what: &Resource,
     ) -> Result<Audited<Value>> {
         let id = auth::new_id("a")?;
-        sqlx::query(
-            "INSERT INTO approvals (id, kind, target, change, secret, base, reasons, proposed_by, proposed_at, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')",
-        )
-        .bind(&id)
-        .bind(kind.as_str())
-        .bind(target)
-        .bind(change.to_string())
-        .bind(secret)
-        .bind(base)
-        .bind(json!(reasons).to_string())
-        .bind(&who.id)
-        .bind(scrim_store::now())
-        .execute(&self.pool)
-        .await
-        .map_err(db("storing a proposal"))?;
+        let row = db::approvals::NewApproval {
+            id: &id,
+            kind: kind.as_str(),
+            target,
+            change: change.to_string(),
+            secret,
+            base,
+            reasons: json!(reasons).to_string(),
+            proposed_by: &who.id,
+        };
+        db::approvals::insert(&self.pool, row).await?;
         let mut fields = vec!["approval".to_string()];
         fields.extend(reasons.iter().map(|r| (*r).to_string()));
         let pending = entry(
@@ -283,12 +253,7 @@ impl Gateway {
             &b.clearances,
         )
         .await?;
-        sqlx::query("UPDATE users SET disabled = 1, password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(&id)
-            .execute(&self.pool)
-            .await
-            .map_err(db("creating a user"))?;
+        db::users::disable_with_hash(&self.pool, &id, hash).await?;
         let change = json!({
             "name": b.name, "role": b.role.as_str(), "projects": b.projects,
             "clearances": b.clearances, "password": b.password.is_some(),
@@ -379,65 +344,38 @@ struct Pending {
 
 impl Gateway {
     async fn approval(&self, id: &str) -> Result<Pending> {
-        let r = sqlx::query(
-            "SELECT id, kind, target, change, secret, base, reasons, proposed_by, status FROM approvals WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db("reading an approval"))?
-        .ok_or_else(|| Error::NotFound(format!("no approval {id}")))?;
-        let e = || db("reading an approval");
-        let change: String = r.try_get(3).map_err(e())?;
-        let reasons: String = r.try_get(6).map_err(e())?;
-        let kind: String = r.try_get(1).map_err(e())?;
+        let r = db::approvals::get_one(&self.pool, id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no approval {id}")))?;
         Ok(Pending {
-            id: r.try_get(0).map_err(e())?,
-            kind: ApprovalKind::parse(&kind, id)?,
-            target: r.try_get(2).map_err(e())?,
-            change: serde_json::from_str(&change).unwrap_or(Value::Null),
-            secret: r.try_get(4).map_err(e())?,
-            base: r.try_get(5).map_err(e())?,
-            reasons: strings(&serde_json::from_str(&reasons).unwrap_or(Value::Null)),
-            proposed_by: r.try_get(7).map_err(e())?,
-            status: r.try_get(8).map_err(e())?,
+            kind: ApprovalKind::parse(&r.kind, id)?,
+            id: r.id,
+            target: r.target,
+            change: r.change,
+            secret: r.secret,
+            base: r.base,
+            reasons: r.reasons,
+            proposed_by: r.proposed_by,
+            status: r.status,
         })
     }
 
     /// Mark a pending approval decided; false when it was decided already (by another request).
     async fn settle(&self, id: &str, who: &Principal, status: &str) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
-        )
-        .bind(status)
-        .bind(&who.id)
-        .bind(scrim_store::now())
-        .bind(id)
-        .execute(&self.pool)
-        .await
-        .map_err(db("deciding an approval"))?;
-        Ok(done.rows_affected() == 1)
+        db::approvals::settle(&self.pool, id, &who.id, status).await
     }
 
     async fn reopen(&self, id: &str) {
-        // Best effort: the change did not apply, so the approval waits again.
-        let _ = sqlx::query(
-            "UPDATE approvals SET status = 'pending', decided_by = NULL, decided_at = NULL WHERE id = $1",
-        )
-        .bind(id)
-        .execute(&self.pool)
-        .await;
+        // Best effort: the change did not apply, so the approval waits again (the caller
+        // answers with the error that stopped it).
+        let _ = db::approvals::reopen(&self.pool, id).await;
     }
 
     /// Apply an approved change; returns what the response adds (a new account's token).
     async fn apply(&self, a: &Pending) -> Result<Value> {
         match a.kind {
             ApprovalKind::UserCreate => {
-                sqlx::query("UPDATE users SET disabled = 0 WHERE id = $1")
-                    .bind(&a.target)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db("enabling a user"))?;
+                db::users::enable(&self.pool, &a.target).await?;
                 let token = auth::issue_token(&self.pool, &a.target, "api", None).await?;
                 Ok(json!({"user": a.target, "token": token}))
             }
@@ -464,19 +402,7 @@ impl Gateway {
                 .await?;
                 if let Some(hash) = &a.secret {
                     // A password set by someone else ends every session and token the user had.
-                    let mut tx = self.pool.begin().await.map_err(db("setting a password"))?;
-                    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                        .bind(hash)
-                        .bind(&a.target)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db("setting a password"))?;
-                    sqlx::query("DELETE FROM tokens WHERE user_id = $1")
-                        .bind(&a.target)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db("ending a user's sessions"))?;
-                    tx.commit().await.map_err(db("setting a password"))?;
+                    db::users::reset_password(&self.pool, &a.target, hash).await?;
                 }
                 Ok(json!({"user": a.target}))
             }
@@ -487,7 +413,7 @@ impl Gateway {
                     .get("spec")
                     .cloned()
                     .and_then(|v| serde_json::from_value(v).ok())
-                    .ok_or_else(|| Error::Config(format!("approval {}: stored spec", a.id)))?;
+                    .ok_or_else(|| Error::corrupt("approvals", &a.id, "change.spec"))?;
                 spec.check(self.settings.min_k)?;
                 self.set_spec(&p.id, &spec).await?;
                 Ok(json!({"project": p.id}))
@@ -558,36 +484,10 @@ pub(super) async fn list(
             "status is one of pending, approved, rejected, all".to_string(),
         ));
     }
-    let rows = sqlx::query(
-        "SELECT a.id, a.kind, a.target, a.change, a.reasons, a.proposed_at, a.status, a.decided_at, \
-                pu.name, du.name \
-         FROM approvals a LEFT JOIN users pu ON pu.id = a.proposed_by LEFT JOIN users du ON du.id = a.decided_by \
-         WHERE ($1 = 'all' OR a.status = $1) ORDER BY a.proposed_at DESC, a.id LIMIT 500",
-    )
-    .bind(&status)
-    .fetch_all(&gw.pool)
-    .await
-    .map_err(db("listing approvals"))?;
-    let mut out = Vec::new();
-    for r in rows {
-        let e = || db("listing approvals");
-        let change: String = r.try_get(3).map_err(e())?;
-        let reasons: String = r.try_get(4).map_err(e())?;
-        out.push(json!({
-            "id": r.try_get::<String, _>(0).map_err(e())?,
-            "kind": r.try_get::<String, _>(1).map_err(e())?,
-            "target": r.try_get::<String, _>(2).map_err(e())?,
-            "change": serde_json::from_str::<Value>(&change).unwrap_or(Value::Null),
-            "reasons": serde_json::from_str::<Value>(&reasons).unwrap_or(Value::Null),
-            "proposed_at": r.try_get::<String, _>(5).map_err(e())?,
-            "status": r.try_get::<String, _>(6).map_err(e())?,
-            "decided_at": r.try_get::<Option<String>, _>(7).map_err(e())?,
-            "proposed_by": r.try_get::<Option<String>, _>(8).map_err(e())?,
-            "decided_by": r.try_get::<Option<String>, _>(9).map_err(e())?,
-        }));
-    }
+    let out = db::approvals::list(&gw.pool, &status).await?;
+    let out = serde_json::to_value(out).map_err(|e| Error::Config(format!("approvals: {e}")))?;
     let done = allowed.audit(&gw, None, vec!["approvals".into()]).await?;
-    Ok(done.with(Json(Value::Array(out))))
+    Ok(done.with(Json(out)))
 }
 
 pub(super) async fn approve(
@@ -637,20 +537,7 @@ async fn decide(
         }
     } else if a.kind == ApprovalKind::UserCreate {
         // A refused account is removed (it never held a credential), its name free again.
-        let mut tx = gw.pool.begin().await.map_err(db("removing a user"))?;
-        for q in [
-            "DELETE FROM user_projects WHERE user_id = $1",
-            "DELETE FROM user_clearances WHERE user_id = $1",
-            "DELETE FROM tokens WHERE user_id = $1",
-            "DELETE FROM users WHERE id = $1 AND disabled = 1",
-        ] {
-            sqlx::query(q)
-                .bind(&a.target)
-                .execute(&mut *tx)
-                .await
-                .map_err(db("removing a user"))?;
-        }
-        tx.commit().await.map_err(db("removing a user"))?;
+        db::users::remove_refused(&gw.pool, &a.target).await?;
     }
     let kind = a.kind.as_str();
     let what = match a.kind {
