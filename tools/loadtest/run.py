@@ -166,9 +166,14 @@ def main():
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--rate", type=int, default=0, help="fixed arrival rate (requests/s); 0: closed loop with wrk")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--binary", default=None,
+                    help="the scrim binary to measure (default target/release/scrim): compare two builds side by side")
     ap.add_argument("--store", default="gw.db",
                     help="SQLite file (default) or a postgres:// URL of an empty database (one run only)")
     args = ap.parse_args()
+    global SCRIM
+    if args.binary:
+        SCRIM = os.path.abspath(args.binary)
     if not os.path.exists(SCRIM):
         sys.exit("build first: cargo build --release -p scrim-cli")
     if args.rate and not os.path.exists(LOADGEN):

@@ -96,11 +96,18 @@ pub(crate) async fn by_token(
     hash: &str,
 ) -> Result<Option<(Principal, Option<String>)>> {
     let ctx = "checking a token";
-    let rows = sqlx::query(&format!(
-        "SELECT u.id, u.name, u.role, t.expires_at, m.kind, m.item \
-         FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN ({MEMBERSHIPS}) m ON m.user_id = u.id \
-         WHERE t.hash = $1 AND u.disabled = 0 ORDER BY m.kind, m.item"
-    ))
+    // One branch per membership table, each an indexed lookup from the token (a join on a
+    // UNION ALL subquery is not flattened by SQLite: it would be built for every request).
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.role, t.expires_at, 'p' AS kind, x.project_id AS item \
+         FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN user_projects x ON x.user_id = u.id \
+         WHERE t.hash = $1 AND u.disabled = 0 \
+         UNION ALL \
+         SELECT u.id, u.name, u.role, t.expires_at, 'c' AS kind, x.category AS item \
+         FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN user_clearances x ON x.user_id = u.id \
+         WHERE t.hash = $1 AND u.disabled = 0 \
+         ORDER BY kind, item",
+    )
     .bind(hash)
     .fetch_all(pool)
     .await
