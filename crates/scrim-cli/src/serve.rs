@@ -218,7 +218,7 @@ pub fn users(cmd: UsersCmd) -> Result<()> {
     let ring = keyring(&keys)?;
     let o = open(&store.store)?;
     let pool = o.store.pool().clone();
-    let (_, audit_key) = o.run(o.store.store_key(&ring, scrim_server::app::AUDIT_KEY))?;
+    let (_, audit_key) = o.run(o.store.store_key(&ring, scrim_server::AUDIT_KEY))?;
     let id = o.run(auth::create_user(
         &pool,
         &name,
@@ -277,7 +277,7 @@ pub fn audit(cmd: AuditCmd) -> Result<()> {
     let json = store.json;
     let ring = keyring(&keys)?;
     let o = open(&store.store)?;
-    let (_, key) = o.run(o.store.store_key(&ring, scrim_server::app::AUDIT_KEY))?;
+    let (_, key) = o.run(o.store.store_key(&ring, scrim_server::AUDIT_KEY))?;
     let mut v = o.run(scrim_server::audit::verify(o.store.pool(), &key))?;
     if let Some(path) = &checkpoints {
         let c = scrim_server::audit::Checkpoints::new(path, &ring, 0)?;

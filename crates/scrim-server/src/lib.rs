@@ -1,6 +1,8 @@
 //! Scrim's review gateway: the service through which every human sees conversation data.
 //!
-//! - [`app`]: the axum routes and handlers, over the governance store's database.
+//! - `http`: the axum routes, one file per resource; handlers parse, call and map.
+//! - [`service`]: the [`Gateway`] and its logic by resource, with no HTTP in it; every answer
+//!   is `Audited` (its audit entry written first).
 //! - [`authz`]: Cedar policies (`policies/cedar/`), validated against their schema at start-up.
 //! - [`auth`]: argon2 passwords, hashed tokens, principals.
 //! - `db`: the gateway's SQL, one module per table, rows decoded by name.
@@ -10,18 +12,23 @@
 //!   and its signed head checkpoints outside the database.
 //! - `throttle`: failed sign-ins per name and per client, in bounded memory.
 
-pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod authz;
 mod db;
 mod error;
+mod http;
 pub mod kanon;
+pub mod service;
 mod throttle;
 pub mod views;
 
-pub use app::{router, Gateway, Settings};
 pub use error::{Error, Result};
+pub use http::{router, OPENAPI};
+pub use service::{
+    Gateway, Settings, AUDIT_KEY, DEFAULT_MIN_K, DENYLIST_KEY, LOGIN_BODY_LIMIT, LOGIN_WINDOW,
+    MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_CLIENT, SESSION_COOKIE,
+};
 
 /// Serve the gateway on a bound listener until the process is interrupted (Ctrl-C or
 /// SIGTERM), then finish the requests in flight and export a last audit checkpoint. Handlers

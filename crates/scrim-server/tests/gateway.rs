@@ -991,7 +991,7 @@ async fn repeated_wrong_passwords_lock_the_name_and_raise_an_alert() {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    for _ in 0..scrim_server::app::MAX_FAILED_LOGINS {
+    for _ in 0..scrim_server::MAX_FAILED_LOGINS {
         let (s, _) = call(
             gw,
             None,
@@ -1032,7 +1032,7 @@ async fn repeated_wrong_passwords_lock_the_name_and_raise_an_alert() {
 
 #[test]
 fn every_route_is_in_the_openapi_description() {
-    let spec = scrim_server::app::OPENAPI;
+    let spec = scrim_server::OPENAPI;
     for path in [
         "/api/health",
         "/api/login",
@@ -1924,8 +1924,8 @@ async fn concurrent_guesses_get_no_more_checks_than_the_limit() {
     assert_eq!(
         (checked, refused),
         (
-            scrim_server::app::MAX_FAILED_LOGINS,
-            60 - scrim_server::app::MAX_FAILED_LOGINS
+            scrim_server::MAX_FAILED_LOGINS,
+            60 - scrim_server::MAX_FAILED_LOGINS
         )
     );
     let (_, alerts) = call(

@@ -51,19 +51,26 @@ impl Allowed<'_> {
 
 /// An answer whose audit entry is written (see [`Allowed`]).
 #[must_use = "an audited answer is meant to be returned"]
-pub(super) struct Audited<T>(T);
+pub(crate) struct Audited<T>(T);
 
 impl Audited<()> {
     /// The answer that goes with the entry.
-    pub(super) fn with<T>(self, answer: T) -> Audited<T> {
+    pub(crate) fn with<T>(self, answer: T) -> Audited<T> {
         Audited(answer)
     }
 }
 
 impl<T> Audited<T> {
     /// The same entry with the answer made from this one.
-    pub(super) fn map<U>(self, f: impl FnOnce(T) -> U) -> Audited<U> {
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Audited<U> {
         Audited(f(self.0))
+    }
+}
+
+impl<T, E> Audited<std::result::Result<T, E>> {
+    /// The entry with an answer that could not be made: the error (the entry stays written).
+    pub(crate) fn transpose(self) -> std::result::Result<Audited<T>, E> {
+        self.0.map(Audited)
     }
 }
 

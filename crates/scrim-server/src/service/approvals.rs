@@ -20,23 +20,22 @@
 
 use std::collections::HashSet;
 
-use super::guard::{recorded, Audited};
-use super::{entry, res_project, Gateway, NewUser, ProjectRow, Resource, Result, Role, UserChange};
+use super::projects::res_project;
+use super::users::{NewUser, UserChange};
+use super::{entry, recorded, Audited, Gateway};
 use crate::auth;
 use crate::authz::{Action, Principal};
+use crate::authz::{Resource, Role};
 use crate::db;
+use crate::db::projects::ProjectRow;
 use crate::error::Error;
+use crate::error::Result;
 use crate::views::{ProjectSpec, CATEGORIES};
 
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::Json;
-use serde::Deserialize;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 /// Why a new account needs approval (empty: it does not).
-pub(super) fn account_reasons(
+pub(crate) fn account_reasons(
     role: Role,
     projects: &[String],
     clearances: &[String],
@@ -55,7 +54,7 @@ pub(super) fn account_reasons(
 }
 
 /// Why a project change needs approval: none for privacy officers (theirs is the approval).
-pub(super) fn spec_reasons(
+pub(crate) fn spec_reasons(
     who: &Principal,
     old: &ProjectSpec,
     new: &ProjectSpec,
@@ -67,7 +66,7 @@ pub(super) fn spec_reasons(
 }
 
 /// A user as stored, for deciding what a change grants.
-pub(super) struct Account {
+pub(crate) struct Account {
     id: String,
     name: String,
     role: Role,
@@ -75,11 +74,11 @@ pub(super) struct Account {
     projects: Vec<String>,
     clearances: Vec<String>,
     /// Created by a proposal still waiting for approval.
-    pub(super) pending: bool,
+    pub(crate) pending: bool,
 }
 
 /// Why a change to an account needs approval (empty: it does not).
-pub(super) fn change_reasons(a: &Account, b: &UserChange) -> Vec<&'static str> {
+pub(crate) fn change_reasons(a: &Account, b: &UserChange) -> Vec<&'static str> {
     let projects = b.projects.as_deref().unwrap_or(&a.projects);
     let clearances = b.clearances.as_deref().unwrap_or(&a.clearances);
     let privileged = !account_reasons(a.role, projects, clearances).is_empty();
@@ -101,7 +100,7 @@ pub(super) fn change_reasons(a: &Account, b: &UserChange) -> Vec<&'static str> {
 
 /// What a proposal changes, as stored in `approvals.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ApprovalKind {
+pub(crate) enum ApprovalKind {
     /// A privileged account, created disabled.
     UserCreate,
     /// A change that grants an account more.
@@ -118,7 +117,7 @@ impl ApprovalKind {
     ];
 
     /// The stored name.
-    pub(super) fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ApprovalKind::UserCreate => "user.create",
             ApprovalKind::UserUpdate => "user.update",
@@ -155,7 +154,7 @@ fn strings(v: &Value) -> Vec<String> {
 
 impl Gateway {
     /// A user's role, state, projects and clearances.
-    pub(super) async fn account(&self, id: &str) -> Result<Account> {
+    pub(crate) async fn account(&self, id: &str) -> Result<Account> {
         let u = db::users::get_one(&self.pool, id)
             .await?
             .ok_or_else(|| Error::NotFound(format!("no user {id}")))?;
@@ -172,7 +171,7 @@ impl Gateway {
     }
 
     /// Users created by a proposal still waiting for approval.
-    pub(super) async fn pending_accounts(&self) -> Result<HashSet<String>> {
+    pub(crate) async fn pending_accounts(&self) -> Result<HashSet<String>> {
         db::approvals::pending_accounts(&self.pool).await
     }
 
@@ -234,7 +233,7 @@ impl Gateway {
 
     /// Propose a privileged account: it is created disabled, with the password's hash (if any)
     /// but no token. Returns the new user's id and the proposal.
-    pub(super) async fn propose_user(
+    pub(crate) async fn propose_user(
         &self,
         who: &Principal,
         b: &NewUser,
@@ -274,7 +273,7 @@ impl Gateway {
     }
 
     /// Propose a change to an account that grants access.
-    pub(super) async fn propose_user_change(
+    pub(crate) async fn propose_user_change(
         &self,
         who: &Principal,
         a: &Account,
@@ -308,7 +307,7 @@ impl Gateway {
 
     /// Propose the rest of a project change (what would show more); `p` is the project as it
     /// is now, after the protective part applied.
-    pub(super) async fn propose_spec(
+    pub(crate) async fn propose_spec(
         &self,
         who: &Principal,
         p: &ProjectRow,
@@ -463,63 +462,50 @@ impl Gateway {
     }
 }
 
-/// `GET /api/approvals?status=pending|approved|rejected|all` (default pending).
-#[derive(Deserialize)]
-pub(super) struct ListQuery {
-    status: Option<String>,
-}
-
-pub(super) async fn list(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
-    Query(q): Query<ListQuery>,
-) -> Result<Audited<Json<Value>>> {
-    let who = gw.who(&headers, Action::ApprovalList).await?;
-    let allowed = gw
-        .authorize(&who, Action::ApprovalList, Resource::Gateway, None)
-        .await?;
-    let status = q.status.unwrap_or_else(|| "pending".to_string());
-    if !["pending", "approved", "rejected", "all"].contains(&status.as_str()) {
-        return Err(Error::BadRequest(
-            "status is one of pending, approved, rejected, all".to_string(),
-        ));
+impl Gateway {
+    /// Proposals of one status (`pending` by default, `approved`, `rejected`, `all`).
+    pub(crate) async fn list_approvals(
+        &self,
+        who: &Principal,
+        status: Option<String>,
+    ) -> Result<Audited<Value>> {
+        let allowed = self
+            .authorize(who, Action::ApprovalList, Resource::Gateway, None)
+            .await?;
+        let status = status.unwrap_or_else(|| "pending".to_string());
+        if !["pending", "approved", "rejected", "all"].contains(&status.as_str()) {
+            return Err(Error::BadRequest(
+                "status is one of pending, approved, rejected, all".to_string(),
+            ));
+        }
+        let out = db::approvals::list(&self.pool, &status).await?;
+        let out =
+            serde_json::to_value(out).map_err(|e| Error::Config(format!("approvals: {e}")))?;
+        let done = allowed.audit(self, None, vec!["approvals".into()]).await?;
+        Ok(done.with(out))
     }
-    let out = db::approvals::list(&gw.pool, &status).await?;
-    let out = serde_json::to_value(out).map_err(|e| Error::Config(format!("approvals: {e}")))?;
-    let done = allowed.audit(&gw, None, vec!["approvals".into()]).await?;
-    Ok(done.with(Json(out)))
 }
 
-pub(super) async fn approve(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Audited<Json<Value>>> {
-    decide(&gw, &headers, &id, true).await
+impl Gateway {
+    /// Approve or reject a proposal (a privacy officer other than the proposer).
+    pub(crate) async fn decide(
+        &self,
+        who: &Principal,
+        id: &str,
+        approve: bool,
+    ) -> Result<Audited<Value>> {
+        decide(self, who, id, approve).await
+    }
 }
 
-pub(super) async fn reject(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Audited<Json<Value>>> {
-    decide(&gw, &headers, &id, false).await
-}
-
-async fn decide(
-    gw: &Gateway,
-    headers: &HeaderMap,
-    id: &str,
-    approve: bool,
-) -> Result<Audited<Json<Value>>> {
-    let who = gw.who(headers, Action::ApprovalDecide).await?;
+async fn decide(gw: &Gateway, who: &Principal, id: &str, approve: bool) -> Result<Audited<Value>> {
     let allowed = gw
-        .authorize(&who, Action::ApprovalDecide, Resource::Gateway, Some(id))
+        .authorize(who, Action::ApprovalDecide, Resource::Gateway, Some(id))
         .await?;
     let a = gw.approval(id).await?;
-    gw.may_decide(&who, &a).await?;
+    gw.may_decide(who, &a).await?;
     let status = if approve { "approved" } else { "rejected" };
-    if !gw.settle(&a.id, &who, status).await? {
+    if !gw.settle(&a.id, who, status).await? {
         return Err(Error::Conflict(format!("approval {} is decided", a.id)));
     }
     let mut out = json!({"id": a.id, "kind": a.kind.as_str(), "status": status});
@@ -565,7 +551,7 @@ async fn decide(
         format!("{kind} {status}"),
     )
     .await?;
-    Ok(done.with(Json(out)))
+    Ok(done.with(out))
 }
 
 /// Every reason a proposal may give.
