@@ -61,6 +61,12 @@ impl Audited<()> {
 }
 
 impl<T> Audited<T> {
+    /// The answer (tests read what the service answers without an HTTP layer).
+    #[cfg(test)]
+    pub(crate) fn into_inner(self) -> T {
+        self.0
+    }
+
     /// The same entry with the answer made from this one.
     pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Audited<U> {
         Audited(f(self.0))

@@ -32,6 +32,9 @@ mod sessions;
 mod tasks;
 mod users;
 
+#[cfg(test)]
+mod tests;
+
 pub(crate) use guard::Audited;
 use guard::{recorded, Allowed};
 pub(crate) use ingest::Ingested;
