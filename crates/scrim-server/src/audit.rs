@@ -20,9 +20,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::db;
 use crate::error::{Error, Result};
 use scrim_store::{Keyring, SecretKey};
 
@@ -87,108 +88,33 @@ pub async fn append_batch(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) ->
     append(pool, key, entries).await.map(|(seq, _)| seq)
 }
 
-/// Entries per INSERT statement (12 parameters each: well under SQLite's and PostgreSQL's
-/// limits on bound parameters).
-const INSERT_ROWS: usize = 128;
-
-/// `($1, …, $cols), ($cols+1, …), …`: the placeholders of a `rows`-row VALUES list.
-fn row_placeholders(rows: usize, cols: usize) -> String {
-    let row = |r: usize| {
-        let cells: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-        format!("({})", cells.join(", "))
-    };
-    (0..rows).map(row).collect::<Vec<_>>().join(", ")
-}
-
 /// [`append_batch`], returning the new head's number and MAC.
 async fn append(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) -> Result<(i64, String)> {
-    use sqlx::Connection as _;
-    let mut conn = pool.acquire().await.map_err(Error::db("auditing"))?;
-    // SQLite: take the write lock first, so that a second writer waits its turn (busy
-    // timeout) instead of failing when its read of the head turns into a write.
-    let begin = if conn.backend_name() == "SQLite" {
-        "BEGIN IMMEDIATE"
-    } else {
-        "BEGIN"
+    // Chain the entries after the head (each MAC covers the one before it).
+    let chain = |mut seq: i64, mut prev: String| {
+        entries
+            .iter()
+            .map(|e| {
+                seq += 1;
+                let at = scrim_store::now();
+                let m = mac(key, &prev, &canonical(seq, &at, e));
+                db::audit::Chained {
+                    seq,
+                    fields: serde_json::to_string(&e.fields).unwrap_or_else(|_| "[]".to_string()),
+                    prev: std::mem::replace(&mut prev, m.clone()),
+                    mac: m,
+                    at,
+                    entry: e,
+                }
+            })
+            .collect()
     };
-    let mut tx = conn
-        .begin_with(begin)
-        .await
-        .map_err(Error::db("auditing"))?;
-    let head = sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(Error::db("auditing"))?;
-    let (mut seq, mut prev) = match head {
-        Some(r) => (
-            r.try_get::<i64, _>(0).map_err(Error::db("auditing"))?,
-            r.try_get::<String, _>(1).map_err(Error::db("auditing"))?,
-        ),
-        None => (0, GENESIS.to_string()),
-    };
-    // One multi-row INSERT per chunk: a batch costs a few round trips to the database, not one
-    // per entry, so the writer holds the write lock briefly (the gateway's tail under load).
-    for chunk in entries.chunks(INSERT_ROWS) {
-        // Chain the chunk first (each MAC covers the one before it), then bind the rows.
-        let mut chained = Vec::with_capacity(chunk.len());
-        for e in chunk {
-            seq += 1;
-            let at = scrim_store::now();
-            let m = mac(key, &prev, &canonical(seq, &at, e));
-            let fields = serde_json::to_string(&e.fields).unwrap_or_else(|_| "[]".to_string());
-            chained.push((seq, at, fields, std::mem::replace(&mut prev, m.clone()), m));
-        }
-        let sql = format!(
-            "INSERT INTO audit (seq, at, actor, role, project, purpose, action, record, fields, decision, prev, mac) VALUES {}",
-            row_placeholders(chunk.len(), 12)
-        );
-        let mut q = sqlx::query(&sql);
-        for (e, (seq, at, fields, before, m)) in chunk.iter().zip(&chained) {
-            q = q
-                .bind(*seq)
-                .bind(at)
-                .bind(&e.actor)
-                .bind(&e.role)
-                .bind(e.project.clone())
-                .bind(e.purpose.clone())
-                .bind(&e.action)
-                .bind(e.record.clone())
-                .bind(fields)
-                .bind(&e.decision)
-                .bind(before)
-                .bind(m);
-        }
-        q.execute(&mut *tx).await.map_err(Error::db("auditing"))?;
-    }
-    sqlx::query(
-        "INSERT INTO audit_anchor (id, seq, head, mac) VALUES (1, $1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, head = excluded.head, mac = excluded.mac",
-    )
-    .bind(seq)
-    .bind(&prev)
-    .bind(anchor_mac(key, seq, &prev))
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db("auditing"))?;
-    tx.commit().await.map_err(Error::db("auditing"))?;
-    Ok((seq, prev))
+    db::audit::append(pool, chain, |seq, head| anchor_mac(key, seq, head)).await
 }
 
 /// The newest entry's number and MAC, if the log has any.
 async fn head(pool: &AnyPool) -> Result<Option<(i64, String)>> {
-    let row = sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading the audit head"))?;
-    row.map(|r| {
-        Ok((
-            r.try_get::<i64, _>(0)
-                .map_err(Error::db("reading the audit head"))?,
-            r.try_get::<String, _>(1)
-                .map_err(Error::db("reading the audit head"))?,
-        ))
-    })
-    .transpose()
+    db::audit::current_head(pool).await
 }
 
 // ------------------------------------------------------------------ checkpoints
@@ -450,27 +376,53 @@ impl Verification {
 
 /// Recompute the chain and the anchor.
 pub async fn verify(pool: &AnyPool, key: &SecretKey) -> Result<Verification> {
-    let rows = sqlx::query(
-        "SELECT seq, at, actor, role, project, purpose, action, record, fields, decision, prev, mac \
-         FROM audit ORDER BY seq",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(Error::db("reading the audit log"))?;
+    let rows = db::audit::chain(pool).await?;
     let mut problems = Vec::new();
+    let (last, head) = check_chain(key, &rows, &mut problems);
+    check_anchor(
+        key,
+        db::audit::anchor(pool).await?,
+        rows.len(),
+        last,
+        &head,
+        &mut problems,
+    );
+    if rows.is_empty() {
+        let activity: Vec<String> = db::audit::activity(pool)
+            .await?
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(table, n)| format!("{n} {table}"))
+            .collect();
+        if !activity.is_empty() {
+            problems.push((
+                0,
+                format!(
+                    "the audit log is empty but the store holds {}: the log was wiped",
+                    activity.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(Verification {
+        entries: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        problems,
+        checkpoints: 0,
+    })
+}
+
+/// Walk the chain: numbers without gaps, each entry following the one before it, each MAC
+/// over the entry's canonical form. Returns the last number and MAC.
+fn check_chain(
+    key: &SecretKey,
+    rows: &[db::audit::ChainRow],
+    problems: &mut Vec<(i64, String)>,
+) -> (i64, String) {
     let mut expected_seq = 1i64;
     let mut prev_mac = GENESIS.to_string();
-    let mut count = 0;
-    for r in &rows {
-        count += 1;
-        let Stored { seq, at, entry } = stored_row(r)?;
-        let text = |i: usize| -> Result<String> {
-            r.try_get::<Option<String>, _>(i)
-                .map(Option::unwrap_or_default)
-                .map_err(Error::db("reading the audit log"))
-        };
-        let prev = text(10)?;
-        let stored = text(11)?;
+    for r in rows {
+        let Stored { seq, at, entry } = &r.stored;
+        let seq = *seq;
         if seq != expected_seq {
             problems.push((
                 seq,
@@ -480,7 +432,7 @@ pub async fn verify(pool: &AnyPool, key: &SecretKey) -> Result<Verification> {
                 ),
             ));
         }
-        if prev != prev_mac {
+        if r.prev != prev_mac {
             problems.push((
                 seq,
                 format!(
@@ -490,25 +442,31 @@ pub async fn verify(pool: &AnyPool, key: &SecretKey) -> Result<Verification> {
         }
         // The MAC covers the parsed fields, so the stored text must be exactly their
         // canonical form: otherwise an unparsable edit would read back as the original.
-        let fields_text = text(8)?;
         let canonical_fields = serde_json::to_string(&entry.fields).unwrap_or_default();
-        if fields_text != canonical_fields
-            || mac(key, &prev, &canonical(seq, &at, &entry)) != stored
+        if r.fields_text != canonical_fields
+            || mac(key, &r.prev, &canonical(seq, at, entry)) != r.mac
         {
             problems.push((seq, format!("entry #{seq} was altered")));
         }
         expected_seq = seq + 1;
-        prev_mac = stored;
+        prev_mac = r.mac.clone();
     }
-    let anchor = sqlx::query("SELECT seq, head, mac FROM audit_anchor WHERE id = 1")
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading the audit anchor"))?;
-    let last = expected_seq - 1;
+    (expected_seq - 1, prev_mac)
+}
+
+/// The anchor must be the genesis of a log never written, or sign the chain's last entry.
+fn check_anchor(
+    key: &SecretKey,
+    anchor: Option<(i64, String, String)>,
+    count: usize,
+    last: i64,
+    head_mac: &str,
+    problems: &mut Vec<(i64, String)>,
+) {
     match anchor {
         // The genesis the migration seeds (unsigned: no key is known there). It stands only
         // for a log that was never written: an entry or an anchor after it replaces it.
-        Some(a) if is_genesis(&a)? => {
+        Some((0, head, m)) if head == GENESIS && m == GENESIS => {
             if count > 0 {
                 problems.push((
                     last,
@@ -518,19 +476,10 @@ pub async fn verify(pool: &AnyPool, key: &SecretKey) -> Result<Verification> {
                 ));
             }
         }
-        Some(a) => {
-            let seq: i64 = a
-                .try_get(0)
-                .map_err(Error::db("reading the audit anchor"))?;
-            let head: String = a
-                .try_get(1)
-                .map_err(Error::db("reading the audit anchor"))?;
-            let m: String = a
-                .try_get(2)
-                .map_err(Error::db("reading the audit anchor"))?;
+        Some((seq, head, m)) => {
             if anchor_mac(key, seq, &head) != m {
                 problems.push((seq, "the audit anchor was altered".to_string()));
-            } else if seq != last || head != prev_mac {
+            } else if seq != last || head != head_mac {
                 problems.push((
                     last,
                     format!(
@@ -544,52 +493,6 @@ pub async fn verify(pool: &AnyPool, key: &SecretKey) -> Result<Verification> {
             "the audit anchor is missing (every store starts with a genesis anchor): the log was wiped or the anchor deleted".to_string(),
         )),
     }
-    if count == 0 {
-        let activity = activity(pool).await?;
-        if !activity.is_empty() {
-            problems.push((
-                0,
-                format!(
-                    "the audit log is empty but the store holds {}: the log was wiped",
-                    activity.join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(Verification {
-        entries: count,
-        problems,
-        checkpoints: 0,
-    })
-}
-
-fn is_genesis(a: &sqlx::any::AnyRow) -> Result<bool> {
-    let e = || Error::db("reading the audit anchor");
-    let seq: i64 = a.try_get(0).map_err(e())?;
-    let head: String = a.try_get(1).map_err(e())?;
-    let m: String = a.try_get(2).map_err(e())?;
-    Ok(seq == 0 && head == GENESIS && m == GENESIS)
-}
-
-/// What the gateway's tables hold that every path writing them also audits: `3 users`, …
-async fn activity(pool: &AnyPool) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    for (table, what) in [
-        ("users", "users"),
-        ("tokens", "tokens"),
-        ("projects", "projects"),
-        ("tasks", "tasks"),
-    ] {
-        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(Error::db("reading the store's activity"))?;
-        if n > 0 {
-            found.push(format!("{n} {what}"));
-        }
-    }
-    Ok(found)
 }
 
 /// Check the chain against the checkpoint file (written by the gateway, see [`Checkpoints`]):
@@ -635,11 +538,7 @@ pub async fn verify_checkpoints(
             continue;
         }
         v.checkpoints += 1;
-        let row = sqlx::query("SELECT mac FROM audit WHERE seq = $1")
-            .bind(c.seq)
-            .fetch_optional(pool)
-            .await
-            .map_err(Error::db("reading the audit log"))?;
+        let row = db::audit::mac_of(pool, c.seq).await?;
         match row {
             None => v.problems.push((
                 c.seq,
@@ -648,8 +547,7 @@ pub async fn verify_checkpoints(
                     c.seq, c.at
                 ),
             )),
-            Some(r) => {
-                let m: String = r.try_get(0).map_err(Error::db("reading the audit log"))?;
+            Some(m) => {
                 if m != c.head {
                     v.problems.push((
                         c.seq,
@@ -684,68 +582,5 @@ pub struct Query {
 
 /// Search the log, newest first.
 pub async fn search(pool: &AnyPool, q: &Query) -> Result<Vec<Stored>> {
-    let mut sql = String::from(
-        "SELECT seq, at, actor, role, project, purpose, action, record, fields, decision FROM audit WHERE 1 = 1",
-    );
-    let mut binds: Vec<String> = Vec::new();
-    for (col, v) in [
-        ("actor", &q.actor),
-        ("action", &q.action),
-        ("project", &q.project),
-        ("record", &q.record),
-    ] {
-        if let Some(v) = v {
-            binds.push(v.clone());
-            sql.push_str(&format!(" AND {col} = ${}", binds.len()));
-        }
-    }
-    if let Some(d) = &q.decision {
-        binds.push(format!("{d}%"));
-        sql.push_str(&format!(" AND decision LIKE ${}", binds.len()));
-    }
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    sql.push_str(&format!(" ORDER BY seq DESC LIMIT {limit}"));
-    let mut query = sqlx::query(&sql);
-    for b in &binds {
-        query = query.bind(b.as_str());
-    }
-    let rows = query
-        .fetch_all(pool)
-        .await
-        .map_err(Error::db("searching the audit log"))?;
-    rows.iter().map(stored_row).collect()
-}
-
-/// An entry from a row whose first ten columns are `seq, at, actor, role, project, purpose,
-/// action, record, fields, decision`.
-fn stored_row(r: &sqlx::any::AnyRow) -> Result<Stored> {
-    let get = |i: usize| -> Result<Option<String>> {
-        r.try_get::<Option<String>, _>(i)
-            .map_err(Error::db("reading the audit log"))
-    };
-    Ok(Stored {
-        seq: r.try_get(0).map_err(Error::db("reading the audit log"))?,
-        at: get(1)?.unwrap_or_default(),
-        entry: Entry {
-            actor: get(2)?.unwrap_or_default(),
-            role: get(3)?.unwrap_or_default(),
-            project: get(4)?,
-            purpose: get(5)?,
-            action: get(6)?.unwrap_or_default(),
-            record: get(7)?,
-            fields: serde_json::from_str(&get(8)?.unwrap_or_default()).unwrap_or_default(),
-            decision: get(9)?.unwrap_or_default(),
-        },
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_number_every_cell_of_every_row() {
-        assert_eq!(row_placeholders(1, 2), "($1, $2)");
-        assert_eq!(row_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
+    db::audit::search(pool, q).await
 }

@@ -10,11 +10,12 @@ use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
 use crate::authz::{Principal, Role};
+use crate::db;
 use crate::error::{Error, Result};
 
 /// The longest user name, in bytes (names are 1-64 characters of a small ASCII set).
@@ -139,17 +140,7 @@ pub async fn issue_token(
 ) -> Result<String> {
     let token = new_token()?;
     let expires = ttl_hours.map(time_after_hours);
-    sqlx::query(
-        "INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(kind)
-    .bind(scrim_store::now())
-    .bind(expires)
-    .execute(pool)
-    .await
-    .map_err(Error::db("issuing a token"))?;
+    db::users::insert_token(pool, &token_hash(&token), user_id, kind, expires).await?;
     Ok(token)
 }
 
@@ -215,26 +206,15 @@ pub async fn login(pool: &AnyPool, name: &str, password: &str) -> Result<Option<
     if name.len() > MAX_NAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
         return Ok(None);
     }
-    let row = sqlx::query(
-        "SELECT id, name, role, password_hash FROM users WHERE name = $1 AND disabled = 0",
-    )
-    .bind(name)
-    .fetch_optional(pool)
-    .await
-    .map_err(Error::db("signing in"))?;
-    let Some(row) = row else {
+    let Some((u, hash)) = db::users::for_sign_in(pool, name).await? else {
         // Same work either way, so timing does not tell which names exist.
         check_password(password, None).await?;
         return Ok(None);
     };
-    let hash: Option<String> = row.try_get(3).map_err(Error::db("signing in"))?;
     if !check_password(password, hash).await? {
         return Ok(None);
     }
-    let id: String = row.try_get(0).map_err(Error::db("signing in"))?;
-    let n: String = row.try_get(1).map_err(Error::db("signing in"))?;
-    let role: String = row.try_get(2).map_err(Error::db("signing in"))?;
-    principal(pool, id, n, role.parse()?).await.map(Some)
+    principal(pool, u.id, u.name, u.role).await.map(Some)
 }
 
 fn dummy_hash() -> &'static str {
@@ -271,43 +251,15 @@ pub async fn create_user(
         None => None,
     };
     let id = new_id("u")?;
-    let mut tx = pool.begin().await.map_err(Error::db("creating a user"))?;
-    sqlx::query(
-        "INSERT INTO users (id, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&id)
-    .bind(name)
-    .bind(role.as_str())
-    .bind(hash)
-    .bind(scrim_store::now())
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            Error::Conflict(format!("a user named {name} exists"))
-        }
-        _ => Error::Db {
-            context: "creating a user".to_string(),
-            source: e,
-        },
-    })?;
-    for p in projects {
-        sqlx::query("INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)")
-            .bind(&id)
-            .bind(p)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db("adding a user to a project"))?;
-    }
-    for c in clearances {
-        sqlx::query("INSERT INTO user_clearances (user_id, category) VALUES ($1, $2)")
-            .bind(&id)
-            .bind(c)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db("clearing a user"))?;
-    }
-    tx.commit().await.map_err(Error::db("creating a user"))?;
+    let account = db::users::NewAccount {
+        id: &id,
+        name,
+        role,
+        hash,
+        projects,
+        clearances,
+    };
+    db::users::insert(pool, account).await?;
     Ok(id)
 }
 
@@ -334,82 +286,13 @@ pub async fn update_user(
         Some(p) => Some(hash_password_async(p).await?),
         None => None,
     };
-    let mut tx = pool.begin().await.map_err(Error::db("changing a user"))?;
-    let exists = sqlx::query("SELECT 1 FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(Error::db("changing a user"))?
-        .is_some();
-    if !exists {
-        return Err(Error::NotFound(format!("no user {id}")));
-    }
-    let mut changed = Vec::new();
-    if let Some(d) = disabled {
-        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-            .bind(i64::from(d))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db("changing a user"))?;
-        if d {
-            sqlx::query("DELETE FROM tokens WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(Error::db("revoking a user's tokens"))?;
-        }
-        changed.push(if d { "disabled" } else { "enabled" }.to_string());
-    }
-    if let Some(h) = hash {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(h)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db("changing a password"))?;
-        sqlx::query("DELETE FROM tokens WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db("revoking a user's tokens"))?;
-        changed.push("password".to_string());
-        changed.push("tokens".to_string());
-    }
-    if let Some(ps) = projects {
-        sqlx::query("DELETE FROM user_projects WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db("changing a user's projects"))?;
-        for p in ps {
-            sqlx::query("INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(p)
-                .execute(&mut *tx)
-                .await
-                .map_err(Error::db("changing a user's projects"))?;
-        }
-        changed.push("projects".to_string());
-    }
-    if let Some(cs) = clearances {
-        sqlx::query("DELETE FROM user_clearances WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db("changing a user's clearances"))?;
-        for c in cs {
-            sqlx::query("INSERT INTO user_clearances (user_id, category) VALUES ($1, $2)")
-                .bind(id)
-                .bind(c)
-                .execute(&mut *tx)
-                .await
-                .map_err(Error::db("changing a user's clearances"))?;
-        }
-        changed.push("clearances".to_string());
-    }
-    tx.commit().await.map_err(Error::db("changing a user"))?;
-    Ok(changed)
+    let change = db::users::AccountChange {
+        disabled,
+        hash,
+        projects,
+        clearances,
+    };
+    db::users::update(pool, id, change).await
 }
 
 /// A user's own new password: set it and revoke their API tokens and every session but
@@ -422,32 +305,7 @@ pub async fn set_own_password(
     keep: Option<&str>,
 ) -> Result<u64> {
     let hash = hash_password_async(password).await?;
-    let mut tx = pool
-        .begin()
-        .await
-        .map_err(Error::db("changing a password"))?;
-    let set = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(hash)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db("changing a password"))?;
-    if set.rows_affected() != 1 {
-        return Err(Error::NotFound(format!("no user {id}")));
-    }
-    let revoked = sqlx::query(
-        "DELETE FROM tokens WHERE user_id = $1 AND NOT (kind = 'session' AND hash = $2)",
-    )
-    .bind(id)
-    .bind(keep.unwrap_or_default())
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db("revoking a user's tokens"))?
-    .rows_affected();
-    tx.commit()
-        .await
-        .map_err(Error::db("changing a password"))?;
-    Ok(revoked)
+    db::users::set_own_password(pool, id, &hash, keep).await
 }
 
 #[cfg(test)]

@@ -9,9 +9,11 @@
 //! - [`users`]: accounts, their projects and clearances, tokens.
 //! - [`approvals`]: proposals waiting for a privacy officer.
 //! - [`alerts`]: what privacy officers are told.
+//! - [`audit`]: the hash-chained log and its anchor (the chain itself is `crate::audit`'s).
 
 pub(crate) mod alerts;
 pub(crate) mod approvals;
+pub(crate) mod audit;
 pub(crate) mod denylist;
 pub(crate) mod projects;
 pub(crate) mod tasks;

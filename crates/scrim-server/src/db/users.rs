@@ -204,3 +204,222 @@ pub(crate) async fn remove_refused(pool: &AnyPool, id: &str) -> Result<()> {
     }
     tx.commit().await.map_err(Error::db(ctx))
 }
+
+/// Store a token's hash for a user (`kind`: `api` or `session`), expiring at `expires`.
+pub(crate) async fn insert_token(
+    pool: &AnyPool,
+    hash: &str,
+    user: &str,
+    kind: &str,
+    expires: Option<String>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash)
+    .bind(user)
+    .bind(kind)
+    .bind(scrim_store::now())
+    .bind(expires)
+    .execute(pool)
+    .await
+    .map_err(Error::db("issuing a token"))?;
+    Ok(())
+}
+
+/// An enabled account found by name for signing in, with its password hash (if it has one).
+pub(crate) async fn for_sign_in(
+    pool: &AnyPool,
+    name: &str,
+) -> Result<Option<(UserRow, Option<String>)>> {
+    let ctx = "signing in";
+    let Some(r) = sqlx::query(
+        "SELECT id, name, role, disabled, password_hash FROM users WHERE name = $1 AND disabled = 0",
+    )
+    .bind(name)
+    .fetch_optional(pool)
+    .await
+    .map_err(Error::db(ctx))?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((decode(&r)?, get(&r, "password_hash", ctx)?)))
+}
+
+/// An account to create, with its projects and clearances.
+pub(crate) struct NewAccount<'a> {
+    /// Its id.
+    pub(crate) id: &'a str,
+    /// Its unique name.
+    pub(crate) name: &'a str,
+    /// Its role.
+    pub(crate) role: Role,
+    /// Its password hash, if it has a password.
+    pub(crate) hash: Option<String>,
+    /// Its projects.
+    pub(crate) projects: &'a [String],
+    /// Its clearances.
+    pub(crate) clearances: &'a [String],
+}
+
+/// Create an account in one transaction; a name already taken is a conflict.
+pub(crate) async fn insert(pool: &AnyPool, a: NewAccount<'_>) -> Result<()> {
+    let ctx = "creating a user";
+    let mut tx = pool.begin().await.map_err(Error::db(ctx))?;
+    sqlx::query(
+        "INSERT INTO users (id, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(a.id)
+    .bind(a.name)
+    .bind(a.role.as_str())
+    .bind(a.hash)
+    .bind(scrim_store::now())
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            Error::Conflict(format!("a user named {} exists", a.name))
+        }
+        _ => Error::Db {
+            context: ctx.to_string(),
+            source: e,
+        },
+    })?;
+    add_projects(&mut tx, a.id, a.projects).await?;
+    add_clearances(&mut tx, a.id, a.clearances).await?;
+    tx.commit().await.map_err(Error::db(ctx))
+}
+
+type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
+
+async fn add_projects(tx: &mut Tx<'_>, id: &str, projects: &[String]) -> Result<()> {
+    for p in projects {
+        sqlx::query("INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(p)
+            .execute(&mut **tx)
+            .await
+            .map_err(Error::db("adding a user to a project"))?;
+    }
+    Ok(())
+}
+
+async fn add_clearances(tx: &mut Tx<'_>, id: &str, clearances: &[String]) -> Result<()> {
+    for c in clearances {
+        sqlx::query("INSERT INTO user_clearances (user_id, category) VALUES ($1, $2)")
+            .bind(id)
+            .bind(c)
+            .execute(&mut **tx)
+            .await
+            .map_err(Error::db("clearing a user"))?;
+    }
+    Ok(())
+}
+
+async fn exec(tx: &mut Tx<'_>, sql: &str, id: &str, ctx: &'static str) -> Result<u64> {
+    Ok(sqlx::query(sql)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(ctx))?
+        .rows_affected())
+}
+
+/// A change to an account (`None`: unchanged).
+pub(crate) struct AccountChange<'a> {
+    /// Disable (revoking every token and session) or enable.
+    pub(crate) disabled: Option<bool>,
+    /// A new password hash (revoking every token and session).
+    pub(crate) hash: Option<String>,
+    /// The account's projects, replaced.
+    pub(crate) projects: Option<&'a [String]>,
+    /// The account's clearances, replaced.
+    pub(crate) clearances: Option<&'a [String]>,
+}
+
+/// Apply a change in one transaction; the names of what changed (`tokens` when they were
+/// revoked by a new password). An unknown id is not found.
+pub(crate) async fn update(pool: &AnyPool, id: &str, c: AccountChange<'_>) -> Result<Vec<String>> {
+    let ctx = "changing a user";
+    let mut tx = pool.begin().await.map_err(Error::db(ctx))?;
+    let exists = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(Error::db(ctx))?
+        .is_some();
+    if !exists {
+        return Err(Error::NotFound(format!("no user {id}")));
+    }
+    let mut changed = Vec::new();
+    let revoke = "DELETE FROM tokens WHERE user_id = $1";
+    if let Some(d) = c.disabled {
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(d))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::db(ctx))?;
+        if d {
+            exec(&mut tx, revoke, id, "revoking a user's tokens").await?;
+        }
+        changed.push(if d { "disabled" } else { "enabled" }.to_string());
+    }
+    if let Some(h) = c.hash {
+        set_hash(&mut tx, id, &h).await?;
+        exec(&mut tx, revoke, id, "revoking a user's tokens").await?;
+        changed.extend(["password".to_string(), "tokens".to_string()]);
+    }
+    if let Some(ps) = c.projects {
+        let sql = "DELETE FROM user_projects WHERE user_id = $1";
+        exec(&mut tx, sql, id, "changing a user's projects").await?;
+        add_projects(&mut tx, id, ps).await?;
+        changed.push("projects".to_string());
+    }
+    if let Some(cs) = c.clearances {
+        let sql = "DELETE FROM user_clearances WHERE user_id = $1";
+        exec(&mut tx, sql, id, "changing a user's clearances").await?;
+        add_clearances(&mut tx, id, cs).await?;
+        changed.push("clearances".to_string());
+    }
+    tx.commit().await.map_err(Error::db(ctx))?;
+    Ok(changed)
+}
+
+async fn set_hash(tx: &mut Tx<'_>, id: &str, hash: &str) -> Result<u64> {
+    Ok(
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(Error::db("changing a password"))?
+            .rows_affected(),
+    )
+}
+
+/// A user's own new password hash: set it and revoke their API tokens and every session but
+/// `keep` (a session's token hash). Returns how many were revoked.
+pub(crate) async fn set_own_password(
+    pool: &AnyPool,
+    id: &str,
+    hash: &str,
+    keep: Option<&str>,
+) -> Result<u64> {
+    let ctx = "changing a password";
+    let mut tx = pool.begin().await.map_err(Error::db(ctx))?;
+    if set_hash(&mut tx, id, hash).await? != 1 {
+        return Err(Error::NotFound(format!("no user {id}")));
+    }
+    let revoked = sqlx::query(
+        "DELETE FROM tokens WHERE user_id = $1 AND NOT (kind = 'session' AND hash = $2)",
+    )
+    .bind(id)
+    .bind(keep.unwrap_or_default())
+    .execute(&mut *tx)
+    .await
+    .map_err(Error::db("revoking a user's tokens"))?
+    .rows_affected();
+    tx.commit().await.map_err(Error::db(ctx))?;
+    Ok(revoked)
+}

@@ -87,7 +87,7 @@ async fn the_next_task_is_the_one_held_then_the_oldest_open_one_the_reviewer_may
         .into_inner()
         .unwrap();
     assert_eq!(again["id"], json!(tasks[0]), "a held task comes first");
-    gw.skip_task(&rita, &tasks[0]).await.unwrap();
+    gw.skip_task(&rita, &tasks[0]).await.unwrap().into_inner();
     let next = gw
         .next_task(&rita, &pid)
         .await
@@ -107,7 +107,7 @@ async fn the_next_task_is_the_one_held_then_the_oldest_open_one_the_reviewer_may
         .into_inner()
         .unwrap();
     assert_eq!(cleared["id"], json!(tasks[1]));
-    gw.skip_task(&rita, &tasks[2]).await.unwrap();
+    gw.skip_task(&rita, &tasks[2]).await.unwrap().into_inner();
     assert!(
         gw.next_task(&rita, &pid)
             .await
