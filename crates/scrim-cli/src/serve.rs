@@ -239,7 +239,7 @@ pub fn users(cmd: UsersCmd) -> Result<()> {
             action: scrim_server::authz::Action::UserManage.as_str().into(),
             record: Some(name.clone()),
             fields: vec!["user".into(), "role".into()],
-            decision: "allow".into(),
+            decision: scrim_server::audit::Decision::Allow.to_string(),
         }],
     ))?;
     eprintln!(

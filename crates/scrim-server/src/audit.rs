@@ -30,6 +30,87 @@ use scrim_store::{Keyring, SecretKey};
 /// The MAC an empty log starts from (and the genesis anchor's head and mark).
 pub const GENESIS: &str = "genesis";
 
+/// What was decided, as an entry records it (`allow`, `pending:approval`, `deny:<reason>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Decision {
+    /// Allowed and done.
+    Allow,
+    /// Proposed; waits for a privacy officer's approval.
+    Pending,
+    /// Refused, for this reason.
+    Deny(Denial),
+}
+
+/// Why a request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Denial {
+    /// No valid token or session.
+    Unauthenticated,
+    /// The Cedar policies do not permit it.
+    Forbidden,
+    /// A reviewer asked for a task assigned to someone else.
+    NotAssigned,
+    /// The task's subject took the project's purpose back.
+    ConsentWithdrawn,
+    /// Past the pace or the sign-in limit of a client.
+    RateLimited,
+    /// Too many failed sign-ins for the name.
+    Locked,
+    /// A wrong name or password.
+    BadCredentials,
+    /// A cookie-authenticated write from another origin.
+    CrossOrigin,
+    /// Every redaction slot stayed taken.
+    Busy,
+    /// Redaction ran past its time budget.
+    TimeBudget,
+    /// The redaction policy withheld the record.
+    WithheldByPolicy,
+    /// Governance excluded the record (the exclusion's code: `no_subject`, `no_consent`, …).
+    Excluded(&'static str),
+    /// A privacy officer may not decide their own proposal.
+    OwnProposal,
+    /// The proposal was decided already.
+    Decided,
+    /// The project changed since the proposal.
+    Stale,
+}
+
+impl Denial {
+    /// The reason's code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Denial::Unauthenticated => "unauthenticated",
+            Denial::Forbidden => "forbidden",
+            Denial::NotAssigned => "not_assigned",
+            Denial::ConsentWithdrawn => "consent_withdrawn",
+            Denial::RateLimited => "rate_limited",
+            Denial::Locked => "locked",
+            Denial::BadCredentials => "bad_credentials",
+            Denial::CrossOrigin => "cross_origin",
+            Denial::Busy => "busy",
+            Denial::TimeBudget => "time_budget",
+            Denial::WithheldByPolicy => "withheld_by_policy",
+            Denial::Excluded(code) => code,
+            Denial::OwnProposal => "own_proposal",
+            Denial::Decided => "decided",
+            Denial::Stale => "stale",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decision::Allow => f.write_str("allow"),
+            Decision::Pending => f.write_str("pending:approval"),
+            Decision::Deny(d) => write!(f, "deny:{}", d.code()),
+        }
+    }
+}
+
 /// One audit entry (before it is numbered and chained).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
@@ -47,7 +128,7 @@ pub struct Entry {
     pub record: Option<String>,
     /// Which fields were revealed or changed (names, never values).
     pub fields: Vec<String>,
-    /// `allow` or `deny` (with a reason code: `deny:forbidden`, `deny:rate_limited`, …).
+    /// The [`Decision`] as text: `allow`, `pending:approval` or `deny:<reason>`.
     pub decision: String,
 }
 
@@ -583,4 +664,23 @@ pub struct Query {
 /// Search the log, newest first.
 pub async fn search(pool: &AnyPool, q: &Query) -> Result<Vec<Stored>> {
     db::audit::search(pool, q).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_are_written_as_the_stored_vocabulary() {
+        assert_eq!(Decision::Allow.to_string(), "allow");
+        assert_eq!(Decision::Pending.to_string(), "pending:approval");
+        assert_eq!(
+            Decision::Deny(Denial::ConsentWithdrawn).to_string(),
+            "deny:consent_withdrawn"
+        );
+        assert_eq!(
+            Decision::Deny(Denial::Excluded("no_consent")).to_string(),
+            "deny:no_consent"
+        );
+    }
 }

@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use super::projects::res_project;
 use super::users::{NewUser, UserChange};
 use super::{entry, recorded, Audited, Gateway};
+use crate::audit::{Decision, Denial};
 use crate::auth;
 use crate::authz::{Action, Principal};
 use crate::authz::{Resource, Role};
@@ -214,7 +215,7 @@ impl Gateway {
             kind.action(),
             Some(&id),
             fields,
-            "pending:approval",
+            Decision::Pending,
         );
         let answer = json!({"id": id, "status": "pending", "reasons": reasons});
         let audited = recorded(self, pending, answer).await?;
@@ -423,10 +424,10 @@ impl Gateway {
     /// Refuse a decision that may not be taken; the deny is audited.
     async fn may_decide(&self, who: &Principal, a: &Pending) -> Result<()> {
         let refusal = if a.proposed_by == who.id {
-            Some(("deny:own_proposal", Error::Forbidden))
+            Some((Decision::Deny(Denial::OwnProposal), Error::Forbidden))
         } else if a.status != "pending" {
             Some((
-                "deny:decided",
+                Decision::Deny(Denial::Decided),
                 Error::Conflict(format!("approval {} is {}", a.id, a.status)),
             ))
         } else if a.kind == ApprovalKind::ProjectUpdate {
@@ -435,7 +436,7 @@ impl Gateway {
             let now = serde_json::to_string(&p.spec).unwrap_or_default();
             (a.base.as_deref() != Some(now.as_str())).then(|| {
                 (
-                    "deny:stale",
+                    Decision::Deny(Denial::Stale),
                     Error::Conflict(format!(
                         "project {} changed since approval {} was proposed: propose it again",
                         p.id, a.id

@@ -7,7 +7,7 @@
 use axum::response::{IntoResponse, Response};
 
 use super::{entry, Gateway};
-use crate::audit::Entry;
+use crate::audit::{Decision, Denial, Entry};
 use crate::authz::{Action, Principal, Resource};
 use crate::error::{Error, Result};
 
@@ -42,7 +42,7 @@ impl Allowed<'_> {
                 self.action,
                 record,
                 fields,
-                "allow",
+                Decision::Allow,
             ))
             .await?;
         Ok(Audited(()))
@@ -113,7 +113,7 @@ impl Gateway {
                 action,
                 record,
                 vec![],
-                "deny:forbidden",
+                Decision::Deny(Denial::Forbidden),
             ))
             .await?;
         Err(Error::Forbidden)

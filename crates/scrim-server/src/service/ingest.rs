@@ -12,6 +12,7 @@ use scrim_core::{Outcome, Record};
 use super::facts::{facts_from_profile, facts_to_json};
 use super::projects::res_project;
 use super::{entry, recorded, Audited, Gateway};
+use crate::audit::{Decision, Denial};
 use crate::auth;
 use crate::authz::{Action, Principal};
 use crate::db::{self, projects::ProjectRow};
@@ -54,19 +55,23 @@ impl Gateway {
         let conv_lid =
             self.lineage
                 .record(&format!("{}#{}", p.id, record.id().unwrap_or_default()));
-        let refuse = |decision: String, why: Ingested| {
+        let refuse = |decision: Decision, why: Ingested| {
             let e = entry(
                 Some(who),
                 &res_project(&p),
                 Action::ConversationIngest,
                 Some(&conv_lid),
                 vec![],
-                &decision,
+                decision,
             );
             recorded(self, e, why)
         };
         if let Err(x) = self.admit(&p, &record, subject.as_deref()).await? {
-            return refuse(format!("deny:{}", x.code()), Ingested::Excluded(x.code())).await;
+            return refuse(
+                Decision::Deny(Denial::Excluded(x.code())),
+                Ingested::Excluded(x.code()),
+            )
+            .await;
         }
         let mut facts = facts_from_profile(record.profile());
         self.screen_facts(&mut facts);
@@ -74,12 +79,12 @@ impl Gateway {
             Redaction::Done(Outcome::Redacted { value, .. }) => value,
             Redaction::Done(Outcome::Withheld { reason, .. }) => {
                 let why = Ingested::Withheld(reason.to_string());
-                return refuse("deny:withheld_by_policy".into(), why).await;
+                return refuse(Decision::Deny(Denial::WithheldByPolicy), why).await;
             }
-            Redaction::NoSlot => return refuse("deny:busy".into(), Ingested::Busy).await,
+            Redaction::NoSlot => return refuse(Decision::Deny(Denial::Busy), Ingested::Busy).await,
             Redaction::OverBudget => {
                 let why = Ingested::Withheld("time_budget".into());
-                return refuse("deny:time_budget".into(), why).await;
+                return refuse(Decision::Deny(Denial::TimeBudget), why).await;
             }
         };
         let mut built = views::build(&redacted, &p.spec);

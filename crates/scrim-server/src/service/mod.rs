@@ -16,7 +16,7 @@ use scrim_core::policy::ImageAction;
 use scrim_core::{Engine, Key, KeyScope, Policy, Redactor};
 use scrim_store::{Governance, Keyring, Lineage, SecretKey, Store};
 
-use crate::audit::{AuditLog, Checkpoints, Entry};
+use crate::audit::{AuditLog, Checkpoints, Decision, Denial, Entry};
 use crate::auth;
 use crate::authz::{Action, Authz, Principal, Resource, Role};
 use crate::db;
@@ -272,7 +272,7 @@ impl Gateway {
             Action::SessionOrigin,
             None,
             vec![],
-            "deny:cross_origin",
+            Decision::Deny(Denial::CrossOrigin),
         );
         self.audit.record(e).await?;
         Err(Error::Forbidden)
@@ -297,7 +297,7 @@ impl Gateway {
                         action,
                         None,
                         vec![],
-                        "deny:unauthenticated",
+                        Decision::Deny(Denial::Unauthenticated),
                     ))
                     .await?;
                 Err(Error::Unauthorized)
@@ -360,7 +360,7 @@ impl Gateway {
                 action,
                 None,
                 vec![],
-                "deny:rate_limited",
+                Decision::Deny(Denial::RateLimited),
             ))
             .await?;
         Err(Error::TooMany)
@@ -374,7 +374,7 @@ fn entry(
     action: Action,
     record: Option<&str>,
     fields: Vec<String>,
-    decision: &str,
+    decision: Decision,
 ) -> Entry {
     let (project, purpose) = project_of(what);
     Entry {

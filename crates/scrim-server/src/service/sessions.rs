@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use super::{entry, poisoned, Audited, Gateway, MAX_FAILED_LOGINS};
+use crate::audit::{Decision, Denial};
 use crate::auth;
 use crate::authz::{Action, Principal, Resource};
 use crate::db;
@@ -52,8 +53,8 @@ impl Gateway {
             Ok(r) => r,
             Err(refusal) => {
                 let decision = match refusal {
-                    Refusal::NameLocked => "deny:locked",
-                    Refusal::ClientLimited => "deny:rate_limited",
+                    Refusal::NameLocked => Decision::Deny(Denial::Locked),
+                    Refusal::ClientLimited => Decision::Deny(Denial::RateLimited),
                 };
                 self.audit
                     .record(entry(
@@ -103,7 +104,7 @@ impl Gateway {
                 action,
                 who.map(|w| w.name.as_str()),
                 vec![],
-                "deny:bad_credentials",
+                Decision::Deny(Denial::BadCredentials),
             ))
             .await?;
         Ok(None)

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::projects::res_project;
 use super::{entry, poisoned, Allowed, Audited, Gateway};
+use crate::audit::{Decision, Denial};
 use crate::authz::{Action, Principal, Resource, Role};
 use crate::db::{self, projects::ProjectRow, tasks::TaskRow};
 use crate::error::{Error, Result};
@@ -66,7 +67,7 @@ impl Gateway {
                     Action::TaskRead,
                     Some(&t.id),
                     vec![],
-                    "deny:consent_withdrawn",
+                    Decision::Deny(Denial::ConsentWithdrawn),
                 ))
                 .await?;
             return Err(Error::Forbidden);
@@ -350,7 +351,7 @@ impl Gateway {
                     action,
                     Some(id),
                     vec![],
-                    "deny:not_assigned",
+                    Decision::Deny(Denial::NotAssigned),
                 ))
                 .await?;
             return Err(Error::Forbidden);
