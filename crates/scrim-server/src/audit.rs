@@ -592,56 +592,70 @@ pub async fn verify_checkpoints(
         ))
     })?;
     for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let Ok(c) = serde_json::from_str::<Checkpoint>(line) else {
-            v.problems.push((
-                0,
-                format!("checkpoint line {n} is not a checkpoint (the file was edited)"),
-            ));
-            continue;
-        };
-        let Some(key) = checkpoints.key(&c.key) else {
-            v.problems.push((
-                c.seq,
-                format!(
-                    "checkpoint line {n} is signed by master key {} that the keyring lacks",
-                    c.key
-                ),
-            ));
-            continue;
-        };
-        if checkpoint_mac(key, c.seq, &c.head, &c.at) != c.mac {
-            v.problems
-                .push((c.seq, format!("checkpoint line {n} was altered")));
-            continue;
-        }
-        v.checkpoints += 1;
-        let row = db::audit::mac_of(pool, c.seq).await?;
-        match row {
-            None => v.problems.push((
-                c.seq,
-                format!(
-                    "entry #{} is missing, but the log held it at {} (checkpoint line {n}): the log was rolled back, wiped or cut off",
-                    c.seq, c.at
-                ),
-            )),
-            Some(m) => {
-                if m != c.head {
-                    v.problems.push((
-                        c.seq,
-                        format!(
-                            "entry #{} is not the one the log held at {} (checkpoint line {n}): the log was rolled back or replaced",
-                            c.seq, c.at
-                        ),
-                    ));
-                }
-            }
+        if let Some(c) = signed_checkpoint(checkpoints, i + 1, line, v) {
+            v.checkpoints += 1;
+            let held = db::audit::mac_of(pool, c.seq).await?;
+            check_held(&c, i + 1, held, v);
         }
     }
     Ok(())
+}
+
+/// Line `n` of the checkpoint file, if it is a checkpoint signed under the keyring (else the
+/// problem is noted).
+fn signed_checkpoint(
+    checkpoints: &Checkpoints,
+    n: usize,
+    line: &str,
+    v: &mut Verification,
+) -> Option<Checkpoint> {
+    let Ok(c) = serde_json::from_str::<Checkpoint>(line) else {
+        v.problems.push((
+            0,
+            format!("checkpoint line {n} is not a checkpoint (the file was edited)"),
+        ));
+        return None;
+    };
+    let Some(key) = checkpoints.key(&c.key) else {
+        v.problems.push((
+            c.seq,
+            format!(
+                "checkpoint line {n} is signed by master key {} that the keyring lacks",
+                c.key
+            ),
+        ));
+        return None;
+    };
+    if checkpoint_mac(key, c.seq, &c.head, &c.at) != c.mac {
+        v.problems
+            .push((c.seq, format!("checkpoint line {n} was altered")));
+        return None;
+    }
+    Some(c)
+}
+
+/// The log must still hold the entry a checkpoint names, with the MAC it recorded.
+fn check_held(c: &Checkpoint, n: usize, held: Option<String>, v: &mut Verification) {
+    match held {
+        None => v.problems.push((
+            c.seq,
+            format!(
+                "entry #{} is missing, but the log held it at {} (checkpoint line {n}): the log was rolled back, wiped or cut off",
+                c.seq, c.at
+            ),
+        )),
+        Some(m) if m != c.head => v.problems.push((
+            c.seq,
+            format!(
+                "entry #{} is not the one the log held at {} (checkpoint line {n}): the log was rolled back or replaced",
+                c.seq, c.at
+            ),
+        )),
+        Some(_) => {}
+    }
 }
 
 /// Filters for [`search`].

@@ -261,74 +261,166 @@ pub fn lookup_city(name: &str) -> Option<Place> {
 
 /// Generalizes a population's facts for display; see the module documentation.
 pub fn generalize(population: &[Facts], spec: &ShowSpec) -> Generalized {
-    let k = spec.k.max(1);
-    let n = population.len();
     let columns = build_columns(population, spec);
-    let mut levels: Vec<usize> = columns.iter().map(|c| c.declared).collect();
-
+    let mut search = Search::new(&columns, population.len(), spec.k.max(1));
     if !columns.is_empty() {
-        let budget = spec.max_suppressed;
-        let mut small = small_subjects(&columns, &levels, n, k);
-        // Step 3: greedy raising.
-        while small > budget {
-            let shown = columns
-                .iter()
-                .zip(&levels)
-                .filter(|(c, &l)| l < c.top)
-                .count();
-            let mut best: Option<(usize, usize)> = None;
-            for (i, col) in columns.iter().enumerate() {
-                if levels[i] >= col.top || (levels[i] + 1 == col.top && shown <= 1) {
-                    continue;
-                }
-                levels[i] += 1;
-                let s = small_subjects(&columns, &levels, n, k);
-                levels[i] -= 1;
-                if best.is_none_or(|(_, b)| s < b) {
-                    best = Some((i, s));
-                }
+        let small = search.raise_greedily(spec.max_suppressed);
+        search.refine(small.max(spec.max_suppressed));
+    }
+    let shown = search.show();
+    let report = search.report(&shown);
+    Generalized {
+        subjects: shown.subjects,
+        report,
+    }
+}
+
+/// The state of the search for levels (steps 3 and 4 of the module documentation): the
+/// declared columns, the level each is at, and what makes a class small.
+struct Search<'a> {
+    /// The declared attributes, in tie-break order.
+    columns: &'a [Column],
+    /// The current level of each column (same order).
+    levels: Vec<usize>,
+    /// The population's size.
+    n: usize,
+    /// Classes below this size are small (at least 1).
+    k: usize,
+}
+
+/// Step 5's outcome: what each subject is shown.
+struct Shown {
+    /// One entry per subject, in input order.
+    subjects: Vec<ShownFacts>,
+    /// Subjects shown nothing because their class stayed below `k`.
+    suppressed: usize,
+    /// The smallest class among subjects shown facts.
+    achieved_k: Option<usize>,
+}
+
+impl<'a> Search<'a> {
+    /// Every column at its declared level.
+    fn new(columns: &'a [Column], n: usize, k: usize) -> Self {
+        Self {
+            columns,
+            levels: columns.iter().map(|c| c.declared).collect(),
+            n,
+            k,
+        }
+    }
+
+    /// How many subjects are in small classes at the current levels.
+    fn small(&self) -> usize {
+        small_subjects(self.columns, &self.levels, self.n, self.k)
+    }
+
+    /// How many subjects would be in small classes with column `i` at `level`.
+    fn small_if(&mut self, i: usize, level: usize) -> usize {
+        let Some(old) = self.levels.get(i).copied() else {
+            return self.small();
+        };
+        self.set(i, level);
+        let small = self.small();
+        self.set(i, old);
+        small
+    }
+
+    /// Puts column `i` at `level`.
+    fn set(&mut self, i: usize, level: usize) {
+        if let Some(l) = self.levels.get_mut(i) {
+            *l = level;
+        }
+    }
+
+    /// How many columns are still shown (below their Suppressed level).
+    fn shown_columns(&self) -> usize {
+        self.columns
+            .iter()
+            .zip(&self.levels)
+            .filter(|(c, &l)| l < c.top)
+            .count()
+    }
+
+    /// The column whose raising by one level leaves the fewest small subjects (the first on
+    /// ties), with that number; `None` when no column may be raised. The last column still
+    /// shown is never dropped.
+    fn best_raise(&mut self) -> Option<(usize, usize)> {
+        let shown = self.shown_columns();
+        let columns = self.columns;
+        let mut best: Option<(usize, usize)> = None;
+        for (i, col) in columns.iter().enumerate() {
+            let level = self.levels.get(i).copied().unwrap_or(col.top);
+            if level >= col.top || (level + 1 == col.top && shown <= 1) {
+                continue;
             }
-            let Some((i, s)) = best else { break };
-            levels[i] += 1;
+            let s = self.small_if(i, level + 1);
+            if best.is_none_or(|(_, b)| s < b) {
+                best = Some((i, s));
+            }
+        }
+        best
+    }
+
+    /// Step 3: raises the best column one level at a time while more than `budget` subjects
+    /// are small; returns how many are small at the end.
+    fn raise_greedily(&mut self, budget: usize) -> usize {
+        let mut small = self.small();
+        while small > budget {
+            let Some((i, s)) = self.best_raise() else {
+                break;
+            };
+            let level = self.levels.get(i).map_or(0, |l| l + 1);
+            self.set(i, level);
             small = s;
         }
-        // Step 4: undo overshooting, most valued attribute first.
-        let limit = small.max(budget);
-        for i in (0..columns.len()).rev() {
-            while levels[i] > columns[i].declared {
-                levels[i] -= 1;
-                let s = small_subjects(&columns, &levels, n, k);
-                if s > limit {
-                    levels[i] += 1;
+        small
+    }
+
+    /// Step 4: lowers raised columns again, most valued (last) first, as long as no more than
+    /// `limit` subjects are small.
+    fn refine(&mut self, limit: usize) {
+        let columns = self.columns;
+        for (i, col) in columns.iter().enumerate().rev() {
+            while let Some(level) = self.levels.get(i).copied().filter(|&l| l > col.declared) {
+                if self.small_if(i, level - 1) > limit {
                     break;
                 }
+                self.set(i, level - 1);
             }
         }
     }
 
-    // Step 5: suppress what is still below k, and build the output.
-    let (class_of, sizes) = classes(&columns, &levels, n);
-    let any_shown = columns.iter().zip(&levels).any(|(c, &l)| l < c.top);
-    let mut subjects = Vec::with_capacity(n);
-    let mut suppressed_subjects = 0;
-    let mut achieved_k: Option<usize> = None;
-    for (i, &class) in class_of.iter().enumerate() {
-        let size = sizes.get(class).copied().unwrap_or(0);
-        if !any_shown {
-            subjects.push(ShownFacts::default());
-            continue;
+    /// Step 5: suppresses the subjects still in small classes and labels the others.
+    fn show(&self) -> Shown {
+        let (class_of, sizes) = classes(self.columns, &self.levels, self.n);
+        let any_shown = self.shown_columns() > 0;
+        let mut shown = Shown {
+            subjects: Vec::with_capacity(self.n),
+            suppressed: 0,
+            achieved_k: None,
+        };
+        for (i, &class) in class_of.iter().enumerate() {
+            let size = sizes.get(class).copied().unwrap_or(0);
+            if !any_shown {
+                shown.subjects.push(ShownFacts::default());
+            } else if size < self.k {
+                shown.suppressed += 1;
+                shown.subjects.push(ShownFacts {
+                    suppressed: true,
+                    ..ShownFacts::default()
+                });
+            } else {
+                shown.achieved_k = Some(shown.achieved_k.map_or(size, |a| a.min(size)));
+                shown.subjects.push(self.facts_of(i));
+            }
         }
-        if size < k {
-            suppressed_subjects += 1;
-            subjects.push(ShownFacts {
-                suppressed: true,
-                ..ShownFacts::default()
-            });
-            continue;
-        }
-        achieved_k = Some(achieved_k.map_or(size, |a| a.min(size)));
+        shown
+    }
+
+    /// The facts shown for subject `i` at the current levels.
+    fn facts_of(&self, i: usize) -> ShownFacts {
         let mut shown = ShownFacts::default();
-        for (col, &level) in columns.iter().zip(&levels) {
+        for (col, &level) in self.columns.iter().zip(&self.levels) {
             let label = col.label(level, i);
             match &col.attr {
                 Attr::Place => shown.place = label,
@@ -341,25 +433,38 @@ pub fn generalize(population: &[Facts], spec: &ShowSpec) -> Generalized {
                 }
             }
         }
-        subjects.push(shown);
+        shown
     }
 
-    let mut report = Report {
-        k,
-        achieved_k,
-        place: None,
-        age: None,
-        gender: None,
-        other: BTreeMap::new(),
-        suppressed_subjects,
-        raised: Vec::new(),
-        dropped: Vec::new(),
-    };
-    for (col, &level) in columns.iter().zip(&levels) {
+    /// The report of the current levels and of step 5's outcome.
+    fn report(&self, shown: &Shown) -> Report {
+        let mut report = Report {
+            k: self.k,
+            achieved_k: shown.achieved_k,
+            place: None,
+            age: None,
+            gender: None,
+            other: BTreeMap::new(),
+            suppressed_subjects: shown.suppressed,
+            raised: Vec::new(),
+            dropped: Vec::new(),
+        };
+        for (col, &level) in self.columns.iter().zip(&self.levels) {
+            report.record(col, level);
+        }
+        report.raised.sort();
+        report.dropped.sort();
+        report
+    }
+}
+
+impl Report {
+    /// Records the final level of one column.
+    fn record(&mut self, col: &Column, level: usize) {
         if level >= col.top {
-            report.dropped.push(col.attr.name());
+            self.dropped.push(col.attr.name());
         } else if level > col.declared {
-            report.raised.push(col.attr.name());
+            self.raised.push(col.attr.name());
         }
         let exact = if level >= col.top {
             ExactLevel::Suppressed
@@ -367,17 +472,14 @@ pub fn generalize(population: &[Facts], spec: &ShowSpec) -> Generalized {
             ExactLevel::Exact
         };
         match &col.attr {
-            Attr::Place => report.place = PlaceLevel::ALL.get(level).copied(),
-            Attr::Age => report.age = AgeLevel::ALL.get(level).copied(),
-            Attr::Gender => report.gender = Some(exact),
+            Attr::Place => self.place = PlaceLevel::ALL.get(level).copied(),
+            Attr::Age => self.age = AgeLevel::ALL.get(level).copied(),
+            Attr::Gender => self.gender = Some(exact),
             Attr::Other(key) => {
-                report.other.insert(key.clone(), exact);
+                self.other.insert(key.clone(), exact);
             }
         }
     }
-    report.raised.sort();
-    report.dropped.sort();
-    Generalized { subjects, report }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1351,3 +1453,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "/tmp/kanon_snapshot.rs"]
+mod kanon_snapshot;

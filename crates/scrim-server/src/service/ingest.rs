@@ -87,26 +87,43 @@ impl Gateway {
                 return refuse(Decision::Deny(Denial::TimeBudget), why).await;
             }
         };
-        let mut built = views::build(&redacted, &p.spec);
+        let subject = subject.as_deref().map(|s| self.lineage.subject(s));
+        let stored = self
+            .store_task(&p, &redacted, &conv_lid, subject, &facts)
+            .await?;
+        let done = allowed.audit(self, stored_task(&stored), vec![]).await?;
+        Ok(done.with(stored))
+    }
+
+    /// Cut a redacted record to the project's view, hide its deny-listed values, and store it
+    /// as an open task.
+    async fn store_task(
+        &self,
+        p: &ProjectRow,
+        redacted: &Value,
+        conversation: &str,
+        subject: Option<String>,
+        facts: &crate::kanon::Facts,
+    ) -> Result<Ingested> {
+        let mut built = views::build(redacted, &p.spec);
         self.apply_denylist(&p.id, &mut built.view).await?;
         let task = auth::new_id("t")?;
         let new = db::tasks::NewTask {
             id: &task,
             project: &p.id,
-            conversation: &conv_lid,
-            subject: subject.as_deref().map(|s| self.lineage.subject(s)),
+            conversation,
+            subject,
             view: &built.view,
-            facts: facts_to_json(&facts),
+            facts: facts_to_json(facts),
             routed: &built.routed,
         };
         db::tasks::insert(&self.pool, new).await?;
         self.bump(&p.id)?;
-        let done = allowed.audit(self, Some(&task), vec![]).await?;
-        Ok(done.with(Ingested::Stored {
+        Ok(Ingested::Stored {
             task,
             routed: built.routed,
             categories: built.categories,
-        }))
+        })
     }
 
     /// Whether governance admits the record into the project (its subject's consent to the
@@ -129,6 +146,14 @@ impl Gateway {
         Ok(self
             .gov
             .admit(&p.purpose, subject, record.str_field("source"), consent))
+    }
+}
+
+/// The task an ingest stored, for the audit entry.
+fn stored_task(i: &Ingested) -> Option<&str> {
+    match i {
+        Ingested::Stored { task, .. } => Some(task),
+        _ => None,
     }
 }
 

@@ -317,35 +317,10 @@ impl Gateway {
             return Ok(());
         }
         let now = Instant::now();
-        let over = {
-            let mut reads = self.reads.lock().map_err(|_| poisoned())?;
-            let q = reads.entry(who.id.clone()).or_default();
-            while q
-                .front()
-                .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
-            {
-                q.pop_front();
-            }
-            if q.len() >= self.settings.reviewer_reads_per_minute {
-                true
-            } else {
-                q.push_back(now);
-                false
-            }
-        };
-        if !over {
+        if !self.over_pace(who, now)? {
             return Ok(());
         }
-        let raise = {
-            let mut alerted = self.alerted.lock().map_err(|_| poisoned())?;
-            let last = alerted.get(&who.id).copied();
-            if last.is_none_or(|t| now.duration_since(t) > Duration::from_secs(60)) {
-                alerted.insert(who.id.clone(), now);
-                true
-            } else {
-                false
-            }
-        };
+        let raise = self.first_alert_in_a_minute(who, now)?;
         if raise {
             let detail = format!(
                 "more than {} task reads in a minute",
@@ -364,6 +339,35 @@ impl Gateway {
             ))
             .await?;
         Err(Error::TooMany)
+    }
+
+    /// Count a read in `who`'s last minute; whether they are past the limit (then it does not
+    /// count).
+    fn over_pace(&self, who: &Principal, now: Instant) -> Result<bool> {
+        let mut reads = self.reads.lock().map_err(|_| poisoned())?;
+        let q = reads.entry(who.id.clone()).or_default();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
+        {
+            q.pop_front();
+        }
+        if q.len() >= self.settings.reviewer_reads_per_minute {
+            return Ok(true);
+        }
+        q.push_back(now);
+        Ok(false)
+    }
+
+    /// Whether `who` was not alerted on in the last minute (and note that they are now).
+    fn first_alert_in_a_minute(&self, who: &Principal, now: Instant) -> Result<bool> {
+        let mut alerted = self.alerted.lock().map_err(|_| poisoned())?;
+        let last = alerted.get(&who.id).copied();
+        if last.is_none_or(|t| now.duration_since(t) > Duration::from_secs(60)) {
+            alerted.insert(who.id.clone(), now);
+            return Ok(true);
+        }
+        Ok(false)
     }
 }
 

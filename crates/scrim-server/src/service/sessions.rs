@@ -9,7 +9,7 @@ use crate::auth;
 use crate::authz::{Action, Principal, Resource};
 use crate::db;
 use crate::error::{Error, Result};
-use crate::throttle::Refusal;
+use crate::throttle::{Refusal, Reservation};
 
 /// Names and passwords are bounded before anything is looked up, counted or hashed.
 pub(crate) fn bounded(name: &str, password: &str) -> Result<()> {
@@ -44,47 +44,15 @@ impl Gateway {
         action: Action,
         who: Option<&Principal>,
     ) -> Result<Option<Principal>> {
-        let reserved =
-            self.sign_ins
-                .lock()
-                .map_err(|_| poisoned())?
-                .reserve(name, client, Instant::now());
-        let reservation = match reserved {
-            Ok(r) => r,
-            Err(refusal) => {
-                let decision = match refusal {
-                    Refusal::NameLocked => Decision::Deny(Denial::Locked),
-                    Refusal::ClientLimited => Decision::Deny(Denial::RateLimited),
-                };
-                self.audit
-                    .record(entry(
-                        who,
-                        &Resource::Gateway,
-                        action,
-                        None,
-                        vec![],
-                        decision,
-                    ))
-                    .await?;
-                return Err(Error::TooMany);
-            }
-        };
-        let found = match auth::login(&self.pool, name, password).await {
-            Ok(f) => f,
-            Err(e) => {
-                self.sign_ins
-                    .lock()
-                    .map_err(|_| poisoned())?
-                    .release(reservation);
-                return Err(e);
-            }
-        };
-        if found.is_some() {
+        let reservation = self.reserve_sign_in(name, client, action, who).await?;
+        let found = auth::login(&self.pool, name, password).await;
+        if !matches!(found, Ok(None)) {
+            // A match, or no answer at all: the attempt does not count against the name.
             self.sign_ins
                 .lock()
                 .map_err(|_| poisoned())?
                 .release(reservation);
-            return Ok(found);
+            return found;
         }
         let raise = self
             .sign_ins
@@ -97,17 +65,43 @@ impl Gateway {
             );
             db::alerts::raise(&self.pool, "anonymous", "failed_logins", &detail).await?;
         }
-        self.audit
-            .record(entry(
-                who,
-                &Resource::Gateway,
-                action,
-                who.map(|w| w.name.as_str()),
-                vec![],
-                Decision::Deny(Denial::BadCredentials),
-            ))
-            .await?;
+        let e = entry(
+            who,
+            &Resource::Gateway,
+            action,
+            who.map(|w| w.name.as_str()),
+            vec![],
+            Decision::Deny(Denial::BadCredentials),
+        );
+        self.audit.record(e).await?;
         Ok(None)
+    }
+
+    /// Count the attempt before checking it; a locked name or a limited client is audited and
+    /// answered 429.
+    async fn reserve_sign_in(
+        &self,
+        name: &str,
+        client: Option<std::net::IpAddr>,
+        action: Action,
+        who: Option<&Principal>,
+    ) -> Result<Reservation> {
+        let reserved =
+            self.sign_ins
+                .lock()
+                .map_err(|_| poisoned())?
+                .reserve(name, client, Instant::now());
+        let refusal = match reserved {
+            Ok(r) => return Ok(r),
+            Err(refusal) => refusal,
+        };
+        let decision = match refusal {
+            Refusal::NameLocked => Decision::Deny(Denial::Locked),
+            Refusal::ClientLimited => Decision::Deny(Denial::RateLimited),
+        };
+        let e = entry(who, &Resource::Gateway, action, None, vec![], decision);
+        self.audit.record(e).await?;
+        Err(Error::TooMany)
     }
 }
 

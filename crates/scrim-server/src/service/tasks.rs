@@ -155,60 +155,11 @@ impl Gateway {
             .clone()
             .unwrap_or_else(|| format!("task:{}", t.id));
         let profile = g.shown.get(&key).cloned().unwrap_or(Value::Null);
-        let mut fields: Vec<String> = Vec::new();
-        if let Some(o) = profile.as_object() {
-            for k in ["place", "age", "gender"] {
-                if o.get(k).is_some_and(Value::is_string) {
-                    fields.push(format!("profile:{k}"));
-                }
-            }
-            // Declared keys are the project's input: the audit log names them all "other".
-            if o.get("other")
-                .and_then(Value::as_object)
-                .is_some_and(|other| !other.is_empty())
-            {
-                fields.push("profile:other".to_string());
-            }
-        }
-        if let Some(ms) = t.view.get("messages").and_then(Value::as_array) {
-            let mut roles: Vec<String> = ms
-                .iter()
-                .map(|m| {
-                    if m.get("content")
-                        .and_then(Value::as_str)
-                        .is_some_and(|c| c.starts_with("[withheld: "))
-                    {
-                        "messages:withheld".to_string()
-                    } else {
-                        format!(
-                            "messages:{}",
-                            views::role_of(m.get("role").and_then(Value::as_str))
-                        )
-                    }
-                })
-                .collect();
-            roles.sort();
-            roles.dedup();
-            fields.extend(roles);
-        }
-        if t.view.get("attachments").is_some() {
-            fields.push("attachments:images".into());
-        }
-        // Views stored before roles and attachment keys were allow-listed are cleaned here too.
-        let mut messages = t
-            .view
-            .get("messages")
-            .cloned()
-            .unwrap_or(Value::Array(vec![]));
-        for m in messages.as_array_mut().into_iter().flatten() {
-            let role = views::role_of(m.get("role").and_then(Value::as_str));
-            if let Some(o) = m.as_object_mut() {
-                o.insert("role".into(), json!(role));
-            }
-        }
+        let mut fields = profile_fields(&profile);
+        fields.extend(view_fields(&t.view));
         let mut v = json!({
             "id": t.id, "project": p.id, "status": t.status.as_str(),
-            "messages": messages,
+            "messages": messages_shown(&t.view),
             "profile": profile,
         });
         if let (Some(a), Some(o)) = (
@@ -220,6 +171,73 @@ impl Gateway {
         }
         Ok((v, fields))
     }
+}
+
+/// The audit names of the generalized profile facts shown (`profile:place`, …). Declared keys
+/// are the project's input: the audit log names them all `profile:other`.
+fn profile_fields(profile: &Value) -> Vec<String> {
+    let mut fields = Vec::new();
+    let Some(o) = profile.as_object() else {
+        return fields;
+    };
+    for k in ["place", "age", "gender"] {
+        if o.get(k).is_some_and(Value::is_string) {
+            fields.push(format!("profile:{k}"));
+        }
+    }
+    if o.get("other")
+        .and_then(Value::as_object)
+        .is_some_and(|other| !other.is_empty())
+    {
+        fields.push("profile:other".to_string());
+    }
+    fields
+}
+
+/// The audit names of what a view shows: each (allow-listed) role once, withheld turns, images.
+fn view_fields(view: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = view
+        .get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            let withheld = m
+                .get("content")
+                .and_then(Value::as_str)
+                .is_some_and(|c| c.starts_with("[withheld: "));
+            if withheld {
+                "messages:withheld".to_string()
+            } else {
+                format!(
+                    "messages:{}",
+                    views::role_of(m.get("role").and_then(Value::as_str))
+                )
+            }
+        })
+        .collect();
+    fields.sort();
+    fields.dedup();
+    if view.get("attachments").is_some() {
+        fields.push("attachments:images".into());
+    }
+    fields
+}
+
+/// A view's messages with every role allow-listed (views stored before roles were
+/// allow-listed are cleaned here too).
+fn messages_shown(view: &Value) -> Value {
+    let mut messages = view
+        .get("messages")
+        .cloned()
+        .unwrap_or(Value::Array(vec![]));
+    for m in messages.as_array_mut().into_iter().flatten() {
+        let role = views::role_of(m.get("role").and_then(Value::as_str));
+        if let Some(o) = m.as_object_mut() {
+            o.insert("role".into(), json!(role));
+        }
+    }
+    messages
 }
 
 pub(crate) fn res_task(t: &TaskRow, p: &ProjectRow) -> Resource {
