@@ -25,6 +25,55 @@ const FAM: Fam = Fam {
     name: "address",
 };
 
+// Scores of findings (all `address`). Most anchors start from a base score that grows with each
+// address part the span extends over (see `grown`).
+
+/// US military mail: the ZIP after "APO AE", from the ship or unit line above.
+const MILITARY_MAIL: f32 = 0.9;
+
+/// A postal code right after its cue ("ZIP: 83702", "pin code 560038").
+const CUED_POSTAL_CODE: f32 = 0.6;
+
+/// A post-office box ("PO Box 104"), before any parts.
+const PO_BOX: f32 = 0.8;
+
+/// What each address part after a post-office box adds.
+const PO_BOX_PER_PART: f32 = 0.05;
+
+/// A unit cue and its number ("Apt 4B, ..."), before any parts (at least one must follow).
+const UNIT: f32 = 0.55;
+
+/// A house number and a street with capitalized names or a street suffix ("221 Maple Ave").
+const HOUSE_THEN_STREET_STRONG: f32 = 0.65;
+
+/// A house number and a street in lowercase ("221 maple ave").
+const HOUSE_THEN_STREET: f32 = 0.5;
+
+/// A street name and then the number ("Mellemvej 32", "Via Roma 10").
+const STREET_THEN_NUMBER: f32 = 0.6;
+
+/// What each address part adds to a unit or street anchor.
+const PER_PART: f32 = 0.08;
+
+/// A house number, capitalized names and a number without a street word ("5850 Jana Nerudy 894"),
+/// with a strong part after it.
+const NAMED_STREET: f32 = 0.5;
+
+/// The same without a strong part, right after an address cue ("lives at 5850 Jana Nerudy 894").
+const CUED_NAMED_STREET: f32 = 0.6;
+
+/// What each address part adds to a named street.
+const NAMED_PER_PART: f32 = 0.06;
+
+/// The highest score of a named street.
+const NAMED_MAX: f32 = 0.9;
+
+/// What merging two adjacent address spans adds to the higher score.
+const MERGE_BONUS: f32 = 0.05;
+
+/// The highest score of any other address.
+const MAX_SCORE: f32 = 0.95;
+
 /// Unit and house cues (lowercase, dots removed), before a number.
 const UNIT_CUES: &[&str] = &[
     "apartment",
@@ -194,7 +243,7 @@ impl Address {
                     || gap.chars().all(|c| c == ',' || c.is_whitespace()) && gap.len() <= 4
                 {
                     last.1 = last.1.max(e);
-                    last.2 = (last.2.max(sc) + 0.05).min(0.95);
+                    last.2 = (last.2.max(sc) + MERGE_BONUS).min(MAX_SCORE);
                     continue;
                 }
             }
@@ -315,43 +364,27 @@ fn is_house_number(w: &str) -> bool {
 /// Try the anchors around the number token `i`; on success the span and score.
 fn anchor_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, f32)> {
     let t = toks.get(i)?;
-    let w = tok_str(text, t);
-    if !is_house_number(w) {
-        return None;
-    }
-    // Glued to a price, a time or a decimal.
-    match util::char_before(text, t.s) {
-        Some('$' | '€' | '£' | '₹' | '.' | ':' | '+' | '%') => return None,
-        Some('-' | '/')
-            if t.s < 2 || util::byte_at(text, t.s - 2).is_some_and(|b| !b.is_ascii_uppercase()) =>
-        {
-            return None
-        }
-        _ => {}
-    }
-    if matches!(util::byte_at(text, t.e), Some(b':' | b'%' | b'.' | b','))
-        && util::byte_at(text, t.e + 1).is_some_and(|b| b.is_ascii_digit())
-    {
+    if !is_house_number(tok_str(text, t)) || glued_number(text, t) {
         return None;
     }
     // US military mail: "USS Lorenzen\nFPO AE 25990", "PSC 3294, Box 9168\nAPO AA 61487".
     if let Some(s) = military_before(text, toks, i) {
-        return Some((s, t.e, 0.9));
+        return Some((s, t.e, MILITARY_MAIL));
     }
     // "ZIP: 83702", "pin code 560038", "postal code is K1A 0B6".
     if let Some(e) = zip_after_cue(text, toks, i) {
-        return Some((t.s, e, 0.6));
+        return Some((t.s, e, CUED_POSTAL_CODE));
     }
     // PO Box.
     if let Some(s) = po_box_before(text, toks, i) {
         let (e, parts) = extend(text, toks, i + 1, t.e);
-        return Some((s, e, (0.8 + 0.05 * parts as f32).min(0.95)));
+        return Some((s, e, grown(PO_BOX, PO_BOX_PER_PART, parts, MAX_SCORE)));
     }
     // Unit cue before the number.
     if let Some((s, weak)) = unit_before(text, toks, i) {
         let (e, parts) = extend(text, toks, i + 1, t.e);
         if parts > usize::from(weak) {
-            return Some((s, e, (0.55 + 0.08 * parts as f32).min(0.95)));
+            return Some((s, e, grown(UNIT, PER_PART, parts, MAX_SCORE)));
         }
         return None;
     }
@@ -359,33 +392,64 @@ fn anchor_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, f32)> 
     if let Some((street_end_tok, strength)) = street_after(text, toks, i) {
         let end_tok = toks.get(street_end_tok)?;
         let (e, parts) = extend(text, toks, street_end_tok + 1, end_tok.e);
-        let base = if strength { 0.65 } else { 0.5 };
-        return Some((
-            leading_number(text, toks, i),
-            e,
-            (base + 0.08 * parts as f32).min(0.95),
-        ));
+        let base = if strength {
+            HOUSE_THEN_STREET_STRONG
+        } else {
+            HOUSE_THEN_STREET
+        };
+        let score = grown(base, PER_PART, parts, MAX_SCORE);
+        return Some((leading_number(text, toks, i), e, score));
     }
     // Street name, then number.
     if let Some(s) = street_before(text, toks, i) {
         let (e, parts) = extend(text, toks, i + 1, t.e);
-        return Some((s, e, (0.6 + 0.08 * parts as f32).min(0.95)));
+        return Some((s, e, grown(STREET_THEN_NUMBER, PER_PART, parts, MAX_SCORE)));
     }
-    // "5850 Jana Nerudy 894" (no street word): house number, one to three capitalized names and a
-    // number, taken only when at least two more address parts follow, one of them a unit, a postal
-    // code, a state or a country.
-    if let Some(k) = named_street_after(text, toks, i) {
-        let end_tok = toks.get(k)?;
-        let (e, parts, strong) = extend_full(text, toks, k + 1, end_tok.e);
-        if parts >= 2 && strong >= 1 {
-            let score = (0.5 + 0.06 * parts as f32).min(0.9);
-            return Some((leading_number(text, toks, i), e, score));
+    named_street_anchor(text, toks, i)
+}
+
+/// A base score grown by `per_part` for each of `parts` address parts, up to `cap`.
+fn grown(base: f32, per_part: f32, parts: usize, cap: f32) -> f32 {
+    (base + per_part * parts as f32).min(cap)
+}
+
+/// Whether the number token `t` is glued to a price, a time or a decimal.
+fn glued_number(text: &str, t: &Tok) -> bool {
+    match util::char_before(text, t.s) {
+        Some('$' | '€' | '£' | '₹' | '.' | ':' | '+' | '%') => return true,
+        Some('-' | '/')
+            if t.s < 2 || util::byte_at(text, t.s - 2).is_some_and(|b| !b.is_ascii_uppercase()) =>
+        {
+            return true
         }
-        // After "lives at", "my address is", "send it to" the street alone is enough.
-        let start = leading_number(text, toks, i);
-        if address_cue_before(text, start) {
-            return Some((start, e, (0.6 + 0.06 * parts as f32).min(0.9)));
-        }
+        _ => {}
+    }
+    matches!(util::byte_at(text, t.e), Some(b':' | b'%' | b'.' | b','))
+        && util::byte_at(text, t.e + 1).is_some_and(|b| b.is_ascii_digit())
+}
+
+/// "5850 Jana Nerudy 894" (no street word): house number `i`, one to three capitalized names and a
+/// number, taken only when at least two more address parts follow, one of them a unit, a postal
+/// code, a state or a country, or right after an address cue ("lives at", "my address is").
+fn named_street_anchor(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, f32)> {
+    let k = named_street_after(text, toks, i)?;
+    let end_tok = toks.get(k)?;
+    let (e, parts, strong) = extend_full(text, toks, k + 1, end_tok.e);
+    let start = leading_number(text, toks, i);
+    if parts >= 2 && strong >= 1 {
+        return Some((
+            start,
+            e,
+            grown(NAMED_STREET, NAMED_PER_PART, parts, NAMED_MAX),
+        ));
+    }
+    // After "lives at", "my address is", "send it to" the street alone is enough.
+    if address_cue_before(text, start) {
+        return Some((
+            start,
+            e,
+            grown(CUED_NAMED_STREET, NAMED_PER_PART, parts, NAMED_MAX),
+        ));
     }
     None
 }
@@ -610,7 +674,7 @@ fn po_box_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
 /// "B-204"): the start offset, and whether the cue is weak ("#", a block letter), needing more
 /// address parts after it.
 fn unit_before(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
-    let mut j = i.checked_sub(1)?;
+    let j = i.checked_sub(1)?;
     let prev = toks.get(j)?;
     if prev.k == K::Hash {
         // "#45" directly, at a word start.
@@ -621,20 +685,34 @@ fn unit_before(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
     }
     // Flat numbers with a block letter: "B-204", "C/12".
     if prev.k == K::Other && matches!(tok_str(text, prev), "-" | "/") && prev.e == toks.get(i)?.s {
-        let letter = toks.get(j.checked_sub(1)?)?;
-        let lw = tok_str(text, letter);
-        let single_upper = lw.chars().count() == 1 && lw.chars().all(char::is_uppercase);
-        let followed = toks.get(i + 1).is_some_and(|n| n.k == K::Comma);
-        if letter.k == K::Word
-            && single_upper
-            && letter.e == prev.s
-            && followed
-            && !util::alnum_before(text, letter.s)
-        {
-            return Some((letter.s, true));
-        }
-        return None;
+        return block_letter_before(text, toks, i);
     }
+    unit_cue_before(text, toks, i)
+}
+
+/// "B-204", "C/12": a single capital letter glued by a dash or slash to the number token `i`, with
+/// a comma after the number: the letter's start.
+fn block_letter_before(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
+    let prev = toks.get(i.checked_sub(1)?)?;
+    let letter = toks.get(i.checked_sub(2)?)?;
+    let lw = tok_str(text, letter);
+    let single_upper = lw.chars().count() == 1 && lw.chars().all(char::is_uppercase);
+    let followed = toks.get(i + 1).is_some_and(|n| n.k == K::Comma);
+    if letter.k == K::Word
+        && single_upper
+        && letter.e == prev.s
+        && followed
+        && !util::alnum_before(text, letter.s)
+    {
+        return Some((letter.s, true));
+    }
+    None
+}
+
+/// A unit word before the number token `i`, across a "No", "No." or "#" ("Flat No. 302", "Apt
+/// 4B", "No. 5"): its start.
+fn unit_cue_before(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
+    let j = i.checked_sub(1)?;
     // Skip "No" / "No." / "#" between the cue and the number.
     let mut k = j;
     loop {
@@ -662,8 +740,6 @@ fn unit_before(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
             return Some((p.s, false));
         }
     }
-    j = k;
-    let _ = j;
     None
 }
 
@@ -671,32 +747,64 @@ fn unit_before(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
 /// match is strong (capitalized names or a street suffix).
 fn street_after(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
     let n = tok_str(text, toks.get(i)?);
-    let ordinal = is_ordinal(n);
-    let mut names = 0;
-    let mut lower_names = 0;
+    let mut walk = StreetWalk {
+        text,
+        toks,
+        ordinal: is_ordinal(n),
+        names: 0,
+        lower_names: 0,
+    };
     let mut j = i + 1;
     // Indian style puts a comma after the house number: "42, MG Road".
     if toks.get(j).is_some_and(|t| t.k == K::Comma) {
         j += 1;
     }
     let first = j;
-    let mut best: Option<(usize, bool)> = None;
     while j < toks.len() && j <= first + 5 {
-        let t = toks.get(j)?;
+        match walk.step(j, toks.get(j)?) {
+            Walk::Next => j += 1,
+            Walk::Done(found) => return found,
+        }
+    }
+    None
+}
+
+/// The state of one [`street_after`] walk over the words after a house number.
+struct StreetWalk<'t> {
+    text: &'t str,
+    toks: &'t [Tok],
+    /// The house number is an ordinal ("14th Cross").
+    ordinal: bool,
+    /// Name words so far.
+    names: usize,
+    /// Lowercase name words so far (at most two).
+    lower_names: usize,
+}
+
+/// What a [`StreetWalk`] step decided.
+enum Walk {
+    /// Go on with the next token.
+    Next,
+    /// The walk is over: the street found, if any.
+    Done(Option<(usize, bool)>),
+}
+
+impl StreetWalk<'_> {
+    /// Take token `t` (at index `j`): a name word, or the street word that ends the street.
+    fn step(&mut self, j: usize, t: &Tok) -> Walk {
+        let (text, toks) = (self.text, self.toks);
         let w = tok_str(text, t);
         match t.k {
             K::Word => {}
-            K::Num if is_ordinal(w) && names == 0 => {
+            K::Num if is_ordinal(w) && self.names == 0 => {
                 // "5 2nd Cross"? rare; "221 5th Avenue" fine.
-                names += 1;
-                j += 1;
-                continue;
+                self.names += 1;
+                return Walk::Next;
             }
-            K::Dot if best.is_some() => break,
-            _ => break,
+            _ => return Walk::Done(None),
         }
         let cap = is_cap(w);
-        if words::is_street_word(w) && (names > 0 || ordinal) {
+        if words::is_street_word(w) && (self.names > 0 || self.ordinal) {
             // A second street word continues the name ("2nd Main Road", "MG Road Cross").
             let mut k = j;
             while toks
@@ -705,57 +813,65 @@ fn street_after(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
             {
                 k += 1;
             }
-            best = Some((k, cap || lower_names == 0));
-            break;
+            let strong = cap || self.lower_names == 0;
+            return Walk::Done(Some((street_tail(text, toks, k), strong)));
         }
-        if lower_in(PREFIX_STREETS, w) && names == 0 && !ordinal {
-            // "12 rue de la Paix", "5 Calle Mayor", "10 Via Roma": one to four names after.
-            let mut k = j + 1;
-            let mut last = None;
-            while k < toks.len() && k <= j + 5 {
-                let nt = toks.get(k)?;
-                let nw = tok_str(text, nt);
-                if nt.k == K::Word
-                    && (is_cap(nw) || lower_in(PARTICLES, nw))
-                    && !words::is_stopword(nw)
-                    || (nt.k == K::Word && lower_in(PARTICLES, nw))
-                {
-                    if is_cap(nw) {
-                        last = Some(k);
-                    }
-                    k += 1;
-                } else {
-                    break;
-                }
-            }
-            return last.map(|l| (l, true));
+        if lower_in(PREFIX_STREETS, w) && self.names == 0 && !self.ordinal {
+            return Walk::Done(prefix_street_end(text, toks, j).map(|l| (l, true)));
         }
-        if words::has_street_suffix(w) && names == 0 {
-            // "6750 Koskikatu 25", "12 Hauptstraße".
-            let mut end = j;
-            if let Some(nx) = toks.get(j + 1) {
-                if nx.k == K::Num && is_house_number(tok_str(text, nx)) {
-                    end = j + 1;
-                }
-            }
-            return Some((end, true));
+        if words::has_street_suffix(w) && self.names == 0 {
+            return Walk::Done(Some((suffix_street_end(text, toks, j), true)));
         }
         // A name word.
         if words::is_stopword(w) || lower_in(BREAKERS, w) && !cap {
-            break;
+            return Walk::Done(None);
         }
         if cap || lower_in(PARTICLES, w) {
-            names += 1;
-        } else if w.chars().all(char::is_lowercase) && lower_names < 2 {
-            names += 1;
-            lower_names += 1;
+            self.names += 1;
+        } else if w.chars().all(char::is_lowercase) && self.lower_names < 2 {
+            self.names += 1;
+            self.lower_names += 1;
+        } else {
+            return Walk::Done(None);
+        }
+        Walk::Next
+    }
+}
+
+/// "6750 Koskikatu 25", "12 Hauptstraße": a word with a street suffix at token `j`, with the house
+/// number right after it if there is one: the last token.
+fn suffix_street_end(text: &str, toks: &[Tok], j: usize) -> usize {
+    match toks.get(j + 1) {
+        Some(nx) if nx.k == K::Num && is_house_number(tok_str(text, nx)) => j + 1,
+        _ => j,
+    }
+}
+
+/// "12 rue de la Paix", "5 Calle Mayor", "10 Via Roma": the last capitalized word among the one to
+/// four names after the street word at token `j`.
+fn prefix_street_end(text: &str, toks: &[Tok], j: usize) -> Option<usize> {
+    let mut k = j + 1;
+    let mut last = None;
+    while k < toks.len() && k <= j + 5 {
+        let nt = toks.get(k)?;
+        let nw = tok_str(text, nt);
+        if nt.k == K::Word && (is_cap(nw) || lower_in(PARTICLES, nw)) && !words::is_stopword(nw)
+            || (nt.k == K::Word && lower_in(PARTICLES, nw))
+        {
+            if is_cap(nw) {
+                last = Some(k);
+            }
+            k += 1;
         } else {
             break;
         }
-        j += 1;
     }
-    let (mut end, strong) = best?;
-    // Directional suffix ("Avenue NW") and a trailing number ("Rákóczi út 13").
+    last
+}
+
+/// The street that ends at token `end`, with a directional suffix ("Avenue NW") and a trailing
+/// number ("Rákóczi út 13"): the new last token.
+fn street_tail(text: &str, toks: &[Tok], mut end: usize) -> usize {
     if let Some(d) = toks.get(end + 1) {
         let dw = tok_str(text, d);
         if d.k == K::Word && lower_in(DIRECTIONS, dw) && dw.chars().all(char::is_uppercase)
@@ -773,7 +889,7 @@ fn street_after(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
             end += 1;
         }
     }
-    Some((end, strong))
+    end
 }
 
 /// A street name right before the number token `i` ("Mellemvej 32", "Via Roma 10",
@@ -785,21 +901,7 @@ fn street_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     }
     // An abbreviated street word after the name: "Kálmán Imre u. 12", "Hauptstr. 5".
     if p.k == K::Dot {
-        let a = toks.get(i.checked_sub(2)?)?;
-        if a.k != K::Word || !lower_in(ABBR_SUFFIX_STREETS, tok_str(text, a)) || a.e != p.s {
-            return None;
-        }
-        let mut start = None;
-        let mut j = i - 2;
-        while j > 0 && i - 2 - j < 3 {
-            j -= 1;
-            let t = toks.get(j)?;
-            if t.k != K::Word || !is_cap(tok_str(text, t)) || words::is_stopword(tok_str(text, t)) {
-                break;
-            }
-            start = Some(t.s);
-        }
-        return start;
+        return abbreviated_street_before(text, toks, i);
     }
     if p.k != K::Word {
         return None;
@@ -808,8 +910,41 @@ fn street_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     if words::has_street_suffix(pw) && is_cap(pw) {
         return Some(p.s);
     }
-    // "Baker Street 221", "Calle Mayor 5", "Via Roma 10": a capitalized street word among the
-    // (up to three) capitalized words before the number.
+    let (start, saw_street) = street_words_before(text, toks, i)?;
+    // A lone street word ("Street 5") is not enough: there must be a name too.
+    let s = start?;
+    let name_words = toks
+        .iter()
+        .filter(|t| t.s >= s && t.e <= p.e && t.k == K::Word)
+        .count();
+    (saw_street && name_words >= 2).then_some(s)
+}
+
+/// "Kálmán Imre u. 12", "Hauptstr. 5": an abbreviated street word and its dot before the number
+/// token `i`, after up to three capitalized names: the first name's start.
+fn abbreviated_street_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let p = toks.get(i.checked_sub(1)?)?;
+    let a = toks.get(i.checked_sub(2)?)?;
+    if a.k != K::Word || !lower_in(ABBR_SUFFIX_STREETS, tok_str(text, a)) || a.e != p.s {
+        return None;
+    }
+    let mut start = None;
+    let mut j = i - 2;
+    while j > 0 && i - 2 - j < 3 {
+        j -= 1;
+        let t = toks.get(j)?;
+        if t.k != K::Word || !is_cap(tok_str(text, t)) || words::is_stopword(tok_str(text, t)) {
+            break;
+        }
+        start = Some(t.s);
+    }
+    start
+}
+
+/// "Baker Street 221", "Calle Mayor 5", "Via Roma 10", "ul. Biskupa Bogedaina 118": a capitalized
+/// street word among the (up to three) capitalized words before the number token `i`. Returns the
+/// street's start, if any, and whether a street word was seen.
+fn street_words_before(text: &str, toks: &[Tok], i: usize) -> Option<(Option<usize>, bool)> {
     let mut j = i - 1;
     let mut start = None;
     let mut saw_street = false;
@@ -846,13 +981,7 @@ fn street_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         }
         j -= 1;
     }
-    // A lone street word ("Street 5") is not enough: there must be a name too.
-    let s = start?;
-    let name_words = toks
-        .iter()
-        .filter(|t| t.s >= s && t.e <= p.e && t.k == K::Word)
-        .count();
-    (saw_street && name_words >= 2).then_some(s)
+    Some((start, saw_street))
 }
 
 /// Extend an address right from token `j` (the anchor ends at byte `end`): returns the new end and
@@ -863,158 +992,219 @@ fn extend(text: &str, toks: &[Tok], j: usize, end: usize) -> (usize, usize) {
 }
 
 /// [`extend`], also counting the strong parts (units, postal codes, states, countries).
-fn extend_full(text: &str, toks: &[Tok], mut j: usize, mut end: usize) -> (usize, usize, usize) {
-    let mut parts = 0;
-    let mut strong = 0;
+fn extend_full(text: &str, toks: &[Tok], j: usize, end: usize) -> (usize, usize, usize) {
+    let mut x = Extension {
+        text,
+        toks,
+        j,
+        end,
+        parts: 0,
+        strong: 0,
+        seg_words: 0,
+        last_comma: false,
+    };
     let limit = end.saturating_add(160);
-    let mut seg_words = 0;
-    let mut last_comma = false;
-    while let Some(t) = toks.get(j) {
-        if t.s > limit {
+    while let Some(t) = toks.get(x.j) {
+        if t.s > limit || x.gap_before(t) {
             break;
         }
-        // No big gaps on one line (indentation after a line break is fine).
-        if t.s > end {
-            let gap = util::slice(text, end, t.s);
-            if !gap.contains(['\n', '\r']) && gap.chars().filter(|c| *c == ' ').count() > 3 {
-                break;
-            }
+        let flow = match t.k {
+            K::Comma | K::Newline => x.separator(t),
+            K::Dot => x.dot(t),
+            K::Num => x.number(t),
+            K::Word => x.word(t),
+            K::Hash | K::Other => Flow::Stop,
+        };
+        match flow {
+            Flow::Stop => break,
+            Flow::Moved => continue,
+            Flow::Next => {}
         }
-        let w = tok_str(text, t);
-        match t.k {
-            K::Comma | K::Newline => {
-                if last_comma && t.k == K::Comma {
-                    break;
-                }
-                last_comma = t.k == K::Comma;
-                seg_words = 0;
-                j += 1;
-                // Quoted lines ("> Suite 828") keep going after the line break.
-                if t.k == K::Newline {
-                    while toks
-                        .get(j)
-                        .is_some_and(|q| q.k == K::Other && matches!(tok_str(text, q), ">" | "|"))
-                    {
-                        j += 1;
-                    }
-                }
-                continue;
-            }
-            K::Dot => {
-                // An abbreviation dot ("Ave.", "Apt.") continues into a number, unit, state or code.
-                let next = toks.get(j + 1);
-                let cont = next.is_some_and(|n| {
-                    let nw = tok_str(text, n);
-                    n.k == K::Num
-                        || n.k == K::Comma
-                        || n.k == K::Newline
-                        || (n.k == K::Word
-                            && (lower_in(UNIT_CUES, nw) && nw.len() > 2
-                                || words::is_state_code(nw)))
-                }) && util::slice(text, t.e, next.map_or(t.e, |n| n.s)).len() <= 2;
-                if !cont {
-                    break;
-                }
-                j += 1;
-                continue;
-            }
-            K::Num => {
-                if !(postal_like(w) || is_house_number(w)) {
-                    break;
-                }
-                if matches!(util::byte_at(text, t.e), Some(b':' | b'%' | b'/')) {
-                    break;
-                }
-                // Decimals ("63.02", "1,299") are not address numbers.
-                if matches!(util::byte_at(text, t.e), Some(b'.' | b','))
-                    && util::byte_at(text, t.e + 1).is_some_and(|b| b.is_ascii_digit())
-                {
-                    break;
-                }
-                // A phone number or long digit run after an address is not part of it.
-                if w.len() > 6 && !w.contains('-') {
-                    break;
-                }
-                // Indian PIN written "560 038".
-                let mut e = t.e;
-                if w.len() == 3 {
-                    if let Some(n) = toks.get(j + 1) {
-                        let nw = tok_str(text, n);
-                        if n.k == K::Num && nw.len() == 3 && n.s == t.e + 1 {
-                            e = n.e;
-                            j += 1;
-                        }
-                    }
-                }
-                parts += 1;
-                if (postal_like(w) && w.len() >= 4) || e > t.e {
-                    strong += 1;
-                }
-                end = e;
-            }
-            K::Word => {
-                let cap = is_cap(w);
-                if words::is_country(w) || multi_country(text, toks, j).is_some() {
-                    let e = multi_country(text, toks, j).unwrap_or(t.e);
-                    while toks.get(j + 1).is_some_and(|n| n.e <= e) {
-                        j += 1;
-                    }
-                    parts += 1;
-                    strong += 1;
-                    end = e;
-                    j += 1;
-                    last_comma = false;
-                    continue;
-                }
-                let upper_code = w.len() <= 4
-                    && w.chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-                if lower_in(UNIT_CUES, w) && w.len() > 1 && (cap || w.len() > 3) {
-                    // "Apt. 864", "Suite 57": the number follows.
-                    parts += 1;
-                    strong += 1;
-                    end = t.e;
-                } else if upper_code && (words::is_state_code(w) || postal_like(w)) {
-                    parts += 1;
-                    strong += 1;
-                    end = t.e;
-                } else if cap
-                    && !lower_in(BREAKERS, w)
-                    && (!words::is_stopword(w)
-                        || lower_in(PARTICLES, w)
-                        || toks.get(j + 1).is_some_and(|n| {
-                            n.k == K::Word && is_cap(tok_str(text, n)) && w != "I"
-                        }))
-                {
-                    seg_words += 1;
-                    if seg_words > 5 {
-                        break;
-                    }
-                    if seg_words == 1 {
-                        parts += 1;
-                    }
-                    end = t.e;
-                } else if lower_in(PARTICLES, w)
-                    && toks
-                        .get(j + 1)
-                        .is_some_and(|n| n.k == K::Word && is_cap(tok_str(text, n)))
-                {
-                    // "Dusino San Michele", "Stratford upon Avon": keep going.
-                } else if !cap
-                    && (words::is_street_word(w) || words::is_place_word(w))
-                    && seg_words > 0
-                {
-                    end = t.e;
-                } else {
-                    break;
-                }
-            }
-            K::Hash | K::Other => break,
-        }
-        last_comma = false;
-        j += 1;
+        x.last_comma = false;
+        x.j += 1;
     }
-    (end, parts, strong)
+    (x.end, x.parts, x.strong)
+}
+
+/// The state of one [`extend_full`] walk: the address so far and the current segment.
+struct Extension<'t> {
+    text: &'t str,
+    toks: &'t [Tok],
+    /// The current token.
+    j: usize,
+    /// The end of the address so far.
+    end: usize,
+    /// Address parts added.
+    parts: usize,
+    /// Strong parts added (units, postal codes, states, countries).
+    strong: usize,
+    /// Capitalized words in the current comma- or newline-separated segment.
+    seg_words: usize,
+    /// The previous token was a comma.
+    last_comma: bool,
+}
+
+/// What an [`Extension`] step decided.
+enum Flow {
+    /// The address ends before this token.
+    Stop,
+    /// The step moved to the next token itself.
+    Moved,
+    /// Take the next token.
+    Next,
+}
+
+impl Extension<'_> {
+    /// A big gap on one line before `t` (indentation after a line break is fine).
+    fn gap_before(&self, t: &Tok) -> bool {
+        if t.s <= self.end {
+            return false;
+        }
+        let gap = util::slice(self.text, self.end, t.s);
+        !gap.contains(['\n', '\r']) && gap.chars().filter(|c| *c == ' ').count() > 3
+    }
+
+    /// Add a strong part that ends at `e`.
+    fn strong_part(&mut self, e: usize) {
+        self.parts += 1;
+        self.strong += 1;
+        self.end = e;
+    }
+
+    /// A comma or line break: a new segment (two commas in a row end the address).
+    fn separator(&mut self, t: &Tok) -> Flow {
+        if self.last_comma && t.k == K::Comma {
+            return Flow::Stop;
+        }
+        self.last_comma = t.k == K::Comma;
+        self.seg_words = 0;
+        self.j += 1;
+        // Quoted lines ("> Suite 828") keep going after the line break.
+        if t.k == K::Newline {
+            while self
+                .toks
+                .get(self.j)
+                .is_some_and(|q| q.k == K::Other && matches!(tok_str(self.text, q), ">" | "|"))
+            {
+                self.j += 1;
+            }
+        }
+        Flow::Moved
+    }
+
+    /// An abbreviation dot ("Ave.", "Apt.") continues into a number, unit, state or code.
+    fn dot(&mut self, t: &Tok) -> Flow {
+        let text = self.text;
+        let next = self.toks.get(self.j + 1);
+        let cont = next.is_some_and(|n| {
+            let nw = tok_str(text, n);
+            n.k == K::Num
+                || n.k == K::Comma
+                || n.k == K::Newline
+                || (n.k == K::Word
+                    && (lower_in(UNIT_CUES, nw) && nw.len() > 2 || words::is_state_code(nw)))
+        }) && util::slice(text, t.e, next.map_or(t.e, |n| n.s)).len() <= 2;
+        if !cont {
+            return Flow::Stop;
+        }
+        self.j += 1;
+        Flow::Moved
+    }
+
+    /// A house, unit or postal number (an Indian PIN "560 038" in two tokens).
+    fn number(&mut self, t: &Tok) -> Flow {
+        let text = self.text;
+        let w = tok_str(text, t);
+        if !address_number(text, t, w) {
+            return Flow::Stop;
+        }
+        // Indian PIN written "560 038".
+        let mut e = t.e;
+        if w.len() == 3 {
+            if let Some(n) = self.toks.get(self.j + 1) {
+                let nw = tok_str(text, n);
+                if n.k == K::Num && nw.len() == 3 && n.s == t.e + 1 {
+                    e = n.e;
+                    self.j += 1;
+                }
+            }
+        }
+        self.parts += 1;
+        if (postal_like(w) && w.len() >= 4) || e > t.e {
+            self.strong += 1;
+        }
+        self.end = e;
+        Flow::Next
+    }
+
+    /// A country, unit word, state or postal code, a capitalized place word, a name particle, or
+    /// a lowercase street or place word inside a segment.
+    fn word(&mut self, t: &Tok) -> Flow {
+        let (text, toks, j) = (self.text, self.toks, self.j);
+        let w = tok_str(text, t);
+        if words::is_country(w) || multi_country(text, toks, j).is_some() {
+            let e = multi_country(text, toks, j).unwrap_or(t.e);
+            while toks.get(self.j + 1).is_some_and(|n| n.e <= e) {
+                self.j += 1;
+            }
+            self.strong_part(e);
+            return Flow::Next;
+        }
+        let cap = is_cap(w);
+        let upper_code = w.len() <= 4
+            && w.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        let next_cap = toks
+            .get(j + 1)
+            .is_some_and(|n| n.k == K::Word && is_cap(tok_str(text, n)));
+        if lower_in(UNIT_CUES, w) && w.len() > 1 && (cap || w.len() > 3) {
+            // "Apt. 864", "Suite 57": the number follows.
+            self.strong_part(t.e);
+        } else if upper_code && (words::is_state_code(w) || postal_like(w)) {
+            self.strong_part(t.e);
+        } else if cap
+            && !lower_in(BREAKERS, w)
+            && (!words::is_stopword(w) || lower_in(PARTICLES, w) || (next_cap && w != "I"))
+        {
+            self.seg_words += 1;
+            if self.seg_words > 5 {
+                return Flow::Stop;
+            }
+            if self.seg_words == 1 {
+                self.parts += 1;
+            }
+            self.end = t.e;
+        } else if lower_in(PARTICLES, w) && next_cap {
+            // "Dusino San Michele", "Stratford upon Avon": keep going.
+        } else if !cap
+            && (words::is_street_word(w) || words::is_place_word(w))
+            && self.seg_words > 0
+        {
+            self.end = t.e;
+        } else {
+            return Flow::Stop;
+        }
+        Flow::Next
+    }
+}
+
+/// Whether the number token `t` (text `w`) can be part of an address: a house or postal number,
+/// not a time, percentage, fraction, decimal, phone number or other long digit run.
+fn address_number(text: &str, t: &Tok, w: &str) -> bool {
+    if !(postal_like(w) || is_house_number(w)) {
+        return false;
+    }
+    if matches!(util::byte_at(text, t.e), Some(b':' | b'%' | b'/')) {
+        return false;
+    }
+    // Decimals ("63.02", "1,299") are not address numbers.
+    if matches!(util::byte_at(text, t.e), Some(b'.' | b','))
+        && util::byte_at(text, t.e + 1).is_some_and(|b| b.is_ascii_digit())
+    {
+        return false;
+    }
+    // A phone number or long digit run after an address is not part of it.
+    w.len() <= 6 || w.contains('-')
 }
 
 /// Two- or three-word country names ("United States", "South Africa"): the end offset.

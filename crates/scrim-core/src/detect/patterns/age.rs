@@ -18,6 +18,20 @@ const FAM: Fam = Fam {
     name: "age",
 };
 
+// Scores of findings (all `age`).
+
+/// An age the phrase itself states ("34 years old", "34 yo", "tengo 34 años").
+const STATED_AGE: f32 = 0.85;
+
+/// An age after a cue whose follow-up was checked ("I'm 34", "aged 34", "my son is 7", "she's 7").
+const CUED_AGE: f32 = 0.75;
+
+/// A Reddit age/gender tag with a slash or in brackets ("M/34", "34/F", "(34M)").
+const TAGGED_AGE: f32 = 0.8;
+
+/// A bare glued Reddit tag ("34M"), uppercase and not before a quantity word.
+const GLUED_TAG_AGE: f32 = 0.6;
+
 /// Words that may follow "I'm 34" and keep it an age.
 const AFTER_OK: &[&str] = &[
     "already",
@@ -115,6 +129,52 @@ const QUANTITY_AFTER: &[&str] = &[
     "miles",
 ];
 
+/// Family and partner words after "my" ("my son is 7"), as a regex alternation.
+const KIN: &str = "son|daughter|kid|kiddo|child|baby|brother|sister|bro|sis|mom|mum|mother|dad|father|husband|wife|\
+boyfriend|girlfriend|bf|gf|fiance|fianc(?:e|é)e?|grandma|grandpa|grandmother|grandfather|granny|nephew|niece|cousin|\
+friend|bestie|partner|boy|girl|toddler|twins|stepson|stepdaughter|hubby|spouse";
+
+/// The age rules, each with what may follow the number: `{b}` is an ASCII word boundary, `{n}` the
+/// number (the `n` group), `{kin}` [`KIN`].
+const RULES: &[(&str, Follow)] = &[
+    (
+        r"(?i-u){b}(?:i'?m|i’m|i\s+am|im|i\s+was)\s+{n}{b}",
+        Follow::Loose,
+    ),
+    (
+        r"(?i-u){b}{n}\s*(?:-\s*)?(?:yo|y/o|y\.o\.?|yrs?\.?\s*old|years?\s*old|years?-old|yr-old|years?\s+of\s+age|yrs?\s+of\s+age){b}",
+        Follow::Any,
+    ),
+    (
+        r"(?i-u){b}{n}\s*(?:saal|sal|sala|varsh|baras)\s+(?:ka|ki|ke|kaa|kii)(?-u:\b)",
+        Follow::Any,
+    ),
+    (
+        r"(?i-u){b}(?:main|mai|mein|me)\s+{n}\s*(?:saal|sal|years?)(?-u:\b)",
+        Follow::Any,
+    ),
+    (
+        r"(?i-u){b}(?:tengo|tiene|tienes|tenía|tenia|cumplí|cumpli|cumplo|cumple|cumplió)\s+{n}\s+a(?:ñ|n)os{b}",
+        Follow::Any,
+    ),
+    (
+        r"(?i-u){b}(?:aged|age|ages|umar|umr|umra|edad)\s*(?:is|:|=|-|of|hai|h)?\s*{n}{b}",
+        Follow::Loose,
+    ),
+    (
+        r"(?i-u){b}(?:turned|turning|turns|turn|just\s+turned|will\s+be|gonna\s+be|going\s+to\s+be)\s+{n}{b}",
+        Follow::Loose,
+    ),
+    (
+        r"(?i-u){b}(?:my|our|his|her|their|meri|mera|mere)\s+(?:little\s+|baby\s+|elder\s+|older\s+|younger\s+|big\s+|eldest\s+|youngest\s+|oldest\s+)?(?:{kin})\s+(?:is|was|'s|’s|just\s+turned|turned|is\s+turning|will\s+be|turns)\s+{n}{b}",
+        Follow::Loose,
+    ),
+    (
+        r"(?i-u){b}(?:she|he|they)(?:'s|’s|\s+is|\s+was|\s+are|\s+just\s+turned|\s+turned)\s+{n}{b}",
+        Follow::Strict,
+    ),
+];
+
 /// Age detection.
 pub(crate) struct Age {
     /// `(regex, follow rule)`: the number is the `n` group.
@@ -137,65 +197,11 @@ impl Age {
     pub(crate) fn new(g: &mut GateBuilder) -> Result<Age> {
         let n = r"(?P<n>[0-9]{1,3})";
         let b = r"(?-u:\b)";
-        let kin = "son|daughter|kid|kiddo|child|baby|brother|sister|bro|sis|mom|mum|mother|dad|father|husband|wife|\
-boyfriend|girlfriend|bf|gf|fiance|fianc(?:e|é)e?|grandma|grandpa|grandmother|grandfather|granny|nephew|niece|cousin|\
-friend|bestie|partner|boy|girl|toddler|twins|stepson|stepdaughter|hubby|spouse";
-        let rules = vec![
-            (
-                format!(r"(?i-u){b}(?:i'?m|i’m|i\s+am|im|i\s+was)\s+{n}{b}"),
-                Follow::Loose,
-            ),
-            (
-                format!(
-                    r"(?i-u){b}{n}\s*(?:-\s*)?(?:yo|y/o|y\.o\.?|yrs?\.?\s*old|years?\s*old|years?-old|yr-old|years?\s+of\s+age|yrs?\s+of\s+age){b}"
-                ),
-                Follow::Any,
-            ),
-            (
-                format!(
-                    r"(?i-u){b}{n}\s*(?:saal|sal|sala|varsh|baras)\s+(?:ka|ki|ke|kaa|kii)(?-u:\b)"
-                ),
-                Follow::Any,
-            ),
-            (
-                format!(r"(?i-u){b}(?:main|mai|mein|me)\s+{n}\s*(?:saal|sal|years?)(?-u:\b)"),
-                Follow::Any,
-            ),
-            (
-                format!(
-                    r"(?i-u){b}(?:tengo|tiene|tienes|tenía|tenia|cumplí|cumpli|cumplo|cumple|cumplió)\s+{n}\s+a(?:ñ|n)os{b}"
-                ),
-                Follow::Any,
-            ),
-            (
-                format!(
-                    r"(?i-u){b}(?:aged|age|ages|umar|umr|umra|edad)\s*(?:is|:|=|-|of|hai|h)?\s*{n}{b}"
-                ),
-                Follow::Loose,
-            ),
-            (
-                format!(
-                    r"(?i-u){b}(?:turned|turning|turns|turn|just\s+turned|will\s+be|gonna\s+be|going\s+to\s+be)\s+{n}{b}"
-                ),
-                Follow::Loose,
-            ),
-            (
-                format!(
-                    r"(?i-u){b}(?:my|our|his|her|their|meri|mera|mere)\s+(?:little\s+|baby\s+|elder\s+|older\s+|younger\s+|big\s+|eldest\s+|youngest\s+|oldest\s+)?(?:{kin})\s+(?:is|was|'s|’s|just\s+turned|turned|is\s+turning|will\s+be|turns)\s+{n}{b}"
-                ),
-                Follow::Loose,
-            ),
-            (
-                format!(
-                    r"(?i-u){b}(?:she|he|they)(?:'s|’s|\s+is|\s+was|\s+are|\s+just\s+turned|\s+turned)\s+{n}{b}"
-                ),
-                Follow::Strict,
-            ),
-        ];
-        let mut compiled = Vec::with_capacity(rules.len());
-        for (p, f) in rules {
+        let mut compiled = Vec::with_capacity(RULES.len());
+        for (p, f) in RULES {
+            let p = p.replace("{kin}", KIN).replace("{b}", b).replace("{n}", n);
             let (re, gi) = g.regex("age", &p)?;
-            compiled.push((re, f, gi));
+            compiled.push((re, *f, gi));
         }
         Ok(Age {
             rules: compiled,
@@ -225,7 +231,11 @@ friend|bestie|partner|boy|girl|toddler|twins|stepson|stepdaughter|hubby|spouse";
                         Follow::Strict => follows_ok(text, n.end(), AFTER_PRONOUN_OK, true),
                     };
                     if ok {
-                        let score = if *follow == Follow::Any { 0.85 } else { 0.75 };
+                        let score = if *follow == Follow::Any {
+                            STATED_AGE
+                        } else {
+                            CUED_AGE
+                        };
                         util::push(out, text, (n.start(), n.end()), FAM, None, score);
                     }
                 });
@@ -281,7 +291,11 @@ friend|bestie|partner|boy|girl|toddler|twins|stepson|stepdaughter|hubby|spouse";
                 return;
             }
         }
-        let score = if bracketed || slash { 0.8 } else { 0.6 };
+        let score = if bracketed || slash {
+            TAGGED_AGE
+        } else {
+            GLUED_TAG_AGE
+        };
         util::push(out, text, (n.start(), n.end()), FAM, None, score);
     }
 }

@@ -13,6 +13,17 @@ const FAM: Fam = Fam {
     name: "credit_card",
 };
 
+// Scores of findings (all `credit_card`).
+
+/// A valid card number after a card word ("visa 4111 1111 1111 1111").
+const CUED_CARD: f32 = 0.97;
+
+/// A valid card number in groups, without a card word ("4111-1111-1111-1111").
+const GROUPED_CARD: f32 = 0.93;
+
+/// A valid card number in one run, without a card word ("4111111111111111").
+const BARE_CARD: f32 = 0.88;
+
 /// Words that announce a card number.
 const CUES: &[&str] = &[
     "card",
@@ -65,12 +76,34 @@ fn judge(text: &str, s: usize, e: usize) -> Option<(usize, f32)> {
         }
     }
     let cand = util::slice(text, s, e);
-    let has_space = cand.contains(' ');
-    let has_dash = cand.contains('-');
-    if has_space && has_dash {
+    let grouped = cand.contains(' ') || cand.contains('-');
+    let ends = group_ends(cand)?;
+    let cue = util::has_cue(&util::lower_before(text, s, 40), CUES);
+    // Longest group-aligned prefix that is a card number.
+    for &g in ends.iter().rev() {
+        let abs = s + g;
+        let digits = util::digits_of(util::slice(cand, 0, g));
+        if digits.len() < 12 {
+            break;
+        }
+        if card_number(&digits, cue) && right_ok(text, abs, g == cand.len()) {
+            let score = match (cue, grouped) {
+                (true, _) => CUED_CARD,
+                (false, true) => GROUPED_CARD,
+                (false, false) => BARE_CARD,
+            };
+            return Some((abs, score));
+        }
+    }
+    None
+}
+
+/// The group ends of a candidate (byte offsets, the last its length) after which the number may
+/// stop; `None` when it mixes spaces and dashes or has a group of fewer than 3 digits.
+fn group_ends(cand: &str) -> Option<Vec<usize>> {
+    if cand.contains(' ') && cand.contains('-') {
         return None;
     }
-    // Group ends (byte offsets relative to s) after which the number may stop.
     let mut ends: Vec<usize> = cand
         .char_indices()
         .filter(|(_, ch)| *ch == ' ' || *ch == '-')
@@ -85,33 +118,18 @@ fn judge(text: &str, s: usize, e: usize) -> Option<(usize, f32)> {
         }
         prev = g + 1;
     }
-    let cue = util::has_cue(&util::lower_before(text, s, 40), CUES);
-    // Longest group-aligned prefix that is a card number.
-    for &g in ends.iter().rev() {
-        let abs = s + g;
-        let digits = util::digits_of(util::slice(cand, 0, g));
-        if digits.len() < 12 {
-            break;
-        }
-        // Twelve digits only for Maestro (50, 56–69) after a card word.
-        let maestro12 = digits.len() == 12 && cue && iin_maestro(&digits);
-        if digits.len() == 12 && !maestro12 {
-            continue;
-        }
-        if (maestro12 || iin_ok(&digits))
-            && util::luhn(&digits)
-            && right_ok(text, abs, g == cand.len())
-        {
-            let grouped = has_space || has_dash;
-            let score = match (cue, grouped) {
-                (true, _) => 0.97,
-                (false, true) => 0.93,
-                (false, false) => 0.88,
-            };
-            return Some((abs, score));
-        }
+    Some(ends)
+}
+
+/// Whether `digits` are a card number: a known issuer prefix and length (twelve digits only for
+/// Maestro after a card word, `cue`) and a valid Luhn checksum.
+fn card_number(digits: &[u8], cue: bool) -> bool {
+    // Twelve digits only for Maestro (50, 56–69) after a card word.
+    let maestro12 = digits.len() == 12 && cue && iin_maestro(digits);
+    if digits.len() == 12 && !maestro12 {
+        return false;
     }
-    None
+    (maestro12 || iin_ok(digits)) && util::luhn(digits)
 }
 
 /// Whether a number may end at `e`: not followed by a decimal part or a longer dotted run.

@@ -16,6 +16,29 @@ const FAM: Fam = Fam {
     name: "date",
 };
 
+// Scores of findings (all `date`).
+
+/// A numeric date with a four-digit year ("12/03/1994", "1994-03-12").
+const NUMERIC_FULL_YEAR: f32 = 0.85;
+
+/// A numeric date with a two-digit year ("12/03/94").
+const NUMERIC_SHORT_YEAR: f32 = 0.75;
+
+/// A short "2/14" after a date word ("born on 2/14").
+const CUED_SHORT: f32 = 0.6;
+
+/// A written date with a year ("March 3rd, 1994", "3 de marzo de 1994").
+const WRITTEN_WITH_YEAR: f32 = 0.85;
+
+/// A written date without a year ("March 3rd", "3rd of March").
+const WRITTEN_WITHOUT_YEAR: f32 = 0.7;
+
+/// A month name and a year ("March 1994", "marzo de 1994").
+const MONTH_YEAR: f32 = 0.6;
+
+/// A bare year after a birth or class word ("born in 1994", "class of 2012").
+const BIRTH_YEAR: f32 = 0.7;
+
 /// Words before a short "2/14" that make it a date.
 const SHORT_CUES: &[&str] = &[
     "on",
@@ -117,18 +140,19 @@ impl Date {
                     if mon.as_str() == "may" {
                         return;
                     }
-                    util::push(out, text, (m.start(), m.end()), FAM, None, 0.6);
+                    util::push(out, text, (m.start(), m.end()), FAM, None, MONTH_YEAR);
                 });
             }
             if w.hit(self.birth_year.1) {
                 util::each_captures(&self.birth_year.0, text, ws, we, |c| {
                     let Some(y) = c.name("y") else { return };
-                    util::push(out, text, (y.start(), y.end()), FAM, None, 0.7);
+                    util::push(out, text, (y.start(), y.end()), FAM, None, BIRTH_YEAR);
                 });
             }
         }
     }
 
+    /// A numeric date: three numbers with the same separator, in a day/month/year order.
     fn numeric_hit(&self, text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
         let (Some(m), Some(a), Some(b), Some(cc), Some(s1), Some(s2)) = (
             c.get(0),
@@ -140,18 +164,7 @@ impl Date {
         ) else {
             return;
         };
-        if s1.as_str() != s2.as_str() {
-            return;
-        }
-        // Not part of a longer run (IPs, versions, phone numbers).
-        if matches!(
-            util::char_before(text, m.start()),
-            Some('.' | '/' | '-' | ':' | '+' | '$')
-        ) || (matches!(
-            util::byte_at(text, c.name("c").map_or(m.end(), |x| x.end())),
-            Some(b'.' | b'/' | b'-')
-        ) && util::byte_at(text, cc.end() + 1).is_some_and(|x| x.is_ascii_digit()))
-        {
+        if s1.as_str() != s2.as_str() || in_longer_run(text, m.start(), cc.end()) {
             return;
         }
         let (la, lc) = (a.as_str().len(), cc.as_str().len());
@@ -162,24 +175,44 @@ impl Date {
         ) else {
             return;
         };
-        let ok = if la == 4 {
-            // Year first: Y-M-D.
-            lc <= 2 && year_ok(x) && day_ok(z, y)
-        } else if la <= 2 && (lc == 4 || lc == 2) {
-            if s1.as_str() == "." && lc != 4 {
-                false
-            } else {
-                let year_fine = lc == 2 || year_ok(z);
-                year_fine && (day_ok(x, y) || day_ok(y, x))
-            }
-        } else {
-            false
-        };
-        if !ok {
+        if !numeric_order_ok((la, lc), (x, y, z), s1.as_str() == ".") {
             return;
         }
-        let score = if lc == 4 || la == 4 { 0.85 } else { 0.75 };
+        let score = if lc == 4 || la == 4 {
+            NUMERIC_FULL_YEAR
+        } else {
+            NUMERIC_SHORT_YEAR
+        };
         util::push(out, text, (m.start(), m.end()), FAM, None, score);
+    }
+}
+
+/// Whether the numeric date from `s` to `e` (the end of its third number) is part of a longer run
+/// (IPs, versions, phone numbers).
+fn in_longer_run(text: &str, s: usize, e: usize) -> bool {
+    matches!(
+        util::char_before(text, s),
+        Some('.' | '/' | '-' | ':' | '+' | '$')
+    ) || (matches!(util::byte_at(text, e), Some(b'.' | b'/' | b'-'))
+        && util::byte_at(text, e + 1).is_some_and(|x| x.is_ascii_digit()))
+}
+
+/// Whether numbers `(x, y, z)` with first and last lengths `(la, lc)` are a date: Y-M-D with a
+/// four-digit year first, or D-M-Y / M-D-Y with a two- or four-digit year last (four digits when
+/// `dotted`, "12.03.1994").
+fn numeric_order_ok((la, lc): (usize, usize), (x, y, z): (u32, u32, u32), dotted: bool) -> bool {
+    if la == 4 {
+        // Year first: Y-M-D.
+        lc <= 2 && year_ok(x) && day_ok(z, y)
+    } else if la <= 2 && (lc == 4 || lc == 2) {
+        if dotted && lc != 4 {
+            false
+        } else {
+            let year_fine = lc == 2 || year_ok(z);
+            year_fine && (day_ok(x, y) || day_ok(y, x))
+        }
+    } else {
+        false
     }
 }
 
@@ -209,7 +242,7 @@ fn short_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     if !util::has_cue(&before, SHORT_CUES) {
         return;
     }
-    util::push(out, text, (m.start(), m.end()), FAM, None, 0.6);
+    util::push(out, text, (m.start(), m.end()), FAM, None, CUED_SHORT);
 }
 
 /// A written date: month name plus day (and maybe year).
@@ -245,7 +278,11 @@ fn written_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
             return;
         }
     }
-    let score = if has_year { 0.85 } else { 0.7 };
+    let score = if has_year {
+        WRITTEN_WITH_YEAR
+    } else {
+        WRITTEN_WITHOUT_YEAR
+    };
     util::push(out, text, (m.start(), m.end()), FAM, None, score);
 }
 

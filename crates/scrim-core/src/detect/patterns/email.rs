@@ -15,6 +15,17 @@ const FAM: Fam = Fam {
     name: "email",
 };
 
+/// `email`: an ordinary address around an `@` ("jdoe@example.com").
+const PLAIN_ADDRESS: f32 = 0.97;
+
+/// `email`: an obfuscated address with a bracketed separator ("jdoe [at] yahoo [dot] com",
+/// "jdoe (@) x.com").
+const BRACKETED_AT: f32 = 0.9;
+
+/// `email`: an obfuscated address with a spaced separator ("priya at gmail dot com", "jdoe @ x
+/// dot com").
+const SPACED_AT: f32 = 0.8;
+
 /// Webmail providers: with one of these, "jdoe at gmail.com" is an address without other context.
 const PROVIDERS: &[&str] = &[
     "aol",
@@ -117,6 +128,8 @@ impl Email {
         }
     }
 
+    /// Obfuscated addresses around the "at" separators near `triggers`; `out[plain_from..]` holds
+    /// the ordinary addresses, which an obfuscated one must not overlap.
     fn find_obfuscated(
         &self,
         text: &str,
@@ -124,159 +137,215 @@ impl Email {
         out: &mut Vec<Finding>,
         plain_from: usize,
     ) {
-        let mut wins: Vec<(usize, usize)> = Vec::new();
-        for &(ts, te) in triggers {
-            let s = util::extend_left(text, ts.saturating_sub(128));
-            let e = util::extend_right(text, te.saturating_add(128));
-            match wins.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => wins.push((s, e)),
-            }
-        }
         let mut done_until = 0usize;
-        for m in wins
+        for m in trigger_windows(text, triggers)
             .into_iter()
             .flat_map(|(ws, we)| self.at_forms.find_iter(Input::new(text).range(ws..we)))
         {
             let (s, e) = (m.start(), m.end());
-            if s < done_until {
+            if s < done_until || !plausible_separator(text, s, e) {
                 continue;
             }
-            let is_at_word = e - s == 2;
-            if is_at_word && (util::alnum_before(text, s) || util::alnum_after(text, e)) {
-                continue;
-            }
-            if !is_at_word {
-                // A bare "@" counts only when spaced or bracketed ("jdoe @ x", "jdoe [@] x").
-                let before = util::char_before(text, s);
-                let after = util::char_after(text, e);
-                let spaced = before.is_some_and(char::is_whitespace)
-                    && after.is_some_and(char::is_whitespace);
-                let bracketed = before.is_some_and(|c| "[({<".contains(c))
-                    || after.is_some_and(|c| "])}>".contains(c));
-                if !spaced && !bracketed {
-                    continue;
-                }
-            }
-            // Cheap precheck: a dot-like thing must follow soon.
-            let ahead = util::lower_after(text, e, 72);
-            let has_dot = ahead.contains("dot")
-                || (!is_at_word && ahead.contains('.'))
-                || ahead.as_bytes().windows(2).any(|w| {
-                    w.first() == Some(&b'.') && w.get(1).is_some_and(u8::is_ascii_alphabetic)
-                })
-                || ahead.contains(" . ");
-            if !has_dot {
-                continue;
-            }
-            let ws = util::extend_left(text, s.saturating_sub(96));
-            let we = util::extend_right(text, e.saturating_add(128));
-            let mut found_end = None;
-            util::each_captures(&self.obfuscated, text, ws, we, |c| {
-                let (Some(all), Some(local), Some(at), Some(dom)) =
-                    (c.get(0), c.name("local"), c.name("at"), c.name("dom"))
-                else {
-                    return;
-                };
-                if at.start() > e || at.end() < s {
-                    return;
-                }
-                // Must start at a word start, and not inside an ordinary address already found.
-                if util::alnum_before(text, all.start())
-                    || matches!(util::char_before(text, all.start()), Some('@' | '.'))
-                {
-                    return;
-                }
-                if let Some(end) = accept_obfuscated(
-                    text,
-                    local.as_str(),
-                    at.as_str(),
-                    dom.start(),
-                    dom.as_str(),
-                    all.start(),
-                ) {
-                    let overlaps_plain = out
-                        .get(plain_from..)
-                        .unwrap_or(&[])
-                        .iter()
-                        .any(|f| f.span.start() < end && all.start() < f.span.end());
-                    if !overlaps_plain {
-                        let score = if at.as_str().trim().len() > 2 {
-                            0.9
-                        } else {
-                            0.8
-                        };
-                        util::push(out, text, (all.start(), end), FAM, None, score);
-                        found_end = Some(end);
-                    }
-                }
-            });
-            if let Some(end) = found_end {
+            if let Some(end) = self.obfuscated_around(text, (s, e), out, plain_from) {
                 done_until = end;
             }
+        }
+    }
+
+    /// Run the obfuscated grammar around the separator `sep`; push each accepted address that
+    /// overlaps no ordinary one and return the end of the last.
+    fn obfuscated_around(
+        &self,
+        text: &str,
+        sep: (usize, usize),
+        out: &mut Vec<Finding>,
+        plain_from: usize,
+    ) -> Option<usize> {
+        let ws = util::extend_left(text, sep.0.saturating_sub(96));
+        let we = util::extend_right(text, sep.1.saturating_add(128));
+        let mut found_end = None;
+        util::each_captures(&self.obfuscated, text, ws, we, |c| {
+            let Some(cand) = Candidate::of(text, c, sep) else {
+                return;
+            };
+            let Some(end) = accept_obfuscated(text, &cand) else {
+                return;
+            };
+            let overlaps_plain = out
+                .get(plain_from..)
+                .unwrap_or(&[])
+                .iter()
+                .any(|f| f.span.start() < end && cand.start < f.span.end());
+            if !overlaps_plain {
+                util::push(out, text, (cand.start, end), FAM, None, cand.score());
+                found_end = Some(end);
+            }
+        });
+        found_end
+    }
+}
+
+/// The windows searched for "at" separators: about 128 bytes around each trigger, merged.
+fn trigger_windows(text: &str, triggers: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut wins: Vec<(usize, usize)> = Vec::new();
+    for &(ts, te) in triggers {
+        let s = util::extend_left(text, ts.saturating_sub(128));
+        let e = util::extend_right(text, te.saturating_add(128));
+        match wins.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => wins.push((s, e)),
+        }
+    }
+    wins
+}
+
+/// Whether the "at" or "@" at `text[s..e]` can separate an obfuscated address: "at" as a whole
+/// word, "@" only spaced or bracketed, and something dot-like soon after.
+fn plausible_separator(text: &str, s: usize, e: usize) -> bool {
+    let is_at_word = e - s == 2;
+    if is_at_word && (util::alnum_before(text, s) || util::alnum_after(text, e)) {
+        return false;
+    }
+    if !is_at_word {
+        // A bare "@" counts only when spaced or bracketed ("jdoe @ x", "jdoe [@] x").
+        let before = util::char_before(text, s);
+        let after = util::char_after(text, e);
+        let spaced =
+            before.is_some_and(char::is_whitespace) && after.is_some_and(char::is_whitespace);
+        let bracketed =
+            before.is_some_and(|c| "[({<".contains(c)) || after.is_some_and(|c| "])}>".contains(c));
+        if !spaced && !bracketed {
+            return false;
+        }
+    }
+    // Cheap precheck: a dot-like thing must follow soon.
+    let ahead = util::lower_after(text, e, 72);
+    ahead.contains("dot")
+        || (!is_at_word && ahead.contains('.'))
+        || ahead
+            .as_bytes()
+            .windows(2)
+            .any(|w| w.first() == Some(&b'.') && w.get(1).is_some_and(u8::is_ascii_alphabetic))
+        || ahead.contains(" . ")
+}
+
+/// One match of the obfuscated-address grammar, before it is judged.
+struct Candidate<'t> {
+    /// Start of the whole match (the local part).
+    start: usize,
+    /// The local part ("priya dot sharma").
+    local: &'t str,
+    /// The separator as written (" at ", "[at]", " @ ").
+    at: &'t str,
+    /// Start of the domain.
+    dom_start: usize,
+    /// The domain as written ("gmail dot com").
+    dom: &'t str,
+}
+
+impl<'t> Candidate<'t> {
+    /// The match `c` when its separator touches `sep` and it starts at a word start outside an
+    /// ordinary address.
+    fn of(text: &str, c: &regex::Captures<'t>, sep: (usize, usize)) -> Option<Candidate<'t>> {
+        let (all, local, at, dom) = (c.get(0)?, c.name("local")?, c.name("at")?, c.name("dom")?);
+        if at.start() > sep.1 || at.end() < sep.0 {
+            return None;
+        }
+        // Must start at a word start, and not inside an ordinary address already found.
+        if util::alnum_before(text, all.start())
+            || matches!(util::char_before(text, all.start()), Some('@' | '.'))
+        {
+            return None;
+        }
+        Some(Candidate {
+            start: all.start(),
+            local: local.as_str(),
+            at: at.as_str(),
+            dom_start: dom.start(),
+            dom: dom.as_str(),
+        })
+    }
+
+    /// The finding's score: a bracketed separator ("[at]", "(@)") is stronger than a spaced one.
+    fn score(&self) -> f32 {
+        if self.at.trim().len() > 2 {
+            BRACKETED_AT
+        } else {
+            SPACED_AT
         }
     }
 }
 
 /// Decide whether an obfuscated candidate is an address; returns the end offset of the accepted
 /// match (the domain may be cut back to its last plausible top-level domain).
-fn accept_obfuscated(
-    text: &str,
-    local: &str,
-    at: &str,
-    dom_start: usize,
-    dom: &str,
-    start: usize,
-) -> Option<usize> {
+fn accept_obfuscated(text: &str, cand: &Candidate<'_>) -> Option<usize> {
+    let dom = cand.dom;
     // Split the domain into labels and the separators between them.
     let labels = domain_labels(dom);
     // Cut back to the last label that is a plausible TLD (at least two labels).
+    let last = last_tld_label(dom, &labels)?;
+    let (_, dom_end_rel, _) = *labels.get(last)?;
+    let used = labels.get(..=last)?;
+    if !weak_at_allowed(text, cand, used) {
+        return None;
+    }
+    let tld = used
+        .last()
+        .map(|(s, e, _)| util::slice(dom, *s, *e))
+        .unwrap_or("");
+    // The TLD of an obfuscated domain must be spelled in one case ("com"/"COM"), not "Then".
+    let mixed = tld.chars().any(char::is_uppercase) && tld.chars().any(char::is_lowercase);
+    if mixed {
+        return None;
+    }
+    Some(cand.dom_start + dom_end_rel)
+}
+
+/// The index of the last label (not the first) of `dom` that is a plausible top-level domain.
+fn last_tld_label(dom: &str, labels: &[(usize, usize, bool)]) -> Option<usize> {
     let mut best = None;
     for (i, (ls, le, _)) in labels.iter().enumerate().skip(1) {
         if words::is_tld(util::slice(dom, *ls, *le)) {
             best = Some(i);
         }
     }
-    let last = best?;
-    let (_, dom_end_rel, _) = *labels.get(last)?;
-    let used = labels.get(..=last)?;
+    best
+}
+
+/// Whether the candidate may stand with a weak separator (a plain " at "): the `used` domain
+/// labels. With a weak one, the local part must not end in a stopword, and without any spelled-out
+/// dot the domain must be a webmail provider or a mail cue must come before.
+fn weak_at_allowed(text: &str, cand: &Candidate<'_>, used: &[(usize, usize, bool)]) -> bool {
+    let (local, at) = (cand.local, cand.at);
+    let strong_at = at.trim().len() > 2 || at.trim() == "@";
+    if strong_at {
+        return true;
+    }
     let any_obfuscated_dot =
         used.iter().skip(1).any(|(_, _, plain)| !plain) || local_has_obfuscated_dot(local);
-    let strong_at = at.trim().len() > 2 || at.trim() == "@";
     let last_local = local
         .rsplit(|c: char| {
             c.is_whitespace() || c == '.' || c == ']' || c == ')' || c == '}' || c == '>'
         })
         .next()
         .unwrap_or(local);
-    // The TLD of an obfuscated domain must be spelled in one case ("com"/"COM"), not "Then".
-    if !strong_at {
-        if words::is_stopword(last_local) && !local_has_obfuscated_dot(local) {
-            return None;
-        }
-        if !any_obfuscated_dot {
-            let first = used
-                .first()
-                .map(|(s, e, _)| util::slice(dom, *s, *e))
-                .unwrap_or("");
-            let provider = PROVIDERS
-                .binary_search(&first.to_ascii_lowercase().as_str())
-                .is_ok();
-            let cue = util::has_cue(&util::lower_before(text, start, 48), EMAIL_CUES);
-            if !provider && !cue {
-                return None;
-            }
+    if words::is_stopword(last_local) && !local_has_obfuscated_dot(local) {
+        return false;
+    }
+    if !any_obfuscated_dot {
+        let first = used
+            .first()
+            .map(|(s, e, _)| util::slice(cand.dom, *s, *e))
+            .unwrap_or("");
+        let provider = PROVIDERS
+            .binary_search(&first.to_ascii_lowercase().as_str())
+            .is_ok();
+        let cue = util::has_cue(&util::lower_before(text, cand.start, 48), EMAIL_CUES);
+        if !provider && !cue {
+            return false;
         }
     }
-    let tld = used
-        .last()
-        .map(|(s, e, _)| util::slice(dom, *s, *e))
-        .unwrap_or("");
-    let mixed = tld.chars().any(char::is_uppercase) && tld.chars().any(char::is_lowercase);
-    if mixed {
-        return None;
-    }
-    Some(dom_start + dom_end_rel)
+    true
 }
 
 /// Whether the local part was itself written with a spelled-out dot ("priya dot sharma").
@@ -379,7 +448,7 @@ fn find_plain(text: &str, out: &mut Vec<Finding>) {
         if !valid_domain(dom) {
             continue;
         }
-        util::push(out, text, (s, e), FAM, None, 0.97);
+        util::push(out, text, (s, e), FAM, None, PLAIN_ADDRESS);
         last_end = e;
     }
 }

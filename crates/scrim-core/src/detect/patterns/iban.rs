@@ -106,6 +106,10 @@ const LENGTHS: &[(&str, usize)] = &[
     ("YE", 30),
 ];
 
+/// `iban`: the score of every finding, a candidate with the registered length of its country and
+/// a valid mod-97 checksum.
+const VALID_IBAN: f32 = 0.97;
+
 /// IBAN detection.
 pub(crate) struct Iban {
     cand: Regex,
@@ -126,7 +130,7 @@ impl Iban {
             util::each_captures(&self.cand, text, w.s, w.e, |c| {
                 let Some(m) = c.get(0) else { return };
                 if let Some(e) = judge(text, m.start(), m.end()) {
-                    util::push(out, text, (m.start(), e), FAM, None, 0.97);
+                    util::push(out, text, (m.start(), e), FAM, None, VALID_IBAN);
                 }
             });
         }

@@ -13,6 +13,44 @@ const FAM: Fam = Fam {
     name: "id",
 };
 
+// Scores of findings (all `id`; the kind in brackets).
+
+/// [SSN] "123-45-6789" or "123 45 6789" after an SSN cue ("my ssn is ...").
+const SSN_CUED: f32 = 0.95;
+
+/// [SSN] a valid dashed SSN without a cue ("123-45-6789").
+const SSN_DASHED: f32 = 0.85;
+
+/// [SSN] a valid space-grouped SSN without a cue ("123 45 6789").
+const SSN_SPACED: f32 = 0.55;
+
+/// [SSN] nine digits in one run, only after an SSN cue ("SSN: 123456789").
+const SSN_UNGROUPED_CUED: f32 = 0.85;
+
+/// [AADHAAR] a Verhoeff-valid Aadhaar after an Aadhaar cue.
+const AADHAAR_CUED: f32 = 0.95;
+
+/// [AADHAAR] a Verhoeff-valid Aadhaar in groups, without a cue ("2345 6789 0124").
+const AADHAAR_GROUPED: f32 = 0.8;
+
+/// [AADHAAR] a Verhoeff-valid Aadhaar in one run, without a cue ("234567890124").
+const AADHAAR_UNGROUPED: f32 = 0.6;
+
+/// [PAN] an uppercase PAN after a PAN cue ("PAN: ABCPE1234F").
+const PAN_UPPERCASE_CUED: f32 = 0.95;
+
+/// [PAN] an uppercase PAN without a cue ("ABCPE1234F").
+const PAN_UPPERCASE: f32 = 0.8;
+
+/// [PAN] a PAN not in uppercase, only after a PAN cue ("pan abcpe1234f").
+const PAN_LOWERCASE_CUED: f32 = 0.8;
+
+/// [PASSPORT, DRIVERS_LICENSE] a code after a passport or licence cue ("passport no: X1234567").
+const CUED_DOCUMENT_CODE: f32 = 0.85;
+
+/// [EMPLOYEE_ID, ORDER_NUMBER, ... or none] a code after any other cue ("order #A123456").
+const CUED_CODE: f32 = 0.8;
+
 const SSN_CUES: &[&str] = &[
     "ssn",
     "social security",
@@ -34,6 +72,58 @@ const AADHAAR_CUES: &[&str] = &[
 ];
 const PAN_CUES: &[&str] = &["pan", "pan card", "pan no", "pan number", "पैन"];
 
+/// The cue phrases before a code (regex, case-insensitive); `{num}` stands for an optional
+/// "no", "number", "id" or "#" after the word.
+const CUE_PHRASES: &[&str] = &[
+    "passport{num}",
+    r"driv(?:er'?s|ing)\s+licen[cs]e{num}",
+    "licen[cs]e{num}",
+    r"d\.?l\.?{num}",
+    "employee{num}",
+    r"emp\s*(?:id|no\.?|code)",
+    r"staff\s*(?:id|no\.?)",
+    "student{num}",
+    r"roll\s*(?:no\.?|number)",
+    r"enrol(?:l)?ment\s*(?:no\.?|number|id)",
+    "member(?:ship)?{num}",
+    "account{num}",
+    r"a/c\s*(?:no\.?|number)?",
+    r"acct\.?{num}",
+    "policy{num}",
+    "order{num}",
+    "ticket{num}",
+    r"booking\s*(?:ref(?:erence)?|id|no\.?|number|code)",
+    "pnr{num}",
+    r"confirmation(?:\s*(?:code|number|no\.?|#|id))?",
+    "loyalty{num}",
+    r"(?:licen[cs]e\s*)?plate{num}",
+    r"(?:learner'?s\s*)?permit{num}",
+    "upc{num}",
+    // National and hospital numbers known by their acronym.
+    "uhid|umid|nin|nie|dni|nif|cpf|curp|rfc|pesel|bsn|nric|tfn|ird",
+    "customer{num}",
+    r"client\s*(?:id|no\.?|number)",
+    r"user\s*id",
+    r"voter\s*id",
+    r"epic\s*(?:no\.?|number)",
+    "tracking{num}",
+    "invoice{num}",
+    "reference{num}",
+    r"ref\.?\s*(?:no\.?|#|number)",
+    "case{num}",
+    "claim{num}",
+    r"patient\s*id",
+    "mrn",
+    "uan{num}",
+    r"national\s*id",
+    r"id\s*(?:card\s*)?(?:no\.?|number|#)",
+    r"aadhaar\s*(?:no\.?|number)",
+    "nhs{num}",
+    r"insurance\s*(?:id|no\.?|number)",
+    "registration{num}",
+    r"reg\.?\s*(?:no\.?|number)",
+];
+
 /// National and cue-introduced identifiers.
 pub(crate) struct Ids {
     ssn: (Regex, usize),
@@ -46,55 +136,10 @@ pub(crate) struct Ids {
 impl Ids {
     pub(crate) fn new(g: &mut GateBuilder) -> Result<Ids> {
         let num = r"(?:\s*(?:(?:no|nos|number|num|id)(?-u:\b)\.?|#))?";
-        let cues = [
-            format!("passport{num}"),
-            format!(r"driv(?:er'?s|ing)\s+licen[cs]e{num}"),
-            format!("licen[cs]e{num}"),
-            format!(r"d\.?l\.?{num}"),
-            format!("employee{num}"),
-            r"emp\s*(?:id|no\.?|code)".into(),
-            r"staff\s*(?:id|no\.?)".into(),
-            format!("student{num}"),
-            r"roll\s*(?:no\.?|number)".into(),
-            r"enrol(?:l)?ment\s*(?:no\.?|number|id)".into(),
-            format!("member(?:ship)?{num}"),
-            format!("account{num}"),
-            r"a/c\s*(?:no\.?|number)?".into(),
-            format!(r"acct\.?{num}"),
-            format!("policy{num}"),
-            format!("order{num}"),
-            format!("ticket{num}"),
-            r"booking\s*(?:ref(?:erence)?|id|no\.?|number|code)".into(),
-            format!("pnr{num}"),
-            r"confirmation(?:\s*(?:code|number|no\.?|#|id))?".into(),
-            format!("loyalty{num}"),
-            format!(r"(?:licen[cs]e\s*)?plate{num}"),
-            format!(r"(?:learner'?s\s*)?permit{num}"),
-            format!("upc{num}"),
-            // National and hospital numbers known by their acronym.
-            "uhid|umid|nin|nie|dni|nif|cpf|curp|rfc|pesel|bsn|nric|tfn|ird".into(),
-            format!("customer{num}"),
-            r"client\s*(?:id|no\.?|number)".into(),
-            r"user\s*id".into(),
-            r"voter\s*id".into(),
-            r"epic\s*(?:no\.?|number)".into(),
-            format!("tracking{num}"),
-            format!("invoice{num}"),
-            format!("reference{num}"),
-            r"ref\.?\s*(?:no\.?|#|number)".into(),
-            format!("case{num}"),
-            format!("claim{num}"),
-            r"patient\s*id".into(),
-            "mrn".to_string(),
-            format!("uan{num}"),
-            r"national\s*id".into(),
-            r"id\s*(?:card\s*)?(?:no\.?|number|#)".into(),
-            r"aadhaar\s*(?:no\.?|number)".into(),
-            format!("nhs{num}"),
-            r"insurance\s*(?:id|no\.?|number)".into(),
-            format!("registration{num}"),
-            r"reg\.?\s*(?:no\.?|number)".into(),
-        ];
+        let cues: Vec<String> = CUE_PHRASES
+            .iter()
+            .map(|c| c.replace("{num}", num))
+            .collect();
         let cue = format!(
             r"(?i-u)(?-u:\b)(?P<cue>{})(?P<fill>(?:\s*(?:(?:is|was|of|which|that)(?-u:\b)|[:=#.\-(]|–))*\s*)(?P<code>[A-Za-z0-9](?:[A-Za-z0-9\-/]|\.[A-Za-z0-9])*)",
             cues.join("|")
@@ -147,9 +192,9 @@ impl Ids {
             let cue = util::has_cue(&util::lower_before(text, m.start(), 40), SSN_CUES);
             let dashed = m.as_str().contains('-');
             let score = match (dashed, cue) {
-                (_, true) => 0.95,
-                (true, false) => 0.85,
-                (false, false) => 0.55,
+                (_, true) => SSN_CUED,
+                (true, false) => SSN_DASHED,
+                (false, false) => SSN_SPACED,
             };
             util::push(out, text, (m.start(), m.end()), FAM, Some("SSN"), score);
         });
@@ -162,7 +207,14 @@ impl Ids {
                 && ssn_valid(&util::digits_of(m.as_str()))
                 && util::has_cue(&util::lower_before(text, m.start(), 40), SSN_CUES)
             {
-                util::push(out, text, (m.start(), m.end()), FAM, Some("SSN"), 0.85);
+                util::push(
+                    out,
+                    text,
+                    (m.start(), m.end()),
+                    FAM,
+                    Some("SSN"),
+                    SSN_UNGROUPED_CUED,
+                );
             }
         });
     }
@@ -176,9 +228,9 @@ impl Ids {
             let cue = util::has_cue(&util::lower_before(text, m.start(), 40), AADHAAR_CUES);
             let grouped = m.as_str().len() > 12;
             let score = match (grouped, cue) {
-                (_, true) => 0.95,
-                (true, false) => 0.8,
-                (false, false) => 0.6,
+                (_, true) => AADHAAR_CUED,
+                (true, false) => AADHAAR_GROUPED,
+                (false, false) => AADHAAR_UNGROUPED,
             };
             util::push(out, text, (m.start(), m.end()), FAM, Some("AADHAAR"), score);
         });
@@ -190,9 +242,9 @@ impl Ids {
             let upper = m.as_str().bytes().all(|b| !b.is_ascii_lowercase());
             let cue = util::has_cue(&util::lower_before(text, m.start(), 40), PAN_CUES);
             let score = match (upper, cue) {
-                (true, true) => 0.95,
-                (true, false) => 0.8,
-                (false, true) => 0.8,
+                (true, true) => PAN_UPPERCASE_CUED,
+                (true, false) => PAN_UPPERCASE,
+                (false, true) => PAN_LOWERCASE_CUED,
                 (false, false) => return,
             };
             util::push(out, text, (m.start(), m.end()), FAM, Some("PAN"), score);
@@ -230,9 +282,9 @@ impl Ids {
             }
             let kind = cue_kind(&cue_l);
             let score = if kind == Some("PASSPORT") || kind == Some("DRIVERS_LICENSE") {
-                0.85
+                CUED_DOCUMENT_CODE
             } else {
-                0.8
+                CUED_CODE
             };
             util::push(out, text, (s, e), FAM, kind, score);
         });

@@ -16,6 +16,14 @@ const FAM: Fam = Fam {
     name: "ip",
 };
 
+// Scores of findings (all `ip`; the kind in brackets).
+
+/// [IPV4] a dotted quad with octets in range, outside a longer dotted run.
+const VALID_IPV4: f32 = 0.9;
+
+/// [IPV6] an address that [`Ipv6Addr`] parses.
+const VALID_IPV6: f32 = 0.9;
+
 /// IP address detection.
 pub(crate) struct Ip {
     v4: Regex,
@@ -50,7 +58,14 @@ impl Ip {
                 util::each_captures(&self.v4, text, ws, we, |c| {
                     let Some(m) = c.get(0) else { return };
                     if v4_ok(text, m.start(), m.end()) {
-                        util::push(out, text, (m.start(), m.end()), FAM, Some("IPV4"), 0.9);
+                        util::push(
+                            out,
+                            text,
+                            (m.start(), m.end()),
+                            FAM,
+                            Some("IPV4"),
+                            VALID_IPV4,
+                        );
                     }
                 });
             }
@@ -58,7 +73,14 @@ impl Ip {
                 util::each_captures(&self.v6, text, ws, we, |c| {
                     let Some(m) = c.get(0) else { return };
                     if v6_ok(text, m.start(), m.end()) {
-                        util::push(out, text, (m.start(), m.end()), FAM, Some("IPV6"), 0.9);
+                        util::push(
+                            out,
+                            text,
+                            (m.start(), m.end()),
+                            FAM,
+                            Some("IPV6"),
+                            VALID_IPV6,
+                        );
                     }
                 });
             }

@@ -279,6 +279,41 @@ impl Patterns {
     fn on(&self, f: Family) -> bool {
         self.config.is_enabled(f)
     }
+
+    /// Run the digit-window families, in order; `out[from..]` holds this run's findings so far.
+    fn detect_in_windows(
+        &self,
+        text: &str,
+        windows: &[util::Win],
+        out: &mut Vec<Finding>,
+        from: usize,
+    ) {
+        if self.on(Family::CreditCard) {
+            self.card.find(text, windows, out);
+        }
+        if self.on(Family::Iban) {
+            self.iban.find(text, windows, out);
+        }
+        if self.on(Family::Id) {
+            self.ids.find(text, windows, out);
+        }
+        if self.on(Family::Ip) {
+            self.ip.find(text, windows, out);
+        }
+        if self.on(Family::Phone) {
+            let blocked = validated_spans(out.get(from..).unwrap_or(&[]));
+            self.phone.find(text, windows, &blocked, out);
+        }
+        if self.on(Family::Date) {
+            self.date.find(text, windows, out);
+        }
+        if self.on(Family::Age) {
+            self.age.find(text, windows, out);
+        }
+        if self.on(Family::Address) {
+            self.address.find(text, windows, out);
+        }
+    }
 }
 
 impl Detector for Patterns {
@@ -300,45 +335,25 @@ impl Detector for Patterns {
         }
         let windows = self.gate.windows(text, WINDOW_MARGIN);
         if !windows.is_empty() {
-            if self.on(Family::CreditCard) {
-                self.card.find(text, &windows, out);
-            }
-            if self.on(Family::Iban) {
-                self.iban.find(text, &windows, out);
-            }
-            if self.on(Family::Id) {
-                self.ids.find(text, &windows, out);
-            }
-            if self.on(Family::Ip) {
-                self.ip.find(text, &windows, out);
-            }
-            if self.on(Family::Phone) {
-                let blocked: Vec<(usize, usize)> = out
-                    .get(from..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter(|f| {
-                        matches!(
-                            f.label,
-                            Label::CreditCard | Label::Iban | Label::Id | Label::Ip
-                        )
-                    })
-                    .map(|f| (f.span.start(), f.span.end()))
-                    .collect();
-                self.phone.find(text, &windows, &blocked, out);
-            }
-            if self.on(Family::Date) {
-                self.date.find(text, &windows, out);
-            }
-            if self.on(Family::Age) {
-                self.age.find(text, &windows, out);
-            }
-            if self.on(Family::Address) {
-                self.address.find(text, &windows, out);
-            }
+            self.detect_in_windows(text, &windows, out, from);
         }
         resolve_internal(out, from);
     }
+}
+
+/// The spans of the validated structured numbers among `found` (cards, IBANs, IDs, IPs), which
+/// phone candidates must not overlap.
+fn validated_spans(found: &[Finding]) -> Vec<(usize, usize)> {
+    found
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.label,
+                Label::CreditCard | Label::Iban | Label::Id | Label::Ip
+            )
+        })
+        .map(|f| (f.span.start(), f.span.end()))
+        .collect()
 }
 
 /// Tidy this detector's own findings (`out[from..]`): drop findings inside another of the same

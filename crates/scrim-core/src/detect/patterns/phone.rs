@@ -22,6 +22,44 @@ const FAM: Fam = Fam {
     name: "phone",
 };
 
+// Scores of findings (all `phone`).
+
+/// A number written with its country code ('+' or "00") that libphonenumber finds valid, after a
+/// phone word ("call me on +44 20 7946 0958").
+const INTERNATIONAL_CUED: f32 = 0.95;
+
+/// A valid number written with its country code, without a phone word ("+91 98765 43210").
+const INTERNATIONAL: f32 = 0.9;
+
+/// A number written with its country code that is not valid, with a phone word before or after it.
+const INTERNATIONAL_INVALID_CUED: f32 = 0.6;
+
+/// A valid national number in groups, after a phone word ("call 208-555-0147").
+const NATIONAL_FORMATTED_CUED: f32 = 0.95;
+
+/// A valid national number in groups ("020 7946 0958").
+const NATIONAL_FORMATTED: f32 = 0.85;
+
+/// A valid national number in one run, after a phone word ("mobile 9876543210").
+const NATIONAL_CUED: f32 = 0.85;
+
+/// A valid national number in one run without a phone word ("9876543210").
+const NATIONAL_BARE: f32 = 0.65;
+
+/// A well-formed national number of a default region that is not valid, after a phone word
+/// (fictional 555 numbers).
+const CUED_POSSIBLE_SHAPE: f32 = 0.6;
+
+/// Canonical North American formatting in any range ("(208) 555-0147").
+const NANP_FORMATTED: f32 = 0.5;
+
+/// A phone-shaped number of another numbering plan right after a strong phone word ("phone:") or
+/// right before one ("(fax)").
+const STRONG_CUED_SHAPE: f32 = 0.5;
+
+/// A local number without area code right after a strong phone word ("call me on 450 0840").
+const CUED_LOCAL: f32 = 0.5;
+
 /// Words that announce a phone number (checked in the ~40 bytes before a candidate).
 const CUES: &[&str] = &[
     "call",
@@ -257,34 +295,19 @@ impl Phone {
         if n < 2 {
             return;
         }
-        // Try runs of whole groups, longest first from each left group ("208-555-0147 415-555-0199").
+        self.accept_runs(text, c, out);
+    }
+
+    /// Try runs of whole groups, longest first from each left group ("208-555-0147 415-555-0199"),
+    /// and push each run that is a number.
+    fn accept_runs(&self, text: &str, c: &Cand, out: &mut Vec<Finding>) {
+        let n = c.groups.len();
         let mut a = 0;
         let mut tries = 0;
         // A '+' number is never split after its country code.
         let last_a = if c.plus { 1 } else { n - 1 };
         while a < last_a && tries < 24 {
-            let mut found = None;
-            let mut b = n;
-            while b > a && tries < 24 {
-                if (a, b) != (0, n) {
-                    let digits: usize = c
-                        .groups
-                        .get(a..b)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|(s, e)| e - s)
-                        .sum();
-                    if (7..=15).contains(&digits) {
-                        tries += 1;
-                        if let Some(hit) = self.judge(text, c, a, b) {
-                            found = Some((b, hit));
-                            break;
-                        }
-                    }
-                }
-                b -= 1;
-            }
-            match found {
+            match self.longest_run_from(text, c, a, &mut tries) {
                 Some((b, (score, end))) => {
                     let s = if a == 0 {
                         c.start
@@ -299,8 +322,146 @@ impl Phone {
         }
     }
 
+    /// The longest run of groups `a..b` (not the whole candidate) with 7 to 15 digits that is a
+    /// phone number: `b` and the verdict. Each judged run counts against `tries` (at most 24).
+    fn longest_run_from(
+        &self,
+        text: &str,
+        c: &Cand,
+        a: usize,
+        tries: &mut usize,
+    ) -> Option<(usize, (f32, usize))> {
+        let n = c.groups.len();
+        let mut b = n;
+        while b > a && *tries < 24 {
+            if (a, b) != (0, n) {
+                let digits: usize = c
+                    .groups
+                    .get(a..b)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|(s, e)| e - s)
+                    .sum();
+                if (7..=15).contains(&digits) {
+                    *tries += 1;
+                    if let Some(hit) = self.judge(text, c, a, b) {
+                        return Some((b, hit));
+                    }
+                }
+            }
+            b -= 1;
+        }
+        None
+    }
+
     /// Judge groups `a..b` of a candidate: `Some((score, end))` when it is a phone number.
     fn judge(&self, text: &str, c: &Cand, a: usize, b: usize) -> Option<(f32, usize)> {
+        let run = Run::of(text, c, a, b)?;
+        let intl = if run.plus {
+            Some(run.digits.clone())
+        } else {
+            run.digits.strip_prefix("00").map(str::to_string)
+        };
+        if let Some(intl) = intl {
+            if let Some(score) = international_score(text, &run, &intl) {
+                return Some((score, run.end));
+            }
+            if run.plus {
+                return None;
+            }
+        }
+        let score = self
+            .national_score(&run)
+            .or_else(|| self.fallback_score(text, &run))?;
+        Some((score, run.end))
+    }
+
+    /// The score of a run valid as a national number of a default region.
+    fn national_score(&self, run: &Run<'_>) -> Option<f32> {
+        let digits = run.digits.as_str();
+        // Validity does not depend on the order tried; try the likeliest region first (each
+        // libphonenumber parse costs microseconds): a bare 10-digit number led by 6–9 is most
+        // likely an Indian mobile.
+        let indian_first = digits.len() == 10
+            && digits.starts_with(['6', '7', '8', '9'])
+            && self.regions.contains(&Id::IN);
+        let ordered = self
+            .regions
+            .iter()
+            .filter(|r| indian_first && **r == Id::IN)
+            .chain(
+                self.regions
+                    .iter()
+                    .filter(|r| !(indian_first && **r == Id::IN)),
+            );
+        for r in ordered {
+            if !national_plausible(*r, digits) {
+                continue;
+            }
+            if parse_valid(Some(*r), digits) == Some(true) {
+                return Some(match (run.formatted, run.cue) {
+                    (true, true) => NATIONAL_FORMATTED_CUED,
+                    (true, false) => NATIONAL_FORMATTED,
+                    (false, true) => NATIONAL_CUED,
+                    (false, false) => NATIONAL_BARE,
+                });
+            }
+        }
+        None
+    }
+
+    /// The score of a run no default region validates, when its shape and the words around it
+    /// still make it a phone number.
+    fn fallback_score(&self, text: &str, run: &Run<'_>) -> Option<f32> {
+        let (digits, groups, nd) = (run.digits.as_str(), run.groups, run.digits.len());
+        if run.cue && self.regions.iter().any(|r| possible_shape(*r, digits)) {
+            return Some(CUED_POSSIBLE_SHAPE);
+        }
+        // Canonical North American formatting is a phone even in fictional ranges.
+        if nanp_formatted(text, groups) && possible_shape(Id::US, digits) {
+            return Some(NANP_FORMATTED);
+        }
+        // Any phone-shaped number right after "phone:", "call me on", or right before "(fax)",
+        // "- mobile": numbering plans outside the default regions.
+        let strong =
+            run.cue && util::has_cue(&util::lower_before(text, run.start, 40), STRONG_CUES);
+        if (strong || after_cue(text, run.end))
+            && (8..=13).contains(&nd)
+            && (groups.len() >= 2 || nd >= 9)
+        {
+            return Some(STRONG_CUED_SHAPE);
+        }
+        // A local number without area code ("call me on 450 0840"): three digits, a separator and
+        // four, only right after a phone word.
+        if strong && nd == 7 && groups.len() == 2 && groups.first().is_some_and(|(s, e)| e - s == 3)
+        {
+            return Some(CUED_LOCAL);
+        }
+        None
+    }
+}
+
+/// Groups `a..b` of a candidate that passed the shape checks, ready to be judged.
+struct Run<'c> {
+    /// The groups, as byte ranges.
+    groups: &'c [(usize, usize)],
+    /// Whether the run starts with the candidate's '+'.
+    plus: bool,
+    /// First byte.
+    start: usize,
+    /// One past the last byte, extension included.
+    end: usize,
+    /// The digits (without a "(0)" trunk group after a country code).
+    digits: String,
+    /// Whether a phone word comes just before.
+    cue: bool,
+    /// Whether it is written in more than one group or with a '+'.
+    formatted: bool,
+}
+
+impl<'c> Run<'c> {
+    /// Groups `a..b` of `c`, when they hold 7 to 15 digits, pass [`shape_ok`] and end cleanly.
+    fn of(text: &str, c: &'c Cand, a: usize, b: usize) -> Option<Run<'c>> {
         let groups = c.groups.get(a..b)?;
         let plus = c.plus && a == 0;
         let start = if a == 0 { c.start } else { groups.first()?.0 };
@@ -318,89 +479,40 @@ impl Phone {
             }
             digits.push_str(util::slice(text, *s, *e));
         }
-        let nd = digits.len();
-        if !(7..=15).contains(&nd) {
+        if !(7..=15).contains(&digits.len()) {
             return None;
         }
         let ext = extension_end(text, core_end);
         if !shape_ok(text, c, groups, whole) || (ext.is_none() && !right_ok(text, core_end)) {
             return None;
         }
-        let formatted = groups.len() > 1 || plus;
-        let cue = util::has_cue(&util::lower_before(text, start, 40), CUES);
-        let end = ext.unwrap_or(core_end);
-        let intl = if plus {
-            Some(digits.clone())
-        } else {
-            digits.strip_prefix("00").map(str::to_string)
-        };
-        if let Some(intl) = intl {
-            let s = format!("+{intl}");
-            if let Some(v) = parse_valid(None, &s) {
-                if v {
-                    return Some((if cue { 0.95 } else { 0.9 }, end));
-                }
-                if (cue || after_cue(text, end)) && (8..=15).contains(&intl.len()) {
-                    return Some((0.6, end));
-                }
-            }
-            if plus {
-                return None;
-            }
-        }
-        // Validity does not depend on the order tried; try the likeliest region first (each
-        // libphonenumber parse costs microseconds): a bare 10-digit number led by 6–9 is most
-        // likely an Indian mobile.
-        let indian_first = digits.len() == 10
-            && digits.starts_with(['6', '7', '8', '9'])
-            && self.regions.contains(&Id::IN);
-        let ordered = self
-            .regions
-            .iter()
-            .filter(|r| indian_first && **r == Id::IN)
-            .chain(
-                self.regions
-                    .iter()
-                    .filter(|r| !(indian_first && **r == Id::IN)),
-            );
-        for r in ordered {
-            if !national_plausible(*r, &digits) {
-                continue;
-            }
-            if parse_valid(Some(*r), &digits) == Some(true) {
-                let score = match (formatted, cue) {
-                    (true, true) => 0.95,
-                    (true, false) => 0.85,
-                    (false, true) => 0.85,
-                    (false, false) => 0.65,
-                };
-                return Some((score, end));
-            }
-        }
-        if cue && self.regions.iter().any(|r| possible_shape(*r, &digits)) {
-            return Some((0.6, end));
-        }
-        // Canonical North American formatting is a phone even in fictional ranges.
-        if nanp_formatted(text, groups) && possible_shape(Id::US, &digits) {
-            return Some((0.5, end));
-        }
-        // Any phone-shaped number right after "phone:", "call me on", or right before "(fax)",
-        // "- mobile": numbering plans outside the default regions.
-        let strong = cue && util::has_cue(&util::lower_before(text, start, 40), STRONG_CUES);
-        if (strong || after_cue(text, end))
-            && (8..=13).contains(&nd)
-            && (groups.len() >= 2 || nd >= 9)
-        {
-            return Some((0.5, end));
-        }
-        // A local number without area code ("call me on 450 0840"): three digits, a separator and
-        // four, only right after a phone word.
-        if strong && nd == 7 && groups.len() == 2 && groups.first().is_some_and(|(s, e)| e - s == 3)
-        {
-            return Some((0.5, end));
-        }
-        None
+        Some(Run {
+            groups,
+            plus,
+            start,
+            end: ext.unwrap_or(core_end),
+            digits,
+            cue: util::has_cue(&util::lower_before(text, start, 40), CUES),
+            formatted: groups.len() > 1 || plus,
+        })
     }
+}
+
+/// The score of a run written with its country code ('+' or "00"; `intl` is the digits after
+/// it), when libphonenumber parses it and finds it valid, or a phone word goes with it.
+fn international_score(text: &str, run: &Run<'_>, intl: &str) -> Option<f32> {
+    let valid = parse_valid(None, &format!("+{intl}"))?;
+    if valid {
+        return Some(if run.cue {
+            INTERNATIONAL_CUED
+        } else {
+            INTERNATIONAL
+        });
+    }
+    if (run.cue || after_cue(text, run.end)) && (8..=15).contains(&intl.len()) {
+        return Some(INTERNATIONAL_INVALID_CUED);
+    }
+    None
 }
 
 /// A cheap shape check before the (costly) libphonenumber parse of a national number.
@@ -569,6 +681,24 @@ fn right_ok(text: &str, e: usize) -> bool {
 /// Shape rules that keep dates, IPs and version strings out.
 fn shape_ok(text: &str, c: &Cand, groups: &[(usize, usize)], whole: bool) -> bool {
     let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
+    if !dots_ok(text, groups, &lens) {
+        return false;
+    }
+    if !c.plus && (score_list(text, groups) || date_shaped(text, groups, &lens)) {
+        return false;
+    }
+    // A long run of tiny groups ("1 2 3 4 5 6 7") is a list, not a number.
+    let tiny = lens.iter().filter(|l| **l == 1).count();
+    if tiny > 1 || (lens.len() > 2 && lens.first() == Some(&1) && !c.plus && !whole) {
+        return false;
+    }
+    true
+}
+
+/// The separators between `groups` (group lengths `lens`): dots are fine only as the sole separator
+/// of "208.555.0147" (3–4 groups of two or more digits, the last of three or more) or
+/// "01.84.17.61.18" (five pairs).
+fn dots_ok(text: &str, groups: &[(usize, usize)], lens: &[usize]) -> bool {
     // Separators actually used between these groups.
     let mut dots = false;
     let mut others = false;
@@ -583,18 +713,18 @@ fn shape_ok(text: &str, c: &Cand, groups: &[(usize, usize)], whole: bool) -> boo
             }
         }
     }
-    if dots {
-        // "208.555.0147" (3–4 groups of two or more digits, the last of three or more) or
-        // "01.84.17.61.18" (five pairs): all dots.
-        let pairs = lens.len() == 5 && lens.iter().all(|l| *l == 2);
-        let nanp_like = (3..=4).contains(&lens.len())
-            && lens.iter().all(|l| *l >= 2)
-            && lens.last().is_some_and(|l| *l >= 3);
-        if others || !(pairs || nanp_like) {
-            return false;
-        }
+    if !dots {
+        return true;
     }
-    // Score lists ("15-8 15-17 17-15"): dashes inside pairs, spaces between them.
+    let pairs = lens.len() == 5 && lens.iter().all(|l| *l == 2);
+    let nanp_like = (3..=4).contains(&lens.len())
+        && lens.iter().all(|l| *l >= 2)
+        && lens.last().is_some_and(|l| *l >= 3);
+    !others && (pairs || nanp_like)
+}
+
+/// A score list ("15-8 15-17 17-15"): dashes inside pairs, spaces between them.
+fn score_list(text: &str, groups: &[(usize, usize)]) -> bool {
     let mut dash_seps = 0;
     let mut space_seps = 0;
     for w in groups.windows(2) {
@@ -607,39 +737,34 @@ fn shape_ok(text: &str, c: &Cand, groups: &[(usize, usize)], whole: bool) -> boo
             }
         }
     }
-    if dash_seps >= 2 && space_seps >= 2 && !c.plus {
+    dash_seps >= 2 && space_seps >= 2
+}
+
+/// Date-shaped groups: 2024-01-15, 15-01-2024, 15 01 2024.
+fn date_shaped(text: &str, groups: &[(usize, usize)], lens: &[usize]) -> bool {
+    if lens.len() != 3 {
         return false;
     }
-    // Date-shaped: 2024-01-15, 15-01-2024, 15 01 2024.
-    if lens.len() == 3 && !c.plus {
-        let g: Vec<u32> = groups
-            .iter()
-            .filter_map(|(s, e)| util::num(util::slice(text, *s, *e)))
-            .collect();
-        if let [x, y, z] = g.as_slice() {
-            let lx = lens.first().copied().unwrap_or(0);
-            let lz = lens.get(2).copied().unwrap_or(0);
-            let ymd = lx == 4
-                && (1900..=2100).contains(x)
-                && (1..=12).contains(y)
-                && (1..=31).contains(z)
-                && lz <= 2;
-            let dmy = lz == 4
-                && (1900..=2100).contains(z)
-                && (1..=31).contains(x)
-                && (1..=31).contains(y)
-                && lx <= 2;
-            if ymd || dmy {
-                return false;
-            }
-        }
-    }
-    // A long run of tiny groups ("1 2 3 4 5 6 7") is a list, not a number.
-    let tiny = lens.iter().filter(|l| **l == 1).count();
-    if tiny > 1 || (lens.len() > 2 && lens.first() == Some(&1) && !c.plus && !whole) {
+    let g: Vec<u32> = groups
+        .iter()
+        .filter_map(|(s, e)| util::num(util::slice(text, *s, *e)))
+        .collect();
+    let [x, y, z] = g.as_slice() else {
         return false;
-    }
-    true
+    };
+    let lx = lens.first().copied().unwrap_or(0);
+    let lz = lens.get(2).copied().unwrap_or(0);
+    let ymd = lx == 4
+        && (1900..=2100).contains(x)
+        && (1..=12).contains(y)
+        && (1..=31).contains(z)
+        && lz <= 2;
+    let dmy = lz == 4
+        && (1900..=2100).contains(z)
+        && (1..=31).contains(x)
+        && (1..=31).contains(y)
+        && lx <= 2;
+    ymd || dmy
 }
 
 /// The end of an extension ("x 12", "ext. 4567", "extension 89") right after `e`, if any.
@@ -687,103 +812,160 @@ fn skip_token(text: &str, i: usize) -> usize {
 
 /// Scan a phone-shaped run starting at `p`.
 fn scan(text: &str, p: usize) -> Cand {
-    let mut c = Cand {
-        start: p,
-        end: p,
-        ..Cand::default()
-    };
-    let mut i = p;
-    if util::byte_at(text, i) == Some(b'+') {
-        c.plus = true;
-        i += 1;
-        if util::byte_at(text, i) == Some(b' ') {
-            i += 1;
-        }
-    }
-    let mut depth = 0u8;
-    let mut parens_seen = 0u8;
-    let mut total = 0usize;
-    let mut last_good = p;
-    loop {
-        // Optional opening parenthesis before a group.
-        let mut opened_here = false;
-        if util::byte_at(text, i) == Some(b'(') {
-            if depth > 0 || parens_seen >= 2 {
-                break;
-            }
-            depth = 1;
-            parens_seen += 1;
-            opened_here = true;
-            i += 1;
-            if util::byte_at(text, i) == Some(b' ') {
-                i += 1;
-            }
-        }
-        let gs = i;
-        while util::byte_at(text, i).is_some_and(|b| b.is_ascii_digit()) {
-            i += 1;
-        }
-        if i == gs {
-            if opened_here {
-                depth = 0;
-            }
+    let mut s = Scan::new(text, p);
+    s.plus_prefix();
+    while let Some(opened) = s.open_paren() {
+        let Some(closed) = s.group(opened) else {
+            break;
+        };
+        s.last_good = s.i;
+        if s.total > 40 || !s.separator(closed) {
             break;
         }
-        total += i - gs;
-        if opened_here && c.plus && c.groups.len() == 1 && util::slice(text, gs, i) == "0" {
+    }
+    s.finish()
+}
+
+/// The state of one [`scan`]: the candidate so far and the position in the text.
+struct Scan<'t> {
+    text: &'t str,
+    /// The candidate being built.
+    c: Cand,
+    /// The current byte.
+    i: usize,
+    /// Open parentheses (0 or 1).
+    depth: u8,
+    /// Parentheses opened so far (at most 2).
+    parens_seen: u8,
+    /// Digits so far.
+    total: usize,
+    /// The end of the last complete group (and its closing parenthesis).
+    last_good: usize,
+}
+
+impl<'t> Scan<'t> {
+    fn new(text: &'t str, p: usize) -> Scan<'t> {
+        Scan {
+            text,
+            c: Cand {
+                start: p,
+                end: p,
+                ..Cand::default()
+            },
+            i: p,
+            depth: 0,
+            parens_seen: 0,
+            total: 0,
+            last_good: p,
+        }
+    }
+
+    fn at(&self, i: usize) -> Option<u8> {
+        util::byte_at(self.text, i)
+    }
+
+    /// A leading '+' (and one space after it).
+    fn plus_prefix(&mut self) {
+        if self.at(self.i) == Some(b'+') {
+            self.c.plus = true;
+            self.i += 1;
+            if self.at(self.i) == Some(b' ') {
+                self.i += 1;
+            }
+        }
+    }
+
+    /// An optional opening parenthesis before a group: whether one was opened, or `None` when
+    /// one may not open here (already open, or two seen).
+    fn open_paren(&mut self) -> Option<bool> {
+        if self.at(self.i) != Some(b'(') {
+            return Some(false);
+        }
+        if self.depth > 0 || self.parens_seen >= 2 {
+            return None;
+        }
+        self.depth = 1;
+        self.parens_seen += 1;
+        self.i += 1;
+        if self.at(self.i) == Some(b' ') {
+            self.i += 1;
+        }
+        Some(true)
+    }
+
+    /// A digit group (`opened`: right after an opening parenthesis) and its closing parenthesis:
+    /// whether it closed one, or `None` when the run ends here.
+    fn group(&mut self, opened: bool) -> Option<bool> {
+        let gs = self.i;
+        while self.at(self.i).is_some_and(|b| b.is_ascii_digit()) {
+            self.i += 1;
+        }
+        let i = self.i;
+        if i == gs {
+            if opened {
+                self.depth = 0;
+            }
+            return None;
+        }
+        self.total += i - gs;
+        let c = &mut self.c;
+        if opened && c.plus && c.groups.len() == 1 && util::slice(self.text, gs, i) == "0" {
             c.trunk_group = Some(c.groups.len());
         }
         c.groups.push((gs, i));
-        let mut closed_here = false;
-        if util::byte_at(text, i) == Some(b')') && depth == 1 {
-            depth = 0;
-            i += 1;
+        if util::byte_at(self.text, i) == Some(b')') && self.depth == 1 {
+            self.depth = 0;
+            self.i += 1;
             c.seps |= 8;
-            closed_here = true;
-        } else if opened_here {
+            return Some(true);
+        }
+        if opened {
             // "(208 555": not closed right after the group.
             c.broken = c.start == gs.saturating_sub(1) || c.groups.len() == 1;
-            break;
+            return None;
         }
-        last_good = i;
-        if total > 40 {
-            break;
-        }
-        // Separator: up to three of space, dash, dot (one dot, one dash at most).
-        let ss = i;
+        Some(false)
+    }
+
+    /// The separator after a group: up to three of space, dash, dot (one dot, one dash at most).
+    /// Whether another group follows (`closed`: the group closed a parenthesis).
+    fn separator(&mut self, closed: bool) -> bool {
+        let ss = self.i;
         let (mut n_dot, mut n_dash, mut n_sp) = (0, 0, 0);
         loop {
-            match util::char_after(text, i) {
-                Some(' ' | '\u{a0}') if n_sp < 1 || (n_dash == 1 && n_sp < 2) => {
+            match util::char_after(self.text, self.i) {
+                Some(ch @ (' ' | '\u{a0}')) if n_sp < 1 || (n_dash == 1 && n_sp < 2) => {
                     n_sp += 1;
-                    c.seps |= 1;
-                    i += util::char_after(text, i).map_or(1, char::len_utf8);
+                    self.c.seps |= 1;
+                    self.i += ch.len_utf8();
                 }
-                Some('-' | '–' | '‑') if n_dash < 1 && n_dot == 0 => {
+                Some(ch @ ('-' | '–' | '‑')) if n_dash < 1 && n_dot == 0 => {
                     n_dash += 1;
-                    c.seps |= 2;
-                    i += util::char_after(text, i).map_or(1, char::len_utf8);
+                    self.c.seps |= 2;
+                    self.i += ch.len_utf8();
                 }
                 Some('.') if n_dot < 1 && n_dash == 0 && n_sp == 0 => {
                     n_dot += 1;
-                    c.seps |= 4;
-                    i += 1;
+                    self.c.seps |= 4;
+                    self.i += 1;
                 }
                 _ => break,
             }
         }
-        let next = util::byte_at(text, i);
+        let next = self.at(self.i);
         let continues =
-            next.is_some_and(|b| b.is_ascii_digit()) || (next == Some(b'(') && depth == 0);
-        if !continues || (i == ss && next != Some(b'(') && !closed_here) {
-            break;
+            next.is_some_and(|b| b.is_ascii_digit()) || (next == Some(b'(') && self.depth == 0);
+        continues && !(self.i == ss && next != Some(b'(') && !closed)
+    }
+
+    /// The candidate, ending at the last complete group.
+    fn finish(mut self) -> Cand {
+        if self.depth != 0 && self.c.groups.len() <= 1 {
+            self.c.broken = true;
         }
+        self.c.end = self.last_good;
+        self.c
     }
-    if depth != 0 && c.groups.len() <= 1 {
-        c.broken = true;
-    }
-    c.end = last_good;
-    c
 }
 
 #[cfg(test)]

@@ -67,6 +67,18 @@ const SOCIAL: &[&str] = &[
     "youtube.com",
 ];
 
+/// `url`: a link with a scheme ("https://example.com/x").
+const SCHEME_LINK: f32 = 0.9;
+
+/// `url`: a link starting with "www." and no scheme ("www.example.com").
+const WWW_LINK: f32 = 0.85;
+
+/// `url`: a `host/path` link on a social, messaging or profile host ("instagram.com/priya").
+const SOCIAL_LINK: f32 = 0.9;
+
+/// `url`: any other bare `name.tld/path` link with a common top-level domain ("example.org/about").
+const BARE_LINK: f32 = 0.7;
+
 /// URL detection.
 pub(crate) struct Url;
 
@@ -78,106 +90,142 @@ impl Url {
     /// Find links; `starts` are the "http://", "https://" and "www." hits of the text.
     pub(crate) fn find(&self, text: &str, starts: &[(usize, usize)], out: &mut Vec<Finding>) {
         let has_slash = text.contains('/');
-        // Links found from the starts: disjoint and in order (a start inside one is skipped).
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        // Starts come in order, so one inside a link is one before the last link's end.
-        let mut reach = 0usize;
-        for &(s, m_end) in starts {
-            if s < reach {
-                continue;
-            }
-            // Scripts written without spaces (CJK) may touch the link; Latin letters may not.
-            if matches!(util::char_before(text, s), Some(c) if c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '@' | '-' | '_'))
-            {
-                continue;
-            }
-            let host_start = m_end;
-            let e = url_end(text, host_start);
-            let host = host_of(util::slice(text, host_start, e));
-            let www = m_end - s == 4;
-            let host_ok = !host.is_empty()
-                && host.chars().next().is_some_and(char::is_alphanumeric)
-                && (!www || host.contains('.'));
-            if !host_ok {
-                continue;
-            }
-            let score = if www { 0.85 } else { 0.9 };
-            util::push(out, text, (s, e), FAM, None, score);
-            found.push((s, e));
-            reach = reach.max(e);
-        }
-        if !has_slash {
-            return;
-        }
-        // Slashes come in order: a sweep over the links found above, and for the links found
-        // here (each starting before the slash that found it) the furthest end so far. Linear,
-        // where comparing each slash with every link was quadratic in links per message.
-        let mut next = 0usize;
-        let mut bare_reach = 0usize;
-        for (slash, _) in text.match_indices('/') {
-            while found.get(next).is_some_and(|(_, b)| *b <= slash) {
-                next += 1;
-            }
-            let in_found = found.get(next).is_some_and(|(a, _)| *a <= slash);
-            if in_found || slash < bare_reach {
-                continue;
-            }
-            // Host: back over [A-Za-z0-9.-].
-            let mut hs = slash;
-            while hs > 0 && slash - hs < 253 {
-                match util::byte_at(text, hs - 1) {
-                    Some(b) if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' => hs -= 1,
-                    _ => break,
-                }
-            }
-            if hs == slash
-                || matches!(util::char_before(text, hs), Some('@' | '/' | ':' | '_'))
-                || util::alnum_before(text, hs)
-            {
-                continue;
-            }
-            let host = util::slice(text, hs, slash);
-            if host.starts_with(['.', '-'])
-                || host.ends_with(['.', '-'])
-                || !host.contains('.')
-                || host.contains("..")
-            {
-                continue;
-            }
-            // A path must follow.
-            if !util::byte_at(text, slash + 1).is_some_and(|b| {
-                b.is_ascii_alphanumeric() || b == b'@' || b == b'_' || b == b'~' || b == b'+'
-            }) {
-                continue;
-            }
-            let lower = host.to_ascii_lowercase();
-            let bare = lower
-                .strip_prefix("m.")
-                .or_else(|| lower.strip_prefix("mobile."))
-                .unwrap_or(&lower);
-            let social = SOCIAL.binary_search(&bare).is_ok();
-            let score = if social {
-                0.9
-            } else {
-                let mut labels = lower.rsplit('.');
-                let tld = labels.next().unwrap_or("");
-                let name = labels.next().unwrap_or("");
-                if !words::is_url_tld(tld)
-                    || name.len() < 2
-                    || !tld.bytes().all(|b| b.is_ascii_alphabetic())
-                {
-                    continue;
-                }
-                0.7
-            };
-            let e = url_end(text, slash);
-            if e <= slash + 1 {
-                continue;
-            }
-            util::push(out, text, (hs, e), FAM, None, score);
-            bare_reach = bare_reach.max(e);
+        let found = find_started(text, starts, out);
+        if has_slash {
+            find_bare(text, &found, out);
         }
     }
+}
+
+/// Links from the scheme and "www." `starts`; returns their spans, disjoint and in order (a start
+/// inside an earlier link is skipped).
+fn find_started(
+    text: &str,
+    starts: &[(usize, usize)],
+    out: &mut Vec<Finding>,
+) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    // Starts come in order, so one inside a link is one before the last link's end.
+    let mut reach = 0usize;
+    for &(s, m_end) in starts {
+        if s < reach {
+            continue;
+        }
+        let Some((e, score)) = started_link(text, s, m_end) else {
+            continue;
+        };
+        util::push(out, text, (s, e), FAM, None, score);
+        found.push((s, e));
+        reach = reach.max(e);
+    }
+    found
+}
+
+/// The link whose scheme or "www." runs from `s` to `m_end`: its end and score.
+fn started_link(text: &str, s: usize, m_end: usize) -> Option<(usize, f32)> {
+    // Scripts written without spaces (CJK) may touch the link; Latin letters may not.
+    if matches!(util::char_before(text, s), Some(c) if c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '@' | '-' | '_'))
+    {
+        return None;
+    }
+    let host_start = m_end;
+    let e = url_end(text, host_start);
+    let host = host_of(util::slice(text, host_start, e));
+    let www = m_end - s == 4;
+    let host_ok = !host.is_empty()
+        && host.chars().next().is_some_and(char::is_alphanumeric)
+        && (!www || host.contains('.'));
+    if !host_ok {
+        return None;
+    }
+    Some((e, if www { WWW_LINK } else { SCHEME_LINK }))
+}
+
+/// Bare `host/path` links, found from each slash outside the links already `found`.
+fn find_bare(text: &str, found: &[(usize, usize)], out: &mut Vec<Finding>) {
+    // Slashes come in order: a sweep over the links found above, and for the links found
+    // here (each starting before the slash that found it) the furthest end so far. Linear,
+    // where comparing each slash with every link was quadratic in links per message.
+    let mut next = 0usize;
+    let mut bare_reach = 0usize;
+    for (slash, _) in text.match_indices('/') {
+        while found.get(next).is_some_and(|(_, b)| *b <= slash) {
+            next += 1;
+        }
+        let in_found = found.get(next).is_some_and(|(a, _)| *a <= slash);
+        if in_found || slash < bare_reach {
+            continue;
+        }
+        let Some((hs, e, score)) = bare_link(text, slash) else {
+            continue;
+        };
+        util::push(out, text, (hs, e), FAM, None, score);
+        bare_reach = bare_reach.max(e);
+    }
+}
+
+/// The bare link whose host ends at `slash`: its start, end and score.
+fn bare_link(text: &str, slash: usize) -> Option<(usize, usize, f32)> {
+    let hs = bare_host_start(text, slash)?;
+    let host = util::slice(text, hs, slash);
+    if host.starts_with(['.', '-'])
+        || host.ends_with(['.', '-'])
+        || !host.contains('.')
+        || host.contains("..")
+    {
+        return None;
+    }
+    // A path must follow.
+    if !util::byte_at(text, slash + 1).is_some_and(|b| {
+        b.is_ascii_alphanumeric() || b == b'@' || b == b'_' || b == b'~' || b == b'+'
+    }) {
+        return None;
+    }
+    let score = bare_host_score(host)?;
+    let e = url_end(text, slash);
+    if e <= slash + 1 {
+        return None;
+    }
+    Some((hs, e, score))
+}
+
+/// The start of the host before `slash` (back over `[A-Za-z0-9.-]`), when one is there and is not
+/// glued to a word, an email or another path.
+fn bare_host_start(text: &str, slash: usize) -> Option<usize> {
+    let mut hs = slash;
+    while hs > 0 && slash - hs < 253 {
+        match util::byte_at(text, hs - 1) {
+            Some(b) if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' => hs -= 1,
+            _ => break,
+        }
+    }
+    if hs == slash
+        || matches!(util::char_before(text, hs), Some('@' | '/' | ':' | '_'))
+        || util::alnum_before(text, hs)
+    {
+        return None;
+    }
+    Some(hs)
+}
+
+/// The score of a bare link on `host`: social hosts always, other hosts only with a common
+/// top-level domain and a name of two or more characters.
+fn bare_host_score(host: &str) -> Option<f32> {
+    let lower = host.to_ascii_lowercase();
+    let bare = lower
+        .strip_prefix("m.")
+        .or_else(|| lower.strip_prefix("mobile."))
+        .unwrap_or(&lower);
+    if SOCIAL.binary_search(&bare).is_ok() {
+        return Some(SOCIAL_LINK);
+    }
+    let mut labels = lower.rsplit('.');
+    let tld = labels.next().unwrap_or("");
+    let name = labels.next().unwrap_or("");
+    if !words::is_url_tld(tld) || name.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some(BARE_LINK)
 }
 
 /// The host part of a URL tail (up to the first '/', '?', '#' or ':').

@@ -15,6 +15,20 @@ const FAM: Fam = Fam {
     name: "username",
 };
 
+// Scores of findings (all `username`).
+
+/// An `@handle` ("@priya_22").
+const AT_HANDLE: f32 = 0.85;
+
+/// A Reddit `u/name`.
+const REDDIT_USER: f32 = 0.85;
+
+/// A handle-shaped word after a cue ("insta: priya.s_22", "psn id xXSlayerXx").
+const CUED_HANDLE_SHAPED: f32 = 0.85;
+
+/// A plain word after a cue and a separator ("my snap is rahul").
+const CUED_PLAIN_WORD: f32 = 0.7;
+
 /// Platform and account words that introduce a handle.
 pub(crate) const CUES: &[&str] = &[
     "insta",
@@ -113,58 +127,75 @@ impl Username {
         find_at_handles(text, out);
         find_reddit(text, out);
         for &(_, e, weak) in cues {
-            let tail_end = util::floor_boundary(text, e.saturating_add(64));
-            let tail = util::slice(text, e, tail_end);
-            let Some(c) = self.after_cue.captures(tail) else {
-                continue;
-            };
-            let (Some(sep), Some(h)) = (c.name("sep"), c.name("h")) else {
-                continue;
-            };
-            let whole = c.get(0).map_or("", |m| m.as_str());
-            // "ig @x" is left to the @handle rule.
-            if whole.contains('@') {
-                continue;
+            if let Some((hs, he, score)) = self.cued_handle(text, e, weak) {
+                util::push(out, text, (hs, he), FAM, None, score);
             }
-            let sep_l = sep.as_str().trim().to_ascii_lowercase();
-            let mut hs = e + h.start();
-            let mut he = e + h.end();
-            // Trim trailing dots and dashes (sentence end).
-            while he > hs && matches!(util::byte_at(text, he - 1), Some(b'.' | b'-')) {
-                he -= 1;
-            }
-            while hs < he && matches!(util::byte_at(text, hs), Some(b'.' | b'-')) {
-                hs += 1;
-            }
-            let handle = util::slice(text, hs, he);
-            if util::alnum_after(text, he) || !handle_ok(handle) {
-                continue;
-            }
-            let handleish = handle
-                .bytes()
-                .any(|b| b.is_ascii_digit() || b == b'_' || b == b'.' || b == b'#')
-                || (handle.bytes().any(|b| b.is_ascii_uppercase())
-                    && handle.bytes().any(|b| b.is_ascii_lowercase())
-                    && !starts_upper_only(handle));
-            let plain_word = !handleish;
-            if sep_l.is_empty() {
-                if weak || !handleish {
-                    continue;
-                }
-            } else if plain_word {
-                if words::is_stopword(handle)
-                    || NOT_HANDLES.contains(&handle.to_ascii_lowercase().as_str())
-                {
-                    continue;
-                }
-                if matches!(sep_l.as_str(), "is" | "as" | "-") && !phrase_ends(text, he) {
-                    continue;
-                }
-            }
-            let score = if handleish { 0.85 } else { 0.7 };
-            util::push(out, text, (hs, he), FAM, None, score);
         }
     }
+
+    /// The handle after a cue word that ends at byte `e` (`weak`: a [`WEAK_CUES`] word, which
+    /// needs an explicit separator): its span and score.
+    fn cued_handle(&self, text: &str, e: usize, weak: bool) -> Option<(usize, usize, f32)> {
+        let tail_end = util::floor_boundary(text, e.saturating_add(64));
+        let tail = util::slice(text, e, tail_end);
+        let c = self.after_cue.captures(tail)?;
+        let (sep, h) = (c.name("sep")?, c.name("h")?);
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        // "ig @x" is left to the @handle rule.
+        if whole.contains('@') {
+            return None;
+        }
+        let sep_l = sep.as_str().trim().to_ascii_lowercase();
+        let (hs, he) = trim_handle(text, e + h.start(), e + h.end());
+        let handle = util::slice(text, hs, he);
+        if util::alnum_after(text, he) || !handle_ok(handle) {
+            return None;
+        }
+        let handleish = handle_shaped(handle);
+        if sep_l.is_empty() {
+            if weak || !handleish {
+                return None;
+            }
+        } else if !handleish {
+            // A plain word.
+            if words::is_stopword(handle)
+                || NOT_HANDLES.contains(&handle.to_ascii_lowercase().as_str())
+            {
+                return None;
+            }
+            if matches!(sep_l.as_str(), "is" | "as" | "-") && !phrase_ends(text, he) {
+                return None;
+            }
+        }
+        let score = if handleish {
+            CUED_HANDLE_SHAPED
+        } else {
+            CUED_PLAIN_WORD
+        };
+        Some((hs, he, score))
+    }
+}
+
+/// `[hs, he)` without leading and trailing dots and dashes (a sentence end).
+fn trim_handle(text: &str, mut hs: usize, mut he: usize) -> (usize, usize) {
+    while he > hs && matches!(util::byte_at(text, he - 1), Some(b'.' | b'-')) {
+        he -= 1;
+    }
+    while hs < he && matches!(util::byte_at(text, hs), Some(b'.' | b'-')) {
+        hs += 1;
+    }
+    (hs, he)
+}
+
+/// Whether a word looks like a handle rather than a plain word: a digit, '_', '.' or '#', or mixed
+/// case beyond a capital first letter ("xXSlayerXx").
+fn handle_shaped(handle: &str) -> bool {
+    handle
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b == b'_' || b == b'.' || b == b'#')
+        || (handle.bytes().any(|b| b.is_ascii_uppercase())
+            && handle.bytes().any(|b| b.is_ascii_lowercase())
+            && !starts_upper_only(handle))
 }
 
 /// "Priya" (capitalized only) is not a mixed-case handle signal; "xXSlayerXx" is.
@@ -264,7 +295,7 @@ fn find_at_handles(text: &str, out: &mut Vec<Finding>) {
                 continue;
             }
         }
-        util::push(out, text, (at, e), FAM, None, 0.85);
+        util::push(out, text, (at, e), FAM, None, AT_HANDLE);
     }
 }
 
@@ -293,7 +324,7 @@ fn find_reddit(text: &str, out: &mut Vec<Finding>) {
         if !(3..=20).contains(&(e - s)) || util::alnum_after(text, e) {
             continue;
         }
-        util::push(out, text, (s, e), FAM, None, 0.85);
+        util::push(out, text, (s, e), FAM, None, REDDIT_USER);
     }
 }
 
