@@ -253,66 +253,221 @@ fn scan<const N: usize>(
     (file, data): List,
     mut each: impl FnMut([&'static str; N], usize) -> Option<()>,
 ) -> Result<()> {
-    let bytes = data.as_bytes();
-    let mut start = 0;
-    let mut line = 0;
     let mut prev_key = "";
-    while start < bytes.len() {
-        line += 1;
-        let bad = || Error::Data { file, line };
-        let rest = bytes.get(start..).unwrap_or_default();
-        let len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-        let (this, end) = (start, start + len);
-        start = end + 1;
-        let text = rest.get(..len).unwrap_or_default();
-        if text.is_empty() || text.first() == Some(&b'#') {
+    for (i, text) in lines(data).enumerate() {
+        if text.is_empty() || text.starts_with('#') {
             continue;
         }
-        // The key: up to the first tab, checking its spacing on the way.
-        let mut words = 1;
-        let mut prev_space = true; // so a leading space is an error
-        let mut key_len = text.len();
-        for (i, &b) in text.iter().enumerate() {
-            match b {
-                b'\t' => {
-                    key_len = i;
-                    break;
-                }
-                b' ' if prev_space => return Err(bad()),
-                b' ' => words += 1,
-                _ => {}
-            }
-            prev_space = b == b' ';
-        }
-        if key_len == 0 || prev_space {
-            return Err(bad());
-        }
-        let key = data.get(this..this + key_len).ok_or_else(bad)?;
+        let bad = || Error::Data { file, line: i + 1 };
+        let (key, words) = line_key(text).ok_or_else(bad)?;
         if key < prev_key {
             return Err(bad());
         }
         prev_key = key;
-        // The other fields (short: a plain byte loop beats a searcher here).
-        let mut fields = [key; N];
-        let mut nf = 1;
-        let mut from = this + key_len + 1;
-        for (i, &b) in text.iter().enumerate().skip(key_len + 1) {
-            if b == b'\t' {
-                *fields.get_mut(nf).ok_or_else(bad)? = data.get(from..this + i).ok_or_else(bad)?;
-                nf += 1;
-                from = this + i + 1;
-            }
-        }
-        if key_len < text.len() {
-            *fields.get_mut(nf).ok_or_else(bad)? = data.get(from..end).ok_or_else(bad)?;
-            nf += 1;
-        }
-        if nf != N {
-            return Err(bad());
-        }
+        let fields = line_fields(text, key).ok_or_else(bad)?;
         each(fields, words).ok_or_else(bad)?;
     }
     Ok(())
+}
+
+/// The lines of `data`, without their `\n` (and no empty line after a final one).
+fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let len = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        let line = rest.get(..len)?;
+        rest = rest.get(len + 1..).unwrap_or_default();
+        Some(line)
+    })
+}
+
+/// The key of a data line (up to its first tab) and the number of words in it, or `None` when the
+/// key is empty or has a leading, trailing or double space.
+fn line_key(text: &'static str) -> Option<(&'static str, usize)> {
+    let mut words = 1;
+    let mut prev_space = true; // so a leading space is an error
+    let mut key_len = text.len();
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match b {
+            b'\t' => {
+                key_len = i;
+                break;
+            }
+            b' ' if prev_space => return None,
+            b' ' => words += 1,
+            _ => {}
+        }
+        prev_space = b == b' ';
+    }
+    if key_len == 0 || prev_space {
+        return None;
+    }
+    Some((text.get(..key_len)?, words))
+}
+
+/// The `N` tab-separated fields of a data line whose first field is `key`, or `None` when it
+/// has more or fewer (short: a plain byte loop beats a searcher here).
+fn line_fields<const N: usize>(text: &'static str, key: &'static str) -> Option<[&'static str; N]> {
+    let mut fields = [key; N];
+    let mut nf = 1;
+    let mut from = key.len() + 1;
+    for (i, &b) in text.as_bytes().iter().enumerate().skip(from) {
+        if b == b'\t' {
+            *fields.get_mut(nf)? = text.get(from..i)?;
+            nf += 1;
+            from = i + 1;
+        }
+    }
+    if key.len() < text.len() {
+        *fields.get_mut(nf)? = text.get(from..)?;
+        nf += 1;
+    }
+    (nf == N).then_some(fields)
+}
+
+/// Words with what one list says about each.
+type Words = Vec<(&'static str, WordInfo)>;
+
+/// Parses a list of given names (or, with `surname`, family names): `name<TAB>weight`.
+fn parse_names(list: List, surname: bool) -> Result<Words> {
+    let mut out = Vec::with_capacity(list.1.len() / 10);
+    scan(list, |[name, w], words| {
+        let w = weight(w)?;
+        (words == 1).then_some(())?;
+        let (first_name, surname) = if surname { (0, w) } else { (w, 0) };
+        out.push((
+            name,
+            WordInfo {
+                first_name,
+                surname,
+                ..WordInfo::default()
+            },
+        ));
+        Some(())
+    })?;
+    Ok(out)
+}
+
+/// The places list (`name<TAB>kind<TAB>weight`), split by the number of words in a name.
+struct Places {
+    /// Places of one word.
+    words: Words,
+    /// Places of two or more words.
+    phrases: Vec<(&'static str, (PlaceKind, u8))>,
+    /// The first word of each multi-word place, with the place's number of words
+    /// ([`WordInfo::phrase_start`]); unsorted, a word repeats for each place it begins.
+    phrase_starts: Words,
+    /// The number of words in the longest place name.
+    max_words: usize,
+}
+
+impl Places {
+    /// Parses the places list.
+    fn parse(list: List) -> Result<Places> {
+        let mut places = Places {
+            words: Vec::with_capacity(list.1.len() / 20),
+            phrases: Vec::new(),
+            phrase_starts: Vec::new(),
+            max_words: 0,
+        };
+        scan(list, |[name, kind, w], words| {
+            places.add(name, PlaceKind::parse(kind)?, weight(w)?, words);
+            Some(())
+        })?;
+        Ok(places)
+    }
+
+    /// Adds a place of `words` words.
+    fn add(&mut self, name: &'static str, kind: PlaceKind, weight: u8, words: usize) {
+        self.max_words = self.max_words.max(words);
+        if words == 1 {
+            let info = WordInfo {
+                place: Some(kind),
+                place_weight: weight,
+                ..WordInfo::default()
+            };
+            self.words.push((name, info));
+            return;
+        }
+        self.phrases.push((name, (kind, weight)));
+        if let Some(first) = name.split(' ').next() {
+            let info = WordInfo {
+                phrase_start: u8::try_from(words).unwrap_or(u8::MAX),
+                ..WordInfo::default()
+            };
+            self.phrase_starts.push((first, info));
+        }
+    }
+}
+
+/// First words repeat ("new york", "new delhi"): sorts them and keeps one entry per word, with
+/// the longest phrase.
+fn longest_per_word(mut starts: Words) -> Words {
+    starts.sort_by(|a, b| a.0.cmp(b.0));
+    let mut merged: Words = Vec::new();
+    for (k, v) in starts {
+        match merged.last_mut() {
+            Some((lk, lv)) if *lk == k => lv.absorb(&v),
+            _ => merged.push((k, v)),
+        }
+    }
+    merged
+}
+
+/// Parses the common words list: `word<TAB>zipf<TAB>d` (`d`: a dictionary word, else `-`).
+fn parse_common_words(list: List) -> Result<Words> {
+    let mut common = Vec::with_capacity(list.1.len() / 10);
+    scan(list, |[word, zipf, dict], words| {
+        let zipf: f32 = zipf.parse().ok()?;
+        (words == 1 && (0.0..=10.0).contains(&zipf)).then_some(())?;
+        let dictionary = match dict {
+            "d" => true,
+            "-" => false,
+            _ => return None,
+        };
+        let info = WordInfo {
+            common_zipf: zipf,
+            dictionary,
+            ..WordInfo::default()
+        };
+        common.push((word, info));
+        Some(())
+    })?;
+    Ok(common)
+}
+
+/// Parses the foreign function words list: `word<TAB>languages`.
+fn parse_function_words(list: List) -> Result<Words> {
+    let mut foreign = Vec::with_capacity(list.1.len() / 8);
+    scan(list, |[word, _langs], words| {
+        (words == 1).then_some(())?;
+        let info = WordInfo {
+            foreign_function: true,
+            ..WordInfo::default()
+        };
+        foreign.push((word, info));
+        Some(())
+    })?;
+    Ok(foreign)
+}
+
+/// Parses the street words list: `word<TAB>suffix` or `word<TAB>prefix`, as flag bits.
+fn parse_street_words(list: List) -> Result<Vec<(&'static str, u8)>> {
+    let mut street = Vec::new();
+    scan(list, |[word, kind], words| {
+        let bit = match kind {
+            "suffix" => SUFFIX,
+            "prefix" => PREFIX,
+            _ => return None,
+        };
+        (words == 1).then_some(())?;
+        street.push((word, bit));
+        Some(())
+    })?;
+    Ok(street)
 }
 
 /// The built-in word lists: given names, family names, places, common English words and street
@@ -363,112 +518,25 @@ impl Lexicon {
         street_words: List,
         function_words: List,
     ) -> Result<Lexicon> {
-        let names = |list: List, surname: bool| -> Result<Vec<(&'static str, WordInfo)>> {
-            let mut out = Vec::with_capacity(list.1.len() / 10);
-            scan(list, |[name, w], words| {
-                let w = weight(w)?;
-                (words == 1).then_some(())?;
-                let (first_name, surname) = if surname { (0, w) } else { (w, 0) };
-                out.push((
-                    name,
-                    WordInfo {
-                        first_name,
-                        surname,
-                        ..WordInfo::default()
-                    },
-                ));
-                Some(())
-            })?;
-            Ok(out)
-        };
-        let first_names = names(first_names, false)?;
-        let surnames = names(surnames, true)?;
-
-        let mut place_words = Vec::with_capacity(places.1.len() / 20);
-        let mut place_phrases = Vec::new();
-        let mut phrase_starts: Vec<(&'static str, WordInfo)> = Vec::new();
-        let mut max_place_words = 0;
-        scan(places, |[name, kind, w], words| {
-            let kind = PlaceKind::parse(kind)?;
-            let w = weight(w)?;
-            max_place_words = max_place_words.max(words);
-            if words == 1 {
-                let info = WordInfo {
-                    place: Some(kind),
-                    place_weight: w,
-                    ..WordInfo::default()
-                };
-                place_words.push((name, info));
-            } else {
-                place_phrases.push((name, (kind, w)));
-                if let Some(first) = name.split(' ').next() {
-                    let info = WordInfo {
-                        phrase_start: u8::try_from(words).unwrap_or(u8::MAX),
-                        ..WordInfo::default()
-                    };
-                    phrase_starts.push((first, info));
-                }
-            }
-            Some(())
-        })?;
-
-        let mut common = Vec::with_capacity(common_words.1.len() / 10);
-        scan(common_words, |[word, zipf, dict], words| {
-            let zipf: f32 = zipf.parse().ok()?;
-            (words == 1 && (0.0..=10.0).contains(&zipf)).then_some(())?;
-            let dictionary = match dict {
-                "d" => true,
-                "-" => false,
-                _ => return None,
-            };
-            let info = WordInfo {
-                common_zipf: zipf,
-                dictionary,
-                ..WordInfo::default()
-            };
-            common.push((word, info));
-            Some(())
-        })?;
-
-        let mut foreign = Vec::with_capacity(function_words.1.len() / 8);
-        scan(function_words, |[word, _langs], words| {
-            (words == 1).then_some(())?;
-            let info = WordInfo {
-                foreign_function: true,
-                ..WordInfo::default()
-            };
-            foreign.push((word, info));
-            Some(())
-        })?;
-
-        let mut street = Vec::new();
-        scan(street_words, |[word, kind], words| {
-            let bit = match kind {
-                "suffix" => SUFFIX,
-                "prefix" => PREFIX,
-                _ => return None,
-            };
-            (words == 1).then_some(())?;
-            street.push((word, bit));
-            Some(())
-        })?;
-
+        let first_names = parse_names(first_names, false)?;
+        let surnames = parse_names(surnames, true)?;
+        let places = Places::parse(places)?;
+        let common = parse_common_words(common_words)?;
+        let foreign = parse_function_words(function_words)?;
+        let street = parse_street_words(street_words)?;
+        let phrase_starts = longest_per_word(places.phrase_starts);
         let words = merge_sorted(
-            vec![first_names, surnames, place_words, common, foreign, {
-                // First words repeat ("new york", "new delhi"): keep the longest per word.
-                phrase_starts.sort_by(|a, b| a.0.cmp(b.0));
-                let mut merged: Vec<(&'static str, WordInfo)> = Vec::new();
-                for (k, v) in phrase_starts {
-                    match merged.last_mut() {
-                        Some((lk, lv)) if *lk == k => lv.absorb(&v),
-                        _ => merged.push((k, v)),
-                    }
-                }
-                merged
-            }],
+            vec![
+                first_names,
+                surnames,
+                places.words,
+                common,
+                foreign,
+                phrase_starts,
+            ],
             WordInfo::absorb,
         );
-        let phrases = merge_sorted(vec![place_phrases], |a, b| {
+        let phrases = merge_sorted(vec![places.phrases], |a, b| {
             *a = merge_place(Some(*a), b.0, b.1);
         });
         let street = merge_sorted(vec![street], |a, b| *a |= *b);
@@ -476,7 +544,7 @@ impl Lexicon {
             words: Table::new(words),
             phrases: Table::new(phrases),
             street: Table::new(street),
-            max_place_words,
+            max_place_words: places.max_words,
         })
     }
 

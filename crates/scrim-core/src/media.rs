@@ -250,103 +250,153 @@ fn strip_jpeg(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), 
         return Err(malformed(0, "JPEG does not start with SOI"));
     }
     out.extend_from_slice(&[0xFF, SOI]);
-    let mut pos = 2;
-    let mut in_scan = false;
-    let mut seen_frame = false;
-    let mut seen_scan = false;
-    loop {
-        if in_scan {
-            // Entropy-coded data: copy up to the next marker that is not a stuffed 0xFF00 or a
-            // restart marker. Fill bytes (0xFF runs) before a marker are copied as they are.
-            let start = pos;
-            loop {
-                if byte(b, pos)? != 0xFF {
-                    pos += 1;
-                    continue;
-                }
-                match byte(b, pos + 1)? {
-                    0x00 | 0xD0..=0xD7 => pos += 2,
-                    0xFF => pos += 1,
-                    _ => break,
-                }
-            }
-            out.extend_from_slice(b.get(start..pos).unwrap_or_default());
-            in_scan = false;
-        }
+    let mut jpeg = Jpeg {
+        b,
+        out,
+        removed,
+        pos: 2,
+        seen_frame: false,
+        seen_scan: false,
+    };
+    while !jpeg.next_marker()? {}
+    Ok(())
+}
 
-        let marker_at = pos;
-        if byte(b, pos)? != 0xFF {
-            return Err(malformed(pos, "JPEG expected a marker"));
-        }
-        pos += 1;
-        while byte(b, pos)? == 0xFF {
-            pos += 1; // fill bytes
-        }
-        let marker = byte(b, pos)?;
-        pos += 1;
+/// One pass over a JPEG's markers, copying what is kept to `out`.
+struct Jpeg<'a> {
+    b: &'a [u8],
+    out: &'a mut Vec<u8>,
+    removed: &'a mut Removed,
+    /// Where the next marker is.
+    pos: usize,
+    seen_frame: bool,
+    seen_scan: bool,
+}
+
+impl Jpeg<'_> {
+    /// Handles the marker at `pos` with its segment (and scan data); `true` once past EOI.
+    fn next_marker(&mut self) -> Result<bool, MediaError> {
+        let marker_at = self.pos;
+        let marker = self.read_marker()?;
         match marker {
             EOI => {
-                if !seen_scan {
+                if !self.seen_scan {
                     return Err(malformed(marker_at, "JPEG ends before any scan"));
                 }
-                out.extend_from_slice(&[0xFF, EOI]);
-                if pos < b.len() {
-                    removed.note("trailer");
+                self.out.extend_from_slice(&[0xFF, EOI]);
+                if self.pos < self.b.len() {
+                    self.removed.note("trailer");
                 }
-                return Ok(());
+                return Ok(true);
             }
             SOI => return Err(malformed(marker_at, "JPEG has a second SOI")),
             0x00 => return Err(malformed(marker_at, "JPEG has 0xFF00 outside a scan")),
             0xD0..=0xD7 => {
                 return Err(malformed(marker_at, "JPEG restart marker outside a scan"));
             }
-            0x01 => out.extend_from_slice(&[0xFF, marker]), // TEM, no length
+            0x01 => self.out.extend_from_slice(&[0xFF, marker]), // TEM, no length
+            _ => self.segment(marker, marker_at)?,
+        }
+        Ok(false)
+    }
+
+    /// The marker at `pos` (after its 0xFF and any fill bytes); moves past it.
+    fn read_marker(&mut self) -> Result<u8, MediaError> {
+        let b = self.b;
+        if byte(b, self.pos)? != 0xFF {
+            return Err(malformed(self.pos, "JPEG expected a marker"));
+        }
+        self.pos += 1;
+        while byte(b, self.pos)? == 0xFF {
+            self.pos += 1; // fill bytes
+        }
+        let marker = byte(b, self.pos)?;
+        self.pos += 1;
+        Ok(marker)
+    }
+
+    /// A marker segment (length and payload at `pos`): kept, dropped or cut down.
+    fn segment(&mut self, marker: u8, marker_at: usize) -> Result<(), MediaError> {
+        let b = self.b;
+        let len = usize::from(be16(b, self.pos)?);
+        if len < 2 {
+            return Err(malformed(marker_at, "JPEG segment length below 2"));
+        }
+        let segment =
+            take(b, self.pos, len).map_err(|_| MediaError::Truncated { at: marker_at })?;
+        self.pos += len;
+        match marker {
+            0xE0..=0xEF => self.app(marker, segment, marker_at)?,
+            COM => self.removed.note("COM"),
             _ => {
-                let len = usize::from(be16(b, pos)?);
-                if len < 2 {
-                    return Err(malformed(marker_at, "JPEG segment length below 2"));
-                }
-                let segment =
-                    take(b, pos, len).map_err(|_| MediaError::Truncated { at: marker_at })?;
-                let payload = segment.get(2..).unwrap_or_default();
-                pos += len;
-                match marker {
-                    0xE0..=0xEF => match jpeg_app(marker - 0xE0, payload, marker_at)? {
-                        App::Keep => {
-                            out.extend_from_slice(&[0xFF, marker]);
-                            out.extend_from_slice(segment);
-                        }
-                        App::Drop(name) => removed.note(name),
-                        App::JfifWithoutThumbnail => {
-                            let header = payload.get(..12).unwrap_or_default();
-                            out.extend_from_slice(&[0xFF, marker, 0x00, 16]);
-                            out.extend_from_slice(header);
-                            out.extend_from_slice(&[0, 0]);
-                            removed.note("JFIF thumbnail");
-                        }
-                    },
-                    COM => removed.note("COM"),
-                    _ => {
-                        match marker {
-                            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-                            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
-                                seen_frame = true;
-                            }
-                            SOS => {
-                                if !seen_frame {
-                                    return Err(malformed(marker_at, "JPEG scan before frame"));
-                                }
-                                seen_scan = true;
-                                in_scan = true;
-                            }
-                            _ => {}
-                        }
-                        out.extend_from_slice(&[0xFF, marker]);
-                        out.extend_from_slice(segment);
-                    }
+                let scan = self.frame_or_scan(marker, marker_at)?;
+                self.out.extend_from_slice(&[0xFF, marker]);
+                self.out.extend_from_slice(segment);
+                if scan {
+                    self.copy_scan_data()?;
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Notes a frame or scan header; `true` for a scan (SOS), whose entropy-coded data follows.
+    fn frame_or_scan(&mut self, marker: u8, marker_at: usize) -> Result<bool, MediaError> {
+        match marker {
+            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+                self.seen_frame = true;
+            }
+            SOS => {
+                if !self.seen_frame {
+                    return Err(malformed(marker_at, "JPEG scan before frame"));
+                }
+                self.seen_scan = true;
+                return Ok(true);
+            }
+            _ => {}
+        }
+        Ok(false)
+    }
+
+    /// An APPn segment, by [`jpeg_app`]'s decision.
+    fn app(&mut self, marker: u8, segment: &[u8], marker_at: usize) -> Result<(), MediaError> {
+        let payload = segment.get(2..).unwrap_or_default();
+        match jpeg_app(marker - 0xE0, payload, marker_at)? {
+            App::Keep => {
+                self.out.extend_from_slice(&[0xFF, marker]);
+                self.out.extend_from_slice(segment);
+            }
+            App::Drop(name) => self.removed.note(name),
+            App::JfifWithoutThumbnail => {
+                let header = payload.get(..12).unwrap_or_default();
+                self.out.extend_from_slice(&[0xFF, marker, 0x00, 16]);
+                self.out.extend_from_slice(header);
+                self.out.extend_from_slice(&[0, 0]);
+                self.removed.note("JFIF thumbnail");
+            }
+        }
+        Ok(())
+    }
+
+    /// Entropy-coded data: copy up to the next marker that is not a stuffed 0xFF00 or a restart
+    /// marker. Fill bytes (0xFF runs) before a marker are copied as they are.
+    fn copy_scan_data(&mut self) -> Result<(), MediaError> {
+        let (b, start) = (self.b, self.pos);
+        loop {
+            if byte(b, self.pos)? != 0xFF {
+                self.pos += 1;
+                continue;
+            }
+            match byte(b, self.pos + 1)? {
+                0x00 | 0xD0..=0xD7 => self.pos += 2,
+                0xFF => self.pos += 1,
+                _ => break,
+            }
+        }
+        self.out
+            .extend_from_slice(b.get(start..self.pos).unwrap_or_default());
+        Ok(())
     }
 }
 
@@ -375,65 +425,82 @@ fn strip_png(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), M
     let mut pos = 8;
     let mut first = true;
     loop {
-        let len = be32(b, pos)?;
-        if len > 0x7FFF_FFFF {
-            return Err(malformed(pos, "PNG chunk length over 2^31-1"));
-        }
-        let header: [u8; 8] = array(b, pos)?;
-        let [_, _, _, _, kind @ ..] = header;
-        if !kind.iter().all(u8::is_ascii_alphabetic) {
-            return Err(malformed(pos, "PNG chunk type is not four letters"));
-        }
-        let total = add(len32(len, pos)?, 12, pos)?;
-        let chunk = take(b, pos, total)?;
-        if first && (&kind != b"IHDR" || len != 13) {
-            return Err(malformed(pos, "PNG does not start with a 13-byte IHDR"));
-        }
+        let (kind, chunk) = png_chunk(b, pos, first)?;
         first = false;
-        let [first_letter, ..] = kind;
-        if first_letter.is_ascii_uppercase() && !PNG_CRITICAL.contains(&&kind) {
-            // A critical chunk no decoder knows: the image cannot be shown as it is, and copying
-            // it whole would let anything through under an upper-case name.
-            return Err(malformed(pos, "PNG critical chunk of an unknown type"));
-        }
-        if &kind == b"IEND" {
-            // IEND is empty by the standard: bytes hidden in it are dropped, and the canonical
-            // empty chunk written.
-            if len == 0 {
-                out.extend_from_slice(chunk);
-            } else {
-                removed.note("IEND payload");
-                out.extend_from_slice(PNG_IEND);
-            }
-        } else if PNG_CRITICAL.contains(&&kind) || PNG_KEEP.contains(&&kind) {
-            out.extend_from_slice(chunk);
-        } else {
-            removed.note(match &kind {
-                b"eXIf" => "EXIF",
-                b"iTXt"
-                    if chunk
-                        .get(8..)
-                        .unwrap_or_default()
-                        .starts_with(b"XML:com.adobe.xmp\0") =>
-                {
-                    "XMP"
-                }
-                b"tEXt" => "tEXt",
-                b"zTXt" => "zTXt",
-                b"iTXt" => "iTXt",
-                b"tIME" => "tIME",
-                b"sPLT" => "sPLT",
-                b"caBX" => "caBX",
-                _ => "PNG ancillary chunk",
-            });
-        }
-        pos += total;
+        png_copy_or_drop(kind, chunk, out, removed);
+        pos += chunk.len();
         if &kind == b"IEND" {
             if pos < b.len() {
                 removed.note("trailer");
             }
             return Ok(());
         }
+    }
+}
+
+/// The type and the whole of the chunk at `pos` (length, type, data and CRC), checked: the
+/// first chunk must be a 13-byte IHDR, and no critical chunk may be of an unknown type.
+fn png_chunk(b: &[u8], pos: usize, first: bool) -> Result<([u8; 4], &[u8]), MediaError> {
+    let len = be32(b, pos)?;
+    if len > 0x7FFF_FFFF {
+        return Err(malformed(pos, "PNG chunk length over 2^31-1"));
+    }
+    let header: [u8; 8] = array(b, pos)?;
+    let [_, _, _, _, kind @ ..] = header;
+    if !kind.iter().all(u8::is_ascii_alphabetic) {
+        return Err(malformed(pos, "PNG chunk type is not four letters"));
+    }
+    let total = add(len32(len, pos)?, 12, pos)?;
+    let chunk = take(b, pos, total)?;
+    if first && (&kind != b"IHDR" || len != 13) {
+        return Err(malformed(pos, "PNG does not start with a 13-byte IHDR"));
+    }
+    let [first_letter, ..] = kind;
+    if first_letter.is_ascii_uppercase() && !PNG_CRITICAL.contains(&&kind) {
+        // A critical chunk no decoder knows: the image cannot be shown as it is, and copying
+        // it whole would let anything through under an upper-case name.
+        return Err(malformed(pos, "PNG critical chunk of an unknown type"));
+    }
+    Ok((kind, chunk))
+}
+
+/// Copies a chunk that is needed for display, or notes what was dropped.
+fn png_copy_or_drop(kind: [u8; 4], chunk: &[u8], out: &mut Vec<u8>, removed: &mut Removed) {
+    if &kind == b"IEND" {
+        // IEND is empty by the standard: bytes hidden in it are dropped, and the canonical
+        // empty chunk written (12 bytes: length, type and CRC, no data).
+        if chunk.len() == 12 {
+            out.extend_from_slice(chunk);
+        } else {
+            removed.note("IEND payload");
+            out.extend_from_slice(PNG_IEND);
+        }
+    } else if PNG_CRITICAL.contains(&&kind) || PNG_KEEP.contains(&&kind) {
+        out.extend_from_slice(chunk);
+    } else {
+        removed.note(png_dropped_name(kind, chunk));
+    }
+}
+
+/// The report's name for a dropped ancillary chunk.
+fn png_dropped_name(kind: [u8; 4], chunk: &[u8]) -> &'static str {
+    match &kind {
+        b"eXIf" => "EXIF",
+        b"iTXt"
+            if chunk
+                .get(8..)
+                .unwrap_or_default()
+                .starts_with(b"XML:com.adobe.xmp\0") =>
+        {
+            "XMP"
+        }
+        b"tEXt" => "tEXt",
+        b"zTXt" => "zTXt",
+        b"iTXt" => "iTXt",
+        b"tIME" => "tIME",
+        b"sPLT" => "sPLT",
+        b"caBX" => "caBX",
+        _ => "PNG ancillary chunk",
     }
 }
 
@@ -444,53 +511,11 @@ const VP8X_EXIF: u8 = 0x08;
 const VP8X_XMP: u8 = 0x04;
 
 fn strip_webp(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), MediaError> {
-    let header = take(b, 0, 12)?;
-    if !header.starts_with(b"RIFF") || !header.ends_with(b"WEBP") {
-        return Err(malformed(0, "WebP RIFF header"));
-    }
-    let riff_size = len32(le32(b, 4)?, 4)?;
-    if riff_size < 4 {
-        return Err(malformed(4, "WebP RIFF size below 4"));
-    }
-    let riff_end = add(riff_size, 8, 4)?;
-    if riff_end > b.len() {
-        return Err(MediaError::Truncated { at: 0 });
-    }
+    let riff_end = webp_riff_end(b)?;
     // Everything below reads from the RIFF payload only.
     let riff = b.get(..riff_end).unwrap_or_default();
     out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
-    let mut pos = 12;
-    let mut vp8x_flags_at = None;
-    while pos < riff_end {
-        let header: [u8; 8] = array(riff, pos)?;
-        let [a, b, c, d, s0, s1, s2, s3] = header;
-        let fourcc = [a, b, c, d];
-        let size = len32(u32::from_le_bytes([s0, s1, s2, s3]), pos)?;
-        let padded = add(size, size & 1, pos)?;
-        let chunk = take(riff, pos, add(padded, 8, pos)?)?;
-        if pos == 12 && !matches!(&fourcc, b"VP8X" | b"VP8 " | b"VP8L") {
-            return Err(malformed(pos, "WebP first chunk is not VP8X, VP8 or VP8L"));
-        }
-        match &fourcc {
-            b"VP8X" => {
-                if pos != 12 {
-                    return Err(malformed(pos, "WebP VP8X chunk not first"));
-                }
-                if size < 10 {
-                    return Err(malformed(pos, "WebP VP8X chunk shorter than 10 bytes"));
-                }
-                vp8x_flags_at = Some(out.len() + 8);
-                out.extend_from_slice(chunk);
-            }
-            b"VP8 " | b"VP8L" | b"ALPH" | b"ANIM" | b"ANMF" | b"ICCP" => {
-                out.extend_from_slice(chunk);
-            }
-            b"EXIF" => removed.note("EXIF"),
-            b"XMP " => removed.note("XMP"),
-            _ => removed.note("WebP chunk"),
-        }
-        pos += chunk.len();
-    }
+    let vp8x_flags_at = webp_chunks(riff, out, removed)?;
     if riff_end < b.len() {
         removed.note("trailer");
     }
@@ -506,6 +531,64 @@ fn strip_webp(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), 
         field.copy_from_slice(&size.to_le_bytes());
     }
     Ok(())
+}
+
+/// The end of the RIFF payload, checked against the header and the data.
+fn webp_riff_end(b: &[u8]) -> Result<usize, MediaError> {
+    let header = take(b, 0, 12)?;
+    if !header.starts_with(b"RIFF") || !header.ends_with(b"WEBP") {
+        return Err(malformed(0, "WebP RIFF header"));
+    }
+    let riff_size = len32(le32(b, 4)?, 4)?;
+    if riff_size < 4 {
+        return Err(malformed(4, "WebP RIFF size below 4"));
+    }
+    let riff_end = add(riff_size, 8, 4)?;
+    if riff_end > b.len() {
+        return Err(MediaError::Truncated { at: 0 });
+    }
+    Ok(riff_end)
+}
+
+/// Copies the chunks of the RIFF payload `riff` that are kept; returns where the copied VP8X
+/// flags byte is in `out`, if there is a VP8X chunk.
+fn webp_chunks(
+    riff: &[u8],
+    out: &mut Vec<u8>,
+    removed: &mut Removed,
+) -> Result<Option<usize>, MediaError> {
+    let mut pos = 12;
+    let mut vp8x_flags_at = None;
+    while pos < riff.len() {
+        let header: [u8; 8] = array(riff, pos)?;
+        let [a, b, c, d, s0, s1, s2, s3] = header;
+        let fourcc = [a, b, c, d];
+        let size = len32(u32::from_le_bytes([s0, s1, s2, s3]), pos)?;
+        let padded = add(size, size & 1, pos)?;
+        let chunk = take(riff, pos, add(padded, 8, pos)?)?;
+        if pos == 12 && !matches!(&fourcc, b"VP8X" | b"VP8 " | b"VP8L") {
+            return Err(malformed(pos, "WebP first chunk is not VP8X, VP8 or VP8L"));
+        }
+        if &fourcc == b"VP8X" {
+            if pos != 12 {
+                return Err(malformed(pos, "WebP VP8X chunk not first"));
+            }
+            if size < 10 {
+                return Err(malformed(pos, "WebP VP8X chunk shorter than 10 bytes"));
+            }
+            vp8x_flags_at = Some(out.len() + 8);
+        }
+        match &fourcc {
+            b"VP8X" | b"VP8 " | b"VP8L" | b"ALPH" | b"ANIM" | b"ANMF" | b"ICCP" => {
+                out.extend_from_slice(chunk);
+            }
+            b"EXIF" => removed.note("EXIF"),
+            b"XMP " => removed.note("XMP"),
+            _ => removed.note("WebP chunk"),
+        }
+        pos += chunk.len();
+    }
+    Ok(vp8x_flags_at)
 }
 
 // --- GIF ----------------------------------------------------------------------------------------
@@ -544,7 +627,6 @@ fn strip_gif(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), M
     let mut pos = start_len;
     let mut seen_image = false;
     loop {
-        let block_at = pos;
         if pos == b.len() && seen_image {
             // A missing trailer after complete blocks: common in old encoders, and every decoder
             // accepts it. Nothing is left unparsed, so pass the image on as it is.
@@ -559,65 +641,66 @@ fn strip_gif(b: &[u8], out: &mut Vec<u8>, removed: &mut Removed) -> Result<(), M
                 return Ok(());
             }
             0x2C => {
-                // Image descriptor (10 bytes with the separator), local colour table,
-                // LZW minimum code size, image data sub-blocks.
-                let [.., packed] = array::<10>(b, pos)?;
-                let lzw_at = pos + 10 + gif_color_table_len(packed);
-                let min_code_size = *take(b, pos, lzw_at + 1 - pos)?
-                    .last()
-                    .ok_or(MediaError::Truncated { at: pos })?;
-                if min_code_size > 11 {
-                    return Err(malformed(lzw_at, "GIF LZW code size over 11"));
-                }
-                let end = gif_sub_blocks_end(b, lzw_at + 1)?;
-                out.extend_from_slice(take(b, block_at, end - block_at)?);
+                let end = gif_image_end(b, pos)?;
+                out.extend_from_slice(take(b, pos, end - pos)?);
                 pos = end;
                 seen_image = true;
             }
             0x21 => {
                 let [_, label] = array::<2>(b, pos)?;
                 let end = gif_sub_blocks_end(b, pos + 2)?;
-                let keep = match label {
-                    0xF9 | 0x01 => true, // graphic control, plain text
-                    0xFE => {
-                        removed.note("COM");
-                        false
-                    }
-                    0xFF => {
-                        let id = if byte(b, pos + 2)? == 11 {
-                            take(b, pos + 3, 11)?
-                        } else {
-                            &[]
-                        };
-                        match id {
-                            b"NETSCAPE2.0" | b"ANIMEXTS1.0" => true,
-                            b"XMP DataXMP" => {
-                                removed.note("XMP");
-                                false
-                            }
-                            b"ICCRGBG1012" => {
-                                removed.note("ICC");
-                                false
-                            }
-                            _ => {
-                                removed.note("GIF application extension");
-                                false
-                            }
-                        }
-                    }
-                    _ => {
-                        removed.note("GIF extension");
-                        false
-                    }
-                };
-                if keep {
-                    out.extend_from_slice(take(b, block_at, end - block_at)?);
+                if gif_keep_extension(b, pos, label, removed)? {
+                    out.extend_from_slice(take(b, pos, end - pos)?);
                 }
                 pos = end;
             }
             _ => return Err(malformed(pos, "GIF unknown block")),
         }
     }
+}
+
+/// The end of the image block at `pos`: image descriptor (10 bytes with the separator), local
+/// colour table, LZW minimum code size, image data sub-blocks.
+fn gif_image_end(b: &[u8], pos: usize) -> Result<usize, MediaError> {
+    let [.., packed] = array::<10>(b, pos)?;
+    let lzw_at = pos + 10 + gif_color_table_len(packed);
+    let min_code_size = *take(b, pos, lzw_at + 1 - pos)?
+        .last()
+        .ok_or(MediaError::Truncated { at: pos })?;
+    if min_code_size > 11 {
+        return Err(malformed(lzw_at, "GIF LZW code size over 11"));
+    }
+    gif_sub_blocks_end(b, lzw_at + 1)
+}
+
+/// Whether the extension at `pos` with `label` is kept (graphic control, plain text, looping);
+/// notes what a dropped one was.
+fn gif_keep_extension(
+    b: &[u8],
+    pos: usize,
+    label: u8,
+    removed: &mut Removed,
+) -> Result<bool, MediaError> {
+    let dropped = match label {
+        0xF9 | 0x01 => return Ok(true), // graphic control, plain text
+        0xFE => "COM",
+        0xFF => {
+            let id = if byte(b, pos + 2)? == 11 {
+                take(b, pos + 3, 11)?
+            } else {
+                &[]
+            };
+            match id {
+                b"NETSCAPE2.0" | b"ANIMEXTS1.0" => return Ok(true),
+                b"XMP DataXMP" => "XMP",
+                b"ICCRGBG1012" => "ICC",
+                _ => "GIF application extension",
+            }
+        }
+        _ => "GIF extension",
+    };
+    removed.note(dropped);
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -36,7 +36,10 @@ use crate::policy::{Action, ImageAction, Policy, ProfileAction};
 use crate::record::{Record, Shape};
 use crate::replace::{Key, Pseudonyms, Replacer};
 use crate::sensitive::Category;
-use crate::text::OffsetMap;
+
+mod rewrite;
+
+use rewrite::{Rewrite, Rewritten};
 
 /// Counts for one record (no content).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -373,182 +376,103 @@ impl Redactor {
     /// Redact one record given its analysis.
     fn redact_with(
         &self,
-        mut record: Record,
+        record: Record,
         prepared: &Prepared,
         analyses: crate::Result<Vec<MessageAnalysis>>,
     ) -> Outcome {
         let plan = &prepared.plan;
-        let scanned_bytes = record.texts().iter().map(|t| t.len()).sum::<usize>()
-            + plan.leaves.iter().map(|l| l.text.len()).sum::<usize>();
-        let base = Stats {
-            text_bytes: scanned_bytes,
-            unexamined_fields: plan.unexamined,
-            dropped_fields: plan.dropped.len(),
-            ..Stats::default()
-        };
+        let base = base_stats(&record, plan);
         let mut analyses = match analyses {
             Ok(a) => a,
             Err(e) => {
-                let reason = match e {
-                    crate::Error::TooManyFindings { limit } => {
-                        WithheldReason::TooManyFindings(limit)
-                    }
-                    crate::Error::Detector { detector, .. } => {
-                        WithheldReason::DetectionFailed(detector)
-                    }
-                    _ => WithheldReason::DetectionFailed("engine"),
-                };
                 return Outcome::Withheld {
-                    reason,
+                    reason: withheld_for(e),
                     stats: base,
-                };
+                }
             }
         };
         let texts: Vec<String> = record.texts().into_iter().map(str::to_string).collect();
-        let n = texts.len();
-        // In `id` and `subject` only an email address or a phone number counts.
-        for (leaf, a) in plan.leaves.iter().zip(analyses.iter_mut().skip(n)) {
-            if leaf.kind == fields::Kind::Identifier {
-                a.findings
-                    .retain(|f| matches!(f.label, Label::Email | Label::Phone));
-                a.tags.clear();
-            }
+        only_contacts_in_identifiers(plan, analyses.iter_mut().skip(texts.len()));
+        let stats = counted(base, &analyses);
+        if let Some(reason) = self.withholding(&analyses) {
+            return Outcome::Withheld { reason, stats };
         }
-        let mut stats = base;
-        for a in &analyses {
-            for f in &a.findings {
-                *stats.by_label.entry(f.label).or_default() += 1;
-            }
-            for c in &a.tags {
-                *stats.tags.entry(*c).or_default() += 1;
-            }
-        }
+        let key = self.key_for(&record);
+        let replacer = Replacer::new(&self.policy, &key);
+        let conversation = record.shape() == Shape::Conversation;
+        let done = Rewrite::new(self, replacer, plan, &texts, conversation).run(&analyses);
+        self.redacted(record, plan, done, &replacer, stats)
+    }
+
+    /// Why the policy withholds a record with these analyses, if it does. Withholding decisions
+    /// come first: nothing of a withheld record is written.
+    fn withholding(&self, analyses: &[MessageAnalysis]) -> Option<WithheldReason> {
         let cap = self.policy.detection.max_findings_per_message;
         if analyses.iter().any(|a| a.findings.len() > cap) {
-            return Outcome::Withheld {
-                reason: WithheldReason::TooManyFindings(cap),
-                stats,
-            };
+            return Some(WithheldReason::TooManyFindings(cap));
         }
-        // Withholding decisions come first: nothing of a withheld record is written.
-        for a in &analyses {
+        for a in analyses {
             if let Some(f) = a
                 .findings
                 .iter()
                 .find(|f| self.policy.action(f.label) == Action::Drop)
             {
-                return Outcome::Withheld {
-                    reason: WithheldReason::DropLabel(f.label),
-                    stats,
-                };
+                return Some(WithheldReason::DropLabel(f.label));
             }
             if let Some(c) = a
                 .tags
                 .iter()
                 .find(|c| self.policy.sensitive.withhold_records_with.contains(c))
             {
-                return Outcome::Withheld {
-                    reason: WithheldReason::Sensitive(*c),
-                    stats,
-                };
+                return Some(WithheldReason::Sensitive(*c));
             }
         }
-        let key = self.key_for(&record);
-        let replacer = Replacer::new(&self.policy, &key);
-        let mut table = Pseudonyms::new();
-        let all_texts = texts
-            .iter()
-            .map(String::as_str)
-            .chain(plan.leaves.iter().map(|l| l.text.as_str()));
-        // Every person first, so that each mention can be tied to the longest form of the name.
-        for (text, a) in all_texts.zip(&analyses) {
-            for f in a.findings.iter().filter(|f| f.label == Label::Person) {
-                if let Some(v) = f.span.slice(text) {
-                    table.register_person(&crate::replace::normalize(Label::Person, v));
-                }
-            }
-        }
-        let mut new_texts = Vec::with_capacity(texts.len());
-        let mut replacements = Vec::new();
-        let mut tags = Vec::new();
-        let conversation = record.shape() == Shape::Conversation;
-        let where_of = |i: usize| -> Map<String, Value> {
-            let mut r = Map::new();
-            match i.checked_sub(n).and_then(|k| plan.leaves.get(k)) {
-                Some(leaf) => {
-                    r.insert("field".into(), json!(leaf.pointer));
-                    if let Some(inner) = &leaf.inner {
-                        r.insert("inner".into(), json!(inner));
-                    }
-                }
-                None if conversation => {
-                    r.insert("message".into(), json!(i));
-                }
-                None => {}
-            }
-            r
-        };
-        let mut new_leaves: Vec<Option<String>> = vec![None; plan.leaves.len()];
-        let all_texts = texts
-            .iter()
-            .map(String::as_str)
-            .chain(plan.leaves.iter().map(|l| l.text.as_str()));
-        for (i, (text, a)) in all_texts.zip(&analyses).enumerate() {
-            let leaf = i.checked_sub(n).and_then(|k| plan.leaves.get(k));
-            if let Some(leaf) = leaf.filter(|l| l.kind == fields::Kind::Identifier) {
-                // The whole identifier becomes a keyed pseudonym (unless the policy keeps the kind).
-                if let Some(f) = a
-                    .findings
-                    .iter()
-                    .find(|f| self.policy.action(f.label) != Action::Keep)
-                {
-                    let field = leaf.pointer.trim_start_matches('/');
-                    let pseudonym = self.identifier_pseudonym(field, text);
-                    let mut r = where_of(i);
-                    r.insert("label".into(), json!(f.label.as_str()));
-                    r.insert("action".into(), json!("pseudonym"));
-                    r.insert("replacement".into(), json!(pseudonym));
-                    replacements.push(Value::Object(r));
-                    if let Some(slot) = new_leaves.get_mut(i - n) {
-                        *slot = Some(pseudonym);
-                    }
-                }
-                continue;
-            }
-            let (new_text, applied) = replacer.apply(text, &a.findings, &mut table);
-            let offsets = OffsetMap::new(text);
-            let changed = !applied.is_empty();
-            for ap in applied {
-                let mut r = where_of(i);
-                r.insert("start".into(), json!(offsets.char_of_byte(ap.span.start())));
-                r.insert("end".into(), json!(offsets.char_of_byte(ap.span.end())));
-                r.insert("label".into(), json!(ap.label.as_str()));
-                r.insert("action".into(), json!(ap.action));
-                if let Some(rep) = ap.replacement {
-                    r.insert("replacement".into(), json!(rep));
-                }
-                replacements.push(Value::Object(r));
-            }
-            if !a.tags.is_empty() {
-                let mut t = where_of(i);
-                t.insert("categories".into(), json!(a.tags));
-                tags.push(Value::Object(t));
-            }
-            match i.checked_sub(n) {
-                None => new_texts.push(new_text),
-                Some(k) => {
-                    if let Some(slot) = new_leaves
-                        .get_mut(k)
-                        .filter(|_| changed && new_text != text)
-                    {
-                        *slot = Some(new_text);
-                    }
-                }
-            }
-        }
-        record.set_texts(new_texts);
-        fields::apply(record.fields_mut(), plan, &new_leaves);
+        None
+    }
 
+    /// The rewritten record, its profile and attachments handled by the policy, with its
+    /// `scrim` field.
+    fn redacted(
+        &self,
+        mut record: Record,
+        plan: &fields::Plan,
+        done: Rewritten,
+        replacer: &Replacer<'_>,
+        mut stats: Stats,
+    ) -> Outcome {
+        let Rewritten {
+            texts,
+            leaves,
+            replacements,
+            tags,
+            mut table,
+        } = done;
+        record.set_texts(texts);
+        fields::apply(record.fields_mut(), plan, &leaves);
+        let mut scrim = self.scrim_field(replacements, tags, &stats);
+        let fields = record.fields_mut();
+        if let Some(profile) = self.profile(fields, replacer, &mut table) {
+            scrim.insert("profile".into(), json!(profile));
+        }
+        let attachments = self.attachments(fields, &mut stats);
+        if !attachments.is_empty() {
+            scrim.insert("attachments".into(), Value::Array(attachments));
+        }
+        fields.insert("scrim".into(), Value::Object(scrim));
+        Outcome::Redacted {
+            value: record.into_value(),
+            stats,
+        }
+    }
+
+    /// The `scrim` field up to the profile and attachments: policy, key, replacements, tags and
+    /// field counts.
+    fn scrim_field(
+        &self,
+        replacements: Vec<Value>,
+        tags: Vec<Value>,
+        stats: &Stats,
+    ) -> Map<String, Value> {
         let mut scrim = Map::new();
         scrim.insert("policy".into(), json!(self.policy_hash));
         scrim.insert("key_id".into(), json!(self.key.fingerprint()));
@@ -563,19 +487,7 @@ impl Redactor {
         if stats.dropped_fields > 0 {
             scrim.insert("dropped_fields".into(), json!(stats.dropped_fields));
         }
-        let fields = record.fields_mut();
-        if let Some(profile) = self.profile(fields, &replacer, &mut table) {
-            scrim.insert("profile".into(), json!(profile));
-        }
-        let attachments = self.attachments(fields, &mut stats);
-        if !attachments.is_empty() {
-            scrim.insert("attachments".into(), Value::Array(attachments));
-        }
-        fields.insert("scrim".into(), Value::Object(scrim));
-        Outcome::Redacted {
-            value: record.into_value(),
-            stats,
-        }
+        scrim
     }
 
     /// Apply the profile policy; returns what was done, if there was a profile.
@@ -656,6 +568,55 @@ impl Redactor {
         }
         report
     }
+}
+
+/// A record's counts before detection: bytes scanned and fields left unexamined or dropped.
+fn base_stats(record: &Record, plan: &fields::Plan) -> Stats {
+    let scanned_bytes = record.texts().iter().map(|t| t.len()).sum::<usize>()
+        + plan.leaves.iter().map(|l| l.text.len()).sum::<usize>();
+    Stats {
+        text_bytes: scanned_bytes,
+        unexamined_fields: plan.unexamined,
+        dropped_fields: plan.dropped.len(),
+        ..Stats::default()
+    }
+}
+
+/// Why a record whose detection failed is withheld (fail closed).
+fn withheld_for(e: crate::Error) -> WithheldReason {
+    match e {
+        crate::Error::TooManyFindings { limit } => WithheldReason::TooManyFindings(limit),
+        crate::Error::Detector { detector, .. } => WithheldReason::DetectionFailed(detector),
+        _ => WithheldReason::DetectionFailed("engine"),
+    }
+}
+
+/// In `id` and `subject` only an email address or a phone number counts (`leaf_analyses`: the
+/// analyses of the plan's leaves, in order).
+fn only_contacts_in_identifiers<'a>(
+    plan: &fields::Plan,
+    leaf_analyses: impl Iterator<Item = &'a mut MessageAnalysis>,
+) {
+    for (leaf, a) in plan.leaves.iter().zip(leaf_analyses) {
+        if leaf.kind == fields::Kind::Identifier {
+            a.findings
+                .retain(|f| matches!(f.label, Label::Email | Label::Phone));
+            a.tags.clear();
+        }
+    }
+}
+
+/// `stats` with the findings per label and the tags per category of `analyses` added.
+fn counted(mut stats: Stats, analyses: &[MessageAnalysis]) -> Stats {
+    for a in analyses {
+        for f in &a.findings {
+            *stats.by_label.entry(f.label).or_default() += 1;
+        }
+        for c in &a.tags {
+            *stats.tags.entry(*c).or_default() += 1;
+        }
+    }
+    stats
 }
 
 /// The keys a kept attachment carries; any other (`filename`, `caption`, `url`, …) may hold

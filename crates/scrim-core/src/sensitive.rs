@@ -206,81 +206,16 @@ impl SensitiveTagger {
     /// Fails with [`Error::Data`] if a bundled list is malformed (a test makes sure it is not),
     /// or [`Error::Pattern`] if the age pattern does not compile.
     pub fn new() -> Result<SensitiveTagger> {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut entries: Vec<Entry> = Vec::new();
-
+        let mut cues = Cues::default();
         for (category, file, contents) in CUE_FILES {
-            for (number, raw) in contents.lines().enumerate() {
-                let line = raw.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                let bad = Error::Data {
-                    file,
-                    line: number + 1,
-                };
-                let (exclude, rest) = match line.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, line),
-                };
-                let (prefix, rest) = match rest.strip_suffix('*') {
-                    Some(rest) => (true, rest),
-                    None => (false, rest),
-                };
-                if rest.contains(['*', '!']) {
-                    return Err(bad);
-                }
-                let cue = fold(rest);
-                let mut variants = vec![cue.clone()];
-                if cue.contains('\'') {
-                    variants.push(fold(&cue.replace('\'', "")));
-                }
-                for variant in variants {
-                    let first = variant.chars().next();
-                    let last = variant.chars().next_back();
-                    if !variant.chars().any(is_word_char) {
-                        return Err(bad);
-                    }
-                    let slot = match index.get(&variant) {
-                        Some(&slot) => slot,
-                        None => {
-                            let slot = entries.len();
-                            index.insert(variant.clone(), slot);
-                            entries.push(Entry {
-                                start_boundary: first.is_some_and(is_word_char),
-                                end_boundary: last.is_some_and(is_word_char),
-                                ..Entry::default()
-                            });
-                            patterns.push(variant);
-                            slot
-                        }
-                    };
-                    let Some(entry) = entries.get_mut(slot) else {
-                        return Err(bad);
-                    };
-                    match (exclude, prefix) {
-                        (false, false) => entry.exact |= category.bit(),
-                        (false, true) => entry.prefix |= category.bit(),
-                        (true, false) => entry.exclude_exact = true,
-                        (true, true) => entry.exclude_prefix = true,
-                    }
-                    // One string is either a cue or an exception, never both.
-                    let is_cue = entry.exact | entry.prefix != 0;
-                    let is_exception = entry.exclude_exact || entry.exclude_prefix;
-                    if is_cue && is_exception {
-                        return Err(bad);
-                    }
-                }
-            }
+            cues.add_file(category, file, contents)?;
         }
-
         // The text is folded to lowercase before the search, so the automaton need not fold
         // case; a DFA makes the overlapping search over every message fast.
         let automaton = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
-            .build(&patterns)
+            .build(&cues.patterns)
             // Only size limits can fail here, far beyond these lists.
             .map_err(|_| Error::Data {
                 file: "sensitive/*.txt",
@@ -295,7 +230,7 @@ impl SensitiveTagger {
         Ok(SensitiveTagger {
             age_words,
             automaton,
-            entries,
+            entries: cues.entries,
             ages,
         })
     }
@@ -321,13 +256,12 @@ impl SensitiveTagger {
 
     /// Categories from the cue lists, on folded text.
     fn cue_mask(&self, folded: &str) -> u8 {
-        struct Hit {
-            start: usize,
-            end: usize,
-            categories: u8,
-            exception: bool,
-        }
+        uncontained_categories(self.hits(folded))
+    }
 
+    /// The cue and exception matches in folded text that start (and, for whole-word cues, end)
+    /// at word boundaries; prefix matches reach to the end of their word.
+    fn hits(&self, folded: &str) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         for m in self.automaton.find_overlapping_iter(folded) {
             let Some(entry) = self.entries.get(m.pattern().as_usize()) else {
@@ -355,31 +289,7 @@ impl SensitiveTagger {
                 exception,
             });
         }
-
-        // A match inside a strictly longer match (cue or exception) does not count. Sorted by
-        // start, then longest first, every earlier hit starts no later than the current one, so
-        // the current one is strictly contained exactly when an earlier hit (other than one with
-        // the same span) reaches at least as far.
-        hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end)));
-        let mut mask = 0u8;
-        let mut reach = 0usize;
-        let mut i = 0;
-        while let Some(first) = hits.get(i) {
-            let (start, end) = (first.start, first.end);
-            let mut categories = 0u8;
-            let mut exception = false;
-            while let Some(h) = hits.get(i).filter(|h| h.start == start && h.end == end) {
-                categories |= h.categories;
-                exception |= h.exception;
-                i += 1;
-            }
-            let contained = reach >= end;
-            if !contained && !exception {
-                mask |= categories;
-            }
-            reach = reach.max(end);
-        }
-        mask
+        hits
     }
 
     /// Whether folded text mentions a child's age ("my 7 year old", "3 months old").
@@ -400,6 +310,136 @@ impl SensitiveTagger {
                 None => true,
             }
         })
+    }
+}
+
+/// One cue or exception match in folded text.
+struct Hit {
+    start: usize,
+    end: usize,
+    categories: u8,
+    exception: bool,
+}
+
+/// The categories of the hits that are neither exceptions nor inside a strictly longer hit.
+fn uncontained_categories(mut hits: Vec<Hit>) -> u8 {
+    // A match inside a strictly longer match (cue or exception) does not count. Sorted by
+    // start, then longest first, every earlier hit starts no later than the current one, so
+    // the current one is strictly contained exactly when an earlier hit (other than one with
+    // the same span) reaches at least as far.
+    hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end)));
+    let mut mask = 0u8;
+    let mut reach = 0usize;
+    let mut i = 0;
+    while let Some(first) = hits.get(i) {
+        let (start, end) = (first.start, first.end);
+        let mut categories = 0u8;
+        let mut exception = false;
+        while let Some(h) = hits.get(i).filter(|h| h.start == start && h.end == end) {
+            categories |= h.categories;
+            exception |= h.exception;
+            i += 1;
+        }
+        let contained = reach >= end;
+        if !contained && !exception {
+            mask |= categories;
+        }
+        reach = reach.max(end);
+    }
+    mask
+}
+
+/// The cue lists as they are read: each distinct folded cue string once, with what it means.
+#[derive(Default)]
+struct Cues {
+    /// Where each string is in `patterns` and `entries`.
+    index: HashMap<String, usize>,
+    /// The strings, for the automaton.
+    patterns: Vec<String>,
+    /// What each string means.
+    entries: Vec<Entry>,
+}
+
+impl Cues {
+    /// Adds the cue lines of one category's file.
+    fn add_file(&mut self, category: Category, file: &'static str, contents: &str) -> Result<()> {
+        for (number, raw) in contents.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            self.add_line(category, line).ok_or(Error::Data {
+                file,
+                line: number + 1,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Adds one cue line (`cue`, `cue*`, `!phrase` or `!phrase*`), and its variant without
+    /// apostrophes; `None` when the line is malformed.
+    fn add_line(&mut self, category: Category, line: &str) -> Option<()> {
+        let (exclude, rest) = match line.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, line),
+        };
+        let (prefix, rest) = match rest.strip_suffix('*') {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        if rest.contains(['*', '!']) {
+            return None;
+        }
+        let cue = fold(rest);
+        let mut variants = vec![cue.clone()];
+        if cue.contains('\'') {
+            variants.push(fold(&cue.replace('\'', "")));
+        }
+        for variant in variants {
+            if !variant.chars().any(is_word_char) {
+                return None;
+            }
+            let slot = self.slot(variant);
+            self.entries
+                .get_mut(slot)?
+                .mark(category, exclude, prefix)?;
+        }
+        Some(())
+    }
+
+    /// The slot of a folded cue string, new if it is not known yet.
+    fn slot(&mut self, variant: String) -> usize {
+        if let Some(&slot) = self.index.get(&variant) {
+            return slot;
+        }
+        let slot = self.entries.len();
+        self.index.insert(variant.clone(), slot);
+        let first = variant.chars().next();
+        let last = variant.chars().next_back();
+        self.entries.push(Entry {
+            start_boundary: first.is_some_and(is_word_char),
+            end_boundary: last.is_some_and(is_word_char),
+            ..Entry::default()
+        });
+        self.patterns.push(variant);
+        slot
+    }
+}
+
+impl Entry {
+    /// Marks the string as a cue of `category` or an exception (as a whole word, or with
+    /// `prefix` as a word prefix); `None` when it would then be both a cue and an exception.
+    fn mark(&mut self, category: Category, exclude: bool, prefix: bool) -> Option<()> {
+        match (exclude, prefix) {
+            (false, false) => self.exact |= category.bit(),
+            (false, true) => self.prefix |= category.bit(),
+            (true, false) => self.exclude_exact = true,
+            (true, true) => self.exclude_prefix = true,
+        }
+        // One string is either a cue or an exception, never both.
+        let is_cue = self.exact | self.prefix != 0;
+        let is_exception = self.exclude_exact || self.exclude_prefix;
+        (!(is_cue && is_exception)).then_some(())
     }
 }
 
@@ -569,6 +609,33 @@ mod tests {
         assert!(t.entries.len() > 500);
         let debug = format!("{t:?}");
         assert!(debug.starts_with("SensitiveTagger"));
+    }
+
+    #[test]
+    fn malformed_cue_lines_are_reported_with_file_and_line() {
+        for (contents, want) in [
+            ("# c\nsick leave\n!sick leave\n", 3),
+            ("ok\na*b\n", 2),
+            ("!\n", 1),
+            ("--\n", 1),
+            ("ok\n\n!!x\n", 3),
+        ] {
+            let err = Cues::default()
+                .add_file(Health, "t.txt", contents)
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::Data { file: "t.txt", line } if line == want),
+                "{contents:?}: {err:?}"
+            );
+        }
+        let mut cues = Cues::default();
+        cues.add_file(Health, "t.txt", "don't*\n!trans fat\nsick\n")
+            .unwrap();
+        cues.add_file(Religion, "u.txt", "sick\n").unwrap();
+        // "don't" and "dont", the exception, and one entry for "sick" in two categories.
+        assert_eq!(cues.patterns, ["don't", "dont", "trans fat", "sick"]);
+        let sick = &cues.entries[3];
+        assert_eq!(sick.exact, Health.bit() | Religion.bit());
     }
 
     #[test]
