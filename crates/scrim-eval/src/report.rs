@@ -387,6 +387,26 @@ impl Report {
         if let Some(t) = title.filter(|t| !t.is_empty()) {
             l.push(t.to_owned());
         }
+        self.push_preamble(&mut l);
+        self.push_label_table(&mut l);
+        self.push_micro(&mut l);
+        self.push_chars(&mut l);
+        l.push(
+            "columns: exact = same start/end/label; ovl = >=1 char overlap, same label; any = \
+             overlap, any label (R by gold label, P by pred label);"
+                .to_owned(),
+        );
+        l.push(
+            "         chR = share of this gold label's chars covered by any pred; chP = share of \
+             this pred label's chars inside any gold span"
+                .to_owned(),
+        );
+        self.push_warnings(&mut l);
+        l.join("\n")
+    }
+
+    /// The document counts, the options line when any option is set, and a blank line.
+    fn push_preamble(&self, l: &mut Vec<String>) {
         l.push(format!(
             "docs: {}  (without prediction line: {})",
             self.docs, self.docs_without_pred
@@ -401,44 +421,22 @@ impl Report {
             l.push(format!("options: {}", self.options_json()));
         }
         l.push(String::new());
-        let hdr = format!(
-            "{:<12}{:>6}{:>6} | {:>7}{:>6}{:>6} | {:>6}{:>6}{:>6} | {:>6}{:>6} | {:>6}{:>6}",
-            "label",
-            "gold",
-            "pred",
-            "exact P",
-            "R",
-            "F1",
-            "ovl P",
-            "R",
-            "F1",
-            "any P",
-            "R",
-            "chR",
-            "chP"
-        );
+    }
+
+    /// The per-label table: header, a rule, one row per label, a rule.
+    fn push_label_table(&self, l: &mut Vec<String>) {
+        let hdr = label_table_header();
         let rule = "-".repeat(hdr.chars().count());
         l.push(hdr);
         l.push(rule.clone());
         for (lab, d) in &self.per_label {
-            let (ex, ov, an, ch) = (&d.exact, &d.overlap, &d.overlap_any_label, &d.char);
-            l.push(format!(
-                "{lab:<12}{:>6}{:>6} | {}{}{} | {}{}{} | {}{} | {}{}",
-                d.n_gold,
-                d.n_pred,
-                fmt_f(ex.p, 7),
-                fmt6(ex.r),
-                fmt6(ex.f1),
-                fmt6(ov.p),
-                fmt6(ov.r),
-                fmt6(ov.f1),
-                fmt6(an.p),
-                fmt6(an.r),
-                fmt6(ch.recall),
-                fmt6(ch.precision),
-            ));
+            l.push(label_row(lab, d));
         }
         l.push(rule);
+    }
+
+    /// The micro-averaged span metrics, F5 and the macro F1.
+    fn push_micro(&self, l: &mut Vec<String>) {
         let m = &self.micro;
         l.push("micro-averaged spans            P      R     F1".to_owned());
         let rows = [
@@ -467,6 +465,10 @@ impl Report {
             fmt_trim(mac.exact),
             fmt_trim(mac.overlap)
         ));
+    }
+
+    /// The character metrics, labels ignored.
+    fn push_chars(&self, l: &mut Vec<String>) {
         let c = &self.char;
         l.push(format!(
             "characters (any label): recall {}  precision {}  F1 {}  F5 {}",
@@ -479,16 +481,10 @@ impl Report {
             "  gold PII chars {}, covered {}, leaked {}; predicted chars {}",
             c.gold_chars, c.overlap_chars, c.leaked_chars, c.pred_chars
         ));
-        l.push(
-            "columns: exact = same start/end/label; ovl = >=1 char overlap, same label; any = \
-             overlap, any label (R by gold label, P by pred label);"
-                .to_owned(),
-        );
-        l.push(
-            "         chR = share of this gold label's chars covered by any pred; chP = share of \
-             this pred label's chars inside any gold span"
-                .to_owned(),
-        );
+    }
+
+    /// The warning counts in one line, when there are any.
+    fn push_warnings(&self, l: &mut Vec<String>) {
         if !self.warnings.is_empty() {
             let parts: Vec<String> = self
                 .warnings
@@ -498,6 +494,45 @@ impl Report {
                 .collect();
             l.push(format!("warnings: {}", parts.join("; ")));
         }
-        l.join("\n")
     }
+}
+
+/// The per-label table's column header.
+fn label_table_header() -> String {
+    format!(
+        "{:<12}{:>6}{:>6} | {:>7}{:>6}{:>6} | {:>6}{:>6}{:>6} | {:>6}{:>6} | {:>6}{:>6}",
+        "label",
+        "gold",
+        "pred",
+        "exact P",
+        "R",
+        "F1",
+        "ovl P",
+        "R",
+        "F1",
+        "any P",
+        "R",
+        "chR",
+        "chP"
+    )
+}
+
+/// One label's row of the per-label table.
+fn label_row(lab: &str, d: &LabelReport) -> String {
+    let (ex, ov, an, ch) = (&d.exact, &d.overlap, &d.overlap_any_label, &d.char);
+    format!(
+        "{lab:<12}{:>6}{:>6} | {}{}{} | {}{}{} | {}{} | {}{}",
+        d.n_gold,
+        d.n_pred,
+        fmt_f(ex.p, 7),
+        fmt6(ex.r),
+        fmt6(ex.f1),
+        fmt6(ov.p),
+        fmt6(ov.r),
+        fmt6(ov.f1),
+        fmt6(an.p),
+        fmt6(an.r),
+        fmt6(ch.recall),
+        fmt6(ch.precision),
+    )
 }

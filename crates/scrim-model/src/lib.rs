@@ -25,16 +25,18 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use ort::environment::Environment;
 use ort::session::Session;
 use ort::value::Tensor;
 use scrim_core::{Detector, Finding, Label, Span};
-use tokenizers::Tokenizer;
+use tokenizers::{Encoding, Tokenizer};
 
 mod labels;
 mod window;
+
+use window::Window;
 
 pub use labels::map_label;
 
@@ -314,6 +316,147 @@ fn file_error(path: &Path, reason: impl ToString) -> Error {
     }
 }
 
+/// What a model's `config.json` says: its classes, their Scrim labels, and whether token types
+/// carry the capitalisation flag.
+struct ModelConfig {
+    classes: Vec<ClassInfo>,
+    slots: LabelSlots,
+    case_feature: bool,
+}
+
+impl ModelConfig {
+    /// Read and check `config.json` at `path`.
+    fn read(path: &Path) -> Result<ModelConfig> {
+        let config = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
+        let classes = labels::classes_from_config(&config, path)?;
+        let case_feature = labels::case_feature(&config);
+        let slots = LabelSlots::new(&classes, path)?;
+        Ok(ModelConfig {
+            classes,
+            slots,
+            case_feature,
+        })
+    }
+}
+
+/// The ids of the special tokens a window is framed and padded with.
+struct SpecialTokens {
+    cls: u32,
+    sep: u32,
+    pad: u32,
+}
+
+/// Load `tokenizer.json` at `path`, set to encode whole texts as they are, with its special
+/// tokens' ids.
+fn load_tokenizer(path: &Path) -> Result<(Tokenizer, SpecialTokens)> {
+    let mut tokenizer = Tokenizer::from_file(path).map_err(|e| file_error(path, e))?;
+    tokenizer
+        .with_truncation(None)
+        .map_err(|e| file_error(path, e))?;
+    tokenizer.with_padding(None);
+    // "[SEP]" or "[CLS]" typed in a message is text, not a control token for the model.
+    tokenizer.set_encode_special_tokens(true);
+    let special = |name: &str| {
+        tokenizer.token_to_id(name).ok_or_else(|| Error::Config {
+            path: path.to_path_buf(),
+            reason: format!("the vocabulary lacks the special token {name}"),
+        })
+    };
+    let special = SpecialTokens {
+        cls: special("[CLS]")?,
+        sep: special("[SEP]")?,
+        pad: special("[PAD]")?,
+    };
+    Ok((tokenizer, special))
+}
+
+/// Start the inference sessions of the model at `model_path` for a budget of `threads`, and
+/// read (and check) its input names.
+fn start_sessions(
+    env: &Environment,
+    threads: usize,
+    model_path: &Path,
+) -> Result<(Vec<Mutex<Session>>, Vec<String>)> {
+    // One session per thread up to MAX_SESSIONS (each holds its own copy of the weights);
+    // beyond that, sessions share the thread budget as intra-op threads.
+    let n_sessions = threads.min(MAX_SESSIONS);
+    let intra = threads.div_ceil(n_sessions);
+    let mut sessions = Vec::with_capacity(n_sessions);
+    let mut input_names = Vec::new();
+    // The sessions share their pre-packed weight matrices.
+    let prepacked = ort::session::builder::PrepackedWeights::new();
+    for _ in 0..n_sessions {
+        let session = Session::builder(env)
+            .and_then(|b| Ok(b.with_intra_threads(intra)?))
+            .and_then(|b| Ok(b.with_inter_threads(1)?))
+            .and_then(|b| Ok(b.with_prepacked_weights(&prepacked)?))
+            .and_then(|mut b| b.commit_from_file(model_path))
+            .map_err(|e| file_error(model_path, e))?;
+        if input_names.is_empty() {
+            input_names = checked_inputs(&session, model_path)?;
+        }
+        sessions.push(Mutex::new(session));
+    }
+    Ok((sessions, input_names))
+}
+
+/// A session's input names, once it is checked that the model has outputs and an
+/// `input_ids` input.
+fn checked_inputs(session: &Session, model_path: &Path) -> Result<Vec<String>> {
+    let input_names: Vec<String> = session
+        .inputs()
+        .iter()
+        .map(|i| i.name().to_string())
+        .collect();
+    let outputs = session.outputs().len();
+    if outputs == 0 {
+        return Err(Error::Config {
+            path: model_path.to_path_buf(),
+            reason: "the model has no outputs".into(),
+        });
+    }
+    if !input_names.iter().any(|n| n == "input_ids") {
+        return Err(Error::Config {
+            path: model_path.to_path_buf(),
+            reason: "the model has no input_ids input".into(),
+        });
+    }
+    Ok(input_names)
+}
+
+/// One batch of windows as the model's inputs: `rows` x `width` token ids, attention mask and
+/// token types, row-major.
+struct BatchInputs {
+    rows: usize,
+    width: usize,
+    ids: Vec<i64>,
+    mask: Vec<i64>,
+    types: Vec<i64>,
+}
+
+/// Texts tokenized for the model: per text its encoding, its token types and its windows.
+struct Encoded {
+    encodings: Vec<Encoding>,
+    types: Vec<Vec<u32>>,
+    plans: Vec<Vec<Window>>,
+}
+
+impl Encoded {
+    /// Every text's windows, in order: each window's token ids and token types.
+    fn windows(&self) -> Vec<(&[u32], &[u32])> {
+        let mut windows: Vec<(&[u32], &[u32])> = Vec::new();
+        for ((enc, ty), plan) in self.encodings.iter().zip(&self.types).zip(&self.plans) {
+            for w in plan {
+                windows.push((
+                    enc.get_ids().get(w.start..w.end).unwrap_or(&[]),
+                    ty.get(w.start..w.end).unwrap_or(&[]),
+                ));
+            }
+        }
+        windows
+    }
+}
+
 impl ModelDetector {
     /// Load the model in `options.dir()`: checks the files, loads ONNX Runtime, starts the sessions.
     pub fn load(options: ModelOptions) -> Result<ModelDetector> {
@@ -326,83 +469,25 @@ impl ModelDetector {
                  --model-dir)",
             ));
         }
-        let config_path = dir.join("config.json");
-        let config =
-            std::fs::read_to_string(&config_path).map_err(|e| file_error(&config_path, e))?;
-        let classes = labels::classes_from_config(&config, &config_path)?;
-        let case_feature = labels::case_feature(&config);
-        let slots = LabelSlots::new(&classes, &config_path)?;
-
-        let tok_path = dir.join("tokenizer.json");
-        let mut tokenizer =
-            Tokenizer::from_file(&tok_path).map_err(|e| file_error(&tok_path, e))?;
-        tokenizer
-            .with_truncation(None)
-            .map_err(|e| file_error(&tok_path, e))?;
-        tokenizer.with_padding(None);
-        // "[SEP]" or "[CLS]" typed in a message is text, not a control token for the model.
-        tokenizer.set_encode_special_tokens(true);
-        let special = |name: &str| {
-            tokenizer.token_to_id(name).ok_or_else(|| Error::Config {
-                path: tok_path.clone(),
-                reason: format!("the vocabulary lacks the special token {name}"),
-            })
-        };
-        let (cls, sep, pad) = (special("[CLS]")?, special("[SEP]")?, special("[PAD]")?);
-
+        let config = ModelConfig::read(&dir.join("config.json"))?;
+        let (tokenizer, special) = load_tokenizer(&dir.join("tokenizer.json"))?;
         let model_path = dir.join("model.onnx");
         if !model_path.is_file() {
             return Err(file_error(&model_path, "missing"));
         }
         let env = runtime()?;
-        // One session per thread up to MAX_SESSIONS (each holds its own copy of the weights);
-        // beyond that, sessions share the thread budget as intra-op threads.
-        let n_sessions = options.threads.min(MAX_SESSIONS);
-        let intra = options.threads.div_ceil(n_sessions);
-        let mut sessions = Vec::with_capacity(n_sessions);
-        let mut input_names = Vec::new();
-        // The sessions share their pre-packed weight matrices.
-        let prepacked = ort::session::builder::PrepackedWeights::new();
-        for _ in 0..n_sessions {
-            let session = Session::builder(&env)
-                .and_then(|b| Ok(b.with_intra_threads(intra)?))
-                .and_then(|b| Ok(b.with_inter_threads(1)?))
-                .and_then(|b| Ok(b.with_prepacked_weights(&prepacked)?))
-                .and_then(|mut b| b.commit_from_file(&model_path))
-                .map_err(|e| file_error(&model_path, e))?;
-            if input_names.is_empty() {
-                input_names = session
-                    .inputs()
-                    .iter()
-                    .map(|i| i.name().to_string())
-                    .collect();
-                let outputs = session.outputs().len();
-                if outputs == 0 {
-                    return Err(Error::Config {
-                        path: model_path.clone(),
-                        reason: "the model has no outputs".into(),
-                    });
-                }
-                if !input_names.iter().any(|n| n == "input_ids") {
-                    return Err(Error::Config {
-                        path: model_path.clone(),
-                        reason: "the model has no input_ids input".into(),
-                    });
-                }
-            }
-            sessions.push(Mutex::new(session));
-        }
+        let (sessions, input_names) = start_sessions(&env, options.threads, &model_path)?;
         Ok(ModelDetector {
             tokenizer,
             sessions,
             next: AtomicUsize::new(0),
-            classes,
-            slots,
+            classes: config.classes,
+            slots: config.slots,
             input_names,
-            cls,
-            sep,
-            pad,
-            case_feature,
+            cls: special.cls,
+            sep: special.sep,
+            pad: special.pad,
+            case_feature: config.case_feature,
             options,
         })
     }
@@ -422,35 +507,9 @@ impl ModelDetector {
         let mut order: Vec<usize> = (0..windows.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(windows.get(i).map_or(0, |w| w.0.len())));
         for batch in order.chunks(self.options.batch_size) {
-            let width = batch
-                .iter()
-                .filter_map(|&i| windows.get(i))
-                .map(|w| w.0.len() + 2)
-                .max()
-                .unwrap_or(2);
-            let rows = batch.len();
-            let mut ids = vec![i64::from(self.pad); rows * width];
-            let mut mask = vec![0i64; rows * width];
-            let mut types = vec![0i64; rows * width];
-            for (r, &i) in batch.iter().enumerate() {
-                let (w, t) = windows.get(i).copied().unwrap_or((&[], &[]));
-                let row = r * width;
-                let seq = std::iter::once((self.cls, 0))
-                    .chain(w.iter().copied().zip(t.iter().copied()))
-                    .chain(std::iter::once((self.sep, 0)));
-                for (j, (id, ty)) in seq.enumerate() {
-                    if let (Some(slot), Some(m), Some(tt)) = (
-                        ids.get_mut(row + j),
-                        mask.get_mut(row + j),
-                        types.get_mut(row + j),
-                    ) {
-                        *slot = i64::from(id);
-                        *m = 1;
-                        *tt = i64::from(ty);
-                    }
-                }
-            }
-            let logits = self.run(rows, width, ids, mask, types)?;
+            let inputs = self.batch_inputs(windows, batch);
+            let (rows, width) = (inputs.rows, inputs.width);
+            let logits = self.run(inputs)?;
             if logits.len() != rows * width * n_classes {
                 return Err(Error::Inference(format!(
                     "expected {rows}x{width}x{n_classes} logits, got {}",
@@ -473,53 +532,48 @@ impl ModelDetector {
         Ok(out)
     }
 
-    /// One batch through a free session; returns the flat logits.
-    fn run(
-        &self,
-        rows: usize,
-        width: usize,
-        ids: Vec<i64>,
-        mask: Vec<i64>,
-        types: Vec<i64>,
-    ) -> Result<Vec<f32>> {
-        let shape = [rows, width];
-        let (mut ids, mut mask, mut types) = (Some(ids), Some(mask), Some(types));
-        let mut inputs: Vec<(String, ort::session::SessionInputValue<'_>)> = Vec::new();
-        for name in &self.input_names {
-            let data = match name.as_str() {
-                "input_ids" => ids.take(),
-                "attention_mask" => mask.take(),
-                "token_type_ids" => types.take(),
-                _ => None,
-            }
-            .ok_or_else(|| Error::Inference(format!("unexpected model input {name}")))?;
-            let tensor =
-                Tensor::from_array((shape, data)).map_err(|e| Error::Inference(e.to_string()))?;
-            inputs.push((name.clone(), tensor.into()));
-        }
-        let n = self.sessions.len();
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
-        // Take the first free session, or wait for the one this call was dealt.
-        let mut guard = None;
-        for k in 0..n {
-            if let Some(s) = self.sessions.get((start + k) % n) {
-                if let Ok(g) = s.try_lock() {
-                    guard = Some(g);
-                    break;
+    /// The model's inputs for one batch of windows (`batch` indexes `windows`): each row
+    /// `[CLS]`, the window's tokens, `[SEP]`, padded to the batch's longest.
+    fn batch_inputs(&self, windows: &[(&[u32], &[u32])], batch: &[usize]) -> BatchInputs {
+        let width = batch
+            .iter()
+            .filter_map(|&i| windows.get(i))
+            .map(|w| w.0.len() + 2)
+            .max()
+            .unwrap_or(2);
+        let rows = batch.len();
+        let mut inputs = BatchInputs {
+            rows,
+            width,
+            ids: vec![i64::from(self.pad); rows * width],
+            mask: vec![0i64; rows * width],
+            types: vec![0i64; rows * width],
+        };
+        for (r, &i) in batch.iter().enumerate() {
+            let (w, t) = windows.get(i).copied().unwrap_or((&[], &[]));
+            let row = r * width;
+            let seq = std::iter::once((self.cls, 0))
+                .chain(w.iter().copied().zip(t.iter().copied()))
+                .chain(std::iter::once((self.sep, 0)));
+            for (j, (id, ty)) in seq.enumerate() {
+                if let (Some(slot), Some(m), Some(tt)) = (
+                    inputs.ids.get_mut(row + j),
+                    inputs.mask.get_mut(row + j),
+                    inputs.types.get_mut(row + j),
+                ) {
+                    *slot = i64::from(id);
+                    *m = 1;
+                    *tt = i64::from(ty);
                 }
             }
         }
-        let mut guard = match guard {
-            Some(g) => g,
-            None => self
-                .sessions
-                .get(start % n)
-                .ok_or_else(|| Error::Inference("no session".into()))?
-                .lock()
-                .map_err(|_| {
-                    Error::Inference("a session was poisoned by an earlier failure".into())
-                })?,
-        };
+        inputs
+    }
+
+    /// One batch through a free session; returns the flat logits.
+    fn run(&self, batch: BatchInputs) -> Result<Vec<f32>> {
+        let inputs = self.session_inputs(batch)?;
+        let mut guard = self.free_session()?;
         let outputs = guard
             .run(inputs)
             .map_err(|e| Error::Inference(e.to_string()))?;
@@ -533,8 +587,67 @@ impl ModelDetector {
         Ok(logits.to_vec())
     }
 
+    /// A batch's tensors, named and in the order of the model's inputs.
+    fn session_inputs(
+        &self,
+        batch: BatchInputs,
+    ) -> Result<Vec<(String, ort::session::SessionInputValue<'static>)>> {
+        let shape = [batch.rows, batch.width];
+        let (mut ids, mut mask, mut types) = (Some(batch.ids), Some(batch.mask), Some(batch.types));
+        let mut inputs: Vec<(String, ort::session::SessionInputValue<'static>)> = Vec::new();
+        for name in &self.input_names {
+            let data = match name.as_str() {
+                "input_ids" => ids.take(),
+                "attention_mask" => mask.take(),
+                "token_type_ids" => types.take(),
+                _ => None,
+            }
+            .ok_or_else(|| Error::Inference(format!("unexpected model input {name}")))?;
+            let tensor =
+                Tensor::from_array((shape, data)).map_err(|e| Error::Inference(e.to_string()))?;
+            inputs.push((name.clone(), tensor.into()));
+        }
+        Ok(inputs)
+    }
+
+    /// The first free session, or (when every one is busy) the one this call was dealt, once
+    /// it is free.
+    fn free_session(&self) -> Result<MutexGuard<'_, Session>> {
+        let n = self.sessions.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        for k in 0..n {
+            if let Some(s) = self.sessions.get((start + k) % n) {
+                if let Ok(g) = s.try_lock() {
+                    return Ok(g);
+                }
+            }
+        }
+        self.sessions
+            .get(start % n)
+            .ok_or_else(|| Error::Inference("no session".into()))?
+            .lock()
+            .map_err(|_| Error::Inference("a session was poisoned by an earlier failure".into()))
+    }
+
     /// Findings in many texts at once; `out[i]` gets the findings of `texts[i]`.
     pub fn detect_all(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> Result<()> {
+        let encoded = self.encode(texts)?;
+        let probs = self.infer(&encoded.windows())?;
+        let mut next_window = 0;
+        for (((text, enc), plan), found) in texts
+            .iter()
+            .zip(&encoded.encodings)
+            .zip(&encoded.plans)
+            .zip(out.iter_mut())
+        {
+            let tokens = self.guesses(enc, plan, &probs, &mut next_window);
+            self.spans(text, &tokens, found);
+        }
+        Ok(())
+    }
+
+    /// Tokenize `texts`, with each token's type and each text's windows.
+    fn encode(&self, texts: &[&str]) -> Result<Encoded> {
         let mut encodings = Vec::with_capacity(texts.len());
         for text in texts {
             let enc = self
@@ -544,7 +657,6 @@ impl ModelDetector {
             encodings.push(enc);
         }
         let width = self.options.max_tokens - 2;
-        let mut plans = Vec::with_capacity(texts.len());
         let types: Vec<Vec<u32>> = texts
             .iter()
             .zip(&encodings)
@@ -556,42 +668,44 @@ impl ModelDetector {
                 }
             })
             .collect();
-        let mut windows: Vec<(&[u32], &[u32])> = Vec::new();
-        for (enc, ty) in encodings.iter().zip(&types) {
-            let plan = window::plan(enc.get_ids().len(), width, self.options.overlap);
-            for w in &plan {
-                windows.push((
-                    enc.get_ids().get(w.start..w.end).unwrap_or(&[]),
-                    ty.get(w.start..w.end).unwrap_or(&[]),
-                ));
-            }
-            plans.push(plan);
-        }
-        let probs = self.infer(&windows)?;
-        let mut next_window = 0;
-        for (((text, enc), plan), found) in
-            texts.iter().zip(&encodings).zip(&plans).zip(out.iter_mut())
-        {
-            let offsets = enc.get_offsets();
-            let mut tokens: Vec<TokenGuess> = Vec::with_capacity(offsets.len());
-            for w in plan {
-                let Some(p) = probs.get(next_window) else {
-                    break;
+        let plans = encodings
+            .iter()
+            .map(|enc| window::plan(enc.get_ids().len(), width, self.options.overlap))
+            .collect();
+        Ok(Encoded {
+            encodings,
+            types,
+            plans,
+        })
+    }
+
+    /// The guesses of one text's tokens, each read from the window that owns it; its windows'
+    /// probabilities start at `probs[*next_window]`, which moves past them.
+    fn guesses(
+        &self,
+        enc: &Encoding,
+        plan: &[Window],
+        probs: &[Vec<Vec<f32>>],
+        next_window: &mut usize,
+    ) -> Vec<TokenGuess> {
+        let offsets = enc.get_offsets();
+        let mut tokens: Vec<TokenGuess> = Vec::with_capacity(offsets.len());
+        for w in plan {
+            let Some(p) = probs.get(*next_window) else {
+                break;
+            };
+            *next_window += 1;
+            for t in w.own_start..w.own_end {
+                let Some(row) = p.get(t - w.start) else {
+                    continue;
                 };
-                next_window += 1;
-                for t in w.own_start..w.own_end {
-                    let Some(row) = p.get(t - w.start) else {
-                        continue;
-                    };
-                    let Some(&(s, e)) = offsets.get(t) else {
-                        continue;
-                    };
-                    tokens.push(self.guess(row, s, e));
-                }
+                let Some(&(s, e)) = offsets.get(t) else {
+                    continue;
+                };
+                tokens.push(self.guess(row, s, e));
             }
-            self.spans(text, &tokens, found);
         }
-        Ok(())
+        tokens
     }
 
     /// A token's guess: it counts as personal data when the probability of every non-`O` class

@@ -423,46 +423,7 @@ pub fn rewrite_without(
         if !hit {
             continue;
         }
-        let bytes = read_shard(dir, s)?;
-        let lines = split_lines(&bytes);
-        if lines.len() != s.lines.len() {
-            return Err(Error::Corrupt(format!(
-                "{}: {} lines but the manifest lists {}",
-                dir.join(&s.file).display(),
-                lines.len(),
-                s.lines.len()
-            )));
-        }
-        let generation = s.generation + 1;
-        let name = shard_file(s.shard, generation);
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut kept_entries = Vec::with_capacity(s.lines.len());
-        let mut removed: BTreeMap<String, usize> = BTreeMap::new();
-        for (line, entry) in lines.iter().zip(&s.lines) {
-            match &entry.subject {
-                Some(sub) if remove.contains(sub) => *removed.entry(sub.clone()).or_default() += 1,
-                _ => {
-                    out.extend_from_slice(line);
-                    out.push(b'\n');
-                    kept_entries.push(entry.clone());
-                }
-            }
-        }
-        crash_point("compact:before_shard");
-        write_atomic(dir, &name, &out)?;
-        crash_point("compact:after_shard");
-        let new_sha = hex(&Sha256::digest(&out));
-        changes.push(ShardChange {
-            shard: s.shard,
-            old_file: std::mem::replace(&mut s.file, name),
-            new_file: s.file.clone(),
-            old_sha256: std::mem::replace(&mut s.sha256, new_sha.clone()),
-            new_sha256: new_sha,
-            kept: kept_entries.len(),
-            removed,
-        });
-        s.generation = generation;
-        s.lines = kept_entries;
+        changes.push(rewrite_shard(dir, s, remove)?);
     }
     if changes.is_empty() {
         return Ok((next, changes));
@@ -472,6 +433,80 @@ pub fn rewrite_without(
     crash_point("compact:after_manifest");
     remove_unreferenced(dir, &next)?;
     Ok((next, changes))
+}
+
+/// Write the next generation of shard `s` without the lines of the subjects in `remove` (the
+/// manifest still names the old one), and update `s` to name it.
+fn rewrite_shard(dir: &Path, s: &mut ShardEntry, remove: &HashSet<String>) -> Result<ShardChange> {
+    let bytes = read_shard(dir, s)?;
+    let lines = split_lines(&bytes);
+    if lines.len() != s.lines.len() {
+        return Err(Error::Corrupt(format!(
+            "{}: {} lines but the manifest lists {}",
+            dir.join(&s.file).display(),
+            lines.len(),
+            s.lines.len()
+        )));
+    }
+    let generation = s.generation + 1;
+    let name = shard_file(s.shard, generation);
+    let kept = Kept::filter(&lines, &s.lines, remove, bytes.len());
+    crash_point("compact:before_shard");
+    write_atomic(dir, &name, &kept.bytes)?;
+    crash_point("compact:after_shard");
+    let new_sha = hex(&Sha256::digest(&kept.bytes));
+    let change = ShardChange {
+        shard: s.shard,
+        old_file: std::mem::replace(&mut s.file, name),
+        new_file: s.file.clone(),
+        old_sha256: std::mem::replace(&mut s.sha256, new_sha.clone()),
+        new_sha256: new_sha,
+        kept: kept.entries.len(),
+        removed: kept.removed,
+    };
+    s.generation = generation;
+    s.lines = kept.entries;
+    Ok(change)
+}
+
+/// What is left of a shard once the lines of some subjects are dropped.
+struct Kept {
+    /// The kept lines, each with its newline.
+    bytes: Vec<u8>,
+    /// Their manifest entries.
+    entries: Vec<LineEntry>,
+    /// Lines dropped, per subject lineage id.
+    removed: BTreeMap<String, usize>,
+}
+
+impl Kept {
+    /// Keep the `lines` (with their manifest `entries`) whose subject is not in `remove`;
+    /// `size` is the shard's size in bytes.
+    fn filter(
+        lines: &[&[u8]],
+        entries: &[LineEntry],
+        remove: &HashSet<String>,
+        size: usize,
+    ) -> Kept {
+        let mut kept = Kept {
+            bytes: Vec::with_capacity(size),
+            entries: Vec::with_capacity(entries.len()),
+            removed: BTreeMap::new(),
+        };
+        for (line, entry) in lines.iter().zip(entries) {
+            match &entry.subject {
+                Some(sub) if remove.contains(sub) => {
+                    *kept.removed.entry(sub.clone()).or_default() += 1;
+                }
+                _ => {
+                    kept.bytes.extend_from_slice(line);
+                    kept.bytes.push(b'\n');
+                    kept.entries.push(entry.clone());
+                }
+            }
+        }
+        kept
+    }
 }
 
 /// Delete shard files and temporary files that the manifest does not name (the old

@@ -2,6 +2,7 @@
 //! `crate::dataset`) and deletion receipts.
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use sqlx::any::AnyRow;
@@ -9,7 +10,8 @@ use sqlx::Row;
 
 use super::{absolute, check_subject, now, DatasetInfo, Receipt, Recovery, Store};
 use crate::dataset::{
-    crash_point, lock_dir, remove_partial, remove_unreferenced, rewrite_without, Manifest, MANIFEST,
+    crash_point, lock_dir, remove_partial, remove_unreferenced, rewrite_without, Manifest,
+    ShardChange, MANIFEST,
 };
 use crate::error::{Error, Result};
 
@@ -85,12 +87,7 @@ impl Store {
     /// tombstone of its subjects applies to it); partial files of an unknown run are removed.
     pub async fn recover(&self, dir: &Path) -> Result<(Option<String>, Recovery)> {
         let path = absolute(dir).display().to_string();
-        let row = sqlx::query(&format!("{DATASET_SELECT} WHERE d.path = $1"))
-            .bind(&path)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(Error::db(format!("looking dataset {path} up")))?;
-        let known = row.as_ref().map(dataset_row).transpose()?;
+        let known = self.dataset_at(&path).await?;
         if known.as_ref().is_some_and(|d| d.state == "ready") {
             return Ok((known.map(|d| d.name), Recovery::Ready));
         }
@@ -111,6 +108,28 @@ impl Store {
         } else {
             None
         };
+        self.settle(dir, &path, known, manifest).await
+    }
+
+    /// The dataset registered at `path` (absolute), if any.
+    async fn dataset_at(&self, path: &str) -> Result<Option<DatasetInfo>> {
+        let row = sqlx::query(&format!("{DATASET_SELECT} WHERE d.path = $1"))
+            .bind(path)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(Error::db(format!("looking dataset {path} up")))?;
+        row.as_ref().map(dataset_row).transpose()
+    }
+
+    /// [`Store::recover`]'s verdict on a directory it holds the lock of, by what the store
+    /// registered there (`known`) and what committed on disk (`manifest`).
+    async fn settle(
+        &self,
+        dir: &Path,
+        path: &str,
+        known: Option<DatasetInfo>,
+        manifest: Option<Manifest>,
+    ) -> Result<(Option<String>, Recovery)> {
         match (known, manifest) {
             (Some(d), Some(m)) if m.id == d.id => {
                 self.mark_ready(&d.id).await?;
@@ -180,6 +199,8 @@ impl Store {
         Ok(())
     }
 
+    /// Register a dataset in one transaction: its row in `state`, its shards and holdings, and
+    /// the targets of tombstones written since `run_started`. Returns how many targets.
     async fn insert_dataset(
         &self,
         dir: &Path,
@@ -190,60 +211,10 @@ impl Store {
         let path = absolute(dir);
         let ctx = format!("registering dataset {}", manifest.name);
         let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
-        sqlx::query(
-            "INSERT INTO datasets (id, name, path, purpose, policy, key_version, created_at, state) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&manifest.id)
-        .bind(&manifest.name)
-        .bind(path.display().to_string())
-        .bind(&manifest.purpose)
-        .bind(&manifest.policy)
-        .bind(manifest.key_version)
-        .bind(&manifest.created_at)
-        .bind(state)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => Error::invalid(format!(
-                "a dataset named {} is already registered; choose another --dataset name",
-                manifest.name
-            )),
-            _ => Error::Db {
-                context: ctx.clone(),
-                source: e,
-            },
-        })?;
-        for s in &manifest.shards {
-            sqlx::query(
-                "INSERT INTO shards (dataset_id, shard, file, generation, records, sha256) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&manifest.id)
-            .bind(i64::from(s.shard))
-            .bind(&s.file)
-            .bind(i64::from(s.generation))
-            .bind(s.lines.len() as i64)
-            .bind(&s.sha256)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(ctx.clone()))?;
-        }
+        insert_dataset_row(&mut tx, &path, manifest, state, &ctx).await?;
+        insert_shards(&mut tx, manifest, &ctx).await?;
         insert_holdings(&mut tx, &manifest.id, manifest, &ctx).await?;
-        let added = sqlx::query(
-            "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
-             SELECT t.id, h.dataset_id, h.shard FROM tombstones t \
-             JOIN subjects s ON s.subject = t.subject \
-             JOIN holdings h ON h.lineage_id = s.lineage_id AND h.dataset_id = $1 \
-             WHERE t.at >= $2 AND (t.purpose IS NULL OR t.purpose = $3)",
-        )
-        .bind(&manifest.id)
-        .bind(run_started)
-        .bind(&manifest.purpose)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db(ctx.clone()))?
-        .rows_affected() as usize;
+        let added = target_raced_tombstones(&mut tx, manifest, run_started, &ctx).await?;
         tx.commit().await.map_err(Error::db(ctx))?;
         Ok(added)
     }
@@ -293,169 +264,109 @@ impl Store {
     pub async fn compact(&self, which: &str, actor: &str) -> Result<Option<Receipt>> {
         let ds = self.dataset(which).await?;
         let ctx = format!("compacting dataset {}", ds.name);
-        let rows = sqlx::query(
-            "SELECT tt.tombstone_id, tt.shard, COALESCE(t.lineage_id, s.lineage_id) \
-             FROM tombstone_targets tt \
-             JOIN tombstones t ON t.id = tt.tombstone_id \
-             LEFT JOIN subjects s ON s.subject = t.subject \
-             WHERE tt.dataset_id = $1 AND tt.done_at IS NULL ORDER BY tt.tombstone_id",
-        )
-        .bind(&ds.id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(Error::db(ctx.clone()))?;
+        let rows = self.pending_target_rows(&ds.id, &ctx).await?;
         let dir = PathBuf::from(&ds.path);
         // One compaction per dataset at a time: an advisory lock on the directory, released
         // by the system if this process dies.
-        let Some(_lock) = lock_dir(&dir)? else {
-            return Err(Error::invalid(format!(
-                "another compaction of dataset {} is running (or the run writing it)",
-                ds.name
-            )));
-        };
+        let _lock = lock_for_compaction(&dir, &ds.name)?;
         if ds.state == "pending" {
             // A run registered it and was killed: adopt it when its manifest committed.
-            match Manifest::load(&dir) {
-                Ok(m) if m.id == ds.id => self.mark_ready(&ds.id).await?,
-                _ => {
-                    return Err(Error::invalid(format!(
-                        "dataset {} was never committed (its run was interrupted); run \
-                         `scrim datasets recover {}`",
-                        ds.name,
-                        dir.display()
-                    )))
-                }
-            }
+            self.adopt_committed(&ds, &dir).await?;
         }
         let manifest = Manifest::load(&dir)?;
         if rows.is_empty() {
             remove_unreferenced(&dir, &manifest)?;
             return Ok(None);
         }
-        let mut tombstones = Vec::new();
-        let mut remove = HashSet::new();
-        let mut target_shards: HashSet<i64> = HashSet::new();
-        for r in &rows {
-            let t: i64 = r.try_get(0).map_err(Error::db(ctx.clone()))?;
-            let shard: i64 = r.try_get(1).map_err(Error::db(ctx.clone()))?;
-            let lid: Option<String> = r.try_get(2).map_err(Error::db(ctx.clone()))?;
-            if !tombstones.contains(&t) {
-                tombstones.push(t);
-            }
-            target_shards.insert(shard);
-            if let Some(l) = lid {
-                remove.insert(l);
-            }
-        }
+        let targets = Targets::read(&rows, &ctx)?;
         // What the store says these shards held: the count removed, even when an interrupted
         // run already rewrote some shards (the store's holdings change only with the receipt).
+        let held = self.held_records(&ds.id, &targets.remove, &ctx).await?;
+        let (next, changes) = rewrite_checked(&dir, &manifest, &targets.remove)?;
+        crash_point("compact:before_db");
+        let mut receipt = targets.into_receipt(&ds, actor, changes, held);
+        receipt.id = self.record_compaction(&next, &receipt, &ctx).await?;
+        Ok(Some(receipt))
+    }
+
+    /// The rows (tombstone, shard, lineage id) of a dataset's tombstone targets not yet done,
+    /// in tombstone order.
+    async fn pending_target_rows(&self, dataset_id: &str, ctx: &str) -> Result<Vec<AnyRow>> {
+        sqlx::query(
+            "SELECT tt.tombstone_id, tt.shard, COALESCE(t.lineage_id, s.lineage_id) \
+             FROM tombstone_targets tt \
+             JOIN tombstones t ON t.id = tt.tombstone_id \
+             LEFT JOIN subjects s ON s.subject = t.subject \
+             WHERE tt.dataset_id = $1 AND tt.done_at IS NULL ORDER BY tt.tombstone_id",
+        )
+        .bind(dataset_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::db(ctx))
+    }
+
+    /// A pending dataset a run registered and was killed writing: ready when its manifest
+    /// committed, else an error that points to `recover`.
+    async fn adopt_committed(&self, ds: &DatasetInfo, dir: &Path) -> Result<()> {
+        match Manifest::load(dir) {
+            Ok(m) if m.id == ds.id => self.mark_ready(&ds.id).await,
+            _ => Err(Error::invalid(format!(
+                "dataset {} was never committed (its run was interrupted); run \
+                 `scrim datasets recover {}`",
+                ds.name,
+                dir.display()
+            ))),
+        }
+    }
+
+    /// The records the store's holdings say a dataset holds of these subjects.
+    async fn held_records(
+        &self,
+        dataset_id: &str,
+        remove: &HashSet<String>,
+        ctx: &str,
+    ) -> Result<usize> {
         let mut held = 0usize;
-        for lid in &remove {
+        for lid in remove {
             let n: i64 = sqlx::query(
                 "SELECT CAST(COALESCE(SUM(records), 0) AS BIGINT) FROM holdings \
                  WHERE dataset_id = $1 AND lineage_id = $2",
             )
-            .bind(&ds.id)
+            .bind(dataset_id)
             .bind(lid)
             .fetch_one(&self.pool)
             .await
             .and_then(|r| r.try_get(0))
-            .map_err(Error::db(ctx.clone()))?;
+            .map_err(Error::db(ctx))?;
             held += usize::try_from(n).unwrap_or(0);
         }
-        let (next, changes) = rewrite_without(&dir, &manifest, &remove)?;
-        // `rewrite_without` clears old generations when it rewrote something; when an
-        // interrupted run had already swapped the manifest, clear what it left behind here.
-        if changes.is_empty() {
-            remove_unreferenced(&dir, &next)?;
-        }
-        if let Some(s) = next.shards.iter().find(|s| {
-            s.lines
-                .iter()
-                .any(|l| l.subject.as_ref().is_some_and(|x| remove.contains(x)))
-        }) {
-            return Err(Error::Corrupt(format!(
-                "{}: shard {} still holds a tombstoned subject after compaction",
-                dir.display(),
-                s.shard
-            )));
-        }
-        crash_point("compact:before_db");
-        let changed: HashSet<i64> = changes.iter().map(|c| i64::from(c.shard)).collect();
-        let mut already: Vec<i64> = target_shards.difference(&changed).copied().collect();
-        already.sort_unstable();
-        let mut subjects: Vec<String> = remove.into_iter().collect();
-        subjects.sort();
-        let at = now();
-        let mut receipt = Receipt {
-            id: 0,
-            dataset: ds.name.clone(),
-            dataset_id: ds.id.clone(),
-            path: ds.path.clone(),
-            actor: actor.to_string(),
-            at: at.clone(),
-            tombstones,
-            subjects,
-            records_removed: changes
-                .iter()
-                .map(|c| c.removed.values().sum::<usize>())
-                .sum::<usize>()
-                .max(held),
-            shards: changes,
-            already_rewritten: already,
-        };
-        let body = serde_json::to_string(&receipt)
+        Ok(held)
+    }
+
+    /// Make the store follow a compaction in one transaction: shards as `next` lists them,
+    /// holdings anew, the receipt, and its tombstone targets done. Returns the receipt's id.
+    async fn record_compaction(
+        &self,
+        next: &Manifest,
+        receipt: &Receipt,
+        ctx: &str,
+    ) -> Result<i64> {
+        let body = serde_json::to_string(receipt)
             .map_err(|e| Error::Corrupt(format!("cannot encode a receipt: {e}")))?;
-        let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
+        let ds_id = receipt.dataset_id.as_str();
+        let mut tx = self.pool.begin().await.map_err(Error::db(ctx))?;
         // The store follows the manifest, whichever run swapped it.
-        for s in &next.shards {
-            sqlx::query(
-                "UPDATE shards SET file = $1, generation = $2, records = $3, sha256 = $4 \
-                 WHERE dataset_id = $5 AND shard = $6",
-            )
-            .bind(&s.file)
-            .bind(i64::from(s.generation))
-            .bind(s.lines.len() as i64)
-            .bind(&s.sha256)
-            .bind(&ds.id)
-            .bind(i64::from(s.shard))
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(ctx.clone()))?;
-        }
+        update_shards(&mut tx, ds_id, next, ctx).await?;
         sqlx::query("DELETE FROM holdings WHERE dataset_id = $1")
-            .bind(&ds.id)
+            .bind(ds_id)
             .execute(&mut *tx)
             .await
-            .map_err(Error::db(ctx.clone()))?;
-        insert_holdings(&mut tx, &ds.id, &next, &ctx).await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO receipts (dataset_id, actor, at, body) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(&ds.id)
-        .bind(actor)
-        .bind(&at)
-        .bind(&body)
-        .fetch_one(&mut *tx)
-        .await
-        .and_then(|r| r.try_get(0))
-        .map_err(Error::db(ctx.clone()))?;
-        for t in &receipt.tombstones {
-            sqlx::query(
-                "UPDATE tombstone_targets SET done_at = $1, receipt_id = $2 \
-                 WHERE dataset_id = $3 AND tombstone_id = $4 AND done_at IS NULL",
-            )
-            .bind(&at)
-            .bind(id)
-            .bind(&ds.id)
-            .bind(*t)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(ctx.clone()))?;
-        }
+            .map_err(Error::db(ctx))?;
+        insert_holdings(&mut tx, ds_id, next, ctx).await?;
+        let id = insert_receipt(&mut tx, receipt, &body, ctx).await?;
+        mark_targets_done(&mut tx, receipt, id, ctx).await?;
         tx.commit().await.map_err(Error::db(ctx))?;
-        receipt.id = id;
-        Ok(Some(receipt))
+        Ok(id)
     }
 
     /// Receipts, newest first (optionally of one dataset).
@@ -505,6 +416,263 @@ async fn insert_holdings(
         .execute(&mut **tx)
         .await
         .map_err(Error::db(ctx.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Insert a dataset's row in `state`; a taken name is the caller's error.
+async fn insert_dataset_row(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    path: &Path,
+    manifest: &Manifest,
+    state: &str,
+    ctx: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO datasets (id, name, path, purpose, policy, key_version, created_at, state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&manifest.id)
+    .bind(&manifest.name)
+    .bind(path.display().to_string())
+    .bind(&manifest.purpose)
+    .bind(&manifest.policy)
+    .bind(manifest.key_version)
+    .bind(&manifest.created_at)
+    .bind(state)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => Error::invalid(format!(
+            "a dataset named {} is already registered; choose another --dataset name",
+            manifest.name
+        )),
+        _ => Error::Db {
+            context: ctx.to_string(),
+            source: e,
+        },
+    })?;
+    Ok(())
+}
+
+/// Insert a new dataset's shards as its manifest lists them.
+async fn insert_shards(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    manifest: &Manifest,
+    ctx: &str,
+) -> Result<()> {
+    for s in &manifest.shards {
+        sqlx::query(
+            "INSERT INTO shards (dataset_id, shard, file, generation, records, sha256) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&manifest.id)
+        .bind(i64::from(s.shard))
+        .bind(&s.file)
+        .bind(i64::from(s.generation))
+        .bind(s.lines.len() as i64)
+        .bind(&s.sha256)
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(ctx))?;
+    }
+    Ok(())
+}
+
+/// Target a new dataset's shards with the tombstones of its subjects written since
+/// `run_started` (for its purpose or every purpose). Returns how many targets were added.
+async fn target_raced_tombstones(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    manifest: &Manifest,
+    run_started: &str,
+    ctx: &str,
+) -> Result<usize> {
+    Ok(sqlx::query(
+        "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
+         SELECT t.id, h.dataset_id, h.shard FROM tombstones t \
+         JOIN subjects s ON s.subject = t.subject \
+         JOIN holdings h ON h.lineage_id = s.lineage_id AND h.dataset_id = $1 \
+         WHERE t.at >= $2 AND (t.purpose IS NULL OR t.purpose = $3)",
+    )
+    .bind(&manifest.id)
+    .bind(run_started)
+    .bind(&manifest.purpose)
+    .execute(&mut **tx)
+    .await
+    .map_err(Error::db(ctx))?
+    .rows_affected() as usize)
+}
+
+/// The advisory lock a compaction holds on a dataset's directory, or an error when another
+/// compaction (or the run writing it) holds it.
+fn lock_for_compaction(dir: &Path, name: &str) -> Result<File> {
+    match lock_dir(dir)? {
+        Some(lock) => Ok(lock),
+        None => Err(Error::invalid(format!(
+            "another compaction of dataset {name} is running (or the run writing it)"
+        ))),
+    }
+}
+
+/// Rewrite the shards of `dir` that hold a subject in `remove` (the manifest swapped as the
+/// commit point), then check that none is left. Returns the manifest now on disk and the shards
+/// this call rewrote.
+fn rewrite_checked(
+    dir: &Path,
+    manifest: &Manifest,
+    remove: &HashSet<String>,
+) -> Result<(Manifest, Vec<ShardChange>)> {
+    let (next, changes) = rewrite_without(dir, manifest, remove)?;
+    // `rewrite_without` clears old generations when it rewrote something; when an
+    // interrupted run had already swapped the manifest, clear what it left behind here.
+    if changes.is_empty() {
+        remove_unreferenced(dir, &next)?;
+    }
+    if let Some(s) = next.shards.iter().find(|s| {
+        s.lines
+            .iter()
+            .any(|l| l.subject.as_ref().is_some_and(|x| remove.contains(x)))
+    }) {
+        return Err(Error::Corrupt(format!(
+            "{}: shard {} still holds a tombstoned subject after compaction",
+            dir.display(),
+            s.shard
+        )));
+    }
+    Ok((next, changes))
+}
+
+/// What one compaction serves: a dataset's pending tombstone targets.
+struct Targets {
+    /// The tombstones, each once, in id order.
+    tombstones: Vec<i64>,
+    /// The subjects (lineage ids) to remove.
+    remove: HashSet<String>,
+    /// The shards the targets name.
+    shards: HashSet<i64>,
+}
+
+impl Targets {
+    /// Gather the rows of [`Store::pending_target_rows`].
+    fn read(rows: &[AnyRow], ctx: &str) -> Result<Targets> {
+        let mut targets = Targets {
+            tombstones: Vec::new(),
+            remove: HashSet::new(),
+            shards: HashSet::new(),
+        };
+        for r in rows {
+            let t: i64 = r.try_get(0).map_err(Error::db(ctx))?;
+            let shard: i64 = r.try_get(1).map_err(Error::db(ctx))?;
+            let lid: Option<String> = r.try_get(2).map_err(Error::db(ctx))?;
+            if !targets.tombstones.contains(&t) {
+                targets.tombstones.push(t);
+            }
+            targets.shards.insert(shard);
+            if let Some(l) = lid {
+                targets.remove.insert(l);
+            }
+        }
+        Ok(targets)
+    }
+
+    /// The receipt (its id still 0) of a compaction that rewrote `changes` now, with `held`
+    /// records of these subjects in the store's holdings before it.
+    fn into_receipt(
+        self,
+        ds: &DatasetInfo,
+        actor: &str,
+        changes: Vec<ShardChange>,
+        held: usize,
+    ) -> Receipt {
+        let changed: HashSet<i64> = changes.iter().map(|c| i64::from(c.shard)).collect();
+        let mut already: Vec<i64> = self.shards.difference(&changed).copied().collect();
+        already.sort_unstable();
+        let mut subjects: Vec<String> = self.remove.into_iter().collect();
+        subjects.sort();
+        Receipt {
+            id: 0,
+            dataset: ds.name.clone(),
+            dataset_id: ds.id.clone(),
+            path: ds.path.clone(),
+            actor: actor.to_string(),
+            at: now(),
+            tombstones: self.tombstones,
+            subjects,
+            records_removed: changes
+                .iter()
+                .map(|c| c.removed.values().sum::<usize>())
+                .sum::<usize>()
+                .max(held),
+            shards: changes,
+            already_rewritten: already,
+        }
+    }
+}
+
+/// Set every shard of a dataset to the file, generation, records and checksum `next` lists.
+async fn update_shards(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    dataset_id: &str,
+    next: &Manifest,
+    ctx: &str,
+) -> Result<()> {
+    for s in &next.shards {
+        sqlx::query(
+            "UPDATE shards SET file = $1, generation = $2, records = $3, sha256 = $4 \
+             WHERE dataset_id = $5 AND shard = $6",
+        )
+        .bind(&s.file)
+        .bind(i64::from(s.generation))
+        .bind(s.lines.len() as i64)
+        .bind(&s.sha256)
+        .bind(dataset_id)
+        .bind(i64::from(s.shard))
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(ctx))?;
+    }
+    Ok(())
+}
+
+/// Insert a receipt (`body` its JSON); returns its id.
+async fn insert_receipt(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    receipt: &Receipt,
+    body: &str,
+    ctx: &str,
+) -> Result<i64> {
+    sqlx::query(
+        "INSERT INTO receipts (dataset_id, actor, at, body) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(&receipt.dataset_id)
+    .bind(&receipt.actor)
+    .bind(&receipt.at)
+    .bind(body)
+    .fetch_one(&mut **tx)
+    .await
+    .and_then(|r| r.try_get(0))
+    .map_err(Error::db(ctx))
+}
+
+/// Mark the receipt's tombstone targets in its dataset done by receipt `id`.
+async fn mark_targets_done(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    receipt: &Receipt,
+    id: i64,
+    ctx: &str,
+) -> Result<()> {
+    for t in &receipt.tombstones {
+        sqlx::query(
+            "UPDATE tombstone_targets SET done_at = $1, receipt_id = $2 \
+             WHERE dataset_id = $3 AND tombstone_id = $4 AND done_at IS NULL",
+        )
+        .bind(&receipt.at)
+        .bind(id)
+        .bind(&receipt.dataset_id)
+        .bind(*t)
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(ctx))?;
     }
     Ok(())
 }

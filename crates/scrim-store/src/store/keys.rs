@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{check_subject, now, KeyStatus, Store, LINEAGE_KEY, PSEUDONYM_KEY};
@@ -103,26 +104,16 @@ impl Store {
         .await
         .map_err(Error::db(ctx.clone()))?;
         if let Some(row) = row {
-            let destroyed: Option<String> = row.try_get(3).map_err(Error::db(ctx.clone()))?;
-            if destroyed.is_some() {
-                return Ok(None);
-            }
-            let master: Option<String> = row.try_get(0).map_err(Error::db(ctx.clone()))?;
-            let nonce: Option<Vec<u8>> = row.try_get(1).map_err(Error::db(ctx.clone()))?;
-            let wrapped: Option<Vec<u8>> = row.try_get(2).map_err(Error::db(ctx.clone()))?;
-            let (Some(master), Some(nonce), Some(ciphertext)) = (master, nonce, wrapped) else {
-                return Ok(None);
-            };
-            let key = ring.unwrap_key(
-                &master,
-                &Sealed { nonce, ciphertext },
-                subject_key_context(subject).as_bytes(),
-            )?;
-            return Ok(Some(key));
+            return unwrap_subject_key(ring, subject, &row, &ctx);
         }
         if !create {
             return Ok(None);
         }
+        self.create_subject_key(ring, subject).await
+    }
+
+    /// Make a subject's data key; when another run made one first, theirs.
+    async fn create_subject_key(&self, ring: &Keyring, subject: &str) -> Result<Option<SecretKey>> {
         let key = SecretKey::random()?;
         let (master, sealed) = ring.wrap(&key, subject_key_context(subject).as_bytes())?;
         let r = sqlx::query(
@@ -169,46 +160,66 @@ impl Store {
     /// throughout. Returns how many keys were re-wrapped.
     pub async fn rewrap_all(&self, ring: &Keyring) -> Result<usize> {
         let primary = ring.primary().id();
-        let mut done = 0;
+        let store_keys = self.rewrap_store_keys(ring, &primary).await?;
+        let subject_keys = self.rewrap_subject_keys(ring, &primary).await?;
+        Ok(store_keys + subject_keys)
+    }
+
+    /// Re-wrap every store key not wrapped by master key `primary`; returns how many.
+    async fn rewrap_store_keys(&self, ring: &Keyring, primary: &str) -> Result<usize> {
         let rows = sqlx::query(
             "SELECT name, version, master_id, nonce, wrapped FROM store_keys WHERE master_id <> $1",
         )
-        .bind(&primary)
+        .bind(primary)
         .fetch_all(&self.pool)
         .await
         .map_err(Error::db("listing store keys to re-wrap"))?;
+        let mut done = 0;
         for row in rows {
-            let name: String = row.try_get(0).map_err(Error::db("reading a store key"))?;
-            let version: i64 = row.try_get(1).map_err(Error::db("reading a store key"))?;
-            let master: String = row.try_get(2).map_err(Error::db("reading a store key"))?;
-            let sealed = Sealed {
-                nonce: row.try_get(3).map_err(Error::db("reading a store key"))?,
-                ciphertext: row.try_get(4).map_err(Error::db("reading a store key"))?,
-            };
-            let ctx = store_key_context(&name, version);
-            let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
-            let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
-            sqlx::query(
-                "UPDATE store_keys SET master_id = $1, nonce = $2, wrapped = $3 \
-                 WHERE name = $4 AND version = $5 AND master_id = $6",
-            )
-            .bind(id)
-            .bind(new.nonce)
-            .bind(new.ciphertext)
-            .bind(&name)
-            .bind(version)
-            .bind(&master)
-            .execute(&self.pool)
-            .await
-            .map_err(Error::db(format!("re-wrapping store key {name}")))?;
+            self.rewrap_store_key(ring, &row).await?;
             done += 1;
         }
+        Ok(done)
+    }
+
+    /// Re-wrap the store key of one row of [`Store::rewrap_store_keys`]'s query.
+    async fn rewrap_store_key(&self, ring: &Keyring, row: &AnyRow) -> Result<()> {
+        let name: String = row.try_get(0).map_err(Error::db("reading a store key"))?;
+        let version: i64 = row.try_get(1).map_err(Error::db("reading a store key"))?;
+        let master: String = row.try_get(2).map_err(Error::db("reading a store key"))?;
+        let sealed = Sealed {
+            nonce: row.try_get(3).map_err(Error::db("reading a store key"))?,
+            ciphertext: row.try_get(4).map_err(Error::db("reading a store key"))?,
+        };
+        let ctx = store_key_context(&name, version);
+        let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
+        let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
+        sqlx::query(
+            "UPDATE store_keys SET master_id = $1, nonce = $2, wrapped = $3 \
+             WHERE name = $4 AND version = $5 AND master_id = $6",
+        )
+        .bind(id)
+        .bind(new.nonce)
+        .bind(new.ciphertext)
+        .bind(&name)
+        .bind(version)
+        .bind(&master)
+        .execute(&self.pool)
+        .await
+        .map_err(Error::db(format!("re-wrapping store key {name}")))?;
+        Ok(())
+    }
+
+    /// Re-wrap every live subject key not wrapped by master key `primary`, 500 at a time;
+    /// returns how many.
+    async fn rewrap_subject_keys(&self, ring: &Keyring, primary: &str) -> Result<usize> {
+        let mut done = 0;
         loop {
             let rows = sqlx::query(
                 "SELECT subject, master_id, nonce, wrapped FROM subject_keys \
                  WHERE destroyed_at IS NULL AND master_id <> $1 ORDER BY subject LIMIT 500",
             )
-            .bind(&primary)
+            .bind(primary)
             .fetch_all(&self.pool)
             .await
             .map_err(Error::db("listing subject keys to re-wrap"))?;
@@ -216,34 +227,40 @@ impl Store {
                 break;
             }
             for row in rows {
-                let subject: String = row.try_get(0).map_err(Error::db("reading a subject key"))?;
-                let master: String = row.try_get(1).map_err(Error::db("reading a subject key"))?;
-                let sealed = Sealed {
-                    nonce: row.try_get(2).map_err(Error::db("reading a subject key"))?,
-                    ciphertext: row.try_get(3).map_err(Error::db("reading a subject key"))?,
-                };
-                let ctx = subject_key_context(&subject);
-                let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
-                let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
-                // Only if nothing changed meanwhile (a forget wins over a rotation).
-                sqlx::query(
-                    "UPDATE subject_keys SET master_id = $1, nonce = $2, wrapped = $3 \
-                     WHERE subject = $4 AND master_id = $5 AND destroyed_at IS NULL",
-                )
-                .bind(id)
-                .bind(new.nonce)
-                .bind(new.ciphertext)
-                .bind(&subject)
-                .bind(&master)
-                .execute(&self.pool)
-                .await
-                .map_err(Error::db(format!(
-                    "re-wrapping the key of subject {subject}"
-                )))?;
+                self.rewrap_subject_key(ring, &row).await?;
                 done += 1;
             }
         }
         Ok(done)
+    }
+
+    /// Re-wrap the subject key of one row of [`Store::rewrap_subject_keys`]'s query.
+    async fn rewrap_subject_key(&self, ring: &Keyring, row: &AnyRow) -> Result<()> {
+        let subject: String = row.try_get(0).map_err(Error::db("reading a subject key"))?;
+        let master: String = row.try_get(1).map_err(Error::db("reading a subject key"))?;
+        let sealed = Sealed {
+            nonce: row.try_get(2).map_err(Error::db("reading a subject key"))?,
+            ciphertext: row.try_get(3).map_err(Error::db("reading a subject key"))?,
+        };
+        let ctx = subject_key_context(&subject);
+        let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
+        let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
+        // Only if nothing changed meanwhile (a forget wins over a rotation).
+        sqlx::query(
+            "UPDATE subject_keys SET master_id = $1, nonce = $2, wrapped = $3 \
+             WHERE subject = $4 AND master_id = $5 AND destroyed_at IS NULL",
+        )
+        .bind(id)
+        .bind(new.nonce)
+        .bind(new.ciphertext)
+        .bind(&subject)
+        .bind(&master)
+        .execute(&self.pool)
+        .await
+        .map_err(Error::db(format!(
+            "re-wrapping the key of subject {subject}"
+        )))?;
+        Ok(())
     }
 
     /// How many keys each master key wraps.
@@ -283,6 +300,32 @@ impl Store {
                 .map_err(Error::db("counting keys"))?;
         Ok(status)
     }
+}
+
+/// A subject's data key from its row (`master_id, nonce, wrapped, destroyed_at`): `None` once
+/// destroyed.
+fn unwrap_subject_key(
+    ring: &Keyring,
+    subject: &str,
+    row: &AnyRow,
+    ctx: &str,
+) -> Result<Option<SecretKey>> {
+    let destroyed: Option<String> = row.try_get(3).map_err(Error::db(ctx))?;
+    if destroyed.is_some() {
+        return Ok(None);
+    }
+    let master: Option<String> = row.try_get(0).map_err(Error::db(ctx))?;
+    let nonce: Option<Vec<u8>> = row.try_get(1).map_err(Error::db(ctx))?;
+    let wrapped: Option<Vec<u8>> = row.try_get(2).map_err(Error::db(ctx))?;
+    let (Some(master), Some(nonce), Some(ciphertext)) = (master, nonce, wrapped) else {
+        return Ok(None);
+    };
+    let key = ring.unwrap_key(
+        &master,
+        &Sealed { nonce, ciphertext },
+        subject_key_context(subject).as_bytes(),
+    )?;
+    Ok(Some(key))
 }
 
 fn store_key_context(name: &str, version: i64) -> String {

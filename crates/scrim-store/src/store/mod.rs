@@ -272,65 +272,10 @@ impl Store {
             if url.starts_with("postgres://") || url.starts_with("postgresql://") {
                 (Backend::Postgres, url.to_string(), display_url(url))
             } else {
-                let path = url
-                    .strip_prefix("sqlite://")
-                    .or_else(|| url.strip_prefix("sqlite:"))
-                    .unwrap_or(url);
-                let path = path.split('?').next().unwrap_or(path);
-                if path.is_empty() {
-                    return Err(Error::invalid(
-                        "the store needs a file path or a postgres:// URL",
-                    ));
-                }
-                if let Some(parent) = Path::new(path)
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                {
-                    if !parent.exists() {
-                        return Err(Error::invalid(format!(
-                            "store {path}: directory {} does not exist",
-                            parent.display()
-                        )));
-                    }
-                }
-                create_private_db(Path::new(path))?;
-                (
-                    Backend::Sqlite,
-                    format!("sqlite://{path}?mode=rwc"),
-                    format!("sqlite:{path}"),
-                )
+                let (conn, display) = sqlite_target(url)?;
+                (Backend::Sqlite, conn, display)
             };
-        let mut options = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 4,
-                Backend::Postgres => 8,
-            })
-            // A server that is down refuses every new connection; the pool keeps retrying until
-            // this timeout, so it bounds how long a caller waits for "unavailable" (sqlx's default
-            // is 30 s, longer than clients wait). SQLite waits on its own busy timeout instead.
-            .acquire_timeout(match backend {
-                Backend::Sqlite => Duration::from_secs(30),
-                Backend::Postgres => POSTGRES_ACQUIRE_TIMEOUT,
-            })
-            // A SQLite connection is a file handle on a worker thread: it cannot go stale, and
-            // the ping before each use doubled the thread hand-offs of every query (the
-            // gateway's tail under load). PostgreSQL keeps the ping, to drop connections that
-            // died with a server restart before they are used.
-            .test_before_acquire(backend == Backend::Postgres);
-        if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    // Deleted key material is overwritten in the file, not just unlinked.
-                    conn.execute(
-                        "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
-                         PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            });
-        }
-        let pool = options
+        let pool = pool_options(backend)
             .connect(&conn)
             .await
             .map_err(Error::db(format!("cannot open {display}")))?;
@@ -365,6 +310,72 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A SQLite store's connection string and display name, from `sqlite:PATH`, `sqlite://PATH`
+/// or a plain file path; creates the file (owner only) when its directory exists.
+fn sqlite_target(url: &str) -> Result<(String, String)> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Err(Error::invalid(
+            "the store needs a file path or a postgres:// URL",
+        ));
+    }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        if !parent.exists() {
+            return Err(Error::invalid(format!(
+                "store {path}: directory {} does not exist",
+                parent.display()
+            )));
+        }
+    }
+    create_private_db(Path::new(path))?;
+    Ok((
+        format!("sqlite://{path}?mode=rwc"),
+        format!("sqlite:{path}"),
+    ))
+}
+
+/// The connection pool's settings for a back-end.
+fn pool_options(backend: Backend) -> AnyPoolOptions {
+    let mut options = AnyPoolOptions::new()
+        .max_connections(match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 8,
+        })
+        // A server that is down refuses every new connection; the pool keeps retrying until
+        // this timeout, so it bounds how long a caller waits for "unavailable" (sqlx's default
+        // is 30 s, longer than clients wait). SQLite waits on its own busy timeout instead.
+        .acquire_timeout(match backend {
+            Backend::Sqlite => Duration::from_secs(30),
+            Backend::Postgres => POSTGRES_ACQUIRE_TIMEOUT,
+        })
+        // A SQLite connection is a file handle on a worker thread: it cannot go stale, and
+        // the ping before each use doubled the thread hand-offs of every query (the
+        // gateway's tail under load). PostgreSQL keeps the ping, to drop connections that
+        // died with a server restart before they are used.
+        .test_before_acquire(backend == Backend::Postgres);
+    if backend == Backend::Sqlite {
+        options = options.after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // Deleted key material is overwritten in the file, not just unlinked.
+                conn.execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
+                     PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;",
+                )
+                .await?;
+                Ok(())
+            })
+        });
+    }
+    options
 }
 
 /// Create a missing SQLite store file readable by its owner only (SQLite gives its `-wal` and

@@ -13,6 +13,9 @@ use crate::crypto::Lineage;
 use crate::error::{Error, Result};
 use crate::governance::{Consent, Decision, ALL_PURPOSES};
 
+/// The context of the errors of following withdrawals.
+const FOLLOWING: &str = "following consent withdrawals";
+
 impl Store {
     /// The lineage ids among `lids` whose subject has withdrawn `purpose` (see
     /// [`Consent::withdrawn`]). Subjects the store cannot link to a lineage id said nothing it
@@ -60,7 +63,6 @@ impl Store {
     /// [`Store::withdrawn`] finds their tasks), and delete the review tasks of every subject
     /// forgotten. Cheap when nothing is new (one query). Returns whether anything was.
     pub async fn sync_withdrawals(&self, lineage: &Lineage) -> Result<bool> {
-        let ctx = "following consent withdrawals";
         let seen_c = self.followed.consent.load(Ordering::Acquire);
         let seen_t = self.followed.tombstone.load(Ordering::Acquire);
         let row = sqlx::query(
@@ -69,25 +71,29 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await
-        .map_err(Error::db(ctx))?;
-        let max_c: i64 = row.try_get(0).map_err(Error::db(ctx))?;
-        let max_t: i64 = row.try_get(1).map_err(Error::db(ctx))?;
+        .map_err(Error::db(FOLLOWING))?;
+        let max_c: i64 = row.try_get(0).map_err(Error::db(FOLLOWING))?;
+        let max_t: i64 = row.try_get(1).map_err(Error::db(FOLLOWING))?;
         if max_c <= seen_c && max_t <= seen_t {
             return Ok(false);
         }
-        let denied: Vec<String> = sqlx::query(
-            "SELECT DISTINCT subject FROM consent_events \
-             WHERE seq > $1 AND seq <= $2 AND decision = 'deny'",
-        )
-        .bind(seen_c)
-        .bind(max_c)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(Error::db(ctx))?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(Error::db(ctx))?;
+        self.link_denied(lineage, seen_c, max_c).await?;
+        self.delete_forgotten_tasks(lineage, seen_t, max_t).await?;
+        self.followed.consent.fetch_max(max_c, Ordering::AcqRel);
+        self.followed.tombstone.fetch_max(max_t, Ordering::AcqRel);
+        Ok(true)
+    }
+
+    /// Link every subject who said no in consent events `(after, upto]` to their lineage id.
+    async fn link_denied(&self, lineage: &Lineage, after: i64, upto: i64) -> Result<()> {
+        let denied = self
+            .subjects_between(
+                "SELECT DISTINCT subject FROM consent_events \
+                 WHERE seq > $1 AND seq <= $2 AND decision = 'deny'",
+                after,
+                upto,
+            )
+            .await?;
         let pairs: Vec<(String, String)> = denied
             .into_iter()
             .map(|s| {
@@ -98,28 +104,40 @@ impl Store {
         if !pairs.is_empty() {
             self.remember_subjects(&pairs).await?;
         }
-        let forgotten: Vec<String> = sqlx::query(
-            "SELECT DISTINCT subject FROM tombstones WHERE id > $1 AND id <= $2 AND kind = 'forget'",
-        )
-        .bind(seen_t)
-        .bind(max_t)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(Error::db(ctx))?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(Error::db(ctx))?;
+        Ok(())
+    }
+
+    /// Delete the review tasks of every subject forgotten by tombstones `(after, upto]`.
+    async fn delete_forgotten_tasks(&self, lineage: &Lineage, after: i64, upto: i64) -> Result<()> {
+        let forgotten = self
+            .subjects_between(
+                "SELECT DISTINCT subject FROM tombstones WHERE id > $1 AND id <= $2 AND kind = 'forget'",
+                after,
+                upto,
+            )
+            .await?;
         if !forgotten.is_empty() {
-            let mut tx = self.pool.begin().await.map_err(Error::db(ctx))?;
+            let mut tx = self.pool.begin().await.map_err(Error::db(FOLLOWING))?;
             for s in &forgotten {
                 review_tasks(&mut tx, &lineage.subject(s), None, true).await?;
             }
-            tx.commit().await.map_err(Error::db(ctx))?;
+            tx.commit().await.map_err(Error::db(FOLLOWING))?;
         }
-        self.followed.consent.fetch_max(max_c, Ordering::AcqRel);
-        self.followed.tombstone.fetch_max(max_t, Ordering::AcqRel);
-        Ok(true)
+        Ok(())
+    }
+
+    /// The subjects a query over an id range (`$1` after, `$2` up to) answers.
+    async fn subjects_between(&self, sql: &str, after: i64, upto: i64) -> Result<Vec<String>> {
+        sqlx::query(sql)
+            .bind(after)
+            .bind(upto)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(Error::db(FOLLOWING))?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(Error::db(FOLLOWING))
     }
 }
 

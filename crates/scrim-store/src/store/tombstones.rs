@@ -10,6 +10,9 @@ use crate::error::{Error, Result};
 impl Store {
     // ---------------------------------------------------------------- tombstones
 
+    /// Write a tombstone for `subject` in one transaction with its targets (every shard that
+    /// holds the subject, in datasets of `purpose` when given), the destruction of the
+    /// subject's key (`destroy_key`) and their review tasks' withdrawal; then report it.
     pub(super) async fn tombstone(
         &self,
         subject: &str,
@@ -20,75 +23,21 @@ impl Store {
     ) -> Result<TombstoneReport> {
         let ctx = format!("writing a tombstone for subject {subject}");
         let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
-        let lid: Option<String> = sqlx::query("SELECT lineage_id FROM subjects WHERE subject = $1")
-            .bind(subject)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(Error::db(ctx.clone()))?
-            .map(|r| r.try_get(0))
-            .transpose()
-            .map_err(Error::db(ctx.clone()))?;
+        let lid = lineage_of(&mut tx, subject, &ctx).await?;
         let at = now();
-        let row = sqlx::query(
-            "INSERT INTO tombstones (subject, lineage_id, kind, purpose, actor, at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(subject)
-        .bind(lid.clone())
-        .bind(kind)
-        .bind(purpose.map(str::to_string))
-        .bind(actor)
-        .bind(&at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(Error::db(ctx.clone()))?;
-        let id: i64 = row.try_get(0).map_err(Error::db(ctx.clone()))?;
+        let new = NewTombstone {
+            subject,
+            lineage_id: lid.as_deref(),
+            kind,
+            purpose,
+            actor,
+            at: &at,
+        };
+        let id = new.insert(&mut tx, &ctx).await?;
         if let Some(lid) = &lid {
-            let q = match purpose {
-                Some(_) => {
-                    "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
-                     SELECT $1, h.dataset_id, h.shard FROM holdings h \
-                     JOIN datasets d ON d.id = h.dataset_id \
-                     WHERE h.lineage_id = $2 AND d.purpose = $3"
-                }
-                None => {
-                    "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
-                     SELECT $1, h.dataset_id, h.shard FROM holdings h WHERE h.lineage_id = $2"
-                }
-            };
-            let mut q = sqlx::query(q).bind(id).bind(lid.as_str());
-            if let Some(p) = purpose {
-                q = q.bind(p);
-            }
-            q.execute(&mut *tx).await.map_err(Error::db(ctx.clone()))?;
+            new.target_holdings(&mut tx, id, lid, &ctx).await?;
         }
-        let mut key_destroyed = false;
-        if destroy_key {
-            let r = sqlx::query(
-                "UPDATE subject_keys SET wrapped = NULL, nonce = NULL, master_id = NULL, \
-                 destroyed_at = $2 WHERE subject = $1 AND destroyed_at IS NULL",
-            )
-            .bind(subject)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(format!(
-                "destroying the key of subject {subject}"
-            )))?;
-            key_destroyed = r.rows_affected() > 0;
-            // A key never made is recorded as destroyed, so no later run can make one.
-            sqlx::query(
-                "INSERT INTO subject_keys (subject, created_at, destroyed_at) VALUES ($1, $2, $2) \
-                 ON CONFLICT (subject) DO NOTHING",
-            )
-            .bind(subject)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(format!(
-                "destroying the key of subject {subject}"
-            )))?;
-        }
+        let key_destroyed = destroy_key && new.destroy_key(&mut tx).await?;
         // The review gateway's tasks: deleted on forget, counted (and withheld by the gateway's
         // consent check) otherwise.
         let review = match &lid {
@@ -145,6 +94,113 @@ impl Store {
             "listing the datasets of subject {subject}"
         )))?;
         rows.iter().map(holding_row).collect()
+    }
+}
+
+/// The lineage id the store knows a subject by, if any.
+async fn lineage_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    subject: &str,
+    ctx: &str,
+) -> Result<Option<String>> {
+    sqlx::query("SELECT lineage_id FROM subjects WHERE subject = $1")
+        .bind(subject)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(Error::db(ctx))?
+        .map(|r| r.try_get(0))
+        .transpose()
+        .map_err(Error::db(ctx))
+}
+
+/// A tombstone being written, with what it needs in its transaction.
+struct NewTombstone<'a> {
+    subject: &'a str,
+    /// The subject's lineage id, when the store knows it.
+    lineage_id: Option<&'a str>,
+    kind: &'a str,
+    /// The purpose it covers (`None`: every purpose).
+    purpose: Option<&'a str>,
+    actor: &'a str,
+    at: &'a str,
+}
+
+impl NewTombstone<'_> {
+    /// Insert the tombstone; returns its id.
+    async fn insert(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, ctx: &str) -> Result<i64> {
+        let row = sqlx::query(
+            "INSERT INTO tombstones (subject, lineage_id, kind, purpose, actor, at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(self.subject)
+        .bind(self.lineage_id.map(str::to_string))
+        .bind(self.kind)
+        .bind(self.purpose.map(str::to_string))
+        .bind(self.actor)
+        .bind(self.at)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(Error::db(ctx))?;
+        row.try_get(0).map_err(Error::db(ctx))
+    }
+
+    /// Target tombstone `id` at every shard that holds lineage id `lid` (in datasets of its
+    /// purpose, when it has one).
+    async fn target_holdings(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        lid: &str,
+        ctx: &str,
+    ) -> Result<()> {
+        let q = match self.purpose {
+            Some(_) => {
+                "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
+                 SELECT $1, h.dataset_id, h.shard FROM holdings h \
+                 JOIN datasets d ON d.id = h.dataset_id \
+                 WHERE h.lineage_id = $2 AND d.purpose = $3"
+            }
+            None => {
+                "INSERT INTO tombstone_targets (tombstone_id, dataset_id, shard) \
+                 SELECT $1, h.dataset_id, h.shard FROM holdings h WHERE h.lineage_id = $2"
+            }
+        };
+        let mut q = sqlx::query(q).bind(id).bind(lid);
+        if let Some(p) = self.purpose {
+            q = q.bind(p);
+        }
+        q.execute(&mut **tx).await.map_err(Error::db(ctx))?;
+        Ok(())
+    }
+
+    /// Destroy the subject's data key (a key never made is recorded as destroyed). Returns
+    /// whether a live key was destroyed.
+    async fn destroy_key(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<bool> {
+        let subject = self.subject;
+        let r = sqlx::query(
+            "UPDATE subject_keys SET wrapped = NULL, nonce = NULL, master_id = NULL, \
+             destroyed_at = $2 WHERE subject = $1 AND destroyed_at IS NULL",
+        )
+        .bind(subject)
+        .bind(self.at)
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(format!(
+            "destroying the key of subject {subject}"
+        )))?;
+        // A key never made is recorded as destroyed, so no later run can make one.
+        sqlx::query(
+            "INSERT INTO subject_keys (subject, created_at, destroyed_at) VALUES ($1, $2, $2) \
+             ON CONFLICT (subject) DO NOTHING",
+        )
+        .bind(subject)
+        .bind(self.at)
+        .execute(&mut **tx)
+        .await
+        .map_err(Error::db(format!(
+            "destroying the key of subject {subject}"
+        )))?;
+        Ok(r.rows_affected() > 0)
     }
 }
 
