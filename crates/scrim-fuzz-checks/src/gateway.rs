@@ -92,6 +92,8 @@ async fn json_call(
     serde_json::from_slice(&bytes).expect("set-up answers are JSON")
 }
 
+/// Sets the world up: the gateway, the callers' tokens (admin, ingest, reviewer, password user,
+/// privacy officer), the routes, and the directory that holds the store.
 async fn set_up() -> (
     Arc<Gateway>,
     [String; 5],
@@ -99,6 +101,32 @@ async fn set_up() -> (
     tempfile::TempDir,
 ) {
     let dir = tempfile::tempdir().expect("a temporary directory");
+    let gw = open_gateway(&dir).await;
+    let (_, admin) = add_user(&gw, "root", Role::Admin, None, &[]).await;
+    let (_, ingest) = add_user(&gw, "feeder", Role::Ingest, None, &[]).await;
+    let password = Some("correct horse battery");
+    let (_, password_user) = add_user(&gw, "pat", Role::Reviewer, password, &[]).await;
+    let (_, officer) = add_user(&gw, "pia", Role::PrivacyOfficer, None, &[]).await;
+    let password = Some("another long password");
+    let (victim, _) = add_user(&gw, "vic", Role::Reviewer, password, &[]).await;
+    let (pa, pu) = create_projects(&gw, &officer).await;
+    // The reviewer is created in the project directly (as `scrim users add --project` does):
+    // through the API that grant would wait for a privacy officer's approval.
+    let member = std::slice::from_ref(&pa);
+    let (_, reviewer) = add_user(&gw, "rita", Role::Reviewer, None, member).await;
+    let task_id = claim_task(&gw, &ingest, &reviewer, &pa).await;
+    let routes = routes(&pa, &pu, &task_id, &victim);
+    (
+        gw,
+        [admin, ingest, reviewer, password_user, officer],
+        routes,
+        dir,
+    )
+}
+
+/// A gateway over a new SQLite store in `dir`, with the default policies and no practical
+/// limit on reviewer reads.
+async fn open_gateway(dir: &tempfile::TempDir) -> Arc<Gateway> {
     let path = dir.path().join("fuzz.db");
     let store = Store::open(&path.display().to_string())
         .await
@@ -108,7 +136,7 @@ async fn set_up() -> (
         reviewer_reads_per_minute: 1_000_000,
         ..Settings::default()
     };
-    let gw = Gateway::new(
+    Gateway::new(
         store,
         &ring,
         Governance::default_policy().expect("the default governance policy"),
@@ -116,31 +144,35 @@ async fn set_up() -> (
         settings,
     )
     .await
-    .expect("the gateway starts");
-    let pool = gw.store().pool().clone();
-    let user = |name: &'static str, role: Role, password: Option<&'static str>| {
-        let pool = pool.clone();
-        async move {
-            let id = auth::create_user(&pool, name, role, password, &[], &[])
-                .await
-                .expect("a user");
-            let token = auth::issue_token(&pool, &id, "api", None)
-                .await
-                .expect("a token");
-            (id, token)
-        }
-    };
-    let (_, admin) = user("root", Role::Admin, None).await;
-    let (_, ingest) = user("feeder", Role::Ingest, None).await;
-    let (_, password_user) = user("pat", Role::Reviewer, Some("correct horse battery")).await;
-    let (_, officer) = user("pia", Role::PrivacyOfficer, None).await;
-    let (victim, _) = user("vic", Role::Reviewer, Some("another long password")).await;
+    .expect("the gateway starts")
+}
+
+/// Creates a user (in `projects`) and an API token for them: (user id, token).
+async fn add_user(
+    gw: &Arc<Gateway>,
+    name: &str,
+    role: Role,
+    password: Option<&str>,
+    projects: &[String],
+) -> (String, String) {
+    let pool = gw.store().pool();
+    let id = auth::create_user(pool, name, role, password, projects, &[])
+        .await
+        .expect("a user");
+    let token = auth::issue_token(pool, &id, "api", None)
+        .await
+        .expect("a token");
+    (id, token)
+}
+
+/// A privacy officer sets the projects up (an admin's would wait for approval): one with tasks
+/// and one whose spec the fuzzer updates. Returns their ids.
+async fn create_projects(gw: &Arc<Gateway>, officer: &str) -> (String, String) {
     let spec = json!({"turns": "all", "profile": {"place": "region", "age": "band10", "gender": true, "k": 5},
                       "images": true, "sensitive": {"health": "route"}});
-    // A privacy officer sets the projects up: an admin's would wait for approval.
     let project = json_call(
-        &gw,
-        &officer,
+        gw,
+        officer,
         Method::POST,
         "/api/projects",
         json!({"name": "Fuzz", "purpose": "human_review", "spec": spec}),
@@ -148,32 +180,23 @@ async fn set_up() -> (
     .await;
     let pa = project["id"].as_str().expect("a project id").to_string();
     let other = json_call(
-        &gw,
-        &officer,
+        gw,
+        officer,
         Method::POST,
         "/api/projects",
         json!({"name": "Fuzz updates", "purpose": "human_review"}),
     )
     .await;
     let pu = other["id"].as_str().expect("a project id").to_string();
-    // The reviewer is created in the project directly (as `scrim users add --project` does):
-    // through the API that grant would wait for a privacy officer's approval.
-    let reviewer_id = auth::create_user(
-        &pool,
-        "rita",
-        Role::Reviewer,
-        None,
-        std::slice::from_ref(&pa),
-        &[],
-    )
-    .await
-    .expect("a reviewer");
-    let reviewer = auth::issue_token(&pool, &reviewer_id, "api", None)
-        .await
-        .expect("a token");
+    (pa, pu)
+}
+
+/// Ingests three conversations into project `pa` and lets the reviewer claim the oldest
+/// task; returns its id.
+async fn claim_task(gw: &Arc<Gateway>, ingest: &str, reviewer: &str, pa: &str) -> String {
     let mut tasks = Vec::new();
     for i in 0..3 {
-        let answer = json_call(&gw, &ingest, Method::POST, &format!("/api/projects/{pa}/conversations"),
+        let answer = json_call(gw, ingest, Method::POST, &format!("/api/projects/{pa}/conversations"),
             json!({"id": format!("c{i}"), "subject": format!("s{i}"), "source": "ai_chat",
                    "messages": [{"role": "user", "content": "hi, I'm Hailey Mills, call (208) 555-0101"},
                                 {"role": "assistant", "content": "Happy to help, Hailey!"}],
@@ -182,15 +205,20 @@ async fn set_up() -> (
     }
     // The oldest open task is now the reviewer's.
     let _ = json_call(
-        &gw,
-        &reviewer,
+        gw,
+        reviewer,
         Method::POST,
         &format!("/api/projects/{pa}/next"),
         json!({}),
     )
     .await;
-    let task_id = tasks.swap_remove(0);
-    let routes = vec![
+    tasks.swap_remove(0)
+}
+
+/// The routes that take a JSON body, with their callers: `pa` is the project with tasks, `pu`
+/// the one to update, `task_id` the reviewer's task and `victim` the user to edit.
+fn routes(pa: &str, pu: &str, task_id: &str, victim: &str) -> Vec<(Method, String, Caller)> {
+    vec![
         (Method::POST, "/api/login".to_string(), Caller::Nobody),
         (
             Method::POST,
@@ -227,13 +255,7 @@ async fn set_up() -> (
             "/api/audit/verify".to_string(),
             Caller::PrivacyOfficer,
         ),
-    ];
-    (
-        gw,
-        [admin, ingest, reviewer, password_user, officer],
-        routes,
-        dir,
-    )
+    ]
 }
 
 fn world() -> &'static World {

@@ -9,7 +9,7 @@
 //! bytes and removes nothing (nothing left to strip, nothing lost in the second pass). Where
 //! nothing was removed, a PNG or GIF is copied byte for byte and a WebP keeps its size.
 
-use scrim_core::media::{sniff, strip_metadata, ImageFormat, MediaError};
+use scrim_core::media::{sniff, strip_metadata, ImageFormat, MediaError, StripReport};
 
 /// The (type, length) of each whole chunk of a PNG, in order.
 fn png_chunks(png: &[u8]) -> Vec<([u8; 4], usize)> {
@@ -27,20 +27,8 @@ fn png_chunks(png: &[u8]) -> Vec<([u8; 4], usize)> {
 pub fn check(data: &[u8]) {
     let (out, report) = match strip_metadata(data) {
         Ok(done) => done,
-        Err(MediaError::Unsupported) => {
-            assert!(
-                sniff(data).is_none(),
-                "a known signature refused as unsupported"
-            );
-            return;
-        }
-        Err(MediaError::Truncated { at } | MediaError::Malformed { at, .. }) => {
-            assert!(sniff(data).is_some());
-            assert!(
-                at <= data.len(),
-                "error offset {at} past the input's {}",
-                data.len()
-            );
+        Err(e) => {
+            check_refusal(data, &e);
             return;
         }
     };
@@ -54,10 +42,37 @@ pub fn check(data: &[u8]) {
         data.len()
     );
     assert_eq!(sniff(&out), Some(report.format), "output keeps its format");
-    match report.format {
+    check_container(report.format, &out);
+    check_removed(&report, data, &out);
+    check_idempotent(&out);
+}
+
+/// A refusal: `Unsupported` only without a known signature; error offsets inside the input.
+fn check_refusal(data: &[u8], error: &MediaError) {
+    match error {
+        MediaError::Unsupported => {
+            assert!(
+                sniff(data).is_none(),
+                "a known signature refused as unsupported"
+            );
+        }
+        MediaError::Truncated { at } | MediaError::Malformed { at, .. } => {
+            assert!(sniff(data).is_some());
+            assert!(
+                *at <= data.len(),
+                "error offset {at} past the input's {}",
+                data.len()
+            );
+        }
+    }
+}
+
+/// The output is well formed for its container.
+fn check_container(format: ImageFormat, out: &[u8]) {
+    match format {
         ImageFormat::Jpeg => assert!(out.ends_with(&[0xFF, 0xD9]), "JPEG output ends in EOI"),
         ImageFormat::Png => {
-            let last = png_chunks(&out).pop();
+            let last = png_chunks(out).pop();
             assert_eq!(
                 last,
                 Some((*b"IEND", 0)),
@@ -76,6 +91,11 @@ pub fn check(data: &[u8]) {
         }
         ImageFormat::Gif => {}
     }
+}
+
+/// Removed kinds are listed once each; where nothing was removed, a PNG or GIF is copied byte
+/// for byte and a WebP keeps its size.
+fn check_removed(report: &StripReport, data: &[u8], out: &[u8]) {
     let mut seen = Vec::new();
     for r in &report.removed {
         assert!(!seen.contains(r), "removed kinds are listed once each");
@@ -90,8 +110,11 @@ pub fn check(data: &[u8]) {
             ImageFormat::Jpeg => {}
         }
     }
+}
 
-    let (again, report2) = strip_metadata(&out).expect("stripped output parses again");
+/// Stripping the output again gives the same bytes and removes nothing.
+fn check_idempotent(out: &[u8]) {
+    let (again, report2) = strip_metadata(out).expect("stripped output parses again");
     assert!(
         report2.removed.is_empty(),
         "a second pass still removed {:?}",

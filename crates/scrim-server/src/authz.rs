@@ -290,86 +290,19 @@ impl Authz {
         action.decided() && self.decide(who, action, what).unwrap_or(false)
     }
 
+    /// The policies' decision on the request; an error when the request cannot be built.
     fn decide(&self, who: &Principal, action: Action, what: &Resource) -> Result<bool> {
-        let project = |id: &str, purpose: &str| -> Result<Entity> {
-            let attrs = HashMap::from([("purpose".to_string(), s(purpose))]);
-            Entity::new(uid("Scrim::Project", id)?, attrs, HashSet::new())
-                .map_err(|e| Error::Policy(e.to_string()))
-        };
-        let mut entities = Vec::new();
-        let mut member_of = Vec::new();
-        for p in &who.projects {
-            member_of.push(RestrictedExpression::new_entity_uid(uid(
-                "Scrim::Project",
-                p,
-            )?));
-        }
-        let principal_uid = uid("Scrim::User", &who.id)?;
-        let attrs = HashMap::from([
-            ("role".to_string(), s(who.role.as_str())),
-            (
-                "projects".to_string(),
-                RestrictedExpression::new_set(member_of),
-            ),
-            (
-                "clearances".to_string(),
-                RestrictedExpression::new_set(who.clearances.iter().map(|c| s(c))),
-            ),
-        ]);
-        entities.push(
-            Entity::new(principal_uid.clone(), attrs, HashSet::new())
-                .map_err(|e| Error::Policy(e.to_string()))?,
-        );
+        let (principal_uid, principal) = principal_entity(who)?;
+        let mut entities = vec![principal];
         // The principal's projects exist as entities too (their purpose is not needed here).
-        for p in &who.projects {
-            let mentioned = match what {
-                Resource::Project { id, .. } => id == p,
-                Resource::Task { project, .. } => project == p,
-                Resource::Gateway => false,
-            };
-            if !mentioned {
-                entities.push(project(p, "")?);
-            }
+        for p in who.projects.iter().filter(|p| !mentions(what, p)) {
+            entities.push(project_entity(p, "")?);
         }
-        let resource_uid = match what {
-            Resource::Gateway => {
-                let u = uid("Scrim::Gateway", "gateway")?;
-                entities.push(Entity::new_no_attrs(u.clone(), HashSet::new()));
-                u
-            }
-            Resource::Project { id, purpose } => {
-                entities.push(project(id, purpose)?);
-                uid("Scrim::Project", id)?
-            }
-            Resource::Task {
-                id,
-                project: p,
-                purpose,
-                routed,
-            } => {
-                entities.push(project(p, purpose)?);
-                let u = uid("Scrim::Task", id)?;
-                let attrs = HashMap::from([
-                    (
-                        "project".to_string(),
-                        RestrictedExpression::new_entity_uid(uid("Scrim::Project", p)?),
-                    ),
-                    (
-                        "routed".to_string(),
-                        RestrictedExpression::new_set(routed.iter().map(|c| s(c))),
-                    ),
-                ]);
-                entities.push(
-                    Entity::new(u.clone(), attrs, HashSet::new())
-                        .map_err(|e| Error::Policy(e.to_string()))?,
-                );
-                u
-            }
-        };
+        let resource_uid = resource_entities(what, &mut entities)?;
         let entities = Entities::from_entities(entities, Some(&self.schema))
-            .map_err(|e| Error::Policy(e.to_string()))?
+            .map_err(policy_error)?
             .add_entities(self.actions.iter().cloned(), Some(&self.schema))
-            .map_err(|e| Error::Policy(e.to_string()))?;
+            .map_err(policy_error)?;
         let request = Request::new(
             principal_uid,
             uid("Scrim::Action", action.as_str())?,
@@ -377,12 +310,100 @@ impl Authz {
             Context::empty(),
             Some(&self.schema),
         )
-        .map_err(|e| Error::Policy(e.to_string()))?;
+        .map_err(policy_error)?;
         let response = self
             .authorizer
             .is_authorized(&request, &self.policies, &entities);
         Ok(response.decision() == Decision::Allow)
     }
+}
+
+/// A Cedar error as the gateway's.
+fn policy_error(e: impl std::fmt::Display) -> Error {
+    Error::Policy(e.to_string())
+}
+
+/// The principal's entity (role, projects, clearances) and its uid.
+fn principal_entity(who: &Principal) -> Result<(EntityUid, Entity)> {
+    let member_of = who
+        .projects
+        .iter()
+        .map(|p| uid("Scrim::Project", p).map(RestrictedExpression::new_entity_uid))
+        .collect::<Result<Vec<_>>>()?;
+    let principal_uid = uid("Scrim::User", &who.id)?;
+    let attrs = HashMap::from([
+        ("role".to_string(), s(who.role.as_str())),
+        (
+            "projects".to_string(),
+            RestrictedExpression::new_set(member_of),
+        ),
+        (
+            "clearances".to_string(),
+            RestrictedExpression::new_set(who.clearances.iter().map(|c| s(c))),
+        ),
+    ]);
+    let entity = Entity::new(principal_uid.clone(), attrs, HashSet::new()).map_err(policy_error)?;
+    Ok((principal_uid, entity))
+}
+
+/// Whether the resource is project `p` or one of its tasks (the resource brings that project's
+/// entity, with its purpose).
+fn mentions(what: &Resource, p: &str) -> bool {
+    match what {
+        Resource::Project { id, .. } => id == p,
+        Resource::Task { project, .. } => project == p,
+        Resource::Gateway => false,
+    }
+}
+
+/// A project's entity.
+fn project_entity(id: &str, purpose: &str) -> Result<Entity> {
+    let attrs = HashMap::from([("purpose".to_string(), s(purpose))]);
+    Entity::new(uid("Scrim::Project", id)?, attrs, HashSet::new()).map_err(policy_error)
+}
+
+/// Adds the resource's entities to `entities` (a task's project before the task); returns the
+/// resource's uid.
+fn resource_entities(what: &Resource, entities: &mut Vec<Entity>) -> Result<EntityUid> {
+    match what {
+        Resource::Gateway => {
+            let u = uid("Scrim::Gateway", "gateway")?;
+            entities.push(Entity::new_no_attrs(u.clone(), HashSet::new()));
+            Ok(u)
+        }
+        Resource::Project { id, purpose } => {
+            entities.push(project_entity(id, purpose)?);
+            uid("Scrim::Project", id)
+        }
+        Resource::Task {
+            id,
+            project,
+            purpose,
+            routed,
+        } => {
+            entities.push(project_entity(project, purpose)?);
+            let (u, task) = task_entity(id, project, routed)?;
+            entities.push(task);
+            Ok(u)
+        }
+    }
+}
+
+/// A task's entity (its project, the categories it routes) and its uid.
+fn task_entity(id: &str, project: &str, routed: &[String]) -> Result<(EntityUid, Entity)> {
+    let u = uid("Scrim::Task", id)?;
+    let attrs = HashMap::from([
+        (
+            "project".to_string(),
+            RestrictedExpression::new_entity_uid(uid("Scrim::Project", project)?),
+        ),
+        (
+            "routed".to_string(),
+            RestrictedExpression::new_set(routed.iter().map(|c| s(c))),
+        ),
+    ]);
+    let entity = Entity::new(u.clone(), attrs, HashSet::new()).map_err(policy_error)?;
+    Ok((u, entity))
 }
 
 #[cfg(test)]

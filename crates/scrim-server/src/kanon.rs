@@ -582,10 +582,35 @@ fn column(
 
 /// The declared attributes, in tie-break order: free-form facts, age, place, gender.
 fn build_columns(population: &[Facts], spec: &ShowSpec) -> Vec<Column> {
+    let mut columns = other_columns(population, &spec.other);
+    columns.extend(
+        spec.age
+            .and_then(|declared| age_column(population, declared)),
+    );
+    columns.extend(
+        spec.place
+            .and_then(|declared| place_column(population, declared)),
+    );
+    if spec.gender {
+        columns.push(gender_column(population));
+    }
+    columns
+}
+
+/// The index of the declared level among `all` (finest first) and of the Suppressed level (the
+/// last); `None` when the declared level is Suppressed: nothing to show.
+fn declared_and_top<L: PartialEq>(all: &[L], declared: L) -> Option<(usize, usize)> {
+    let top = all.len().saturating_sub(1);
+    let declared = all.iter().position(|l| *l == declared).unwrap_or(top);
+    (declared < top).then_some((declared, top))
+}
+
+/// One column per declared free-form fact (the first of each key), in declared order.
+fn other_columns(population: &[Facts], keys: &[String]) -> Vec<Column> {
     let n = population.len();
     let mut columns = Vec::new();
     let mut seen = Vec::new();
-    for key in &spec.other {
+    for key in keys {
         if seen.contains(key) {
             continue;
         }
@@ -595,45 +620,51 @@ fn build_columns(population: &[Facts], spec: &ShowSpec) -> Vec<Column> {
             (!value.is_empty()).then(|| (value.to_owned(), value.to_owned()))
         }));
     }
-    if let Some(declared) = spec.age {
-        let top = AgeLevel::ALL.len() - 1;
-        let declared = AgeLevel::ALL
-            .iter()
-            .position(|&l| l == declared)
-            .unwrap_or(top);
-        if declared < top {
-            columns.push(column(Attr::Age, declared, top, n, |level, i| {
-                let label = age_label(population.get(i)?.age?, AgeLevel::ALL.get(level)?)?;
-                Some((label.clone(), label))
-            }));
-        }
-    }
-    if let Some(declared) = spec.place {
-        let top = PlaceLevel::ALL.len() - 1;
-        let declared = PlaceLevel::ALL
-            .iter()
-            .position(|&l| l == declared)
-            .unwrap_or(top);
-        if declared < top {
-            let resolved: Vec<ResolvedPlace> = population.iter().map(resolve_place).collect();
-            columns.push(column(Attr::Place, declared, top, n, |level, i| {
-                let place = resolved.get(i)?;
-                match PlaceLevel::ALL.get(level)? {
-                    PlaceLevel::City => place.city.clone(),
-                    PlaceLevel::Region => place.region.clone(),
-                    PlaceLevel::Country => place.country.clone(),
-                    PlaceLevel::Suppressed => None,
-                }
-            }));
-        }
-    }
-    if spec.gender {
-        columns.push(column(Attr::Gender, 0, 1, n, |_, i| {
-            let gender = collapse_lower(population.get(i)?.gender.as_deref()?);
-            (!gender.is_empty()).then(|| (gender.clone(), gender))
-        }));
-    }
     columns
+}
+
+/// The age column, from the declared level up (`None` when declared Suppressed).
+fn age_column(population: &[Facts], declared: AgeLevel) -> Option<Column> {
+    let (declared, top) = declared_and_top(&AgeLevel::ALL, declared)?;
+    Some(column(
+        Attr::Age,
+        declared,
+        top,
+        population.len(),
+        |level, i| {
+            let label = age_label(population.get(i)?.age?, AgeLevel::ALL.get(level)?)?;
+            Some((label.clone(), label))
+        },
+    ))
+}
+
+/// The place column, from the declared level up (`None` when declared Suppressed).
+fn place_column(population: &[Facts], declared: PlaceLevel) -> Option<Column> {
+    let (declared, top) = declared_and_top(&PlaceLevel::ALL, declared)?;
+    let resolved: Vec<ResolvedPlace> = population.iter().map(resolve_place).collect();
+    Some(column(
+        Attr::Place,
+        declared,
+        top,
+        population.len(),
+        |level, i| {
+            let place = resolved.get(i)?;
+            match PlaceLevel::ALL.get(level)? {
+                PlaceLevel::City => place.city.clone(),
+                PlaceLevel::Region => place.region.clone(),
+                PlaceLevel::Country => place.country.clone(),
+                PlaceLevel::Suppressed => None,
+            }
+        },
+    ))
+}
+
+/// The gender column (lowercased, whitespace collapsed; blank is unknown).
+fn gender_column(population: &[Facts]) -> Column {
+    column(Attr::Gender, 0, 1, population.len(), |_, i| {
+        let gender = collapse_lower(population.get(i)?.gender.as_deref()?);
+        (!gender.is_empty()).then(|| (gender.clone(), gender))
+    })
 }
 
 /// The label of an age at a level ("27", "25-29", "20-29", "20-39").
@@ -694,59 +725,87 @@ fn resolve_place(facts: &Facts) -> ResolvedPlace {
     let h = hierarchy();
     let city_raw = non_empty(&facts.city);
     let looked_up = city_raw.and_then(|c| h.cities.get(&fold_key(c)).copied());
-
-    // Explicit region: (key, label, country of the region when the hierarchy knows it).
-    let region = non_empty(&facts.region).map(|r| {
-        let key = fold_key(r);
-        match h.regions.get(&key) {
-            Some(entry) => (key, entry.name.to_owned(), entry.country),
-            None => (key, title_case(&collapse_lower(r)), None),
-        }
-    });
-    let country = non_empty(&facts.country).map(|c| {
-        let key = fold_key(c);
-        match h.countries.get(&key) {
-            Some(name) => (fold_key(name), (*name).to_owned()),
-            None => (key, title_case(&collapse_lower(c))),
-        }
-    });
-
+    let region = non_empty(&facts.region).map(|r| ExplicitRegion::resolve(h, r));
+    let country = non_empty(&facts.country).map(|c| explicit_country(h, c));
     // The lookup is used for coarser levels only when it agrees with explicit facts.
-    let consistent = looked_up.filter(|p| {
-        let country_ok = country
-            .as_ref()
-            .is_none_or(|(key, _)| *key == fold_key(p.country));
-        let region_ok = region
-            .as_ref()
-            .and_then(|(_, _, rc)| *rc)
-            .is_none_or(|rc| rc == p.country);
-        country_ok && region_ok
-    });
-
-    let city = city_raw.map(|c| {
-        let label = match looked_up {
-            Some(p) => title_case(p.city),
-            None => title_case(&collapse_lower(c)),
-        };
-        (fold_key(c), label)
-    });
-    let region_country = region.as_ref().and_then(|(_, _, rc)| *rc);
-    let region_out = match &region {
-        Some((key, label, _)) => Some((key.clone(), label.clone())),
+    let consistent = looked_up.filter(|p| agrees(p, region.as_ref(), country.as_ref()));
+    let region_country = region.as_ref().and_then(|r| r.country);
+    let region = match region {
+        Some(r) => Some((r.key, r.label)),
         None => consistent
             .and_then(|p| p.region)
             .map(|r| (fold_key(r), r.to_owned())),
     };
-    let country_out = country.or_else(|| {
+    let country = country.or_else(|| {
         region_country
             .or_else(|| consistent.map(|p| p.country))
             .map(|c| (fold_key(c), c.to_owned()))
     });
     ResolvedPlace {
-        city,
-        region: region_out,
-        country: country_out,
+        city: city_raw.map(|c| city_value(c, looked_up)),
+        region,
+        country,
     }
+}
+
+/// A region given explicitly in [`Facts`].
+struct ExplicitRegion {
+    /// Its class key.
+    key: String,
+    /// Its label: the hierarchy's name, else the given name title-cased.
+    label: String,
+    /// Its country when the hierarchy knows the region (in one country only).
+    country: Option<&'static str>,
+}
+
+impl ExplicitRegion {
+    /// Looks a given (non-blank) region name up.
+    fn resolve(h: &Hierarchy, raw: &str) -> Self {
+        let key = fold_key(raw);
+        let (label, country) = match h.regions.get(&key) {
+            Some(entry) => (entry.name.to_owned(), entry.country),
+            None => (title_case(&collapse_lower(raw)), None),
+        };
+        Self {
+            key,
+            label,
+            country,
+        }
+    }
+}
+
+/// A country given explicitly in [`Facts`] (a non-blank name), as (class key, label): the
+/// hierarchy's name when it knows the name or an alias of it, else the name title-cased.
+fn explicit_country(h: &Hierarchy, raw: &str) -> (String, String) {
+    let key = fold_key(raw);
+    match h.countries.get(&key) {
+        Some(name) => (fold_key(name), (*name).to_owned()),
+        None => (key, title_case(&collapse_lower(raw))),
+    }
+}
+
+/// Whether a looked-up city agrees with the explicit region and country: same country as the
+/// explicit one, and as the explicit region's when the hierarchy knows it.
+fn agrees(
+    place: &Place,
+    region: Option<&ExplicitRegion>,
+    country: Option<&(String, String)>,
+) -> bool {
+    let country_ok = country.is_none_or(|(key, _)| *key == fold_key(place.country));
+    let region_ok = region
+        .and_then(|r| r.country)
+        .is_none_or(|rc| rc == place.country);
+    country_ok && region_ok
+}
+
+/// A given (non-blank) city as (class key, label): the hierarchy's spelling when it knows the
+/// city, else the given name; title-cased either way.
+fn city_value(raw: &str, looked_up: Option<Place>) -> (String, String) {
+    let label = match looked_up {
+        Some(p) => title_case(p.city),
+        None => title_case(&collapse_lower(raw)),
+    };
+    (fold_key(raw), label)
 }
 
 /// The trimmed value, `None` when absent or blank.
@@ -794,30 +853,58 @@ fn hierarchy() -> &'static Hierarchy {
 
 /// Parses `city<TAB>region<TAB>country` lines; `#` lines and malformed lines are skipped.
 fn parse_hierarchy(data: &'static str) -> Hierarchy {
-    let mut cities: HashMap<String, Place> = HashMap::new();
-    let mut regions: HashMap<String, RegionEntry> = HashMap::new();
-    let mut countries: HashMap<String, &'static str> = HashMap::new();
-    for line in data.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
+    let mut h = Hierarchy {
+        cities: HashMap::new(),
+        regions: HashMap::new(),
+        countries: HashMap::new(),
+    };
+    for (city, region, country) in data.lines().filter_map(parse_place_line) {
+        h.add_city(city, region, country);
+        if let Some(region) = region {
+            h.add_region(region, country);
         }
-        let mut fields = line.split('\t');
-        let (Some(city), Some(region), Some(country), None) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        else {
-            continue;
-        };
-        if city.is_empty() || country.is_empty() {
-            continue;
-        }
-        let region = (!region.is_empty()).then_some(region);
+        h.countries.entry(fold_key(country)).or_insert(country);
+    }
+    h.add_country_aliases();
+    h
+}
+
+/// One line as (city, region, country); `None` for a `#` line, a blank line and a malformed
+/// line (not three fields, or no city or no country). An empty region is `None`.
+fn parse_place_line(
+    line: &'static str,
+) -> Option<(&'static str, Option<&'static str>, &'static str)> {
+    if line.starts_with('#') || line.trim().is_empty() {
+        return None;
+    }
+    let mut fields = line.split('\t');
+    let (Some(city), Some(region), Some(country), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return None;
+    };
+    if city.is_empty() || country.is_empty() {
+        return None;
+    }
+    Some((city, (!region.is_empty()).then_some(region), country))
+}
+
+impl Hierarchy {
+    /// Adds a city. Two names that fold alike: the one already spelled like the key wins,
+    /// else the first.
+    fn add_city(
+        &mut self,
+        city: &'static str,
+        region: Option<&'static str>,
+        country: &'static str,
+    ) {
         let key = fold_key(city);
-        // Two names that fold alike: the one already spelled like the key wins, else the first.
-        let replace = cities
+        let replace = self
+            .cities
             .get(&key)
             .is_none_or(|old| old.city != key && city == key);
         if replace {
-            cities.insert(
+            self.cities.insert(
                 key,
                 Place {
                     city,
@@ -826,30 +913,30 @@ fn parse_hierarchy(data: &'static str) -> Hierarchy {
                 },
             );
         }
-        if let Some(region) = region {
-            regions
-                .entry(fold_key(region))
-                .and_modify(|e| {
-                    if e.country != Some(country) {
-                        e.country = None;
-                    }
-                })
-                .or_insert(RegionEntry {
-                    name: region,
-                    country: Some(country),
-                });
-        }
-        countries.entry(fold_key(country)).or_insert(country);
     }
-    for (alias, target) in COUNTRY_ALIASES {
-        if let Some(name) = countries.get(&fold_key(target)).copied() {
-            countries.entry(fold_key(alias)).or_insert(name);
-        }
+
+    /// Adds a region of a country; a region name found in several countries has none.
+    fn add_region(&mut self, region: &'static str, country: &'static str) {
+        self.regions
+            .entry(fold_key(region))
+            .and_modify(|e| {
+                if e.country != Some(country) {
+                    e.country = None;
+                }
+            })
+            .or_insert(RegionEntry {
+                name: region,
+                country: Some(country),
+            });
     }
-    Hierarchy {
-        cities,
-        regions,
-        countries,
+
+    /// Adds [`COUNTRY_ALIASES`] whose country is in the hierarchy (a name already there wins).
+    fn add_country_aliases(&mut self) {
+        for (alias, target) in COUNTRY_ALIASES {
+            if let Some(name) = self.countries.get(&fold_key(target)).copied() {
+                self.countries.entry(fold_key(alias)).or_insert(name);
+            }
+        }
     }
 }
 
@@ -1453,7 +1540,3 @@ mod tests {
         }
     }
 }
-
-#[cfg(test)]
-#[path = "/tmp/kanon_snapshot.rs"]
-mod kanon_snapshot;

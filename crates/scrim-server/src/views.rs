@@ -23,6 +23,17 @@ pub enum Turns {
     Assistant,
 }
 
+impl Turns {
+    /// Whether a turn with this role (as [`role_of`] gives it) is shown.
+    fn shows(self, role: &str) -> bool {
+        match self {
+            Turns::All => true,
+            Turns::User => role == "user",
+            Turns::Assistant => role == "assistant",
+        }
+    }
+}
+
 /// What happens to a message tagged with a sensitive category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -138,14 +149,9 @@ impl ProjectSpec {
         }) {
             out.push("sensitive_routed");
         }
-        let shows = |t: Turns, role: &str| match t {
-            Turns::All => true,
-            Turns::User => role == "user",
-            Turns::Assistant => role == "assistant",
-        };
         if ["user", "assistant", "other"]
             .iter()
-            .any(|r| shows(next.turns, r) && !shows(self.turns, r))
+            .any(|r| next.turns.shows(r) && !self.turns.shows(r))
         {
             out.push("turns_added");
         }
@@ -239,111 +245,156 @@ pub struct BuiltView {
 /// Build a task's view from a redacted record (the output of the core's `Redactor`), keeping
 /// only what `spec` declares.
 pub fn build(redacted: &Value, spec: &ProjectSpec) -> BuiltView {
-    let mut tags: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    if let Some(ts) = redacted.pointer("/scrim/tags").and_then(Value::as_array) {
-        for t in ts {
-            let i = t.get("message").and_then(Value::as_u64).unwrap_or(0) as usize;
-            let cats = t
-                .get("categories")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|c| c.as_str().map(str::to_string))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default();
-            tags.entry(i).or_default().extend(cats);
+    let tags = tags_by_message(redacted);
+    let mut parts = ViewParts::new(spec);
+    for (i, (role, content)) in turns_of(redacted).into_iter().enumerate() {
+        if spec.turns.shows(role) {
+            let cats = tags.get(&i).cloned().unwrap_or_default();
+            parts.add_message(i, role, content, cats);
         }
     }
-    let mut routed = BTreeSet::new();
-    let mut categories = BTreeSet::new();
-    let mut messages = Vec::new();
-    let mut fields = BTreeSet::new();
-    let source: Vec<(&'static str, String)> =
-        match redacted.get("messages").and_then(Value::as_array) {
-            Some(ms) => ms
-                .iter()
-                .map(|m| {
-                    (
-                        role_of(m.get("role").and_then(Value::as_str)),
-                        m.get("content")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                    )
-                })
-                .collect(),
-            None => vec![(
-                "user",
-                redacted
-                    .get("text")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-            )],
-        };
-    for (i, (role, content)) in source.into_iter().enumerate() {
-        let shown = match spec.turns {
-            Turns::All => true,
-            Turns::User => role == "user",
-            Turns::Assistant => role == "assistant",
-        };
-        if !shown {
-            continue;
+    let images = if spec.images {
+        images(redacted)
+    } else {
+        Vec::new()
+    };
+    parts.finish(images)
+}
+
+/// The sensitive categories tagged on each message, by message index (`/scrim/tags`).
+fn tags_by_message(redacted: &Value) -> BTreeMap<usize, Vec<String>> {
+    let mut tags: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let Some(ts) = redacted.pointer("/scrim/tags").and_then(Value::as_array) else {
+        return tags;
+    };
+    for t in ts {
+        let i = t.get("message").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let cats = t
+            .get("categories")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        tags.entry(i).or_default().extend(cats);
+    }
+    tags
+}
+
+/// Every turn of a record as (role as shown, content): its `messages`, or its `text` as one
+/// user turn.
+fn turns_of(redacted: &Value) -> Vec<(&'static str, String)> {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    match redacted.get("messages").and_then(Value::as_array) {
+        Some(ms) => ms
+            .iter()
+            .map(|m| {
+                (
+                    role_of(m.get("role").and_then(Value::as_str)),
+                    text(m.get("content")),
+                )
+            })
+            .collect(),
+        None => vec![("user", text(redacted.get("text")))],
+    }
+}
+
+/// The declared images of a record: its attachments whose metadata the core stripped
+/// (`/scrim/attachments`), with only the allow-listed keys ([`attachment_view`]).
+fn images(redacted: &Value) -> Vec<Value> {
+    let kept: Vec<Value> = redacted
+        .pointer("/scrim/attachments")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|x| x.get("action").and_then(Value::as_str) == Some("stripped"))
+                .filter_map(|x| x.get("id").cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    redacted
+        .get("attachments")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|x| x.get("id").is_some_and(|id| kept.contains(id)))
+                .map(attachment_view)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A view being built: the shown messages so far and what they reveal.
+struct ViewParts<'a> {
+    /// The project's declaration.
+    spec: &'a ProjectSpec,
+    /// The shown messages.
+    messages: Vec<Value>,
+    /// Categories routed to cleared reviewers.
+    routed: BTreeSet<String>,
+    /// Every category tagged in the shown turns.
+    categories: BTreeSet<String>,
+    /// Names of what the view reveals.
+    fields: BTreeSet<String>,
+}
+
+impl<'a> ViewParts<'a> {
+    /// An empty view under `spec`.
+    fn new(spec: &'a ProjectSpec) -> Self {
+        Self {
+            spec,
+            messages: Vec::new(),
+            routed: BTreeSet::new(),
+            categories: BTreeSet::new(),
+            fields: BTreeSet::new(),
         }
-        let cats = tags.get(&i).cloned().unwrap_or_default();
+    }
+
+    /// Adds a shown turn; its text is withheld when a tagged category says so.
+    fn add_message(&mut self, index: usize, role: &str, content: String, cats: Vec<String>) {
+        let withheld = self.note_categories(&cats);
+        let content = if withheld.is_empty() {
+            self.fields.insert(format!("messages:{role}"));
+            content
+        } else {
+            self.fields.insert("messages:withheld".to_string());
+            format!("[withheld: {}]", withheld.join(", "))
+        };
+        self.messages
+            .push(json!({"index": index, "role": role, "content": content, "tags": cats}));
+    }
+
+    /// Notes a shown turn's categories (routed ones included); returns those that withhold it.
+    fn note_categories(&mut self, cats: &[String]) -> Vec<String> {
         let mut withheld = Vec::new();
-        for c in &cats {
-            categories.insert(c.clone());
-            match spec.rule(c) {
+        for c in cats {
+            self.categories.insert(c.clone());
+            match self.spec.rule(c) {
                 SensitiveRule::Withhold => withheld.push(c.clone()),
                 SensitiveRule::Route => {
-                    routed.insert(c.clone());
+                    self.routed.insert(c.clone());
                 }
             }
         }
-        let content = if withheld.is_empty() {
-            fields.insert(format!("messages:{role}"));
-            content
-        } else {
-            fields.insert("messages:withheld".to_string());
-            format!("[withheld: {}]", withheld.join(", "))
-        };
-        messages.push(json!({"index": i, "role": role, "content": content, "tags": cats}));
+        withheld
     }
-    let mut view = Map::new();
-    view.insert("messages".into(), Value::Array(messages));
-    if spec.images {
-        let kept: Vec<Value> = redacted
-            .pointer("/scrim/attachments")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter(|x| x.get("action").and_then(Value::as_str) == Some("stripped"))
-                    .filter_map(|x| x.get("id").cloned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let images: Vec<Value> = redacted
-            .get("attachments")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter(|x| x.get("id").is_some_and(|id| kept.contains(id)))
-                    .map(attachment_view)
-                    .collect()
-            })
-            .unwrap_or_default();
+
+    /// The built view, with `images` when there are any.
+    fn finish(mut self, images: Vec<Value>) -> BuiltView {
+        let mut view = Map::new();
+        view.insert("messages".into(), Value::Array(self.messages));
         if !images.is_empty() {
-            fields.insert("attachments:images".to_string());
+            self.fields.insert("attachments:images".to_string());
             view.insert("attachments".into(), Value::Array(images));
         }
-    }
-    BuiltView {
-        view: Value::Object(view),
-        routed: routed.into_iter().collect(),
-        categories: categories.into_iter().collect(),
-        fields: fields.into_iter().collect(),
+        BuiltView {
+            view: Value::Object(view),
+            routed: self.routed.into_iter().collect(),
+            categories: self.categories.into_iter().collect(),
+            fields: self.fields.into_iter().collect(),
+        }
     }
 }
 
