@@ -5,6 +5,7 @@
 //! [`text::OffsetMap`].
 
 pub mod fields;
+pub mod hex;
 pub mod label;
 pub mod lexicon;
 pub mod media;

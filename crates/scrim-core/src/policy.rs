@@ -302,12 +302,7 @@ impl Policy {
     pub fn hash(&self) -> String {
         let canonical = serde_json::to_vec(self).unwrap_or_default();
         let digest = Sha256::digest(&canonical);
-        let mut out = String::with_capacity(71);
-        out.push_str("sha256:");
-        for b in digest {
-            out.push_str(&format!("{b:02x}"));
-        }
-        out
+        format!("sha256:{}", crate::hex::encode(&digest))
     }
 }
 

@@ -369,7 +369,7 @@ impl Redactor {
         let d = self
             .key
             .mac(&[b"identifier", field.as_bytes(), value.as_bytes()]);
-        let hex: String = d.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let hex = crate::hex::encode(d.get(..8).unwrap_or(&d));
         format!("{field}_{hex}")
     }
 

@@ -152,11 +152,11 @@ fn canonical(seq: i64, at: &str, e: &Entry) -> String {
 }
 
 fn mac(key: &SecretKey, prev: &str, body: &str) -> String {
-    scrim_store::crypto::hex(&key.mac(&[b"scrim audit v1", prev.as_bytes(), body.as_bytes()]))
+    scrim_core::hex::encode(&key.mac(&[b"scrim audit v1", prev.as_bytes(), body.as_bytes()]))
 }
 
 fn anchor_mac(key: &SecretKey, seq: i64, head: &str) -> String {
-    scrim_store::crypto::hex(&key.mac(&[
+    scrim_core::hex::encode(&key.mac(&[
         b"scrim audit anchor v1",
         seq.to_string().as_bytes(),
         head.as_bytes(),
@@ -236,7 +236,7 @@ fn checkpoint_key(master: &SecretKey) -> Result<SecretKey> {
 }
 
 fn checkpoint_mac(key: &SecretKey, seq: i64, head: &str, at: &str) -> String {
-    scrim_store::crypto::hex(&key.mac(&[
+    scrim_core::hex::encode(&key.mac(&[
         b"scrim audit checkpoint v1",
         seq.to_string().as_bytes(),
         head.as_bytes(),

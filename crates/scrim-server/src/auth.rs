@@ -120,7 +120,7 @@ pub fn new_token() -> Result<String> {
 
 /// How a token is stored.
 pub fn token_hash(token: &str) -> String {
-    scrim_store::crypto::hex(&Sha256::digest(token.as_bytes()))
+    scrim_core::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 /// A fresh id with a prefix (`u_…`, `p_…`, `t_…`).
@@ -139,41 +139,9 @@ pub async fn issue_token(
     ttl_hours: Option<i64>,
 ) -> Result<String> {
     let token = new_token()?;
-    let expires = ttl_hours.map(time_after_hours);
+    let expires = ttl_hours.map(scrim_store::hours_from_now);
     db::users::insert_token(pool, &token_hash(&token), user_id, kind, expires).await?;
     Ok(token)
-}
-
-fn time_after_hours(h: i64) -> String {
-    // RFC 3339 in the store's format, `h` hours from now.
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-        + h * 3600;
-    rfc3339(secs)
-}
-
-fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
 }
 
 /// The principal a token stands for, if it is valid and unexpired and the user not disabled
@@ -327,6 +295,8 @@ mod tests {
 
     #[test]
     fn dates() {
+        // Token expiries are written by the store's one timestamp function.
+        let rfc3339 = |s| scrim_store::timestamp_at(s).unwrap_or_default();
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00.000Z");
         assert_eq!(rfc3339(1_795_000_000), "2026-11-18T11:06:40.000Z");

@@ -65,13 +65,8 @@ impl SecretKey {
         let mut h = Sha256::new();
         h.update(b"scrim key id v1");
         h.update(self.0);
-        hex(&h.finalize()[..8])
+        scrim_core::hex::encode(&h.finalize()[..8])
     }
-}
-
-/// Lowercase hex.
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// A sealed value: nonce and ciphertext (with its tag).
@@ -253,7 +248,7 @@ impl Lineage {
     pub fn subject(&self, subject: &str) -> String {
         format!(
             "s_{}",
-            hex(&self.key.mac(&[b"subject", subject.as_bytes()])[..16])
+            scrim_core::hex::encode(&self.key.mac(&[b"subject", subject.as_bytes()])[..16])
         )
     }
 
@@ -261,7 +256,7 @@ impl Lineage {
     pub fn record(&self, record: &str) -> String {
         format!(
             "r_{}",
-            hex(&self.key.mac(&[b"record", record.as_bytes()])[..16])
+            scrim_core::hex::encode(&self.key.mac(&[b"record", record.as_bytes()])[..16])
         )
     }
 }

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::crypto::hex;
 use crate::error::{Error, Result};
+use scrim_core::hex::encode as hex;
 
 /// The manifest's file name.
 pub const MANIFEST: &str = "manifest.json";

@@ -27,6 +27,7 @@ pub use dataset::{DatasetWriter, LineEntry, Manifest};
 pub use error::{db_unavailable, Error, Result};
 pub use governance::{Consent, Decision, Exclusion, Governance};
 pub use store::{
-    check_subject, display_url, now, subject_field, Backend, ConsentEvent, DatasetInfo, Holding,
-    KeyStatus, Receipt, Recovery, ReviewTasks, Store, TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
+    check_subject, display_url, hours_from_now, now, subject_field, timestamp, timestamp_at,
+    Backend, ConsentEvent, DatasetInfo, Holding, KeyStatus, Receipt, Recovery, ReviewTasks, Store,
+    TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
 };

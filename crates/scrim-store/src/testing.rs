@@ -35,7 +35,7 @@ pub async fn fresh_url(backend: Option<&str>, dir: &Path, name: &str) -> Result<
     sqlx::any::install_default_drivers();
     let mut n = [0u8; 8];
     getrandom::getrandom(&mut n).map_err(|e| Error::Crypto(format!("no randomness: {e}")))?;
-    let db = format!("scrim_t_{}", crate::crypto::hex(&n));
+    let db = format!("scrim_t_{}", scrim_core::hex::encode(&n));
     let mut conn = sqlx::AnyConnection::connect(server)
         .await
         .map_err(Error::db("reaching the PostgreSQL test server"))?;

@@ -57,7 +57,7 @@ impl Key {
     /// runs' keys apart without revealing them).
     pub fn fingerprint(&self) -> String {
         let d = self.mac(&[b"fingerprint"]);
-        d.iter().take(4).map(|b| format!("{b:02x}")).collect()
+        crate::hex::encode(d.get(..4).unwrap_or(&d))
     }
 }
 

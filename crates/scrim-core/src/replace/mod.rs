@@ -180,7 +180,7 @@ impl<'a> Replacer<'a> {
                 let d = self
                     .key
                     .mac(&[b"hash", label.as_str().as_bytes(), normalized.as_bytes()]);
-                let hex: String = d.iter().take(4).map(|b| format!("{b:02x}")).collect();
+                let hex = crate::hex::encode(d.get(..4).unwrap_or(&d));
                 Some(format!("[{label}:{hex}]"))
             }
             Action::Surrogate if label == Label::Person => {

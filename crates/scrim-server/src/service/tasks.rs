@@ -108,7 +108,7 @@ impl Gateway {
         let trimmed = value.trim().to_string();
         let project_wide = views::deny_listable(&trimmed);
         let deny = if project_wide {
-            let hash = scrim_store::crypto::hex(
+            let hash = scrim_core::hex::encode(
                 &self
                     .deny_key
                     .mac(&[p.id.as_bytes(), trimmed.to_lowercase().as_bytes()]),

@@ -39,9 +39,10 @@ pub const LINEAGE_KEY: &str = "lineage";
 /// The name of the store key for pseudonyms and surrogates.
 pub const PSEUDONYM_KEY: &str = "pseudonym";
 
-/// The current time, RFC 3339 in UTC with milliseconds (sorts as text).
-pub fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
+/// A time as the store writes every time: RFC 3339 in UTC with milliseconds (sorts as text).
+/// The one timestamp format of the workspace.
+pub fn timestamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         t.year(),
@@ -52,6 +53,23 @@ pub fn now() -> String {
         t.second(),
         t.millisecond()
     )
+}
+
+/// The current time, as [`timestamp`] writes it.
+pub fn now() -> String {
+    timestamp(time::OffsetDateTime::now_utc())
+}
+
+/// `hours` from now, as [`timestamp`] writes it (an expiry).
+pub fn hours_from_now(hours: i64) -> String {
+    timestamp(time::OffsetDateTime::now_utc() + time::Duration::hours(hours))
+}
+
+/// Unix seconds as [`timestamp`] writes them (`None` past the representable years).
+pub fn timestamp_at(unix_secs: i64) -> Option<String> {
+    time::OffsetDateTime::from_unix_timestamp(unix_secs)
+        .ok()
+        .map(timestamp)
 }
 
 /// One recorded consent decision.
