@@ -36,10 +36,13 @@ use crate::policy::{Action, ImageAction, Policy, ProfileAction};
 use crate::record::{Record, Shape};
 use crate::replace::{Key, Pseudonyms, Replacer};
 use crate::sensitive::Category;
+pub use scrim_field::ScrimField;
 
 mod rewrite;
 
 use rewrite::{Rewrite, Rewritten};
+
+mod scrim_field;
 
 /// Counts for one record (no content).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -451,14 +454,11 @@ impl Redactor {
         fields::apply(record.fields_mut(), plan, &leaves);
         let mut scrim = self.scrim_field(replacements, tags, &stats);
         let fields = record.fields_mut();
-        if let Some(profile) = self.profile(fields, replacer, &mut table) {
-            scrim.insert("profile".into(), json!(profile));
-        }
-        let attachments = self.attachments(fields, &mut stats);
-        if !attachments.is_empty() {
-            scrim.insert("attachments".into(), Value::Array(attachments));
-        }
-        fields.insert("scrim".into(), Value::Object(scrim));
+        scrim.profile = self.profile(fields, replacer, &mut table);
+        scrim.attachments = self.attachments(fields, &mut stats);
+        // A struct of strings, numbers and JSON values always serializes.
+        let scrim = serde_json::to_value(&scrim).unwrap_or_default();
+        fields.insert("scrim".into(), scrim);
         Outcome::Redacted {
             value: record.into_value(),
             stats,
@@ -467,27 +467,18 @@ impl Redactor {
 
     /// The `scrim` field up to the profile and attachments: policy, key, replacements, tags and
     /// field counts.
-    fn scrim_field(
-        &self,
-        replacements: Vec<Value>,
-        tags: Vec<Value>,
-        stats: &Stats,
-    ) -> Map<String, Value> {
-        let mut scrim = Map::new();
-        scrim.insert("policy".into(), json!(self.policy_hash));
-        scrim.insert("key_id".into(), json!(self.key.fingerprint()));
-        if self.scope != KeyScope::Run {
-            scrim.insert("key_scope".into(), json!(self.scope.name()));
+    fn scrim_field(&self, replacements: Vec<Value>, tags: Vec<Value>, stats: &Stats) -> ScrimField {
+        ScrimField {
+            policy: self.policy_hash.clone(),
+            key_id: self.key.fingerprint(),
+            key_scope: (self.scope != KeyScope::Run).then(|| self.scope.name()),
+            replacements,
+            tags,
+            unexamined_fields: stats.unexamined_fields,
+            dropped_fields: stats.dropped_fields,
+            profile: None,
+            attachments: Vec::new(),
         }
-        scrim.insert("replacements".into(), Value::Array(replacements));
-        scrim.insert("tags".into(), Value::Array(tags));
-        if stats.unexamined_fields > 0 {
-            scrim.insert("unexamined_fields".into(), json!(stats.unexamined_fields));
-        }
-        if stats.dropped_fields > 0 {
-            scrim.insert("dropped_fields".into(), json!(stats.dropped_fields));
-        }
-        scrim
     }
 
     /// Apply the profile policy; returns what was done, if there was a profile.
