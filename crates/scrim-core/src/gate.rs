@@ -121,7 +121,10 @@ fn has_signal(sentence: &str, lexicon: &Lexicon) -> bool {
 }
 
 /// The byte ranges of `text` the model should read, in order and non-overlapping.
-#[allow(clippy::single_range_in_vec_init)] // a list of one range, not the range's items
+#[allow(
+    clippy::single_range_in_vec_init,
+    reason = "a list of one range, not the range's items"
+)]
 pub(crate) fn regions(
     gate: Gate,
     text: &str,

@@ -65,7 +65,8 @@ impl SecretKey {
         let mut h = Sha256::new();
         h.update(b"scrim key id v1");
         h.update(self.0);
-        scrim_core::hex::encode(&h.finalize()[..8])
+        let digest = h.finalize();
+        scrim_core::hex::encode(digest.get(..8).unwrap_or(&digest))
     }
 }
 

@@ -161,7 +161,8 @@ fn luhn_fix(digits: &mut [u8]) {
         return;
     }
     let mut sum = 0u32;
-    for (i, d) in digits[..n - 1].iter().rev().enumerate() {
+    let body = digits.get(..n - 1).unwrap_or_default();
+    for (i, d) in body.iter().rev().enumerate() {
         let mut v = u32::from(*d);
         if i % 2 == 0 {
             v *= 2;

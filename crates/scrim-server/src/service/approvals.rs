@@ -183,7 +183,10 @@ impl Gateway {
     }
 
     /// Store a proposal, audit it and raise it; returns its summary for the response.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one proposal's columns; each caller names them in order"
+    )]
     async fn propose(
         &self,
         who: &Principal,
