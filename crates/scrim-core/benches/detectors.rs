@@ -3,7 +3,12 @@
 //! `cargo bench -p scrim-core --bench detectors`. The text is generated here (no corpus needed):
 //! ordinary chat sentences with personal data sprinkled in, about one message in five.
 
-#![allow(clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs,
+    reason = "a benchmark harness over fixed inputs: a failure stops the run"
+)]
 
 use std::sync::Arc;
 

@@ -4,7 +4,13 @@
 //! gold (deterministically), both scorers run on it with several option sets, and the JSON
 //! reports are compared value by value (and key order), plus the text table once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails by panicking"
+)]
 
 use std::fmt::Write as _;
 use std::fs;

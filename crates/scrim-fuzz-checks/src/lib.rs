@@ -7,7 +7,13 @@
 //! (`fuzz/corpus/<target>/`), so the seeds are checked by a plain `cargo test` on stable Rust.
 //!
 //! This crate is a test harness: panicking on a broken invariant is its job.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a fuzz check fails by panicking: a broken invariant or a panic in the code under test"
+)]
 
 pub mod engine;
 pub mod gateway;

@@ -1,6 +1,12 @@
 //! Every fuzz target's check over its committed seed corpus (`fuzz/corpus/<target>/`): what the
 //! fuzzer starts from must pass, and CI checks it without a fuzzer or nightly Rust.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)]
 
 use std::path::PathBuf;
 

@@ -96,7 +96,12 @@ pub(crate) fn classes_from_config(config: &str, path: &Path) -> Result<Vec<Class
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        reason = "a test or fuzz check fails by panicking"
+    )]
     use super::*;
 
     #[test]

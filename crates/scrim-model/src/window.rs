@@ -51,7 +51,12 @@ pub(crate) fn plan(len: usize, width: usize, overlap: usize) -> Vec<Window> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        reason = "a test or fuzz check fails by panicking"
+    )]
     use super::*;
 
     #[test]

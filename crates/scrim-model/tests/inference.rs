@@ -3,7 +3,13 @@
 //! Needs ONNX Runtime (`tools/model/setup.sh`, which the README's test command runs first) and
 //! the model (`models/scrim-ner`, or SCRIM_MODEL_DIR). Where either is missing the tests fail and
 //! say what to install; SCRIM_SKIP_MODEL=1 skips them explicitly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)]
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

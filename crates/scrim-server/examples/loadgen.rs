@@ -108,7 +108,9 @@ async fn worker(
     loop {
         let next = due.lock().await.recv().await;
         let Some((i, at)) = next else { return };
-        let (token, path) = &targets[i % targets.len()];
+        let Some((token, path)) = targets.get(i % targets.len().max(1)) else {
+            return;
+        };
         let sender = match conn.as_mut() {
             Some(s) => s,
             None => match connect(&addr).await {
@@ -135,7 +137,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
         return 0.0;
     }
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
+    sorted
+        .get(rank.clamp(1, sorted.len()) - 1)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 #[tokio::main]

@@ -1068,7 +1068,7 @@ mod tests {
     }
 
     /// Every shown combination occurs at least k times; suppressed subjects show nothing.
-    #[allow(clippy::panic)]
+    #[allow(clippy::panic, reason = "a test fails by panicking")]
     fn assert_k_anonymous(out: &Generalized, n: usize, k: usize) {
         assert_eq!(out.subjects.len(), n);
         let r = &out.report;

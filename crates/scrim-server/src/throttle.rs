@@ -202,7 +202,10 @@ impl SignIns {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(
+        clippy::unwrap_used,
+        reason = "a test or fuzz check fails by panicking"
+    )]
     use super::*;
 
     const W: Duration = Duration::from_secs(900);

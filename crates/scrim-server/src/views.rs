@@ -495,7 +495,7 @@ fn is_word(c: char) -> bool {
 /// Replace every whole-word, case-insensitive occurrence of `needle` in `hay` with `with`, never
 /// touching a placeholder; `None` when nothing matched. A match must not continue a word on
 /// either side (Unicode letters and digits: "hi" is not in "this", "Zoë" is not in "Zoëlle")
-/// and must not overlap a placeholder ("person" is not in "[PERSON_1]").
+/// and must not overlap a placeholder ("person" is not in `[PERSON_1]`).
 pub fn replace_words(hay: &str, needle: &str, with: &str) -> Option<String> {
     let needle: Vec<char> = needle.chars().collect();
     let (Some(&first), Some(&last)) = (needle.first(), needle.last()) else {

@@ -1,7 +1,13 @@
 //! The review gateway end to end, in process: every endpoint against every role (and nobody),
 //! what reviewers can and cannot obtain, and the audit chain under tampering. Runs on SQLite
 //! and, when `SCRIM_TEST_PG_URL` is set (CI: `tools/pg.sh start`), on PostgreSQL too.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)] // test helpers outside #[test] fns
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -179,8 +179,11 @@ impl Keyring {
     }
 
     /// The key that wraps new keys.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`keys` is never empty: every constructor refuses an empty ring"
+    )]
     pub fn primary(&self) -> &SecretKey {
-        // `keys` is never empty (checked at construction).
         &self.keys[0]
     }
 

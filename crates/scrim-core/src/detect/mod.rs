@@ -1,8 +1,8 @@
 //! Detection: the [`Detector`] seam, and how candidate findings become one answer per character.
 //!
 //! Each detector looks at one message's text and appends [`Finding`]s. Detectors never see each
-//! other's output; [`resolve`] merges them by the documented rules below, and the conversation
-//! layer ([`crate::conversation`]) then spreads what was found in one message to every message.
+//! other's output; [`resolve()`] merges them by the documented rules below, and the engine
+//! ([`crate::engine`]) then spreads what was found in one message to every message.
 
 pub mod names;
 pub mod patterns;

@@ -197,7 +197,7 @@ impl<'a> Replacer<'a> {
     }
 
     /// Rewrite `text`, replacing each finding (findings must be sorted and non-overlapping, as
-    /// [`crate::detect::resolve`] returns them; others are skipped).
+    /// [`crate::detect::resolve()`] returns them; others are skipped).
     pub fn apply(
         &self,
         text: &str,

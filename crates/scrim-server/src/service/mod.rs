@@ -1,6 +1,6 @@
 //! The gateway's logic, with no HTTP in it: the [`Gateway`] state, who a caller is, and one
-//! module per resource. Every method that answers a caller returns [`Audited`]: the audit
-//! entry is written before the answer exists ([`guard`]). The HTTP layer (`crate::http`)
+//! module per resource. Every method that answers a caller returns `Audited`: the audit
+//! entry is written before the answer exists (`guard`). The HTTP layer (`crate::http`)
 //! parses requests, calls these methods and maps their results; the SQL is in `crate::db`.
 
 use std::collections::{HashMap, VecDeque};
