@@ -292,11 +292,11 @@ impl Engine {
             .map(|t| {
                 let mut f = Vec::new();
                 for d in &self.detectors {
-                    d.detect(t, &mut f);
+                    d.detect(t, &mut f)?;
                 }
-                f
+                Ok(f)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let total: usize = texts.iter().map(|t| t.len()).sum();
         self.seen_bytes.fetch_add(total as u64, Ordering::Relaxed);
         if let Some(model) = &self.model {

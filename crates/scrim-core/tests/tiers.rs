@@ -34,7 +34,7 @@ impl Detector for FakeModel {
         "model"
     }
 
-    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) -> scrim_core::Result<()> {
         self.read.lock().unwrap().push(text.to_string());
         for w in &self.words {
             for (s, _) in text.match_indices(w) {
@@ -46,6 +46,7 @@ impl Detector for FakeModel {
                 ));
             }
         }
+        Ok(())
     }
 
     fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> scrim_core::Result<()> {
@@ -56,7 +57,7 @@ impl Detector for FakeModel {
             });
         }
         for (t, o) in texts.iter().zip(out.iter_mut()) {
-            self.detect(t, o);
+            self.detect(t, o)?;
         }
         Ok(())
     }

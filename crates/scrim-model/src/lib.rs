@@ -879,14 +879,13 @@ impl Detector for ModelDetector {
         "model"
     }
 
-    /// One text. A failed inference finds nothing here; the engine calls
-    /// [`Detector::detect_batch`], which reports failures so that records fail closed.
-    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+    /// One text; a failed inference is an error (the caller fails closed).
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) -> scrim_core::Result<()> {
         let mut found = [Vec::new()];
-        if self.detect_all(&[text], &mut found).is_ok() {
-            let [f] = found;
-            out.extend(f);
-        }
+        self.detect_batch(&[text], &mut found)?;
+        let [f] = found;
+        out.extend(f);
+        Ok(())
     }
 
     fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> scrim_core::Result<()> {

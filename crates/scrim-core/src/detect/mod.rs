@@ -22,7 +22,10 @@ pub trait Detector: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// Append the findings in `text` to `out`. Offsets are UTF-8 bytes into `text`.
-    fn detect(&self, text: &str, out: &mut Vec<Finding>);
+    ///
+    /// An error means the detector could not look at the text (a learned model's inference
+    /// failed): callers must not treat it as clean (fail closed). The rule detectors never fail.
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) -> Result<()>;
 
     /// Findings in many texts at once: `out[i]` receives those of `texts[i]`. A learned model
     /// batches them; the default runs [`Detector::detect`] on each.
@@ -31,7 +34,7 @@ pub trait Detector: Send + Sync {
     /// clean (fail closed). Error messages never hold text.
     fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> Result<()> {
         for (text, found) in texts.iter().zip(out.iter_mut()) {
-            self.detect(text, found);
+            self.detect(text, found)?;
         }
         Ok(())
     }

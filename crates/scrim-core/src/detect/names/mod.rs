@@ -38,7 +38,7 @@
 //! let names = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
 //! let text = "hi, my name is Maya and I live in Leeds";
 //! let mut out = Vec::new();
-//! names.detect(text, &mut out);
+//! names.detect(text, &mut out).unwrap();
 //! assert!(out.iter().any(|f| f.label == Label::Person && &text[f.span.start()..f.span.end()] == "Maya"));
 //! assert!(out.iter().any(|f| f.label == Label::Location));
 //! ```
@@ -107,7 +107,8 @@ impl Detector for NameDetector {
         "names"
     }
 
-    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) -> crate::error::Result<()> {
         self.scan(text, out);
+        Ok(())
     }
 }

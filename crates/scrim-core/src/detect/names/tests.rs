@@ -41,7 +41,7 @@ fn never_panics_on_odd_text() {
         "hi ,",
     ] {
         let mut out = Vec::new();
-        d.detect(t, &mut out);
+        d.detect(t, &mut out).unwrap();
         for f in out {
             assert!(t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()));
         }
@@ -51,7 +51,7 @@ fn never_panics_on_odd_text() {
 fn persons(t: &str) -> Vec<&str> {
     let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
     let mut out = Vec::new();
-    d.detect(t, &mut out);
+    d.detect(t, &mut out).unwrap();
     out.iter()
         .filter(|f| f.label == Label::Person)
         .map(|f| &t[f.span.start()..f.span.end()])

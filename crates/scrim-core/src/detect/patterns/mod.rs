@@ -14,7 +14,7 @@
 //! let p = Patterns::new().unwrap();
 //! let text = "call me on 208-555-0147 or mail priya dot sharma at gmail dot com";
 //! let mut out = Vec::new();
-//! p.detect(text, &mut out);
+//! p.detect(text, &mut out).unwrap();
 //! assert!(out.iter().any(|f| f.label == Label::Phone));
 //! assert!(out.iter().any(|f| f.label == Label::Email));
 //! ```
@@ -321,7 +321,7 @@ impl Detector for Patterns {
         "patterns"
     }
 
-    fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+    fn detect(&self, text: &str, out: &mut Vec<Finding>) -> crate::error::Result<()> {
         let from = out.len();
         let hits = self.cues.scan(text);
         if self.on(Family::Email) {
@@ -338,6 +338,7 @@ impl Detector for Patterns {
             self.detect_in_windows(text, &windows, out, from);
         }
         resolve_internal(out, from);
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@ use super::*;
 fn run(t: &str) -> Vec<Finding> {
     let p = Patterns::new().unwrap();
     let mut out = Vec::new();
-    p.detect(t, &mut out);
+    p.detect(t, &mut out).unwrap();
     for f in &out {
         assert!(
             t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()),
@@ -95,13 +95,13 @@ fn overlaps_resolved_inside() {
 fn config_switches_families() {
     let p = Patterns::with_config(PatternsConfig::default().only([Family::Email])).unwrap();
     let mut out = Vec::new();
-    p.detect("jdoe@x.com 208-555-0147", &mut out);
+    p.detect("jdoe@x.com 208-555-0147", &mut out).unwrap();
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].detector, "email");
     assert!(Patterns::with_config(PatternsConfig::default().phone_regions(["XX"])).is_err());
     let p = Patterns::with_config(PatternsConfig::default().phone_regions(["DE"])).unwrap();
     let mut out = Vec::new();
-    p.detect("030 1234567", &mut out);
+    p.detect("030 1234567", &mut out).unwrap();
     assert!(out.iter().any(|f| f.label == Label::Phone));
     assert_eq!(p.name(), "patterns");
     let dbg = format!("{p:?}");
@@ -202,7 +202,7 @@ fn adversarial_inputs_finish() {
     let p = Patterns::new().unwrap();
     for s in &inputs {
         let mut out = Vec::new();
-        p.detect(s, &mut out);
+        p.detect(s, &mut out).unwrap();
         for f in &out {
             assert!(s.is_char_boundary(f.span.start()) && s.is_char_boundary(f.span.end()));
         }
@@ -231,7 +231,7 @@ fn debug_never_prints_text() {
     let p = Patterns::new().unwrap();
     let mut out = Vec::new();
     let t = "jdoe@secret.com";
-    p.detect(t, &mut out);
+    p.detect(t, &mut out).unwrap();
     for f in &out {
         assert!(!format!("{f:?}").contains("secret"));
     }
@@ -249,7 +249,7 @@ mod prop {
 
     fn check(t: &str) {
         let mut out = Vec::new();
-        shared().detect(t, &mut out);
+        shared().detect(t, &mut out).unwrap();
         for f in &out {
             assert!(f.span.start() < f.span.end() && f.span.end() <= t.len());
             assert!(t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()));
