@@ -3,33 +3,34 @@
 //! Records are read and parsed first, so only the engine is timed. Each mode runs `--iterations`
 //! times; the median is reported. Speed claims in the README come from this command.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
-use scrim_core::{Key, Outcome, Record, Redactor};
+use scrim_core::{Key, Outcome, Record, Redactor, Tier};
+use scrim_pipeline::Detection;
 use serde_json::json;
 
 use crate::io::Input;
-use crate::run::{setup, tier_names};
+use crate::setup::{setup, tier_names, Setup};
 use crate::EngineArgs;
 
 /// `scrim bench`.
 #[derive(Args, Debug)]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     /// Corpus JSONL (conversations or `text` documents).
-    pub corpus: PathBuf,
+    pub(crate) corpus: PathBuf,
     /// Timed passes over the corpus per mode; the median is reported.
     #[arg(long, default_value_t = 5)]
-    pub iterations: usize,
+    pub(crate) iterations: usize,
     /// Print JSON instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     #[command(flatten)]
-    pub engine: EngineArgs,
+    pub(crate) engine: EngineArgs,
 }
 
 fn peak_rss_mb() -> Option<f64> {
@@ -44,125 +45,196 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// Run the benchmark.
-pub fn bench(args: BenchArgs) -> Result<()> {
-    if args.iterations == 0 {
-        bail!("--iterations must be at least 1");
-    }
-    let t0 = Instant::now();
-    let setup = setup(&args.engine)?;
-    let startup_ms = t0.elapsed().as_secs_f64() * 1000.0;
-    let text = Input::read_all(&args.corpus)?;
+/// One line of the report: the tiers, median detection and redaction speeds (MB/s), and the
+/// share of the text the learned tier read.
+struct Row {
+    tiers: String,
+    detect: f64,
+    redact: Option<f64>,
+    gated: Option<f64>,
+}
+
+/// The corpus's valid records and their text size in MB.
+fn load_corpus(path: &Path) -> Result<(Vec<Record>, f64)> {
+    let text = Input::read_all(path)?;
     let records: Vec<Record> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
         .filter_map(|l| Record::parse(l).ok())
         .collect();
     if records.is_empty() {
-        bail!("no valid records in {}", args.corpus.display());
+        bail!("no valid records in {}", path.display());
     }
     let bytes: usize = records
         .iter()
         .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
         .sum();
-    let mb = bytes as f64 / 1e6;
+    Ok((records, bytes as f64 / 1e6))
+}
+
+/// One timed detection pass; returns MB/s.
+fn detect_pass(setup: &Setup, detection: &Detection, records: &[Record], mb: f64) -> Result<f64> {
+    let t = Instant::now();
+    let n: usize = setup.pool.install(|| {
+        records
+            .par_chunks(8)
+            .flat_map_iter(|chunk| detection.detect_batch(chunk))
+            .map(|a| a.map(|a| a.iter().map(|m| m.findings.len()).sum::<usize>()))
+            .sum::<Result<usize, _>>()
+    })?;
+    std::hint::black_box(n);
+    Ok(mb / t.elapsed().as_secs_f64())
+}
+
+/// One timed redaction pass; returns MB/s.
+fn redact_pass(setup: &Setup, redactor: &Redactor, records: &[Record], mb: f64) -> f64 {
+    let t = Instant::now();
+    let n: usize = setup.pool.install(|| {
+        records
+            .par_chunks(8)
+            .flat_map_iter(|chunk| redactor.redact_batch(chunk.to_vec()))
+            .map(|o| match o {
+                Outcome::Redacted { value, .. } => value.to_string().len(),
+                Outcome::Withheld { .. } => 0,
+            })
+            .sum()
+    });
+    std::hint::black_box(n);
+    mb / t.elapsed().as_secs_f64()
+}
+
+/// Time `tiers`: detection on every pass, redaction too when `redact` (the full tier set).
+fn bench_tiers(
+    setup: &Setup,
+    tiers: &[Tier],
+    (records, mb): (&[Record], f64),
+    iterations: usize,
+    redact: bool,
+) -> Result<Row> {
+    let engine = setup.engine_for(tiers)?;
+    let detection = Detection::new(Arc::clone(&engine), setup.policy.clone());
+    let redactor = Redactor::new(
+        Arc::clone(&engine),
+        setup.policy.clone(),
+        Key::from_secret(b"bench key material"),
+    );
+    let mut detect_rates = Vec::new();
+    let mut redact_rates = Vec::new();
+    for _ in 0..iterations {
+        detect_rates.push(detect_pass(setup, &detection, records, mb)?);
+        if redact {
+            redact_rates.push(redact_pass(setup, &redactor, records, mb));
+        }
+    }
+    let (read, seen) = engine.model_coverage();
+    let gated = engine.has_model().then(|| {
+        if seen == 0 {
+            0.0
+        } else {
+            read as f64 / seen as f64
+        }
+    });
+    Ok(Row {
+        tiers: tier_names(tiers),
+        detect: median(detect_rates),
+        redact: redact.then(|| median(redact_rates)),
+        gated,
+    })
+}
+
+/// What the whole benchmark measured.
+struct Measured {
+    records: usize,
+    mb: f64,
+    threads: usize,
+    rows: Vec<Row>,
+    startup_ms: f64,
+    rss: Option<f64>,
+}
+
+/// Run the benchmark.
+pub(crate) fn bench(args: BenchArgs) -> Result<()> {
+    if args.iterations == 0 {
+        bail!("--iterations must be at least 1");
+    }
+    let t0 = Instant::now();
+    let setup = setup(&args.engine)?;
+    let startup_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let (records, mb) = load_corpus(&args.corpus)?;
     // Each tier alone, then all together (or just the one asked for).
     let sets = setup.tier_sets();
     let mut rows = Vec::new();
     for (k, tiers) in sets.iter().enumerate() {
-        let engine = setup.engine_for(tiers)?;
-        let redactor = Redactor::new(
-            Arc::clone(&engine),
-            setup.policy.clone(),
-            Key::from_secret(b"bench key material"),
-        );
         let last = k + 1 == sets.len();
-        let mut detect_rates = Vec::new();
-        let mut redact_rates = Vec::new();
-        for _ in 0..args.iterations {
-            let t = Instant::now();
-            let n: usize = setup.pool.install(|| {
-                records
-                    .par_chunks(8)
-                    .flat_map_iter(|chunk| redactor.detect_batch(chunk))
-                    .map(|a| a.map(|a| a.iter().map(|m| m.findings.len()).sum::<usize>()))
-                    .sum::<Result<usize, _>>()
-            })?;
-            detect_rates.push(mb / t.elapsed().as_secs_f64());
-            std::hint::black_box(n);
-            if !last {
-                continue;
-            }
-            let t = Instant::now();
-            let n: usize = setup.pool.install(|| {
-                records
-                    .par_chunks(8)
-                    .flat_map_iter(|chunk| redactor.redact_batch(chunk.to_vec()))
-                    .map(|o| match o {
-                        Outcome::Redacted { value, .. } => value.to_string().len(),
-                        Outcome::Withheld { .. } => 0,
-                    })
-                    .sum()
-            });
-            redact_rates.push(mb / t.elapsed().as_secs_f64());
-            std::hint::black_box(n);
-        }
-        let (read, seen) = engine.model_coverage();
-        let gated = engine.has_model().then(|| {
-            if seen == 0 {
-                0.0
-            } else {
-                read as f64 / seen as f64
-            }
-        });
-        rows.push((
-            tier_names(tiers),
-            median(detect_rates),
-            last.then(|| median(redact_rates)),
-            gated,
-        ));
+        rows.push(bench_tiers(
+            &setup,
+            tiers,
+            (&records, mb),
+            args.iterations,
+            last,
+        )?);
     }
-    let rss = peak_rss_mb();
+    let m = Measured {
+        records: records.len(),
+        mb,
+        threads: setup.threads,
+        rows,
+        startup_ms,
+        rss: peak_rss_mb(),
+    };
     if args.json {
-        let tiers: Vec<_> = rows
-            .iter()
-            .map(|(name, detect, redact, gated)| {
-                json!({"tiers": name, "detect_mb_per_s_median": detect,
-                       "redact_mb_per_s_median": redact, "model_read_share": gated})
-            })
-            .collect();
-        println!(
-            "{}",
-            json!({"corpus": args.corpus.display().to_string(), "records": records.len(), "text_mb": mb,
-                   "threads": setup.threads, "iterations": args.iterations, "runs": tiers,
-                   "detect_mb_per_s_median": rows.last().map(|r| r.1),
-                   "redact_mb_per_s_median": rows.last().and_then(|r| r.2),
-                   "startup_ms": startup_ms, "peak_rss_mb": rss})
-        );
+        print_json(&args, &m);
     } else {
-        println!(
-            "corpus {}: {} records, {mb:.2} MB of text",
-            args.corpus.display(),
-            records.len()
-        );
-        println!(
-            "{} threads, median of {} passes",
-            setup.threads, args.iterations
-        );
-        for (name, detect, redact, gated) in &rows {
-            print!("  tiers {name:<12} detect: {detect:8.3} MB/s");
-            if let Some(r) = redact {
-                print!("   redact: {r:8.3} MB/s");
-            }
-            if let Some(g) = gated {
-                print!("   (model read {:.0}% of the text)", g * 100.0);
-            }
-            println!();
-        }
-        println!("  start-up (policy, word lists, patterns, model): {startup_ms:.0} ms");
-        if let Some(r) = rss {
-            println!("  peak resident memory: {r:.0} MB");
-        }
+        print_text(&args, &m);
     }
     Ok(())
+}
+
+fn print_json(args: &BenchArgs, m: &Measured) {
+    let tiers: Vec<_> = m
+        .rows
+        .iter()
+        .map(|r| {
+            json!({"tiers": r.tiers, "detect_mb_per_s_median": r.detect,
+                   "redact_mb_per_s_median": r.redact, "model_read_share": r.gated})
+        })
+        .collect();
+    println!(
+        "{}",
+        json!({"corpus": args.corpus.display().to_string(), "records": m.records, "text_mb": m.mb,
+               "threads": m.threads, "iterations": args.iterations, "runs": tiers,
+               "detect_mb_per_s_median": m.rows.last().map(|r| r.detect),
+               "redact_mb_per_s_median": m.rows.last().and_then(|r| r.redact),
+               "startup_ms": m.startup_ms, "peak_rss_mb": m.rss})
+    );
+}
+
+fn print_text(args: &BenchArgs, m: &Measured) {
+    println!(
+        "corpus {}: {} records, {:.2} MB of text",
+        args.corpus.display(),
+        m.records,
+        m.mb
+    );
+    println!(
+        "{} threads, median of {} passes",
+        m.threads, args.iterations
+    );
+    for r in &m.rows {
+        print!("  tiers {:<12} detect: {:8.3} MB/s", r.tiers, r.detect);
+        if let Some(x) = r.redact {
+            print!("   redact: {x:8.3} MB/s");
+        }
+        if let Some(g) = r.gated {
+            print!("   (model read {:.0}% of the text)", g * 100.0);
+        }
+        println!();
+    }
+    println!(
+        "  start-up (policy, word lists, patterns, model): {:.0} ms",
+        m.startup_ms
+    );
+    if let Some(r) = m.rss {
+        println!("  peak resident memory: {r:.0} MB");
+    }
 }

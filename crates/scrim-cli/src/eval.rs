@@ -4,57 +4,59 @@
 //! conversations) first. The numbers are those of `../shared/tools/score.py` (a test checks that
 //! they agree on every shared corpus).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
-use scrim_core::{Engine, Key, Record, Redactor};
+use scrim_core::{Engine, Record};
 use scrim_eval::{flatten, read_jsonl, score, Options};
 use serde_json::{json, Value};
 
-use crate::io::{AtomicOutput, Input};
-use crate::run::{setup, spans_json, tier_names, Setup};
+use scrim_pipeline::{spans_json, AtomicFile, Detection};
+
+use crate::io::Input;
+use crate::setup::{setup, tier_names, Setup};
 use crate::EngineArgs;
 
 /// `scrim eval`.
 #[derive(Args, Debug)]
-pub struct EvalArgs {
+pub(crate) struct EvalArgs {
     /// Gold JSONL: `{"id","text","spans"}` documents, or conversations with spans that name their
     /// `message`.
     #[arg(long, value_name = "GOLD")]
-    pub gold: PathBuf,
+    pub(crate) gold: PathBuf,
     /// Predictions to score instead of running detection (the `scrim detect` format).
     #[arg(long, value_name = "PRED")]
-    pub pred: Option<PathBuf>,
+    pub(crate) pred: Option<PathBuf>,
     /// Also write the predictions Scrim made to this file.
     #[arg(long, value_name = "FILE")]
-    pub write_pred: Option<PathBuf>,
+    pub(crate) write_pred: Option<PathBuf>,
     /// Labels to drop on both sides, comma-separated (the headline numbers use ORG,OTHER).
     #[arg(long, value_name = "LIST")]
-    pub exclude_labels: Option<String>,
+    pub(crate) exclude_labels: Option<String>,
     /// Labels to keep, comma-separated (others are dropped).
     #[arg(long, value_name = "LIST")]
-    pub labels: Option<String>,
+    pub(crate) labels: Option<String>,
     /// Rename a label on both sides before scoring, e.g. ADDRESS=LOCATION (repeatable).
     #[arg(long, value_name = "FROM=TO")]
-    pub relabel: Vec<String>,
+    pub(crate) relabel: Vec<String>,
     /// Print the JSON report instead of the table.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// A heading line for the table.
     #[arg(long)]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// Engine options.
     #[command(flatten)]
-    pub engine: EngineArgs,
+    pub(crate) engine: EngineArgs,
 }
 
 /// Run detection over every gold record, in order, on the pool.
 fn predict(setup: &Setup, engine: Arc<Engine>, gold: &[Value]) -> Result<(Vec<Value>, f64)> {
-    let redactor = Redactor::new(engine, setup.policy.clone(), Key::from_secret(b"eval"));
+    let detection = Detection::new(engine, setup.policy.clone());
     let t = Instant::now();
     let preds: Vec<Value> = setup.pool.install(|| {
         gold.par_chunks(8)
@@ -65,7 +67,7 @@ fn predict(setup: &Setup, engine: Arc<Engine>, gold: &[Value]) -> Result<(Vec<Va
                     .map(|g| Record::from_value(g.clone()).ok())
                     .collect();
                 let valid: Vec<Record> = records.iter().flatten().cloned().collect();
-                let mut analyses = redactor.detect_batch(&valid).into_iter();
+                let mut analyses = detection.detect_batch(&valid).into_iter();
                 chunk
                     .iter()
                     .zip(records)
@@ -87,14 +89,8 @@ fn predict(setup: &Setup, engine: Arc<Engine>, gold: &[Value]) -> Result<(Vec<Va
     Ok((preds, t.elapsed().as_secs_f64()))
 }
 
-/// Run the evaluation.
-pub fn eval(args: EvalArgs) -> Result<()> {
-    let gold_text = Input::read_all(&args.gold)?;
-    let gold_values =
-        read_jsonl(&gold_text).with_context(|| format!("in gold file {}", args.gold.display()))?;
-    if gold_values.is_empty() {
-        bail!("gold file {} has no records", args.gold.display());
-    }
+/// Scoring options from the flags.
+fn options(args: &EvalArgs) -> Result<Options> {
     let mut opts = Options {
         labels: args.labels.as_deref().and_then(Options::parse_label_list),
         exclude: args
@@ -107,16 +103,15 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     for r in &args.relabel {
         opts.relabel.push(Options::parse_relabel(r)?);
     }
-    let gold: Vec<_> = gold_values.iter().flat_map(flatten).collect();
-    let mb = gold_values
-        .iter()
-        .filter_map(|g| Record::from_value(g.clone()).ok())
-        .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
-        .sum::<usize>() as f64
-        / 1e6;
+    Ok(opts)
+}
 
-    // Scored runs: the given predictions, or each tier alone and then all together.
-    let mut runs: Vec<(Option<String>, Vec<Value>, Option<f64>)> = Vec::new();
+/// One scored run: its tier names (with several), its predictions, detection time.
+type Run = (Option<String>, Vec<Value>, Option<f64>);
+
+/// Scored runs: the given predictions, or each tier alone and then all together.
+fn runs(args: &EvalArgs, gold_values: &[Value]) -> Result<Vec<Run>> {
+    let mut runs: Vec<Run> = Vec::new();
     if let Some(p) = &args.pred {
         let text = Input::read_all(p)?;
         let preds =
@@ -127,18 +122,53 @@ pub fn eval(args: EvalArgs) -> Result<()> {
         let sets = setup.tier_sets();
         for tiers in &sets {
             let engine = setup.engine_for(tiers)?;
-            let (preds, secs) = predict(&setup, engine, &gold_values)?;
+            let (preds, secs) = predict(&setup, engine, gold_values)?;
             let name = (sets.len() > 1).then(|| tier_names(tiers));
             runs.push((name, preds, Some(secs)));
         }
     }
+    Ok(runs)
+}
+
+/// Write the predictions of the last run (the one with every tier asked for).
+fn write_predictions(path: &Path, runs: &[Run]) -> Result<()> {
+    let mut out = AtomicFile::create(path)?;
+    for v in runs.last().map(|r| r.1.as_slice()).unwrap_or(&[]) {
+        out.line(&v.to_string())?;
+    }
+    out.commit()?;
+    Ok(())
+}
+
+/// A report's heading: the given title and the run's tiers.
+fn title(given: Option<&str>, tiers: Option<&str>) -> Option<String> {
+    match (given, tiers) {
+        (Some(t), Some(n)) => Some(format!("{t} [tiers {n}]")),
+        (Some(t), None) => Some(t.to_string()),
+        (None, Some(n)) => Some(format!("tiers {n}")),
+        (None, None) => None,
+    }
+}
+
+/// Run the evaluation.
+pub(crate) fn eval(args: EvalArgs) -> Result<()> {
+    let gold_text = Input::read_all(&args.gold)?;
+    let gold_values =
+        read_jsonl(&gold_text).with_context(|| format!("in gold file {}", args.gold.display()))?;
+    if gold_values.is_empty() {
+        bail!("gold file {} has no records", args.gold.display());
+    }
+    let opts = options(&args)?;
+    let gold: Vec<_> = gold_values.iter().flat_map(flatten).collect();
+    let mb = gold_values
+        .iter()
+        .filter_map(|g| Record::from_value(g.clone()).ok())
+        .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
+        .sum::<usize>() as f64
+        / 1e6;
+    let runs = runs(&args, &gold_values)?;
     if let Some(path) = &args.write_pred {
-        // The last run is the one with every tier asked for.
-        let mut out = AtomicOutput::create(path)?;
-        for v in runs.last().map(|r| r.1.as_slice()).unwrap_or(&[]) {
-            out.line(&v.to_string())?;
-        }
-        out.commit()?;
+        write_predictions(path, &runs)?;
     }
     let mut json_reports: Vec<(String, Value)> = Vec::new();
     for (name, preds, secs) in &runs {
@@ -148,12 +178,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
             json_reports.push((name.clone().unwrap_or_default(), report.to_json()));
             continue;
         }
-        let title = match (args.title.as_deref(), name) {
-            (Some(t), Some(n)) => Some(format!("{t} [tiers {n}]")),
-            (Some(t), None) => Some(t.to_string()),
-            (None, Some(n)) => Some(format!("tiers {n}")),
-            (None, None) => None,
-        };
+        let title = title(args.title.as_deref(), name.as_deref());
         println!("{}", report.render(title.as_deref()));
         if let Some(s) = secs {
             println!(

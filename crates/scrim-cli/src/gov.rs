@@ -1,23 +1,19 @@
-//! The governance commands (`consent`, `optout`, `forget`, `datasets`, `compact`, `keys`, `raw`)
-//! and what `scrim redact --store` adds: admission by consent and source, datasets registered
-//! with their lineage, retained raw records sealed per subject.
+//! The governance commands (`consent`, `optout`, `forget`, `datasets`, `compact`, `keys`, `raw`),
+//! and what they share with `scrim redact --store`: the store, the keyring, the governance
+//! policy. (Admission, datasets and sealed raw copies are `scrim_pipeline`'s.)
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
-use scrim_core::Record;
-use scrim_store::dataset::{
-    crash_point, DatasetWriter, LineEntry, Manifest, DEFAULT_SHARD_RECORDS,
-};
-use scrim_store::raw::RawWriter;
-use scrim_store::{Decision, Governance, Keyring, Lineage, SecretKey, Store};
+use scrim_pipeline::{AtomicFile, BlockingStore};
+use scrim_store::{Decision, Governance, Keyring, SecretKey, Store};
 use serde_json::json;
 
 /// Where the store is and who is acting.
 #[derive(Args, Debug, Clone)]
-pub struct StoreArgs {
+pub(crate) struct StoreArgs {
     /// The governance store: a SQLite file path (created if missing) or a postgres:// URL.
     #[arg(
         long,
@@ -25,27 +21,27 @@ pub struct StoreArgs {
         default_value = "scrim.db",
         value_name = "URL"
     )]
-    pub store: String,
+    pub(crate) store: String,
     /// Who is acting, for the history (default: $USER).
     #[arg(long, env = "SCRIM_ACTOR", value_name = "NAME")]
-    pub actor: Option<String>,
+    pub(crate) actor: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// Where the master keyring is.
 #[derive(Args, Debug, Clone)]
-pub struct KeyArgs {
+pub(crate) struct KeyArgs {
     /// The master keyring file (one base64 key per line, the primary first). Alternatively
     /// SCRIM_MASTER_KEY holds the keyring itself.
     #[arg(long, env = "SCRIM_MASTER_KEY_FILE", value_name = "FILE")]
-    pub master_key_file: Option<PathBuf>,
+    pub(crate) master_key_file: Option<PathBuf>,
 }
 
 /// `scrim consent`.
 #[derive(Subcommand, Debug)]
-pub enum ConsentCmd {
+pub(crate) enum ConsentCmd {
     /// Record a subject's decision for a purpose (or `*` for every purpose).
     Set {
         /// The subject (the source system's opaque id).
@@ -81,7 +77,7 @@ pub enum ConsentCmd {
 
 /// `scrim keys`.
 #[derive(Subcommand, Debug)]
-pub enum KeysCmd {
+pub(crate) enum KeysCmd {
     /// Write a new master keyring file holding one fresh random key.
     New {
         /// Where (refuses to overwrite).
@@ -112,7 +108,7 @@ pub enum KeysCmd {
 
 /// `scrim raw`.
 #[derive(Subcommand, Debug)]
-pub enum RawCmd {
+pub(crate) enum RawCmd {
     /// Decrypt the retained raw records that still can be (to re-process them); forgotten
     /// subjects' records are counted as shredded.
     Export {
@@ -129,14 +125,14 @@ pub enum RawCmd {
 }
 
 /// A tokio runtime and an open store.
-pub struct Opened {
-    pub rt: tokio::runtime::Runtime,
-    pub store: Store,
+pub(crate) struct Opened {
+    pub(crate) rt: tokio::runtime::Runtime,
+    pub(crate) store: Store,
 }
 
 impl Opened {
     /// Run a store (or gateway) call to completion.
-    pub fn run<T, E>(
+    pub(crate) fn run<T, E>(
         &self,
         f: impl std::future::Future<Output = std::result::Result<T, E>>,
     ) -> Result<T>
@@ -148,19 +144,13 @@ impl Opened {
 }
 
 /// Open the store at `url`.
-pub fn open(url: &str) -> Result<Opened> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the store's runtime")?;
-    let store = rt
-        .block_on(Store::open(url))
-        .with_context(|| format!("opening the store {}", scrim_store::display_url(url)))?;
+pub(crate) fn open(url: &str) -> Result<Opened> {
+    let (rt, store) = BlockingStore::open(url)?.into_parts();
     Ok(Opened { rt, store })
 }
 
 /// The master keyring: from the file, or SCRIM_MASTER_KEY.
-pub fn keyring(args: &KeyArgs) -> Result<Keyring> {
+pub(crate) fn keyring(args: &KeyArgs) -> Result<Keyring> {
     if let Some(f) = &args.master_key_file {
         let text = std::fs::read_to_string(f)
             .with_context(|| format!("cannot read master keyring {}", f.display()))?;
@@ -177,7 +167,7 @@ pub fn keyring(args: &KeyArgs) -> Result<Keyring> {
 }
 
 /// Who is acting.
-pub fn actor(a: Option<&String>) -> String {
+pub(crate) fn actor(a: Option<&String>) -> String {
     a.cloned()
         .or_else(|| std::env::var("USER").ok())
         .filter(|s| !s.is_empty())
@@ -185,7 +175,7 @@ pub fn actor(a: Option<&String>) -> String {
 }
 
 /// The governance policy: a file, or the built-in default.
-pub fn governance(path: Option<&Path>) -> Result<Governance> {
+pub(crate) fn governance(path: Option<&Path>) -> Result<Governance> {
     match path {
         Some(p) => {
             let text = std::fs::read_to_string(p)
@@ -202,7 +192,7 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 /// `scrim consent …`.
-pub fn consent(cmd: ConsentCmd) -> Result<()> {
+pub(crate) fn consent(cmd: ConsentCmd) -> Result<()> {
     match cmd {
         ConsentCmd::Set {
             subject,
@@ -211,73 +201,93 @@ pub fn consent(cmd: ConsentCmd) -> Result<()> {
             note,
             store,
             governance: g,
-        } => {
-            let gov = governance(g.as_deref())?;
-            if purpose != scrim_store::governance::ALL_PURPOSES {
-                gov.check_purpose(&purpose)?;
-            }
-            let decision: Decision = decision.parse()?;
-            let o = open(&store.store)?;
-            let who = actor(store.actor.as_ref());
-            let (event, tomb) = o
-                .run(
-                    o.store
-                        .set_consent(&subject, &purpose, decision, &who, note.as_deref()),
-                )
-                .with_context(|| format!("subject {subject}, purpose {purpose}"))?;
-            if store.json {
-                return print_json(&json!({"event": event, "tombstone": tomb}));
-            }
-            println!(
-                "subject {subject}: {} {purpose} (recorded #{} by {who} at {})",
-                event.decision, event.seq, event.at
-            );
-            if let Some(t) = tomb {
-                print_tombstone(&t);
-            }
-            Ok(())
-        }
-        ConsentCmd::Show { subject, store } => {
-            let o = open(&store.store)?;
-            let state = o.run(o.store.consent_state(&subject))?;
-            if store.json {
-                return print_json(&state);
-            }
-            if state.is_empty() {
-                println!("subject {subject}: no decision recorded (each source's default applies)");
-            }
-            for (p, e) in &state {
-                let p = if p == "*" { "* (every purpose)" } else { p };
-                println!("{p}: {} (since {}, by {})", e.decision, e.at, e.actor);
-            }
-            Ok(())
-        }
-        ConsentCmd::History { subject, store } => {
-            let o = open(&store.store)?;
-            let h = o.run(o.store.consent_history(&subject))?;
-            if store.json {
-                return print_json(&h);
-            }
-            if h.is_empty() {
-                println!("subject {subject}: no decision recorded");
-            }
-            for e in &h {
-                println!(
-                    "#{} {} {} {} by {}{}",
-                    e.seq,
-                    e.at,
-                    e.purpose,
-                    e.decision,
-                    e.actor,
-                    e.note
-                        .as_ref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                );
-            }
-            Ok(())
-        }
+        } => consent_set(
+            &subject,
+            &purpose,
+            &decision,
+            note.as_deref(),
+            &store,
+            g.as_deref(),
+        ),
+        ConsentCmd::Show { subject, store } => consent_show(&subject, &store),
+        ConsentCmd::History { subject, store } => consent_history(&subject, &store),
     }
+}
+
+/// `scrim consent set`.
+fn consent_set(
+    subject: &str,
+    purpose: &str,
+    decision: &str,
+    note: Option<&str>,
+    store: &StoreArgs,
+    g: Option<&Path>,
+) -> Result<()> {
+    let gov = governance(g)?;
+    if purpose != scrim_store::governance::ALL_PURPOSES {
+        gov.check_purpose(purpose)?;
+    }
+    let decision: Decision = decision.parse()?;
+    let o = open(&store.store)?;
+    let who = actor(store.actor.as_ref());
+    let (event, tomb) = o
+        .run(o.store.set_consent(subject, purpose, decision, &who, note))
+        .with_context(|| format!("subject {subject}, purpose {purpose}"))?;
+    if store.json {
+        return print_json(&json!({"event": event, "tombstone": tomb}));
+    }
+    println!(
+        "subject {subject}: {} {purpose} (recorded #{} by {who} at {})",
+        event.decision, event.seq, event.at
+    );
+    if let Some(t) = tomb {
+        print_tombstone(&t);
+    }
+    Ok(())
+}
+
+/// `scrim consent show`.
+fn consent_show(subject: &str, store: &StoreArgs) -> Result<()> {
+    let o = open(&store.store)?;
+    let state = o.run(o.store.consent_state(subject))?;
+    if store.json {
+        return print_json(&state);
+    }
+    if state.is_empty() {
+        println!("subject {subject}: no decision recorded (each source's default applies)");
+    }
+    for (p, e) in &state {
+        let p = if p == "*" { "* (every purpose)" } else { p };
+        println!("{p}: {} (since {}, by {})", e.decision, e.at, e.actor);
+    }
+    Ok(())
+}
+
+/// `scrim consent history`.
+fn consent_history(subject: &str, store: &StoreArgs) -> Result<()> {
+    let o = open(&store.store)?;
+    let h = o.run(o.store.consent_history(subject))?;
+    if store.json {
+        return print_json(&h);
+    }
+    if h.is_empty() {
+        println!("subject {subject}: no decision recorded");
+    }
+    for e in &h {
+        println!(
+            "#{} {} {} {} by {}{}",
+            e.seq,
+            e.at,
+            e.purpose,
+            e.decision,
+            e.actor,
+            e.note
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 fn print_tombstone(t: &scrim_store::TombstoneReport) {
@@ -339,7 +349,7 @@ fn print_tombstone(t: &scrim_store::TombstoneReport) {
 }
 
 /// `scrim optout SUBJECT` and `scrim forget SUBJECT`.
-pub fn optout_or_forget(
+pub(crate) fn optout_or_forget(
     subject: &str,
     store: &StoreArgs,
     keys: &KeyArgs,
@@ -373,7 +383,7 @@ pub fn optout_or_forget(
 
 /// `scrim datasets …`.
 #[derive(Subcommand, Debug)]
-pub enum DatasetsCmd {
+pub(crate) enum DatasetsCmd {
     /// Adopt or clean what killed `redact --store` runs left: a dataset whose manifest
     /// committed is registered (so forget and compaction reach it); one that never committed
     /// loses its partial files and its registration.
@@ -389,7 +399,7 @@ pub enum DatasetsCmd {
 }
 
 /// `scrim datasets recover`.
-pub fn recover(dir: Option<&Path>, all: bool, store: &StoreArgs) -> Result<()> {
+pub(crate) fn recover(dir: Option<&Path>, all: bool, store: &StoreArgs) -> Result<()> {
     if dir.is_none() && !all {
         bail!("name a dataset directory or pass --all (every pending dataset in the store)");
     }
@@ -433,7 +443,7 @@ pub fn recover(dir: Option<&Path>, all: bool, store: &StoreArgs) -> Result<()> {
 }
 
 /// `scrim datasets`.
-pub fn datasets(store: &StoreArgs) -> Result<()> {
+pub(crate) fn datasets(store: &StoreArgs) -> Result<()> {
     let o = open(&store.store)?;
     let all = o.run(o.store.datasets())?;
     if store.json {
@@ -466,7 +476,7 @@ pub fn datasets(store: &StoreArgs) -> Result<()> {
 }
 
 /// `scrim compact`.
-pub fn compact(which: Option<&str>, all: bool, store: &StoreArgs) -> Result<()> {
+pub(crate) fn compact(which: Option<&str>, all: bool, store: &StoreArgs) -> Result<()> {
     let o = open(&store.store)?;
     let who = actor(store.actor.as_ref());
     let names: Vec<String> = match (which, all) {
@@ -523,67 +533,15 @@ pub fn compact(which: Option<&str>, all: bool, store: &StoreArgs) -> Result<()> 
 }
 
 /// `scrim keys …`.
-pub fn keys(cmd: KeysCmd) -> Result<()> {
+pub(crate) fn keys(cmd: KeysCmd) -> Result<()> {
     match cmd {
-        KeysCmd::New { file } => {
-            if file.exists() {
-                bail!("{} exists; not overwriting a keyring", file.display());
-            }
-            let ring = Keyring::from_keys(vec![SecretKey::random()?])?;
-            write_secret(&file, &ring.to_text())?;
-            println!(
-                "wrote master keyring {} (key {})",
-                file.display(),
-                ring.ids().join(", ")
-            );
-            Ok(())
-        }
-        KeysCmd::AddPrimary { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let old = Keyring::parse(&text, &file.display().to_string())?;
-            let new = SecretKey::random()?;
-            let id = new.id();
-            let mut keys = vec![new];
-            keys.extend(old.ids().iter().filter_map(|i| old.key(i).cloned()));
-            let ring = Keyring::from_keys(keys)?;
-            write_secret(&file, &ring.to_text())?;
-            println!(
-                "{}: new primary key {id}; older keys kept for reading: {}. Next: `scrim keys rotate`, then remove the old lines.",
-                file.display(),
-                old.ids().join(", ")
-            );
-            Ok(())
-        }
+        KeysCmd::New { file } => keys_new(&file),
+        KeysCmd::AddPrimary { file } => keys_add_primary(&file),
         KeysCmd::Rotate {
             store,
             keys,
             pseudonym,
-        } => {
-            let ring = keyring(&keys)?;
-            let o = open(&store.store)?;
-            let n = o.run(o.store.rewrap_all(&ring))?;
-            let v = if pseudonym {
-                Some(o.run(o.store.rotate_pseudonym_key(&ring))?)
-            } else {
-                None
-            };
-            let status = o.run(o.store.key_status())?;
-            if store.json {
-                return print_json(
-                    &json!({"rewrapped": n, "pseudonym_version": v, "status": status}),
-                );
-            }
-            println!(
-                "re-wrapped {n} key(s) under master key {}",
-                ring.primary().id()
-            );
-            if let Some(v) = v {
-                println!("pseudonym key is now version {v}");
-            }
-            print_status(&status);
-            Ok(())
-        }
+        } => keys_rotate(&store, &keys, pseudonym),
         KeysCmd::Status { store } => {
             let o = open(&store.store)?;
             let status = o.run(o.store.key_status())?;
@@ -594,6 +552,65 @@ pub fn keys(cmd: KeysCmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `scrim keys new`.
+fn keys_new(file: &Path) -> Result<()> {
+    if file.exists() {
+        bail!("{} exists; not overwriting a keyring", file.display());
+    }
+    let ring = Keyring::from_keys(vec![SecretKey::random()?])?;
+    write_secret(file, &ring.to_text())?;
+    println!(
+        "wrote master keyring {} (key {})",
+        file.display(),
+        ring.ids().join(", ")
+    );
+    Ok(())
+}
+
+/// `scrim keys add-primary`.
+fn keys_add_primary(file: &Path) -> Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let old = Keyring::parse(&text, &file.display().to_string())?;
+    let new = SecretKey::random()?;
+    let id = new.id();
+    let mut keys = vec![new];
+    keys.extend(old.ids().iter().filter_map(|i| old.key(i).cloned()));
+    let ring = Keyring::from_keys(keys)?;
+    write_secret(file, &ring.to_text())?;
+    println!(
+        "{}: new primary key {id}; older keys kept for reading: {}. Next: `scrim keys rotate`, then remove the old lines.",
+        file.display(),
+        old.ids().join(", ")
+    );
+    Ok(())
+}
+
+/// `scrim keys rotate`.
+fn keys_rotate(store: &StoreArgs, keys: &KeyArgs, pseudonym: bool) -> Result<()> {
+    let ring = keyring(keys)?;
+    let o = open(&store.store)?;
+    let n = o.run(o.store.rewrap_all(&ring))?;
+    let v = if pseudonym {
+        Some(o.run(o.store.rotate_pseudonym_key(&ring))?)
+    } else {
+        None
+    };
+    let status = o.run(o.store.key_status())?;
+    if store.json {
+        return print_json(&json!({"rewrapped": n, "pseudonym_version": v, "status": status}));
+    }
+    println!(
+        "re-wrapped {n} key(s) under master key {}",
+        ring.primary().id()
+    );
+    if let Some(v) = v {
+        println!("pseudonym key is now version {v}");
+    }
+    print_status(&status);
+    Ok(())
 }
 
 fn print_status(s: &scrim_store::KeyStatus) {
@@ -627,7 +644,7 @@ fn write_secret(path: &Path, text: &str) -> Result<()> {
 }
 
 /// `scrim raw …`.
-pub fn raw(cmd: RawCmd) -> Result<()> {
+pub(crate) fn raw(cmd: RawCmd) -> Result<()> {
     let RawCmd::Export {
         dir,
         output,
@@ -642,7 +659,7 @@ pub fn raw(cmd: RawCmd) -> Result<()> {
         cache.insert(lid, k);
     }
     let read = scrim_store::raw::read_all(&dir, |lid| cache.get(lid).cloned().flatten())?;
-    let mut out = crate::io::AtomicOutput::create(&output)?;
+    let mut out = AtomicFile::create(&output)?;
     for (_, _, bytes) in &read.records {
         out.line(&String::from_utf8_lossy(bytes))?;
     }
@@ -660,253 +677,4 @@ pub fn raw(cmd: RawCmd) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// What to do with one record before redaction.
-pub enum Admit {
-    /// Process it.
-    Yes,
-    /// Leave it out of this output, counted under a reason code.
-    Exclude(&'static str),
-    /// It is malformed for governance (a bad subject): quarantine it.
-    Quarantine(&'static str, String),
-}
-
-fn subject_of(r: &Record) -> std::result::Result<Option<&str>, (&'static str, String)> {
-    scrim_store::subject_field(r.field("subject")).map_err(|e| ("bad_subject", e.to_string()))
-}
-
-/// Admission without a store: only the source rules that no consent could change (a private
-/// message that was not shared with the AI never leaves).
-pub fn admit_without_store(gov: &Governance, records: &[&Record]) -> Vec<Admit> {
-    records
-        .iter()
-        .map(|r| match r.str_field("source") {
-            Some(src) if gov.sources.contains_key(src) => match gov.source_admits_any(Some(src)) {
-                Ok(()) => Admit::Yes,
-                Err(e) => Admit::Exclude(e.code()),
-            },
-            _ => Admit::Yes,
-        })
-        .collect()
-}
-
-/// A store-backed redaction run: admission, keys, and the dataset being written.
-pub struct StoreRun {
-    pub opened: Opened,
-    pub gov: Governance,
-    pub purpose: String,
-    pub ring: Keyring,
-    pub lineage: Lineage,
-    pub pseudonym_key: (i64, SecretKey),
-    pub started: String,
-}
-
-impl StoreRun {
-    /// Open the store, check the purpose, and load (or make) the store's keys.
-    pub fn start(url: &str, purpose: &str, gov: Governance, keys: &KeyArgs) -> Result<StoreRun> {
-        gov.check_purpose(purpose)?;
-        let ring = keyring(keys)?;
-        let opened = open(url)?;
-        let lineage = opened.run(opened.store.lineage(&ring))?;
-        let pseudonym_key =
-            opened.run(opened.store.store_key(&ring, scrim_store::PSEUDONYM_KEY))?;
-        Ok(StoreRun {
-            opened,
-            gov,
-            purpose: purpose.to_string(),
-            ring,
-            lineage,
-            pseudonym_key,
-            started: scrim_store::now(),
-        })
-    }
-
-    /// Decide a batch of records: one consent query for the batch.
-    pub fn admit(&self, records: &[&Record]) -> Result<Vec<Admit>> {
-        let subjects: Vec<_> = records.iter().map(|r| subject_of(r)).collect();
-        let known: Vec<&str> = subjects
-            .iter()
-            .filter_map(|s| s.as_ref().ok().copied().flatten())
-            .collect();
-        let decisions = self
-            .opened
-            .run(self.opened.store.decisions(&known, &self.purpose))
-            .with_context(|| format!("reading consent for {}", self.purpose))?;
-        Ok(records
-            .iter()
-            .zip(subjects)
-            .map(|(r, subject)| {
-                let subject = match subject {
-                    Ok(s) => s,
-                    Err((code, why)) => return Admit::Quarantine(code, why),
-                };
-                let d = subject
-                    .and_then(|s| decisions.get(s).copied())
-                    .unwrap_or_default();
-                match self
-                    .gov
-                    .admit(&self.purpose, subject, r.str_field("source"), d)
-                {
-                    Ok(()) => Admit::Yes,
-                    Err(e) => Admit::Exclude(e.code()),
-                }
-            })
-            .collect())
-    }
-}
-
-/// Where one output line came from.
-pub struct LineInfo {
-    /// The record's id.
-    pub id: Option<String>,
-    /// The record's subject.
-    pub subject: Option<String>,
-    /// Its line number in the input.
-    pub line_no: usize,
-}
-
-/// The dataset a store-backed run writes, and its sealed raw records.
-pub struct DatasetSink<'a> {
-    run: &'a StoreRun,
-    dir: PathBuf,
-    name: String,
-    policy_hash: String,
-    writer: DatasetWriter,
-    subjects: BTreeMap<String, String>,
-    raw: Option<RawWriter>,
-    keys: HashMap<String, Option<SecretKey>>,
-    /// Records whose raw copy was not kept because the subject's key is destroyed.
-    pub raw_skipped: usize,
-}
-
-impl<'a> DatasetSink<'a> {
-    /// Start writing dataset `name` into `dir`.
-    pub fn create(
-        run: &'a StoreRun,
-        dir: &Path,
-        name: &str,
-        policy_hash: &str,
-        shard_records: Option<usize>,
-        retain_raw: Option<&Path>,
-    ) -> Result<DatasetSink<'a>> {
-        let writer = DatasetWriter::create(dir, shard_records.unwrap_or(DEFAULT_SHARD_RECORDS))?;
-        let raw = match retain_raw {
-            Some(d) => Some(RawWriter::create(
-                d,
-                &format!("raw-{}-{}", name, run.started.replace([':', '.'], "")),
-            )?),
-            None => None,
-        };
-        Ok(DatasetSink {
-            run,
-            dir: dir.to_path_buf(),
-            name: name.to_string(),
-            policy_hash: policy_hash.to_string(),
-            writer,
-            subjects: BTreeMap::new(),
-            raw,
-            keys: HashMap::new(),
-            raw_skipped: 0,
-        })
-    }
-
-    /// Append one redacted line (and seal its raw input when retaining).
-    pub fn put(&mut self, line: &str, info: &LineInfo, raw: &[u8]) -> Result<()> {
-        let subject_lid = info.subject.as_ref().map(|s| {
-            let lid = self.run.lineage.subject(s);
-            self.subjects.insert(s.clone(), lid.clone());
-            lid
-        });
-        let record_key = info
-            .id
-            .clone()
-            .unwrap_or_else(|| format!("{}#line{}", self.name, info.line_no));
-        let record_lid = self.run.lineage.record(&record_key);
-        self.writer.line(
-            line,
-            LineEntry {
-                record: record_lid.clone(),
-                subject: subject_lid.clone(),
-            },
-        )?;
-        if let (Some(w), Some(subject), Some(lid)) = (
-            self.raw.as_mut(),
-            info.subject.as_ref(),
-            subject_lid.as_ref(),
-        ) {
-            let key = match self.keys.get(subject) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = self.run.opened.run(self.run.opened.store.subject_key(
-                        &self.run.ring,
-                        subject,
-                        true,
-                    ))?;
-                    self.keys.insert(subject.clone(), k.clone());
-                    k
-                }
-            };
-            match key {
-                Some(k) => w.put(&k, lid, &record_lid, raw)?,
-                None => self.raw_skipped += 1,
-            }
-        }
-        Ok(())
-    }
-
-    /// Register the dataset (pending, with its subjects and holdings) in the store, commit it
-    /// (manifest), then mark it ready: a kill at any point leaves nothing the store does not
-    /// know (`scrim datasets recover` adopts or cleans it).
-    pub fn finish(mut self) -> Result<serde_json::Value> {
-        let mut id = [0u8; 8];
-        getrandom::getrandom(&mut id).map_err(|e| anyhow!("no system randomness: {e}"))?;
-        let manifest = Manifest {
-            format: String::new(),
-            id: format!(
-                "ds_{}",
-                id.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            ),
-            name: self.name.clone(),
-            purpose: self.run.purpose.clone(),
-            policy: self.policy_hash.clone(),
-            key_version: self.run.pseudonym_key.0,
-            created_at: scrim_store::now(),
-            shards: Vec::new(),
-        };
-        let raw = match self.raw {
-            Some(w) => Some(w.finish()?),
-            None => None,
-        };
-        let manifest = self.writer.close(manifest)?;
-        let pairs: Vec<(String, String)> = std::mem::take(&mut self.subjects).into_iter().collect();
-        let store = &self.run.opened.store;
-        self.run.opened.run(store.remember_subjects(&pairs))?;
-        crash_point("redact:before_register");
-        let raced = self
-            .run
-            .opened
-            .run(store.register_pending(&self.dir, &manifest, &self.run.started))
-            .with_context(|| format!("registering dataset {}", manifest.name))?;
-        crash_point("redact:before_manifest");
-        self.writer.commit(&manifest)?;
-        crash_point("redact:after_manifest");
-        self.run
-            .opened
-            .run(store.mark_ready(&manifest.id))
-            .with_context(|| format!("registering dataset {}", manifest.name))?;
-        Ok(json!({
-            "name": manifest.name,
-            "id": manifest.id,
-            "path": self.dir.display().to_string(),
-            "purpose": manifest.purpose,
-            "shards": manifest.shards.len(),
-            "records": manifest.records(),
-            "subjects": pairs.len(),
-            "key_version": manifest.key_version,
-            "pending_from_opt_outs_during_the_run": raced,
-            "raw_retained": raw.as_ref().map(|(p, n)| json!({"file": p.display().to_string(), "records": n})),
-            "raw_not_retained_key_destroyed": self.raw_skipped,
-        }))
-    }
 }

@@ -6,6 +6,8 @@ mod gov;
 mod io;
 mod run;
 mod serve;
+mod setup;
+mod summary;
 
 use std::path::PathBuf;
 
@@ -92,100 +94,100 @@ enum Command {
 
 /// Options shared by every command that processes records.
 #[derive(Args, Debug, Clone)]
-pub struct EngineArgs {
+pub(crate) struct EngineArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
     /// Detector tiers to run, comma-separated (default: the policy's, `rules`).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub tiers: Option<Vec<String>>,
+    pub(crate) tiers: Option<Vec<String>>,
     /// Redaction policy (TOML). Default: the built-in policy (policies/default.toml).
     #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
+    pub(crate) policy: Option<PathBuf>,
     /// The `model` tier's directory (model.onnx, tokenizer.json, config.json). Default: the
     /// policy's `detection.model_dir`, else SCRIM_MODEL_DIR, else models/scrim-ner here or beside
     /// the executable.
     #[arg(long, value_name = "DIR")]
-    pub model_dir: Option<PathBuf>,
+    pub(crate) model_dir: Option<PathBuf>,
 }
 
 /// `scrim redact`.
 #[derive(Args, Debug)]
-pub struct RedactArgs {
+pub(crate) struct RedactArgs {
     /// Input JSONL (`-` for standard input).
-    pub input: PathBuf,
+    pub(crate) input: PathBuf,
     /// Output JSONL (`-` for standard output), written atomically; with --store, a new
     /// dataset directory.
     #[arg(short, long, value_name = "OUT")]
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
-    pub quarantine: Option<PathBuf>,
+    pub(crate) quarantine: Option<PathBuf>,
     /// Lines longer than this many bytes are quarantined as `line_too_long` (without being
     /// read whole into memory).
     #[arg(long, value_name = "BYTES", default_value_t = io::DEFAULT_MAX_LINE_BYTES)]
-    pub max_line_bytes: usize,
+    pub(crate) max_line_bytes: usize,
     /// File holding the pseudonymization key (any bytes; 32 random bytes recommended).
     /// Alternatively set SCRIM_KEY. Without either, a fresh random key is used for this run.
     #[arg(long, value_name = "FILE")]
-    pub key_file: Option<PathBuf>,
+    pub(crate) key_file: Option<PathBuf>,
     /// Do not print the summary.
     #[arg(long)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Print the summary as JSON (on standard error).
     #[arg(long)]
-    pub summary_json: bool,
+    pub(crate) summary_json: bool,
     /// The governance store (a SQLite file or a postgres:// URL). With it, records are admitted
     /// by consent and source rules for --purpose, and OUT is a dataset directory registered
     /// with its lineage.
     #[arg(long, value_name = "URL")]
-    pub store: Option<String>,
+    pub(crate) store: Option<String>,
     /// The purpose this output serves (with --store).
     #[arg(long, value_name = "PURPOSE")]
-    pub purpose: Option<String>,
+    pub(crate) purpose: Option<String>,
     /// The dataset's name in the store (default: OUT's directory name).
     #[arg(long, value_name = "NAME")]
-    pub dataset: Option<String>,
+    pub(crate) dataset: Option<String>,
     /// Records per shard file (default 10000).
     #[arg(long, value_name = "N")]
-    pub shard_records: Option<usize>,
+    pub(crate) shard_records: Option<usize>,
     /// Keep each admitted raw record, sealed under its subject's key, in this directory (to
     /// re-process later; forgetting the subject makes it unreadable).
     #[arg(long, value_name = "DIR")]
-    pub retain_raw: Option<PathBuf>,
+    pub(crate) retain_raw: Option<PathBuf>,
     /// Governance policy (TOML): sources, consent modes, purposes. Default: the built-in one
     /// (policies/governance.toml).
     #[arg(long, value_name = "FILE")]
-    pub governance: Option<PathBuf>,
+    pub(crate) governance: Option<PathBuf>,
     /// Master keyring (with --store).
     #[command(flatten)]
-    pub keys: gov::KeyArgs,
+    pub(crate) keys: gov::KeyArgs,
     /// Engine options.
     #[command(flatten)]
-    pub engine: EngineArgs,
+    pub(crate) engine: EngineArgs,
 }
 
 /// `scrim detect`.
 #[derive(Args, Debug)]
-pub struct DetectArgs {
+pub(crate) struct DetectArgs {
     /// Input JSONL (`-` for standard input).
-    pub input: PathBuf,
+    pub(crate) input: PathBuf,
     /// Output JSONL of predictions (`-` for standard output).
     #[arg(short, long, value_name = "OUT", default_value = "-")]
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
-    pub quarantine: Option<PathBuf>,
+    pub(crate) quarantine: Option<PathBuf>,
     /// Lines longer than this many bytes are quarantined as `line_too_long` (without being
     /// read whole into memory).
     #[arg(long, value_name = "BYTES", default_value_t = io::DEFAULT_MAX_LINE_BYTES)]
-    pub max_line_bytes: usize,
+    pub(crate) max_line_bytes: usize,
     /// Do not print the summary.
     #[arg(long)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Engine options.
     #[command(flatten)]
-    pub engine: EngineArgs,
+    pub(crate) engine: EngineArgs,
 }
 
 fn main() -> std::process::ExitCode {

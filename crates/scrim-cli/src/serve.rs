@@ -13,18 +13,18 @@ use scrim_server::{auth, Gateway, Settings};
 
 /// `scrim serve`.
 #[derive(Args, Debug)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on (default: the config's, else 127.0.0.1:8080).
     #[arg(long, value_name = "ADDR")]
-    pub listen: Option<String>,
+    pub(crate) listen: Option<String>,
     /// The governance store (default: the config's, else SCRIM_STORE, else scrim.db).
     #[arg(long, value_name = "URL")]
-    pub store: Option<String>,
+    pub(crate) store: Option<String>,
     /// Configuration file (TOML; see examples/gateway.toml).
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     #[command(flatten)]
-    pub keys: KeyArgs,
+    pub(crate) keys: KeyArgs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,34 +83,22 @@ fn store_url(flag: Option<&String>, config: Option<&String>) -> String {
         .unwrap_or_else(|| "scrim.db".to_string())
 }
 
-/// `scrim serve`.
-pub fn serve(args: ServeArgs) -> Result<()> {
-    let config: Config = match &args.config {
+/// The configuration file, or the defaults.
+fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
+    match path {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read config {}", p.display()))?;
-            toml::from_str(&text).with_context(|| format!("in config {}", p.display()))?
+            toml::from_str(&text).with_context(|| format!("in config {}", p.display()))
         }
-        None => Config::default(),
-    };
-    let mut keys = args.keys.clone();
-    if keys.master_key_file.is_none() {
-        keys.master_key_file = config.master_key_file.clone();
+        None => Ok(Config::default()),
     }
-    let ring = keyring(&keys)?;
-    let gov = crate::gov::governance(config.governance.as_deref())?;
-    // The redaction policy and its detection tiers (the learned tier too, when it names it).
-    let setup = crate::run::setup(&crate::EngineArgs {
-        threads: None,
-        tiers: None,
-        policy: config.policy.clone(),
-        model_dir: None,
-    })?;
-    let policy = setup.policy.clone();
-    let engine = std::sync::Arc::clone(&setup.engine);
-    let tiers = crate::run::tier_names(&setup.tiers);
+}
+
+/// The gateway's settings: the configuration's, else the defaults.
+fn settings(config: &Config) -> Settings {
     let d = Settings::default();
-    let settings = Settings {
+    Settings {
         reviewer_reads_per_minute: config
             .reviewers
             .reads_per_minute
@@ -133,7 +121,29 @@ pub fn serve(args: ServeArgs) -> Result<()> {
             .map_or(d.redaction_budget, std::time::Duration::from_secs),
         min_k: config.projects.min_k.unwrap_or(d.min_k),
         ..d
-    };
+    }
+}
+
+/// `scrim serve`.
+pub(crate) fn serve(args: ServeArgs) -> Result<()> {
+    let config = load_config(args.config.as_deref())?;
+    let mut keys = args.keys.clone();
+    if keys.master_key_file.is_none() {
+        keys.master_key_file = config.master_key_file.clone();
+    }
+    let ring = keyring(&keys)?;
+    let gov = crate::gov::governance(config.governance.as_deref())?;
+    // The redaction policy and its detection tiers (the learned tier too, when it names it).
+    let setup = crate::setup::setup(&crate::EngineArgs {
+        threads: None,
+        tiers: None,
+        policy: config.policy.clone(),
+        model_dir: None,
+    })?;
+    let policy = setup.policy.clone();
+    let engine = std::sync::Arc::clone(&setup.engine);
+    let tiers = crate::setup::tier_names(&setup.tiers);
+    let settings = settings(&config);
     let listen = args
         .listen
         .clone()
@@ -170,7 +180,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
 
 /// `scrim users`.
 #[derive(Subcommand, Debug)]
-pub enum UsersCmd {
+pub(crate) enum UsersCmd {
     /// Create a user and print an API token for them (shown once).
     Add {
         /// The user's name.
@@ -195,7 +205,7 @@ pub enum UsersCmd {
 }
 
 /// `scrim users …`.
-pub fn users(cmd: UsersCmd) -> Result<()> {
+pub(crate) fn users(cmd: UsersCmd) -> Result<()> {
     let UsersCmd::Add {
         name,
         role,
@@ -252,7 +262,7 @@ pub fn users(cmd: UsersCmd) -> Result<()> {
 
 /// `scrim audit`.
 #[derive(Subcommand, Debug)]
-pub enum AuditCmd {
+pub(crate) enum AuditCmd {
     /// Recompute the audit log's keyed hash chain; says where any entry was edited, deleted,
     /// moved or cut off. Exits non-zero when it was.
     Verify {
@@ -268,7 +278,7 @@ pub enum AuditCmd {
 }
 
 /// `scrim audit …`.
-pub fn audit(cmd: AuditCmd) -> Result<()> {
+pub(crate) fn audit(cmd: AuditCmd) -> Result<()> {
     let AuditCmd::Verify {
         checkpoints,
         store,
@@ -312,7 +322,10 @@ pub fn audit(cmd: AuditCmd) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(
+        clippy::unwrap_used,
+        reason = "a test or fuzz check fails by panicking"
+    )]
     use super::*;
 
     #[test]

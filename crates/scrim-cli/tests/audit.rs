@@ -1,7 +1,13 @@
 //! `scrim audit verify` against a wiped and a rolled-back audit log, on every store back-end:
 //! the genesis anchor and the store's activity show a wipe, and the checkpoints `scrim serve`
 //! exports outside the database show a rollback.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)] // test helpers outside #[test] fns
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

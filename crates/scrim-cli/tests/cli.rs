@@ -1,5 +1,11 @@
 //! End-to-end tests of the `scrim` binary.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)] // test helpers outside #[test] fns
 
 use std::io::Write;
 use std::path::Path;

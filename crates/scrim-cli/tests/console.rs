@@ -2,7 +2,13 @@
 //! `tools/console-e2e/run.mjs` (playwright-core and Debian's headless Chromium, which `.ci/run`
 //! installs). Set SCRIM_SKIP_BROWSER=1 to skip where no browser can be installed; otherwise a
 //! missing browser fails the test. SCRIM_SCREENSHOTS=DIR keeps the screenshots.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)] // test helpers outside #[test] fns
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -1,6 +1,12 @@
 //! End-to-end tests of consent, lineage and deletion through the `scrim` binary, on every
 //! store back-end (see `scrim_store::testing`).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)] // test helpers outside #[test] fns
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -7,7 +7,13 @@
 //! (stdout, stderr, the server's log, manifests, receipts, audit entries, error bodies, the
 //! predictions file of `scrim detect`) is scanned for each planted value. Redacted output and the
 //! quarantine file are data, not talk about the data, and are not scanned here.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or fuzz check fails by panicking"
+)] // test helpers outside #[test] fns
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -1,0 +1,182 @@
+//! What every record-processing command starts from: the policy, the detection engine with its
+//! tiers (the learned one loaded when asked for), the thread pool, and the pseudonym key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use scrim_core::{Detector, Engine, EngineBuilder, Gate, Key, Policy, Tier};
+
+use crate::EngineArgs;
+
+/// The policy, engine and thread pool for a run.
+pub(crate) struct Setup {
+    pub(crate) policy: Policy,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) pool: rayon::ThreadPool,
+    pub(crate) threads: usize,
+    /// The tiers asked for, in order.
+    pub(crate) tiers: Vec<Tier>,
+    /// The learned tier's detector, when asked for.
+    pub(crate) model: Option<Arc<dyn Detector>>,
+    /// Which text the learned tier reads.
+    pub(crate) gate: Gate,
+}
+
+impl Setup {
+    /// An engine running only `tiers` (for per-tier figures), sharing the loaded model.
+    pub(crate) fn engine_for(&self, tiers: &[Tier]) -> Result<Arc<Engine>> {
+        if tiers == self.tiers.as_slice() {
+            return Ok(Arc::clone(&self.engine));
+        }
+        build_engine(&self.policy, tiers, self.gate, self.model.as_ref())
+    }
+
+    /// The tier combinations to report: each tier alone, then all together (just the one when
+    /// only one tier is asked for).
+    pub(crate) fn tier_sets(&self) -> Vec<Vec<Tier>> {
+        if self.tiers.len() <= 1 {
+            return vec![self.tiers.clone()];
+        }
+        let mut sets: Vec<Vec<Tier>> = self.tiers.iter().map(|t| vec![*t]).collect();
+        sets.push(self.tiers.clone());
+        sets
+    }
+}
+
+/// A tier list as the user writes it: `rules,model`.
+pub(crate) fn tier_names(tiers: &[Tier]) -> String {
+    tiers.iter().map(|t| t.name()).collect::<Vec<_>>().join(",")
+}
+
+/// An engine for `tiers` with the policy's detection settings.
+fn build_engine(
+    policy: &Policy,
+    tiers: &[Tier],
+    gate: Gate,
+    model: Option<&Arc<dyn Detector>>,
+) -> Result<Arc<Engine>> {
+    let mut b = EngineBuilder::default()
+        .tiers(tiers)
+        .min_score(policy.detection.min_score)
+        .max_findings(policy.detection.max_findings_per_message)
+        .model_veto(policy.detection.model_veto)
+        .gate(gate);
+    if let Some(m) = model {
+        b = b.model(Arc::clone(m));
+    }
+    Ok(Arc::new(
+        b.build().context("building the detection engine")?,
+    ))
+}
+
+/// The model directory: the flag, the policy, SCRIM_MODEL_DIR, or models/scrim-ner in the
+/// working directory or beside the executable.
+fn model_dir(args: &EngineArgs, policy: &Policy) -> Result<PathBuf> {
+    if let Some(d) = &args.model_dir {
+        return Ok(d.clone());
+    }
+    if let Some(d) = &policy.detection.model_dir {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("SCRIM_MODEL_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    scrim_model::find_model_dir().with_context(|| {
+        "the model tier needs its model files: no models/scrim-ner/model.onnx in the working \
+             directory or beside the executable; pass --model-dir DIR, set SCRIM_MODEL_DIR, or \
+             build one with tools/model/setup.sh"
+    })
+}
+
+/// The policy: a file, or the built-in default.
+fn load_policy(path: Option<&Path>) -> Result<Policy> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read policy {}", p.display()))?;
+            Policy::from_toml(&text).with_context(|| format!("in policy {}", p.display()))
+        }
+        None => Policy::default_policy().context("the built-in default policy"),
+    }
+}
+
+/// The learned tier's detector, when `tiers` asks for it.
+fn load_model(
+    args: &EngineArgs,
+    policy: &Policy,
+    tiers: &[Tier],
+    threads: usize,
+) -> Result<Option<Arc<dyn Detector>>> {
+    if !tiers.contains(&Tier::Model) {
+        return Ok(None);
+    }
+    let dir = model_dir(args, policy)?;
+    let options = scrim_model::ModelOptions::new(&dir)
+        .threads(threads)
+        .min_prob(policy.detection.model_min_prob);
+    let detector = scrim_model::ModelDetector::load(options)
+        .with_context(|| format!("loading the model tier from {}", dir.display()))?;
+    Ok(Some(Arc::new(detector)))
+}
+
+/// Load the policy, build the engine with the chosen tiers, and size the thread pool.
+pub(crate) fn setup(args: &EngineArgs) -> Result<Setup> {
+    let policy = load_policy(args.policy.as_deref())?;
+    let tier_names = args
+        .tiers
+        .clone()
+        .unwrap_or_else(|| policy.detection.tiers.clone());
+    let tiers = tier_names
+        .iter()
+        .map(|t| t.parse::<Tier>())
+        .collect::<Result<Vec<_>, _>>()?;
+    if tiers.is_empty() {
+        bail!("--tiers needs at least one tier (rules, model)");
+    }
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let gate: Gate = policy.detection.model_gate.parse()?;
+    let model = load_model(args, &policy, &tiers, threads)?;
+    let engine = build_engine(&policy, &tiers, gate, model.as_ref())?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("starting worker threads")?;
+    Ok(Setup {
+        policy,
+        engine,
+        pool,
+        threads,
+        tiers,
+        model,
+        gate,
+    })
+}
+
+/// The key: from a file, from SCRIM_KEY, or fresh and random (said in the summary).
+pub(crate) fn load_key(path: Option<&Path>) -> Result<(Key, &'static str)> {
+    if let Some(p) = path {
+        let bytes =
+            std::fs::read(p).with_context(|| format!("cannot read key file {}", p.display()))?;
+        let trimmed = bytes.trim_ascii();
+        if trimmed.len() < 16 {
+            bail!("key file {} holds fewer than 16 bytes", p.display());
+        }
+        return Ok((Key::from_secret(trimmed), "key file"));
+    }
+    if let Ok(v) = std::env::var("SCRIM_KEY") {
+        if v.trim().len() < 16 {
+            bail!("SCRIM_KEY holds fewer than 16 bytes");
+        }
+        return Ok((Key::from_secret(v.trim().as_bytes()), "SCRIM_KEY"));
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("no system randomness for a key: {e}"))?;
+    Ok((Key::from_secret(&bytes), "random (this run only)"))
+}
