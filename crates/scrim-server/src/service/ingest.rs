@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use scrim_core::{Outcome, Record};
+use scrim_pipeline::admit::{one_by_consent, AdmitError, Verdict};
 
 use super::facts::{facts_from_profile, facts_to_json};
 use super::projects::res_project;
@@ -66,12 +67,16 @@ impl Gateway {
             );
             recorded(self, e, why)
         };
-        if let Err(x) = self.admit(&p, &record, subject.as_deref()).await? {
-            return refuse(
-                Decision::Deny(Denial::Excluded(x.code())),
-                Ingested::Excluded(x.code()),
-            )
-            .await;
+        // The pipeline's admission, for one record: the same rule as every batch run.
+        match one_by_consent(&self.store, &self.gov, &p.purpose, &record).await {
+            Ok(Verdict::Admit) => {}
+            Ok(Verdict::Exclude(x)) => {
+                let why = Ingested::Excluded(x.code());
+                return refuse(Decision::Deny(Denial::Excluded(x.code())), why).await;
+            }
+            Ok(Verdict::Quarantine(bad)) => return Err(Error::BadRequest(bad.reason)),
+            Err(AdmitError::Consent { source, .. }) => return Err(Error::Store(source)),
+            Err(e) => return Err(Error::Config(format!("admission: {e}"))),
         }
         let mut facts = facts_from_profile(record.profile());
         self.screen_facts(&mut facts);
@@ -124,28 +129,6 @@ impl Gateway {
             routed: built.routed,
             categories: built.categories,
         })
-    }
-
-    /// Whether governance admits the record into the project (its subject's consent to the
-    /// project's purpose, the source).
-    async fn admit(
-        &self,
-        p: &ProjectRow,
-        record: &Record,
-        subject: Option<&str>,
-    ) -> Result<std::result::Result<(), scrim_store::Exclusion>> {
-        let consent = match subject {
-            Some(s) => self
-                .store
-                .decisions(&[s], &p.purpose)
-                .await?
-                .remove(s)
-                .unwrap_or_default(),
-            None => scrim_store::Consent::default(),
-        };
-        Ok(self
-            .gov
-            .admit(&p.purpose, subject, record.str_field("source"), consent))
     }
 }
 
