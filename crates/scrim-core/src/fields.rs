@@ -261,30 +261,6 @@ pub(crate) fn plan(record: &Record, mode: UnknownFields) -> Plan {
     plan
 }
 
-/// What detection reads of a record beyond its main texts (for callers that detect without
-/// redacting): the other values to scan, in the order [`crate::redact::Redactor::detect`]
-/// analyzes them after the main texts.
-#[derive(Debug, Default)]
-pub struct Scanned {
-    /// The values' texts: known fields first, then unknown ones (policy `redact`), then
-    /// identifiers.
-    pub texts: Vec<String>,
-    /// How many of `texts`, from the first, teach the conversation.
-    pub teaching: usize,
-    /// Participant names from messages' `name`, as seeds.
-    pub seeds: Vec<Seed>,
-}
-
-/// The values of `record` beyond its main texts that detection scans under `mode`.
-pub fn scanned(record: &Record, mode: UnknownFields) -> Scanned {
-    let plan = plan(record, mode);
-    Scanned {
-        texts: plan.leaves.into_iter().map(|l| l.text).collect(),
-        teaching: plan.teaching,
-        seeds: plan.seeds,
-    }
-}
-
 /// Write the redacted leaves back (`new[i]` for `plan.leaves[i]`, `None` where nothing
 /// changed), then remove the dropped fields.
 pub(crate) fn apply(obj: &mut Map<String, Value>, plan: &Plan, new: &[Option<String>]) {

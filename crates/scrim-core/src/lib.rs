@@ -30,7 +30,7 @@ pub use engine::{Conversation, Engine, EngineBuilder, Gate, Seed, Tier};
 pub use error::{Error, Result};
 pub use policy::Policy;
 pub use record::{Record, RecordError};
-pub use redact::{KeyScope, Outcome, Redactor, Stats};
+pub use redact::{Detection, KeyScope, Outcome, Redactor, Stats};
 pub use replace::Key;
 
 /// The README's Rust examples, compiled and run as doctests.

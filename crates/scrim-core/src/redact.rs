@@ -28,7 +28,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
-use crate::engine::{Conversation, Engine, MessageAnalysis, Seed};
+use crate::engine::{Engine, MessageAnalysis};
 use crate::fields;
 use crate::label::Label;
 use crate::media;
@@ -42,7 +42,11 @@ mod rewrite;
 
 use rewrite::{Rewrite, Rewritten};
 
+mod detection;
 mod scrim_field;
+
+pub use detection::Detection;
+use detection::{value_strings, Prepared};
 
 /// Counts for one record (no content).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -139,21 +143,6 @@ fn profile_label(key: &str) -> Option<Label> {
     crate::profile::classify(key).label()
 }
 
-fn value_strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Number(n) => vec![n.to_string()],
-        Value::Array(a) => a.iter().flat_map(value_strings).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// What detection reads of one record beyond its main texts.
-struct Prepared {
-    plan: fields::Plan,
-    seeds: Vec<Seed>,
-}
-
 /// Within what one value keeps one pseudonym (placeholders are numbered per record whatever the
 /// scope; this decides the keyed surrogates and hashes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -182,8 +171,7 @@ impl KeyScope {
 /// Redacts records by a policy, under a key. Build once, share between threads.
 #[derive(Debug)]
 pub struct Redactor {
-    engine: Arc<Engine>,
-    policy: Policy,
+    detection: Detection,
     key: Key,
     scope: KeyScope,
     policy_hash: String,
@@ -194,8 +182,7 @@ impl Redactor {
     pub fn new(engine: Arc<Engine>, policy: Policy, key: Key) -> Redactor {
         let policy_hash = policy.hash();
         Redactor {
-            engine,
-            policy,
+            detection: Detection::new(engine, policy),
             key,
             scope: KeyScope::Run,
             policy_hash,
@@ -236,93 +223,37 @@ impl Redactor {
 
     /// The policy.
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.detection.policy
     }
 
     /// The engine.
     pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
+        &self.detection.engine
     }
 
-    /// Seeds from the record's profile (when the policy allows it).
-    fn seeds(&self, record: &Record) -> Vec<Seed> {
-        if !self.policy.profile.seed_detection {
-            return Vec::new();
-        }
-        let Some(profile) = record.profile() else {
-            return Vec::new();
-        };
-        let mut seeds = Vec::new();
-        for (k, v) in profile {
-            let Some(label) = profile_label(k) else {
-                continue;
-            };
-            if matches!(label, Label::Age) {
-                continue; // a bare number is no safe needle
-            }
-            for s in value_strings(v) {
-                seeds.push(Seed { value: s, label });
-            }
-        }
-        seeds
-    }
-
-    /// What detection reads of a record beyond its main texts, and its seeds.
-    fn prepare(&self, record: &Record) -> Prepared {
-        let plan = fields::plan(record, self.policy.record.unknown_fields);
-        let mut seeds = self.seeds(record);
-        seeds.extend(plan.seeds.iter().cloned());
-        Prepared { plan, seeds }
-    }
-
-    /// Run the engine over prepared records (the learned tier batches across them).
-    fn analyze(&self, items: &[(&Record, &Prepared)]) -> crate::Result<Vec<Vec<MessageAnalysis>>> {
-        let texts: Vec<(Vec<&str>, usize)> = items
-            .iter()
-            .map(|(r, p)| {
-                let mut t = r.texts();
-                let teaching = t.len() + p.plan.teaching;
-                t.extend(p.plan.leaves.iter().map(|l| l.text.as_str()));
-                (t, teaching)
-            })
-            .collect();
-        let convs: Vec<Conversation<'_>> = items
-            .iter()
-            .zip(&texts)
-            .map(|((_, p), (t, teaching))| Conversation {
-                texts: t,
-                seeds: &p.seeds,
-                teaching: *teaching,
-            })
-            .collect();
-        self.engine.analyze_conversations(&convs)
-    }
-
-    fn detect_prepared(
-        &self,
-        record: &Record,
-        prepared: &Prepared,
-    ) -> crate::Result<Vec<MessageAnalysis>> {
-        Ok(self
-            .analyze(&[(record, prepared)])?
-            .pop()
-            .unwrap_or_default())
+    /// Its keyless detection (what it reads of a record and what the engine finds there).
+    pub fn detection(&self) -> &Detection {
+        &self.detection
     }
 
     /// Detect personal data in a record (conversation-consistent): one analysis per message (or
     /// for the document's text), then one per other field value scanned, in the order
-    /// [`crate::fields`] reads them.
+    /// [`crate::fields`] reads them. The same as [`Detection::detect`] (no key involved).
     ///
     /// Fails when a detector could not look at the text (see [`Engine::analyze`]).
     pub fn detect(&self, record: &Record) -> crate::Result<Vec<MessageAnalysis>> {
-        self.detect_prepared(record, &self.prepare(record))
+        self.detection.detect(record)
     }
 
     /// Detect personal data in several records at once (the learned tier batches across them).
     /// `out[i]` is what [`Redactor::detect`] would give for `records[i]`.
     pub fn detect_batch(&self, records: &[Record]) -> Vec<crate::Result<Vec<MessageAnalysis>>> {
-        let prepared: Vec<Prepared> = records.iter().map(|r| self.prepare(r)).collect();
-        self.detect_batch_prepared(records, &prepared)
+        self.detection.detect_batch(records)
+    }
+
+    /// What detection reads of a record beyond its main texts, and its seeds.
+    fn prepare(&self, record: &Record) -> Prepared {
+        self.detection.prepare(record)
     }
 
     fn detect_batch_prepared(
@@ -330,22 +261,7 @@ impl Redactor {
         records: &[Record],
         prepared: &[Prepared],
     ) -> Vec<crate::Result<Vec<MessageAnalysis>>> {
-        let one_by_one = || {
-            records
-                .iter()
-                .zip(prepared)
-                .map(|(r, p)| self.detect_prepared(r, p))
-                .collect()
-        };
-        if records.len() <= 1 || !self.engine.has_model() {
-            return one_by_one();
-        }
-        let items: Vec<(&Record, &Prepared)> = records.iter().zip(prepared).collect();
-        match self.analyze(&items) {
-            Ok(all) => all.into_iter().map(Ok).collect(),
-            // One bad record must not fail its neighbours: retry one by one.
-            Err(_) => one_by_one(),
-        }
+        self.detection.detect_batch_prepared(records, prepared)
     }
 
     /// Redact several records (the learned tier batches across them).
@@ -363,7 +279,7 @@ impl Redactor {
     /// Redact one record.
     pub fn redact(&self, record: Record) -> Outcome {
         let prepared = self.prepare(&record);
-        let analyses = self.detect_prepared(&record, &prepared);
+        let analyses = self.detection.detect_prepared(&record, &prepared);
         self.redact_with(record, &prepared, analyses)
     }
 
@@ -401,7 +317,7 @@ impl Redactor {
             return Outcome::Withheld { reason, stats };
         }
         let key = self.key_for(&record);
-        let replacer = Replacer::new(&self.policy, &key);
+        let replacer = Replacer::new(&self.detection.policy, &key);
         let conversation = record.shape() == Shape::Conversation;
         let done = Rewrite::new(self, replacer, plan, &texts, conversation).run(&analyses);
         self.redacted(record, plan, done, &replacer, stats)
@@ -410,7 +326,7 @@ impl Redactor {
     /// Why the policy withholds a record with these analyses, if it does. Withholding decisions
     /// come first: nothing of a withheld record is written.
     fn withholding(&self, analyses: &[MessageAnalysis]) -> Option<WithheldReason> {
-        let cap = self.policy.detection.max_findings_per_message;
+        let cap = self.detection.policy.detection.max_findings_per_message;
         if analyses.iter().any(|a| a.findings.len() > cap) {
             return Some(WithheldReason::TooManyFindings(cap));
         }
@@ -418,15 +334,17 @@ impl Redactor {
             if let Some(f) = a
                 .findings
                 .iter()
-                .find(|f| self.policy.action(f.label) == Action::Drop)
+                .find(|f| self.detection.policy.action(f.label) == Action::Drop)
             {
                 return Some(WithheldReason::DropLabel(f.label));
             }
-            if let Some(c) = a
-                .tags
-                .iter()
-                .find(|c| self.policy.sensitive.withhold_records_with.contains(c))
-            {
+            if let Some(c) = a.tags.iter().find(|c| {
+                self.detection
+                    .policy
+                    .sensitive
+                    .withhold_records_with
+                    .contains(c)
+            }) {
                 return Some(WithheldReason::Sensitive(*c));
             }
         }
@@ -492,7 +410,7 @@ impl Redactor {
             Some(Value::Object(p)) => p.clone(),
             _ => return None,
         };
-        match self.policy.profile.action {
+        match self.detection.policy.profile.action {
             ProfileAction::Keep => Some("kept"),
             ProfileAction::Drop => {
                 fields.remove("profile");
@@ -504,7 +422,7 @@ impl Redactor {
                     let Some(label) = profile_label(&k) else {
                         continue; // unknown facts are dropped: fail closed
                     };
-                    let replaced = match (&v, self.policy.action(label)) {
+                    let replaced = match (&v, self.detection.policy.action(label)) {
                         (_, Action::Keep) => Some(v.clone()),
                         (Value::Array(items), _) => Some(Value::Array(
                             items
@@ -538,7 +456,7 @@ impl Redactor {
         let mut report = Vec::new();
         for item in items {
             let id = item.get("id").cloned().unwrap_or(Value::Null);
-            let stripped = match self.policy.attachments.images {
+            let stripped = match self.detection.policy.attachments.images {
                 ImageAction::Withhold => None,
                 ImageAction::StripMetadata => strip_attachment(&item),
             };

@@ -2,14 +2,11 @@
 //! detected in them ([`Detect`]), a few records per call so that the learned tier batches
 //! across them.
 
-use std::sync::Arc;
-
-use scrim_core::engine::{Conversation, MessageAnalysis, Seed};
-use scrim_core::label::Label;
+use scrim_core::engine::MessageAnalysis;
 use scrim_core::record::Shape;
 use scrim_core::redact::WithheldReason;
 use scrim_core::text::OffsetMap;
-use scrim_core::{fields, profile, Engine, Outcome, Policy, Record, Redactor, Stats};
+use scrim_core::{Outcome, Record, Redactor, Stats};
 use scrim_store::Lineage;
 use serde_json::{json, Value};
 
@@ -101,126 +98,8 @@ pub fn processed(outcome: Outcome) -> Processed {
     }
 }
 
-/// Detection by a policy, without a key: the engine reads each record's main texts and the
-/// other fields the policy scans, seeded with its profile facts (when the policy allows) and
-/// its participants' names, exactly as redaction detects.
-#[derive(Debug)]
-pub struct Detection {
-    engine: Arc<Engine>,
-    policy: Policy,
-}
-
-/// What detection reads of one record beyond its main texts.
-struct Prepared {
-    scanned: fields::Scanned,
-    seeds: Vec<Seed>,
-}
-
-impl Detection {
-    /// Detection by `engine` under `policy`.
-    pub fn new(engine: Arc<Engine>, policy: Policy) -> Detection {
-        Detection { engine, policy }
-    }
-
-    /// The engine.
-    pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
-    }
-
-    /// Seeds from the record's profile, when the policy allows: each value of a key with a
-    /// label (a bare age is no safe needle).
-    pub fn profile_seeds(&self, record: &Record) -> Vec<Seed> {
-        if !self.policy.profile.seed_detection {
-            return Vec::new();
-        }
-        let Some(profile) = record.profile() else {
-            return Vec::new();
-        };
-        let mut seeds = Vec::new();
-        for (k, v) in profile {
-            let Some(label) = profile::classify(k).label() else {
-                continue;
-            };
-            if matches!(label, Label::Age) {
-                continue;
-            }
-            let mut values = Vec::new();
-            value_strings(v, &mut values);
-            seeds.extend(values.into_iter().map(|value| Seed { value, label }));
-        }
-        seeds
-    }
-
-    fn prepare(&self, record: &Record) -> Prepared {
-        let scanned = fields::scanned(record, self.policy.record.unknown_fields);
-        let mut seeds = self.profile_seeds(record);
-        seeds.extend(scanned.seeds.iter().cloned());
-        Prepared { scanned, seeds }
-    }
-
-    /// Run the engine over prepared records (the learned tier batches across them).
-    fn analyze(
-        &self,
-        items: &[(&Record, &Prepared)],
-    ) -> scrim_core::Result<Vec<Vec<MessageAnalysis>>> {
-        let texts: Vec<(Vec<&str>, usize)> = items
-            .iter()
-            .map(|(r, p)| {
-                let mut t = r.texts();
-                let teaching = t.len() + p.scanned.teaching;
-                t.extend(p.scanned.texts.iter().map(String::as_str));
-                (t, teaching)
-            })
-            .collect();
-        let convs: Vec<Conversation<'_>> = items
-            .iter()
-            .zip(&texts)
-            .map(|((_, p), (t, teaching))| Conversation {
-                texts: t,
-                seeds: &p.seeds,
-                teaching: *teaching,
-            })
-            .collect();
-        self.engine.analyze_conversations(&convs)
-    }
-
-    /// The analyses of one record: one per message (or for the document's text), then one per
-    /// other field value scanned. Fails when a detector could not look at the text.
-    pub fn detect(&self, record: &Record) -> scrim_core::Result<Vec<MessageAnalysis>> {
-        let prepared = self.prepare(record);
-        Ok(self
-            .analyze(&[(record, &prepared)])?
-            .pop()
-            .unwrap_or_default())
-    }
-
-    /// Detect in several records at once (the learned tier batches across them); `out[i]` is
-    /// what [`Detection::detect`] gives for `records[i]`.
-    pub fn detect_batch(
-        &self,
-        records: &[Record],
-    ) -> Vec<scrim_core::Result<Vec<MessageAnalysis>>> {
-        if records.len() <= 1 || !self.engine.has_model() {
-            return records.iter().map(|r| self.detect(r)).collect();
-        }
-        let prepared: Vec<Prepared> = records.iter().map(|r| self.prepare(r)).collect();
-        let items: Vec<(&Record, &Prepared)> = records.iter().zip(&prepared).collect();
-        match self.analyze(&items) {
-            Ok(all) => all.into_iter().map(Ok).collect(),
-            // One bad record must not fail its neighbours: retry one by one.
-            Err(_) => records.iter().map(|r| self.detect(r)).collect(),
-        }
-    }
-}
-
-fn value_strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Number(n) => out.push(n.to_string()),
-        Value::Array(a) => a.iter().for_each(|v| value_strings(v, out)),
-        _ => {}
-    }
-}
+/// Detection by a policy, without a key: scrim-core's, the very detection the redactor runs.
+pub use scrim_core::Detection;
 
 /// Spans of one record as prediction JSON: code point offsets, `message` for conversations.
 pub fn spans_json(record: &Record, analyses: &[MessageAnalysis]) -> Vec<Value> {
@@ -284,7 +163,8 @@ mod tests {
     )]
 
     use super::*;
-    use scrim_core::Key;
+    use scrim_core::{Engine, Key, Label, Policy};
+    use std::sync::Arc;
 
     fn findings(a: &[MessageAnalysis]) -> Vec<Vec<(usize, usize, Label)>> {
         a.iter()
