@@ -118,7 +118,7 @@ impl<'a> Rewrite<'a> {
     /// An identifier (`id`, `subject`) becomes a keyed pseudonym as a whole when it holds a kind
     /// the policy does not keep.
     fn identifier(&mut self, i: usize, leaf: &Leaf, text: &str, a: &MessageAnalysis) {
-        let policy = &self.redactor.policy;
+        let policy = self.redactor.policy();
         let Some(f) = a
             .findings
             .iter()
