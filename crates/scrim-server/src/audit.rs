@@ -193,11 +193,6 @@ async fn append(pool: &AnyPool, key: &SecretKey, entries: &[Entry]) -> Result<(i
     db::audit::append(pool, chain, |seq, head| anchor_mac(key, seq, head)).await
 }
 
-/// The newest entry's number and MAC, if the log has any.
-async fn head(pool: &AnyPool) -> Result<Option<(i64, String)>> {
-    db::audit::current_head(pool).await
-}
-
 // ------------------------------------------------------------------ checkpoints
 
 /// Where and how often the writer exports signed head checkpoints.
@@ -398,7 +393,7 @@ impl AuditLog {
                 for done in asked {
                     let r = match &checkpoints {
                         None => Ok(()),
-                        Some(c) => match head(&pool).await {
+                        Some(c) => match db::audit::head(&pool).await {
                             Ok(Some((seq, h))) => c.append_async(seq, h).await,
                             Ok(None) => Ok(()),
                             Err(e) => Err(e),

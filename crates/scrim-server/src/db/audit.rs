@@ -56,7 +56,7 @@ pub(crate) async fn append<'e>(
         "BEGIN"
     };
     let mut tx = conn.begin_with(begin).await.map_err(Error::db(ctx))?;
-    let (seq, prev) = head(&mut tx)
+    let (seq, prev) = head(&mut *tx)
         .await?
         .unwrap_or((0, crate::audit::GENESIS.to_string()));
     let rows = chain(seq, prev.clone());
@@ -104,22 +104,14 @@ async fn insert(tx: &mut Transaction<'_, Any>, chunk: &[Chained<'_>]) -> Result<
     Ok(())
 }
 
-/// The newest entry's number and MAC, if the log has any.
-async fn head(tx: &mut Transaction<'_, Any>) -> Result<Option<(i64, String)>> {
+/// The newest entry's number and MAC, if the log has any (inside a write's transaction, or
+/// on the pool).
+pub(crate) async fn head<'e>(
+    on: impl sqlx::Executor<'e, Database = Any>,
+) -> Result<Option<(i64, String)>> {
     let ctx = "reading the audit head";
     sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(Error::db(ctx))?
-        .map(|r| Ok((get(&r, "seq", ctx)?, get(&r, "mac", ctx)?)))
-        .transpose()
-}
-
-/// The newest entry's number and MAC, if the log has any (outside a write).
-pub(crate) async fn current_head(pool: &AnyPool) -> Result<Option<(i64, String)>> {
-    let ctx = "reading the audit head";
-    sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(pool)
+        .fetch_optional(on)
         .await
         .map_err(Error::db(ctx))?
         .map(|r| Ok((get(&r, "seq", ctx)?, get(&r, "mac", ctx)?)))
