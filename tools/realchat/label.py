@@ -41,7 +41,9 @@ def split_of(item_id: str) -> str:
 def load_queue() -> dict[int, dict]:
     held = sharegpt.heldout_ids()
     items = {}
-    for line in QUEUE.read_text(encoding="utf-8").splitlines():
+    for line in QUEUE.read_text(encoding="utf-8").split("\n"):
+        if not line:
+            continue
         item = json.loads(line)
         if sharegpt.prefix(item["id"].split("#")[0]) in held:
             raise SystemExit(f"queue item {item['n']} is held out: rebuild the queue with sample.py")
@@ -56,12 +58,23 @@ def load_labels() -> dict[str, dict]:
     return {row["id"]: row for row in rows}
 
 
+def spaced_word_char(c: str) -> bool:
+    """A letter or digit of a script that separates words with spaces (not CJK, kana, Hangul, Thai)."""
+    if not c.isalnum():
+        return False
+    o = ord(c)
+    unspaced = (0x0E00 <= o <= 0x0EFF or 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
+                or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF)
+    return not unspaced
+
+
 def occurrences(text: str, value: str) -> list[int]:
-    """Starts of `value` in `text`, at word boundaries where the value begins/ends with a word char."""
+    """Starts of `value` in `text`, at word boundaries where the value begins/ends with a letter or
+    digit of a spaced script (names in Chinese, Japanese, Korean or Thai text need no boundary)."""
     pat = re.escape(value)
-    if value[:1].isalnum():
+    if spaced_word_char(value[:1]):
         pat = r"(?<!\w)" + pat
-    if value[-1:].isalnum():
+    if spaced_word_char(value[-1:]):
         pat = pat + r"(?!\w)"
     return [m.start() for m in re.finditer(pat, text)]
 

@@ -8,6 +8,7 @@ Scrim finds: messages with a broad signal (digits, `@`, capitalised pairs, "my n
 resumes, paths, keys) and messages drawn at random. Usage:
 
     python3 tools/realchat/sample.py [--user 480] [--assistant 120] [--seed 2026]
+    python3 tools/realchat/sample.py --strong --user 400 --assistant 60   # round 2, appended
 """
 
 from __future__ import annotations
@@ -28,6 +29,21 @@ SIGNAL = re.compile(
     r"years old|address|phone|email|password|passwd|token|api[_-]?key|linkedin|instagram)\b|"
     r"/home/|/Users/|Users\\|https?://|\b[A-Z][a-z]+ [A-Z][a-z]+\b",
     re.IGNORECASE,
+)
+# Round 2: signals that mostly come with personal data (contacts, letters, relations with a name,
+# ages, street addresses, home paths, profile links, credentials, IPs). Still regular expressions
+# over the text, never what Scrim's detectors find.
+STRONG = re.compile(
+    r"[\w.+-]+@[\w-]+\.[a-z]{2,}|\+?\d[\d ().-]{8,}\d|\b(?:my name is|call me|i am called)\b|"
+    r"^(?:Dear|Hi|Hello) [A-Z][a-z]+|(?:Regards|Sincerely|Best|Thanks|Cheers),?\s*\n\s*[A-Z][a-z]+|"
+    r"\bmy (?:wife|husband|son|daughter|friend|boss|mom|dad|mother|father|sister|brother|girlfriend|"
+    r"boyfriend|partner|colleague|teacher|student|client|manager|kid|baby)(?: named| called|,)? [A-Z][a-z]+|"
+    r"\b(?:i am|i'm|im) \d{1,2}\b|\b\d{1,2}[- ]years?[- ]old\b|"
+    r"\d+ [A-Z][a-z]+ (?:Street|St|Avenue|Ave|Road|Rd|Lane|Blvd|Drive|Way|Strasse|Straße|Calle)\b|"
+    r"/home/\w+|/Users/\w+|[A-Z]:\\Users\\\w+|\w+@[\w-]+:~|"
+    r"linkedin\.com/in/|instagram\.com/|github\.com/\w+|twitter\.com/\w+|"
+    r"\b(?:api[_-]?key|password|passwd|secret|token)\s*[:=]|\b\d{1,3}(?:\.\d{1,3}){3}\b",
+    re.MULTILINE | re.IGNORECASE,
 )
 MAX_CHARS = {"user": 3000, "assistant": 3500}
 MIN_CHARS = 12
@@ -56,7 +72,12 @@ def main() -> None:
     ap.add_argument("--assistant", type=int, default=120)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--signal-share", type=float, default=0.7)
+    ap.add_argument("--strong", action="store_true",
+                    help="round 2: append messages with strong signals to the existing queue")
     args = ap.parse_args()
+    if args.strong:
+        append_strong(args)
+        return
     rng = random.Random(args.seed)
     by = pools(MAX_CHARS)
     queue = []
@@ -72,6 +93,27 @@ def main() -> None:
         for i, item in enumerate(queue):
             fh.write(json.dumps({"n": i, **item}, ensure_ascii=False) + "\n")
     print(f"{len(queue)} messages in {QUEUE.relative_to(sharegpt.ROOT)}")
+
+
+def append_strong(args) -> None:
+    """Append `--user`/`--assistant` messages with a strong signal, not yet queued, numbered on."""
+    queued = [json.loads(line) for line in QUEUE.read_text(encoding="utf-8").split("\n") if line]
+    taken = {item["id"] for item in queued}
+    rng = random.Random(args.seed + 1)
+    pool: dict[str, list[tuple[str, str]]] = {}
+    for (role, _), items in sorted(pools(MAX_CHARS).items()):
+        pool.setdefault(role, []).extend(
+            (i, t) for i, t in items if i not in taken and STRONG.search(t))
+    added = []
+    for role, n in (("user", args.user), ("assistant", args.assistant)):
+        candidates = sorted(pool.get(role, []))
+        added += [{"id": i, "role": role, "text": t}
+                  for i, t in rng.sample(candidates, min(n, len(candidates)))]
+    rng.shuffle(added)
+    with QUEUE.open("a", encoding="utf-8") as fh:
+        for k, item in enumerate(added, start=len(queued)):
+            fh.write(json.dumps({"n": k, **item}, ensure_ascii=False) + "\n")
+    print(f"{len(added)} messages appended (n {len(queued)}..{len(queued) + len(added) - 1})")
 
 
 if __name__ == "__main__":
