@@ -24,6 +24,7 @@ use sqlx::{AnyPool, Executor};
 
 use crate::dataset::ShardChange;
 use crate::error::{Error, Result};
+use crate::governance::Decision;
 
 /// Which database holds the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,8 +82,8 @@ pub struct ConsentEvent {
     pub subject: String,
     /// The purpose, or `*` for every purpose.
     pub purpose: String,
-    /// `grant` or `deny`.
-    pub decision: String,
+    /// What the subject said (`grant` or `deny` in JSON).
+    pub decision: Decision,
     /// Who recorded it.
     pub actor: String,
     /// Why, if given.
