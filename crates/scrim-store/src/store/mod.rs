@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
@@ -192,8 +192,9 @@ pub enum Recovery {
     Nothing,
 }
 
-/// A deletion receipt: what compaction removed where and when, without content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A deletion receipt: what compaction removed where and when, without content. Stored as its
+/// JSON, which is read back in full (every field) or not at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The receipt's id.
     pub id: i64,
