@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 pub use crate::gate::Gate;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
+use crate::rule::Rule;
 use crate::sensitive::{Category, SensitiveTagger};
 use crate::span::{Finding, Span};
 
@@ -226,7 +227,7 @@ impl std::fmt::Debug for Engine {
 /// Rule findings the learned tier may overrule: guesses from word lists and context, not
 /// validated patterns.
 fn vetoable(f: &Finding) -> bool {
-    f.detector.starts_with("names")
+    f.detector.is_word_list_guess()
         && matches!(f.label, Label::Person | Label::Location | Label::Org)
 }
 
@@ -511,7 +512,7 @@ impl Engine {
                         return;
                     }
                     if let Some(span) = Span::new(text, s, e) {
-                        added.push(Finding::new(span, label, 0.9, "consistency"));
+                        added.push(Finding::new(span, label, 0.9, Rule::Consistency));
                     }
                 });
                 if !added.is_empty() {
@@ -582,7 +583,7 @@ impl<'p> Search<'p> {
             .match_kind(aho_corasick::MatchKind::Standard)
             .build(patterns.iter().map(|(n, _)| n.as_bytes()))
             .map_err(|e| Error::Detector {
-                detector: "consistency",
+                detector: Rule::Consistency.as_str(),
                 reason: format!("cannot build the needle automaton: {e}"),
             })?;
         Ok(Search::Many(

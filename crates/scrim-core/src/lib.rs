@@ -14,11 +14,13 @@ pub mod profile;
 pub mod record;
 pub mod redact;
 pub mod replace;
+pub mod rule;
 pub mod sensitive;
 pub mod span;
 pub mod text;
 
 pub use label::Label;
+pub use rule::Rule;
 pub use span::{Finding, Span};
 pub mod detect;
 pub mod engine;

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::label::Label;
+use crate::rule::Rule;
 
 /// A half-open range `[start, end)` of UTF-8 byte offsets into a text.
 ///
@@ -92,19 +93,20 @@ pub struct Finding {
     pub kind: Option<&'static str>,
     /// Confidence in `[0, 1]`.
     pub score: f32,
-    /// Which detector produced it (for debugging and per-detector evaluation).
-    pub detector: &'static str,
+    /// Which rule produced it (for debugging and per-detector evaluation); [`Rule::as_str`] is
+    /// its stable id.
+    pub detector: Rule,
 }
 
 impl Finding {
     /// A finding with no finer kind.
-    pub fn new(span: Span, label: Label, score: f32, detector: &'static str) -> Finding {
+    pub fn new(span: Span, label: Label, score: f32, detector: impl Into<Rule>) -> Finding {
         Finding {
             span,
             label,
             kind: None,
             score,
-            detector,
+            detector: detector.into(),
         }
     }
 

@@ -799,7 +799,7 @@ impl Open {
                 span,
                 self.label,
                 self.prob_sum / self.tokens.max(1) as f32,
-                "model",
+                scrim_core::Rule::Model,
             );
             f.kind = self.kind;
             out.push(f);

@@ -123,7 +123,7 @@ pub fn spans_json(record: &Record, analyses: &[MessageAnalysis]) -> Vec<Value> {
                 "score".into(),
                 json!((f64::from(f.score) * 1000.0).round() / 1000.0),
             );
-            s.insert("detector".into(), json!(f.detector));
+            s.insert("detector".into(), json!(f.detector.as_str()));
             spans.push(Value::Object(s));
         }
     }

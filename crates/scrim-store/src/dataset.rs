@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::json;
 use scrim_core::hex::encode as hex;
 
 /// The manifest's file name.
@@ -78,9 +79,10 @@ impl Manifest {
         let path = dir.join(MANIFEST);
         let text = std::fs::read_to_string(&path)
             .map_err(Error::io(format!("cannot read {}", path.display())))?;
-        let m: Manifest = serde_json::from_str(&text).map_err(|e| {
-            Error::Corrupt(format!("{}: not a dataset manifest: {e}", path.display()))
-        })?;
+        let m: Manifest = json::decode(
+            &text,
+            &format!("{}: not a dataset manifest", path.display()),
+        )?;
         if m.format != FORMAT {
             return Err(Error::Corrupt(format!(
                 "{}: format {:?} is not {FORMAT}",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use scrim_core::KeyScope;
@@ -137,8 +137,10 @@ impl std::fmt::Display for Exclusion {
     }
 }
 
-/// A subject's latest recorded decision for a purpose (or for every purpose).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A subject's latest recorded decision for a purpose (or for every purpose). Stored, and
+/// serialized, as [`Decision::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// Yes.
     Grant,
@@ -153,6 +155,25 @@ impl Decision {
             Decision::Grant => "grant",
             Decision::Deny => "deny",
         }
+    }
+
+    /// A decision as stored in `consent_events.decision` (exactly `grant` or `deny`, unlike
+    /// [`str::parse`], which also takes the spoken forms). Anything else is a corrupt row: the
+    /// error names the column, never the value.
+    pub fn from_stored(s: &str) -> Result<Decision> {
+        match s {
+            "grant" => Ok(Decision::Grant),
+            "deny" => Ok(Decision::Deny),
+            _ => Err(Error::Corrupt(
+                "consent_events.decision holds a value that is neither grant nor deny".to_string(),
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -372,6 +393,26 @@ mod tests {
 
     fn g() -> Governance {
         Governance::default_policy().unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn stored_decisions_are_exact_and_an_unknown_one_is_corrupt() {
+        assert_eq!(Decision::from_stored("grant").ok(), Some(Decision::Grant));
+        assert_eq!(Decision::from_stored("deny").ok(), Some(Decision::Deny));
+        for bad in ["yes", "revoke", "Deny", "secret-value"] {
+            match Decision::from_stored(bad) {
+                Err(Error::Corrupt(m)) => {
+                    assert!(m.contains("consent_events.decision"), "{m}");
+                    assert!(!m.contains(bad), "{m}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(Decision::Deny.to_string(), "deny");
+        assert_eq!(
+            serde_json::to_string(&Decision::Grant).ok().as_deref(),
+            Some("\"grant\"")
+        );
     }
 
     #[test]

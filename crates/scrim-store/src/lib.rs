@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod dataset;
 mod error;
 pub mod governance;
+mod json;
 pub mod raw;
 mod store;
 #[cfg(feature = "testing")]

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::AnyPool;
 
-use super::get;
+use super::{get, rows};
 use crate::error::{Error, Result};
 
 /// One alert as stored.
@@ -32,14 +32,12 @@ pub(crate) async fn raise(pool: &AnyPool, actor: &str, kind: &str, detail: &str)
 /// The newest `limit` alerts, newest first.
 pub(crate) async fn recent(pool: &AnyPool, limit: i64) -> Result<Vec<Alert>> {
     let ctx = "reading alerts";
-    let rows =
+    rows(
+        pool,
         sqlx::query("SELECT id, at, actor, kind, detail FROM alerts ORDER BY id DESC LIMIT $1")
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-            .map_err(Error::db(ctx))?;
-    rows.iter()
-        .map(|r| {
+            .bind(limit),
+        ctx,
+        |r| {
             Ok(Alert {
                 id: get(r, "id", ctx)?,
                 at: get(r, "at", ctx)?,
@@ -47,6 +45,7 @@ pub(crate) async fn recent(pool: &AnyPool, limit: i64) -> Result<Vec<Alert>> {
                 kind: get(r, "kind", ctx)?,
                 detail: get(r, "detail", ctx)?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }

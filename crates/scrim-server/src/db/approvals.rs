@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::AnyPool;
 
-use super::{get, json};
+use super::{get, json, rows};
 use crate::error::{Error, Result};
 
 /// A proposal to store.
@@ -132,13 +132,9 @@ pub(crate) async fn reopen(pool: &AnyPool, id: &str) -> Result<()> {
 /// Users created by a proposal still waiting for approval.
 pub(crate) async fn pending_accounts(pool: &AnyPool) -> Result<HashSet<String>> {
     let ctx = "reading approvals";
-    sqlx::query("SELECT target FROM approvals WHERE kind = 'user.create' AND status = 'pending'")
-        .fetch_all(pool)
-        .await
-        .map_err(Error::db(ctx))?
-        .iter()
-        .map(|r| get(r, "target", ctx))
-        .collect()
+    let sql = "SELECT target FROM approvals WHERE kind = 'user.create' AND status = 'pending'";
+    let targets = rows(pool, sqlx::query(sql), ctx, |r| get(r, "target", ctx)).await?;
+    Ok(targets.into_iter().collect())
 }
 
 /// A proposal as listed to privacy officers.
@@ -159,18 +155,13 @@ pub(crate) struct Listed {
 /// Proposals of one status (or `all`), newest first, at most 500.
 pub(crate) async fn list(pool: &AnyPool, status: &str) -> Result<Vec<Listed>> {
     let ctx = "listing approvals";
-    let rows = sqlx::query(
+    rows(pool, sqlx::query(
         "SELECT a.id, a.kind, a.target, a.change, a.reasons, a.proposed_at, a.status, a.decided_at, \
                 pu.name AS proposer, du.name AS decider \
          FROM approvals a LEFT JOIN users pu ON pu.id = a.proposed_by LEFT JOIN users du ON du.id = a.decided_by \
          WHERE ($1 = 'all' OR a.status = $1) ORDER BY a.proposed_at DESC, a.id LIMIT 500",
     )
-    .bind(status)
-    .fetch_all(pool)
-    .await
-    .map_err(Error::db(ctx))?;
-    rows.iter()
-        .map(|r| {
+    .bind(status), ctx, |r| {
             let id: String = get(r, "id", ctx)?;
             let change: String = get(r, "change", ctx)?;
             let reasons: String = get(r, "reasons", ctx)?;
@@ -186,6 +177,5 @@ pub(crate) async fn list(pool: &AnyPool, status: &str) -> Result<Vec<Listed>> {
                 decided_by: get(r, "decider", ctx)?,
                 id,
             })
-        })
-        .collect()
+        }).await
 }

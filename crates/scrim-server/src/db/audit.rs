@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Transaction};
 
-use super::get;
+use super::{get, rows};
 use crate::audit::{Entry, Query, Stored};
 use crate::error::{Error, Result};
 
@@ -158,22 +158,22 @@ fn stored(r: &AnyRow) -> Result<Stored> {
 
 /// Every entry, in order.
 pub(crate) async fn chain(pool: &AnyPool) -> Result<Vec<ChainRow>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS}, prev, mac FROM audit ORDER BY seq"
-    ))
-    .fetch_all(pool)
-    .await
-    .map_err(Error::db("reading the audit log"))?;
-    rows.iter()
-        .map(|r| {
+    rows(
+        pool,
+        sqlx::query(&format!(
+            "SELECT {COLUMNS}, prev, mac FROM audit ORDER BY seq"
+        )),
+        "reading the audit log",
+        |r| {
             Ok(ChainRow {
                 stored: stored(r)?,
                 fields_text: text(r, "fields")?,
                 prev: text(r, "prev")?,
                 mac: text(r, "mac")?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// The anchor: the head's number, its MAC, and the anchor's own MAC.

@@ -3,26 +3,25 @@
 
 use sqlx::{Any, AnyPool, Transaction};
 
-use super::get;
+use super::{get, rows};
 use crate::error::{Error, Result};
 use scrim_store::crypto::Sealed;
 
 /// Every sealed value of a project.
 pub(crate) async fn sealed(pool: &AnyPool, project: &str) -> Result<Vec<Sealed>> {
     let ctx = "reading the deny list";
-    let rows = sqlx::query("SELECT nonce, sealed FROM denylist WHERE project_id = $1")
-        .bind(project)
-        .fetch_all(pool)
-        .await
-        .map_err(Error::db(ctx))?;
-    rows.iter()
-        .map(|r| {
+    rows(
+        pool,
+        sqlx::query("SELECT nonce, sealed FROM denylist WHERE project_id = $1").bind(project),
+        ctx,
+        |r| {
             Ok(Sealed {
                 nonce: get(r, "nonce", ctx)?,
                 ciphertext: get(r, "sealed", ctx)?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// Add a sealed value (once per keyed hash) inside `tx`.

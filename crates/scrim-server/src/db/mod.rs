@@ -19,10 +19,27 @@ pub(crate) mod projects;
 pub(crate) mod tasks;
 pub(crate) mod users;
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, Row};
 
 use crate::error::{Error, Result};
+
+/// Every row `query` answers, each decoded by `row`; `ctx` names what is read (in the error).
+pub(crate) async fn rows<'q, T>(
+    pool: &AnyPool,
+    query: Query<'q, Any, AnyArguments<'q>>,
+    ctx: &'static str,
+    row: impl FnMut(&AnyRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    query
+        .fetch_all(pool)
+        .await
+        .map_err(Error::db(ctx))?
+        .iter()
+        .map(row)
+        .collect()
+}
 
 /// Column `col` of `row`, or a database error naming what was being read.
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str, ctx: &'static str) -> Result<T>

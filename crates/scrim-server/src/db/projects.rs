@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::{get, json, to_json};
+use super::{get, json, rows, to_json};
 use crate::error::{Error, Result};
 use crate::views::ProjectSpec;
 
@@ -48,13 +48,13 @@ pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<ProjectRo
 
 /// Every project, oldest first.
 pub(crate) async fn all(pool: &AnyPool) -> Result<Vec<ProjectRow>> {
-    sqlx::query(&format!("{SELECT} ORDER BY created_at, name"))
-        .fetch_all(pool)
-        .await
-        .map_err(Error::db("listing projects"))?
-        .iter()
-        .map(|r| decode(r, ""))
-        .collect()
+    rows(
+        pool,
+        sqlx::query(&format!("{SELECT} ORDER BY created_at, name")),
+        "listing projects",
+        |r| decode(r, ""),
+    )
+    .await
 }
 
 /// Create a project; a name already taken is a conflict.

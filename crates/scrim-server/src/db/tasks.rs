@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
 use super::projects::{self, ProjectRow};
-use super::{denylist, get, json, to_json};
+use super::{denylist, get, json, rows, to_json};
 use crate::error::{Error, Result};
 use scrim_store::crypto::Sealed;
 
@@ -145,34 +145,34 @@ fn listed(r: &AnyRow) -> Result<Listed> {
 
 /// The tasks `user` holds in `project`, oldest first (at most 50).
 pub(crate) async fn held(pool: &AnyPool, project: &str, user: &str) -> Result<Vec<Listed>> {
-    sqlx::query(
-        "SELECT id, subject_lid, categories, seq FROM tasks \
+    rows(
+        pool,
+        sqlx::query(
+            "SELECT id, subject_lid, categories, seq FROM tasks \
          WHERE project_id = $1 AND status = 'assigned' AND assigned_to = $2 ORDER BY seq LIMIT 50",
+        )
+        .bind(project)
+        .bind(user),
+        "finding a task",
+        listed,
     )
-    .bind(project)
-    .bind(user)
-    .fetch_all(pool)
     .await
-    .map_err(Error::db("finding a task"))?
-    .iter()
-    .map(listed)
-    .collect()
 }
 
 /// Up to 200 open tasks of `project` after position `after`, in order.
 pub(crate) async fn open_after(pool: &AnyPool, project: &str, after: i64) -> Result<Vec<Listed>> {
-    sqlx::query(
-        "SELECT id, subject_lid, categories, seq FROM tasks \
+    rows(
+        pool,
+        sqlx::query(
+            "SELECT id, subject_lid, categories, seq FROM tasks \
          WHERE project_id = $1 AND status = 'open' AND seq > $2 ORDER BY seq LIMIT 200",
+        )
+        .bind(project)
+        .bind(after),
+        "finding a task",
+        listed,
     )
-    .bind(project)
-    .bind(after)
-    .fetch_all(pool)
     .await
-    .map_err(Error::db("finding a task"))?
-    .iter()
-    .map(listed)
-    .collect()
 }
 
 /// Claim an open task for `user`; false when someone else was first.
@@ -321,16 +321,16 @@ pub(crate) async fn set_status(pool: &AnyPool, id: &str, status: TaskStatus) -> 
 /// The views of a project's tasks not yet reviewed, as stored (id, view JSON).
 pub(crate) async fn waiting_views(pool: &AnyPool, project: &str) -> Result<Vec<(String, String)>> {
     let ctx = "re-redacting waiting tasks";
-    sqlx::query(
-        "SELECT id, view FROM tasks WHERE project_id = $1 AND status IN ('open', 'assigned')",
+    rows(
+        pool,
+        sqlx::query(
+            "SELECT id, view FROM tasks WHERE project_id = $1 AND status IN ('open', 'assigned')",
+        )
+        .bind(project),
+        ctx,
+        |r| Ok((get(r, "id", ctx)?, get(r, "view", ctx)?)),
     )
-    .bind(project)
-    .fetch_all(pool)
     .await
-    .map_err(Error::db(ctx))?
-    .iter()
-    .map(|r| Ok((get(r, "id", ctx)?, get(r, "view", ctx)?)))
-    .collect()
 }
 
 /// Replace a task's view.
@@ -351,20 +351,20 @@ pub(crate) async fn population(
     project: &str,
 ) -> Result<Vec<(String, Option<String>, String)>> {
     let ctx = "reading a project's population";
-    sqlx::query("SELECT id, subject_lid, facts FROM tasks WHERE project_id = $1 ORDER BY seq")
-        .bind(project)
-        .fetch_all(pool)
-        .await
-        .map_err(Error::db(ctx))?
-        .iter()
-        .map(|r| {
+    rows(
+        pool,
+        sqlx::query("SELECT id, subject_lid, facts FROM tasks WHERE project_id = $1 ORDER BY seq")
+            .bind(project),
+        ctx,
+        |r| {
             Ok((
                 get(r, "id", ctx)?,
                 get(r, "subject_lid", ctx)?,
                 get(r, "facts", ctx)?,
             ))
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// A project's review figures.
@@ -419,16 +419,11 @@ pub(crate) struct Rated {
 /// A project's rated tasks, in order.
 pub(crate) async fn rated(pool: &AnyPool, project: &str) -> Result<Vec<Rated>> {
     let ctx = "exporting";
-    let rows = sqlx::query(
+    rows(pool, sqlx::query(
         "SELECT t.id, t.view, r.rating, t.subject_lid FROM tasks t JOIN ratings r ON r.task_id = t.id \
          WHERE t.project_id = $1 AND t.status = 'done' ORDER BY t.seq",
     )
-    .bind(project)
-    .fetch_all(pool)
-    .await
-    .map_err(Error::db(ctx))?;
-    rows.iter()
-        .map(|r| {
+    .bind(project), ctx, |r| {
             let id: String = get(r, "id", ctx)?;
             let view: String = get(r, "view", ctx)?;
             let rating: String = get(r, "rating", ctx)?;
@@ -438,6 +433,5 @@ pub(crate) async fn rated(pool: &AnyPool, project: &str) -> Result<Vec<Rated>> {
                 subject: get(r, "subject_lid", ctx)?,
                 id,
             })
-        })
-        .collect()
+        }).await
 }

@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::get;
+use super::{get, rows};
 use crate::authz::{Principal, Role};
 use crate::error::{Error, Result};
 
@@ -37,13 +37,13 @@ fn decode(r: &AnyRow) -> Result<UserRow> {
 
 /// Every account, by name.
 pub(crate) async fn all(pool: &AnyPool) -> Result<Vec<UserRow>> {
-    sqlx::query("SELECT id, name, role, disabled FROM users ORDER BY name")
-        .fetch_all(pool)
-        .await
-        .map_err(Error::db("listing users"))?
-        .iter()
-        .map(decode)
-        .collect()
+    rows(
+        pool,
+        sqlx::query("SELECT id, name, role, disabled FROM users ORDER BY name"),
+        "listing users",
+        decode,
+    )
+    .await
 }
 
 /// The account `id`, if it exists.

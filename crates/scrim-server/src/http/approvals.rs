@@ -35,10 +35,7 @@ pub(super) async fn approve(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Audited<Json<Value>>> {
-    let who = gw
-        .who(token_of(&headers).as_deref(), Action::ApprovalDecide)
-        .await?;
-    Ok(gw.decide(&who, &id, true).await?.map(Json))
+    decide(&gw, &headers, &id, true).await
 }
 
 pub(super) async fn reject(
@@ -46,8 +43,18 @@ pub(super) async fn reject(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Audited<Json<Value>>> {
+    decide(&gw, &headers, &id, false).await
+}
+
+/// Approve (`yes`) or reject proposal `id` as the caller.
+async fn decide(
+    gw: &Gateway,
+    headers: &HeaderMap,
+    id: &str,
+    yes: bool,
+) -> Result<Audited<Json<Value>>> {
     let who = gw
-        .who(token_of(&headers).as_deref(), Action::ApprovalDecide)
+        .who(token_of(headers).as_deref(), Action::ApprovalDecide)
         .await?;
-    Ok(gw.decide(&who, &id, false).await?.map(Json))
+    Ok(gw.decide(&who, id, yes).await?.map(Json))
 }

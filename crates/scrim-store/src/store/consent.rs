@@ -70,7 +70,7 @@ impl Store {
                 .map_err(Error::db("reading a new consent event"))?,
             subject: subject.to_string(),
             purpose: purpose.to_string(),
-            decision: decision.as_str().to_string(),
+            decision,
             actor: actor.to_string(),
             note: note.map(str::to_string),
             at,
@@ -136,36 +136,50 @@ impl Store {
         subjects: &[&str],
         purpose: &str,
     ) -> Result<HashMap<String, Consent>> {
+        self.latest_consent(
+            "SELECT subject, purpose, decision, seq FROM consent_events \
+             WHERE purpose IN ($1, $2) AND subject IN (",
+            subjects,
+            purpose,
+        )
+        .await
+    }
+
+    /// The latest decisions bearing on `purpose` per key of `keys` (each asked once, 500 a
+    /// query). `select` is a query answering (key, purpose, decision, seq) rows of
+    /// `consent_events`, with `$1` the purpose and `$2` every purpose (`*`), that ends in the
+    /// opening of the list of keys (`... IN (`).
+    pub(super) async fn latest_consent(
+        &self,
+        select: &str,
+        keys: &[&str],
+        purpose: &str,
+    ) -> Result<HashMap<String, Consent>> {
         let mut out: HashMap<String, Consent> = HashMap::new();
         let unique: Vec<&str> = {
             let mut seen = HashSet::new();
-            subjects
-                .iter()
-                .copied()
-                .filter(|s| seen.insert(*s))
-                .collect()
+            keys.iter().copied().filter(|k| seen.insert(*k)).collect()
         };
         for chunk in unique.chunks(500) {
             let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
-            let sql = format!(
-                "SELECT subject, purpose, decision, seq FROM consent_events \
-                 WHERE purpose IN ($1, $2) AND subject IN ({})",
-                marks.join(", ")
-            );
+            let sql = format!("{select}{})", marks.join(", "));
             let mut q = sqlx::query(&sql).bind(purpose).bind(ALL_PURPOSES);
-            for s in chunk {
-                q = q.bind(*s);
+            for k in chunk {
+                q = q.bind(*k);
             }
             let rows = q
                 .fetch_all(&self.pool)
                 .await
                 .map_err(Error::db(format!("reading consent for {purpose}")))?;
             for r in rows {
-                let subject: String = r.try_get(0).map_err(Error::db("reading consent"))?;
-                let p: String = r.try_get(1).map_err(Error::db("reading consent"))?;
-                let decision: String = r.try_get(2).map_err(Error::db("reading consent"))?;
-                let seq: i64 = r.try_get(3).map_err(Error::db("reading consent"))?;
-                out.entry(subject).or_default().note(&p, &decision, seq);
+                let e = || Error::db("reading consent");
+                let key: String = r.try_get(0).map_err(e())?;
+                let p: String = r.try_get(1).map_err(e())?;
+                let decision: String = r.try_get(2).map_err(e())?;
+                let seq: i64 = r.try_get(3).map_err(e())?;
+                out.entry(key)
+                    .or_default()
+                    .note(&p, Decision::from_stored(&decision)?, seq);
             }
         }
         Ok(out)
@@ -173,12 +187,14 @@ impl Store {
 }
 
 fn consent_row(r: &AnyRow) -> Result<ConsentEvent> {
+    let decision: String = r.try_get(3).map_err(Error::db("reading a consent event"))?;
+    let decision = Decision::from_stored(&decision)?;
     (|| {
         Ok(ConsentEvent {
             seq: r.try_get(0)?,
             subject: r.try_get(1)?,
             purpose: r.try_get(2)?,
-            decision: r.try_get(3)?,
+            decision,
             actor: r.try_get(4)?,
             note: r.try_get(5)?,
             at: r.try_get(6)?,

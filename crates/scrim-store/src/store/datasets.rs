@@ -14,6 +14,7 @@ use crate::dataset::{
     ShardChange, MANIFEST,
 };
 use crate::error::{Error, Result};
+use crate::json;
 
 impl Store {
     // ---------------------------------------------------------------- datasets
@@ -390,9 +391,8 @@ impl Store {
         for r in rows {
             let id: i64 = r.try_get(0).map_err(Error::db("reading receipts"))?;
             let body: String = r.try_get(1).map_err(Error::db("reading receipts"))?;
-            let v: serde_json::Value = serde_json::from_str(&body)
-                .map_err(|e| Error::Corrupt(format!("receipt {id}: {e}")))?;
-            out.push(receipt_from_json(id, &v));
+            let receipt: Receipt = json::decode(&body, &format!("receipts.body, receipt {id}"))?;
+            out.push(Receipt { id, ..receipt });
         }
         Ok(out)
     }
@@ -675,37 +675,6 @@ async fn mark_targets_done(
         .map_err(Error::db(ctx))?;
     }
     Ok(())
-}
-
-fn receipt_from_json(id: i64, v: &serde_json::Value) -> Receipt {
-    let s = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    Receipt {
-        id,
-        dataset: s("dataset"),
-        dataset_id: s("dataset_id"),
-        path: s("path"),
-        actor: s("actor"),
-        at: s("at"),
-        tombstones: serde_json::from_value(v.get("tombstones").cloned().unwrap_or_default())
-            .unwrap_or_default(),
-        subjects: serde_json::from_value(v.get("subjects").cloned().unwrap_or_default())
-            .unwrap_or_default(),
-        shards: serde_json::from_value(v.get("shards").cloned().unwrap_or_default())
-            .unwrap_or_default(),
-        already_rewritten: serde_json::from_value(
-            v.get("already_rewritten").cloned().unwrap_or_default(),
-        )
-        .unwrap_or_default(),
-        records_removed: v
-            .get("records_removed")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0) as usize,
-    }
 }
 
 const DATASET_SELECT: &str =

@@ -186,11 +186,7 @@ impl Store {
     async fn rewrap_store_key(&self, ring: &Keyring, row: &AnyRow) -> Result<()> {
         let name: String = row.try_get(0).map_err(Error::db("reading a store key"))?;
         let version: i64 = row.try_get(1).map_err(Error::db("reading a store key"))?;
-        let master: String = row.try_get(2).map_err(Error::db("reading a store key"))?;
-        let sealed = Sealed {
-            nonce: row.try_get(3).map_err(Error::db("reading a store key"))?,
-            ciphertext: row.try_get(4).map_err(Error::db("reading a store key"))?,
-        };
+        let (master, sealed) = wrapped_at(row, 2, "reading a store key")?;
         let ctx = store_key_context(&name, version);
         let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
         let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
@@ -237,11 +233,7 @@ impl Store {
     /// Re-wrap the subject key of one row of [`Store::rewrap_subject_keys`]'s query.
     async fn rewrap_subject_key(&self, ring: &Keyring, row: &AnyRow) -> Result<()> {
         let subject: String = row.try_get(0).map_err(Error::db("reading a subject key"))?;
-        let master: String = row.try_get(1).map_err(Error::db("reading a subject key"))?;
-        let sealed = Sealed {
-            nonce: row.try_get(2).map_err(Error::db("reading a subject key"))?,
-            ciphertext: row.try_get(3).map_err(Error::db("reading a subject key"))?,
-        };
+        let (master, sealed) = wrapped_at(row, 1, "reading a subject key")?;
         let ctx = subject_key_context(&subject);
         let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
         let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
@@ -334,4 +326,15 @@ fn store_key_context(name: &str, version: i64) -> String {
 
 fn subject_key_context(subject: &str) -> String {
     format!("subject:{subject}")
+}
+
+/// A wrapped key in columns `at..at + 3` of `row` (`master_id, nonce, wrapped`): the id of the
+/// master key that wrapped it, and the sealed key.
+fn wrapped_at(row: &AnyRow, at: usize, ctx: &'static str) -> Result<(String, Sealed)> {
+    let master: String = row.try_get(at).map_err(Error::db(ctx))?;
+    let sealed = Sealed {
+        nonce: row.try_get(at + 1).map_err(Error::db(ctx))?,
+        ciphertext: row.try_get(at + 2).map_err(Error::db(ctx))?,
+    };
+    Ok((master, sealed))
 }

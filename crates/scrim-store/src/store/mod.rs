@@ -18,12 +18,13 @@ use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
 use crate::dataset::ShardChange;
 use crate::error::{Error, Result};
+use crate::governance::Decision;
 
 /// Which database holds the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,8 +82,8 @@ pub struct ConsentEvent {
     pub subject: String,
     /// The purpose, or `*` for every purpose.
     pub purpose: String,
-    /// `grant` or `deny`.
-    pub decision: String,
+    /// What the subject said (`grant` or `deny` in JSON).
+    pub decision: Decision,
     /// Who recorded it.
     pub actor: String,
     /// Why, if given.
@@ -191,8 +192,9 @@ pub enum Recovery {
     Nothing,
 }
 
-/// A deletion receipt: what compaction removed where and when, without content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A deletion receipt: what compaction removed where and when, without content. Stored as its
+/// JSON, which is read back in full (every field) or not at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The receipt's id.
     pub id: i64,

@@ -3,7 +3,7 @@
 //! (forget). The gateway follows consent events and tombstones recorded by any process
 //! ([`Store::sync_withdrawals`]) and asks [`Store::withdrawn`] before it serves a task.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
 use sqlx::Row;
@@ -21,36 +21,15 @@ impl Store {
     /// [`Consent::withdrawn`]). Subjects the store cannot link to a lineage id said nothing it
     /// knows of (the gateway links every subject who says no: [`Store::sync_withdrawals`]).
     pub async fn withdrawn(&self, lids: &[&str], purpose: &str) -> Result<HashSet<String>> {
-        let unique: Vec<&str> = {
-            let mut seen = HashSet::new();
-            lids.iter().copied().filter(|l| seen.insert(*l)).collect()
-        };
-        let mut by: HashMap<String, Consent> = HashMap::new();
-        for chunk in unique.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
-            let sql = format!(
+        let by = self
+            .latest_consent(
                 "SELECT s.lineage_id, c.purpose, c.decision, c.seq FROM subjects s \
                  JOIN consent_events c ON c.subject = s.subject \
-                 WHERE c.purpose IN ($1, $2) AND s.lineage_id IN ({})",
-                marks.join(", ")
-            );
-            let mut q = sqlx::query(&sql).bind(purpose).bind(ALL_PURPOSES);
-            for l in chunk {
-                q = q.bind(*l);
-            }
-            let rows = q
-                .fetch_all(&self.pool)
-                .await
-                .map_err(Error::db(format!("reading consent for {purpose}")))?;
-            for r in rows {
-                let e = || Error::db("reading consent");
-                let lid: String = r.try_get(0).map_err(e())?;
-                let p: String = r.try_get(1).map_err(e())?;
-                let d: String = r.try_get(2).map_err(e())?;
-                let seq: i64 = r.try_get(3).map_err(e())?;
-                by.entry(lid).or_default().note(&p, &d, seq);
-            }
-        }
+                 WHERE c.purpose IN ($1, $2) AND s.lineage_id IN (",
+                lids,
+                purpose,
+            )
+            .await?;
         Ok(by
             .into_iter()
             .filter(|(_, c)| c.withdrawn())
@@ -193,12 +172,7 @@ pub(super) async fn review_tasks(
 
 impl Consent {
     /// Fold one stored decision (`purpose` is the event's, `*` or this one) into the latest.
-    pub(crate) fn note(&mut self, purpose: &str, decision: &str, seq: i64) {
-        let d = if decision == "grant" {
-            Decision::Grant
-        } else {
-            Decision::Deny
-        };
+    pub(crate) fn note(&mut self, purpose: &str, d: Decision, seq: i64) {
         let slot = if purpose == ALL_PURPOSES {
             &mut self.all
         } else {

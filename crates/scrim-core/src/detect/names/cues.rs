@@ -8,6 +8,7 @@ use super::score::{
 };
 use super::words::Word;
 use crate::label::Label;
+use crate::rule::NameRule;
 
 /// The most words an employer or school after a cue spans ("Royal Bank of Canada").
 const ORG_WORDS: usize = 5;
@@ -48,7 +49,7 @@ impl Scan<'_> {
             if self.cue_before(i, cue) && name_after_cue(w, strict_cue(cue)) && !self.is_claimed(i)
             {
                 let end = self.extend_name(i, NAME_WORDS);
-                self.add(i, end, Label::Person, CUED_NAME, "names:cue");
+                self.add(i, end, Label::Person, CUED_NAME, NameRule::Cue);
             }
         }
     }
@@ -68,7 +69,7 @@ impl Scan<'_> {
                 || is_first(w) && !wordy(w))
         {
             let end = self.extend_name(i, NAME_WORDS);
-            self.add(i, end, Label::Person, RELATION_NAME, "names:relation");
+            self.add(i, end, Label::Person, RELATION_NAME, NameRule::Relation);
             return true;
         }
         false
@@ -79,7 +80,7 @@ impl Scan<'_> {
         if TITLES.contains(&t.lower.as_ref()) && capitalised(t) && capitalised(w) && !never_name(w)
         {
             let end = self.extend_name(i, NAME_WORDS);
-            self.add(i, end, Label::Person, TITLED_NAME, "names:title");
+            self.add(i, end, Label::Person, TITLED_NAME, NameRule::Title);
             return true;
         }
         false
@@ -94,7 +95,7 @@ impl Scan<'_> {
             && (is_first(w) && !wordy(w) || capitalised(w) && !wordy(w))
             && !never_name(w)
         {
-            self.add(i, i + 1, Label::Person, GREETED_NAME, "names:greeting");
+            self.add(i, i + 1, Label::Person, GREETED_NAME, NameRule::Greeting);
             return true;
         }
         false
@@ -105,7 +106,7 @@ impl Scan<'_> {
         for cue in ending.map_or(&[][..], |e| &e.org[..]) {
             if self.cue_before(i, cue) && capitalised(w) && !never_name(w) {
                 let end = self.org_end(i);
-                self.add(i, end, Label::Org, CUED_ORG, "names:org-cue");
+                self.add(i, end, Label::Org, CUED_ORG, NameRule::OrgCue);
                 break;
             }
         }

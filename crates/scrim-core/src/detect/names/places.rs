@@ -7,6 +7,7 @@ use super::score::{
 };
 use crate::label::Label;
 use crate::lexicon::PlaceKind;
+use crate::rule::NameRule;
 
 /// The most words of a place phrase looked up.
 const PLACE_PHRASE_WORDS: usize = 5;
@@ -47,7 +48,7 @@ impl Scan<'_> {
                 } else {
                     PLACE_PHRASE_LOWERCASE
                 };
-                self.add(i, i + len, Label::Location, score, "names:place-phrase");
+                self.add(i, i + len, Label::Location, score, NameRule::PlacePhrase);
                 return len;
             }
         }

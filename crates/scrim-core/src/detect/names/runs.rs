@@ -15,12 +15,13 @@ use super::score::{
 use super::words::{Case, Word};
 use crate::label::Label;
 use crate::lexicon::PlaceKind;
+use crate::rule::NameRule;
 
 /// The most words in a run of capitalised words.
 const RUN_WORDS: usize = 4;
 
 /// What a run or word is taken for: label, score and rule.
-type Verdict = (Label, f32, &'static str);
+type Verdict = (Label, f32, NameRule);
 
 /// Whether a place cue ("live in", "from", "to") comes right before a word.
 #[derive(Debug, Clone, Copy)]
@@ -171,7 +172,7 @@ impl Scan<'_> {
             } else {
                 CAPITALISED_PLACE
             };
-            self.add(run.start, run.end, Label::Location, score, "names:place");
+            self.add(run.start, run.end, Label::Location, score, NameRule::Place);
             return true;
         }
         false
@@ -204,7 +205,7 @@ impl Scan<'_> {
         } else {
             CAPITALISED_WORDY_NAME
         };
-        Some((Label::Person, score, "names:capitalised"))
+        Some((Label::Person, score, NameRule::Capitalised))
     }
 
     /// A run of words no list knows: a place after a strong place cue, else most often a person in
@@ -217,10 +218,10 @@ impl Scan<'_> {
         }
         let chars = w.lower.chars().count();
         if cue.strong {
-            Some((Label::Location, UNKNOWN_AFTER_PLACE_CUE, "names:place-cue"))
+            Some((Label::Location, UNKNOWN_AFTER_PLACE_CUE, NameRule::PlaceCue))
         } else if (!w.sentence_start || run.stripped) && (w.case == Case::Title || chars > 5) {
             // An unknown proper noun in mid-sentence: most often a person in chat text.
-            Some((Label::Person, UNKNOWN_PROPER_NOUN, "names:proper-noun"))
+            Some((Label::Person, UNKNOWN_PROPER_NOUN, NameRule::ProperNoun))
         } else if w.sentence_start
             && run.len() == 1
             && w.case == Case::Title
@@ -228,13 +229,13 @@ impl Scan<'_> {
             && chars >= 3
         {
             // An unknown word opening a sentence ("Tebogo is cute"): weak evidence.
-            Some((Label::Person, UNKNOWN_OPENING, "names:unknown-opening"))
+            Some((Label::Person, UNKNOWN_OPENING, NameRule::UnknownOpening))
         } else if w.sentence_start
             && run.len() >= 2
             && (self.word(run.end).is_none_or(|x| x.gap_before)
                 || words.iter().skip(1).any(|x| is_surname(x) && !wordy(x)))
         {
-            Some((Label::Person, UNKNOWN_OPENING_RUN, "names:capitalised"))
+            Some((Label::Person, UNKNOWN_OPENING_RUN, NameRule::Capitalised))
         } else {
             None
         }
@@ -254,7 +255,7 @@ impl Scan<'_> {
                 end,
                 Label::Person,
                 LOWERCASE_FIRST_NAME,
-                "names:lowercase-first",
+                NameRule::LowercaseFirst,
             );
             return end;
         }
@@ -268,7 +269,7 @@ impl Scan<'_> {
                     i + 1,
                     Label::Location,
                     LOWERCASE_PLACE,
-                    "names:lowercase-place",
+                    NameRule::LowercasePlace,
                 );
             }
         }

@@ -7,6 +7,7 @@ use super::predicates::{acronym, capitalised, function_word, is_surname, never_n
 use super::words::{shouting_lines, Word};
 use crate::label::Label;
 use crate::lexicon::Lexicon;
+use crate::rule::NameRule;
 use crate::span::{Finding, Span};
 
 /// The most words a person's name spans when grown from its first word ("Maya D. Kapoor").
@@ -70,14 +71,7 @@ impl<'s> Scan<'s> {
     }
 
     /// Record a finding over words `from..to` and claim them.
-    pub(super) fn add(
-        &mut self,
-        from: usize,
-        to: usize,
-        label: Label,
-        score: f32,
-        why: &'static str,
-    ) {
+    pub(super) fn add(&mut self, from: usize, to: usize, label: Label, score: f32, why: NameRule) {
         let (Some(a), Some(b)) = (self.words.get(from), self.words.get(to.saturating_sub(1)))
         else {
             return;

@@ -14,65 +14,18 @@
 //! country names. It stops at sentence ends and at ordinary lowercase words. The score grows with
 //! the number of parts.
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::address::{
+    CUED_NAMED_STREET, CUED_POSTAL_CODE, HOUSE_THEN_STREET, HOUSE_THEN_STREET_STRONG, MAX_SCORE,
+    MERGE_BONUS, MILITARY_MAIL, NAMED_MAX, NAMED_PER_PART, NAMED_STREET, PER_PART, PO_BOX,
+    PO_BOX_PER_PART, STREET_THEN_NUMBER, UNIT,
+};
+use super::util::{self, GateBuilder, Win};
 use super::words;
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Address,
-    name: "address",
-};
-
-// Scores of findings (all `address`). Most anchors start from a base score that grows with each
-// address part the span extends over (see `grown`).
-
-/// US military mail: the ZIP after "APO AE", from the ship or unit line above.
-const MILITARY_MAIL: f32 = 0.9;
-
-/// A postal code right after its cue ("ZIP: 83702", "pin code 560038").
-const CUED_POSTAL_CODE: f32 = 0.6;
-
-/// A post-office box ("PO Box 104"), before any parts.
-const PO_BOX: f32 = 0.8;
-
-/// What each address part after a post-office box adds.
-const PO_BOX_PER_PART: f32 = 0.05;
-
-/// A unit cue and its number ("Apt 4B, ..."), before any parts (at least one must follow).
-const UNIT: f32 = 0.55;
-
-/// A house number and a street with capitalized names or a street suffix ("221 Maple Ave").
-const HOUSE_THEN_STREET_STRONG: f32 = 0.65;
-
-/// A house number and a street in lowercase ("221 maple ave").
-const HOUSE_THEN_STREET: f32 = 0.5;
-
-/// A street name and then the number ("Mellemvej 32", "Via Roma 10").
-const STREET_THEN_NUMBER: f32 = 0.6;
-
-/// What each address part adds to a unit or street anchor.
-const PER_PART: f32 = 0.08;
-
-/// A house number, capitalized names and a number without a street word ("5850 Jana Nerudy 894"),
-/// with a strong part after it.
-const NAMED_STREET: f32 = 0.5;
-
-/// The same without a strong part, right after an address cue ("lives at 5850 Jana Nerudy 894").
-const CUED_NAMED_STREET: f32 = 0.6;
-
-/// What each address part adds to a named street.
-const NAMED_PER_PART: f32 = 0.06;
-
-/// The highest score of a named street.
-const NAMED_MAX: f32 = 0.9;
-
-/// What merging two adjacent address spans adds to the higher score.
-const MERGE_BONUS: f32 = 0.05;
-
-/// The highest score of any other address.
-const MAX_SCORE: f32 = 0.95;
+const FAM: Family = Family::Address;
 
 /// Unit and house cues (lowercase, dots removed), before a number.
 const UNIT_CUES: &[&str] = &[

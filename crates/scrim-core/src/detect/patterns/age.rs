@@ -8,29 +8,13 @@
 
 use regex::{Captures, Regex};
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::age::{CUED_AGE, GLUED_TAG_AGE, STATED_AGE, TAGGED_AGE};
+use super::util::{self, GateBuilder, Win};
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Age,
-    name: "age",
-};
-
-// Scores of findings (all `age`).
-
-/// An age the phrase itself states ("34 years old", "34 yo", "tengo 34 años").
-const STATED_AGE: f32 = 0.85;
-
-/// An age after a cue whose follow-up was checked ("I'm 34", "aged 34", "my son is 7", "she's 7").
-const CUED_AGE: f32 = 0.75;
-
-/// A Reddit age/gender tag with a slash or in brackets ("M/34", "34/F", "(34M)").
-const TAGGED_AGE: f32 = 0.8;
-
-/// A bare glued Reddit tag ("34M"), uppercase and not before a quantity word.
-const GLUED_TAG_AGE: f32 = 0.6;
+const FAM: Family = Family::Age;
 
 /// Words that may follow "I'm 34" and keep it an age.
 const AFTER_OK: &[&str] = &[

@@ -3,26 +3,13 @@
 
 use regex::Regex;
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::card::{BARE_CARD, CUED_CARD, GROUPED_CARD};
+use super::util::{self, GateBuilder, Win};
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::CreditCard,
-    name: "credit_card",
-};
-
-// Scores of findings (all `credit_card`).
-
-/// A valid card number after a card word ("visa 4111 1111 1111 1111").
-const CUED_CARD: f32 = 0.97;
-
-/// A valid card number in groups, without a card word ("4111-1111-1111-1111").
-const GROUPED_CARD: f32 = 0.93;
-
-/// A valid card number in one run, without a card word ("4111111111111111").
-const BARE_CARD: f32 = 0.88;
+const FAM: Family = Family::CreditCard;
 
 /// Words that announce a card number.
 const CUES: &[&str] = &[

@@ -5,39 +5,17 @@
 
 use regex::{Captures, Regex};
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::date::{
+    BIRTH_YEAR, CUED_SHORT, MONTH_YEAR, NUMERIC_FULL_YEAR, NUMERIC_SHORT_YEAR,
+    WRITTEN_WITHOUT_YEAR, WRITTEN_WITH_YEAR,
+};
+use super::util::{self, GateBuilder, Win};
 use super::words;
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Date,
-    name: "date",
-};
-
-// Scores of findings (all `date`).
-
-/// A numeric date with a four-digit year ("12/03/1994", "1994-03-12").
-const NUMERIC_FULL_YEAR: f32 = 0.85;
-
-/// A numeric date with a two-digit year ("12/03/94").
-const NUMERIC_SHORT_YEAR: f32 = 0.75;
-
-/// A short "2/14" after a date word ("born on 2/14").
-const CUED_SHORT: f32 = 0.6;
-
-/// A written date with a year ("March 3rd, 1994", "3 de marzo de 1994").
-const WRITTEN_WITH_YEAR: f32 = 0.85;
-
-/// A written date without a year ("March 3rd", "3rd of March").
-const WRITTEN_WITHOUT_YEAR: f32 = 0.7;
-
-/// A month name and a year ("March 1994", "marzo de 1994").
-const MONTH_YEAR: f32 = 0.6;
-
-/// A bare year after a birth or class word ("born in 1994", "class of 2012").
-const BIRTH_YEAR: f32 = 0.7;
+const FAM: Family = Family::Date;
 
 /// Words before a short "2/14" that make it a date.
 const SHORT_CUES: &[&str] = &[

@@ -4,27 +4,14 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use regex::Regex;
 
-use super::util::{self, compile, Fam};
+use super::score::email::{BRACKETED_AT, PLAIN_ADDRESS, SPACED_AT};
+use super::util::{self, compile};
 use super::words;
+use super::Family;
 use crate::error::{Error, Result};
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Email,
-    name: "email",
-};
-
-/// `email`: an ordinary address around an `@` ("jdoe@example.com").
-const PLAIN_ADDRESS: f32 = 0.97;
-
-/// `email`: an obfuscated address with a bracketed separator ("jdoe [at] yahoo [dot] com",
-/// "jdoe (@) x.com").
-const BRACKETED_AT: f32 = 0.9;
-
-/// `email`: an obfuscated address with a spaced separator ("priya at gmail dot com", "jdoe @ x
-/// dot com").
-const SPACED_AT: f32 = 0.8;
+const FAM: Family = Family::Email;
 
 /// Webmail providers: with one of these, "jdoe at gmail.com" is an address without other context.
 const PROVIDERS: &[&str] = &[

@@ -3,15 +3,13 @@
 
 use regex::Regex;
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::iban::VALID_IBAN;
+use super::util::{self, GateBuilder, Win};
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Iban,
-    name: "iban",
-};
+const FAM: Family = Family::Iban;
 
 /// IBAN lengths by country (SWIFT IBAN registry), sorted by country code.
 const LENGTHS: &[(&str, usize)] = &[
@@ -105,10 +103,6 @@ const LENGTHS: &[(&str, usize)] = &[
     ("XK", 20),
     ("YE", 30),
 ];
-
-/// `iban`: the score of every finding, a candidate with the registered length of its country and
-/// a valid mod-97 checksum.
-const VALID_IBAN: f32 = 0.97;
 
 /// IBAN detection.
 pub(crate) struct Iban {

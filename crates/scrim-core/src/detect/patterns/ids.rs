@@ -3,53 +3,17 @@
 
 use regex::Regex;
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::ids::{
+    AADHAAR_CUED, AADHAAR_GROUPED, AADHAAR_UNGROUPED, CUED_CODE, CUED_DOCUMENT_CODE,
+    PAN_LOWERCASE_CUED, PAN_UPPERCASE, PAN_UPPERCASE_CUED, SSN_CUED, SSN_DASHED, SSN_SPACED,
+    SSN_UNGROUPED_CUED,
+};
+use super::util::{self, GateBuilder, Win};
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Id,
-    name: "id",
-};
-
-// Scores of findings (all `id`; the kind in brackets).
-
-/// [SSN] "123-45-6789" or "123 45 6789" after an SSN cue ("my ssn is ...").
-const SSN_CUED: f32 = 0.95;
-
-/// [SSN] a valid dashed SSN without a cue ("123-45-6789").
-const SSN_DASHED: f32 = 0.85;
-
-/// [SSN] a valid space-grouped SSN without a cue ("123 45 6789").
-const SSN_SPACED: f32 = 0.55;
-
-/// [SSN] nine digits in one run, only after an SSN cue ("SSN: 123456789").
-const SSN_UNGROUPED_CUED: f32 = 0.85;
-
-/// [AADHAAR] a Verhoeff-valid Aadhaar after an Aadhaar cue.
-const AADHAAR_CUED: f32 = 0.95;
-
-/// [AADHAAR] a Verhoeff-valid Aadhaar in groups, without a cue ("2345 6789 0124").
-const AADHAAR_GROUPED: f32 = 0.8;
-
-/// [AADHAAR] a Verhoeff-valid Aadhaar in one run, without a cue ("234567890124").
-const AADHAAR_UNGROUPED: f32 = 0.6;
-
-/// [PAN] an uppercase PAN after a PAN cue ("PAN: ABCPE1234F").
-const PAN_UPPERCASE_CUED: f32 = 0.95;
-
-/// [PAN] an uppercase PAN without a cue ("ABCPE1234F").
-const PAN_UPPERCASE: f32 = 0.8;
-
-/// [PAN] a PAN not in uppercase, only after a PAN cue ("pan abcpe1234f").
-const PAN_LOWERCASE_CUED: f32 = 0.8;
-
-/// [PASSPORT, DRIVERS_LICENSE] a code after a passport or licence cue ("passport no: X1234567").
-const CUED_DOCUMENT_CODE: f32 = 0.85;
-
-/// [EMPLOYEE_ID, ORDER_NUMBER, ... or none] a code after any other cue ("order #A123456").
-const CUED_CODE: f32 = 0.8;
+const FAM: Family = Family::Id;
 
 const SSN_CUES: &[&str] = &[
     "ssn",

@@ -6,23 +6,13 @@ use std::str::FromStr;
 
 use regex::Regex;
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::ip::{VALID_IPV4, VALID_IPV6};
+use super::util::{self, GateBuilder, Win};
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Ip,
-    name: "ip",
-};
-
-// Scores of findings (all `ip`; the kind in brackets).
-
-/// [IPV4] a dotted quad with octets in range, outside a longer dotted run.
-const VALID_IPV4: f32 = 0.9;
-
-/// [IPV6] an address that [`Ipv6Addr`] parses.
-const VALID_IPV6: f32 = 0.9;
+const FAM: Family = Family::Ip;
 
 /// IP address detection.
 pub(crate) struct Ip {

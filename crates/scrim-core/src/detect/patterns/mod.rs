@@ -34,6 +34,9 @@ mod username;
 mod util;
 mod words;
 
+/// Every family's scores, one module a family.
+mod score;
+
 #[cfg(test)]
 mod tests;
 

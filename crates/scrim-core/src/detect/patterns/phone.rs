@@ -12,53 +12,17 @@ use std::str::FromStr;
 
 use phonenumber::country::Id;
 
-use super::util::{self, Fam, GateBuilder, Win};
+use super::score::phone::{
+    CUED_LOCAL, CUED_POSSIBLE_SHAPE, INTERNATIONAL, INTERNATIONAL_CUED, INTERNATIONAL_INVALID_CUED,
+    NANP_FORMATTED, NATIONAL_BARE, NATIONAL_CUED, NATIONAL_FORMATTED, NATIONAL_FORMATTED_CUED,
+    STRONG_CUED_SHAPE,
+};
+use super::util::{self, GateBuilder, Win};
+use super::Family;
 use crate::error::{Error, Result};
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Phone,
-    name: "phone",
-};
-
-// Scores of findings (all `phone`).
-
-/// A number written with its country code ('+' or "00") that libphonenumber finds valid, after a
-/// phone word ("call me on +44 20 7946 0958").
-const INTERNATIONAL_CUED: f32 = 0.95;
-
-/// A valid number written with its country code, without a phone word ("+91 98765 43210").
-const INTERNATIONAL: f32 = 0.9;
-
-/// A number written with its country code that is not valid, with a phone word before or after it.
-const INTERNATIONAL_INVALID_CUED: f32 = 0.6;
-
-/// A valid national number in groups, after a phone word ("call 208-555-0147").
-const NATIONAL_FORMATTED_CUED: f32 = 0.95;
-
-/// A valid national number in groups ("020 7946 0958").
-const NATIONAL_FORMATTED: f32 = 0.85;
-
-/// A valid national number in one run, after a phone word ("mobile 9876543210").
-const NATIONAL_CUED: f32 = 0.85;
-
-/// A valid national number in one run without a phone word ("9876543210").
-const NATIONAL_BARE: f32 = 0.65;
-
-/// A well-formed national number of a default region that is not valid, after a phone word
-/// (fictional 555 numbers).
-const CUED_POSSIBLE_SHAPE: f32 = 0.6;
-
-/// Canonical North American formatting in any range ("(208) 555-0147").
-const NANP_FORMATTED: f32 = 0.5;
-
-/// A phone-shaped number of another numbering plan right after a strong phone word ("phone:") or
-/// right before one ("(fax)").
-const STRONG_CUED_SHAPE: f32 = 0.5;
-
-/// A local number without area code right after a strong phone word ("call me on 450 0840").
-const CUED_LOCAL: f32 = 0.5;
+const FAM: Family = Family::Phone;
 
 /// Words that announce a phone number (checked in the ~40 bytes before a candidate).
 const CUES: &[&str] = &[

@@ -2,16 +2,14 @@
 //! ("instagram.com/priya", "wa.me/919876543210"), and bare `name.tld/path` links with a common
 //! top-level domain. Trailing punctuation is trimmed; balanced parentheses are kept.
 
-use super::util::{self, Fam};
+use super::score::url::{BARE_LINK, SCHEME_LINK, SOCIAL_LINK, WWW_LINK};
+use super::util;
 use super::words;
+use super::Family;
 
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Url,
-    name: "url",
-};
+const FAM: Family = Family::Url;
 
 /// Social, messaging and profile hosts (lowercase, sorted) whose `host/path` links are personal.
 const SOCIAL: &[&str] = &[
@@ -66,18 +64,6 @@ const SOCIAL: &[&str] = &[
     "youtu.be",
     "youtube.com",
 ];
-
-/// `url`: a link with a scheme ("https://example.com/x").
-const SCHEME_LINK: f32 = 0.9;
-
-/// `url`: a link starting with "www." and no scheme ("www.example.com").
-const WWW_LINK: f32 = 0.85;
-
-/// `url`: a `host/path` link on a social, messaging or profile host ("instagram.com/priya").
-const SOCIAL_LINK: f32 = 0.9;
-
-/// `url`: any other bare `name.tld/path` link with a common top-level domain ("example.org/about").
-const BARE_LINK: f32 = 0.7;
 
 /// URL detection.
 pub(crate) struct Url;

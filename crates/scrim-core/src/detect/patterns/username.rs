@@ -4,30 +4,14 @@
 
 use regex::Regex;
 
-use super::util::{self, compile, Fam};
+use super::score::username::{AT_HANDLE, CUED_HANDLE_SHAPED, CUED_PLAIN_WORD, REDDIT_USER};
+use super::util::{self, compile};
 use super::words;
+use super::Family;
 use crate::error::Result;
-use crate::label::Label;
 use crate::span::Finding;
 
-const FAM: Fam = Fam {
-    label: Label::Username,
-    name: "username",
-};
-
-// Scores of findings (all `username`).
-
-/// An `@handle` ("@priya_22").
-const AT_HANDLE: f32 = 0.85;
-
-/// A Reddit `u/name`.
-const REDDIT_USER: f32 = 0.85;
-
-/// A handle-shaped word after a cue ("insta: priya.s_22", "psn id xXSlayerXx").
-const CUED_HANDLE_SHAPED: f32 = 0.85;
-
-/// A plain word after a cue and a separator ("my snap is rahul").
-const CUED_PLAIN_WORD: f32 = 0.7;
+const FAM: Family = Family::Username;
 
 /// Platform and account words that introduce a handle.
 pub(crate) const CUES: &[&str] = &[

@@ -3,8 +3,11 @@
 
 use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder, SetMatches};
 
+use super::Family;
+
 use crate::error::{Error, Result};
 use crate::label::Label;
+use crate::rule::Rule;
 use crate::span::{Finding, Span};
 
 /// Compile one built-in pattern, mapping failure to [`Error::Pattern`].
@@ -95,28 +98,19 @@ pub(crate) fn push(
     out: &mut Vec<Finding>,
     text: &str,
     (s, e): (usize, usize),
-    fam: Fam,
+    fam: Family,
     kind: Option<&'static str>,
     score: f32,
 ) {
     if let Some(span) = Span::new(text, s, e) {
         out.push(Finding {
             span,
-            label: fam.label,
+            label: fam.label(),
             kind,
             score: score.clamp(0.0, 1.0),
-            detector: fam.name,
+            detector: Rule::Pattern(fam),
         });
     }
-}
-
-/// A family's label and detector name, as stamped on its findings.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Fam {
-    /// The label of the family's findings.
-    pub label: Label,
-    /// The family's name (the findings' `detector`).
-    pub name: &'static str,
 }
 
 /// The byte at `i`, if any.
