@@ -14,6 +14,7 @@ pub mod profile;
 pub mod record;
 pub mod redact;
 pub mod replace;
+pub mod segment;
 pub mod sensitive;
 pub mod span;
 pub mod text;
