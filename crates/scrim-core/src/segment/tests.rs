@@ -1,0 +1,4 @@
+#[test]
+fn smoke() {
+    let _ = super::segment("x");
+}
