@@ -9,6 +9,7 @@
 //! common words.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub use crate::gate::Gate;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
 use crate::rule::Rule;
+use crate::scope;
+use crate::segment::{segment, Segments};
 use crate::sensitive::{Category, SensitiveTagger};
 use crate::span::{Finding, Span};
 
@@ -231,6 +234,24 @@ fn vetoable(f: &Finding) -> bool {
         && matches!(f.label, Label::Person | Label::Location | Label::Org)
 }
 
+/// The parts of a gated range the learned tier reads: the range cut to the regions
+/// [`scope::model_reads`] admits (not code bodies, shell sessions or logs).
+fn model_pieces(segments: &Segments, gated: Range<usize>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in segments.covering(gated.clone()) {
+        if !scope::model_reads(r.kind) {
+            continue;
+        }
+        let piece = r.range.start.max(gated.start)..r.range.end.min(gated.end);
+        match out.last_mut() {
+            Some(last) if last.end == piece.start => last.end = piece.end,
+            _ if piece.is_empty() => {}
+            _ => out.push(piece),
+        }
+    }
+    out
+}
+
 /// Zipf frequency from which a word is too plain to spread on its own ("the", "like", "time").
 const PLAIN_ZIPF: f32 = 5.5;
 
@@ -280,21 +301,23 @@ impl Engine {
 
     /// Findings in one text, without conversation-level consistency.
     pub fn detect_text(&self, text: &str) -> Result<Vec<Finding>> {
-        let mut all = self.detect_texts(&[text])?;
+        let mut all = self.detect_texts(&[text], &[segment(text)])?;
         Ok(all.pop().unwrap_or_default())
     }
 
     /// Findings in each text, resolved per text, without conversation-level consistency: the
     /// rule tier on every text, then the learned tier on the gated regions of all of them in one
     /// batch.
-    fn detect_texts(&self, texts: &[&str]) -> Result<Vec<Vec<Finding>>> {
+    fn detect_texts(&self, texts: &[&str], segments: &[Segments]) -> Result<Vec<Vec<Finding>>> {
         let mut found: Vec<Vec<Finding>> = texts
             .iter()
-            .map(|t| {
+            .zip(segments)
+            .map(|(t, seg)| {
                 let mut f = Vec::new();
                 for d in &self.detectors {
                     d.detect(t, &mut f)?;
                 }
+                f.retain(|x| scope::fits(seg, x));
                 Ok(f)
             })
             .collect::<Result<_>>()?;
@@ -304,11 +327,13 @@ impl Engine {
             let mut slices: Vec<&str> = Vec::new();
             // (message, region) of each slice.
             let mut owners: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-            for (i, (text, rules)) in texts.iter().zip(&found).enumerate() {
-                for r in crate::gate::regions(self.gate, text, &self.lexicon, rules) {
-                    if let Some(slice) = text.get(r.clone()) {
-                        slices.push(slice);
-                        owners.push((i, r));
+            for (i, ((text, rules), seg)) in texts.iter().zip(&found).zip(segments).enumerate() {
+                for gated in crate::gate::regions(self.gate, text, &self.lexicon, rules) {
+                    for r in model_pieces(seg, gated) {
+                        if let Some(slice) = text.get(r.clone()) {
+                            slices.push(slice);
+                            owners.push((i, r));
+                        }
                     }
                 }
             }
@@ -347,8 +372,11 @@ impl Engine {
         texts
             .iter()
             .zip(found)
-            .map(|(text, mut f)| {
-                f.retain(|f| f.score >= self.min_score && f.span.end() <= text.len());
+            .zip(segments)
+            .map(|((text, mut f), seg)| {
+                f.retain(|f| {
+                    f.score >= self.min_score && f.span.end() <= text.len() && scope::fits(seg, f)
+                });
                 self.within_cap(resolve(f))
             })
             .collect()
@@ -403,9 +431,13 @@ impl Engine {
             .iter()
             .flat_map(|c| c.texts.iter().copied())
             .collect();
-        let mut findings = self.detect_texts(&all)?.into_iter();
+        let segments: Vec<Segments> = all.iter().map(|t| segment(t)).collect();
+        let mut findings = self.detect_texts(&all, &segments)?.into_iter();
+        let mut segs = segments.as_slice();
         let mut out = Vec::with_capacity(conversations.len());
         for c in conversations {
+            let (mine, rest) = segs.split_at(c.texts.len().min(segs.len()));
+            segs = rest;
             let mut analyses: Vec<MessageAnalysis> = c
                 .texts
                 .iter()
@@ -414,7 +446,7 @@ impl Engine {
                     tags: self.tagger.tag(t),
                 })
                 .collect();
-            self.spread(c, &mut analyses)?;
+            self.spread(c, mine, &mut analyses)?;
             out.push(analyses);
         }
         Ok(out)
@@ -447,7 +479,12 @@ impl Engine {
     /// Spread what one text taught to every text of the conversation (the module's consistency
     /// rule). Linear in the text and in the findings: needles are deduplicated by hash, and many
     /// needles are searched with one automaton rather than one pass each.
-    fn spread(&self, c: &Conversation<'_>, out: &mut [MessageAnalysis]) -> Result<()> {
+    fn spread(
+        &self,
+        c: &Conversation<'_>,
+        segments: &[Segments],
+        out: &mut [MessageAnalysis],
+    ) -> Result<()> {
         let texts = c.texts;
         let mut needles = Needles::default();
         for seed in c.seeds {
@@ -498,7 +535,7 @@ impl Engine {
                 .map(|(n, l)| (if fold { n.to_ascii_lowercase() } else { n }, l))
                 .collect();
             let search = Search::new(&patterns)?;
-            for (text, analysis) in texts.iter().zip(out.iter_mut()) {
+            for ((text, analysis), seg) in texts.iter().zip(out.iter_mut()).zip(segments) {
                 let lowered;
                 let hay: &str = if fold {
                     lowered = text.to_ascii_lowercase();
@@ -512,7 +549,10 @@ impl Engine {
                         return;
                     }
                     if let Some(span) = Span::new(text, s, e) {
-                        added.push(Finding::new(span, label, 0.9, Rule::Consistency));
+                        let found = Finding::new(span, label, 0.9, Rule::Consistency);
+                        if scope::fits(seg, &found) {
+                            added.push(found);
+                        }
                     }
                 });
                 if !added.is_empty() {

@@ -15,6 +15,7 @@ pub mod record;
 pub mod redact;
 pub mod replace;
 pub mod rule;
+pub mod scope;
 pub mod segment;
 pub mod sensitive;
 pub mod span;

@@ -1,0 +1,121 @@
+//! Which findings make sense in which kind of region: the rules that keep code identifiers,
+//! command words and machine timestamps from being read as people, places and birthdays.
+//!
+//! The engine segments every message ([`crate::segment`]) and keeps a finding only when
+//! [`allows`] says its label (and, for names, its rule) fits every region it touches. The same
+//! test applies to values spread across a conversation, so a name found in prose is not copied
+//! onto `max(` in a code block. The learned tier reads only the regions [`model_reads`] names.
+//!
+//! | region | kept |
+//! |---|---|
+//! | prose, documents, string literals and comments in code, structured data | everything |
+//! | code and inline code | emails, URLs, IPs, phones, cards, IBANs, ids, usernames in home paths and prompts |
+//! | shell sessions and logs | as code, plus names found by a cue ("user John Smith") |
+//!
+//! Never kept in code, shell or logs: places, addresses, organisations, ages, dates (machine
+//! timestamps and constants, not someone's birthday), and names guessed from word lists.
+
+use crate::label::Label;
+use crate::rule::{NameRule, Rule};
+use crate::segment::{RegionKind, Segments};
+use crate::span::Finding;
+
+/// Whether a finding with `label`, found by `rule`, makes sense in a region of `kind`.
+pub fn allows(kind: RegionKind, label: Label, rule: Rule) -> bool {
+    match kind {
+        RegionKind::Code | RegionKind::InlineCode => machine_readable(label),
+        RegionKind::Shell | RegionKind::Log => {
+            machine_readable(label) || (label == Label::Person && cued(rule))
+        }
+        _ => true,
+    }
+}
+
+/// Labels whose values are written the same in code as anywhere else: validated patterns and
+/// contacts, never words.
+fn machine_readable(label: Label) -> bool {
+    matches!(
+        label,
+        Label::Email
+            | Label::Url
+            | Label::Ip
+            | Label::Phone
+            | Label::CreditCard
+            | Label::Iban
+            | Label::Id
+            | Label::Username
+    )
+}
+
+/// A name found after a cue phrase, not guessed from a word list.
+fn cued(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::Name(NameRule::Cue | NameRule::Relation | NameRule::Title | NameRule::Greeting)
+    )
+}
+
+/// Whether `finding` makes sense in every region of `segments` it touches.
+pub fn fits(segments: &Segments, finding: &Finding) -> bool {
+    let range = finding.span.start()..finding.span.end();
+    segments
+        .covering(range)
+        .all(|r| allows(r.kind, finding.label, finding.detector))
+}
+
+/// Whether the learned tier reads regions of `kind`: prose-like text, not code bodies, shell
+/// sessions or logs (where no label it finds would be kept).
+pub fn model_reads(kind: RegionKind) -> bool {
+    !matches!(
+        kind,
+        RegionKind::Code | RegionKind::InlineCode | RegionKind::Shell | RegionKind::Log
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::segment;
+    use crate::span::Span;
+
+    fn finding(text: &str, needle: &str, label: Label, rule: Rule) -> Finding {
+        let start = text.find(needle).unwrap();
+        let span = Span::new(text, start, start + needle.len()).unwrap();
+        Finding::new(span, label, 0.8, rule)
+    }
+
+    #[test]
+    fn identifiers_in_code_are_not_names_but_strings_are() {
+        let text = "Use this:\n```python\nx = max(len(items))\nprint(\"Hello, Alice\")\n```\n";
+        let seg = segment(text);
+        let max = finding(text, "max", Label::Person, NameRule::LowercaseFirst.into());
+        let alice = finding(text, "Alice", Label::Person, NameRule::Capitalised.into());
+        assert!(!fits(&seg, &max));
+        assert!(fits(&seg, &alice));
+    }
+
+    #[test]
+    fn shell_keeps_contacts_and_cued_names_only() {
+        let text = "$ ssh deploy@10.0.0.7\nlast login by Maria at 2023-01-05 10:00:01\n";
+        let seg = segment(text);
+        assert_eq!(seg.kind_at(0), RegionKind::Shell);
+        let ip = finding(text, "10.0.0.7", Label::Ip, Rule::Other("ip"));
+        let date = finding(text, "2023-01-05", Label::Date, Rule::Other("date"));
+        let guess = finding(text, "Maria", Label::Person, NameRule::Capitalised.into());
+        let cue = finding(text, "Maria", Label::Person, NameRule::Cue.into());
+        assert!(fits(&seg, &ip));
+        assert!(!fits(&seg, &date));
+        assert!(!fits(&seg, &guess));
+        assert!(fits(&seg, &cue));
+    }
+
+    #[test]
+    fn prose_keeps_everything() {
+        for label in Label::ALL {
+            assert!(allows(RegionKind::Prose, label, Rule::Model));
+            assert!(allows(RegionKind::CodeText, label, Rule::Model));
+        }
+        assert!(model_reads(RegionKind::Prose));
+        assert!(!model_reads(RegionKind::Code));
+    }
+}
