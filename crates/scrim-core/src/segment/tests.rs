@@ -357,6 +357,7 @@ fn covering_and_kind_at() {
     assert_eq!(kinds, vec![RegionKind::Prose, RegionKind::InlineCode]);
     assert_eq!(seg.kind_at(100), RegionKind::Prose);
     assert_eq!(seg.covering(5..5).count(), 0);
+    assert_eq!(seg.covering(6..6).count(), 0);
 }
 
 #[test]
@@ -373,6 +374,9 @@ fn long_inputs_are_linear() {
     let text = line.repeat(20_000);
     regions(&text);
     let text = "- a: b\n".repeat(20_000) + "x: y\n";
+    regions(&text);
+    let text =
+        "\n    An indented paragraph of prose that goes on and on for a while.\n".repeat(20_000);
     regions(&text);
     let text = "'x ".repeat(50_000) + &"`".repeat(3) + &"``` ".repeat(10_000);
     regions(&text);
