@@ -92,6 +92,7 @@ pub(crate) struct State {
     pub fail_log: usize,
     pub fail_code: usize,
     pub fail_kv: usize,
+    pub fail_indent: usize,
 }
 
 impl State {

@@ -46,8 +46,8 @@ pub(crate) fn run(lines: &[Line<'_>], i: usize, st: &mut State) -> Option<usize>
 
 /// An indented code block: four spaces or a tab after a blank line, outside list items, unless
 /// it reads as prose.
-pub(crate) fn indented(lines: &[Line<'_>], i: usize, st: &State) -> Option<usize> {
-    if !st.prev_blank || st.in_list || lines::indent(lines.get(i)?.s) < 4 {
+pub(crate) fn indented(lines: &[Line<'_>], i: usize, st: &mut State) -> Option<usize> {
+    if i < st.fail_indent || !st.prev_blank || st.in_list || lines::indent(lines.get(i)?.s) < 4 {
         return None;
     }
     let mut end = i;
@@ -61,7 +61,11 @@ pub(crate) fn indented(lines: &[Line<'_>], i: usize, st: &State) -> Option<usize
         end = k + 1;
     }
     let block = lines.get(i..end).unwrap_or(&[]);
-    (!reads_as_prose(block)).then_some(end)
+    if reads_as_prose(block) {
+        st.fail_indent = end;
+        return None;
+    }
+    Some(end)
 }
 
 /// Whether lines read as prose: no strong code line, and more sentences than code-looking
@@ -99,9 +103,15 @@ fn strong_end(t: &str) -> bool {
     if matches!(t, "}" | "};" | "})" | "});" | "}," | "})," | "end;" | "}}") {
         return true;
     }
-    let codey = t.contains('(') || t.contains(" = ") || t.contains("->") || t.contains("::");
-    (t.ends_with('{') && (codey || t.len() < 80 && !t.contains(". ")))
-        || (t.ends_with(';') && (codey || t.contains('=')) && !t.ends_with(".;"))
+    let brace = t.ends_with('{');
+    if !brace && !t.ends_with(';') {
+        return false;
+    }
+    let codey = t.contains('(') || t.contains("->") || t.contains("::");
+    if brace {
+        return codey || t.contains(" = ") || t.len() < 80 && !t.contains(". ");
+    }
+    (codey || t.contains('=')) && !t.ends_with(".;")
 }
 
 /// Line openings that are statements or declarations.
@@ -253,9 +263,16 @@ fn weak(s: &str, t: &str) -> bool {
     {
         return true;
     }
-    let ops = ["=>", "->", "::", "!=", "==", "&&", "||", "+=", "-=", ":="]
-        .iter()
-        .any(|o| t.contains(o));
+    let ops = t.as_bytes().windows(2).any(|w| {
+        matches!(
+            w,
+            [b'=' | b'-', b'>']
+                | [b':', b':']
+                | [b'!' | b'=' | b'+' | b'-' | b':', b'=']
+                | [b'&', b'&']
+                | [b'|', b'|']
+        )
+    });
     let n = ident_len(t.trim_start_matches(['.', '$']));
     let rest = t.get(n..).unwrap_or("");
     let call = n > 0 && (rest.starts_with('(') || rest.starts_with('.') && t.ends_with(')'));

@@ -8,7 +8,7 @@ pub(crate) fn run(lines: &[Line<'_>], i: usize) -> Option<usize> {
     if header(s) || greeting(s) {
         return Some(letter(lines, i));
     }
-    if sign_off(s) {
+    if sign_off(s) && signature(lines, i + 1) > i + 1 {
         return Some(signature(lines, i + 1));
     }
     if matches!(s.trim(), "--" | "-- ") && lines.get(i + 1).is_some_and(|l| !lines::is_blank(l.s)) {

@@ -10,7 +10,7 @@ use std::ops::Range;
 use memchr::memmem;
 
 use super::fence::Lang;
-use super::{RegionKind, Tiler};
+use super::{shell, RegionKind, Tiler};
 
 /// Which comment and string forms a language has.
 #[derive(Clone, Copy)]
@@ -63,6 +63,9 @@ pub(crate) fn lex(
     let b = text.as_bytes();
     let mut k = range.start;
     while k < range.end {
+        if kind == RegionKind::Shell && (k == range.start || b.get(k - 1) == Some(&b'\n')) {
+            k += line_prompt(text, k, range.end);
+        }
         let Some(end) = literal(b, k, range.clone(), r) else {
             k += 1;
             continue;
@@ -72,6 +75,14 @@ pub(crate) fn lex(
         tiler.push(RegionKind::CodeText, kind, lang, end);
         k = end.max(k + 1);
     }
+}
+
+/// The length of a shell prompt opening the line at `k` (zero when none).
+fn line_prompt(text: &str, k: usize, end: usize) -> usize {
+    let line_end = line_end(text.as_bytes(), k, end);
+    text.get(k..line_end)
+        .and_then(shell::prompt_len)
+        .unwrap_or(0)
 }
 
 /// The end of the literal or comment starting at `k`, if one starts there.

@@ -173,9 +173,14 @@ impl Segments {
         self.region_at(at).map_or(RegionKind::Prose, |r| r.kind)
     }
 
-    /// The regions that share at least one byte with `range`, in order.
+    /// The regions that share at least one byte with `range`, in order (none for an empty
+    /// range).
     pub fn covering(&self, range: Range<usize>) -> impl Iterator<Item = &Region> + '_ {
-        let first = self.regions.partition_point(|r| r.range.end <= range.start);
+        let first = if range.is_empty() {
+            self.regions.len()
+        } else {
+            self.regions.partition_point(|r| r.range.end <= range.start)
+        };
         self.regions
             .iter()
             .skip(first)
