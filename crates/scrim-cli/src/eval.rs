@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
 use scrim_core::{Engine, Record};
-use scrim_eval::{flatten, read_jsonl, score, Options};
+use scrim_eval::{flatten, read_jsonl, score, Doc, Options};
 use serde_json::{json, Value};
 
 use scrim_pipeline::{spans_json, AtomicFile, Detection};
@@ -190,15 +190,40 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
     if let Some(path) = &args.write_pred {
         write_predictions(path, &runs)?;
     }
+    let scored = report_runs(&args, &runs, &gold, &opts, mb, setup.as_ref())?;
+    if let Some(path) = &args.html {
+        write_html(&HtmlJob {
+            path,
+            info: page_info(&args.gold, args.title.as_deref(), setup.as_ref()),
+            setup: setup.as_ref(),
+            rec: recording.as_ref(),
+            gold_values: &gold_values,
+            gold: &gold,
+            scored: &scored,
+            opts: &opts,
+        })
+        .with_context(|| format!("writing the HTML report {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Score each run and print its report (the table, or JSON); keep the scored runs when the HTML
+/// page wants them.
+fn report_runs(
+    args: &EvalArgs,
+    runs: &[Run],
+    gold: &[Doc],
+    opts: &Options,
+    mb: f64,
+    setup: Option<&Setup>,
+) -> Result<Vec<Scored>> {
     let mut json_reports: Vec<(String, Value)> = Vec::new();
     let mut scored: Vec<Scored> = Vec::new();
-    for (name, preds, secs) in &runs {
+    for (name, preds, secs) in runs {
         let pred: Vec<_> = preds.iter().flat_map(flatten).collect();
-        let report = score(&gold, &pred, &opts)?;
+        let report = score(gold, &pred, opts)?;
         if args.html.is_some() {
-            let name = name
-                .clone()
-                .unwrap_or_else(|| run_name(&args, setup.as_ref()));
+            let name = name.clone().unwrap_or_else(|| run_name(args, setup));
             scored.push(Scored {
                 name,
                 pred,
@@ -227,20 +252,7 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
         };
         println!("{}", serde_json::to_string_pretty(&value)?);
     }
-    if let Some(path) = &args.html {
-        write_html(&HtmlJob {
-            path,
-            info: page_info(&args.gold, args.title.as_deref(), setup.as_ref()),
-            setup: setup.as_ref(),
-            rec: recording.as_ref(),
-            gold_values: &gold_values,
-            gold: &gold,
-            scored: &scored,
-            opts: &opts,
-        })
-        .with_context(|| format!("writing the HTML report {}", path.display()))?;
-    }
-    Ok(())
+    Ok(scored)
 }
 
 /// The name of a lone run on the page: its tiers, or the prediction file.
