@@ -12,11 +12,12 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
 use scrim_core::{Engine, Record};
-use scrim_eval::{flatten, read_jsonl, score, Options};
+use scrim_eval::{flatten, read_jsonl, score, Doc, Options};
 use serde_json::{json, Value};
 
 use scrim_pipeline::{spans_json, AtomicFile, Detection};
 
+use crate::eval_html::{page_info, record_model, write_html, HtmlJob, Scored};
 use crate::io::Input;
 use crate::setup::{setup, tier_names, Setup};
 use crate::EngineArgs;
@@ -49,13 +50,25 @@ pub(crate) struct EvalArgs {
     /// A heading line for the table.
     #[arg(long)]
     pub(crate) title: Option<String>,
+    /// Also write a self-contained HTML report (inline CSS and SVG, nothing fetched) to FILE,
+    /// atomically: the headline numbers and per-label recall and leak bars of every tier run
+    /// (with --tiers rules,model: rules alone, model alone and both), the model threshold
+    /// trade-off (the model runs once; its findings are replayed through the detection at
+    /// thresholds 0.3 to 0.95), and the 30 worst misses and false alarms per tier in context.
+    /// The report CONTAINS TEXT OF THE GOLD CORPUS: store and share it like the corpus.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
     /// Engine options.
     #[command(flatten)]
     pub(crate) engine: EngineArgs,
 }
 
 /// Run detection over every gold record, in order, on the pool.
-fn predict(setup: &Setup, engine: Arc<Engine>, gold: &[Value]) -> Result<(Vec<Value>, f64)> {
+pub(crate) fn predict(
+    setup: &Setup,
+    engine: Arc<Engine>,
+    gold: &[Value],
+) -> Result<(Vec<Value>, f64)> {
     let detection = Detection::new(engine, setup.policy.clone());
     let t = Instant::now();
     let preds: Vec<Value> = setup.pool.install(|| {
@@ -110,19 +123,18 @@ fn options(args: &EvalArgs) -> Result<Options> {
 type Run = (Option<String>, Vec<Value>, Option<f64>);
 
 /// Scored runs: the given predictions, or each tier alone and then all together.
-fn runs(args: &EvalArgs, gold_values: &[Value]) -> Result<Vec<Run>> {
+fn runs(args: &EvalArgs, setup: Option<&Setup>, gold_values: &[Value]) -> Result<Vec<Run>> {
     let mut runs: Vec<Run> = Vec::new();
     if let Some(p) = &args.pred {
         let text = Input::read_all(p)?;
         let preds =
             read_jsonl(&text).with_context(|| format!("in prediction file {}", p.display()))?;
         runs.push((None, preds, None));
-    } else {
-        let setup = setup(&args.engine)?;
+    } else if let Some(setup) = setup {
         let sets = setup.tier_sets();
         for tiers in &sets {
             let engine = setup.engine_for(tiers)?;
-            let (preds, secs) = predict(&setup, engine, gold_values)?;
+            let (preds, secs) = predict(setup, engine, gold_values)?;
             let name = (sets.len() > 1).then(|| tier_names(tiers));
             runs.push((name, preds, Some(secs)));
         }
@@ -166,14 +178,58 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
         .map(|r| r.texts().iter().map(|t| t.len()).sum::<usize>())
         .sum::<usize>() as f64
         / 1e6;
-    let runs = runs(&args, &gold_values)?;
+    let mut setup = match args.pred {
+        Some(_) => None,
+        None => Some(setup(&args.engine)?),
+    };
+    let recording = match (&args.html, setup.as_mut()) {
+        (Some(_), Some(s)) => record_model(s)?,
+        _ => None,
+    };
+    let runs = runs(&args, setup.as_ref(), &gold_values)?;
     if let Some(path) = &args.write_pred {
         write_predictions(path, &runs)?;
     }
+    let scored = report_runs(&args, &runs, &gold, &opts, mb, setup.as_ref())?;
+    if let Some(path) = &args.html {
+        write_html(&HtmlJob {
+            path,
+            info: page_info(&args.gold, args.title.as_deref(), setup.as_ref()),
+            setup: setup.as_ref(),
+            rec: recording.as_ref(),
+            gold_values: &gold_values,
+            gold: &gold,
+            scored: &scored,
+            opts: &opts,
+        })
+        .with_context(|| format!("writing the HTML report {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Score each run and print its report (the table, or JSON); keep the scored runs when the HTML
+/// page wants them.
+fn report_runs(
+    args: &EvalArgs,
+    runs: &[Run],
+    gold: &[Doc],
+    opts: &Options,
+    mb: f64,
+    setup: Option<&Setup>,
+) -> Result<Vec<Scored>> {
     let mut json_reports: Vec<(String, Value)> = Vec::new();
-    for (name, preds, secs) in &runs {
+    let mut scored: Vec<Scored> = Vec::new();
+    for (name, preds, secs) in runs {
         let pred: Vec<_> = preds.iter().flat_map(flatten).collect();
-        let report = score(&gold, &pred, &opts)?;
+        let report = score(gold, &pred, opts)?;
+        if args.html.is_some() {
+            let name = name.clone().unwrap_or_else(|| run_name(args, setup));
+            scored.push(Scored {
+                name,
+                pred,
+                report: report.clone(),
+            });
+        }
         if args.json {
             json_reports.push((name.clone().unwrap_or_default(), report.to_json()));
             continue;
@@ -196,5 +252,14 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
         };
         println!("{}", serde_json::to_string_pretty(&value)?);
     }
-    Ok(())
+    Ok(scored)
+}
+
+/// The name of a lone run on the page: its tiers, or the prediction file.
+fn run_name(args: &EvalArgs, setup: Option<&Setup>) -> String {
+    match (setup, &args.pred) {
+        (Some(s), _) => tier_names(&s.tiers),
+        (None, Some(p)) => format!("predictions {}", p.display()),
+        (None, None) => "predictions".to_owned(),
+    }
 }

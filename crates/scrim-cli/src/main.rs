@@ -2,6 +2,7 @@
 
 mod bench;
 mod eval;
+mod eval_html;
 mod gov;
 mod io;
 mod run;

@@ -32,6 +32,22 @@ impl Setup {
         build_engine(&self.policy, tiers, self.gate, self.model.as_ref())
     }
 
+    /// An engine running `tiers` with `model` as the learned tier instead of the loaded one.
+    pub(crate) fn engine_with_model(
+        &self,
+        tiers: &[Tier],
+        model: Arc<dyn Detector>,
+    ) -> Result<Arc<Engine>> {
+        build_engine(&self.policy, tiers, self.gate, Some(&model))
+    }
+
+    /// Use `model` as the learned tier from now on (the main engine is rebuilt with it).
+    pub(crate) fn replace_model(&mut self, model: Arc<dyn Detector>) -> Result<()> {
+        self.engine = build_engine(&self.policy, &self.tiers, self.gate, Some(&model))?;
+        self.model = Some(model);
+        Ok(())
+    }
+
     /// The tier combinations to report: each tier alone, then all together (just the one when
     /// only one tier is asked for).
     pub(crate) fn tier_sets(&self) -> Vec<Vec<Tier>> {

@@ -751,3 +751,56 @@ fn every_identifying_profile_key_is_replaced_and_seeds_detection() {
         );
     }
 }
+
+#[test]
+fn eval_html_writes_a_self_contained_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = write(
+        dir.path(),
+        "gold.jsonl",
+        concat!(
+            r#"{"id":"d1","text":"mail me at ann.lee@example.com <script>x</script>","spans":[{"start":11,"end":30,"label":"EMAIL"},{"start":39,"end":40,"label":"OTHER"}]}"#,
+            "\n",
+            r#"{"id":"d2","text":"我叫王小明，call +1 415 555 0100 😀","spans":[{"start":2,"end":5,"label":"PERSON"},{"start":11,"end":26,"label":"PHONE"}]}"#,
+            "\n"
+        ),
+    );
+    let out = dir.path().join("out.html");
+    let res = scrim()
+        .args(["eval", "--tiers", "rules", "--threads", "1", "--gold"])
+        .arg(&gold)
+        .arg("--html")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for attr in ["src=", "href="] {
+        for q in ["\"", "'", ""] {
+            for scheme in ["http://", "https://", "//"] {
+                let bad = format!("{attr}{q}{scheme}");
+                assert!(!html.contains(&bad), "{bad} in the report");
+            }
+        }
+    }
+    assert!(!html.contains("<script"), "unescaped text");
+    // The missed OTHER span, in its escaped context.
+    assert!(html.contains("&lt;script&gt;<mark>x</mark>&lt;/script&gt;"));
+    for label in ["EMAIL", "OTHER", "PERSON", "PHONE"] {
+        assert!(
+            html.contains(&format!("<tr data-label=\"{label}\">")),
+            "{label}"
+        );
+    }
+    assert!(html.contains("gold.jsonl"));
+    assert!(html.contains("No trade-off: the model tier was not asked for"));
+    assert!(html.contains("contains text of the labeled corpus"));
+    // No partial file is left beside the report.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 2);
+}

@@ -31,6 +31,7 @@
 //!   compensation, which can differ in the last bit.
 
 mod doc;
+pub mod html;
 pub mod py;
 mod report;
 mod score;
