@@ -19,6 +19,7 @@
 //! assert!(out.iter().any(|f| f.label == Label::Email));
 //! ```
 
+mod accounts;
 mod address;
 mod age;
 mod card;
@@ -219,6 +220,7 @@ pub struct Patterns {
     ip: ip::Ip,
     url: url::Url,
     username: username::Username,
+    accounts: accounts::Accounts,
     date: date::Date,
     age: age::Age,
     address: address::Address,
@@ -267,6 +269,7 @@ impl Patterns {
             ip,
             url: url::Url::new(),
             username: username::Username::new()?,
+            accounts: accounts::Accounts::new()?,
             date,
             age,
             address,
@@ -335,6 +338,7 @@ impl Detector for Patterns {
         }
         if self.on(Family::Username) {
             self.username.find(text, &hits.user, out);
+            self.accounts.find(text, out);
         }
         let windows = self.gate.windows(text, WINDOW_MARGIN);
         if !windows.is_empty() {

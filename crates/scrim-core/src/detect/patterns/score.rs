@@ -43,6 +43,15 @@ pub(super) mod username {
     /// A Reddit `u/name`.
     pub(crate) const REDDIT_USER: f32 = 0.85;
 
+    /// The user of a home path ("/home/alice", "C:\\Users\\bob").
+    pub(crate) const HOME_PATH: f32 = 0.9;
+
+    /// The user of a shell prompt ("jdoe@lab:~$").
+    pub(crate) const PROMPT_USER: f32 = 0.85;
+
+    /// The user of a remote login command ("ssh grace@host").
+    pub(crate) const REMOTE_LOGIN: f32 = 0.8;
+
     /// A handle-shaped word after a cue ("insta: priya.s_22", "psn id xXSlayerXx").
     pub(crate) const CUED_HANDLE_SHAPED: f32 = 0.85;
 

@@ -1,0 +1,172 @@
+//! USERNAME in what people paste from their machines: the user in home paths (`/home/alice`,
+//! `/Users/bob`, `C:\Users\carol`, also with doubled backslashes or forward slashes as code
+//! and JSON write them), in shell prompts (`dave@lab:~$`, `[erin@db01 ~]#`, `(venv) frank@host
+//! ~ %`) and in remote logins (`ssh grace@10.0.0.5`). The span is the user name only.
+//!
+//! Generic accounts (`root`, `ubuntu`, `ec2-user`, `admin`, ...) and placeholders (`username`,
+//! `<user>`, `$USER`) are no one's name and are skipped.
+
+use regex::Regex;
+
+use super::score::username::{HOME_PATH, PROMPT_USER, REMOTE_LOGIN};
+use super::util::{self, compile};
+use super::Family;
+use crate::error::Result;
+use crate::span::Finding;
+
+const FAM: Family = Family::Username;
+
+/// Accounts that every machine has, and placeholders: never a person's user name.
+const GENERIC: &[&str] = &[
+    "admin",
+    "administrator",
+    "all users",
+    "azureuser",
+    "centos",
+    "debian",
+    "default",
+    "docker",
+    "ec2-user",
+    "fedora",
+    "git",
+    "guest",
+    "jenkins",
+    "jovyan",
+    "me",
+    "my_user",
+    "myuser",
+    "name",
+    "nobody",
+    "opc",
+    "pi",
+    "postgres",
+    "public",
+    "root",
+    "runner",
+    "shared",
+    "student",
+    "test",
+    "ubuntu",
+    "user",
+    "user_name",
+    "username",
+    "users",
+    "vagrant",
+    "www-data",
+    "you",
+    "your_user",
+    "your_username",
+    "yourname",
+    "yourusername",
+];
+
+/// Home-path, prompt and remote-login users.
+pub(crate) struct Accounts {
+    home: Regex,
+    prompt: Regex,
+    remote: Regex,
+}
+
+impl Accounts {
+    pub(crate) fn new() -> Result<Accounts> {
+        Ok(Accounts {
+            home: compile(
+                "username.home",
+                r"(?:/home/|/Users/|/export/home/|/var/home/|(?i:[a-z]:(?:\\\\|\\|/)(?:users|documents and settings)(?:\\\\|\\|/)))(?P<u>[\p{L}\p{N}][\p{L}\p{N}._-]{0,31})",
+            )?,
+            prompt: compile(
+                "username.prompt",
+                r"(?m)^[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?\[?(?P<u>[A-Za-z_][A-Za-z0-9_.-]{0,31})@[A-Za-z0-9][A-Za-z0-9._-]{0,62}(?::[ \t]*[~/]|[ \t]+[^\n\]]{0,60}\][$#]|[ \t]+~[^\n]{0,60}?[%$#][ \t])",
+            )?,
+            remote: compile(
+                "username.remote",
+                r"\b(?:ssh|scp|sftp|rsync|mosh|telnet)\b[^\n@]{0,80}?[\s:](?P<u>[A-Za-z_][A-Za-z0-9_.-]{0,31})@[A-Za-z0-9][A-Za-z0-9.-]*",
+            )?,
+        })
+    }
+
+    /// Append the users found in `text`.
+    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        if !text.contains(['/', '\\', '@']) {
+            return;
+        }
+        for (re, score) in [
+            (&self.home, HOME_PATH),
+            (&self.prompt, PROMPT_USER),
+            (&self.remote, REMOTE_LOGIN),
+        ] {
+            for c in re.captures_iter(text) {
+                let Some(u) = c.name("u") else { continue };
+                let (s, e) = trim_dots(text, u.start(), u.end());
+                if e > s && !is_generic(util::slice(text, s, e)) {
+                    util::push(out, text, (s, e), FAM, None, score);
+                }
+            }
+        }
+    }
+}
+
+/// `[s, e)` without trailing dots (a sentence end, `~/...`).
+fn trim_dots(text: &str, s: usize, mut e: usize) -> (usize, usize) {
+    while e > s && util::byte_at(text, e - 1) == Some(b'.') {
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// A generic account or placeholder.
+fn is_generic(user: &str) -> bool {
+    let lower = user.to_ascii_lowercase();
+    GENERIC.contains(&lower.as_str()) || lower.starts_with("your")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    fn users(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        Accounts::new().unwrap().find(text, &mut out);
+        out.iter()
+            .map(|f| f.span.slice(text).unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn home_paths_in_every_spelling() {
+        assert_eq!(users("cd /home/alice/projects"), ["alice"]);
+        assert_eq!(users("File \"/Users/bob.k/Library/x.py\""), ["bob.k"]);
+        assert_eq!(users(r"PS C:\Users\carol\Desktop> dir"), ["carol"]);
+        assert_eq!(users(r#"path = "C:\\Users\\dmitri\\AppData""#), ["dmitri"]);
+        assert_eq!(users("d:/users/Łukasz"), ["Łukasz"]);
+        assert_eq!(users("open c:/Users/erin/a.txt"), ["erin"]);
+    }
+
+    #[test]
+    fn prompts_and_remote_logins() {
+        assert_eq!(users("jdoe@lab-01:~/src$ ls"), ["jdoe"]);
+        assert_eq!(users("[erin@db01 ~]# systemctl status"), ["erin"]);
+        assert_eq!(users("(venv) frank@mbp ~ % pip list"), ["frank"]);
+        assert_eq!(users("then run ssh -p 2222 grace@10.0.0.5"), ["grace"]);
+    }
+
+    #[test]
+    fn generic_accounts_and_prose_are_skipped() {
+        assert!(users("ubuntu@ip-10-0-0-1:~$ sudo su").is_empty());
+        assert!(users("ssh root@server and /home/user/app").is_empty());
+        assert!(users("C:\\Users\\YourName\\Documents").is_empty());
+        assert!(users("email me at hana@example.org").is_empty());
+        assert!(users("the home directory is where users live").is_empty());
+    }
+
+    #[test]
+    fn offsets_stay_on_character_boundaries_next_to_emoji() {
+        let text = "🙂 /home/zoë/ 日本";
+        let mut out = Vec::new();
+        Accounts::new().unwrap().find(text, &mut out);
+        for f in &out {
+            assert!(text.is_char_boundary(f.span.start()) && text.is_char_boundary(f.span.end()));
+        }
+    }
+}
