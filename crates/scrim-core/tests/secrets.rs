@@ -153,3 +153,21 @@ fn plain_chat_has_no_secrets() {
         );
     }
 }
+
+#[test]
+fn a_password_spreads_across_the_conversation() {
+    let engine = Engine::new().unwrap();
+    let texts = [
+        "my wifi password is Kx9mQ2vLp",
+        "Kx9mQ2vLp doesn't work on my laptop",
+    ];
+    let out = engine.analyze(&texts, &[]).unwrap();
+    for (t, a) in texts.iter().zip(&out) {
+        let secret = a
+            .findings
+            .iter()
+            .find(|f| f.label == Label::Secret)
+            .and_then(|f| f.span.slice(t));
+        assert_eq!(secret, Some("Kx9mQ2vLp"), "{t}");
+    }
+}

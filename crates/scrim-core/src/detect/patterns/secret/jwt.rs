@@ -12,7 +12,7 @@ fn part(b: u8) -> bool {
 
 /// The end of the JWT starting with the `eyJ` at `s`.
 pub(super) fn judge(text: &str, s: usize) -> Option<usize> {
-    if util::byte_at(text, s.wrapping_sub(1)).is_some_and(|b| part(b) || b == b'.') && s > 0 {
+    if s > 0 && util::byte_at(text, s - 1).is_some_and(|b| part(b) || b == b'.') {
         return None;
     }
     let bytes = text.as_bytes();

@@ -21,7 +21,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::util::{self, Fam};
 use crate::error::{Error, Result};
@@ -90,6 +90,8 @@ impl Secret {
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // A DFA: the fastest scan for ~100 case-insensitive patterns (measured in the bench).
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)
             .map_err(|_| Error::Data {
                 file: "patterns/secret triggers",
