@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use scrim_core::detect::names::NameDetector;
-use scrim_core::detect::patterns::Patterns;
+use scrim_core::detect::patterns::{Family, Patterns, PatternsConfig};
 use scrim_core::lexicon::Lexicon;
 use scrim_core::{Detector, Engine, EngineBuilder};
 
@@ -66,6 +66,29 @@ fn bench(c: &mut Criterion) {
             out.len()
         })
     });
+    // The secrets family alone, and every family but it: what SECRET adds to the rule tier.
+    for (name, cfg) in [
+        (
+            "patterns_secret_only",
+            PatternsConfig::default().only([Family::Secret]),
+        ),
+        (
+            "patterns_without_secret",
+            PatternsConfig::default().disable(Family::Secret),
+        ),
+    ] {
+        let p = Patterns::with_config(cfg).expect("patterns");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                for t in &texts {
+                    p.detect(t, &mut out)
+                        .expect("the rule detectors never fail");
+                }
+                out.len()
+            })
+        });
+    }
     g.bench_function("names", |b| {
         b.iter(|| {
             let mut out = Vec::new();

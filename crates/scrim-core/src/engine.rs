@@ -1,7 +1,7 @@
 //! The detection engine: runs the chosen tiers of detectors over every message of a conversation,
 //! resolves overlaps, and makes the answer consistent across the conversation.
 //!
-//! Consistency rule: a value found as PERSON, LOCATION, ORG or USERNAME in one message (or given
+//! Consistency rule: a value found as PERSON, LOCATION, ORG, USERNAME or SECRET in one message (or given
 //! as a profile fact, a [`Seed`]) is found wherever else it occurs in the conversation, at word
 //! boundaries. Matching ignores case, except for values that are also common English words
 //! ("Will", "Grace"), which match only with the same capitalisation. The single words of a
@@ -255,11 +255,12 @@ fn model_pieces(segments: &Segments, gated: Range<usize>) -> Vec<Range<usize>> {
 /// Zipf frequency from which a word is too plain to spread on its own ("the", "like", "time").
 const PLAIN_ZIPF: f32 = 5.5;
 
-/// Labels whose values spread across the conversation.
+/// Labels whose values spread across the conversation (a password given once after "password:"
+/// is still the password when it comes back bare: "hunter2 didn't work either").
 fn spreads(label: Label) -> bool {
     matches!(
         label,
-        Label::Person | Label::Location | Label::Org | Label::Username
+        Label::Person | Label::Location | Label::Org | Label::Username | Label::Secret
     )
 }
 

@@ -41,13 +41,16 @@ pub enum Label {
     Username,
     /// A person's age.
     Age,
+    /// A credential: an API key or token, a password, a private key, a connection string's
+    /// password.
+    Secret,
     /// Anything else the corpora label (creative works, products); never produced by detectors.
     Other,
 }
 
 impl Label {
     /// Every label, in a fixed order.
-    pub const ALL: [Label; 15] = [
+    pub const ALL: [Label; 16] = [
         Label::Person,
         Label::Email,
         Label::Phone,
@@ -62,6 +65,7 @@ impl Label {
         Label::Url,
         Label::Username,
         Label::Age,
+        Label::Secret,
         Label::Other,
     ];
 
@@ -82,6 +86,7 @@ impl Label {
             Label::Url => "URL",
             Label::Username => "USERNAME",
             Label::Age => "AGE",
+            Label::Secret => "SECRET",
             Label::Other => "OTHER",
         }
     }
@@ -95,7 +100,7 @@ impl fmt::Display for Label {
 
 /// The error for a label name that is not in the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown label {name:?} (expected one of PERSON, EMAIL, PHONE, ADDRESS, LOCATION, ORG, DATE, ID, CREDIT_CARD, IBAN, IP, URL, USERNAME, AGE, OTHER)")]
+#[error("unknown label {name:?} (expected one of PERSON, EMAIL, PHONE, ADDRESS, LOCATION, ORG, DATE, ID, CREDIT_CARD, IBAN, IP, URL, USERNAME, AGE, SECRET, OTHER)")]
 pub struct UnknownLabel {
     name: String,
 }
@@ -134,6 +139,7 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", l.as_str()));
         }
         assert_eq!("credit_card".parse::<Label>(), Ok(Label::CreditCard));
+        assert_eq!("secret".parse::<Label>(), Ok(Label::Secret));
         assert!("NAME".parse::<Label>().is_err());
     }
 }

@@ -28,6 +28,7 @@ pub fn map_label(name: &str) -> Option<(Label, Option<&'static str>)> {
         "IP" => (Label::Ip, None),
         "IBAN" => (Label::Iban, None),
         "CREDIT_CARD" => (Label::CreditCard, None),
+        "SECRET" | "PASSWORD" | "API_KEY" => (Label::Secret, None),
         "ID" => (Label::Id, None),
         "TAX_ID" => (Label::Id, Some("TAX_ID")),
         "BANK_ACCOUNT" => (Label::Id, Some("BANK_ACCOUNT")),

@@ -1,7 +1,8 @@
 //! Turning overlapping candidate findings into one finding per character.
 //!
 //! Rules, applied in this order:
-//! 1. Findings are ranked by [`precedence`]: validated structured kinds (EMAIL, URL, IBAN,
+//! 1. Findings are ranked by [`precedence`]: SECRET first (a credential must never be relabelled
+//!    as, or split by, something weaker), then validated structured kinds (EMAIL, URL, IBAN,
 //!    CREDIT_CARD, IP) first, then PHONE, ID and ADDRESS, then DATE, AGE and USERNAME, then the
 //!    gazetteer kinds PERSON, LOCATION and ORG. Within a rank the longer span wins, then the higher
 //!    score, then the earlier start.
@@ -21,6 +22,7 @@ use crate::span::Finding;
 /// Rank of a label when findings overlap: higher wins.
 pub fn precedence(label: Label) -> u8 {
     match label {
+        Label::Secret => 6,
         Label::Email | Label::Url | Label::Iban | Label::CreditCard | Label::Ip => 5,
         Label::Phone | Label::Id | Label::Address => 4,
         Label::Date | Label::Age | Label::Username => 3,

@@ -424,6 +424,7 @@ pub fn surrogate(key: &Key, label: Label, normalized: &str, original: &str) -> S
             Label::Date => date(&mut rng, original),
             Label::Age => age(&mut rng, original),
             Label::Address => address(&mut rng, original),
+            Label::Secret => fake_secret(original),
             Label::Id | Label::Other => reshape(&mut rng, original, 0),
         };
         if !fake.eq_ignore_ascii_case(original) {
@@ -432,6 +433,21 @@ pub fn surrogate(key: &Key, label: Label, normalized: &str, original: &str) -> S
     }
     // Every attempt collided (tiny values such as a one-digit age): fall back to a mask.
     super::mask(original)
+}
+
+/// An obviously fake credential of the same shape: letters become `x` (`X` when upper case),
+/// digits `0`, punctuation stays ("sk-proj-Ab3_" → "xx-xxxx-Xx0_"). Never random characters that
+/// could pass for a working key, and never derived from the key's characters beyond their class.
+fn fake_secret(original: &str) -> String {
+    original
+        .chars()
+        .map(|c| match c {
+            c if c.is_ascii_digit() => '0',
+            c if c.is_uppercase() => 'X',
+            c if c.is_alphanumeric() => 'x',
+            c => c,
+        })
+        .collect()
 }
 
 /// How many leading digits of a phone number to keep: the country code after a `+`.
@@ -473,6 +489,7 @@ mod tests {
             (Label::Age, "34"),
             (Label::Ip, "192.168.1.20"),
             (Label::Username, "@maya.k_22"),
+            (Label::Secret, "sk-proj-Ab3dEf9hIj"),
         ] {
             let a = surrogate(&k, label, &v.to_lowercase(), v);
             let b = surrogate(&k, label, &v.to_lowercase(), v);

@@ -1,11 +1,12 @@
-//! Pattern detectors with validators: emails, phones, cards, IBANs, national IDs, IPs, URLs, handles,
-//! dates, ages and street addresses.
+//! Pattern detectors with validators: secrets, emails, phones, cards, IBANs, national IDs, IPs,
+//! URLs, handles, dates, ages and street addresses.
 //!
 //! [`Patterns`] runs every enabled family over a text. Each finding's `detector` names its family
 //! (`"email"`, `"phone"`, ...; see [`Family::name`]). The families are cheap on text without
 //! personal data: most of them only look inside *digit windows* (the neighbourhood of ASCII
 //! digits, found with one byte scan), emails and handles only run where an `@` or a cue word
-//! occurs, URLs where a `/` or `www.` occurs.
+//! occurs, URLs where a `/` or `www.` occurs, secrets where a provider prefix or key word occurs
+//! (one Aho-Corasick scan) or a long random-looking value follows an `=` or `:`.
 //!
 //! ```
 //! use scrim_core::detect::patterns::Patterns;
@@ -30,6 +31,7 @@ mod iban;
 mod ids;
 mod ip;
 mod phone;
+mod secret;
 mod url;
 mod username;
 mod util;
@@ -73,11 +75,14 @@ pub enum Family {
     Age,
     /// Street addresses.
     Address,
+    /// Credentials: API keys and tokens, JWTs, private keys, passwords.
+    Secret,
 }
 
 impl Family {
     /// Every family, in the order they run.
-    pub const ALL: [Family; 11] = [
+    pub const ALL: [Family; 12] = [
+        Family::Secret,
         Family::Email,
         Family::Url,
         Family::Username,
@@ -105,6 +110,7 @@ impl Family {
             Family::Date => "date",
             Family::Age => "age",
             Family::Address => "address",
+            Family::Secret => "secret",
         }
     }
 
@@ -122,6 +128,7 @@ impl Family {
             Family::Date => Label::Date,
             Family::Age => Label::Age,
             Family::Address => Label::Address,
+            Family::Secret => Label::Secret,
         }
     }
 
@@ -224,6 +231,7 @@ pub struct Patterns {
     date: date::Date,
     age: age::Age,
     address: address::Address,
+    secret: secret::Secret,
 }
 
 impl fmt::Debug for Patterns {
@@ -273,6 +281,7 @@ impl Patterns {
             date,
             age,
             address,
+            secret: secret::Secret::new()?,
             config,
         })
     }
@@ -329,6 +338,9 @@ impl Detector for Patterns {
 
     fn detect(&self, text: &str, out: &mut Vec<Finding>) -> crate::error::Result<()> {
         let from = out.len();
+        if self.on(Family::Secret) {
+            self.secret.find(text, out);
+        }
         let hits = self.cues.scan(text);
         if self.on(Family::Email) {
             self.email.find(text, &hits.email, out);
@@ -344,7 +356,7 @@ impl Detector for Patterns {
         if !windows.is_empty() {
             self.detect_in_windows(text, &windows, out, from);
         }
-        resolve_internal(out, from);
+        resolve_internal(text, out, from);
         Ok(())
     }
 }
@@ -367,9 +379,12 @@ fn validated_spans(found: &[Finding]) -> Vec<(usize, usize)> {
 /// Tidy this detector's own findings (`out[from..]`): drop findings inside another of the same
 /// label; drop structured-number findings that a stronger validated family explains (a phone
 /// inside a card, IBAN, IP, date or ID; a username inside an email or URL; an ID, date or age
-/// inside a card or IBAN). Overlaps across other labels are left to the resolver.
-fn resolve_internal(out: &mut Vec<Finding>, from: usize) {
+/// inside a card or IBAN; anything but a URL overlapping a secret, a URL inside one). A URL holding
+/// a password restarts after it ([`secret::trim_urls`]). Overlaps across other labels are left to
+/// the resolver.
+fn resolve_internal(text: &str, out: &mut Vec<Finding>, from: usize) {
     util::drop_contained(out, from);
+    secret::trim_urls(text, out, from);
     let Some(tail) = out.get(from..) else { return };
     if tail.len() < 2 {
         return;
@@ -383,6 +398,20 @@ fn resolve_internal(out: &mut Vec<Finding>, from: usize) {
                 | (CreditCard | Iban, Id | Date | Age | Address)
                 | (Ip, Date)
                 | (Url, Email)
+                | (
+                    Secret,
+                    Email
+                        | Phone
+                        | CreditCard
+                        | Iban
+                        | Id
+                        | Ip
+                        | Username
+                        | Date
+                        | Age
+                        | Address
+                        | Url
+                )
         )
     };
     // Strong findings sorted by start; spans are short (URLs are capped near 2 KB), so looking
@@ -402,8 +431,10 @@ fn resolve_internal(out: &mut Vec<Finding>, from: usize) {
             .any(|f| {
                 f.span.overlaps(&weak.span)
                     && beats(f.label, weak.label)
-                    && ((f.label, weak.label) != (Label::Url, Label::Email)
-                        || f.span.contains(&weak.span))
+                    && (!matches!(
+                        (f.label, weak.label),
+                        (Label::Url, Label::Email) | (Label::Secret, Label::Url)
+                    ) || f.span.contains(&weak.span))
             });
         if hit {
             if let Some(k) = keep.get_mut(i) {
