@@ -9,7 +9,7 @@
 //! | region | kept |
 //! |---|---|
 //! | prose, documents, string literals and comments in code, structured data | everything |
-//! | code and inline code | emails, URLs, IPs, phones, cards, IBANs, ids, usernames in home paths and prompts |
+//! | code and inline code | secrets, emails, URLs, IPs, phones, cards, IBANs, ids, usernames in home paths and prompts |
 //! | shell sessions and logs | as code, plus names found by a cue ("user John Smith") |
 //!
 //! Never kept in code, shell or logs: places, addresses, organisations, ages, dates (machine
@@ -36,7 +36,8 @@ pub fn allows(kind: RegionKind, label: Label, rule: Rule) -> bool {
 fn machine_readable(label: Label) -> bool {
     matches!(
         label,
-        Label::Email
+        Label::Secret
+            | Label::Email
             | Label::Url
             | Label::Ip
             | Label::Phone

@@ -23,15 +23,13 @@ mod tests;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use super::util::{self, Fam};
+use super::util;
+use super::Family;
 use crate::error::{Error, Result};
 use crate::label::Label;
 use crate::span::{Finding, Span};
 
-const FAM: Fam = Fam {
-    label: Label::Secret,
-    name: "secret",
-};
+const FAM: Family = Family::Secret;
 
 /// A prefilter match: `[s, e)` of the text.
 #[derive(Clone, Copy, Debug)]
