@@ -22,6 +22,7 @@ const SURNAMES: List = ("surnames.txt", include_str!("../data/surnames.txt"));
 const PLACES: List = ("places.txt", include_str!("../data/places.txt"));
 const COMMON_WORDS: List = ("common_words.txt", include_str!("../data/common_words.txt"));
 const STREET_WORDS: List = ("street_words.txt", include_str!("../data/street_words.txt"));
+const CODE_WORDS: List = ("code_words.txt", include_str!("../data/code_words.txt"));
 const FUNCTION_WORDS: List = (
     "function_words.txt",
     include_str!("../data/function_words.txt"),
@@ -90,6 +91,9 @@ pub struct WordInfo {
     /// Whether the word is a function word of another language that chats mix in ("una", "pero",
     /// "hai", "mein"): never a name on its own when written in lowercase.
     pub foreign_function: bool,
+    /// Whether the word is a keyword, builtin or type name of a common programming language
+    /// ("elif", "len", "varchar"; `data/code_words.txt`): written as code writes it, never a name.
+    pub code: bool,
     /// 0, or the number of words of the longest multi-word place that begins with this word
     /// ("new" → 4 for "new south wales ..."): lets callers skip phrase lookups.
     pub phrase_start: u8,
@@ -103,6 +107,7 @@ impl WordInfo {
         self.common_zipf = self.common_zipf.max(other.common_zipf);
         self.dictionary |= other.dictionary;
         self.foreign_function |= other.foreign_function;
+        self.code |= other.code;
         self.phrase_start = self.phrase_start.max(other.phrase_start);
         if let Some(kind) = other.place {
             let (k, w) = merge_place(self.place_info(), kind, other.place_weight);
@@ -454,6 +459,21 @@ fn parse_function_words(list: List) -> Result<Words> {
     Ok(foreign)
 }
 
+/// Parses the code words list: one lowercase word a line.
+fn parse_code_words(list: List) -> Result<Words> {
+    let mut code = Vec::with_capacity(list.1.len() / 8);
+    scan(list, |[word], words| {
+        (words == 1).then_some(())?;
+        let info = WordInfo {
+            code: true,
+            ..WordInfo::default()
+        };
+        code.push((word, info));
+        Some(())
+    })?;
+    Ok(code)
+}
+
 /// Parses the street words list: `word<TAB>suffix` or `word<TAB>prefix`, as flag bits.
 fn parse_street_words(list: List) -> Result<Vec<(&'static str, u8)>> {
     let mut street = Vec::new();
@@ -506,6 +526,7 @@ impl Lexicon {
             COMMON_WORDS,
             STREET_WORDS,
             FUNCTION_WORDS,
+            CODE_WORDS,
         )
     }
 
@@ -517,12 +538,14 @@ impl Lexicon {
         common_words: List,
         street_words: List,
         function_words: List,
+        code_words: List,
     ) -> Result<Lexicon> {
         let first_names = parse_names(first_names, false)?;
         let surnames = parse_names(surnames, true)?;
         let places = Places::parse(places)?;
         let common = parse_common_words(common_words)?;
         let foreign = parse_function_words(function_words)?;
+        let code = parse_code_words(code_words)?;
         let street = parse_street_words(street_words)?;
         let phrase_starts = longest_per_word(places.phrase_starts);
         let words = merge_sorted(
@@ -532,6 +555,7 @@ impl Lexicon {
                 places.words,
                 common,
                 foreign,
+                code,
                 phrase_starts,
             ],
             WordInfo::absorb,
@@ -861,7 +885,7 @@ mod tests {
             ("ann marie\t3\n", 1),
         ];
         for (data, want) in cases {
-            let err = Lexicon::parse(("bad.txt", data), ok, ok, ok, ok, ok).unwrap_err();
+            let err = Lexicon::parse(("bad.txt", data), ok, ok, ok, ok, ok, ok).unwrap_err();
             match err {
                 Error::Data { file, line } => {
                     assert_eq!((file, line), ("bad.txt", want), "{data:?}")
@@ -870,7 +894,7 @@ mod tests {
             }
         }
         let bad_place =
-            Lexicon::parse(ok, ok, ("p.txt", "boise\ttown\t3\n"), ok, ok, ok).unwrap_err();
+            Lexicon::parse(ok, ok, ("p.txt", "boise\ttown\t3\n"), ok, ok, ok, ok).unwrap_err();
         assert!(matches!(
             bad_place,
             Error::Data {
@@ -878,7 +902,7 @@ mod tests {
                 line: 1
             }
         ));
-        let bad_zipf = Lexicon::parse(ok, ok, ok, ("c.txt", "a\t\nthe\tx\n"), ok, ok).unwrap_err();
+        let bad_zipf = Lexicon::parse(ok, ok, ok, ("c.txt", "a\t\nthe\tx\n"), ok, ok, ok).unwrap_err();
         assert!(matches!(
             bad_zipf,
             Error::Data {
@@ -886,7 +910,7 @@ mod tests {
                 line: 1
             }
         ));
-        let bad_street = Lexicon::parse(ok, ok, ok, ok, ("s.txt", "st\tsuffix\nrue\tfront\n"), ok);
+        let bad_street = Lexicon::parse(ok, ok, ok, ok, ("s.txt", "st\tsuffix\nrue\tfront\n"), ok, ok);
         assert!(matches!(
             bad_street,
             Err(Error::Data {

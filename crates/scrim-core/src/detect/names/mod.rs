@@ -4,6 +4,9 @@
 //! surnames, places, and how common it is as an English word), and its shape (Capitalised,
 //! lowercase, ALL CAPS) and position (start of a sentence or not) are noted. Then, in order:
 //!
+//! 0. **Code** is never a name: a word glued to code punctuation (`max(`, `conn.cursor`,
+//!    `user_id`, `std::fmt`) or a keyword, builtin or type name of a common language written as
+//!    code writes it (`elif`, `len`, `String`; see `code.rs`).
 //! 1. **Cues** decide outright: "my name is X", "call me X", "I'm X" (X a name or capitalised
 //!    and not a common word), "my daughter X", "Dr. X", "hi X", sign-offs ("thanks, X"), Hinglish
 //!    ("mera naam X hai") and Spanish ("me llamo X") forms make X a PERSON; "I live in X",
@@ -25,7 +28,7 @@
 //! rules use, are in `score.rs`); the engine drops findings under its `min_score`.
 //!
 //! Layout: `lists.rs` holds the word lists, `words.rs` the tokenizer, `predicates.rs` what one
-//! word suggests on its own, `scan.rs` the state of one scan, and `cues.rs` (phase 1),
+//! word suggests on its own, `scan.rs` the state of one scan, `code.rs` (phase 0), `cues.rs` (phase 1),
 //! `places.rs` (phase 2) and `runs.rs` (phases 3 and 4) the phases.
 //!
 //! ```
@@ -43,6 +46,7 @@
 //! assert!(out.iter().any(|f| f.label == Label::Location));
 //! ```
 
+mod code;
 mod cues;
 mod lists;
 mod places;
@@ -90,9 +94,13 @@ impl NameDetector {
 
     /// Split `text` into words, then run the phases of the module documentation in order.
     fn scan(&self, text: &str, out: &mut Vec<Finding>) {
-        let words = words(text, &self.lexicon, &self.roles);
+        let mut words = words(text, &self.lexicon, &self.roles);
         if words.is_empty() {
             return;
+        }
+        // 0. Words written as code are never names.
+        for w in &mut words {
+            w.never |= code::code_shaped(text, w);
         }
         let mut scan = Scan::new(text, &words, &self.lexicon, &self.cues);
         scan.cues(); // 1. Cues.

@@ -98,7 +98,12 @@ pub(super) fn make_word<'t>(
     } else {
         Cow::Borrowed(raw)
     };
-    let info = lexicon.word(&lower);
+    // The lists write apostrophes as `'`; chats often type `’` ("I’m").
+    let info = if lower.contains('’') {
+        lexicon.word(&lower.replace('’', "'"))
+    } else {
+        lexicon.word(&lower)
+    };
     let role = if lower.len() <= MAX_ROLE_BYTES {
         roles.get(lower.as_ref()).copied().unwrap_or(0)
     } else {
