@@ -5,7 +5,12 @@
 //! cargo run --release -p scrim-core --example segments -- tests/chat/gold.jsonl
 //! ```
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a developer's example")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a developer's example"
+)]
 
 use std::io::BufRead;
 
@@ -19,13 +24,19 @@ fn main() {
         let v: serde_json::Value = serde_json::from_str(&line.expect("read")).expect("json");
         let id = v["id"].as_str().unwrap_or("?").to_string();
         let texts: Vec<String> = match v.get("messages").and_then(|m| m.as_array()) {
-            Some(ms) => ms.iter().map(|m| m["content"].as_str().unwrap_or("").to_string()).collect(),
+            Some(ms) => ms
+                .iter()
+                .map(|m| m["content"].as_str().unwrap_or("").to_string())
+                .collect(),
             None => vec![v["text"].as_str().unwrap_or("").to_string()],
         };
         for (i, text) in texts.iter().enumerate() {
             let map = OffsetMap::new(text);
             for r in segment(text).regions() {
-                let (s, e) = (map.char_of_byte(r.range.start), map.char_of_byte(r.range.end));
+                let (s, e) = (
+                    map.char_of_byte(r.range.start),
+                    map.char_of_byte(r.range.end),
+                );
                 println!("{id}#{i}\t{:?}\t{s}\t{e}", r.kind);
             }
         }

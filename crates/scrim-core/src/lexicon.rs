@@ -902,7 +902,8 @@ mod tests {
                 line: 1
             }
         ));
-        let bad_zipf = Lexicon::parse(ok, ok, ok, ("c.txt", "a\t\nthe\tx\n"), ok, ok, ok).unwrap_err();
+        let bad_zipf =
+            Lexicon::parse(ok, ok, ok, ("c.txt", "a\t\nthe\tx\n"), ok, ok, ok).unwrap_err();
         assert!(matches!(
             bad_zipf,
             Error::Data {
@@ -910,7 +911,15 @@ mod tests {
                 line: 1
             }
         ));
-        let bad_street = Lexicon::parse(ok, ok, ok, ok, ("s.txt", "st\tsuffix\nrue\tfront\n"), ok, ok);
+        let bad_street = Lexicon::parse(
+            ok,
+            ok,
+            ok,
+            ok,
+            ("s.txt", "st\tsuffix\nrue\tfront\n"),
+            ok,
+            ok,
+        );
         assert!(matches!(
             bad_street,
             Err(Error::Data {

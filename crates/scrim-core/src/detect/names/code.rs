@@ -37,10 +37,16 @@ fn touches_code(text: &str, start: usize, end: usize) -> bool {
     let before = start.checked_sub(1).and_then(|i| byte_before(text, i));
     let call_or_index = matches!(next, Some(b'(' | b'[' | b'_' | b'='));
     let member = next == Some(b'.') && after.is_some_and(|b| b.is_ascii_alphabetic());
-    let path = matches!((next, after), (Some(b':'), Some(b':')) | (Some(b'-'), Some(b'>')));
+    let path = matches!(
+        (next, after),
+        (Some(b':'), Some(b':')) | (Some(b'-'), Some(b'>'))
+    );
     let after_member = prev == Some(b'.') && before.is_some_and(|b| b.is_ascii_alphanumeric());
     let after_sigil = matches!(prev, Some(b'_' | b'$' | b'\\'))
-        || matches!((before, prev), (Some(b':'), Some(b':')) | (Some(b'-'), Some(b'>')));
+        || matches!(
+            (before, prev),
+            (Some(b':'), Some(b':')) | (Some(b'-'), Some(b'>'))
+        );
     call_or_index || member || path || after_member || after_sigil
 }
 
