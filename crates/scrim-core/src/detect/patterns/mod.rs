@@ -26,6 +26,7 @@ mod age;
 mod card;
 mod cues;
 mod date;
+mod device;
 mod email;
 mod iban;
 mod ids;
@@ -224,6 +225,7 @@ pub struct Patterns {
     card: card::Card,
     iban: iban::Iban,
     ids: ids::Ids,
+    device: device::Device,
     ip: ip::Ip,
     url: url::Url,
     username: username::Username,
@@ -262,6 +264,7 @@ impl Patterns {
         let card = card::Card::new(&mut g)?;
         let iban = iban::Iban::new(&mut g)?;
         let ids = ids::Ids::new(&mut g)?;
+        let device = device::Device::new(&mut g)?;
         let ip = ip::Ip::new(&mut g)?;
         let date = date::Date::new(&mut g)?;
         let age = age::Age::new(&mut g)?;
@@ -274,6 +277,7 @@ impl Patterns {
             card,
             iban,
             ids,
+            device,
             ip,
             url: url::Url::new(),
             username: username::Username::new()?,
@@ -311,6 +315,7 @@ impl Patterns {
         }
         if self.on(Family::Id) {
             self.ids.find(text, windows, out);
+            self.device.find(text, windows, out);
         }
         if self.on(Family::Ip) {
             self.ip.find(text, windows, out);

@@ -121,6 +121,24 @@ pub(super) mod ids {
     pub(crate) const CUED_CODE: f32 = 0.8;
 }
 
+/// Scores of device identifiers (all `id`; the kind in brackets).
+pub(super) mod device {
+    /// [MAC] a MAC address after a MAC cue ("MAC: 3c:22:fb:9a:41:07").
+    pub(crate) const MAC_CUED: f32 = 0.95;
+
+    /// [MAC] six colon- or dash-separated hex pairs, not part of an IPv6 address.
+    pub(crate) const MAC_ADDRESS: f32 = 0.85;
+
+    /// [MAC] Cisco dotted form with a hex letter, without a cue ("3c22.fb9a.4107").
+    pub(crate) const MAC_DOTTED: f32 = 0.75;
+
+    /// [IMEI] 15 Luhn-valid digits after an IMEI or serial cue.
+    pub(crate) const IMEI_CUED: f32 = 0.95;
+
+    /// [IMEI] 15 Luhn-valid digits grouped as IMEIs are printed ("49-015420-323751-8").
+    pub(crate) const IMEI_GROUPED: f32 = 0.8;
+}
+
 /// Scores of `ip` findings.
 pub(super) mod ip {
     // Scores of findings (all `ip`; the kind in brackets).
