@@ -142,7 +142,12 @@ pub(super) fn free_standing(text: &str, s: usize, e: usize) -> bool {
         Some(c) if sep(c) => !digit_at(e + 1),
         _ => true,
     };
-    before && after && !util::alnum_before(text, s) && !util::alnum_after(text, e)
+    // Letters of scripts written without spaces (CJK) may touch the value; ASCII ones may not.
+    let ascii = |i: Option<u8>| i.is_some_and(|b| b.is_ascii_alphanumeric());
+    before
+        && after
+        && !ascii(util::byte_at(text, s.wrapping_sub(1)))
+        && !ascii(util::byte_at(text, e))
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ mod email;
 mod iban;
 mod ids;
 mod ip;
+mod national;
 mod phone;
 mod secret;
 mod url;
@@ -226,6 +227,7 @@ pub struct Patterns {
     iban: iban::Iban,
     ids: ids::Ids,
     device: device::Device,
+    national: national::National,
     ip: ip::Ip,
     url: url::Url,
     username: username::Username,
@@ -265,6 +267,7 @@ impl Patterns {
         let iban = iban::Iban::new(&mut g)?;
         let ids = ids::Ids::new(&mut g)?;
         let device = device::Device::new(&mut g)?;
+        let national = national::National::new(&mut g)?;
         let ip = ip::Ip::new(&mut g)?;
         let date = date::Date::new(&mut g)?;
         let age = age::Age::new(&mut g)?;
@@ -278,6 +281,7 @@ impl Patterns {
             iban,
             ids,
             device,
+            national,
             ip,
             url: url::Url::new(),
             username: username::Username::new()?,
@@ -316,6 +320,7 @@ impl Patterns {
         if self.on(Family::Id) {
             self.ids.find(text, windows, out);
             self.device.find(text, windows, out);
+            self.national.find(text, windows, out);
         }
         if self.on(Family::Ip) {
             self.ip.find(text, windows, out);
