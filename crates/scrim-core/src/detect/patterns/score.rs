@@ -327,4 +327,13 @@ pub(super) mod address {
 
     /// The highest score of any other address.
     pub(crate) const MAX_SCORE: f32 = 0.95;
+
+    /// A full UK or Canadian postcode on its own ("SW1A 1AA", "K1A 0B1").
+    pub(crate) const UK_CA_POSTCODE: f32 = 0.7;
+
+    /// A Dutch or Polish postcode and its town ("1012 AB Amsterdam", "00-950 Warszawa").
+    pub(crate) const POSTCODE_TOWN: f32 = 0.7;
+
+    /// A four- or five-digit postcode and its town after an address cue ("wohne in 10115 Berlin").
+    pub(crate) const CUED_POSTCODE_TOWN: f32 = 0.7;
 }
