@@ -86,6 +86,22 @@ const CUE_PHRASES: &[&str] = &[
     r"insurance\s*(?:id|no\.?|number)",
     "registration{num}",
     r"reg\.?\s*(?:no\.?|number)",
+    "reservation{num}",
+    r"reservation\s*(?:code|ref(?:erence)?)",
+    r"(?:zoom\s*|teams\s*|webex\s*)?meeting\s*(?:id|no\.?|number|#)",
+    r"vehicle\s*(?:registration|reg\.?)(?:\s*(?:no\.?|number|mark|#))?",
+    r"(?:number|registration)\s*plate",
+    "staff{num}",
+    r"patient\s*(?:no\.?|number|#)",
+    r"medical\s*record\s*(?:no\.?|number|#)?",
+    // Other languages: Spanish, German, French, Italian, Dutch.
+    r"n(?:ú|u)mero\s+de\s+(?:pedido|orden|cliente|socio|reserva|expediente|p(?:ó|o)liza|factura|seguimiento|cuenta|pasaporte|ticket|afiliado|empleado)",
+    r"(?:kunden|bestell|auftrags|rechnungs|vertrags|mitglieds|versicherungs|sendungs|personal|buchungs|reservierungs|patienten|fall|ausweis|reisepass)(?:nummer|-?nr\.?|-?id)",
+    r"num(?:é|e)ro\s+(?:de\s+|d')(?:client|commande|dossier|r(?:é|e)servation|facture|contrat|adh(?:é|e)rent|suivi|passeport|s(?:é|e)curit(?:é|e)\s+sociale)",
+    r"n(?:°|º)\s*(?:de\s+)?(?:client|commande|dossier|pedido|cliente|facture)",
+    "matricule",
+    r"numero\s+(?:d(?:i|el|ella|ell)?'?\s*)?(?:ordine|cliente|pratica|prenotazione|fattura|tessera|passaporto)",
+    r"(?:klant|bestel|dossier|polis|order|lid|paspoort)nummer",
 ];
 
 /// National and cue-introduced identifiers.
@@ -105,7 +121,7 @@ impl Ids {
             .map(|c| c.replace("{num}", num))
             .collect();
         let cue = format!(
-            r"(?i-u)(?-u:\b)(?P<cue>{})(?P<fill>(?:\s*(?:(?:is|was|of|which|that)(?-u:\b)|[:=#.\-(]|–))*\s*)(?P<code>[A-Za-z0-9](?:[A-Za-z0-9\-/]|\.[A-Za-z0-9])*)",
+            r"(?i-u)(?-u:\b)(?P<cue>{})(?P<fill>(?:\s*(?:(?:is|was|of|which|that|es|est|ist|lautet)(?-u:\b)|[:=#.\-(]|–|：))*\s*)(?P<code>[A-Za-z0-9](?:[A-Za-z0-9\-/]|\.[A-Za-z0-9])*)",
             cues.join("|")
         );
         Ok(Ids {
@@ -231,21 +247,26 @@ impl Ids {
             if !code.as_str().bytes().any(|b| b.is_ascii_digit()) {
                 return;
             }
-            let (s, e) = extend_code(text, code.start(), code.end());
+            let kind = cue_kind(&cue_l);
+            let (s, mut e) = extend_code(text, code.start(), code.end());
+            if kind == Some("LICENSE_PLATE") {
+                e = plate_tail(text, e);
+            }
             let alnum: usize = util::slice(text, s, e)
                 .chars()
                 .filter(char::is_ascii_alphanumeric)
                 .count();
             let code_str = util::slice(text, s, e);
-            if !(6..=20).contains(&alnum) || !code_str.chars().any(|ch| ch.is_ascii_digit()) {
+            // Short codes need an explicit "#", "no", "number" ("order #4521", "ticket no. 8812").
+            let min = if explicit_number(&cue_l, fill) { 4 } else { 6 };
+            if !(min..=30).contains(&alnum) || !code_str.chars().any(|ch| ch.is_ascii_digit()) {
                 return;
             }
             // Calendar dates and times after "booking"/"order" are not codes.
             if code_str.contains('/') && code_str.split('/').count() == 3 && code_str.len() <= 10 {
                 return;
             }
-            let kind = cue_kind(&cue_l);
-            let score = if kind == Some("PASSPORT") || kind == Some("DRIVERS_LICENSE") {
+            let score = if matches!(kind, Some("PASSPORT" | "DRIVERS_LICENSE" | "LICENSE_PLATE")) {
                 CUED_DOCUMENT_CODE
             } else {
                 CUED_CODE
@@ -255,8 +276,99 @@ impl Ids {
     }
 }
 
+/// Whether the cue ends in, or the filler holds, an explicit number marker ("#", "no.", "number",
+/// "Nr.", "-nummer", "n°").
+fn explicit_number(cue: &str, fill: &str) -> bool {
+    let cue = cue.trim_end_matches('.');
+    fill.contains('#')
+        || ["#", "no", "number", "num", "nr", "nummer", "n°", "nº"]
+            .iter()
+            .any(|m| cue.ends_with(m))
+}
+
+/// Finer kinds of the newer and non-English cues, by a word inside the cue (lowercase).
+const CUE_KINDS: &[(&[&str], &str)] = &[
+    (&["meeting"], "MEETING_ID"),
+    (&["plate", "vehicle"], "LICENSE_PLATE"),
+    (&["patient", "medical", "mrn"], "MEDICAL_RECORD"),
+    (
+        &["reserv", "buchung", "prenotazione", "reserva"],
+        "BOOKING_REF",
+    ),
+    (
+        &[
+            "pedido",
+            "orden",
+            "bestell",
+            "auftrag",
+            "commande",
+            "ordine",
+            "factur",
+            "fattura",
+            "rechnung",
+            "sendung",
+            "suivi",
+            "seguimiento",
+        ],
+        "ORDER_NUMBER",
+    ),
+    (&["kunden", "cliente", "klant", "client"], "CUSTOMER_ID"),
+    (&["matricule", "personal", "empleado"], "EMPLOYEE_ID"),
+    (
+        &[
+            "mitglied",
+            "socio",
+            "adherent",
+            "adhérent",
+            "lidnummer",
+            "tessera",
+            "afiliado",
+        ],
+        "MEMBER_ID",
+    ),
+    (
+        &[
+            "versicherung",
+            "polis",
+            "póliza",
+            "poliza",
+            "vertrag",
+            "contrat",
+        ],
+        "POLICY_NUMBER",
+    ),
+    (
+        &[
+            "reisepass",
+            "passeport",
+            "pasaporte",
+            "passaporto",
+            "paspoort",
+        ],
+        "PASSPORT",
+    ),
+    (
+        &[
+            "case",
+            "claim",
+            "dossier",
+            "expediente",
+            "pratica",
+            "fallnummer",
+            "fall-nr",
+        ],
+        "CASE_NUMBER",
+    ),
+];
+
 /// The finer kind for a cue phrase.
 fn cue_kind(cue: &str) -> Option<&'static str> {
+    if let Some((_, k)) = CUE_KINDS
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| cue.contains(w)))
+    {
+        return Some(k);
+    }
     let k = if cue.starts_with("passport") {
         "PASSPORT"
     } else if cue.contains("licen") || cue.starts_with('d') {
@@ -286,6 +398,19 @@ fn cue_kind(cue: &str) -> Option<&'static str> {
         return None;
     };
     Some(k)
+}
+
+/// A British plate's letter half after its first half ("AB12 CDE"): the new end.
+fn plate_tail(text: &str, e: usize) -> usize {
+    let tail = util::slice(text, e, e + 4);
+    let letters = tail.len() == 4
+        && tail.starts_with(' ')
+        && tail.bytes().skip(1).all(|b| b.is_ascii_uppercase());
+    if letters && !util::alnum_after(text, e + 4) {
+        e + 4
+    } else {
+        e
+    }
 }
 
 /// Extend a code over following space-separated groups that contain digits ("MH12 20110012345"),
@@ -546,5 +671,78 @@ mod tests {
         assert!(ids("my passport is expired since 2019").is_empty());
         assert!(ids("booking on 12/03/2024").is_empty());
         assert!(ids("dl 5 files").is_empty());
+    }
+
+    #[test]
+    fn more_cues_and_languages() {
+        for (t, code, kind) in [
+            (
+                "reservation number: R7K2P9Q",
+                "R7K2P9Q",
+                Some("BOOKING_REF"),
+            ),
+            (
+                "Meeting ID: 845 1234 5678",
+                "845 1234 5678",
+                Some("MEETING_ID"),
+            ),
+            (
+                "vehicle registration AB12 CDE",
+                "AB12 CDE",
+                Some("LICENSE_PLATE"),
+            ),
+            (
+                "number plate KA05MN4821",
+                "KA05MN4821",
+                Some("LICENSE_PLATE"),
+            ),
+            ("staff no. 44821", "44821", Some("EMPLOYEE_ID")),
+            (
+                "patient number 00482913",
+                "00482913",
+                Some("MEDICAL_RECORD"),
+            ),
+            ("order #4521 arrived", "4521", Some("ORDER_NUMBER")),
+            ("case no. 2231-B", "2231-B", Some("CASE_NUMBER")),
+            (
+                "tracking number 9400 1000 0000 0000 0000 00",
+                "9400 1000 0000 0000 0000 00",
+                Some("ORDER_NUMBER"),
+            ),
+            (
+                "mi número de pedido es 4471-2290",
+                "4471-2290",
+                Some("ORDER_NUMBER"),
+            ),
+            ("Kundennummer: 100482211", "100482211", Some("CUSTOMER_ID")),
+            ("Bestell-Nr. 30018842", "30018842", Some("ORDER_NUMBER")),
+            (
+                "numéro de client : C-558120",
+                "C-558120",
+                Some("CUSTOMER_ID"),
+            ),
+            ("matricule 7741203", "7741203", Some("EMPLOYEE_ID")),
+            ("n° de commande 88127734", "88127734", Some("ORDER_NUMBER")),
+            ("numero d'ordine 5503321", "5503321", Some("ORDER_NUMBER")),
+            ("klantnummer 4409127", "4409127", Some("CUSTOMER_ID")),
+            ("Reisepassnummer C01X00T47", "C01X00T47", Some("PASSPORT")),
+            (
+                "😀 Kundennummer：100482211 🙂",
+                "100482211",
+                Some("CUSTOMER_ID"),
+            ),
+        ] {
+            assert_eq!(ids(t), vec![(code, kind)], "{t}");
+        }
+        for t in [
+            "order #12",
+            "order 4521",
+            "ticket: 50",
+            "the meeting is at 10:30",
+            "matricule inconnue",
+            "my Kundennummer is lost",
+        ] {
+            assert!(ids(t).is_empty(), "{t:?} -> {:?}", ids(t));
+        }
     }
 }

@@ -26,11 +26,14 @@ mod age;
 mod card;
 mod cues;
 mod date;
+mod device;
 mod email;
 mod iban;
 mod ids;
 mod ip;
+mod national;
 mod phone;
+mod postcode;
 mod secret;
 mod url;
 mod username;
@@ -224,6 +227,8 @@ pub struct Patterns {
     card: card::Card,
     iban: iban::Iban,
     ids: ids::Ids,
+    device: device::Device,
+    national: national::National,
     ip: ip::Ip,
     url: url::Url,
     username: username::Username,
@@ -231,6 +236,7 @@ pub struct Patterns {
     date: date::Date,
     age: age::Age,
     address: address::Address,
+    postcode: postcode::Postcode,
     secret: secret::Secret,
 }
 
@@ -262,10 +268,13 @@ impl Patterns {
         let card = card::Card::new(&mut g)?;
         let iban = iban::Iban::new(&mut g)?;
         let ids = ids::Ids::new(&mut g)?;
+        let device = device::Device::new(&mut g)?;
+        let national = national::National::new(&mut g)?;
         let ip = ip::Ip::new(&mut g)?;
         let date = date::Date::new(&mut g)?;
         let age = age::Age::new(&mut g)?;
         let address = address::Address::new(&mut g)?;
+        let postcode = postcode::Postcode::new(&mut g)?;
         Ok(Patterns {
             gate: g.build()?,
             cues: cues::Cues::new()?,
@@ -274,6 +283,8 @@ impl Patterns {
             card,
             iban,
             ids,
+            device,
+            national,
             ip,
             url: url::Url::new(),
             username: username::Username::new()?,
@@ -281,6 +292,7 @@ impl Patterns {
             date,
             age,
             address,
+            postcode,
             secret: secret::Secret::new()?,
             config,
         })
@@ -311,6 +323,8 @@ impl Patterns {
         }
         if self.on(Family::Id) {
             self.ids.find(text, windows, out);
+            self.device.find(text, windows, out);
+            self.national.find(text, windows, out);
         }
         if self.on(Family::Ip) {
             self.ip.find(text, windows, out);
@@ -327,6 +341,7 @@ impl Patterns {
         }
         if self.on(Family::Address) {
             self.address.find(text, windows, out);
+            self.postcode.find(text, windows, out);
         }
     }
 }
@@ -378,7 +393,7 @@ fn validated_spans(found: &[Finding]) -> Vec<(usize, usize)> {
 
 /// Tidy this detector's own findings (`out[from..]`): drop findings inside another of the same
 /// label; drop structured-number findings that a stronger validated family explains (a phone
-/// inside a card, IBAN, IP, date or ID; a username inside an email or URL; an ID, date or age
+/// inside a card, IBAN, IP, date or ID; a username inside an email, URL or ID ("fb:9a" in a MAC); an ID, date or age
 /// inside a card or IBAN; anything but a URL overlapping a secret, a URL inside one). A URL holding
 /// a password restarts after it ([`secret::trim_urls`]). Overlaps across other labels are left to
 /// the resolver.
@@ -394,7 +409,7 @@ fn resolve_internal(text: &str, out: &mut Vec<Finding>, from: usize) {
         matches!(
             (strong, weak),
             (CreditCard | Iban | Ip | Id | Date, Phone)
-                | (Email | Url, Username)
+                | (Email | Url | Id, Username)
                 | (CreditCard | Iban, Id | Date | Age | Address)
                 | (Ip, Date)
                 | (Url, Email)

@@ -121,6 +121,67 @@ pub(super) mod ids {
     pub(crate) const CUED_CODE: f32 = 0.8;
 }
 
+/// Scores of device identifiers (all `id`; the kind in brackets).
+pub(super) mod device {
+    /// [MAC] a MAC address after a MAC cue ("MAC: 3c:22:fb:9a:41:07").
+    pub(crate) const MAC_CUED: f32 = 0.95;
+
+    /// [MAC] six colon- or dash-separated hex pairs, not part of an IPv6 address.
+    pub(crate) const MAC_ADDRESS: f32 = 0.85;
+
+    /// [MAC] Cisco dotted form with a hex letter, without a cue ("3c22.fb9a.4107").
+    pub(crate) const MAC_DOTTED: f32 = 0.75;
+
+    /// [IMEI] 15 Luhn-valid digits after an IMEI or serial cue.
+    pub(crate) const IMEI_CUED: f32 = 0.95;
+
+    /// [IMEI] 15 Luhn-valid digits grouped as IMEIs are printed ("49-015420-323751-8").
+    pub(crate) const IMEI_GROUPED: f32 = 0.8;
+}
+
+/// Scores of national and tax identifiers (all `id`; the kind in brackets).
+pub(super) mod national {
+    /// [every kind] a valid identifier after one of its cue words ("NINO: ...", "CPF ...",
+    /// "Steuer-ID ...").
+    pub(crate) const CUED: f32 = 0.95;
+
+    /// [UK_COMPANY_NUMBER] eight digits (or a register prefix and six) after "company number".
+    pub(crate) const CUED_COMPANY: f32 = 0.85;
+
+    /// [NINO] a National Insurance number with an allocated prefix, without a cue.
+    pub(crate) const NINO: f32 = 0.75;
+
+    /// [SIN] a Luhn-valid SIN in dashed 3-3-3 groups, without a cue.
+    pub(crate) const SIN_DASHED: f32 = 0.6;
+
+    /// [MYKAD] YYMMDD-PB-####, valid date and place code, without a cue.
+    pub(crate) const MYKAD_DASHED: f32 = 0.8;
+
+    /// [NRIC] a Singapore NRIC/FIN with the right check letter, without a cue.
+    pub(crate) const NRIC: f32 = 0.85;
+
+    /// [DNI, NIE] a Spanish DNI/NIE with the right control letter, without a cue.
+    pub(crate) const DNI: f32 = 0.8;
+
+    /// [CPF, CNPJ] the punctuated form with both check digits right ("123.456.789-09").
+    pub(crate) const FORMATTED: f32 = 0.9;
+
+    /// [CURP] a CURP with a valid date, state and check digit.
+    pub(crate) const CURP: f32 = 0.9;
+
+    /// [CN_RESIDENT_ID] 18 characters with a valid birth date and the MOD 11-2 check.
+    pub(crate) const CN_RESIDENT: f32 = 0.85;
+
+    /// [CODICE_FISCALE] an uppercase codice fiscale with the right check letter.
+    pub(crate) const CODICE_FISCALE: f32 = 0.9;
+
+    /// [ABN] an ABN in 2-3-3-3 groups passing the mod-89 check, without a cue.
+    pub(crate) const ABN_GROUPED: f32 = 0.7;
+
+    /// [VAT] a country-prefixed VAT number whose checksum was verified, without a cue.
+    pub(crate) const VAT: f32 = 0.75;
+}
+
 /// Scores of `ip` findings.
 pub(super) mod ip {
     // Scores of findings (all `ip`; the kind in brackets).
@@ -266,4 +327,13 @@ pub(super) mod address {
 
     /// The highest score of any other address.
     pub(crate) const MAX_SCORE: f32 = 0.95;
+
+    /// A full UK or Canadian postcode on its own ("SW1A 1AA", "K1A 0B1").
+    pub(crate) const UK_CA_POSTCODE: f32 = 0.7;
+
+    /// A Dutch or Polish postcode and its town ("1012 AB Amsterdam", "00-950 Warszawa").
+    pub(crate) const POSTCODE_TOWN: f32 = 0.7;
+
+    /// A four- or five-digit postcode and its town after an address cue ("wohne in 10115 Berlin").
+    pub(crate) const CUED_POSTCODE_TOWN: f32 = 0.7;
 }

@@ -345,3 +345,42 @@ fn more_cued_identifiers() {
     }
     assert!(labeled("the confirmation was quick").is_empty());
 }
+
+#[test]
+fn world_identifiers_across_families() {
+    for (t, label, want) in [
+        ("IMEI: 490154203237518", Label::Id, "490154203237518"),
+        (
+            "router MAC 3c:22:fb:9a:41:07 🙂",
+            Label::Id,
+            "3c:22:fb:9a:41:07",
+        ),
+        ("mi CPF é 529.982.247-25", Label::Id, "529.982.247-25"),
+        (
+            "身份证：11010519491231002X",
+            Label::Id,
+            "11010519491231002X",
+        ),
+        ("Steuer-ID: 86095742719", Label::Id, "86095742719"),
+        ("Kundennummer: 100482211", Label::Id, "100482211"),
+        ("1012 AB Amsterdam", Label::Address, "1012 AB Amsterdam"),
+        ("London SW1A 1AA", Label::Address, "SW1A 1AA"),
+    ] {
+        assert_eq!(labeled(t), vec![(label, want)], "{t}");
+    }
+    // A checksum-valid number after a phone word stays a phone.
+    assert!(labeled("call 130-692-544")
+        .iter()
+        .all(|(l, _)| *l != Label::Id));
+    for t in [
+        "the build hash is 3c22fb9a4107a1b2c3d4e5f6a7b8c9d0e1f2a3b4",
+        "total: 12345678901 units in 2024",
+        "release 10.2.3.4 of the app",
+    ] {
+        let got: Vec<_> = labeled(t)
+            .into_iter()
+            .filter(|(l, _)| *l == Label::Id || *l == Label::Address)
+            .collect();
+        assert!(got.is_empty(), "{t:?} -> {got:?}");
+    }
+}
