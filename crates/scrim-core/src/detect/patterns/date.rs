@@ -50,6 +50,7 @@ pub(crate) struct Date {
     spanish: (Regex, usize),
     month_year: (Regex, usize),
     birth_year: (Regex, usize),
+    ranges: super::date_range::DateRange,
 }
 
 impl Date {
@@ -85,6 +86,7 @@ impl Date {
                 "date.birth_year",
                 r"(?i-u)(?-u:\b)(?:born(?:\s+(?:in|on))?|class\s+of|batch\s+of|dob|d\.o\.b\.?|year\s+of\s+birth|birth\s+year|graduated(?:\s+in)?|nací\s+en|naci\s+en)\s*:?\s*(?P<y>(?:19|20)[0-9]{2}|'[0-9]{2})(?-u:\b)",
             )?,
+            ranges: super::date_range::DateRange::new(g)?,
         })
     }
 
@@ -97,6 +99,7 @@ impl Date {
     fn find_all(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
         for w in windows {
             let (ws, we) = (w.s, w.e);
+            self.ranges.find_in(text, w, out);
             if w.hit(self.numeric.1) {
                 util::each_captures(&self.numeric.0, text, ws, we, |c| {
                     self.numeric_hit(text, c, out)

@@ -26,6 +26,7 @@ mod age;
 mod card;
 mod cues;
 mod date;
+mod date_range;
 mod email;
 mod iban;
 mod ids;

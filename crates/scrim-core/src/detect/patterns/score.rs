@@ -199,6 +199,29 @@ pub(super) mod date {
     pub(crate) const BIRTH_YEAR: f32 = 0.7;
 }
 
+/// Scores of `date` findings that are ranges (the `date_range` module).
+pub(super) mod date_range {
+    // Scores of findings (all `date`).
+
+    /// Two years on a résumé line ("Software Engineer, 2019-2021").
+    pub(crate) const YEAR_RANGE_RESUME: f32 = 0.7;
+
+    /// A year or month-year to an open end that only résumés use ("2019 - Present").
+    pub(crate) const OPEN_RANGE: f32 = 0.75;
+
+    /// A year to a weaker open end ("now", "date") on a résumé line.
+    pub(crate) const OPEN_RANGE_CUED: f32 = 0.65;
+
+    /// Two month-years ("Sept 2015 to May 2019", "03/2018 - 06/2020").
+    pub(crate) const MONTH_RANGE: f32 = 0.8;
+
+    /// Two days of a month without a year ("from 3 to 7 May").
+    pub(crate) const DAY_RANGE: f32 = 0.7;
+
+    /// Two days of a month with a year ("May 3-7, 2021").
+    pub(crate) const DAY_RANGE_WITH_YEAR: f32 = 0.85;
+}
+
 /// Scores of `age` findings.
 pub(super) mod age {
     // Scores of findings (all `age`).
