@@ -1,7 +1,14 @@
 //! DATE: numeric dates (12/03/1994, 3-12-1994, 1994-03-12, 12.03.1994, and 2/14 after a date
 //! word), written dates ("March 3rd", "3rd of March", "3 March 1994", "Mar 3, 1994", Spanish
 //! "3 de marzo de 1994"), and bare years after birth words ("born in 1994", "class of 2012").
-//! Day and month ranges are checked.
+//! Day and month ranges are checked. Ranges ("2019-2021", "from 3 to 7 May") are in
+//! [`super::date_range`].
+//!
+//! Relative times are not dates: "3 din baad" (in 3 days), "kal", "in two weeks", "hace 3 días"
+//! name no calendar day, and once the message's own time is gone they point at nothing; flagging
+//! them would blank ordinary planning chat ("2 din baad milte hain"). Only an explicit day and
+//! month (or a month and year, or a birth year) is a DATE. A relative phrase tied to a personal
+//! event ("surgery 3 din baad") still leaves the event words, which are not ours to judge here.
 
 use regex::{Captures, Regex};
 
@@ -396,6 +403,9 @@ mod tests {
             "3 din baad milte hain",
             "5 marchands",
             "A12 mai",
+            "3 din baad",
+            "2 hafte mein",
+            "hace 3 días",
             "३१ फ़रवरी",
         ] {
             assert!(dates(t).is_empty(), "{t:?} -> {:?}", dates(t));

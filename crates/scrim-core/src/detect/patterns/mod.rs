@@ -33,6 +33,7 @@ mod ids;
 mod ip;
 mod phone;
 mod secret;
+mod spelled;
 mod url;
 mod username;
 mod util;
@@ -356,6 +357,9 @@ impl Detector for Patterns {
         let windows = self.gate.windows(text, WINDOW_MARGIN);
         if !windows.is_empty() {
             self.detect_in_windows(text, &windows, out, from);
+        }
+        if self.on(Family::Phone) {
+            spelled::find(text, &self.phone, out);
         }
         resolve_internal(text, out, from);
         Ok(())

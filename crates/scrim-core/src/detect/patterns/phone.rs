@@ -72,6 +72,15 @@ const CUES: &[&str] = &[
     "registered",
     "reachable at",
     "reachable on",
+    "número",
+    "numero",
+    "teléfono",
+    "telefono",
+    "नंबर",
+    "नम्बर",
+    "फ़ोन",
+    "फोन",
+    "मोबाइल",
 ];
 
 /// Regions whose national numbers are always written with the trunk prefix 0 ("020 7946 0958",
@@ -244,6 +253,33 @@ impl Phone {
                 i = util::ceil_boundary(text, next);
             }
         }
+    }
+
+    /// Judge digits written some other way (spelled out, spaced out) spanning `start..end` of
+    /// `text`: `Some(cued)` when they are a valid number, international after "plus" (`plus`) or
+    /// "00", else national in a default region; `cued` when a phone word comes just before or
+    /// after.
+    pub(crate) fn judge_digits(
+        &self,
+        text: &str,
+        (start, end): (usize, usize),
+        digits: &str,
+        plus: bool,
+    ) -> Option<bool> {
+        let intl = if plus {
+            Some(digits)
+        } else {
+            digits.strip_prefix("00")
+        };
+        let valid = match intl {
+            Some(d) => parse_valid(None, &format!("+{d}")) == Some(true),
+            None => self.regions.iter().any(|r| {
+                national_plausible(*r, digits) && parse_valid(Some(*r), digits) == Some(true)
+            }),
+        };
+        let cued =
+            util::has_cue(&util::lower_before(text, start, 40), CUES) || after_cue(text, end);
+        valid.then_some(cued)
     }
 
     /// Validate a candidate (or, failing that, runs of its groups) and push findings.

@@ -173,6 +173,21 @@ pub(super) mod phone {
     pub(crate) const CUED_LOCAL: f32 = 0.5;
 }
 
+/// Scores of `phone` findings spelled out or spaced out (the `spelled` module).
+pub(super) mod spelled {
+    // Scores of findings (all `phone`).
+
+    /// A valid number in digit words or spaced digits with a phone word next to it ("my number is
+    /// nine eight seven ...").
+    pub(crate) const SPELLED_CUED: f32 = 0.85;
+
+    /// A valid number with digit words, without a phone word ("nine eight seven six ...").
+    pub(crate) const SPELLED: f32 = 0.7;
+
+    /// A valid number in single spaced digits, without a phone word ("9 8 7 6 5 4 3 2 1 0").
+    pub(crate) const SPACED_DIGITS: f32 = 0.6;
+}
+
 /// Scores of `date` findings.
 pub(super) mod date {
     // Scores of findings (all `date`).
