@@ -171,6 +171,14 @@ pub(super) mod phone {
 
     /// A local number without area code right after a strong phone word ("call me on 450 0840").
     pub(crate) const CUED_LOCAL: f32 = 0.5;
+
+    /// A national number valid in a region outside the defaults (Australia, Germany, France, ...),
+    /// with a phone word ("call me on 0412 345 678").
+    pub(crate) const EXTRA_REGION_CUED: f32 = 0.85;
+
+    /// A national number valid in a region outside the defaults and grouped exactly as that region
+    /// writes it ("06 12 34 56 78", "(11) 91234-5678").
+    pub(crate) const EXTRA_REGION_LAID_OUT: f32 = 0.7;
 }
 
 /// Scores of `phone` findings spelled out or spaced out (the `spelled` module).
