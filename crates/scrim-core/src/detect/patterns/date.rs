@@ -291,7 +291,33 @@ fn written_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     } else {
         WRITTEN_WITHOUT_YEAR
     };
-    util::push(out, text, (m.start(), m.end()), FAM, None, score);
+    let end = end_before_dot(m.as_str(), mon.as_str(), m.end());
+    util::push(out, text, (m.start(), end), FAM, None, score);
+}
+
+/// Where a written date matched as `matched`, ending at `end`, really ends: a dot after a full
+/// month name ("5 de marzo.") ends the sentence, not an abbreviation ("Sept."), so it is left out.
+pub(super) fn end_before_dot(matched: &str, mon: &str, end: usize) -> usize {
+    let abbreviation = matches!(
+        mon.to_ascii_lowercase().as_str(),
+        "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    );
+    if matched.ends_with('.') && !matched.ends_with(mon) && !abbreviation {
+        end - 1
+    } else {
+        end
+    }
 }
 
 /// Whether a written date from `s` to the end of its month word `mon_end` stands alone: no letter

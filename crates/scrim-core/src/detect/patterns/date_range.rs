@@ -350,7 +350,8 @@ fn days_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     } else {
         DAY_RANGE
     };
-    util::push(out, text, (m.start(), m.end()), FAM, None, score);
+    let end = super::date::end_before_dot(m.as_str(), mon.as_str(), m.end());
+    util::push(out, text, (m.start(), end), FAM, None, score);
 }
 
 /// Whether `day` exists in `month` (29 February allowed).
@@ -496,6 +497,8 @@ mod tests {
         assert_eq!(ranges("du 3 au 7 mai 2022"), vec!["3 au 7 mai 2022"]);
         assert_eq!(ranges("vom 3. bis 7. Mai"), vec!["3. bis 7. Mai"]);
         assert_eq!(ranges("12–15 août"), vec!["12–15 août"]);
+        assert_eq!(ranges("del 2 al 5 de marzo."), vec!["2 al 5 de marzo"]);
+        assert_eq!(ranges("from 3 to 7 Sept. ok"), vec!["3 to 7 Sept."]);
         assert!(ranges("3-7 may be enough").is_empty());
         assert!(ranges("30-31 February").is_empty());
         assert!(ranges("7 to 3 June").is_empty());
