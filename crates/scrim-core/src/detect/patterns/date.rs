@@ -1,7 +1,14 @@
 //! DATE: numeric dates (12/03/1994, 3-12-1994, 1994-03-12, 12.03.1994, and 2/14 after a date
 //! word), written dates ("March 3rd", "3rd of March", "3 March 1994", "Mar 3, 1994", Spanish
 //! "3 de marzo de 1994"), and bare years after birth words ("born in 1994", "class of 2012").
-//! Day and month ranges are checked.
+//! Day and month ranges are checked. Ranges ("2019-2021", "from 3 to 7 May") are in
+//! [`super::date_range`].
+//!
+//! Relative times are not dates: "3 din baad" (in 3 days), "kal", "in two weeks", "hace 3 días"
+//! name no calendar day, and once the message's own time is gone they point at nothing; flagging
+//! them would blank ordinary planning chat ("2 din baad milte hain"). Only an explicit day and
+//! month (or a month and year, or a birth year) is a DATE. A relative phrase tied to a personal
+//! event ("surgery 3 din baad") still leaves the event words, which are not ours to judge here.
 
 use regex::{Captures, Regex};
 
@@ -48,8 +55,13 @@ pub(crate) struct Date {
     month_day: (Regex, usize),
     day_month: (Regex, usize),
     spanish: (Regex, usize),
+    /// Day then month in other languages and scripts: "5 mai 2020", "3. Mai 2021", "12 marzo",
+    /// "३ मार्च २०२१". Word edges are checked in code ([`written_hit`]): ASCII `\b` does not
+    /// see Devanagari.
+    intl: (Regex, usize),
     month_year: (Regex, usize),
     birth_year: (Regex, usize),
+    ranges: super::date_range::DateRange,
 }
 
 impl Date {
@@ -77,6 +89,14 @@ impl Date {
                 "date.spanish",
                 &format!(r"(?i-u)(?-u:\b)(?P<d>[0-9]{{1,2}})\s+de\s+(?P<mon>{es})(?-u:\b)(?:\s+(?:de|del)\s+(?P<y>[0-9]{{4}})(?-u:\b))?"),
             )?,
+            intl: g.regex(
+                "date.intl",
+                &format!(
+                    r"(?i-u)(?P<d>{dg}{{1,2}})(?P<ord>\.|er|(?u:º))?\s+(?:de\s+)?(?P<mon>(?u:{all}))\.?(?:,?\s+(?:de\s+|del\s+)?(?P<y>{dg}{{4}}))?",
+                    all = words::month_alternation(),
+                    dg = "(?u:[0-9०-९])",
+                ),
+            )?,
             month_year: g.regex(
                 "date.month_year",
                 &format!(r"(?i-u)(?-u:\b)(?P<mon>{full}|{es})(?:\s+(?:de|of))?,?\s+(?P<y>(?:19|20)[0-9]{{2}})(?-u:\b)"),
@@ -85,6 +105,7 @@ impl Date {
                 "date.birth_year",
                 r"(?i-u)(?-u:\b)(?:born(?:\s+(?:in|on))?|class\s+of|batch\s+of|dob|d\.o\.b\.?|year\s+of\s+birth|birth\s+year|graduated(?:\s+in)?|nací\s+en|naci\s+en)\s*:?\s*(?P<y>(?:19|20)[0-9]{2}|'[0-9]{2})(?-u:\b)",
             )?,
+            ranges: super::date_range::DateRange::new(g)?,
         })
     }
 
@@ -97,6 +118,7 @@ impl Date {
     fn find_all(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
         for w in windows {
             let (ws, we) = (w.s, w.e);
+            self.ranges.find_in(text, w, out);
             if w.hit(self.numeric.1) {
                 util::each_captures(&self.numeric.0, text, ws, we, |c| {
                     self.numeric_hit(text, c, out)
@@ -105,7 +127,7 @@ impl Date {
             if w.hit(self.short.1) {
                 util::each_captures(&self.short.0, text, ws, we, |c| short_hit(text, c, out));
             }
-            for re in [&self.month_day, &self.day_month, &self.spanish] {
+            for re in [&self.month_day, &self.day_month, &self.spanish, &self.intl] {
                 if w.hit(re.1) {
                     util::each_captures(&re.0, text, ws, we, |c| written_hit(text, c, out));
                 }
@@ -228,20 +250,28 @@ fn written_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     let (Some(m), Some(mon), Some(d)) = (c.get(0), c.name("mon"), c.name("d")) else {
         return;
     };
-    let Some(month) = words::month_number(mon.as_str()) else {
+    let Some(month) = words::any_month_number(mon.as_str()) else {
         return;
     };
-    let Some(day) = util::num(d.as_str()) else {
+    let Some(day) = util::num_any(d.as_str()) else {
         return;
     };
+    if !word_edges(text, m.start(), mon.end()) {
+        return;
+    }
     if !day_ok(day, month) {
         return;
     }
     let has_year = c.name("y").is_some();
     let has_ord = c.name("ord").is_some();
-    // "may" the verb: needs a capital or more evidence.
-    if mon.as_str() == "may" && !has_year && !has_ord {
-        return;
+    // "may" the verb, "mai" (Hinglish "I", French May), "mars" the planet: need a capital, a
+    // year, an ordinal or a French or German article before the day ("le 5 mai").
+    if matches!(mon.as_str(), "may" | "mai" | "mars") && !has_year && !has_ord {
+        let before = util::lower_before(text, m.start(), 8);
+        let last = before.split_whitespace().next_back().unwrap_or("");
+        if mon.as_str() == "may" || !matches!(last, "le" | "du" | "au" | "am" | "vom" | "ab") {
+            return;
+        }
     }
     // Not glued to more digits ("March 3.5", "3:30").
     if matches!(
@@ -252,7 +282,7 @@ fn written_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
         return;
     }
     if let Some(y) = c.name("y") {
-        if !util::num(y.as_str()).is_some_and(year_ok) {
+        if !util::num_any(y.as_str()).is_some_and(year_ok) {
             return;
         }
     }
@@ -261,7 +291,39 @@ fn written_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     } else {
         WRITTEN_WITHOUT_YEAR
     };
-    util::push(out, text, (m.start(), m.end()), FAM, None, score);
+    let end = end_before_dot(m.as_str(), mon.as_str(), m.end());
+    util::push(out, text, (m.start(), end), FAM, None, score);
+}
+
+/// Where a written date matched as `matched`, ending at `end`, really ends: a dot after a full
+/// month name ("5 de marzo.") ends the sentence, not an abbreviation ("Sept."), so it is left out.
+pub(super) fn end_before_dot(matched: &str, mon: &str, end: usize) -> usize {
+    let abbreviation = matches!(
+        mon.to_ascii_lowercase().as_str(),
+        "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    );
+    if matched.ends_with('.') && !matched.ends_with(mon) && !abbreviation {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// Whether a written date from `s` to the end of its month word `mon_end` stands alone: no letter
+/// or digit glued before the day or after the month ("marchand", "A12 mai").
+fn word_edges(text: &str, s: usize, mon_end: usize) -> bool {
+    !util::alnum_before(text, s) && !util::alnum_after(text, mon_end)
 }
 
 /// A plausible four-digit year.
@@ -341,6 +403,39 @@ mod tests {
         assert!(dates("you may 3d print it").is_empty());
         assert!(dates("February 30").is_empty());
         assert!(dates("Sept 31").is_empty());
+    }
+
+    #[test]
+    fn other_languages() {
+        assert_eq!(
+            dates("nací el 3 de mayo de 2021"),
+            vec!["3 de mayo de 2021"]
+        );
+        assert_eq!(dates("llego el 2 de marzo"), vec!["2 de marzo"]);
+        assert_eq!(dates("né le 5 mai 2020"), vec!["5 mai 2020"]);
+        assert_eq!(dates("rendez-vous le 5 mai"), vec!["5 mai"]);
+        assert_eq!(dates("le 1er avril"), vec!["1er avril"]);
+        assert_eq!(dates("geboren am 3. Mai 2021"), vec!["3. Mai 2021"]);
+        assert_eq!(dates("am 14. März"), vec!["14. März"]);
+        assert_eq!(dates("il 12 marzo"), vec!["12 marzo"]);
+        assert_eq!(dates("nasce il 12 giugno 1990"), vec!["12 giugno 1990"]);
+        assert_eq!(dates("dia 3 de maio de 2021"), vec!["3 de maio de 2021"]);
+        assert_eq!(dates("मेरा जन्म ३ मार्च २०२१ को हुआ"), vec!["३ मार्च २०२१"]);
+        assert_eq!(dates("3 मार्च को 🎂"), vec!["3 मार्च"]);
+        assert_eq!(dates("मीटिंग 12 जून को"), vec!["12 जून"]);
+        for t in [
+            "main 25 mai hoon",
+            "2 mars bars",
+            "3 din baad milte hain",
+            "5 marchands",
+            "A12 mai",
+            "3 din baad",
+            "2 hafte mein",
+            "hace 3 días",
+            "३१ फ़रवरी",
+        ] {
+            assert!(dates(t).is_empty(), "{t:?} -> {:?}", dates(t));
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod age;
 mod card;
 mod cues;
 mod date;
+mod date_range;
 mod device;
 mod email;
 mod iban;
@@ -35,6 +36,7 @@ mod national;
 mod phone;
 mod postcode;
 mod secret;
+mod spelled;
 mod url;
 mod username;
 mod util;
@@ -370,6 +372,9 @@ impl Detector for Patterns {
         let windows = self.gate.windows(text, WINDOW_MARGIN);
         if !windows.is_empty() {
             self.detect_in_windows(text, &windows, out, from);
+        }
+        if self.on(Family::Phone) {
+            spelled::find(text, &self.phone, out);
         }
         resolve_internal(text, out, from);
         Ok(())

@@ -13,9 +13,9 @@ use std::str::FromStr;
 use phonenumber::country::Id;
 
 use super::score::phone::{
-    CUED_LOCAL, CUED_POSSIBLE_SHAPE, INTERNATIONAL, INTERNATIONAL_CUED, INTERNATIONAL_INVALID_CUED,
-    NANP_FORMATTED, NATIONAL_BARE, NATIONAL_CUED, NATIONAL_FORMATTED, NATIONAL_FORMATTED_CUED,
-    STRONG_CUED_SHAPE,
+    CUED_LOCAL, CUED_POSSIBLE_SHAPE, EXTRA_REGION_CUED, EXTRA_REGION_LAID_OUT, INTERNATIONAL,
+    INTERNATIONAL_CUED, INTERNATIONAL_INVALID_CUED, NANP_FORMATTED, NATIONAL_BARE, NATIONAL_CUED,
+    NATIONAL_FORMATTED, NATIONAL_FORMATTED_CUED, STRONG_CUED_SHAPE,
 };
 use super::util::{self, GateBuilder, Win};
 use super::Family;
@@ -72,6 +72,15 @@ const CUES: &[&str] = &[
     "registered",
     "reachable at",
     "reachable on",
+    "número",
+    "numero",
+    "teléfono",
+    "telefono",
+    "नंबर",
+    "नम्बर",
+    "फ़ोन",
+    "फोन",
+    "मोबाइल",
 ];
 
 /// Regions whose national numbers are always written with the trunk prefix 0 ("020 7946 0958",
@@ -112,6 +121,53 @@ const TRUNK_ZERO: &[Id] = &[
     Id::RU,
     Id::UA,
     Id::NP,
+];
+
+/// Regions tried after the default ones for a number written in national format (no country
+/// code): Australia, Germany, France, Ghana, Nigeria, Kenya, South Africa, Brazil, Mexico, Spain,
+/// Italy. A number counts for one of them only when libphonenumber finds it valid there *and*
+/// either a phone word goes with it or it is grouped exactly as that region's national format
+/// groups it ("06 12 34 56 78", "(02) 9876 5432", "(11) 91234-5678"): a bare run of digits, or
+/// digits grouped some other way, is left to the default regions.
+const EXTRA_REGIONS: &[Id] = &[
+    Id::AU,
+    Id::DE,
+    Id::FR,
+    Id::GH,
+    Id::NG,
+    Id::KE,
+    Id::ZA,
+    Id::BR,
+    Id::MX,
+    Id::ES,
+    Id::IT,
+];
+
+/// Words just before a number that make it a reference, not a phone number ("order 0412 345
+/// 678"); they block the [`EXTRA_REGIONS`] pass.
+const NOT_PHONE_CUES: &[&str] = &[
+    "order",
+    "invoice",
+    "ref",
+    "reference",
+    "tracking",
+    "account",
+    "a/c",
+    "acct",
+    "id",
+    "pnr",
+    "booking",
+    "ticket",
+    "isbn",
+    "serial",
+    "policy",
+    "case",
+    "transaction",
+    "txn",
+    "awb",
+    "pin",
+    "otp",
+    "code",
 ];
 
 /// Words before a number that make it a phone number even when no default region validates it.
@@ -164,6 +220,8 @@ fn after_cue(text: &str, e: usize) -> bool {
 /// Phone detection for a set of default regions.
 pub(crate) struct Phone {
     regions: Vec<Id>,
+    /// [`EXTRA_REGIONS`] that are not default regions.
+    extra: Vec<Id>,
     gate: usize,
 }
 
@@ -200,7 +258,16 @@ impl Phone {
         }
         // Seven or more digits joined by phone separators.
         let gate = g.add(r"(?-u)[0-9](?:[ \-.()]{0,3}[0-9]){6}");
-        Ok(Phone { regions: ids, gate })
+        let extra = EXTRA_REGIONS
+            .iter()
+            .filter(|r| !ids.contains(r))
+            .copied()
+            .collect();
+        Ok(Phone {
+            regions: ids,
+            extra,
+            gate,
+        })
     }
 
     /// Find numbers in the windows; candidates overlapping `blocked` (cards, IBANs, IDs, IPs
@@ -244,6 +311,33 @@ impl Phone {
                 i = util::ceil_boundary(text, next);
             }
         }
+    }
+
+    /// Judge digits written some other way (spelled out, spaced out) spanning `start..end` of
+    /// `text`: `Some(cued)` when they are a valid number, international after "plus" (`plus`) or
+    /// "00", else national in a default region; `cued` when a phone word comes just before or
+    /// after.
+    pub(crate) fn judge_digits(
+        &self,
+        text: &str,
+        (start, end): (usize, usize),
+        digits: &str,
+        plus: bool,
+    ) -> Option<bool> {
+        let intl = if plus {
+            Some(digits)
+        } else {
+            digits.strip_prefix("00")
+        };
+        let valid = match intl {
+            Some(d) => parse_valid(None, &format!("+{d}")) == Some(true),
+            None => self.regions.iter().any(|r| {
+                national_plausible(*r, digits) && parse_valid(Some(*r), digits) == Some(true)
+            }),
+        };
+        let cued =
+            util::has_cue(&util::lower_before(text, start, 40), CUES) || after_cue(text, end);
+        valid.then_some(cued)
     }
 
     /// Validate a candidate (or, failing that, runs of its groups) and push findings.
@@ -336,6 +430,7 @@ impl Phone {
         }
         let score = self
             .national_score(&run)
+            .or_else(|| self.extra_score(text, &run))
             .or_else(|| self.fallback_score(text, &run))?;
         Some((score, run.end))
     }
@@ -369,6 +464,37 @@ impl Phone {
                     (false, true) => NATIONAL_CUED,
                     (false, false) => NATIONAL_BARE,
                 });
+            }
+        }
+        None
+    }
+
+    /// The score of a run valid in one of the [`EXTRA_REGIONS`], with a phone word or grouped as
+    /// that region groups its numbers.
+    fn extra_score(&self, text: &str, run: &Run<'_>) -> Option<f32> {
+        let digits = run.digits.as_str();
+        if run.plus || !(8..=12).contains(&digits.len()) {
+            return None;
+        }
+        let cued = run.cue || after_cue(text, run.end);
+        if (!cued && (run.groups.len() < 2 || !run.whole))
+            || util::has_cue(&util::lower_before(text, run.start, 16), NOT_PHONE_CUES)
+        {
+            return None;
+        }
+        let lens: Vec<usize> = run.groups.iter().map(|(s, e)| e - s).collect();
+        for r in &self.extra {
+            if !extra_plausible(*r, digits) {
+                continue;
+            }
+            let Some(national) = national_format(*r, digits) else {
+                continue;
+            };
+            if cued {
+                return Some(EXTRA_REGION_CUED);
+            }
+            if group_lengths(&national) == lens {
+                return Some(EXTRA_REGION_LAID_OUT);
             }
         }
         None
@@ -421,6 +547,8 @@ struct Run<'c> {
     cue: bool,
     /// Whether it is written in more than one group or with a '+'.
     formatted: bool,
+    /// Whether it is the whole candidate, not a run of some of its groups.
+    whole: bool,
 }
 
 impl<'c> Run<'c> {
@@ -458,6 +586,7 @@ impl<'c> Run<'c> {
             digits,
             cue: util::has_cue(&util::lower_before(text, start, 40), CUES),
             formatted: groups.len() > 1 || plus,
+            whole,
         })
     }
 }
@@ -477,6 +606,46 @@ fn international_score(text: &str, run: &Run<'_>, intl: &str) -> Option<f32> {
         return Some(INTERNATIONAL_INVALID_CUED);
     }
     None
+}
+
+/// A cheap shape check before parsing a national number of an [`EXTRA_REGIONS`] region: the
+/// trunk 0 where the region writes one, the leading digits and length of the others.
+fn extra_plausible(region: Id, d: &str) -> bool {
+    let b = d.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    match region {
+        // Ghana writes the trunk 0 too ("024 123 4567").
+        Id::GH => at(0) == b'0' && b.len() == 10,
+        // Spain: nine digits, mobiles 6/7, landlines 8/9.
+        Id::ES => b.len() == 9 && matches!(at(0), b'6' | b'7' | b'8' | b'9'),
+        // Italy: landlines keep their 0, mobiles start with 3.
+        Id::IT => matches!(at(0), b'0' | b'3') && (9..=11).contains(&b.len()),
+        // Mexico: ten digits since 2019.
+        Id::MX => b.len() == 10 && at(0) != b'0',
+        // Brazil: the area code in brackets without the trunk 0 ("(11) 91234-5678").
+        Id::BR => (10..=11).contains(&b.len()) && at(0) != b'0',
+        _ => national_plausible(region, d),
+    }
+}
+
+/// The national format of `d` in `region` ("06 12 34 56 78") when it is a valid number there.
+fn national_format(region: Id, d: &str) -> Option<String> {
+    std::panic::catch_unwind(|| {
+        let n = phonenumber::parse(Some(region), d).ok()?;
+        (n.is_valid() && n.country().id() == Some(region))
+            .then(|| n.format().mode(phonenumber::Mode::National).to_string())
+    })
+    .ok()
+    .flatten()
+}
+
+/// The lengths of the digit groups of a formatted number ("(02) 9876 5432" → 2, 4, 4).
+fn group_lengths(formatted: &str) -> Vec<usize> {
+    formatted
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect()
 }
 
 /// A cheap shape check before the (costly) libphonenumber parse of a national number.
@@ -989,6 +1158,41 @@ mod tests {
         assert_eq!(phones("020 7946 0958"), vec!["020 7946 0958"]);
         assert_eq!(phones("+49 30 1234567"), vec!["+49 30 1234567"]);
         assert_eq!(phones("0049 30 1234567"), vec!["0049 30 1234567"]);
+    }
+
+    #[test]
+    fn more_regions_in_national_format() {
+        for (t, want) in [
+            ("call me at 0412 345 678", "0412 345 678"),
+            ("my landline (02) 9876 5432", "(02) 9876 5432"),
+            ("Festnetz 030 12345678", "030 12345678"),
+            ("Handy: 0171 1234567", "0171 1234567"),
+            ("appelle-moi au 06 12 34 56 78 stp", "06 12 34 56 78"),
+            ("06 12 34 56 78", "06 12 34 56 78"),
+            ("my number 024 123 4567 😊", "024 123 4567"),
+            ("0803 123 4567", "0803 123 4567"),
+            ("0712 345678", "0712 345678"),
+            ("071 123 4567", "071 123 4567"),
+            ("meu celular (11) 91234-5678", "(11) 91234-5678"),
+            ("(11) 91234-5678", "(11) 91234-5678"),
+            ("llámame al 612 345 678", "612 345 678"),
+            ("612 34 56 78", "612 34 56 78"),
+        ] {
+            assert_eq!(phones(t), vec![want], "{t:?}");
+        }
+        for t in [
+            "0412345678",
+            "order 0412 345 678",
+            "ref 06 12 34 56 78",
+            "06 12 34 56 78 90 12",
+            "meeting 12 03 2024 at 10 30",
+            "price 1 299 000",
+            "ISBN 978 3 16 148410 0",
+            "I ran 10 12 15 20 laps",
+            "612 345 678",
+        ] {
+            assert!(phones(t).is_empty(), "{t:?} -> {:?}", phones(t));
+        }
     }
 
     #[test]

@@ -232,6 +232,29 @@ pub(super) mod phone {
 
     /// A local number without area code right after a strong phone word ("call me on 450 0840").
     pub(crate) const CUED_LOCAL: f32 = 0.5;
+
+    /// A national number valid in a region outside the defaults (Australia, Germany, France, ...),
+    /// with a phone word ("call me on 0412 345 678").
+    pub(crate) const EXTRA_REGION_CUED: f32 = 0.85;
+
+    /// A national number valid in a region outside the defaults and grouped exactly as that region
+    /// writes it ("06 12 34 56 78", "(11) 91234-5678").
+    pub(crate) const EXTRA_REGION_LAID_OUT: f32 = 0.7;
+}
+
+/// Scores of `phone` findings spelled out or spaced out (the `spelled` module).
+pub(super) mod spelled {
+    // Scores of findings (all `phone`).
+
+    /// A valid number in digit words or spaced digits with a phone word next to it ("my number is
+    /// nine eight seven ...").
+    pub(crate) const SPELLED_CUED: f32 = 0.85;
+
+    /// A valid number with digit words, without a phone word ("nine eight seven six ...").
+    pub(crate) const SPELLED: f32 = 0.7;
+
+    /// A valid number in single spaced digits, without a phone word ("9 8 7 6 5 4 3 2 1 0").
+    pub(crate) const SPACED_DIGITS: f32 = 0.6;
 }
 
 /// Scores of `date` findings.
@@ -258,6 +281,29 @@ pub(super) mod date {
 
     /// A bare year after a birth or class word ("born in 1994", "class of 2012").
     pub(crate) const BIRTH_YEAR: f32 = 0.7;
+}
+
+/// Scores of `date` findings that are ranges (the `date_range` module).
+pub(super) mod date_range {
+    // Scores of findings (all `date`).
+
+    /// Two years on a résumé line ("Software Engineer, 2019-2021").
+    pub(crate) const YEAR_RANGE_RESUME: f32 = 0.7;
+
+    /// A year or month-year to an open end that only résumés use ("2019 - Present").
+    pub(crate) const OPEN_RANGE: f32 = 0.75;
+
+    /// A year to a weaker open end ("now", "date") on a résumé line.
+    pub(crate) const OPEN_RANGE_CUED: f32 = 0.65;
+
+    /// Two month-years ("Sept 2015 to May 2019", "03/2018 - 06/2020").
+    pub(crate) const MONTH_RANGE: f32 = 0.8;
+
+    /// Two days of a month without a year ("from 3 to 7 May").
+    pub(crate) const DAY_RANGE: f32 = 0.7;
+
+    /// Two days of a month with a year ("May 3-7, 2021").
+    pub(crate) const DAY_RANGE_WITH_YEAR: f32 = 0.85;
 }
 
 /// Scores of `age` findings.

@@ -380,6 +380,99 @@ fn world_identifiers_across_families() {
         let got: Vec<_> = labeled(t)
             .into_iter()
             .filter(|(l, _)| *l == Label::Id || *l == Label::Address)
+
+/// Prose that used to slip through: ranges, other languages, spelled-out numbers, national
+/// numbers of more regions, with emoji and non-Latin neighbours around the spans.
+#[test]
+fn prose_messages() {
+    let cases: &[(&str, &[(Label, &str)])] = &[
+        (
+            "Resume 📄\nSoftware Engineer, Infosys, 2019-2021\nB.Tech, VIT (2011 – 2015)",
+            &[(Label::Date, "2019-2021"), (Label::Date, "2011 – 2015")],
+        ),
+        (
+            "Data Analyst at Acme, Jan 2020 – Present 🚀",
+            &[(Label::Date, "Jan 2020 – Present")],
+        ),
+        (
+            "Estaré fuera del 2 al 5 de marzo. Tengo 45 años y mi número es nueve ocho siete seis cinco cuatro tres dos uno cero",
+            &[
+                (Label::Date, "2 al 5 de marzo"),
+                (Label::Age, "45"),
+                (Label::Phone, "nueve ocho siete seis cinco cuatro tres dos uno cero"),
+            ],
+        ),
+        (
+            "bhai meri umar 25 saal hai, mera number nau aath saat chhe paanch char teen do ek shunya hai 🙏",
+            &[
+                (Label::Age, "25"),
+                (Label::Phone, "nau aath saat chhe paanch char teen do ek shunya"),
+            ],
+        ),
+        (
+            "मेरी उम्र २५ साल है और मेरा जन्म ३ मार्च १९९९ को हुआ। नंबर ९८७६५४३२१० है",
+            &[
+                (Label::Age, "२५"),
+                (Label::Date, "३ मार्च १९९९"),
+                (Label::Phone, "९८७६५४३२१०"),
+            ],
+        ),
+        (
+            "J'ai 30 ans, je suis née le 5 mai 1994, appelle-moi au 06 12 34 56 78 ✨",
+            &[
+                (Label::Age, "30"),
+                (Label::Date, "5 mai 1994"),
+                (Label::Phone, "06 12 34 56 78"),
+            ],
+        ),
+        (
+            "Ich bin 35 Jahre alt, geboren am 3. Mai 1989, Handy 0171 1234567",
+            &[
+                (Label::Age, "35"),
+                (Label::Date, "3. Mai 1989"),
+                (Label::Phone, "0171 1234567"),
+            ],
+        ),
+        (
+            "my number is nine eight 7 six five 4 three two one zero, from 3 to 7 May I'm in Goa",
+            &[
+                (Label::Phone, "nine eight 7 six five 4 three two one zero"),
+                (Label::Date, "3 to 7 May"),
+            ],
+        ),
+        (
+            "ring me 😊 9 8 7 6 5 4 3 2 1 0",
+            &[(Label::Phone, "9 8 7 6 5 4 3 2 1 0")],
+        ),
+    ];
+    for (t, want) in cases {
+        let got = labeled(t);
+        for w in *want {
+            assert!(got.contains(w), "{t:?}: missing {w:?} in {got:?}");
+        }
+    }
+}
+
+/// What the prose rules must leave alone.
+#[test]
+fn prose_false_positives() {
+    for t in [
+        "upgrade python 3.8-3.11 first, see pp. 12-45",
+        "we won 3-2 last night",
+        "revenue 2019-2021 grew 20%",
+        "for y in range(2019, 2021): print(y - 2000)",
+        "FY 2019-20 results are out",
+        "it costs 1 299 000 rupees",
+        "order 0412 345 678 shipped",
+        "meeting at 10:30 - 11:45 tomorrow",
+        "3 din baad milte hain",
+        "hace 34 años, il y a 30 ans, seit 35 Jahren",
+        "one two three four five six seven eight",
+        "version 2019-2021.3 is out",
+    ] {
+        let got: Vec<_> = labeled(t)
+            .into_iter()
+            .filter(|(l, _)| matches!(l, Label::Date | Label::Age | Label::Phone))
             .collect();
         assert!(got.is_empty(), "{t:?} -> {got:?}");
     }

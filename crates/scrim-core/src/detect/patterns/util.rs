@@ -226,10 +226,7 @@ pub(crate) fn digit_windows(text: &str, margin: usize) -> Vec<(usize, usize)> {
     let n = bytes.len();
     while i < n {
         // Find the next digit.
-        let Some(rel) = bytes
-            .get(i..)
-            .and_then(|b| b.iter().position(u8::is_ascii_digit))
-        else {
+        let Some(rel) = bytes.get(i..).and_then(next_digit) else {
             break;
         };
         let first = i + rel;
@@ -237,10 +234,7 @@ pub(crate) fn digit_windows(text: &str, margin: usize) -> Vec<(usize, usize)> {
         let mut j = first + 1;
         // Extend the cluster while the next digit is within 2 * margin.
         while j < n {
-            match bytes
-                .get(j..)
-                .and_then(|b| b.iter().position(u8::is_ascii_digit))
-            {
+            match bytes.get(j..).and_then(next_digit) {
                 Some(r) if r <= 2 * margin => {
                     last = j + r;
                     j = last + 1;
@@ -257,6 +251,42 @@ pub(crate) fn digit_windows(text: &str, margin: usize) -> Vec<(usize, usize)> {
         i = last + 1;
     }
     out
+}
+
+/// The offset of the first digit in `b`: an ASCII digit, or the lead byte of a Devanagari digit
+/// (U+0966..U+096F, bytes `E0 A5 A6..AF`), which Hindi text uses for ages and dates ("२५ साल").
+fn next_digit(b: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let rel = b
+            .get(from..)?
+            .iter()
+            .position(|x| x.is_ascii_digit() || *x == 0xE0)?;
+        let p = from + rel;
+        if b.get(p).is_some_and(u8::is_ascii_digit)
+            || (b.get(p + 1) == Some(&0xA5)
+                && b.get(p + 2).is_some_and(|x| (0xA6..=0xAF).contains(x)))
+        {
+            return Some(p);
+        }
+        from = p + 1;
+    }
+}
+
+/// Parse a number written in ASCII or Devanagari digits ("25", "२५"); `None` for anything else.
+pub(crate) fn num_any(s: &str) -> Option<u32> {
+    if s.is_ascii() {
+        return num(s);
+    }
+    let ascii: String = s
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => c,
+            '०'..='९' => char::from_u32(u32::from(c) - 0x0966 + u32::from(b'0')).unwrap_or('x'),
+            _ => 'x',
+        })
+        .collect();
+    num(&ascii)
 }
 
 /// Move `i` left to a character boundary just after whitespace (at most 48 bytes further).
@@ -426,6 +456,11 @@ mod tests {
             assert!(t.is_char_boundary(*s) && t.is_char_boundary(*e));
         }
         assert!(digit_windows("no digits here", 10).is_empty());
+        assert_eq!(digit_windows("उम्र २५", 2), vec![(0, "उम्र २५".len())]);
+        assert!(digit_windows("हिन्दी में", 4).is_empty());
+        assert_eq!(num_any("२५"), Some(25));
+        assert_eq!(num_any("2५"), Some(25));
+        assert_eq!(num_any("२x"), None);
         let w = digit_windows("1 2 3", 10);
         assert_eq!(w, vec![(0, 5)]);
     }

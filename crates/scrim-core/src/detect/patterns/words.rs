@@ -483,6 +483,89 @@ pub(crate) fn month_number(w: &str) -> Option<u32> {
     MONTHS.iter().find(|(n, _)| *n == l).map(|(_, m)| *m)
 }
 
+/// French, German, Italian, Portuguese and Hindi (Devanagari) month names, with their numbers.
+/// Kept apart from [`MONTHS`] so that the address rules, which skip English and Spanish month
+/// words, are unchanged.
+const INTL_MONTHS: &[(&str, u32)] = &[
+    ("janvier", 1),
+    ("février", 2),
+    ("fevrier", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("mai", 5),
+    ("juin", 6),
+    ("juillet", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("januar", 1),
+    ("jänner", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("maerz", 3),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("dezembro", 12),
+    ("जनवरी", 1),
+    ("फ़रवरी", 2),
+    ("फरवरी", 2),
+    ("मार्च", 3),
+    ("अप्रैल", 4),
+    ("मई", 5),
+    ("जून", 6),
+    ("जुलाई", 7),
+    ("अगस्त", 8),
+    ("सितंबर", 9),
+    ("सितम्बर", 9),
+    ("अक्टूबर", 10),
+    ("अक्तूबर", 10),
+    ("नवंबर", 11),
+    ("नवम्बर", 11),
+    ("दिसंबर", 12),
+    ("दिसम्बर", 12),
+];
+
+/// The month number of a month name in any language Scrim knows ([`month_number`] and the
+/// French, German, Italian, Portuguese and Hindi names), any ASCII case, optional trailing dot.
+pub(crate) fn any_month_number(w: &str) -> Option<u32> {
+    month_number(w).or_else(|| {
+        let l = w.trim_end_matches('.').to_ascii_lowercase();
+        INTL_MONTHS.iter().find(|(n, _)| *n == l).map(|(_, m)| *m)
+    })
+}
+
+/// Every month name and abbreviation [`any_month_number`] knows, as a regex alternation, longest
+/// first.
+pub(crate) fn month_alternation() -> String {
+    let mut names: Vec<&str> = MONTHS.iter().chain(INTL_MONTHS).map(|(n, _)| *n).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.dedup();
+    names.join("|")
+}
+
 /// Street-type words that follow a street name ("Maple Ave", "14th Cross", "rue", "Calle").
 const STREET_WORDS: &[&str] = &[
     "aleja",
