@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::AnyPool;
 
-use super::{get, json, rows};
+use super::{execute, get, json, rows};
 use crate::error::{Error, Result};
 
 /// A proposal to store.
@@ -32,7 +32,7 @@ pub(crate) struct NewApproval<'a> {
 
 /// Store a pending proposal.
 pub(crate) async fn insert(pool: &AnyPool, a: NewApproval<'_>) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO approvals (id, kind, target, change, secret, base, reasons, proposed_by, proposed_at, status) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')",
     )
@@ -44,10 +44,8 @@ pub(crate) async fn insert(pool: &AnyPool, a: NewApproval<'_>) -> Result<()> {
     .bind(a.base)
     .bind(a.reasons)
     .bind(a.proposed_by)
-    .bind(scrim_store::now())
-    .execute(pool)
-    .await
-    .map_err(Error::db("storing a proposal"))?;
+    .bind(scrim_store::now());
+    execute(pool, q, "storing a proposal").await?;
     Ok(())
 }
 
@@ -104,28 +102,24 @@ pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<ApprovalR
 /// Mark a pending proposal decided (`approved` or `rejected`) by `user`; false when it was
 /// decided already (by another request).
 pub(crate) async fn settle(pool: &AnyPool, id: &str, user: &str, status: &str) -> Result<bool> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
     )
     .bind(status)
     .bind(user)
     .bind(scrim_store::now())
-    .bind(id)
-    .execute(pool)
-    .await
-    .map_err(Error::db("deciding an approval"))?;
-    Ok(done.rows_affected() == 1)
+    .bind(id);
+    let done = execute(pool, q, "deciding an approval").await?;
+    Ok(done == 1)
 }
 
 /// Put a decided proposal back to pending (its change did not apply).
 pub(crate) async fn reopen(pool: &AnyPool, id: &str) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "UPDATE approvals SET status = 'pending', decided_by = NULL, decided_at = NULL WHERE id = $1",
     )
-    .bind(id)
-    .execute(pool)
-    .await
-    .map_err(Error::db("reopening an approval"))?;
+    .bind(id);
+    execute(pool, q, "reopening an approval").await?;
     Ok(())
 }
 

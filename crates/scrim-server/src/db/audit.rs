@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Transaction};
 
-use super::{get, rows};
+use super::{execute, get, rows};
 use crate::audit::{Entry, Query, Stored};
 use crate::error::{Error, Result};
 
@@ -64,16 +64,14 @@ pub(crate) async fn append<'e>(
     for chunk in rows.chunks(INSERT_ROWS) {
         insert(&mut tx, chunk).await?;
     }
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO audit_anchor (id, seq, head, mac) VALUES (1, $1, $2, $3) \
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, head = excluded.head, mac = excluded.mac",
     )
     .bind(last)
     .bind(&mac)
-    .bind(anchor(last, &mac))
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db(ctx))?;
+    .bind(anchor(last, &mac));
+    execute(&mut *tx, q, ctx).await?;
     tx.commit().await.map_err(Error::db(ctx))?;
     Ok((last, mac))
 }

@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::{get, json, rows, to_json};
+use super::{execute, get, json, rows, to_json};
 use crate::error::{Error, Result};
 use crate::views::ProjectSpec;
 
@@ -89,11 +89,9 @@ pub(crate) async fn insert(
 
 /// Replace a project's spec.
 pub(crate) async fn set_spec(pool: &AnyPool, id: &str, spec: &ProjectSpec) -> Result<()> {
-    sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
+    let q = sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
         .bind(to_json(spec, "a project spec")?)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map_err(Error::db("updating a project"))?;
+        .bind(id);
+    execute(pool, q, "updating a project").await?;
     Ok(())
 }
