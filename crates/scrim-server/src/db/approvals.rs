@@ -3,12 +3,14 @@
 
 use std::collections::HashSet;
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::{execute, get, json, rows};
-use crate::error::{Error, Result};
+use super::{execute, get, json, row, rows};
+use crate::error::Result;
 
 /// A proposal to store.
 pub(crate) struct NewApproval<'a> {
@@ -74,29 +76,39 @@ pub(crate) struct ApprovalRow {
 /// The proposal `id`, if it exists.
 pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<ApprovalRow>> {
     let ctx = "reading an approval";
-    let Some(r) = sqlx::query(
+    let q = sqlx::query(
         "SELECT id, kind, target, change, secret, base, reasons, proposed_by, status FROM approvals WHERE id = $1",
     )
-    .bind(id)
-    .fetch_optional(pool)
+    .bind(id);
+    row(pool, q, ctx, |r| {
+        let (change, reasons) = change_and_reasons(r, id, ctx)?;
+        Ok(ApprovalRow {
+            change,
+            reasons,
+            id: get(r, "id", ctx)?,
+            kind: get(r, "kind", ctx)?,
+            target: get(r, "target", ctx)?,
+            secret: get(r, "secret", ctx)?,
+            base: get(r, "base", ctx)?,
+            proposed_by: get(r, "proposed_by", ctx)?,
+            status: get(r, "status", ctx)?,
+        })
+    })
     .await
-    .map_err(Error::db(ctx))?
-    else {
-        return Ok(None);
-    };
-    let change: String = get(&r, "change", ctx)?;
-    let reasons: String = get(&r, "reasons", ctx)?;
-    Ok(Some(ApprovalRow {
-        change: json(&change, "approvals", id, "change")?,
-        reasons: json(&reasons, "approvals", id, "reasons")?,
-        id: get(&r, "id", ctx)?,
-        kind: get(&r, "kind", ctx)?,
-        target: get(&r, "target", ctx)?,
-        secret: get(&r, "secret", ctx)?,
-        base: get(&r, "base", ctx)?,
-        proposed_by: get(&r, "proposed_by", ctx)?,
-        status: get(&r, "status", ctx)?,
-    }))
+}
+
+/// The `change` and `reasons` JSON columns of proposal `id`'s row.
+fn change_and_reasons<T: DeserializeOwned>(
+    r: &AnyRow,
+    id: &str,
+    ctx: &'static str,
+) -> Result<(Value, T)> {
+    let change: String = get(r, "change", ctx)?;
+    let reasons: String = get(r, "reasons", ctx)?;
+    Ok((
+        json(&change, "approvals", id, "change")?,
+        json(&reasons, "approvals", id, "reasons")?,
+    ))
 }
 
 /// Mark a pending proposal decided (`approved` or `rejected`) by `user`; false when it was
@@ -157,11 +169,10 @@ pub(crate) async fn list(pool: &AnyPool, status: &str) -> Result<Vec<Listed>> {
     )
     .bind(status), ctx, |r| {
             let id: String = get(r, "id", ctx)?;
-            let change: String = get(r, "change", ctx)?;
-            let reasons: String = get(r, "reasons", ctx)?;
+            let (change, reasons) = change_and_reasons(r, &id, ctx)?;
             Ok(Listed {
-                change: json(&change, "approvals", &id, "change")?,
-                reasons: json(&reasons, "approvals", &id, "reasons")?,
+                change,
+                reasons,
                 kind: get(r, "kind", ctx)?,
                 target: get(r, "target", ctx)?,
                 proposed_at: get(r, "proposed_at", ctx)?,

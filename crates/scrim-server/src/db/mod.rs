@@ -41,6 +41,26 @@ pub(crate) async fn rows<'q, T>(
         .collect()
 }
 
+/// The row `query` answers, if any, decoded by `decode`; on a pool or in a transaction. `ctx`
+/// names what is read (in the error).
+pub(crate) async fn row<'q, 'c, E, T>(
+    on: E,
+    query: Query<'q, Any, AnyArguments<'q>>,
+    ctx: &'static str,
+    decode: impl FnOnce(&AnyRow) -> Result<T>,
+) -> Result<Option<T>>
+where
+    E: sqlx::Executor<'c, Database = Any> + 'q,
+    'c: 'q,
+{
+    query
+        .fetch_optional(on)
+        .await
+        .map_err(Error::db(ctx))?
+        .map(|r| decode(&r))
+        .transpose()
+}
+
 /// Run `query`, a statement, on a pool or in a transaction; `ctx` names what it does (in the error). Returns how many rows it
 /// changed.
 pub(crate) async fn execute<'q, 'c, E>(

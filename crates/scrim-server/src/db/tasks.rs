@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
 use super::projects::{self, ProjectRow};
-use super::{denylist, execute, get, json, rows, to_json};
+use super::{denylist, execute, get, json, row, rows, to_json};
 use crate::error::{Error, Result};
 use scrim_store::crypto::Sealed;
 
@@ -92,13 +92,8 @@ fn decode(r: &AnyRow) -> Result<TaskRow> {
 
 /// The task `id`, if it exists.
 pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<TaskRow>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM tasks t WHERE t.id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading a task"))?
-        .map(|r| decode(&r))
-        .transpose()
+    let sql = format!("SELECT {COLUMNS} FROM tasks t WHERE t.id = $1");
+    row(pool, sqlx::query(&sql).bind(id), "reading a task", decode).await
 }
 
 /// The task `id` and its project, in one query (every task read starts here).
@@ -110,15 +105,10 @@ pub(crate) async fn with_project(
         "SELECT {COLUMNS}, p.id AS p_id, p.name AS p_name, p.purpose AS p_purpose, p.spec AS p_spec \
          FROM tasks t JOIN projects p ON p.id = t.project_id WHERE t.id = $1"
     );
-    let Some(r) = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading a task"))?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((decode(&r)?, projects::decode(&r, "p_")?)))
+    row(pool, sqlx::query(&sql).bind(id), "reading a task", |r| {
+        Ok((decode(r)?, projects::decode(r, "p_")?))
+    })
+    .await
 }
 
 /// A task in a list: its id, its subject's lineage id, its routing as stored.

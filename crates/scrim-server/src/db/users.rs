@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::{execute, get, rows};
+use super::{execute, get, row, rows};
 use crate::authz::{Principal, Role};
 use crate::error::{Error, Result};
 
@@ -48,13 +48,8 @@ pub(crate) async fn all(pool: &AnyPool) -> Result<Vec<UserRow>> {
 
 /// The account `id`, if it exists.
 pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<UserRow>> {
-    sqlx::query("SELECT id, name, role, disabled FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading a user"))?
-        .map(|r| decode(&r))
-        .transpose()
+    let q = sqlx::query("SELECT id, name, role, disabled FROM users WHERE id = $1").bind(id);
+    row(pool, q, "reading a user", decode).await
 }
 
 /// Sort `kind`/`item` membership rows into (projects, clearances).
@@ -214,17 +209,14 @@ pub(crate) async fn for_sign_in(
     name: &str,
 ) -> Result<Option<(UserRow, Option<String>)>> {
     let ctx = "signing in";
-    let Some(r) = sqlx::query(
+    let q = sqlx::query(
         "SELECT id, name, role, disabled, password_hash FROM users WHERE name = $1 AND disabled = 0",
     )
-    .bind(name)
-    .fetch_optional(pool)
+    .bind(name);
+    row(pool, q, ctx, |r| {
+        Ok((decode(r)?, get(r, "password_hash", ctx)?))
+    })
     .await
-    .map_err(Error::db(ctx))?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((decode(&r)?, get(&r, "password_hash", ctx)?)))
 }
 
 /// An account to create, with its projects and clearances.
