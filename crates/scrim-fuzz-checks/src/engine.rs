@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use scrim_core::engine::MessageAnalysis;
 use scrim_core::policy::{Action, ImageAction, ProfileAction};
-use scrim_core::{Engine, Finding, Key, Label, Outcome, Policy, Record, Redactor, Seed, Span};
+use scrim_core::{Engine, Finding, Key, Label, Outcome, Policy, Record, Redactor, Seed};
 use serde_json::{json, Map, Value};
 
 struct Kit {
@@ -56,22 +56,10 @@ fn kit() -> &'static Kit {
 /// Findings must lie inside `text` on char boundaries, sorted and free of overlaps.
 pub fn check_findings(text: &str, findings: &[Finding]) {
     for f in findings {
-        assert!(
-            Span::new(text, f.span.start(), f.span.end()).is_some(),
-            "finding {:?} not on char boundaries of a {}-byte text",
-            f.span,
-            text.len()
-        );
+        crate::assert_on_char_boundaries(text, f, "finding");
         assert!((0.0..=1.0).contains(&f.score) || f.score.is_nan());
     }
-    for w in findings.windows(2) {
-        assert!(
-            w[0].span.end() <= w[1].span.start(),
-            "findings {:?} and {:?} unsorted or overlapping",
-            w[0].span,
-            w[1].span
-        );
-    }
+    crate::assert_sorted_disjoint(findings, "findings");
 }
 
 fn check_analyses(texts: &[&str], analyses: &[MessageAnalysis]) {

@@ -92,3 +92,27 @@ pub fn quotes_an_input_line(input: &str, message_of: impl Fn(&str) -> Option<Str
                 && message_of(&input.replace(l, &swapped)).is_some_and(|m| m.contains(&swapped))
         })
 }
+
+/// Panics unless finding `f` lies inside `text` on char boundaries; `what` names it in the
+/// message.
+pub(crate) fn assert_on_char_boundaries(text: &str, f: &scrim_core::Finding, what: &str) {
+    assert!(
+        scrim_core::Span::new(text, f.span.start(), f.span.end()).is_some(),
+        "{what} {:?} not on char boundaries of a {}-byte text",
+        f.span,
+        text.len()
+    );
+}
+
+/// Panics unless `findings` are sorted by start and free of overlaps; `what` names them in
+/// the message.
+pub(crate) fn assert_sorted_disjoint(findings: &[scrim_core::Finding], what: &str) {
+    for w in findings.windows(2) {
+        assert!(
+            w[0].span.end() <= w[1].span.start(),
+            "{what} {:?} and {:?} unsorted or overlapping",
+            w[0].span,
+            w[1].span
+        );
+    }
+}

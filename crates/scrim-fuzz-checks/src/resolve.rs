@@ -41,24 +41,12 @@ pub fn check(data: &[u8]) {
     let out = resolve(candidates.clone());
     assert!(out.len() <= candidates.len());
     for f in &out {
-        assert!(
-            Span::new(&text, f.span.start(), f.span.end()).is_some(),
-            "resolved span {:?} not on char boundaries of a {}-byte text",
-            f.span,
-            text.len()
-        );
+        crate::assert_on_char_boundaries(&text, f, "resolved span");
         assert!(candidates.iter().any(|c| c.span.start() == f.span.start()));
         assert!(candidates.iter().any(|c| c.span.end() == f.span.end()));
         assert!(candidates.iter().any(|c| c.label == f.label));
     }
-    for w in out.windows(2) {
-        assert!(
-            w[0].span.end() <= w[1].span.start(),
-            "resolved spans {:?} and {:?} unsorted or overlapping",
-            w[0].span,
-            w[1].span
-        );
-    }
+    crate::assert_sorted_disjoint(&out, "resolved spans");
     for c in &candidates {
         let holders = out.iter().filter(|f| f.span.contains(&c.span)).count();
         assert_eq!(

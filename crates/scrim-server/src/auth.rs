@@ -209,15 +209,8 @@ pub async fn create_user(
             "a user name is 1-64 letters, digits, '.', '_', '-' or '@'".to_string(),
         ));
     }
-    for c in clearances {
-        if !crate::views::CATEGORIES.contains(&c.as_str()) {
-            return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
-        }
-    }
-    let hash = match password {
-        Some(p) => Some(hash_password_async(p).await?),
-        None => None,
-    };
+    check_clearances(clearances)?;
+    let hash = hash_if_given(password).await?;
     let id = new_id("u")?;
     let account = db::users::NewAccount {
         id: &id,
@@ -244,16 +237,9 @@ pub async fn update_user(
     clearances: Option<&[String]>,
 ) -> Result<Vec<String>> {
     if let Some(cs) = clearances {
-        for c in cs {
-            if !crate::views::CATEGORIES.contains(&c.as_str()) {
-                return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
-            }
-        }
+        check_clearances(cs)?;
     }
-    let hash = match password {
-        Some(p) => Some(hash_password_async(p).await?),
-        None => None,
-    };
+    let hash = hash_if_given(password).await?;
     let change = db::users::AccountChange {
         disabled,
         hash,
@@ -261,6 +247,25 @@ pub async fn update_user(
         clearances,
     };
     db::users::update(pool, id, change).await
+}
+
+/// Refuse a clearance that is not a sensitive category.
+pub(crate) fn check_clearances(clearances: &[String]) -> Result<()> {
+    match clearances
+        .iter()
+        .find(|c| !crate::views::CATEGORIES.contains(&c.as_str()))
+    {
+        Some(c) => Err(Error::BadRequest(format!("unknown clearance {c:?}"))),
+        None => Ok(()),
+    }
+}
+
+/// The hash of `password`, when one is given.
+async fn hash_if_given(password: Option<&str>) -> Result<Option<String>> {
+    match password {
+        Some(p) => Ok(Some(hash_password_async(p).await?)),
+        None => Ok(None),
+    }
 }
 
 /// A user's own new password: set it and revoke their API tokens and every session but

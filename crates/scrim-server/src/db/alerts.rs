@@ -3,8 +3,8 @@
 use serde::Serialize;
 use sqlx::AnyPool;
 
-use super::{get, rows};
-use crate::error::{Error, Result};
+use super::{execute, get, rows};
+use crate::error::Result;
 
 /// One alert as stored.
 #[derive(Debug, Serialize)]
@@ -18,14 +18,12 @@ pub(crate) struct Alert {
 
 /// Raise an alert now.
 pub(crate) async fn raise(pool: &AnyPool, actor: &str, kind: &str, detail: &str) -> Result<()> {
-    sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
+    let q = sqlx::query("INSERT INTO alerts (at, actor, kind, detail) VALUES ($1, $2, $3, $4)")
         .bind(scrim_store::now())
         .bind(actor)
         .bind(kind)
-        .bind(detail)
-        .execute(pool)
-        .await
-        .map_err(Error::db("raising an alert"))?;
+        .bind(detail);
+    execute(pool, q, "raising an alert").await?;
     Ok(())
 }
 

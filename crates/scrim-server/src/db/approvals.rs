@@ -3,12 +3,14 @@
 
 use std::collections::HashSet;
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::{get, json, rows};
-use crate::error::{Error, Result};
+use super::{execute, get, json, row, rows};
+use crate::error::Result;
 
 /// A proposal to store.
 pub(crate) struct NewApproval<'a> {
@@ -32,7 +34,7 @@ pub(crate) struct NewApproval<'a> {
 
 /// Store a pending proposal.
 pub(crate) async fn insert(pool: &AnyPool, a: NewApproval<'_>) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO approvals (id, kind, target, change, secret, base, reasons, proposed_by, proposed_at, status) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')",
     )
@@ -44,10 +46,8 @@ pub(crate) async fn insert(pool: &AnyPool, a: NewApproval<'_>) -> Result<()> {
     .bind(a.base)
     .bind(a.reasons)
     .bind(a.proposed_by)
-    .bind(scrim_store::now())
-    .execute(pool)
-    .await
-    .map_err(Error::db("storing a proposal"))?;
+    .bind(scrim_store::now());
+    execute(pool, q, "storing a proposal").await?;
     Ok(())
 }
 
@@ -76,56 +76,62 @@ pub(crate) struct ApprovalRow {
 /// The proposal `id`, if it exists.
 pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<ApprovalRow>> {
     let ctx = "reading an approval";
-    let Some(r) = sqlx::query(
+    let q = sqlx::query(
         "SELECT id, kind, target, change, secret, base, reasons, proposed_by, status FROM approvals WHERE id = $1",
     )
-    .bind(id)
-    .fetch_optional(pool)
+    .bind(id);
+    row(pool, q, ctx, |r| {
+        let (change, reasons) = change_and_reasons(r, id, ctx)?;
+        Ok(ApprovalRow {
+            change,
+            reasons,
+            id: get(r, "id", ctx)?,
+            kind: get(r, "kind", ctx)?,
+            target: get(r, "target", ctx)?,
+            secret: get(r, "secret", ctx)?,
+            base: get(r, "base", ctx)?,
+            proposed_by: get(r, "proposed_by", ctx)?,
+            status: get(r, "status", ctx)?,
+        })
+    })
     .await
-    .map_err(Error::db(ctx))?
-    else {
-        return Ok(None);
-    };
-    let change: String = get(&r, "change", ctx)?;
-    let reasons: String = get(&r, "reasons", ctx)?;
-    Ok(Some(ApprovalRow {
-        change: json(&change, "approvals", id, "change")?,
-        reasons: json(&reasons, "approvals", id, "reasons")?,
-        id: get(&r, "id", ctx)?,
-        kind: get(&r, "kind", ctx)?,
-        target: get(&r, "target", ctx)?,
-        secret: get(&r, "secret", ctx)?,
-        base: get(&r, "base", ctx)?,
-        proposed_by: get(&r, "proposed_by", ctx)?,
-        status: get(&r, "status", ctx)?,
-    }))
+}
+
+/// The `change` and `reasons` JSON columns of proposal `id`'s row.
+fn change_and_reasons<T: DeserializeOwned>(
+    r: &AnyRow,
+    id: &str,
+    ctx: &'static str,
+) -> Result<(Value, T)> {
+    let change: String = get(r, "change", ctx)?;
+    let reasons: String = get(r, "reasons", ctx)?;
+    Ok((
+        json(&change, "approvals", id, "change")?,
+        json(&reasons, "approvals", id, "reasons")?,
+    ))
 }
 
 /// Mark a pending proposal decided (`approved` or `rejected`) by `user`; false when it was
 /// decided already (by another request).
 pub(crate) async fn settle(pool: &AnyPool, id: &str, user: &str, status: &str) -> Result<bool> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
     )
     .bind(status)
     .bind(user)
     .bind(scrim_store::now())
-    .bind(id)
-    .execute(pool)
-    .await
-    .map_err(Error::db("deciding an approval"))?;
-    Ok(done.rows_affected() == 1)
+    .bind(id);
+    let done = execute(pool, q, "deciding an approval").await?;
+    Ok(done == 1)
 }
 
 /// Put a decided proposal back to pending (its change did not apply).
 pub(crate) async fn reopen(pool: &AnyPool, id: &str) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "UPDATE approvals SET status = 'pending', decided_by = NULL, decided_at = NULL WHERE id = $1",
     )
-    .bind(id)
-    .execute(pool)
-    .await
-    .map_err(Error::db("reopening an approval"))?;
+    .bind(id);
+    execute(pool, q, "reopening an approval").await?;
     Ok(())
 }
 
@@ -163,11 +169,10 @@ pub(crate) async fn list(pool: &AnyPool, status: &str) -> Result<Vec<Listed>> {
     )
     .bind(status), ctx, |r| {
             let id: String = get(r, "id", ctx)?;
-            let change: String = get(r, "change", ctx)?;
-            let reasons: String = get(r, "reasons", ctx)?;
+            let (change, reasons) = change_and_reasons(r, &id, ctx)?;
             Ok(Listed {
-                change: json(&change, "approvals", &id, "change")?,
-                reasons: json(&reasons, "approvals", &id, "reasons")?,
+                change,
+                reasons,
                 kind: get(r, "kind", ctx)?,
                 target: get(r, "target", ctx)?,
                 proposed_at: get(r, "proposed_at", ctx)?,

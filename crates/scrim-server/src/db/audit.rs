@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Transaction};
 
-use super::{get, rows};
+use super::{execute, get, row, rows};
 use crate::audit::{Entry, Query, Stored};
 use crate::error::{Error, Result};
 
@@ -64,16 +64,14 @@ pub(crate) async fn append<'e>(
     for chunk in rows.chunks(INSERT_ROWS) {
         insert(&mut tx, chunk).await?;
     }
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO audit_anchor (id, seq, head, mac) VALUES (1, $1, $2, $3) \
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, head = excluded.head, mac = excluded.mac",
     )
     .bind(last)
     .bind(&mac)
-    .bind(anchor(last, &mac))
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db(ctx))?;
+    .bind(anchor(last, &mac));
+    execute(&mut *tx, q, ctx).await?;
     tx.commit().await.map_err(Error::db(ctx))?;
     Ok((last, mac))
 }
@@ -110,12 +108,11 @@ pub(crate) async fn head<'e>(
     on: impl sqlx::Executor<'e, Database = Any>,
 ) -> Result<Option<(i64, String)>> {
     let ctx = "reading the audit head";
-    sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(on)
-        .await
-        .map_err(Error::db(ctx))?
-        .map(|r| Ok((get(&r, "seq", ctx)?, get(&r, "mac", ctx)?)))
-        .transpose()
+    let q = sqlx::query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1");
+    row(on, q, ctx, |r| {
+        Ok((get(r, "seq", ctx)?, get(r, "mac", ctx)?))
+    })
+    .await
 }
 
 /// An entry as stored, with the text its MAC was checked against.
@@ -179,30 +176,22 @@ pub(crate) async fn chain(pool: &AnyPool) -> Result<Vec<ChainRow>> {
 /// The anchor: the head's number, its MAC, and the anchor's own MAC.
 pub(crate) async fn anchor(pool: &AnyPool) -> Result<Option<(i64, String, String)>> {
     let ctx = "reading the audit anchor";
-    sqlx::query("SELECT seq, head, mac FROM audit_anchor WHERE id = 1")
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db(ctx))?
-        .map(|a| {
-            Ok((
-                get(&a, "seq", ctx)?,
-                get(&a, "head", ctx)?,
-                get(&a, "mac", ctx)?,
-            ))
-        })
-        .transpose()
+    let q = sqlx::query("SELECT seq, head, mac FROM audit_anchor WHERE id = 1");
+    row(pool, q, ctx, |a| {
+        Ok((
+            get(a, "seq", ctx)?,
+            get(a, "head", ctx)?,
+            get(a, "mac", ctx)?,
+        ))
+    })
+    .await
 }
 
 /// The MAC of entry `seq`, if the log holds it.
 pub(crate) async fn mac_of(pool: &AnyPool, seq: i64) -> Result<Option<String>> {
     let ctx = "reading the audit log";
-    sqlx::query("SELECT mac FROM audit WHERE seq = $1")
-        .bind(seq)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db(ctx))?
-        .map(|r| get(&r, "mac", ctx))
-        .transpose()
+    let q = sqlx::query("SELECT mac FROM audit WHERE seq = $1").bind(seq);
+    row(pool, q, ctx, |r| get(r, "mac", ctx)).await
 }
 
 /// How many rows each of the tables that every writer also audits holds.

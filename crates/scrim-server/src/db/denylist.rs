@@ -3,8 +3,8 @@
 
 use sqlx::{Any, AnyPool, Transaction};
 
-use super::{get, rows};
-use crate::error::{Error, Result};
+use super::{execute, get, rows};
+use crate::error::Result;
 use scrim_store::crypto::Sealed;
 
 /// Every sealed value of a project.
@@ -32,7 +32,7 @@ pub(crate) async fn add(
     sealed: Sealed,
     at: &str,
 ) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO denylist (project_id, value_hash, nonce, sealed, at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (project_id, value_hash) DO NOTHING",
     )
@@ -40,9 +40,7 @@ pub(crate) async fn add(
     .bind(hash)
     .bind(sealed.nonce)
     .bind(sealed.ciphertext)
-    .bind(at)
-    .execute(&mut **tx)
-    .await
-    .map_err(Error::db("flagging"))?;
+    .bind(at);
+    execute(&mut **tx, q, "flagging").await?;
     Ok(())
 }

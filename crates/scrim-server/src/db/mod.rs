@@ -41,6 +41,41 @@ pub(crate) async fn rows<'q, T>(
         .collect()
 }
 
+/// The row `query` answers, if any, decoded by `decode`; on a pool or in a transaction. `ctx`
+/// names what is read (in the error).
+pub(crate) async fn row<'q, 'c, E, T>(
+    on: E,
+    query: Query<'q, Any, AnyArguments<'q>>,
+    ctx: &'static str,
+    decode: impl FnOnce(&AnyRow) -> Result<T>,
+) -> Result<Option<T>>
+where
+    E: sqlx::Executor<'c, Database = Any> + 'q,
+    'c: 'q,
+{
+    query
+        .fetch_optional(on)
+        .await
+        .map_err(Error::db(ctx))?
+        .map(|r| decode(&r))
+        .transpose()
+}
+
+/// Run `query`, a statement, on a pool or in a transaction; `ctx` names what it does (in the error). Returns how many rows it
+/// changed.
+pub(crate) async fn execute<'q, 'c, E>(
+    on: E,
+    query: Query<'q, Any, AnyArguments<'q>>,
+    ctx: &'static str,
+) -> Result<u64>
+where
+    E: sqlx::Executor<'c, Database = Any> + 'q,
+    'c: 'q,
+{
+    let done = query.execute(on).await.map_err(Error::db(ctx))?;
+    Ok(done.rows_affected())
+}
+
 /// Column `col` of `row`, or a database error naming what was being read.
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str, ctx: &'static str) -> Result<T>
 where

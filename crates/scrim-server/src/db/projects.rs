@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::{get, json, rows, to_json};
+use super::{execute, get, json, row, rows, to_json};
 use crate::error::{Error, Result};
 use crate::views::ProjectSpec;
 
@@ -37,13 +37,11 @@ pub(crate) fn decode(r: &AnyRow, prefix: &str) -> Result<ProjectRow> {
 
 /// The project `id`, if it exists.
 pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<ProjectRow>> {
-    sqlx::query(&format!("{SELECT} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading a project"))?
-        .map(|r| decode(&r, ""))
-        .transpose()
+    let sql = format!("{SELECT} WHERE id = $1");
+    row(pool, sqlx::query(&sql).bind(id), "reading a project", |r| {
+        decode(r, "")
+    })
+    .await
 }
 
 /// Every project, oldest first.
@@ -89,11 +87,9 @@ pub(crate) async fn insert(
 
 /// Replace a project's spec.
 pub(crate) async fn set_spec(pool: &AnyPool, id: &str, spec: &ProjectSpec) -> Result<()> {
-    sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
+    let q = sqlx::query("UPDATE projects SET spec = $1 WHERE id = $2")
         .bind(to_json(spec, "a project spec")?)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map_err(Error::db("updating a project"))?;
+        .bind(id);
+    execute(pool, q, "updating a project").await?;
     Ok(())
 }

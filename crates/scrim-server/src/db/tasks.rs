@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
 use super::projects::{self, ProjectRow};
-use super::{denylist, get, json, rows, to_json};
+use super::{denylist, execute, get, json, row, rows, to_json};
 use crate::error::{Error, Result};
 use scrim_store::crypto::Sealed;
 
@@ -92,13 +92,8 @@ fn decode(r: &AnyRow) -> Result<TaskRow> {
 
 /// The task `id`, if it exists.
 pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<TaskRow>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM tasks t WHERE t.id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading a task"))?
-        .map(|r| decode(&r))
-        .transpose()
+    let sql = format!("SELECT {COLUMNS} FROM tasks t WHERE t.id = $1");
+    row(pool, sqlx::query(&sql).bind(id), "reading a task", decode).await
 }
 
 /// The task `id` and its project, in one query (every task read starts here).
@@ -110,15 +105,10 @@ pub(crate) async fn with_project(
         "SELECT {COLUMNS}, p.id AS p_id, p.name AS p_name, p.purpose AS p_purpose, p.spec AS p_spec \
          FROM tasks t JOIN projects p ON p.id = t.project_id WHERE t.id = $1"
     );
-    let Some(r) = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading a task"))?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((decode(&r)?, projects::decode(&r, "p_")?)))
+    row(pool, sqlx::query(&sql).bind(id), "reading a task", |r| {
+        Ok((decode(r)?, projects::decode(r, "p_")?))
+    })
+    .await
 }
 
 /// A task in a list: its id, its subject's lineage id, its routing as stored.
@@ -177,16 +167,14 @@ pub(crate) async fn open_after(pool: &AnyPool, project: &str, after: i64) -> Res
 
 /// Claim an open task for `user`; false when someone else was first.
 pub(crate) async fn claim(pool: &AnyPool, id: &str, user: &str) -> Result<bool> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE tasks SET status = 'assigned', assigned_to = $1, assigned_at = $2 WHERE id = $3 AND status = 'open'",
     )
     .bind(user)
     .bind(scrim_store::now())
-    .bind(id)
-    .execute(pool)
-    .await
-    .map_err(Error::db("assigning a task"))?;
-    Ok(done.rows_affected() == 1)
+    .bind(id);
+    let done = execute(pool, q, "assigning a task").await?;
+    Ok(done == 1)
 }
 
 /// A task to store.
@@ -216,7 +204,7 @@ pub(crate) async fn insert(pool: &AnyPool, t: NewTask<'_>) -> Result<()> {
             .await
             .and_then(|r| sqlx::Row::try_get(&r, "next"))
             .map_err(Error::db("numbering a task"))?;
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO tasks (id, project_id, seq, conversation_lid, subject_lid, view, facts, categories, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)",
     )
@@ -228,10 +216,8 @@ pub(crate) async fn insert(pool: &AnyPool, t: NewTask<'_>) -> Result<()> {
     .bind(t.view.to_string())
     .bind(t.facts)
     .bind(to_json(&t.routed, "a task's routing")?)
-    .bind(scrim_store::now())
-    .execute(pool)
-    .await
-    .map_err(Error::db("storing a task"))?;
+    .bind(scrim_store::now());
+    execute(pool, q, "storing a task").await?;
     Ok(())
 }
 
@@ -239,22 +225,17 @@ pub(crate) async fn insert(pool: &AnyPool, t: NewTask<'_>) -> Result<()> {
 pub(crate) async fn rate(pool: &AnyPool, id: &str, user: &str, rating: &str) -> Result<()> {
     let ctx = "rating a task";
     let mut tx = pool.begin().await.map_err(Error::db(ctx))?;
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO ratings (task_id, user_id, rating, at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (task_id, user_id) DO UPDATE SET rating = excluded.rating, at = excluded.at",
     )
     .bind(id)
     .bind(user)
     .bind(rating)
-    .bind(scrim_store::now())
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db(ctx))?;
-    sqlx::query("UPDATE tasks SET status = 'done' WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db(ctx))?;
+    .bind(scrim_store::now());
+    execute(&mut *tx, q, ctx).await?;
+    let q = sqlx::query("UPDATE tasks SET status = 'done' WHERE id = $1").bind(id);
+    execute(&mut *tx, q, ctx).await?;
     tx.commit().await.map_err(Error::db(ctx))
 }
 
@@ -282,13 +263,11 @@ pub(crate) async fn flag(
     let ctx = "flagging";
     let at = scrim_store::now();
     let mut tx = pool.begin().await.map_err(Error::db(ctx))?;
-    sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
+    let q = sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
         .bind(f.task.view.to_string())
-        .bind(&f.task.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db(ctx))?;
-    sqlx::query(
+        .bind(&f.task.id);
+    execute(&mut *tx, q, ctx).await?;
+    let q = sqlx::query(
         "INSERT INTO flags (task_id, project_id, user_id, message, start_cp, end_cp, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&f.task.id)
@@ -297,10 +276,8 @@ pub(crate) async fn flag(
     .bind(f.message as i64)
     .bind(f.start as i64)
     .bind(f.end as i64)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::db(ctx))?;
+    .bind(&at);
+    execute(&mut *tx, q, ctx).await?;
     if let Some((hash, sealed)) = deny {
         denylist::add(&mut tx, &f.task.project, &hash, sealed, &at).await?;
     }
@@ -309,12 +286,10 @@ pub(crate) async fn flag(
 
 /// Set a task's status.
 pub(crate) async fn set_status(pool: &AnyPool, id: &str, status: TaskStatus) -> Result<()> {
-    sqlx::query("UPDATE tasks SET status = $1 WHERE id = $2")
+    let q = sqlx::query("UPDATE tasks SET status = $1 WHERE id = $2")
         .bind(status.as_str())
-        .bind(id)
-        .execute(pool)
-        .await
-        .map_err(Error::db("changing a task's status"))?;
+        .bind(id);
+    execute(pool, q, "changing a task's status").await?;
     Ok(())
 }
 
@@ -335,12 +310,10 @@ pub(crate) async fn waiting_views(pool: &AnyPool, project: &str) -> Result<Vec<(
 
 /// Replace a task's view.
 pub(crate) async fn set_view(pool: &AnyPool, id: &str, view: &Value) -> Result<()> {
-    sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
+    let q = sqlx::query("UPDATE tasks SET view = $1 WHERE id = $2")
         .bind(view.to_string())
-        .bind(id)
-        .execute(pool)
-        .await
-        .map_err(Error::db("re-redacting waiting tasks"))?;
+        .bind(id);
+    execute(pool, q, "re-redacting waiting tasks").await?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use super::{get, rows};
+use super::{execute, get, row, rows};
 use crate::authz::{Principal, Role};
 use crate::error::{Error, Result};
 
@@ -48,13 +48,8 @@ pub(crate) async fn all(pool: &AnyPool) -> Result<Vec<UserRow>> {
 
 /// The account `id`, if it exists.
 pub(crate) async fn get_one(pool: &AnyPool, id: &str) -> Result<Option<UserRow>> {
-    sqlx::query("SELECT id, name, role, disabled FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(Error::db("reading a user"))?
-        .map(|r| decode(&r))
-        .transpose()
+    let q = sqlx::query("SELECT id, name, role, disabled FROM users WHERE id = $1").bind(id);
+    row(pool, q, "reading a user", decode).await
 }
 
 /// Sort `kind`/`item` membership rows into (projects, clearances).
@@ -134,11 +129,8 @@ pub(crate) async fn by_token(
 
 /// End the session a token hash stands for (API tokens are not sessions and stay).
 pub(crate) async fn end_session(pool: &AnyPool, hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM tokens WHERE hash = $1 AND kind = 'session'")
-        .bind(hash)
-        .execute(pool)
-        .await
-        .map_err(Error::db("signing out"))?;
+    let q = sqlx::query("DELETE FROM tokens WHERE hash = $1 AND kind = 'session'").bind(hash);
+    execute(pool, q, "signing out").await?;
     Ok(())
 }
 
@@ -148,22 +140,17 @@ pub(crate) async fn disable_with_hash(
     id: &str,
     hash: Option<String>,
 ) -> Result<()> {
-    sqlx::query("UPDATE users SET disabled = 1, password_hash = $1 WHERE id = $2")
+    let q = sqlx::query("UPDATE users SET disabled = 1, password_hash = $1 WHERE id = $2")
         .bind(hash)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map_err(Error::db("creating a user"))?;
+        .bind(id);
+    execute(pool, q, "creating a user").await?;
     Ok(())
 }
 
 /// Enable an account.
 pub(crate) async fn enable(pool: &AnyPool, id: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET disabled = 0 WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map_err(Error::db("enabling a user"))?;
+    let q = sqlx::query("UPDATE users SET disabled = 0 WHERE id = $1").bind(id);
+    execute(pool, q, "enabling a user").await?;
     Ok(())
 }
 
@@ -171,17 +158,12 @@ pub(crate) async fn enable(pool: &AnyPool, id: &str) -> Result<()> {
 pub(crate) async fn reset_password(pool: &AnyPool, id: &str, hash: &str) -> Result<()> {
     let ctx = "setting a password";
     let mut tx = pool.begin().await.map_err(Error::db(ctx))?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    let q = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db(ctx))?;
-    sqlx::query("DELETE FROM tokens WHERE user_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(Error::db("ending a user's sessions"))?;
+        .bind(id);
+    execute(&mut *tx, q, ctx).await?;
+    let q = sqlx::query("DELETE FROM tokens WHERE user_id = $1").bind(id);
+    execute(&mut *tx, q, "ending a user's sessions").await?;
     tx.commit().await.map_err(Error::db(ctx))
 }
 
@@ -190,17 +172,13 @@ pub(crate) async fn reset_password(pool: &AnyPool, id: &str, hash: &str) -> Resu
 pub(crate) async fn remove_refused(pool: &AnyPool, id: &str) -> Result<()> {
     let ctx = "removing a user";
     let mut tx = pool.begin().await.map_err(Error::db(ctx))?;
-    for q in [
+    for sql in [
         "DELETE FROM user_projects WHERE user_id = $1",
         "DELETE FROM user_clearances WHERE user_id = $1",
         "DELETE FROM tokens WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1 AND disabled = 1",
     ] {
-        sqlx::query(q)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(ctx))?;
+        execute(&mut *tx, sqlx::query(sql).bind(id), ctx).await?;
     }
     tx.commit().await.map_err(Error::db(ctx))
 }
@@ -213,17 +191,15 @@ pub(crate) async fn insert_token(
     kind: &str,
     expires: Option<String>,
 ) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(hash)
     .bind(user)
     .bind(kind)
     .bind(scrim_store::now())
-    .bind(expires)
-    .execute(pool)
-    .await
-    .map_err(Error::db("issuing a token"))?;
+    .bind(expires);
+    execute(pool, q, "issuing a token").await?;
     Ok(())
 }
 
@@ -233,17 +209,14 @@ pub(crate) async fn for_sign_in(
     name: &str,
 ) -> Result<Option<(UserRow, Option<String>)>> {
     let ctx = "signing in";
-    let Some(r) = sqlx::query(
+    let q = sqlx::query(
         "SELECT id, name, role, disabled, password_hash FROM users WHERE name = $1 AND disabled = 0",
     )
-    .bind(name)
-    .fetch_optional(pool)
+    .bind(name);
+    row(pool, q, ctx, |r| {
+        Ok((decode(r)?, get(r, "password_hash", ctx)?))
+    })
     .await
-    .map_err(Error::db(ctx))?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((decode(&r)?, get(&r, "password_hash", ctx)?)))
 }
 
 /// An account to create, with its projects and clearances.
@@ -293,36 +266,31 @@ pub(crate) async fn insert(pool: &AnyPool, a: NewAccount<'_>) -> Result<()> {
 type Tx<'t> = sqlx::Transaction<'t, sqlx::Any>;
 
 async fn add_projects(tx: &mut Tx<'_>, id: &str, projects: &[String]) -> Result<()> {
-    for p in projects {
-        sqlx::query("INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(p)
-            .execute(&mut **tx)
-            .await
-            .map_err(Error::db("adding a user to a project"))?;
-    }
-    Ok(())
+    let sql = "INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)";
+    add_each(tx, sql, id, projects, "adding a user to a project").await
 }
 
 async fn add_clearances(tx: &mut Tx<'_>, id: &str, clearances: &[String]) -> Result<()> {
-    for c in clearances {
-        sqlx::query("INSERT INTO user_clearances (user_id, category) VALUES ($1, $2)")
-            .bind(id)
-            .bind(c)
-            .execute(&mut **tx)
-            .await
-            .map_err(Error::db("clearing a user"))?;
+    let sql = "INSERT INTO user_clearances (user_id, category) VALUES ($1, $2)";
+    add_each(tx, sql, id, clearances, "clearing a user").await
+}
+
+/// Run `sql` once for each of `values`, `$1` the account `id` and `$2` the value.
+async fn add_each(
+    tx: &mut Tx<'_>,
+    sql: &str,
+    id: &str,
+    values: &[String],
+    ctx: &'static str,
+) -> Result<()> {
+    for v in values {
+        execute(&mut **tx, sqlx::query(sql).bind(id).bind(v), ctx).await?;
     }
     Ok(())
 }
 
 async fn exec(tx: &mut Tx<'_>, sql: &str, id: &str, ctx: &'static str) -> Result<u64> {
-    Ok(sqlx::query(sql)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .map_err(Error::db(ctx))?
-        .rows_affected())
+    execute(&mut **tx, sqlx::query(sql).bind(id), ctx).await
 }
 
 /// A change to an account (`None`: unchanged).
@@ -354,12 +322,10 @@ pub(crate) async fn update(pool: &AnyPool, id: &str, c: AccountChange<'_>) -> Re
     let mut changed = Vec::new();
     let revoke = "DELETE FROM tokens WHERE user_id = $1";
     if let Some(d) = c.disabled {
-        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        let q = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(i64::from(d))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(ctx))?;
+            .bind(id);
+        execute(&mut *tx, q, ctx).await?;
         if d {
             exec(&mut tx, revoke, id, "revoking a user's tokens").await?;
         }

@@ -1,17 +1,14 @@
 //! `/api/approvals` and `/api/approvals/{id}/approve|reject`.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, Query};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::token_of;
+use super::Caller;
 use crate::authz::Action;
 use crate::error::Result;
-use crate::service::{Audited, Gateway};
+use crate::service::Audited;
 
 /// `GET /api/approvals?status=pending|approved|rejected|all` (default pending).
 #[derive(Deserialize)]
@@ -20,41 +17,26 @@ pub(super) struct ListQuery {
 }
 
 pub(super) async fn list(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
+    caller: Caller,
     Query(q): Query<ListQuery>,
 ) -> Result<Audited<Json<Value>>> {
-    let who = gw
-        .who(token_of(&headers).as_deref(), Action::ApprovalList)
-        .await?;
-    Ok(gw.list_approvals(&who, q.status).await?.map(Json))
+    let who = caller.who(Action::ApprovalList).await?;
+    Ok(caller.gw.list_approvals(&who, q.status).await?.map(Json))
 }
 
 pub(super) async fn approve(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Audited<Json<Value>>> {
-    decide(&gw, &headers, &id, true).await
+    decide(&caller, &id, true).await
 }
 
-pub(super) async fn reject(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Audited<Json<Value>>> {
-    decide(&gw, &headers, &id, false).await
+pub(super) async fn reject(caller: Caller, Path(id): Path<String>) -> Result<Audited<Json<Value>>> {
+    decide(&caller, &id, false).await
 }
 
 /// Approve (`yes`) or reject proposal `id` as the caller.
-async fn decide(
-    gw: &Gateway,
-    headers: &HeaderMap,
-    id: &str,
-    yes: bool,
-) -> Result<Audited<Json<Value>>> {
-    let who = gw
-        .who(token_of(headers).as_deref(), Action::ApprovalDecide)
-        .await?;
-    Ok(gw.decide(&who, id, yes).await?.map(Json))
+async fn decide(caller: &Caller, id: &str, yes: bool) -> Result<Audited<Json<Value>>> {
+    let who = caller.who(Action::ApprovalDecide).await?;
+    Ok(caller.gw.decide(&who, id, yes).await?.map(Json))
 }

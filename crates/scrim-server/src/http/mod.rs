@@ -3,17 +3,20 @@
 //! parse a request, call one [`Gateway`] method (`crate::service`) and map its result; they
 //! hold no logic and no SQL, and answer only through the audit guard's `Audited`.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::error::Error;
+use crate::authz::{Action, Principal};
+use crate::error::{Error, Result};
 use crate::service::{Gateway, LOGIN_BODY_LIMIT, SESSION_COOKIE};
 
 mod alerts;
@@ -199,7 +202,41 @@ async fn openapi() -> Response {
 
 // ------------------------------------------------------------------ who and may they
 
-pub(crate) fn token_of(headers: &HeaderMap) -> Option<String> {
+/// What an API handler starts from: the gateway and the caller's credential (a bearer token
+/// or the session cookie), taken from any request.
+pub(crate) struct Caller {
+    /// The gateway.
+    pub(crate) gw: Arc<Gateway>,
+    token: Option<String>,
+}
+
+impl Caller {
+    /// The credential the request carries, if any.
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// The caller, who must be signed in, for `action` (see [`Gateway`]'s `who`).
+    pub(crate) async fn who(&self, action: Action) -> Result<Principal> {
+        self.gw.who(self.token(), action).await
+    }
+}
+
+impl FromRequestParts<Arc<Gateway>> for Caller {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        gw: &Arc<Gateway>,
+    ) -> std::result::Result<Self, Infallible> {
+        Ok(Caller {
+            gw: Arc::clone(gw),
+            token: token_of(&parts.headers),
+        })
+    }
+}
+
+fn token_of(headers: &HeaderMap) -> Option<String> {
     if let Some(v) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

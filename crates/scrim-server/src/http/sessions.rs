@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{client_ip, token_of, Client};
+use super::{client_ip, Caller, Client};
 use crate::authz::Principal;
 use crate::error::Result;
 use crate::service::{Audited, Gateway, SESSION_COOKIE};
@@ -53,14 +53,11 @@ pub(super) async fn login(
 }
 
 /// Sign out: the session's token ends (an API token is not a session and stays).
-pub(super) async fn logout(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
-) -> Result<Audited<Response>> {
-    let done = gw.logout(token_of(&headers).as_deref()).await?;
+pub(super) async fn logout(caller: Caller) -> Result<Audited<Response>> {
+    let done = caller.gw.logout(caller.token()).await?;
     let cookie = format!(
         "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
-        gw.secure()
+        caller.gw.secure()
     );
     Ok(done.with(with_cookie(
         Json(json!({"ok": true})).into_response(),
@@ -68,11 +65,8 @@ pub(super) async fn logout(
     )))
 }
 
-pub(super) async fn me(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
-) -> Result<Audited<Json<Value>>> {
-    let done = gw.me(token_of(&headers).as_deref()).await?;
+pub(super) async fn me(caller: Caller) -> Result<Audited<Json<Value>>> {
+    let done = caller.gw.me(caller.token()).await?;
     Ok(done.map(|p| Json(me_json(&p))))
 }
 
@@ -84,14 +78,13 @@ pub(super) struct PasswordChange {
 
 /// Change one's own password (see [`Gateway`]'s `change_password`).
 pub(super) async fn change_password(
-    State(gw): State<Arc<Gateway>>,
+    caller: Caller,
     client: Client,
-    headers: HeaderMap,
     Json(b): Json<PasswordChange>,
 ) -> Result<Audited<Json<Value>>> {
-    let token = token_of(&headers);
-    let done = gw
-        .change_password(token.as_deref(), &b.current, &b.new, client_ip(&client))
+    let done = caller
+        .gw
+        .change_password(caller.token(), &b.current, &b.new, client_ip(&client))
         .await?;
     Ok(done.with(Json(json!({"ok": true}))))
 }

@@ -1,38 +1,28 @@
 //! `/api/users` and `/api/users/{id}`.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::token_of;
+use super::Caller;
 use crate::authz::Action;
 use crate::error::Result;
-use crate::service::{Audited, Gateway, NewUser, UserChange, UserCreated, UserUpdated};
+use crate::service::{Audited, NewUser, UserChange, UserCreated, UserUpdated};
 
-pub(super) async fn list(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
-) -> Result<Audited<Json<Value>>> {
-    let who = gw
-        .who(token_of(&headers).as_deref(), Action::UserManage)
-        .await?;
-    Ok(gw.list_users(&who).await?.map(Json))
+pub(super) async fn list(caller: Caller) -> Result<Audited<Json<Value>>> {
+    let who = caller.who(Action::UserManage).await?;
+    Ok(caller.gw.list_users(&who).await?.map(Json))
 }
 
 /// 201 with the API token (shown once), or 202 with the proposal for a privileged account.
 pub(super) async fn create(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
+    caller: Caller,
     Json(b): Json<NewUser>,
 ) -> Result<Audited<(StatusCode, Json<Value>)>> {
-    let who = gw
-        .who(token_of(&headers).as_deref(), Action::UserManage)
-        .await?;
+    let who = caller.who(Action::UserManage).await?;
     let (name, role) = (b.name.clone(), b.role.as_str());
-    let done = gw.create_user(&who, b).await?;
+    let done = caller.gw.create_user(&who, b).await?;
     Ok(done.map(|c| match c {
         UserCreated::Created { id, token } => (
             StatusCode::CREATED,
@@ -47,15 +37,12 @@ pub(super) async fn create(
 
 /// 200 with what changed, or 202 with the proposal for what grants access.
 pub(super) async fn update(
-    State(gw): State<Arc<Gateway>>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
     Json(b): Json<UserChange>,
 ) -> Result<Audited<(StatusCode, Json<Value>)>> {
-    let who = gw
-        .who(token_of(&headers).as_deref(), Action::UserManage)
-        .await?;
-    let done = gw.update_user(&who, &id, b).await?;
+    let who = caller.who(Action::UserManage).await?;
+    let done = caller.gw.update_user(&who, &id, b).await?;
     Ok(done.map(|u| match u {
         UserUpdated::Applied(changed) => {
             (StatusCode::OK, Json(json!({"id": id, "changed": changed})))

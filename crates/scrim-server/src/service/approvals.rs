@@ -31,7 +31,7 @@ use crate::db;
 use crate::db::projects::ProjectRow;
 use crate::error::Error;
 use crate::error::Result;
-use crate::views::{ProjectSpec, CATEGORIES};
+use crate::views::ProjectSpec;
 
 use serde_json::{json, Value};
 
@@ -284,10 +284,8 @@ impl Gateway {
         b: &UserChange,
         reasons: &[&'static str],
     ) -> Result<Audited<Value>> {
-        for c in b.clearances.iter().flatten() {
-            if !CATEGORIES.contains(&c.as_str()) {
-                return Err(Error::BadRequest(format!("unknown clearance {c:?}")));
-            }
+        if let Some(cs) = &b.clearances {
+            auth::check_clearances(cs)?;
         }
         let hash = b.password.as_deref().map(auth::hash_password).transpose()?;
         let change = json!({

@@ -213,7 +213,7 @@ impl Store {
         let ctx = format!("registering dataset {}", manifest.name);
         let mut tx = self.pool.begin().await.map_err(Error::db(ctx.clone()))?;
         insert_dataset_row(&mut tx, &path, manifest, state, &ctx).await?;
-        insert_shards(&mut tx, manifest, &ctx).await?;
+        write_shards(&mut tx, INSERT_SHARDS, &manifest.id, manifest, &ctx).await?;
         insert_holdings(&mut tx, &manifest.id, manifest, &ctx).await?;
         let added = target_raced_tombstones(&mut tx, manifest, run_started, &ctx).await?;
         tx.commit().await.map_err(Error::db(ctx))?;
@@ -357,7 +357,7 @@ impl Store {
         let ds_id = receipt.dataset_id.as_str();
         let mut tx = self.pool.begin().await.map_err(Error::db(ctx))?;
         // The store follows the manifest, whichever run swapped it.
-        update_shards(&mut tx, ds_id, next, ctx).await?;
+        write_shards(&mut tx, UPDATE_SHARDS, ds_id, next, ctx).await?;
         sqlx::query("DELETE FROM holdings WHERE dataset_id = $1")
             .bind(ds_id)
             .execute(&mut *tx)
@@ -455,26 +455,36 @@ async fn insert_dataset_row(
     Ok(())
 }
 
-/// Insert a new dataset's shards as its manifest lists them.
-async fn insert_shards(
+/// Inserts a new dataset's shards, for [`write_shards`].
+const INSERT_SHARDS: &str =
+    "INSERT INTO shards (dataset_id, shard, file, generation, records, sha256) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// Sets a dataset's shard to a new file, generation, records and checksum, for [`write_shards`].
+const UPDATE_SHARDS: &str =
+    "UPDATE shards SET file = $3, generation = $4, records = $5, sha256 = $6 \
+     WHERE dataset_id = $1 AND shard = $2";
+
+/// Run `sql` for each shard `manifest` lists, with `$1` to `$6` the dataset id, the shard, its
+/// file, generation, records and checksum.
+async fn write_shards(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    sql: &str,
+    dataset_id: &str,
     manifest: &Manifest,
     ctx: &str,
 ) -> Result<()> {
     for s in &manifest.shards {
-        sqlx::query(
-            "INSERT INTO shards (dataset_id, shard, file, generation, records, sha256) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&manifest.id)
-        .bind(i64::from(s.shard))
-        .bind(&s.file)
-        .bind(i64::from(s.generation))
-        .bind(s.lines.len() as i64)
-        .bind(&s.sha256)
-        .execute(&mut **tx)
-        .await
-        .map_err(Error::db(ctx))?;
+        sqlx::query(sql)
+            .bind(dataset_id)
+            .bind(i64::from(s.shard))
+            .bind(&s.file)
+            .bind(i64::from(s.generation))
+            .bind(s.lines.len() as i64)
+            .bind(&s.sha256)
+            .execute(&mut **tx)
+            .await
+            .map_err(Error::db(ctx))?;
     }
     Ok(())
 }
@@ -607,31 +617,6 @@ impl Targets {
             already_rewritten: already,
         }
     }
-}
-
-/// Set every shard of a dataset to the file, generation, records and checksum `next` lists.
-async fn update_shards(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    dataset_id: &str,
-    next: &Manifest,
-    ctx: &str,
-) -> Result<()> {
-    for s in &next.shards {
-        sqlx::query(
-            "UPDATE shards SET file = $1, generation = $2, records = $3, sha256 = $4 \
-             WHERE dataset_id = $5 AND shard = $6",
-        )
-        .bind(&s.file)
-        .bind(i64::from(s.generation))
-        .bind(s.lines.len() as i64)
-        .bind(&s.sha256)
-        .bind(dataset_id)
-        .bind(i64::from(s.shard))
-        .execute(&mut **tx)
-        .await
-        .map_err(Error::db(ctx))?;
-    }
-    Ok(())
 }
 
 /// Insert a receipt (`body` its JSON); returns its id.

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 
 use super::{check_subject, now, KeyStatus, Store, LINEAGE_KEY, PSEUDONYM_KEY};
 use crate::crypto::{Keyring, Lineage, Sealed, SecretKey};
@@ -58,19 +59,17 @@ impl Store {
     async fn new_store_key_version(&self, ring: &Keyring, name: &str, version: i64) -> Result<()> {
         let key = SecretKey::random()?;
         let (master, sealed) = ring.wrap(&key, store_key_context(name, version).as_bytes())?;
-        sqlx::query(
+        let q = sqlx::query(
             "INSERT INTO store_keys (name, version, master_id, nonce, wrapped, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version) DO NOTHING",
         )
         .bind(name)
-        .bind(version)
-        .bind(master)
-        .bind(sealed.nonce)
-        .bind(sealed.ciphertext)
-        .bind(now())
-        .execute(&self.pool)
-        .await
-        .map_err(Error::db(format!("creating store key {name}")))?;
+        .bind(version);
+        bind_wrapped(q, master, sealed)
+            .bind(now())
+            .execute(&self.pool)
+            .await
+            .map_err(Error::db(format!("creating store key {name}")))?;
         Ok(())
     }
 
@@ -116,18 +115,16 @@ impl Store {
     async fn create_subject_key(&self, ring: &Keyring, subject: &str) -> Result<Option<SecretKey>> {
         let key = SecretKey::random()?;
         let (master, sealed) = ring.wrap(&key, subject_key_context(subject).as_bytes())?;
-        let r = sqlx::query(
+        let q = sqlx::query(
             "INSERT INTO subject_keys (subject, master_id, nonce, wrapped, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject) DO NOTHING",
         )
-        .bind(subject)
-        .bind(master)
-        .bind(sealed.nonce)
-        .bind(sealed.ciphertext)
-        .bind(now())
-        .execute(&self.pool)
-        .await
-        .map_err(Error::db(format!("creating the key of subject {subject}")))?;
+        .bind(subject);
+        let r = bind_wrapped(q, master, sealed)
+            .bind(now())
+            .execute(&self.pool)
+            .await
+            .map_err(Error::db(format!("creating the key of subject {subject}")))?;
         if r.rows_affected() == 0 {
             // Another run made it first: use theirs.
             return Box::pin(self.subject_key(ring, subject, false)).await;
@@ -167,19 +164,31 @@ impl Store {
 
     /// Re-wrap every store key not wrapped by master key `primary`; returns how many.
     async fn rewrap_store_keys(&self, ring: &Keyring, primary: &str) -> Result<usize> {
-        let rows = sqlx::query(
-            "SELECT name, version, master_id, nonce, wrapped FROM store_keys WHERE master_id <> $1",
-        )
-        .bind(primary)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(Error::db("listing store keys to re-wrap"))?;
-        let mut done = 0;
-        for row in rows {
-            self.rewrap_store_key(ring, &row).await?;
-            done += 1;
+        let rows = self
+            .keys_to_rewrap(
+                "SELECT name, version, master_id, nonce, wrapped FROM store_keys WHERE master_id <> $1",
+                primary,
+                "listing store keys to re-wrap",
+            )
+            .await?;
+        for row in &rows {
+            self.rewrap_store_key(ring, row).await?;
         }
-        Ok(done)
+        Ok(rows.len())
+    }
+
+    /// The rows of `sql`, a query for keys whose `$1` is the primary master key's id.
+    async fn keys_to_rewrap(
+        &self,
+        sql: &str,
+        primary: &str,
+        context: &'static str,
+    ) -> Result<Vec<AnyRow>> {
+        sqlx::query(sql)
+            .bind(primary)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(Error::db(context))
     }
 
     /// Re-wrap the store key of one row of [`Store::rewrap_store_keys`]'s query.
@@ -190,19 +199,17 @@ impl Store {
         let ctx = store_key_context(&name, version);
         let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
         let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE store_keys SET master_id = $1, nonce = $2, wrapped = $3 \
              WHERE name = $4 AND version = $5 AND master_id = $6",
-        )
-        .bind(id)
-        .bind(new.nonce)
-        .bind(new.ciphertext)
-        .bind(&name)
-        .bind(version)
-        .bind(&master)
-        .execute(&self.pool)
-        .await
-        .map_err(Error::db(format!("re-wrapping store key {name}")))?;
+        );
+        bind_wrapped(q, id, new)
+            .bind(&name)
+            .bind(version)
+            .bind(&master)
+            .execute(&self.pool)
+            .await
+            .map_err(Error::db(format!("re-wrapping store key {name}")))?;
         Ok(())
     }
 
@@ -211,21 +218,21 @@ impl Store {
     async fn rewrap_subject_keys(&self, ring: &Keyring, primary: &str) -> Result<usize> {
         let mut done = 0;
         loop {
-            let rows = sqlx::query(
-                "SELECT subject, master_id, nonce, wrapped FROM subject_keys \
-                 WHERE destroyed_at IS NULL AND master_id <> $1 ORDER BY subject LIMIT 500",
-            )
-            .bind(primary)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(Error::db("listing subject keys to re-wrap"))?;
+            let rows = self
+                .keys_to_rewrap(
+                    "SELECT subject, master_id, nonce, wrapped FROM subject_keys \
+                     WHERE destroyed_at IS NULL AND master_id <> $1 ORDER BY subject LIMIT 500",
+                    primary,
+                    "listing subject keys to re-wrap",
+                )
+                .await?;
             if rows.is_empty() {
                 break;
             }
-            for row in rows {
-                self.rewrap_subject_key(ring, &row).await?;
-                done += 1;
+            for row in &rows {
+                self.rewrap_subject_key(ring, row).await?;
             }
+            done += rows.len();
         }
         Ok(done)
     }
@@ -238,59 +245,59 @@ impl Store {
         let key = ring.unwrap_key(&master, &sealed, ctx.as_bytes())?;
         let (id, new) = ring.wrap(&key, ctx.as_bytes())?;
         // Only if nothing changed meanwhile (a forget wins over a rotation).
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE subject_keys SET master_id = $1, nonce = $2, wrapped = $3 \
              WHERE subject = $4 AND master_id = $5 AND destroyed_at IS NULL",
-        )
-        .bind(id)
-        .bind(new.nonce)
-        .bind(new.ciphertext)
-        .bind(&subject)
-        .bind(&master)
-        .execute(&self.pool)
-        .await
-        .map_err(Error::db(format!(
-            "re-wrapping the key of subject {subject}"
-        )))?;
+        );
+        bind_wrapped(q, id, new)
+            .bind(&subject)
+            .bind(&master)
+            .execute(&self.pool)
+            .await
+            .map_err(Error::db(format!(
+                "re-wrapping the key of subject {subject}"
+            )))?;
         Ok(())
     }
 
     /// How many keys each master key wraps.
     pub async fn key_status(&self) -> Result<KeyStatus> {
-        let mut status = KeyStatus {
-            store_keys: BTreeMap::new(),
-            subject_keys: BTreeMap::new(),
-            destroyed: 0,
-        };
-        for r in sqlx::query("SELECT master_id, COUNT(*) FROM store_keys GROUP BY master_id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(Error::db("counting keys"))?
-        {
-            status.store_keys.insert(
-                r.try_get(0).map_err(Error::db("counting keys"))?,
-                r.try_get(1).map_err(Error::db("counting keys"))?,
-            );
-        }
-        for r in sqlx::query(
-            "SELECT master_id, COUNT(*) FROM subject_keys WHERE destroyed_at IS NULL GROUP BY master_id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(Error::db("counting keys"))?
-        {
-            status.subject_keys.insert(
-                r.try_get(0).map_err(Error::db("counting keys"))?,
-                r.try_get(1).map_err(Error::db("counting keys"))?,
-            );
-        }
-        status.destroyed =
+        let store_keys = self
+            .count_by_master("SELECT master_id, COUNT(*) FROM store_keys GROUP BY master_id")
+            .await?;
+        let subject_keys = self
+            .count_by_master(
+                "SELECT master_id, COUNT(*) FROM subject_keys WHERE destroyed_at IS NULL \
+                 GROUP BY master_id",
+            )
+            .await?;
+        let destroyed =
             sqlx::query("SELECT COUNT(*) FROM subject_keys WHERE destroyed_at IS NOT NULL")
                 .fetch_one(&self.pool)
                 .await
                 .and_then(|r| r.try_get(0))
                 .map_err(Error::db("counting keys"))?;
-        Ok(status)
+        Ok(KeyStatus {
+            store_keys,
+            subject_keys,
+            destroyed,
+        })
+    }
+
+    /// The counts of `sql`, a query of `master_id, COUNT(*)` rows, per master key id.
+    async fn count_by_master(&self, sql: &str) -> Result<BTreeMap<String, i64>> {
+        let rows = sqlx::query(sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(Error::db("counting keys"))?;
+        let mut counts = BTreeMap::new();
+        for r in rows {
+            counts.insert(
+                r.try_get(0).map_err(Error::db("counting keys"))?,
+                r.try_get(1).map_err(Error::db("counting keys"))?,
+            );
+        }
+        Ok(counts)
     }
 }
 
@@ -337,4 +344,13 @@ fn wrapped_at(row: &AnyRow, at: usize, ctx: &'static str) -> Result<(String, Sea
         ciphertext: row.try_get(at + 2).map_err(Error::db(ctx))?,
     };
     Ok((master, sealed))
+}
+
+/// `q` with a wrapped key's master key id, nonce and ciphertext bound next.
+fn bind_wrapped<'q>(
+    q: Query<'q, Any, AnyArguments<'q>>,
+    master: String,
+    sealed: Sealed,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    q.bind(master).bind(sealed.nonce).bind(sealed.ciphertext)
 }

@@ -176,31 +176,40 @@ impl NewTombstone<'_> {
     /// Destroy the subject's data key (a key never made is recorded as destroyed). Returns
     /// whether a live key was destroyed.
     async fn destroy_key(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<bool> {
-        let subject = self.subject;
-        let r = sqlx::query(
-            "UPDATE subject_keys SET wrapped = NULL, nonce = NULL, master_id = NULL, \
-             destroyed_at = $2 WHERE subject = $1 AND destroyed_at IS NULL",
-        )
-        .bind(subject)
-        .bind(self.at)
-        .execute(&mut **tx)
-        .await
-        .map_err(Error::db(format!(
-            "destroying the key of subject {subject}"
-        )))?;
+        let destroyed = self
+            .on_subject_key(
+                tx,
+                "UPDATE subject_keys SET wrapped = NULL, nonce = NULL, master_id = NULL, \
+                 destroyed_at = $2 WHERE subject = $1 AND destroyed_at IS NULL",
+            )
+            .await?;
         // A key never made is recorded as destroyed, so no later run can make one.
-        sqlx::query(
+        self.on_subject_key(
+            tx,
             "INSERT INTO subject_keys (subject, created_at, destroyed_at) VALUES ($1, $2, $2) \
              ON CONFLICT (subject) DO NOTHING",
         )
-        .bind(subject)
-        .bind(self.at)
-        .execute(&mut **tx)
-        .await
-        .map_err(Error::db(format!(
-            "destroying the key of subject {subject}"
-        )))?;
-        Ok(r.rows_affected() > 0)
+        .await?;
+        Ok(destroyed > 0)
+    }
+
+    /// Run `sql`, a statement on the subject's key row (`$1` the subject, `$2` the time of the
+    /// tombstone), in `tx`; returns how many rows it changed.
+    async fn on_subject_key(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        sql: &str,
+    ) -> Result<u64> {
+        let subject = self.subject;
+        let r = sqlx::query(sql)
+            .bind(subject)
+            .bind(self.at)
+            .execute(&mut **tx)
+            .await
+            .map_err(Error::db(format!(
+                "destroying the key of subject {subject}"
+            )))?;
+        Ok(r.rows_affected())
     }
 }
 
