@@ -809,6 +809,12 @@ mod tests {
             n += 1;
         }
         assert!(n > 1_000, "function words: {n}");
+        let mut n = 0;
+        for (_, text) in data_lines(CODE_WORDS.1) {
+            singles.insert(text);
+            n += 1;
+        }
+        assert!(n > 1_000, "code words: {n}");
         assert_eq!(lex.words.len(), singles.len());
         assert_eq!(lex.phrases.len(), phrases.len());
         let street: HashSet<&str> = data_lines(STREET_WORDS.1)

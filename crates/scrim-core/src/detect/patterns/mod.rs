@@ -35,6 +35,7 @@ mod ip;
 mod national;
 mod phone;
 mod postcode;
+mod public_link;
 mod secret;
 mod spelled;
 mod url;

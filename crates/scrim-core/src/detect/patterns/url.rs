@@ -1,7 +1,11 @@
 //! URL: `http(s)://` and `www.` links, profile links on social sites without a scheme
 //! ("instagram.com/priya", "wa.me/919876543210"), and bare `name.tld/path` links with a common
-//! top-level domain. Trailing punctuation is trimmed; balanced parentheses are kept.
+//! top-level domain. Trailing punctuation is trimmed; balanced parentheses are kept. Links to
+//! public reference material that carry nothing of a person (`docs.python.org/...`,
+//! `en.wikipedia.org/...`, `localhost`) are not personal data and are left alone
+//! (`public_link.rs`).
 
+use super::public_link;
 use super::score::url::{BARE_LINK, SCHEME_LINK, SOCIAL_LINK, WWW_LINK};
 use super::util;
 use super::words;
@@ -100,7 +104,9 @@ fn find_started(
         let Some((e, score)) = started_link(text, s, m_end) else {
             continue;
         };
-        util::push(out, text, (s, e), FAM, None, score);
+        if !public_link::is_public(util::slice(text, s, e)) {
+            util::push(out, text, (s, e), FAM, None, score);
+        }
         found.push((s, e));
         reach = reach.max(e);
     }
@@ -145,7 +151,9 @@ fn find_bare(text: &str, found: &[(usize, usize)], out: &mut Vec<Finding>) {
         let Some((hs, e, score)) = bare_link(text, slash) else {
             continue;
         };
-        util::push(out, text, (hs, e), FAM, None, score);
+        if !public_link::is_public(util::slice(text, hs, e)) {
+            util::push(out, text, (hs, e), FAM, None, score);
+        }
         bare_reach = bare_reach.max(e);
     }
 }
@@ -269,6 +277,18 @@ mod tests {
     }
 
     #[test]
+    fn public_reference_links_are_left_alone() {
+        assert!(
+            urls("see https://docs.python.org/3/library/os.html and localhost:8000/x").is_empty()
+        );
+        assert!(urls("(https://en.wikipedia.org/wiki/Foo_(bar))").is_empty());
+        assert_eq!(
+            urls("https://docs.python.org/x?token=abc and https://ana.dev/cv"),
+            vec!["https://docs.python.org/x?token=abc", "https://ana.dev/cv"]
+        );
+    }
+
+    #[test]
     fn social_sorted() {
         assert!(SOCIAL.windows(2).all(|w| w[0] < w[1]));
     }
@@ -276,12 +296,12 @@ mod tests {
     #[test]
     fn scheme_and_www() {
         assert_eq!(
-            urls("see https://example.com/a?b=1."),
-            vec!["https://example.com/a?b=1"]
+            urls("see https://acme-shop.io/a?b=1."),
+            vec!["https://acme-shop.io/a?b=1"]
         );
         assert_eq!(
-            urls("(https://en.wikipedia.org/wiki/Foo_(bar))"),
-            vec!["https://en.wikipedia.org/wiki/Foo_(bar)"]
+            urls("(https://wiki.acme-shop.io/wiki/Foo_(bar))"),
+            vec!["https://wiki.acme-shop.io/wiki/Foo_(bar)"]
         );
         assert_eq!(
             urls("at www.LiveAnchor.com.cy, ok"),
@@ -290,8 +310,8 @@ mod tests {
         assert_eq!(urls("http://PoolVendor.be/"), vec!["http://PoolVendor.be/"]);
         assert_eq!(urls("\"https://x.io/p\""), vec!["https://x.io/p"]);
         assert_eq!(
-            urls("我的网站是https://example.com/abc，谢谢"),
-            vec!["https://example.com/abc"]
+            urls("我的网站是https://acme-shop.io/abc，谢谢"),
+            vec!["https://acme-shop.io/abc"]
         );
         assert!(urls("http:// nothing").is_empty());
         assert!(urls("www. nope").is_empty());
