@@ -216,6 +216,15 @@ fn numeric_order_ok((la, lc): (usize, usize), (x, y, z): (u32, u32, u32), dotted
     }
 }
 
+/// Whether `[s, e)` is a term of a sum: an `=` or an operator right before or after it
+/// ("2/14 = 1/7", "x = 3/4").
+fn arithmetic(text: &str, s: usize, e: usize) -> bool {
+    let after = util::slice(text, e, util::floor_boundary(text, e.saturating_add(4)));
+    let before = util::lower_before(text, s, 4);
+    let op = |c: char| matches!(c, '=' | '+' | '*' | '×' | '÷');
+    after.trim_start().starts_with(op) || before.trim_end().ends_with(op)
+}
+
 /// "2/14" with a date word before it.
 fn short_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     let (Some(m), Some(a), Some(b)) = (c.get(0), c.name("a"), c.name("b")) else {
@@ -230,6 +239,9 @@ fn short_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     ) && util::byte_at(text, m.end() + 1).is_some_and(|x| x.is_ascii_digit())
         || util::byte_at(text, m.end()) == Some(b'/')
     {
+        return;
+    }
+    if arithmetic(text, m.start(), m.end()) {
         return;
     }
     let (Some(x), Some(y)) = (util::num(a.as_str()), util::num(b.as_str())) else {
@@ -383,6 +395,7 @@ mod tests {
     fn short_needs_context() {
         assert_eq!(dates("my birthday is on 2/14"), vec!["2/14"]);
         assert!(dates("I got 2/14 right").is_empty());
+        assert!(dates("on 2/14 = 1/7 and on 12/18 = 2/3").is_empty());
         assert!(dates("add 1/2 cup").is_empty());
         assert!(dates("on 13/13").is_empty());
     }

@@ -1,5 +1,5 @@
-//! IP: IPv4 dotted quads (octets 0–255, not part of a longer dotted run such as a version string)
-//! and IPv6 (full, compressed, with an IPv4 tail), checked with [`std::net::Ipv6Addr`].
+//! IP: IPv4 dotted quads (octets 0–255, not part of a longer dotted run such as a version string,
+//! not loopback, "any", broadcast, a netmask or a network range such as `10.0.0.0/8`) and IPv6 (full, compressed, with an IPv4 tail), checked with [`std::net::Ipv6Addr`].
 
 use std::net::Ipv6Addr;
 use std::str::FromStr;
@@ -98,6 +98,9 @@ fn v4_ok(text: &str, s: usize, e: usize) -> bool {
     {
         return false;
     }
+    if about_no_one(cand) || network_range(text, cand, e) {
+        return false;
+    }
     let before = util::lower_before(text, s, 12);
     let t = before.trim_end();
     !(t.ends_with("version")
@@ -105,7 +108,26 @@ fn v4_ok(text: &str, s: usize, e: usize) -> bool {
         || t.ends_with("ver.")
         || t.ends_with('v')
         || t.ends_with("release")
-        || t.ends_with("build"))
+        || t.ends_with("build")
+        || t.ends_with("pinned at")
+        || t.ends_with("==")
+        || t.ends_with(">=")
+        || t.ends_with("<=")
+        || t.ends_with("~="))
+}
+
+/// Addresses that are no one's: loopback (127.0.0.0/8), "any" (0.0.0.0), broadcast and netmasks
+/// (a first octet of 255).
+fn about_no_one(quad: &str) -> bool {
+    quad.starts_with("127.") || quad == "0.0.0.0" || quad.starts_with("255.")
+}
+
+/// A network written with its prefix length and a zero host part ("10.0.0.0/8",
+/// "100.64.0.0/10"): a range, not a machine.
+fn network_range(text: &str, quad: &str, e: usize) -> bool {
+    quad.ends_with(".0")
+        && util::byte_at(text, e) == Some(b'/')
+        && util::byte_at(text, e + 1).is_some_and(|b| b.is_ascii_digit())
 }
 
 /// Parses as IPv6, has enough hex digits to be an address, and stands alone.
@@ -151,6 +173,11 @@ mod tests {
         assert_eq!(ips("आईपी 10.0.0.1 है"), vec!["10.0.0.1"]);
         assert!(ips("256.1.1.1").is_empty());
         assert!(ips("1.2.3.4.5").is_empty());
+        assert!(ips("runs on 127.0.0.1:5000, bind 0.0.0.0").is_empty());
+        assert!(ips("Subnet Mask . . : 255.255.255.0").is_empty());
+        assert!(ips("the range 100.64.0.0/10 is CGNAT").is_empty());
+        assert!(ips("a dependency pinned at 2.3.1.4").is_empty());
+        assert_eq!(ips("host 10.0.0.5/24"), vec!["10.0.0.5"]);
         assert!(ips("version 1.2.3.4").is_empty());
         assert!(ips("v1.2.3.4").is_empty());
         assert!(ips("01.02.03.04").is_empty());
