@@ -5,12 +5,17 @@
 Writes `dev.jsonl` and `train.jsonl` in the shared corpus format (`{"id", "text", "source",
 "split", "role", "spans"}`, code point offsets), one document per labeled message. A message whose
 text no longer hashes to the label's SHA-256 is an error: the package changed, nothing is written.
+
+Also writes `code.jsonl`: 300 assistant messages with fenced code, drawn with a fixed seed, as
+`{"id", "text"}` documents, for scrim-core's test that no name lands on a code identifier
+(`crates/scrim-core/tests/code_regions.rs`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -31,6 +36,21 @@ def texts_for(ids: set[str]) -> dict[str, str]:
             if turn < len(conv["messages"]):
                 out[f"{conv['id']}#{turn}"] = conv["messages"][turn]["content"]
     return out
+
+
+CODE_SNIPPETS = 300
+
+
+def code_messages(n: int = CODE_SNIPPETS, seed: int = 12) -> list[dict]:
+    """`n` assistant messages holding a fenced code block, drawn with a fixed seed."""
+    pool = []
+    for conv in sharegpt.conversations():
+        for turn, msg in enumerate(conv["messages"]):
+            text = msg["content"]
+            if msg["role"] == "assistant" and "```" in text and len(text) <= 6000:
+                pool.append({"id": f"{conv['id']}#{turn}", "text": text})
+    pool.sort(key=lambda d: d["id"])
+    return random.Random(seed).sample(pool, min(n, len(pool)))
 
 
 def main() -> None:
@@ -55,6 +75,11 @@ def main() -> None:
             for doc in rows:
                 fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
         print(f"{len(rows)} documents in {out / (split + '.jsonl')}")
+    code = code_messages()
+    with (out / "code.jsonl").open("w", encoding="utf-8") as fh:
+        for doc in code:
+            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    print(f"{len(code)} documents in {out / 'code.jsonl'}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ use scrim_core::{Key, Outcome, Record, Redactor, Tier};
 use scrim_pipeline::Detection;
 use serde_json::json;
 
+use crate::bench_regions::{self, RegionAudit};
 use crate::io::Input;
 use crate::setup::{setup, tier_names, Setup};
 use crate::EngineArgs;
@@ -150,6 +151,7 @@ struct Measured {
     rows: Vec<Row>,
     startup_ms: f64,
     rss: Option<f64>,
+    regions: RegionAudit,
 }
 
 /// Run the benchmark.
@@ -174,6 +176,11 @@ pub(crate) fn bench(args: BenchArgs) -> Result<()> {
             last,
         )?);
     }
+    let last = sets.last().map_or(&[][..], |t| t.as_slice());
+    let detection = Detection::new(setup.engine_for(last)?, setup.policy.clone());
+    let regions = setup
+        .pool
+        .install(|| bench_regions::audit(&detection, &records))?;
     let m = Measured {
         records: records.len(),
         mb,
@@ -181,6 +188,7 @@ pub(crate) fn bench(args: BenchArgs) -> Result<()> {
         rows,
         startup_ms,
         rss: peak_rss_mb(),
+        regions,
     };
     if args.json {
         print_json(&args, &m);
@@ -205,7 +213,9 @@ fn print_json(args: &BenchArgs, m: &Measured) {
                "threads": m.threads, "iterations": args.iterations, "runs": tiers,
                "detect_mb_per_s_median": m.rows.last().map(|r| r.detect),
                "redact_mb_per_s_median": m.rows.last().and_then(|r| r.redact),
-               "startup_ms": m.startup_ms, "peak_rss_mb": m.rss})
+               "startup_ms": m.startup_ms, "peak_rss_mb": m.rss,
+               "region_share": m.regions.shares().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+               "names_on_code_identifiers": m.regions.names_on_code})
     );
 }
 
@@ -237,4 +247,15 @@ fn print_text(args: &BenchArgs, m: &Measured) {
     if let Some(r) = m.rss {
         println!("  peak resident memory: {r:.0} MB");
     }
+    let shares: Vec<String> = m
+        .regions
+        .shares()
+        .iter()
+        .map(|(k, s)| format!("{k} {:.0}%", s * 100.0))
+        .collect();
+    println!("  text by region: {}", shares.join(", "));
+    println!(
+        "  PERSON/LOCATION/ORG findings on code, shell or log text: {}",
+        m.regions.names_on_code
+    );
 }

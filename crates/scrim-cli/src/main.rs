@@ -1,6 +1,7 @@
 //! `scrim`: detect and replace personal data in chat logs, in batch.
 
 mod bench;
+mod bench_regions;
 mod eval;
 mod eval_html;
 mod gov;

@@ -10,22 +10,22 @@
 //! |---|---|
 //! | prose, documents, string literals and comments in code, structured data | everything |
 //! | code and inline code | secrets, emails, URLs, IPs, phones, cards, IBANs, ids, usernames in home paths and prompts |
-//! | shell sessions and logs | as code, plus names found by a cue ("user John Smith") |
+//! | shell sessions and logs | as code |
 //!
 //! Never kept in code, shell or logs: places, addresses, organisations, ages, dates (machine
-//! timestamps and constants, not someone's birthday), and names guessed from word lists.
+//! timestamps and constants, not someone's birthday), and names, even after a cue word
+//! (`--name my-server` is a flag, not an introduction).
 
 use crate::label::Label;
-use crate::rule::{NameRule, Rule};
 use crate::segment::{RegionKind, Segments};
 use crate::span::Finding;
 
-/// Whether a finding with `label`, found by `rule`, makes sense in a region of `kind`.
-pub fn allows(kind: RegionKind, label: Label, rule: Rule) -> bool {
+/// Whether a finding with `label` makes sense in a region of `kind`. Cues do not change the
+/// answer: in code and commands they are flags and fields (`--name my-server`, `name: String`).
+pub fn allows(kind: RegionKind, label: Label) -> bool {
     match kind {
-        RegionKind::Code | RegionKind::InlineCode => machine_readable(label),
-        RegionKind::Shell | RegionKind::Log => {
-            machine_readable(label) || (label == Label::Person && cued(rule))
+        RegionKind::Code | RegionKind::InlineCode | RegionKind::Shell | RegionKind::Log => {
+            machine_readable(label)
         }
         _ => true,
     }
@@ -48,20 +48,12 @@ fn machine_readable(label: Label) -> bool {
     )
 }
 
-/// A name found after a cue phrase, not guessed from a word list.
-fn cued(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::Name(NameRule::Cue | NameRule::Relation | NameRule::Title | NameRule::Greeting)
-    )
-}
-
 /// Whether `finding` makes sense in every region of `segments` it touches.
 pub fn fits(segments: &Segments, finding: &Finding) -> bool {
     let range = finding.span.start()..finding.span.end();
     segments
         .covering(range)
-        .all(|r| allows(r.kind, finding.label, finding.detector))
+        .all(|r| allows(r.kind, finding.label))
 }
 
 /// Whether the learned tier reads regions of `kind`: prose-like text, not code bodies, shell
@@ -76,6 +68,7 @@ pub fn model_reads(kind: RegionKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::{NameRule, Rule};
     use crate::segment::segment;
     use crate::span::Span;
 
@@ -96,7 +89,7 @@ mod tests {
     }
 
     #[test]
-    fn shell_keeps_contacts_and_cued_names_only() {
+    fn shell_keeps_contacts_only() {
         let text = "$ ssh deploy@10.0.0.7\nlast login by Maria at 2023-01-05 10:00:01\n";
         let seg = segment(text);
         assert_eq!(seg.kind_at(0), RegionKind::Shell);
@@ -107,14 +100,14 @@ mod tests {
         assert!(fits(&seg, &ip));
         assert!(!fits(&seg, &date));
         assert!(!fits(&seg, &guess));
-        assert!(fits(&seg, &cue));
+        assert!(!fits(&seg, &cue));
     }
 
     #[test]
     fn prose_keeps_everything() {
         for label in Label::ALL {
-            assert!(allows(RegionKind::Prose, label, Rule::Model));
-            assert!(allows(RegionKind::CodeText, label, Rule::Model));
+            assert!(allows(RegionKind::Prose, label));
+            assert!(allows(RegionKind::CodeText, label));
         }
         assert!(model_reads(RegionKind::Prose));
         assert!(!model_reads(RegionKind::Code));
