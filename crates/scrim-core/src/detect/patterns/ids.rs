@@ -557,12 +557,10 @@ fn verhoeff(digits: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::find_with;
 
     fn ids(t: &str) -> Vec<(&str, Option<&'static str>)> {
-        let mut g = GateBuilder::default();
-        let c = Ids::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        c.find(t, &g.build().unwrap().windows(t, 64), &mut out);
+        let out = find_with(t, Ids::new, Ids::find);
         out.iter()
             .map(|f| (f.span.slice(t).unwrap(), f.kind))
             .collect()
