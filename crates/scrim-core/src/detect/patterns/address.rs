@@ -1206,13 +1206,10 @@ fn postal_like(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::{find_with, texts};
 
     fn addrs(t: &str) -> Vec<&str> {
-        let mut g = GateBuilder::default();
-        let a = Address::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        a.find(t, &g.build().unwrap().windows(t, 64), &mut out);
-        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+        texts(t, &find_with(t, Address::new, Address::find))
     }
 
     #[test]

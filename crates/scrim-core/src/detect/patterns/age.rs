@@ -419,19 +419,10 @@ fn follows_ok(text: &str, e: usize, allowed: &[&str], strict: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::{find_with, texts_by_position};
 
     fn ages(t: &str) -> Vec<&str> {
-        let mut g = GateBuilder::default();
-        let a = Age::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        a.find(t, &g.build().unwrap().windows(t, 64), &mut out);
-        let mut v: Vec<_> = out
-            .iter()
-            .map(|f| (f.span.start(), f.span.slice(t).unwrap()))
-            .collect();
-        v.sort();
-        v.dedup();
-        v.into_iter().map(|(_, s)| s).collect()
+        texts_by_position(t, &find_with(t, Age::new, Age::find))
     }
 
     #[test]

@@ -174,13 +174,10 @@ fn iin_ok(d: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::{find_with, texts};
 
     fn cards(t: &str) -> Vec<&str> {
-        let mut g = GateBuilder::default();
-        let c = Card::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        c.find(t, &g.build().unwrap().windows(t, 64), &mut out);
-        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+        texts(t, &find_with(t, Card::new, Card::find))
     }
 
     #[test]

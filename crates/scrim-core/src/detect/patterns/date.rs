@@ -357,19 +357,10 @@ fn day_ok(day: u32, month: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::{find_with, texts_by_position};
 
     fn dates(t: &str) -> Vec<&str> {
-        let mut g = GateBuilder::default();
-        let d = Date::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        d.find(t, &g.build().unwrap().windows(t, 64), &mut out);
-        let mut v: Vec<_> = out
-            .iter()
-            .map(|f| (f.span.start(), f.span.slice(t).unwrap()))
-            .collect();
-        v.sort();
-        v.dedup();
-        v.into_iter().map(|(_, s)| s).collect()
+        texts_by_position(t, &find_with(t, Date::new, Date::find))
     }
 
     #[test]

@@ -153,12 +153,10 @@ pub(super) fn free_standing(text: &str, s: usize, e: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::find_with;
 
     fn found(t: &str) -> Vec<(&str, Option<&'static str>)> {
-        let mut g = GateBuilder::default();
-        let d = Device::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        d.find(t, &g.build().unwrap().windows(t, 64), &mut out);
+        let out = find_with(t, Device::new, Device::find);
         for f in &out {
             assert!(t.is_char_boundary(f.span.start()) && t.is_char_boundary(f.span.end()));
         }

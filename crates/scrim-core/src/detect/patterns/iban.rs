@@ -194,13 +194,10 @@ fn mod97(iban: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::{find_with, texts};
 
     fn ibans(t: &str) -> Vec<&str> {
-        let mut g = GateBuilder::default();
-        let c = Iban::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        c.find(t, &g.build().unwrap().windows(t, 64), &mut out);
-        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+        texts(t, &find_with(t, Iban::new, Iban::find))
     }
 
     #[test]

@@ -104,12 +104,81 @@ const CUE_PHRASES: &[&str] = &[
     r"(?:klant|bestel|dossier|polis|order|lid|paspoort)nummer",
 ];
 
+/// One national number finder: a regex, a validator, cue words and scores by written shape.
+struct Form {
+    /// The finding's kind.
+    kind: &'static str,
+    /// The regex's name at the gate.
+    gate: &'static str,
+    /// The candidate regex.
+    pat: &'static str,
+    /// Whether a candidate must not be glued to other digits, dashes or decimals ([`bounded`]).
+    bounded: bool,
+    /// The validator of a candidate's text.
+    valid: fn(&str) -> bool,
+    /// Cue words (lowercase) within 40 bytes before the value.
+    cues: &'static [&'static str],
+    /// Whether a candidate is in the form's marked shape (dashed, grouped, uppercase).
+    marked: fn(&str) -> bool,
+    /// The scores after a cue: (marked, unmarked).
+    cued: (f32, f32),
+    /// The scores without a cue: (marked, unmarked); `None` where a cue is required.
+    bare: (Option<f32>, Option<f32>),
+}
+
+/// Every national number form, in the order they are searched.
+const FORMS: &[Form] = &[
+    Form {
+        kind: "SSN",
+        gate: "id.ssn",
+        pat: r"(?-u:\b)[0-9]{3}(?:-[0-9]{2}-|\x20[0-9]{2}\x20)[0-9]{4}(?-u:\b)",
+        bounded: true,
+        valid: ssn_digits,
+        cues: SSN_CUES,
+        marked: dashed,
+        cued: (SSN_CUED, SSN_CUED),
+        bare: (Some(SSN_DASHED), Some(SSN_SPACED)),
+    },
+    Form {
+        kind: "SSN",
+        gate: "id.ssn_bare",
+        pat: r"(?-u:\b)[0-9]{9}(?-u:\b)",
+        bounded: true,
+        valid: ssn_digits,
+        cues: SSN_CUES,
+        // One run of nine digits has no marked shape; it is taken only after a cue.
+        marked: dashed,
+        cued: (SSN_UNGROUPED_CUED, SSN_UNGROUPED_CUED),
+        bare: (None, None),
+    },
+    Form {
+        kind: "AADHAAR",
+        gate: "id.aadhaar",
+        pat: r"(?-u:\b)[2-9][0-9]{3}(?:\x20[0-9]{4}\x20|-[0-9]{4}-|[0-9]{4})[0-9]{4}(?-u:\b)",
+        bounded: true,
+        valid: aadhaar_digits,
+        cues: AADHAAR_CUES,
+        marked: grouped,
+        cued: (AADHAAR_CUED, AADHAAR_CUED),
+        bare: (Some(AADHAAR_GROUPED), Some(AADHAAR_UNGROUPED)),
+    },
+    Form {
+        kind: "PAN",
+        gate: "id.pan",
+        pat: r"(?i-u:\b[a-z]{3}[abcfghljpt][a-z][0-9]{4}[a-z]\b)",
+        bounded: false,
+        valid: any,
+        cues: PAN_CUES,
+        marked: uppercase,
+        cued: (PAN_UPPERCASE_CUED, PAN_LOWERCASE_CUED),
+        bare: (Some(PAN_UPPERCASE), None),
+    },
+];
+
 /// National and cue-introduced identifiers.
 pub(crate) struct Ids {
-    ssn: (Regex, usize),
-    bare9: (Regex, usize),
-    aadhaar: (Regex, usize),
-    pan: (Regex, usize),
+    /// One compiled regex and gate index per [`Form`].
+    forms: Vec<(Regex, usize)>,
     cued: (Regex, usize),
 }
 
@@ -124,111 +193,31 @@ impl Ids {
             r"(?i-u)(?-u:\b)(?P<cue>{})(?P<fill>(?:\s*(?:(?:is|was|of|which|that|es|est|ist|lautet)(?-u:\b)|[:=#.\-(]|–|：))*\s*)(?P<code>[A-Za-z0-9](?:[A-Za-z0-9\-/]|\.[A-Za-z0-9])*)",
             cues.join("|")
         );
+        let forms = FORMS
+            .iter()
+            .map(|f| g.regex(f.gate, f.pat))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Ids {
-            ssn: g.regex(
-                "id.ssn",
-                r"(?-u:\b)[0-9]{3}(?:-[0-9]{2}-|\x20[0-9]{2}\x20)[0-9]{4}(?-u:\b)",
-            )?,
-            bare9: g.regex("id.ssn_bare", r"(?-u:\b)[0-9]{9}(?-u:\b)")?,
-            aadhaar: g.regex(
-                "id.aadhaar",
-                r"(?-u:\b)[2-9][0-9]{3}(?:\x20[0-9]{4}\x20|-[0-9]{4}-|[0-9]{4})[0-9]{4}(?-u:\b)",
-            )?,
-            pan: g.regex(
-                "id.pan",
-                r"(?i-u:\b[a-z]{3}[abcfghljpt][a-z][0-9]{4}[a-z]\b)",
-            )?,
+            forms,
             cued: g.regex("id.cued", &cue)?,
         })
     }
 
     pub(crate) fn find(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
         for w in windows {
-            let (ws, we) = (w.s, w.e);
-            if w.hit(self.ssn.1) {
-                self.find_ssn(text, ws, we, out);
-            }
-            if w.hit(self.bare9.1) {
-                self.find_bare9(text, ws, we, out);
-            }
-            if w.hit(self.aadhaar.1) {
-                self.find_aadhaar(text, ws, we, out);
-            }
-            if w.hit(self.pan.1) {
-                self.find_pan(text, ws, we, out);
+            for (form, (re, gate)) in FORMS.iter().zip(&self.forms) {
+                if w.hit(*gate) {
+                    util::each_captures(re, text, w.s, w.e, |c| {
+                        if let Some(m) = c.get(0) {
+                            judge(form, text, m.start(), m.end(), out);
+                        }
+                    });
+                }
             }
             if w.hit(self.cued.1) {
-                self.find_cued(text, ws, we, out);
+                self.find_cued(text, w.s, w.e, out);
             }
         }
-    }
-
-    fn find_ssn(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
-        util::each_captures(&self.ssn.0, text, ws, we, |c| {
-            let Some(m) = c.get(0) else { return };
-            if !bounded(text, m.start(), m.end()) || !ssn_valid(&util::digits_of(m.as_str())) {
-                return;
-            }
-            let cue = util::has_cue(&util::lower_before(text, m.start(), 40), SSN_CUES);
-            let dashed = m.as_str().contains('-');
-            let score = match (dashed, cue) {
-                (_, true) => SSN_CUED,
-                (true, false) => SSN_DASHED,
-                (false, false) => SSN_SPACED,
-            };
-            util::push(out, text, (m.start(), m.end()), FAM, Some("SSN"), score);
-        });
-    }
-
-    fn find_bare9(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
-        util::each_captures(&self.bare9.0, text, ws, we, |c| {
-            let Some(m) = c.get(0) else { return };
-            if bounded(text, m.start(), m.end())
-                && ssn_valid(&util::digits_of(m.as_str()))
-                && util::has_cue(&util::lower_before(text, m.start(), 40), SSN_CUES)
-            {
-                util::push(
-                    out,
-                    text,
-                    (m.start(), m.end()),
-                    FAM,
-                    Some("SSN"),
-                    SSN_UNGROUPED_CUED,
-                );
-            }
-        });
-    }
-
-    fn find_aadhaar(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
-        util::each_captures(&self.aadhaar.0, text, ws, we, |c| {
-            let Some(m) = c.get(0) else { return };
-            if !bounded(text, m.start(), m.end()) || !verhoeff(&util::digits_of(m.as_str())) {
-                return;
-            }
-            let cue = util::has_cue(&util::lower_before(text, m.start(), 40), AADHAAR_CUES);
-            let grouped = m.as_str().len() > 12;
-            let score = match (grouped, cue) {
-                (_, true) => AADHAAR_CUED,
-                (true, false) => AADHAAR_GROUPED,
-                (false, false) => AADHAAR_UNGROUPED,
-            };
-            util::push(out, text, (m.start(), m.end()), FAM, Some("AADHAAR"), score);
-        });
-    }
-
-    fn find_pan(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
-        util::each_captures(&self.pan.0, text, ws, we, |c| {
-            let Some(m) = c.get(0) else { return };
-            let upper = m.as_str().bytes().all(|b| !b.is_ascii_lowercase());
-            let cue = util::has_cue(&util::lower_before(text, m.start(), 40), PAN_CUES);
-            let score = match (upper, cue) {
-                (true, true) => PAN_UPPERCASE_CUED,
-                (true, false) => PAN_UPPERCASE,
-                (false, true) => PAN_LOWERCASE_CUED,
-                (false, false) => return,
-            };
-            util::push(out, text, (m.start(), m.end()), FAM, Some("PAN"), score);
-        });
     }
 
     fn find_cued(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
@@ -274,6 +263,54 @@ impl Ids {
             util::push(out, text, (s, e), FAM, kind, score);
         });
     }
+}
+
+/// Validate one candidate of `form` at `text[s..e]` and push it with its score.
+fn judge(form: &Form, text: &str, s: usize, e: usize, out: &mut Vec<Finding>) {
+    let m = util::slice(text, s, e);
+    if (form.bounded && !bounded(text, s, e)) || !(form.valid)(m) {
+        return;
+    }
+    let cue = util::has_cue(&util::lower_before(text, s, 40), form.cues);
+    let score = match (cue, (form.marked)(m)) {
+        (true, true) => Some(form.cued.0),
+        (true, false) => Some(form.cued.1),
+        (false, true) => form.bare.0,
+        (false, false) => form.bare.1,
+    };
+    if let Some(score) = score {
+        util::push(out, text, (s, e), FAM, Some(form.kind), score);
+    }
+}
+
+/// A valid SSN's nine digits.
+fn ssn_digits(m: &str) -> bool {
+    ssn_valid(&util::digits_of(m))
+}
+
+/// A Verhoeff-valid Aadhaar's twelve digits.
+fn aadhaar_digits(m: &str) -> bool {
+    verhoeff(&util::digits_of(m))
+}
+
+/// Any candidate (the regex is the whole check).
+fn any(_: &str) -> bool {
+    true
+}
+
+/// Dashed ("123-45-6789"), not spaced.
+fn dashed(m: &str) -> bool {
+    m.contains('-')
+}
+
+/// In groups ("2345 6789 0124"), not one run.
+fn grouped(m: &str) -> bool {
+    m.len() > 12
+}
+
+/// With no lowercase letter ("ABCPE1234F").
+fn uppercase(m: &str) -> bool {
+    m.bytes().all(|b| !b.is_ascii_lowercase())
 }
 
 /// Whether the cue ends in, or the filler holds, an explicit number marker ("#", "no.", "number",
@@ -520,12 +557,10 @@ fn verhoeff(digits: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::find_with;
 
     fn ids(t: &str) -> Vec<(&str, Option<&'static str>)> {
-        let mut g = GateBuilder::default();
-        let c = Ids::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        c.find(t, &g.build().unwrap().windows(t, 64), &mut out);
+        let out = find_with(t, Ids::new, Ids::find);
         out.iter()
             .map(|f| (f.span.slice(t).unwrap(), f.kind))
             .collect()

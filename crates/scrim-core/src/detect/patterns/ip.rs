@@ -153,13 +153,10 @@ fn v6_ok(text: &str, s: usize, e: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::{find_with, texts};
 
     fn ips(t: &str) -> Vec<&str> {
-        let mut g = GateBuilder::default();
-        let c = Ip::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        c.find(t, &g.build().unwrap().windows(t, 64), &mut out);
-        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+        texts(t, &find_with(t, Ip::new, Ip::find))
     }
 
     #[test]

@@ -131,13 +131,10 @@ fn town_at(text: &str, (s, e): (usize, usize), town: &str, cued: bool, out: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::patterns::tests::{find_with, texts};
 
     fn found(t: &str) -> Vec<&str> {
-        let mut g = GateBuilder::default();
-        let p = Postcode::new(&mut g).unwrap();
-        let mut out = Vec::new();
-        p.find(t, &g.build().unwrap().windows(t, 64), &mut out);
-        out.iter().map(|f| f.span.slice(t).unwrap()).collect()
+        texts(t, &find_with(t, Postcode::new, Postcode::find))
     }
 
     #[test]

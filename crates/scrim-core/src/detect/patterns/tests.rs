@@ -2,6 +2,36 @@
 
 use super::*;
 
+/// The findings of one family's finder over `t` (the unit tests of each family): the finder made
+/// with a fresh gate by `new` and run by `find` on the gate's windows.
+pub(super) fn find_with<F>(
+    t: &str,
+    new: impl FnOnce(&mut util::GateBuilder) -> Result<F>,
+    find: impl Fn(&F, &str, &[util::Win], &mut Vec<Finding>),
+) -> Vec<Finding> {
+    let mut g = util::GateBuilder::default();
+    let f = new(&mut g).unwrap();
+    let mut out = Vec::new();
+    find(&f, t, &g.build().unwrap().windows(t, 64), &mut out);
+    out
+}
+
+/// The text of each finding, in the order found.
+pub(super) fn texts<'t>(t: &'t str, found: &[Finding]) -> Vec<&'t str> {
+    found.iter().map(|f| f.span.slice(t).unwrap()).collect()
+}
+
+/// The text of each finding by position, each span once.
+pub(super) fn texts_by_position<'t>(t: &'t str, found: &[Finding]) -> Vec<&'t str> {
+    let mut v: Vec<_> = found
+        .iter()
+        .map(|f| (f.span.start(), f.span.slice(t).unwrap()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v.into_iter().map(|(_, s)| s).collect()
+}
+
 fn run(t: &str) -> Vec<Finding> {
     let p = Patterns::new().unwrap();
     let mut out = Vec::new();
