@@ -1,7 +1,7 @@
 //! Files that only appear complete: an atomic JSONL output, the quarantine, and the sink that
 //! writes a run to both.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -68,7 +68,8 @@ pub enum FileError {
 
 /// An output that only appears complete when the run finishes: a temporary file beside the
 /// target, renamed over it at [`AtomicFile::commit`]. A killed run leaves no half-written file
-/// under the target's name. `-` writes to standard output.
+/// under the target's name. `-` writes to standard output; an existing device, pipe or socket
+/// (`/dev/null`, a FIFO) is written to directly, never replaced.
 pub struct AtomicFile {
     target: Option<PathBuf>,
     temp: Option<NamedTempFile>,
@@ -91,6 +92,22 @@ impl AtomicFile {
                 target: None,
                 temp: None,
                 writer: Box::new(BufWriter::with_capacity(1 << 20, io::stdout())),
+            });
+        }
+        if is_stream(path) {
+            // A device, pipe or socket (`-o /dev/null`, a FIFO): there is nothing to replace
+            // atomically, and renaming a file over it would destroy it. Write to it directly.
+            let file = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|source| FileError::Open {
+                    dir: path.to_path_buf(),
+                    source,
+                })?;
+            return Ok(AtomicFile {
+                target: None,
+                temp: None,
+                writer: Box::new(BufWriter::with_capacity(1 << 20, file)),
             });
         }
         let dir = match path.parent() {
@@ -142,6 +159,12 @@ impl AtomicFile {
         }
         Ok(())
     }
+}
+
+/// Whether `path` names an existing file that is neither a regular file nor a directory (a
+/// character device such as `/dev/null`, a FIFO, a socket), following links.
+fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// The temporary files of outputs to `path` start with this.
@@ -296,5 +319,41 @@ impl Sink for JsonlSink {
             out.commit()?;
         }
         self.quarantine.commit()
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+
+    use super::*;
+
+    /// A FIFO stands for `/dev/null`: writing to it must leave it a FIFO, not a renamed file.
+    #[test]
+    fn a_pipe_is_written_to_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut got = String::new();
+                File::open(&fifo).unwrap().read_to_string(&mut got).unwrap();
+                got
+            })
+        };
+        let mut out = AtomicFile::create(&fifo).unwrap();
+        out.line("{\"id\":1}").unwrap();
+        out.commit().unwrap();
+        assert_eq!(reader.join().unwrap(), "{\"id\":1}\n");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no partial file beside the pipe");
     }
 }
