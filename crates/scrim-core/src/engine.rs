@@ -477,23 +477,16 @@ impl Engine {
         w.dictionary && w.common_zipf >= 3.0
     }
 
-    /// Spread what one text taught to every text of the conversation (the module's consistency
-    /// rule). Linear in the text and in the findings: needles are deduplicated by hash, and many
-    /// needles are searched with one automaton rather than one pass each.
-    fn spread(
-        &self,
-        c: &Conversation<'_>,
-        segments: &[Segments],
-        out: &mut [MessageAnalysis],
-    ) -> Result<()> {
-        let texts = c.texts;
+    /// What a conversation teaches: its seeds, then each distinct value found in a teaching text
+    /// (and, for a person, the uncommon words of the name), in first-seen order.
+    fn needles(&self, c: &Conversation<'_>, out: &[MessageAnalysis]) -> Needles {
         let mut needles = Needles::default();
         for seed in c.seeds {
             needles.push(&seed.value, seed.label);
         }
         // Each distinct found value is judged once, however often it was found.
         let mut judged: HashSet<(&str, Label)> = HashSet::new();
-        for (text, analysis) in texts.iter().zip(out.iter()).take(c.teaching) {
+        for (text, analysis) in c.texts.iter().zip(out.iter()).take(c.teaching) {
             for f in &analysis.findings {
                 if !spreads(f.label) {
                     continue;
@@ -518,6 +511,20 @@ impl Engine {
                 }
             }
         }
+        needles
+    }
+
+    /// Spread what one text taught to every text of the conversation (the module's consistency
+    /// rule). Linear in the text and in the findings: needles are deduplicated by hash, and many
+    /// needles are searched with one automaton rather than one pass each.
+    fn spread(
+        &self,
+        c: &Conversation<'_>,
+        segments: &[Segments],
+        out: &mut [MessageAnalysis],
+    ) -> Result<()> {
+        let texts = c.texts;
+        let needles = self.needles(c, out);
         if needles.list.is_empty() {
             return Ok(());
         }
