@@ -19,7 +19,7 @@ mod error;
 pub mod governance;
 mod json;
 pub mod raw;
-mod store;
+mod db;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -27,7 +27,7 @@ pub use crypto::{Keyring, Lineage, SecretKey};
 pub use dataset::{DatasetWriter, LineEntry, Manifest};
 pub use error::{db_unavailable, Error, Result};
 pub use governance::{Consent, Decision, Exclusion, Governance};
-pub use store::{
+pub use db::{
     check_subject, display_url, hours_from_now, now, subject_field, timestamp, timestamp_at,
     Backend, ConsentEvent, DatasetInfo, Holding, KeyStatus, Receipt, Recovery, ReviewTasks, Store,
     TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,

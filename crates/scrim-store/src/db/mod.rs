@@ -1,4 +1,4 @@
-//! The store: one interface over SQLite (embedded, the default: a file path) and PostgreSQL (a
+//! The store's SQL, all of it: one interface over SQLite (embedded, the default: a file path) and PostgreSQL (a
 //! connection URL), through `sqlx`'s `Any` driver with a versioned migration set per back-end.
 //! Every query here is written once, in SQL both back-ends accept.
 //!
