@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 pub use crate::gate::Gate;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
-use crate::rule::Rule;
+use crate::rule::{NameRule, Rule};
 use crate::scope;
 use crate::segment::{segment, Segments};
 use crate::sensitive::{Category, SensitiveTagger};
@@ -252,6 +252,33 @@ fn model_pieces(segments: &Segments, gated: Range<usize>) -> Vec<Range<usize>> {
     out
 }
 
+/// Unknown capitalised words guessed as names (no word list knows them) that the conversation
+/// also writes in lowercase are ordinary words ("Repudiation ... repudiation", "Kubernetes ...
+/// kubernetes"): their guesses are dropped before they can spread.
+fn drop_lowercase_guesses(texts: &[&str], analyses: &mut [MessageAnalysis]) {
+    let written_lower = |word: &str| {
+        let finder = memchr::memmem::Finder::new(word.as_bytes());
+        texts.iter().any(|t| {
+            finder
+                .find_iter(t.as_bytes())
+                .any(|s| at_word_boundaries(t, s, s + word.len()))
+        })
+    };
+    for (text, analysis) in texts.iter().zip(analyses.iter_mut()) {
+        analysis.findings.retain(|f| {
+            let unknown_guess = matches!(
+                f.detector,
+                Rule::Name(NameRule::ProperNoun | NameRule::UnknownOpening)
+            );
+            let Some(value) = f.span.slice(text).filter(|_| unknown_guess) else {
+                return true;
+            };
+            let lower = value.to_lowercase();
+            lower == value || value.contains(char::is_whitespace) || !written_lower(&lower)
+        });
+    }
+}
+
 /// Zipf frequency from which a word is too plain to spread on its own ("the", "like", "time").
 const PLAIN_ZIPF: f32 = 5.5;
 
@@ -447,6 +474,7 @@ impl Engine {
                     tags: self.tagger.tag(t),
                 })
                 .collect();
+            drop_lowercase_guesses(c.texts, &mut analyses);
             self.spread(c, mine, &mut analyses)?;
             out.push(analyses);
         }

@@ -8,9 +8,9 @@ use super::predicates::{
 use super::scan::{Scan, NAME_WORDS};
 use super::score::{
     BIG_PLACE, CAPITALISED_NAME, CAPITALISED_PLACE, CAPITALISED_WORDY_NAME, COMMON_GIVEN_NAME,
-    CUED_PLACE, FULL_NAME, LOWERCASE_FIRST_NAME, LOWERCASE_GIVEN_NAME, LOWERCASE_PLACE, NOT_COMMON,
-    PLACE_OVER_NAME, UNKNOWN_AFTER_PLACE_CUE, UNKNOWN_OPENING, UNKNOWN_OPENING_RUN,
-    UNKNOWN_PROPER_NOUN,
+    CUED_PLACE, FULL_NAME, LOWERCASE_FIRST_NAME, LOWERCASE_FREQUENT_WORD, LOWERCASE_GIVEN_NAME,
+    LOWERCASE_PLACE, NOT_COMMON, PLACE_OVER_NAME, UNKNOWN_AFTER_PLACE_CUE, UNKNOWN_OPENING,
+    UNKNOWN_OPENING_RUN, UNKNOWN_PROPER_NOUN,
 };
 use super::words::{Case, Word};
 use crate::label::Label;
@@ -248,6 +248,8 @@ impl Scan<'_> {
             && clear_name(w)
             && w.info.first_name >= LOWERCASE_GIVEN_NAME
             && w.lower.chars().count() >= 3
+            && (w.info.common_zipf < LOWERCASE_FREQUENT_WORD
+                || w.info.first_name >= COMMON_GIVEN_NAME)
         {
             let end = self.extend_name(i, NAME_WORDS);
             self.add(

@@ -100,6 +100,11 @@ pub(super) const COMMON_GIVEN_NAME: u8 = 6;
 /// Hunter").
 pub(super) const RELATION_GIVEN_NAME: u8 = 5;
 
+/// Zipf frequency from which a lowercase word that is also a rare given name is read as the word
+/// ("among", "app"): a lowercase given name this frequent counts only when it is a common one
+/// (rank [`COMMON_GIVEN_NAME`]: "john", "david").
+pub(super) const LOWERCASE_FREQUENT_WORD: f32 = 4.5;
+
 /// Given-name rank from which a clear given name counts in lowercase ("priya").
 pub(super) const LOWERCASE_GIVEN_NAME: u8 = 2;
 
