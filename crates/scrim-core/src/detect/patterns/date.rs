@@ -178,6 +178,11 @@ impl Date {
         if !numeric_order_ok((la, lc), (x, y, z), s1.as_str() == ".") {
             return;
         }
+        if la == 4 && s1.as_str() == "-" && !iso_cue(text, m.start()) {
+            // ISO dates without a word for them are machine-made: timestamps, table cells,
+            // file names, test data.
+            return;
+        }
         let score = if lc == 4 || la == 4 {
             NUMERIC_FULL_YEAR
         } else {
@@ -186,6 +191,71 @@ impl Date {
         util::push(out, text, (m.start(), m.end()), FAM, None, score);
     }
 }
+
+/// Words that make an ISO date someone's: a date field, a birthday, an event ("Date:", "DOB",
+/// "born", "on", "from ... until"), in a few languages ("fecha", "Datum", "data").
+const ISO_CUES: &[&str] = &[
+    "date",
+    "dated",
+    "when",
+    "on",
+    "born",
+    "birth",
+    "birthday",
+    "bday",
+    "dob",
+    "d.o.b",
+    "data",
+    "fecha",
+    "datum",
+    "appointment",
+    "due",
+    "since",
+    "until",
+    "from",
+    "to",
+    "deadline",
+    "expires",
+    "expiry",
+    "issued",
+    "joined",
+    "hired",
+    "started",
+    "married",
+    "died",
+    "wedding",
+];
+
+/// Whether a word of [`ISO_CUES`] ends right before `s` (separated by spaces, `:` or `=`), so the
+/// ISO date there is someone's rather than machine-made.
+fn iso_cue(text: &str, s: usize) -> bool {
+    let before = util::lower_before(text, s, 24);
+    let t = before.trim_end_matches([' ', '\t', ':', '=', '"', '\'']);
+    let word = t
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .next()
+        .unwrap_or("");
+    if ISO_CUES.contains(&word) {
+        return true;
+    }
+    // Scripts without spaces: the cue ends right before, maybe with a particle ("生日是").
+    let t = t.trim_end_matches(['是', 'は', '：', '为', '為', '은', '는', ' ']);
+    ISO_CUES_UNSPACED.iter().any(|c| t.ends_with(c))
+}
+
+/// [`ISO_CUES`] of scripts written without spaces, and Devanagari: birthday, born, date.
+const ISO_CUES_UNSPACED: &[&str] = &[
+    "生日",
+    "出生",
+    "日期",
+    "誕生日",
+    "生年月日",
+    "日付",
+    "생일",
+    "날짜",
+    "जन्म",
+    "तारीख",
+];
 
 /// Whether the numeric date from `s` to `e` (the end of its third number) is part of a longer run
 /// (IPs, versions, phone numbers).
@@ -367,10 +437,16 @@ mod tests {
     fn numeric() {
         assert_eq!(dates("dob 12/03/1994."), vec!["12/03/1994"]);
         assert_eq!(dates("3-12-1994"), vec!["3-12-1994"]);
-        assert_eq!(dates("1994-03-12"), vec!["1994-03-12"]);
+        assert_eq!(dates("born 1994-03-12"), vec!["1994-03-12"]);
+        // ISO dates with no word for them are machine-made (timestamps, table cells).
+        assert!(dates("1994-03-12").is_empty());
+        assert!(dates("id,created\n7,2022-06-30 14:21").is_empty());
         assert_eq!(dates("12.03.1994"), vec!["12.03.1994"]);
         assert_eq!(dates("3/13/1956"), vec!["3/13/1956"]);
-        assert_eq!(dates("1978-07-13 07:00:28"), vec!["1978-07-13 07:00:28"]);
+        assert_eq!(
+            dates("When: 1978-07-13 07:00:28"),
+            vec!["1978-07-13 07:00:28"]
+        );
         assert_eq!(dates("on 03/12/94"), vec!["03/12/94"]);
         assert_eq!(dates("जन्म 12/03/1994 को"), vec!["12/03/1994"]);
         assert!(dates("13/13/1994").is_empty());
