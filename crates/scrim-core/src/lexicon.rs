@@ -572,6 +572,21 @@ impl Lexicon {
         })
     }
 
+    /// Whether `lower` is the start of a longer common English dictionary word ("syst" of
+    /// "system", "comput" of "computer"): what an abbreviation such as "Syst." shortens.
+    #[must_use]
+    pub fn abbreviates_word(&self, lower: &str) -> bool {
+        let entries = &self.words.entries;
+        let from = entries.partition_point(|(k, _)| *k <= lower);
+        entries
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(k, _)| k.starts_with(lower))
+            .take(64)
+            .any(|(k, v)| v.dictionary && v.common_zipf >= 3.0 && k.len() >= lower.len() + 2)
+    }
+
     /// What the lexicon knows about one word, given in lowercase (`str::to_lowercase`). Unknown
     /// words get the all-zero [`WordInfo::default`].
     #[must_use]

@@ -6,7 +6,8 @@
 //!
 //! 0. **Code** is never a name: a word glued to code punctuation (`max(`, `conn.cursor`,
 //!    `user_id`, `std::fmt`) or a keyword, builtin or type name of a common language written as
-//!    code writes it (`elif`, `len`, `String`; see `code.rs`).
+//!    code writes it (`elif`, `len`, `String`; see `code.rs`); nor is an abbreviation of a common
+//!    word ("Syst.", "Comput." in a citation).
 //! 1. **Cues** decide outright: "my name is X", "call me X", "I'm X" (X a name or capitalised
 //!    and not a common word), "my daughter X", "Dr. X", "hi X", sign-offs ("thanks, X"), Hinglish
 //!    ("mera naam X hai") and Spanish ("me llamo X") forms make X a PERSON; "I live in X",
@@ -100,7 +101,7 @@ impl NameDetector {
         }
         // 0. Words written as code are never names.
         for w in &mut words {
-            w.never |= code::code_shaped(text, w);
+            w.never |= code::code_shaped(text, w) || code::abbreviation(text, w, &self.lexicon);
         }
         let mut scan = Scan::new(text, &words, &self.lexicon, &self.cues);
         scan.cues(); // 1. Cues.

@@ -181,3 +181,18 @@ fn ascii_words_agree_with_the_general_tokenizer() {
         assert_eq!(a, b, "{t:?}");
     }
 }
+
+#[test]
+fn code_and_abbreviations_are_not_names() {
+    assert!(persons("then print(max(len(x))) and elif conn.cursor()").is_empty());
+    let cited = persons("see IEEE Trans. Syst. Man Cybern., and Comput. Intell. Neurosci.");
+    assert!(
+        !cited
+            .iter()
+            .any(|p| p.contains("Syst") || p.contains("Comput")),
+        "{cited:?}"
+    );
+    assert_eq!(persons("I met Tebogo. He was late"), vec!["Tebogo"]);
+    assert_eq!(persons("talked to priya yesterday"), vec!["priya"]);
+    assert!(persons("I’m fine, I’ve been busy").is_empty());
+}
