@@ -50,6 +50,24 @@ fn touches_code(text: &str, start: usize, end: usize) -> bool {
     call_or_index || member || path || after_member || after_sigil
 }
 
+/// Whether `w` is an abbreviation: an unknown capitalised word right before a full stop that
+/// shortens a common English word ("Syst.", "Comput.", "Eng." in a citation). Names the lists know
+/// never count ("Tom." stays a name).
+pub(super) fn abbreviation(text: &str, w: &Word, lexicon: &crate::lexicon::Lexicon) -> bool {
+    w.case == Case::Title
+        && byte_at(text, w.end) == Some(b'.')
+        && !is_known(w)
+        && lexicon.abbreviates_word(&w.lower)
+}
+
+/// A word the lexicon knows as a name, a place or a common word.
+fn is_known(w: &Word) -> bool {
+    w.info.first_name > 0
+        || w.info.surname > 0
+        || w.info.place.is_some()
+        || w.info.common_zipf > 0.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::touches_code;
@@ -79,22 +97,4 @@ mod tests {
         assert!(!shaped("Hi Priya, how are you", "Priya"));
         assert!(!shaped("Jean-Luc and Zoë", "Luc"));
     }
-}
-
-/// Whether `w` is an abbreviation: an unknown capitalised word right before a full stop that
-/// shortens a common English word ("Syst.", "Comput.", "Eng." in a citation). Names the lists know
-/// never count ("Tom." stays a name).
-pub(super) fn abbreviation(text: &str, w: &Word, lexicon: &crate::lexicon::Lexicon) -> bool {
-    w.case == Case::Title
-        && byte_at(text, w.end) == Some(b'.')
-        && !is_known(w)
-        && lexicon.abbreviates_word(&w.lower)
-}
-
-/// A word the lexicon knows as a name, a place or a common word.
-fn is_known(w: &Word) -> bool {
-    w.info.first_name > 0
-        || w.info.surname > 0
-        || w.info.place.is_some()
-        || w.info.common_zipf > 0.0
 }
