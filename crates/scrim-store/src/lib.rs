@@ -15,20 +15,20 @@
 
 pub mod crypto;
 pub mod dataset;
+mod db;
 mod error;
 pub mod governance;
 mod json;
 pub mod raw;
-mod db;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use crypto::{Keyring, Lineage, SecretKey};
 pub use dataset::{DatasetWriter, LineEntry, Manifest};
-pub use error::{db_unavailable, Error, Result};
-pub use governance::{Consent, Decision, Exclusion, Governance};
 pub use db::{
     check_subject, display_url, hours_from_now, now, subject_field, timestamp, timestamp_at,
     Backend, ConsentEvent, DatasetInfo, Holding, KeyStatus, Receipt, Recovery, ReviewTasks, Store,
     TombstoneReport, LINEAGE_KEY, PSEUDONYM_KEY,
 };
+pub use error::{db_unavailable, Error, Result};
+pub use governance::{Consent, Decision, Exclusion, Governance};
