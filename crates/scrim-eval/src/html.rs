@@ -146,7 +146,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{padding:3px 8px;border-bottom
 th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .warn{background:#fff4e0;border:1px solid #e0a040;padding:.5em 1em}\
 .bar{display:inline-block;width:120px;height:10px;background:#e8e8e8;margin-right:6px;vertical-align:middle}\
-.bar span{display:block;height:100%}.rec span{background:#3a7bd5}.leak span{background:#d5493a}\
+.bar>span{display:block;height:100%}.rec .bar>span{background:#3a7bd5}.leak .bar>span{background:#d5493a}\
 small{color:#666}mark{background:#ffd54a;padding:0 1px}.snip{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px;max-width:700px}\
 .p{stroke:#3a7bd5}.r{stroke:#e08a1e}.c{stroke:#2e9e5b}svg text{font-size:11px;fill:#444}";
 
