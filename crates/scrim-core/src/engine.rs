@@ -345,6 +345,9 @@ impl Engine {
                 for d in &self.detectors {
                     d.detect(t, &mut f)?;
                 }
+                if !self.detectors.is_empty() {
+                    crate::keyed::find(t, seg, &mut f);
+                }
                 f.retain(|x| scope::fits(seg, x));
                 Ok(f)
             })

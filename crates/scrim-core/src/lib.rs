@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod hex;
+pub mod keyed;
 pub mod label;
 pub mod lexicon;
 pub mod media;

@@ -18,6 +18,8 @@ pub enum Rule {
     Model,
     /// The engine's spreading of a value found elsewhere in the conversation: `"consistency"`.
     Consistency,
+    /// A value named by its key in structured data (`crate::keyed`): `"keyed"`.
+    Keyed,
     /// Any other detector (one outside this crate, a test stand-in), by its own name.
     Other(&'static str),
 }
@@ -83,6 +85,7 @@ impl Rule {
             Rule::Pattern(f) => f.name(),
             Rule::Model => "model",
             Rule::Consistency => "consistency",
+            Rule::Keyed => "keyed",
             Rule::Other(name) => name,
         }
     }
