@@ -279,6 +279,17 @@ fn drop_lowercase_guesses(texts: &[&str], analyses: &mut [MessageAnalysis]) {
     }
 }
 
+/// Whether a secret's value is worth looking for everywhere: it holds a digit or a symbol, as
+/// keys and passwords do, rather than being a word that code also uses for names (`token`,
+/// `client_secret`), which would spread onto every identifier.
+fn secret_like(value: &str) -> bool {
+    value.len() >= 6
+        && !value.contains(char::is_whitespace)
+        && value
+            .chars()
+            .any(|c| c.is_ascii_digit() || !(c.is_alphanumeric() || c == '_'))
+}
+
 /// Zipf frequency from which a word is too plain to spread on its own ("the", "like", "time").
 const PLAIN_ZIPF: f32 = 5.5;
 
@@ -525,7 +536,10 @@ impl Engine {
                 let Some(value) = f.span.slice(text) else {
                     continue;
                 };
-                if !judged.insert((value, f.label)) || self.too_plain_to_spread(value) {
+                if !judged.insert((value, f.label))
+                    || self.too_plain_to_spread(value)
+                    || (f.label == Label::Secret && !secret_like(value))
+                {
                     continue;
                 }
                 needles.push(value, f.label);

@@ -154,7 +154,9 @@ const PLACEHOLDER_PARTS: &[&str] = &[
 
 /// Whether `v` is a placeholder or a template, not a real value.
 pub(super) fn is_placeholder(v: &str) -> bool {
-    let t = v.trim();
+    // Markdown escapes its underscores (`YOUR\_API\_KEY`), as chat logs copied from pages do.
+    let unescaped = v.trim().replace("\\_", "_");
+    let t = unescaped.as_str();
     if t.is_empty() {
         return true;
     }
@@ -209,7 +211,8 @@ const REFERENCE_PREFIXES: &[&str] = &[
 /// `os.environ["X"]`, `process.env.X`, `getenv(...)`, a call or a bare identifier in code, or one
 /// of Scrim's own placeholders (`[SECRET_1]`).
 pub(super) fn is_reference(v: &str, quoted: bool) -> bool {
-    let t = v.trim();
+    let unescaped = v.trim().replace("\\_", "_");
+    let t = unescaped.as_str();
     let low = t.to_ascii_lowercase();
     if t.starts_with('$') || (t.starts_with('%') && t.ends_with('%') && t.len() > 2) {
         return true;
@@ -220,8 +223,16 @@ pub(super) fn is_reference(v: &str, quoted: bool) -> bool {
     if REFERENCE_PREFIXES.iter().any(|p| low.starts_with(p)) {
         return true;
     }
-    // Unquoted code: a call or an indexed/attribute access on an identifier.
-    !quoted && is_code_expression(t)
+    // Unquoted code: a call or an indexed/attribute access on an identifier, or a snake_case
+    // variable (`password=db_password`): passwords without a digit or symbol are not written so.
+    !quoted && (is_code_expression(t) || is_snake_identifier(t))
+}
+
+/// A snake_case identifier of letters and underscores only (`db_password`, `client_secret`).
+fn is_snake_identifier(t: &str) -> bool {
+    t.contains('_')
+        && t.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+        && t.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// `name(…)`, `name[…]`, `a.b.c` where every part is an identifier without digits: code, not
@@ -246,6 +257,15 @@ fn is_code_expression(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_escapes_and_snake_case_variables() {
+        assert!(is_placeholder("YOUR\\_API\\_KEY"));
+        assert!(is_reference("nvr\\_password", false));
+        assert!(is_reference("db_password", false));
+        assert!(!is_reference("hunter2", false));
+        assert!(!is_reference("db_password", true));
+    }
 
     #[test]
     fn placeholders() {
