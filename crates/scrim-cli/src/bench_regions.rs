@@ -6,10 +6,12 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use scrim_core::segment::{segment, RegionKind};
 use scrim_core::{Detection, Label, Record};
 
 /// The corpus's regions and the names found in code.
+#[derive(Default)]
 pub(crate) struct RegionAudit {
     /// Bytes of text per region kind.
     pub(crate) bytes: BTreeMap<String, usize>,
@@ -41,31 +43,41 @@ fn code_like(kind: RegionKind) -> bool {
     )
 }
 
-/// Segment every text of `records` and count the names the detection put on code.
+/// Segment every text of `records` and count the names the detection put on code, on the pool
+/// the caller installs.
 pub(crate) fn audit(detection: &Detection, records: &[Record]) -> Result<RegionAudit> {
-    let mut audit = RegionAudit {
-        bytes: BTreeMap::new(),
-        total: 0,
-        names_on_code: 0,
-    };
-    for record in records {
-        let analyses = detection.detect(record)?;
-        for (text, analysis) in record.texts().iter().zip(&analyses) {
-            let seg = segment(text);
-            for r in seg.regions() {
-                *audit.bytes.entry(format!("{:?}", r.kind)).or_default() += r.range.len();
+    records
+        .par_iter()
+        .map(|record| audit_one(detection, record))
+        .try_reduce(RegionAudit::default, |mut a, b| {
+            for (k, n) in b.bytes {
+                *a.bytes.entry(k).or_default() += n;
             }
-            audit.total += text.len();
-            audit.names_on_code += analysis
-                .findings
-                .iter()
-                .filter(|f| matches!(f.label, Label::Person | Label::Location | Label::Org))
-                .filter(|f| {
-                    seg.covering(f.span.start()..f.span.end())
-                        .any(|r| code_like(r.kind))
-                })
-                .count();
+            a.total += b.total;
+            a.names_on_code += b.names_on_code;
+            Ok(a)
+        })
+}
+
+/// The regions and names on code of one record.
+fn audit_one(detection: &Detection, record: &Record) -> Result<RegionAudit> {
+    let mut audit = RegionAudit::default();
+    let analyses = detection.detect(record)?;
+    for (text, analysis) in record.texts().iter().zip(&analyses) {
+        let seg = segment(text);
+        for r in seg.regions() {
+            *audit.bytes.entry(format!("{:?}", r.kind)).or_default() += r.range.len();
         }
+        audit.total += text.len();
+        audit.names_on_code += analysis
+            .findings
+            .iter()
+            .filter(|f| matches!(f.label, Label::Person | Label::Location | Label::Org))
+            .filter(|f| {
+                seg.covering(f.span.start()..f.span.end())
+                    .any(|r| code_like(r.kind))
+            })
+            .count();
     }
     Ok(audit)
 }

@@ -414,11 +414,10 @@ impl Engine {
         texts
             .iter()
             .zip(found)
-            .zip(segments)
-            .map(|((text, mut f), seg)| {
-                f.retain(|f| {
-                    f.score >= self.min_score && f.span.end() <= text.len() && scope::fits(seg, f)
-                });
+            .map(|(text, mut f)| {
+                // Rule findings were kept by scope above; the model reads only regions where
+                // scope keeps every label (`scope::model_reads`), so its findings fit too.
+                f.retain(|f| f.score >= self.min_score && f.span.end() <= text.len());
                 self.within_cap(resolve(f))
             })
             .collect()

@@ -57,7 +57,8 @@ pub fn fits(segments: &Segments, finding: &Finding) -> bool {
 }
 
 /// Whether the learned tier reads regions of `kind`: prose-like text, not code bodies, shell
-/// sessions or logs (where no label it finds would be kept).
+/// sessions or logs. Exactly the kinds where [`allows`] keeps every label, so the engine need
+/// not check the model's findings again.
 pub fn model_reads(kind: RegionKind) -> bool {
     !matches!(
         kind,
@@ -111,5 +112,26 @@ mod tests {
         }
         assert!(model_reads(RegionKind::Prose));
         assert!(!model_reads(RegionKind::Code));
+    }
+
+    /// The engine relies on it: what the model reads, scope keeps whole, so the model's findings
+    /// need no second check.
+    #[test]
+    fn the_model_reads_only_where_every_label_is_kept() {
+        let kinds = [
+            RegionKind::Prose,
+            RegionKind::Code,
+            RegionKind::CodeText,
+            RegionKind::InlineCode,
+            RegionKind::Shell,
+            RegionKind::Log,
+            RegionKind::Data,
+            RegionKind::Document,
+        ];
+        for kind in kinds.into_iter().filter(|k| model_reads(*k)) {
+            for label in Label::ALL {
+                assert!(allows(kind, label), "{kind:?} {label}");
+            }
+        }
     }
 }
