@@ -4,7 +4,7 @@
 //! Consistency rule: a value found as PERSON, LOCATION, ORG, USERNAME or SECRET in one message (or given
 //! as a profile fact, a [`Seed`]) is found wherever else it occurs in the conversation, at word
 //! boundaries. Matching ignores case, except for values that are also common English words
-//! ("Will", "Grace"), which match only with the same capitalisation. The single words of a
+//! ("Will", "Grace"), which match only with the same capitalisation or in capitals ("WILL"). The single words of a
 //! multi-word name also spread ("Hailey Mills" makes a later "Hailey" a name) unless they are
 //! common words.
 
@@ -572,10 +572,22 @@ impl Engine {
         if needles.list.is_empty() {
             return Ok(());
         }
-        let (exact, folded): (Vec<_>, Vec<_>) = needles
+        let (mut exact, folded): (Vec<_>, Vec<_>) = needles
             .list
             .into_iter()
             .partition(|(n, _)| self.is_common(&n.to_lowercase()));
+        // A name that is also a common word keeps its capitalisation, but its ALL-CAPS form is
+        // the same name (a script's "RUBY", a heading's "TRUMP"); not for the most frequent
+        // words, which shouted text is full of ("WILL", "MARK").
+        let shouted: Vec<(String, Label)> = exact
+            .iter()
+            .filter(|(n, _)| {
+                n.contains(' ') || self.lexicon.word(&n.to_lowercase()).common_zipf < SHOUTED_ZIPF
+            })
+            .map(|(n, l)| (n.to_uppercase(), *l))
+            .filter(|(u, _)| !exact.iter().any(|(n, _)| n == u))
+            .collect();
+        exact.extend(shouted);
         for (patterns, fold) in [(exact, false), (folded, true)] {
             if patterns.is_empty() {
                 continue;
@@ -596,8 +608,17 @@ impl Engine {
                     text
                 };
                 let mut added = Vec::new();
+                let found_here = &analysis.findings;
                 search.each(hay, |s, e, label| {
                     if !at_word_boundaries(text, s, e) {
+                        return;
+                    }
+                    // The finding that taught the value keeps its own rule (and score): a copy
+                    // of it would only hide which detector found it.
+                    if found_here
+                        .iter()
+                        .any(|f| f.label == label && f.span.start() == s && f.span.end() == e)
+                    {
                         return;
                     }
                     if let Some(span) = Span::new(text, s, e) {
@@ -646,6 +667,9 @@ impl Needles {
         }
     }
 }
+
+/// Names that are common words are also looked for in capitals when rarer than this (Zipf).
+const SHOUTED_ZIPF: f32 = 5.0;
 
 /// Needles up to this many are searched one by one (a SIMD substring search each); more go
 /// into one Aho-Corasick automaton, so the search stays linear in the text.

@@ -35,6 +35,8 @@ pub enum NameRule {
     Title,
     /// `names:greeting`: a name after a greeting or sign-off ("hi Maya").
     Greeting,
+    /// `names:speaker`: the speaker of a line of dialogue ("TRUMP: So, uh...").
+    Speaker,
     /// `names:org-cue`: the words after an employer or school cue ("I work at X").
     OrgCue,
     /// `names:place-phrase`: a multi-word place ("New York").
@@ -63,6 +65,7 @@ impl NameRule {
             NameRule::Relation => "names:relation",
             NameRule::Title => "names:title",
             NameRule::Greeting => "names:greeting",
+            NameRule::Speaker => "names:speaker",
             NameRule::OrgCue => "names:org-cue",
             NameRule::PlacePhrase => "names:place-phrase",
             NameRule::Place => "names:place",

@@ -7,7 +7,9 @@
 //! 0. **Code** is never a name: a word glued to code punctuation (`max(`, `conn.cursor`,
 //!    `user_id`, `std::fmt`) or a keyword, builtin or type name of a common language written as
 //!    code writes it (`elif`, `len`, `String`; see `code.rs`); nor is an abbreviation of a common
-//!    word ("Syst.", "Comput." in a citation).
+//!    word ("Syst.", "Comput." in a citation). Then the **speakers** of a dialogue, script or
+//!    transcript (at least two, over three lines: "TRUMP: So...", "Maya: hi", a script's "RUBY"
+//!    on a line of its own) are persons (`speakers.rs`).
 //! 1. **Cues** decide outright: "my name is X", "call me X", "I'm X" (X a name or capitalised
 //!    and not a common word), "my daughter X", "Dr. X", "hi X", sign-offs ("thanks, X"), Hinglish
 //!    ("mera naam X hai") and Spanish ("me llamo X") forms make X a PERSON; "I live in X",
@@ -16,7 +18,8 @@
 //! 2. **Multi-word places** ("new york", "los angeles") are matched on lowercased word n-grams.
 //! 3. **Capitalised runs** in mid-sentence are proper nouns: a run that starts with or contains a
 //!    known first name or surname is a PERSON (the whole run: "Tyler Boyd"); a known place is a
-//!    LOCATION; an unknown, uncommon capitalised word is a PERSON with a low score.
+//!    LOCATION; an unknown, uncommon capitalised word is a PERSON with a low score, unless it is
+//!    built like a term ("Real-time", "Colposcopy", "Namespaces"; `terms.rs`).
 //! 4. **Single words**: a known first name that is not a common English word is a PERSON even in
 //!    lowercase ("talked to priya"); a name that is also a common word ("will", "grace") counts
 //!    only when capitalised mid-sentence or after a cue. Large places and countries count in
@@ -29,7 +32,8 @@
 //! rules use, are in `score.rs`); the engine drops findings under its `min_score`.
 //!
 //! Layout: `lists.rs` holds the word lists, `words.rs` the tokenizer, `predicates.rs` what one
-//! word suggests on its own, `scan.rs` the state of one scan, `code.rs` (phase 0), `cues.rs` (phase 1),
+//! word suggests on its own, `scan.rs` the state of one scan, `terms.rs` which unknown words are terms, `code.rs` and
+//! `speakers.rs` (phase 0), `cues.rs` (phase 1),
 //! `places.rs` (phase 2) and `runs.rs` (phases 3 and 4) the phases.
 //!
 //! ```
@@ -55,6 +59,8 @@ mod predicates;
 mod runs;
 mod scan;
 mod score;
+mod speakers;
+mod terms;
 mod words;
 
 #[cfg(test)]
@@ -104,6 +110,7 @@ impl NameDetector {
             w.never |= code::code_shaped(text, w) || code::abbreviation(text, w, &self.lexicon);
         }
         let mut scan = Scan::new(text, &words, &self.lexicon, &self.cues);
+        scan.speakers(); // 0. Speakers of a dialogue.
         scan.cues(); // 1. Cues.
         scan.place_phrases(); // 2. Multi-word places.
         scan.proper_nouns(); // 3. Capitalised runs and 4. single words, in one pass.

@@ -12,6 +12,7 @@ use super::score::{
     LOWERCASE_PLACE, NOT_COMMON, PLACE_OVER_NAME, UNKNOWN_AFTER_PLACE_CUE, UNKNOWN_OPENING,
     UNKNOWN_OPENING_RUN, UNKNOWN_PROPER_NOUN,
 };
+use super::terms::term_shaped;
 use super::words::{Case, Word};
 use crate::label::Label;
 use crate::lexicon::PlaceKind;
@@ -155,6 +156,11 @@ impl Scan<'_> {
         let Some((kind, weight)) = place_kind_weight(w).filter(|_| run.len() == 1) else {
             return false;
         };
+        // A state code where an address has one counts as cued ("Springfield, OH 45501").
+        let cue = PlaceCue {
+            after: cue.after || (kind == PlaceKind::RegionAbbr && self.in_address(run.start)),
+            ..cue
+        };
         let sentence_start_only = w.sentence_start && !run.stripped;
         let name_weight = w.info.first_name.max(w.info.surname);
         let prefer_place = cue.after
@@ -176,6 +182,18 @@ impl Scan<'_> {
             return true;
         }
         false
+    }
+
+    /// Whether word `i` stands where a state or province code does in an address: after a
+    /// town and a comma ("Albany, NY", "Richardson , TX").
+    fn in_address(&self, i: usize) -> bool {
+        let text = self.text();
+        let Some(w) = self.word(i) else { return false };
+        i.checked_sub(1)
+            .and_then(|k| self.word(k))
+            .filter(|p| capitalised(p))
+            .and_then(|p| text.get(p.end..w.start))
+            .is_some_and(|between| between == ", " || between == " , ")
     }
 
     /// A run that starts with a given name, or holds a clear name, is a person.
@@ -213,7 +231,11 @@ impl Scan<'_> {
     fn unknown_run(&self, run: Run, cue: PlaceCue) -> Option<Verdict> {
         let w = self.word(run.start)?;
         let words = self.words.get(run.start..run.end)?;
-        if !words.iter().all(unknown_word) {
+        if !words.iter().all(unknown_word)
+            || words
+                .iter()
+                .any(|x| term_shaped(self.raw(x), &x.lower, self.lexicon))
+        {
             return None;
         }
         let chars = w.lower.chars().count();

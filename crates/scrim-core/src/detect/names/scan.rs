@@ -34,6 +34,16 @@ pub(super) struct Scan<'s> {
 }
 
 impl<'s> Scan<'s> {
+    /// The text the words point into.
+    pub(super) fn text(&self) -> &'s str {
+        self.text
+    }
+
+    /// The word as written in the text.
+    pub(super) fn raw(&self, w: &Word) -> &'s str {
+        self.text.get(w.start..w.end).unwrap_or("")
+    }
+
     /// A scan of `words`, the words of `text`, with nothing found yet.
     pub(super) fn new(
         text: &'s str,

@@ -17,6 +17,9 @@ pub(super) const RELATION_NAME: f32 = 0.85;
 /// `names:title`: the name after a capitalised title ("Dr. Mehta", "Mrs Kapoor").
 pub(super) const TITLED_NAME: f32 = 0.85;
 
+/// `names:speaker`: the speaker of dialogue lines, in a text with at least two speakers.
+pub(super) const SPEAKER: f32 = 0.8;
+
 /// `names:greeting`: a lone name after a greeting or sign-off ("hi Maya", "thanks, priya").
 pub(super) const GREETED_NAME: f32 = 0.8;
 

@@ -196,3 +196,79 @@ fn code_and_abbreviations_are_not_names() {
     assert_eq!(persons("talked to priya yesterday"), vec!["priya"]);
     assert!(persons("I’m fine, I’ve been busy").is_empty());
 }
+
+#[test]
+fn speakers_of_a_dialogue_are_persons() {
+    let t = "They sit down.\n\nKORVIN: So, uh, how's it going?\n\nMELISSA: (smirking) Fine.\n\
+             KORVIN: Good to hear.";
+    let p = persons(t);
+    assert_eq!(p.iter().filter(|x| **x == "KORVIN").count(), 2, "{p:?}");
+    assert!(p.contains(&"MELISSA"), "{p:?}");
+    let script = "INT. KITCHEN - DAY\n\nRUBY\nHi, how are you doing today?\n\nTOBIAS\nNot bad.\n\nRUBY\nGood.";
+    let p = persons(script);
+    assert!(p.contains(&"RUBY") && p.contains(&"TOBIAS"), "{p:?}");
+    let chat = "Maya: hi\nTobias: hey, you coming?\nMaya: yes!";
+    assert_eq!(persons(chat), vec!["Maya", "Tobias", "Maya"]);
+}
+
+#[test]
+fn roles_and_key_value_blocks_are_not_speakers() {
+    for t in [
+        "User: hi\nAssistant: hello\nUser: how are you?",
+        "Q: what is it?\nA: a test\nQ: why?",
+        "Name: the full name\nEmail: the address\nPhone: the number\nNote: optional",
+        "Data: raw\nOutput: cooked\nData: more",
+        "Total: 15\nShipping: 3\nTax: 1",
+    ] {
+        assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
+    }
+}
+
+#[test]
+fn terms_are_not_unknown_names() {
+    for t in [
+        "We need real-time updates. Real-time matters for Colposcopy results.",
+        "Metrics live in different Namespaces and Blockchains.",
+        "a German and a Russian walked in with Thai food",
+    ] {
+        assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
+    }
+}
+
+#[test]
+fn surnames_after_initials_are_mid_sentence() {
+    let t = "[26] P. Pannil, K. Smerpitak, T. Trisuwannawat, Load swing control";
+    let p = persons(t);
+    assert!(p.iter().any(|x| x.contains("Smerpitak")), "{p:?}");
+}
+
+#[test]
+fn state_codes_in_addresses() {
+    let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+    let places = |t: &'static str| {
+        let mut out = Vec::new();
+        d.detect(t, &mut out).unwrap();
+        out.iter()
+            .filter(|f| f.label == Label::Location)
+            .map(|f| &t[f.span.start()..f.span.end()])
+            .collect::<Vec<_>>()
+    };
+    assert!(places("I moved to Albany, NY last year").contains(&"NY"));
+    assert!(places("ship it to 12 Elm Rd, Springfield, OH 45501").contains(&"OH"));
+    assert!(places("Research Assistant, Richardson , TX").contains(&"TX"));
+    assert!(!places("grid 11S NU 51000 11000").contains(&"NU"));
+    assert!(!places("OH no, not again").contains(&"OH"));
+    assert!(!places("let us know")
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case("us")));
+}
+
+#[test]
+fn headings_and_fields_are_not_speakers() {
+    for t in [
+        "URL: https://a.test/1\nQuery: best shoes\nURL: https://a.test/2\nReading: none",
+        "Pain Points: cost\nBuying Behaviour: online\nMedia Consumption: tv",
+    ] {
+        assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
+    }
+}

@@ -332,7 +332,19 @@ pub(super) fn middle_initial(text: &str, words: &[Word], dot: usize) -> bool {
             .is_some_and(|p| p.case == Case::Title);
     let mut rest = text.get(dot + 1..).unwrap_or("").chars();
     let next_cap = rest.next() == Some(' ') && rest.next().is_some_and(char::is_uppercase);
-    single && after_name && next_cap
+    single && next_cap && (after_name || leading_initial(text, init))
+}
+
+/// Whether a one-letter word `init` followed by a dot starts a name ("[10] D. Blackburn, J.
+/// Lawrence", "by W. Singhose"): it comes after a comma, a bracket or a lowercase word on the
+/// same line, not first on its line (a list item: "A. Populus") and it is not the pronoun "I".
+fn leading_initial(text: &str, init: &Word) -> bool {
+    if init.lower == "i" {
+        return false;
+    }
+    let before = text.get(..init.start).unwrap_or("");
+    let prev = before.chars().rev().find(|c| *c != ' ' && *c != '\t');
+    prev.is_some_and(|c| matches!(c, ',' | ';' | ']' | ')' | '(' | '&') || c.is_lowercase())
 }
 
 /// For each word, whether its line is written in ALL CAPS or Title Case Throughout, where

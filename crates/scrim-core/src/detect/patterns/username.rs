@@ -258,7 +258,7 @@ fn find_at_handles(text: &str, out: &mut Vec<Finding>) {
             continue;
         }
         let h = util::slice(text, at + 1, e);
-        if !handle_ok(h) || h.len() > 30 {
+        if !handle_ok(h) || h.len() > 30 || code_annotation(text, at, e) {
             continue;
         }
         let l = h.to_ascii_lowercase();
@@ -281,6 +281,68 @@ fn find_at_handles(text: &str, out: &mut Vec<Finding>) {
         }
         util::push(out, text, (at, e), FAM, None, AT_HANDLE);
     }
+}
+
+/// Words of code that follow a decorator or annotation on its line (`@State private var`,
+/// `@IBOutlet weak var`, `@Override public`).
+const AFTER_ANNOTATION: &[&str] = &[
+    "private",
+    "public",
+    "protected",
+    "internal",
+    "fileprivate",
+    "open",
+    "static",
+    "final",
+    "override",
+    "weak",
+    "lazy",
+    "var",
+    "let",
+    "val",
+    "func",
+    "fun",
+    "def",
+    "async",
+    "class",
+    "struct",
+    "export",
+    "abstract",
+    "void",
+    "init",
+    "some",
+];
+
+/// Whether the `@` at byte `at`, with a word up to byte `e`, is code: a decorator or annotation
+/// (`@app.route(`, `@Injectable()`, `@Controller` alone on its line, `@State private var`) or a
+/// package scope (`@nestjs/common`, `@types/node`).
+fn code_annotation(text: &str, at: usize, e: usize) -> bool {
+    let rest = text.get(e..).unwrap_or("");
+    if rest.starts_with('(') || rest.starts_with('/') {
+        return true;
+    }
+    let line_start = text
+        .get(..at)
+        .unwrap_or("")
+        .rfind('\n')
+        .map_or(0, |k| k + 1);
+    let first_on_line = text
+        .get(line_start..at)
+        .is_some_and(|p| p.chars().all(|c| c == ' ' || c == '\t'));
+    if !first_on_line {
+        return false;
+    }
+    let line_rest = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    if line_rest.trim().is_empty() {
+        // Alone on its line and named like a type or with a dotted path: `@Controller`,
+        // `@Parameterized.Parameters`. A bare `@maya` on its own line stays a handle.
+        let h = text.get(at + 1..e).unwrap_or("");
+        return h.contains('.') || h.chars().next().is_some_and(char::is_uppercase);
+    }
+    line_rest
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| AFTER_ANNOTATION.contains(&w))
 }
 
 /// Reddit `u/name` (span is the name).
@@ -342,6 +404,18 @@ mod tests {
         assert!(users("jdoe@gmail.com").is_empty());
         assert!(users("ping @everyone").is_empty());
         assert!(users("@a").is_empty());
+    }
+
+    #[test]
+    fn decorators_and_package_scopes_are_code() {
+        let code = "@Controller\nexport class A {\n  @Get()\n  f() {}\n  @State private var x = 1\n  \
+                    @IBOutlet weak var label: UILabel!\n}\n@app.route('/')\n@Parameterized.Parameters\n\
+                    import { Module } from '@nestjs/common';";
+        assert!(users(code).is_empty(), "{:?}", users(code));
+        // Handles stay handles: first on a line in a tweet, or alone on a line in lowercase.
+        assert_eq!(users("@maya_k see you there"), vec!["@maya_k"]);
+        assert_eq!(users("thanks to\n@maya_k\n"), vec!["@maya_k"]);
+        assert_eq!(users("(@maya_k)"), vec!["@maya_k"]);
     }
 
     #[test]
