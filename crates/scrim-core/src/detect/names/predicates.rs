@@ -84,6 +84,13 @@ pub(super) fn unknown_word(w: &Word) -> bool {
     w.info.common_zipf < COMMON_WORD && !w.info.dictionary && w.case != Case::Mixed && !acronym(w)
 }
 
+/// A word no list knows but the product list: a software package, product or brand ("Nginx",
+/// "Kubernetes", "Coursera"), never a known given name, family name or place ("Ruby", "Julia"
+/// stay names). It clears only the guesses about unknown words.
+pub(super) fn product_word(w: &Word) -> bool {
+    w.info.product && !is_name(w) && w.info.place.is_none()
+}
+
 /// The kind of place the word names and how prominent it is, if it is a place.
 pub(super) fn place_kind_weight(w: &Word) -> Option<(PlaceKind, u8)> {
     w.info.place.map(|k| (k, w.info.place_weight))

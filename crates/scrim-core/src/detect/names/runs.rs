@@ -3,7 +3,7 @@
 
 use super::predicates::{
     acronym, capitalised, clear_name, function_word, is_first, is_surname, never_name,
-    place_kind_weight, unknown_word, wordy,
+    place_kind_weight, product_word, unknown_word, wordy,
 };
 use super::scan::{Scan, NAME_WORDS};
 use super::score::{
@@ -227,11 +227,13 @@ impl Scan<'_> {
     }
 
     /// A run of words no list knows: a place after a strong place cue, else most often a person in
-    /// chat text, with less evidence at the start of a sentence.
+    /// chat text, with less evidence at the start of a sentence. A run of software, product or
+    /// brand names ("Nginx", "Kubernetes", "Udemy") is neither.
     fn unknown_run(&self, run: Run, cue: PlaceCue) -> Option<Verdict> {
         let w = self.word(run.start)?;
         let words = self.words.get(run.start..run.end)?;
         if !words.iter().all(unknown_word)
+            || words.iter().all(product_word)
             || words
                 .iter()
                 .any(|x| term_shaped(self.raw(x), &x.lower, self.lexicon))

@@ -272,3 +272,50 @@ fn headings_and_fields_are_not_speakers() {
         assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
     }
 }
+
+fn labelled(t: &str, label: Label) -> Vec<&str> {
+    let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+    let mut out = Vec::new();
+    d.detect(t, &mut out).unwrap();
+    out.iter()
+        .filter(|f| f.label == label)
+        .map(|f| &t[f.span.start()..f.span.end()])
+        .collect()
+}
+
+#[test]
+fn software_and_brand_names_are_not_people() {
+    for t in [
+        "I deployed it with Kubernetes and Nginx",
+        "the state lives in Redux and the API in Elasticsearch",
+        "Terraform keeps failing on my laptop",
+        "I took a course on Udemy, then one on Coursera",
+    ] {
+        assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
+    }
+    // Not a place after a place cue either.
+    assert!(labelled("I learned it from Pluralsight", Label::Location).is_empty());
+    // Unknown words that are no product are still guessed.
+    assert_eq!(
+        persons("I deployed it with Kubernetes and Tebogo"),
+        vec!["Tebogo"]
+    );
+}
+
+#[test]
+fn product_words_leave_cues_and_known_names_alone() {
+    // A cue decides whatever the word is.
+    assert_eq!(persons("Hi, my name is Nginx"), vec!["Nginx"]);
+    assert_eq!(persons("my daughter Kubernetes is two"), vec!["Kubernetes"]);
+    // A known name that is also a package name stays a name.
+    assert_eq!(persons("I asked Julia about it"), vec!["Julia"]);
+    assert_eq!(persons("I asked Ruby about it"), vec!["Ruby"]);
+    // Even were it in the product list, a known name or place is never cleared.
+    let lex = Lexicon::builtin().unwrap();
+    let mut ws = words("Julia Boise Nginx", &lex, &roles());
+    for w in &mut ws {
+        w.info.product = true;
+    }
+    let cleared: Vec<bool> = ws.iter().map(super::predicates::product_word).collect();
+    assert_eq!(cleared, vec![false, false, true]);
+}
