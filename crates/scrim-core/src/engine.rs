@@ -359,7 +359,7 @@ impl Engine {
                 if !self.detectors.is_empty() {
                     crate::keyed::find(t, seg, &mut f);
                 }
-                f.retain(|x| scope::fits(seg, x));
+                f.retain(|x| scope::fits(t, seg, x));
                 Ok(f)
             })
             .collect::<Result<_>>()?;
@@ -623,7 +623,7 @@ impl Engine {
                     }
                     if let Some(span) = Span::new(text, s, e) {
                         let found = Finding::new(span, label, 0.9, Rule::Consistency);
-                        if scope::fits(seg, &found) {
+                        if scope::fits(text, seg, &found) {
                             added.push(found);
                         }
                     }

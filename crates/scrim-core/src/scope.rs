@@ -10,12 +10,17 @@
 //! |---|---|
 //! | prose, documents, string literals and comments in code, structured data | everything |
 //! | code and inline code | secrets, emails, URLs, IPs, phones, cards, IBANs, ids, usernames in home paths and prompts |
+//!
+//! A URL in code (string literals and comments included), a shell session, a log or a data block
+//! is kept only when it carries something of a person: a profile, user information, a
+//! credential in its query, a private or deployment host.
 //! | shell sessions and logs | as code |
 //!
 //! Never kept in code, shell or logs: places, addresses, organisations, ages, dates (machine
 //! timestamps and constants, not someone's birthday), and names, even after a cue word
 //! (`--name my-server` is a flag, not an introduction).
 
+use crate::detect::patterns::carries_person;
 use crate::label::Label;
 use crate::segment::{RegionKind, Segments};
 use crate::span::Finding;
@@ -48,12 +53,37 @@ fn machine_readable(label: Label) -> bool {
     )
 }
 
-/// Whether `finding` makes sense in every region of `segments` it touches.
-pub fn fits(segments: &Segments, finding: &Finding) -> bool {
+/// Whether `finding`, in `text`, makes sense in every region of `segments` it touches. A URL in
+/// code, a string literal, a shell session, a log or a data block is an endpoint, a schema or a
+/// dependency unless it carries something of a person (a profile, user information, a
+/// credential in its query, a private host: [`carries_person`]).
+pub fn fits(text: &str, segments: &Segments, finding: &Finding) -> bool {
     let range = finding.span.start()..finding.span.end();
+    if finding.label == Label::Url
+        && segments
+            .covering(range.clone())
+            .any(|r| machine_context(r.kind) || machine_context(r.parent))
+        && !finding.span.slice(text).is_some_and(carries_person)
+    {
+        return false;
+    }
     segments
         .covering(range)
         .all(|r| allows(r.kind, finding.label))
+}
+
+/// Regions written for machines: code (string literals and comments included), shell sessions,
+/// logs and data blocks.
+fn machine_context(kind: RegionKind) -> bool {
+    matches!(
+        kind,
+        RegionKind::Code
+            | RegionKind::InlineCode
+            | RegionKind::CodeText
+            | RegionKind::Shell
+            | RegionKind::Log
+            | RegionKind::Data
+    )
 }
 
 /// Whether the learned tier reads regions of `kind`: prose-like text, not code bodies, shell
@@ -85,8 +115,8 @@ mod tests {
         let seg = segment(text);
         let max = finding(text, "max", Label::Person, NameRule::LowercaseFirst.into());
         let alice = finding(text, "Alice", Label::Person, NameRule::Capitalised.into());
-        assert!(!fits(&seg, &max));
-        assert!(fits(&seg, &alice));
+        assert!(!fits(text, &seg, &max));
+        assert!(fits(text, &seg, &alice));
     }
 
     #[test]
@@ -98,10 +128,39 @@ mod tests {
         let date = finding(text, "2023-01-05", Label::Date, Rule::Other("date"));
         let guess = finding(text, "Maria", Label::Person, NameRule::Capitalised.into());
         let cue = finding(text, "Maria", Label::Person, NameRule::Cue.into());
-        assert!(fits(&seg, &ip));
-        assert!(!fits(&seg, &date));
-        assert!(!fits(&seg, &guess));
-        assert!(!fits(&seg, &cue));
+        assert!(fits(text, &seg, &ip));
+        assert!(!fits(text, &seg, &date));
+        assert!(!fits(text, &seg, &guess));
+        assert!(!fits(text, &seg, &cue));
+    }
+
+    #[test]
+    fn links_in_code_are_kept_only_when_they_carry_a_person() {
+        let text = "Call it:\n```python\nr = get(\"https://api.notion.com/v1/databases/%s/query\")\n\
+                    me = \"https://github.com/maya-k\"\ndb = \"mongodb+srv://u:pw@c0.ab12.mongodb.net\"\n```\n\
+                    See https://api.notion.com/v1/databases too.\n";
+        let seg = segment(text);
+        let url = |needle: &str| finding(text, needle, Label::Url, Rule::Other("url"));
+        assert!(!fits(
+            text,
+            &seg,
+            &url("https://api.notion.com/v1/databases/%s/query")
+        ));
+        assert!(fits(text, &seg, &url("https://github.com/maya-k")));
+        assert!(fits(
+            text,
+            &seg,
+            &url("mongodb+srv://u:pw@c0.ab12.mongodb.net")
+        ));
+        // In prose every link not on a public host is kept.
+        let prose = text.rfind("https://api.notion.com/v1/databases ").unwrap();
+        let span = Span::new(
+            text,
+            prose,
+            prose + "https://api.notion.com/v1/databases".len(),
+        );
+        let prose_url = Finding::new(span.unwrap(), Label::Url, 0.8, Rule::Other("url"));
+        assert!(fits(text, &seg, &prose_url));
     }
 
     #[test]

@@ -41,6 +41,8 @@ mod spelled;
 mod url;
 mod username;
 mod util;
+
+pub(crate) use url::carries_person;
 mod words;
 
 /// Every family's scores, one module a family.

@@ -154,7 +154,7 @@ fn public_host(host: &str) -> bool {
 }
 
 /// Whether the query string of `tail` has a key that names a person, session or credential.
-fn personal_query(tail: &str) -> bool {
+pub(super) fn personal_query(tail: &str) -> bool {
     let Some((_, query)) = tail.split_once('?') else {
         return false;
     };

@@ -104,13 +104,131 @@ fn find_started(
         let Some((e, score)) = started_link(text, s, m_end) else {
             continue;
         };
-        if !public_link::is_public(util::slice(text, s, e)) {
+        if keep(text, s, e) {
             util::push(out, text, (s, e), FAM, None, score);
         }
         found.push((s, e));
         reach = reach.max(e);
     }
     found
+}
+
+/// Whether the link at `s..e` is reported: not public reference material, and not a source
+/// cited by a label ("URL: https://...", "Source: ...", as web search results paste them)
+/// unless it carries something of a person ([`carries_person`]).
+fn keep(text: &str, s: usize, e: usize) -> bool {
+    let link = util::slice(text, s, e);
+    !public_link::is_public(link) && (!cited(text, s) || carries_person(link))
+}
+
+/// Labels that introduce a cited source on its line.
+const CITING_LABELS: &[&str] = &["url:", "source:", "sources:", "link:", "reference:", "ref:"];
+
+/// Whether the link starting at byte `s` follows a citing label on its line.
+fn cited(text: &str, s: usize) -> bool {
+    let line_start = text.get(..s).unwrap_or("").rfind('\n').map_or(0, |k| k + 1);
+    let before = text.get(line_start..s).unwrap_or("").trim_end();
+    let before = before
+        .trim_end_matches(['*', '_', '(', '<', '['])
+        .trim_end();
+    let tail = before
+        .get(before.len().saturating_sub(10)..)
+        .unwrap_or(before);
+    let tail = tail.to_ascii_lowercase();
+    CITING_LABELS.iter().any(|l| tail.ends_with(l))
+}
+
+/// Cloud hosts whose subdomains are someone's own deployment or database.
+const DEPLOYMENT_HOSTS: &[&str] = &[
+    "azurewebsites.net",
+    "firebaseapp.com",
+    "firebaseio.com",
+    "fly.dev",
+    "herokuapp.com",
+    "mongodb.net",
+    "netlify.app",
+    "ngrok-free.app",
+    "ngrok.io",
+    "onrender.com",
+    "pages.dev",
+    "repl.co",
+    "supabase.co",
+    "vercel.app",
+    "web.app",
+    "workers.dev",
+];
+
+/// Top-level names of private networks.
+const PRIVATE_SUFFIXES: &[&str] = &[".local", ".internal", ".lan", ".corp", ".home", ".intranet"];
+
+/// Path segments of social hosts that are no one's profile.
+const SOCIAL_PAGES: &[&str] = &[
+    "about", "help", "legal", "policies", "privacy", "terms", "login", "signup", "share", "sharer",
+    "search", "explore", "hashtag", "home", "settings", "docs", "features", "pricing", "watch",
+    "results", "embed", "blog", "topics", "trending", "intent",
+];
+
+/// Whether a link carries something of a person wherever it stands: user information or an
+/// email address, a query key naming a user, session or credential, a profile on a social host,
+/// a private or deployment host (an IP address, `*.local`, `*.herokuapp.com`, an
+/// `execute-api` endpoint), or an opaque share token in its path. Links in code and cited
+/// sources are reported only then.
+pub(crate) fn carries_person(link: &str) -> bool {
+    let rest = link.split_once("://").map_or(link, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if authority.contains('@') || tail.contains('@') || tail.contains("%40") {
+        return true;
+    }
+    if public_link::personal_query(tail) {
+        return true;
+    }
+    let host = authority
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("www.")
+        .to_ascii_lowercase();
+    let under = |list: &[&str]| {
+        list.iter()
+            .any(|p| host == *p || host.strip_suffix(p).is_some_and(|h| h.ends_with('.')))
+    };
+    let ip = host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok());
+    if (ip && !host.starts_with("127.") && host != "0.0.0.0")
+        || PRIVATE_SUFFIXES.iter().any(|s| host.ends_with(s))
+        || under(DEPLOYMENT_HOSTS)
+        || host.contains(".execute-api.")
+    {
+        return true;
+    }
+    let mut segments = tail
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .filter(|p| !p.is_empty());
+    if under(SOCIAL) {
+        let first = segments.next().unwrap_or("").to_ascii_lowercase();
+        let first = first.trim_start_matches('@');
+        let profile_dir = matches!(first, "in" | "u" | "user" | "c" | "channel" | "company");
+        return !first.is_empty() && (profile_dir || !SOCIAL_PAGES.contains(&first));
+    }
+    segments.any(opaque_token)
+}
+
+/// A share token: 20 characters or more of letters in both cases and digits (`1AbC...`), not a
+/// hex digest or a UUID (which name files and records, not people).
+fn opaque_token(segment: &str) -> bool {
+    segment.len() >= 20
+        && segment
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && segment.chars().any(|c| c.is_ascii_uppercase())
+        && segment.chars().any(|c| c.is_ascii_lowercase())
+        && segment.chars().any(|c| c.is_ascii_digit())
 }
 
 /// The link whose scheme or "www." runs from `s` to `m_end`: its end and score.
@@ -151,7 +269,7 @@ fn find_bare(text: &str, found: &[(usize, usize)], out: &mut Vec<Finding>) {
         let Some((hs, e, score)) = bare_link(text, slash) else {
             continue;
         };
-        if !public_link::is_public(util::slice(text, hs, e)) {
+        if keep(text, hs, e) {
             util::push(out, text, (hs, e), FAM, None, score);
         }
         bare_reach = bare_reach.max(e);
@@ -286,6 +404,49 @@ mod tests {
             urls("https://docs.python.org/x?token=abc and https://ana.dev/cv"),
             vec!["https://docs.python.org/x?token=abc", "https://ana.dev/cv"]
         );
+    }
+
+    #[test]
+    fn cited_sources_are_kept_only_when_they_carry_a_person() {
+        let t = "[1] \"Why we procrastinate\"\nURL: https://www.npr.org/2016/04/11/why-we\n\
+                 [2] \"Profile\"\nURL: https://www.linkedin.com/in/maya-k-3a6327\n\
+                 Source: https://shop.test/item?email=maya@mail.test\n\
+                 my site is https://mayak.dev/portfolio";
+        assert_eq!(
+            urls(t),
+            vec![
+                "https://www.linkedin.com/in/maya-k-3a6327",
+                "https://shop.test/item?email=maya@mail.test",
+                "https://mayak.dev/portfolio"
+            ]
+        );
+    }
+
+    #[test]
+    fn what_carries_a_person() {
+        for link in [
+            "https://github.com/maya-k",
+            "https://www.facebook.com/maya.k/",
+            "https://u:pw@db.test/x",
+            "http://192.168.1.20:8080/admin",
+            "https://myapp-42.herokuapp.com/api",
+            "https://0lrx.execute-api.ap-northeast-1.amazonaws.com/dev",
+            "http://printer.local/status",
+            "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit",
+            "https://shop.test/login?token=abc",
+        ] {
+            assert!(carries_person(link), "{link}");
+        }
+        for link in [
+            "https://api.notion.com/v1/databases/%s/query",
+            "https://www.facebook.com/help/123",
+            "https://oauth2.googleapis.com/token",
+            "https://github.com/",
+            "https://art19.com/shows/x/episodes/6b1a6d89-28cf-4e0a-9f3b-2a1c0d5e7f80",
+            "http://127.0.0.1:5000/",
+        ] {
+            assert!(!carries_person(link), "{link}");
+        }
     }
 
     #[test]
