@@ -313,6 +313,22 @@ fn at_word_boundaries(text: &str, s: usize, e: usize) -> bool {
     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
+/// Whether `s..e` is glued into a host, a path, an address or an identifier
+/// (`us.jingdiao.com`, `/users/maya/`, `maya@`, `maya_k`): a value spreads to standalone words
+/// only, where the detector that owns such strings (URL, email, username) decides.
+fn inside_link_or_name(text: &str, s: usize, e: usize) -> bool {
+    let before = text.get(..s).and_then(|t| t.chars().next_back());
+    let mut after = text.get(e..).unwrap_or("").chars();
+    let next = after.next();
+    let glued_before = before.is_some_and(|c| matches!(c, '.' | '/' | '@' | '_' | '\\'));
+    let glued_after = match next {
+        Some('@' | '_' | '/') => true,
+        Some('.') => after.next().is_some_and(|c| c.is_alphanumeric()),
+        _ => false,
+    };
+    glued_before || glued_after
+}
+
 impl Engine {
     /// An engine with the default settings (rules tier).
     pub fn new() -> Result<Engine> {
@@ -610,7 +626,7 @@ impl Engine {
                 let mut added = Vec::new();
                 let found_here = &analysis.findings;
                 search.each(hay, |s, e, label| {
-                    if !at_word_boundaries(text, s, e) {
+                    if !at_word_boundaries(text, s, e) || inside_link_or_name(text, s, e) {
                         return;
                     }
                     // The finding that taught the value keeps its own rule (and score): a copy

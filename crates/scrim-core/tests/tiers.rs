@@ -177,6 +177,27 @@ fn model_finds_spread_but_plain_words_do_not() {
 }
 
 #[test]
+fn values_spread_to_standalone_words_not_into_hosts_or_identifiers() {
+    let model = FakeModel::new(&["Zorblax"]);
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model)
+        .build()
+        .unwrap();
+    let conv = [
+        "Zorblax is great",
+        "see us.zorblax.com/x and zorblax_id, but zorblax. came too",
+    ];
+    let out = engine.analyze(&conv, &[]).unwrap();
+    let second = texts_of(&out[1].findings, conv[1]);
+    assert_eq!(
+        second.iter().filter(|t| t.as_str() == "zorblax").count(),
+        1,
+        "{second:?}"
+    );
+}
+
+#[test]
 fn a_failing_model_fails_the_analysis() {
     let model = Arc::new(FakeModel {
         words: vec![],

@@ -226,6 +226,35 @@ pub(super) const ORG_CUES: &[&[&str]] = &[
     &["trabajo", "en"],
 ];
 
+/// Placeholder names of example records and forms ("John Doe", "Joe Bloggs"): both words are
+/// never a name when they stand together.
+pub(super) const PLACEHOLDER_NAMES: &[(&str, &str)] = &[
+    ("erika", "mustermann"),
+    ("fred", "bloggs"),
+    ("jane", "doe"),
+    ("jane", "roe"),
+    ("joe", "bloggs"),
+    ("john", "doe"),
+    ("john", "roe"),
+    ("max", "mustermann"),
+    ("richard", "roe"),
+];
+
+/// Mark both words of each placeholder name in `words` as never a name.
+pub(super) fn mark_placeholders(words: &mut [super::words::Word<'_>]) {
+    for k in 1..words.len() {
+        let pair = match (words.get(k - 1), words.get(k)) {
+            (Some(a), Some(b)) => (a.lower.as_ref(), b.lower.as_ref()),
+            _ => continue,
+        };
+        if PLACEHOLDER_NAMES.contains(&pair) {
+            for w in words.iter_mut().skip(k - 1).take(2) {
+                w.never = true;
+            }
+        }
+    }
+}
+
 /// Capitalised words that are never names on their own, even mid-sentence.
 pub(super) const NEVER_NAMES: &[&str] = &[
     // Words that follow "call me" and friends without being a name; nationalities and languages
@@ -313,6 +342,10 @@ pub(super) const NEVER_NAMES: &[&str] = &[
     "mrs",
     "ms",
     "dr",
+    "anytown",
+    "anystate",
+    "anycity",
+    "anyville",
     "english",
     "hindi",
     "spanish",

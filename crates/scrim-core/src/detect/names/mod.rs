@@ -105,10 +105,11 @@ impl NameDetector {
         if words.is_empty() {
             return;
         }
-        // 0. Words written as code are never names.
+        // 0. Words written as code are never names, nor are placeholders ("John Doe").
         for w in &mut words {
             w.never |= code::code_shaped(text, w) || code::abbreviation(text, w, &self.lexicon);
         }
+        lists::mark_placeholders(&mut words);
         let mut scan = Scan::new(text, &words, &self.lexicon, &self.cues);
         scan.speakers(); // 0. Speakers of a dialogue.
         scan.cues(); // 1. Cues.

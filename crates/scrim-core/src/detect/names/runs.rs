@@ -184,6 +184,15 @@ impl Scan<'_> {
         false
     }
 
+    /// Whether the word is the key of a measurement ("Creatinine: 1.8 mg/dL", "Hematocrit:
+    /// 45%"): a colon and a number right after it.
+    fn measured(&self, w: &Word) -> bool {
+        let rest = self.text().get(w.end..).unwrap_or("");
+        rest.strip_prefix(':')
+            .map(|r| r.trim_start_matches([' ', '\t']))
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit() || c == '<' || c == '>'))
+    }
+
     /// Whether word `i` stands where a state or province code does in an address: after a
     /// town and a comma ("Albany, NY", "Richardson , TX").
     fn in_address(&self, i: usize) -> bool {
@@ -243,14 +252,16 @@ impl Scan<'_> {
         let chars = w.lower.chars().count();
         if cue.strong {
             Some((Label::Location, UNKNOWN_AFTER_PLACE_CUE, NameRule::PlaceCue))
-        } else if (!w.sentence_start || run.stripped) && (w.case == Case::Title || chars > 5) {
-            // An unknown proper noun in mid-sentence: most often a person in chat text.
+        } else if (!w.sentence_start || run.stripped) && w.case == Case::Title {
+            // An unknown proper noun in mid-sentence: most often a person in chat text. Unknown
+            // words in capitals are constants, types and acronyms ("LPCWSTR", "HMODULE").
             Some((Label::Person, UNKNOWN_PROPER_NOUN, NameRule::ProperNoun))
         } else if w.sentence_start
             && run.len() == 1
             && w.case == Case::Title
             && w.info.common_zipf == NOT_COMMON
             && chars >= 3
+            && !self.measured(w)
         {
             // An unknown word opening a sentence ("Tebogo is cute"): weak evidence.
             Some((Label::Person, UNKNOWN_OPENING, NameRule::UnknownOpening))

@@ -319,3 +319,15 @@ fn product_words_leave_cues_and_known_names_alone() {
     let cleared: Vec<bool> = ws.iter().map(super::predicates::product_word).collect();
     assert_eq!(cleared, vec![false, false, true]);
 }
+
+#[test]
+fn placeholders_and_measurements_are_not_names() {
+    for t in [
+        "Name: John Doe\nCity: Anytown",
+        "Dear Jane Doe, welcome",
+        "Glucose: 123 mg/dL\nCreatinine: 1.8 mg/dL\nHematocrit: 45%",
+    ] {
+        assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
+    }
+    assert!(persons("John Smith and John met").contains(&"John Smith"));
+}

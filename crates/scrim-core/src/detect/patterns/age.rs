@@ -249,7 +249,10 @@ impl Age {
                 }
                 util::each_captures(re, text, ws, we, |c| {
                     let Some(n) = c.name("n") else { return };
-                    if !age_ok(n.as_str()) || glued(text, n.start(), n.end()) {
+                    if !age_ok(n.as_str())
+                        || glued(text, n.start(), n.end())
+                        || nobodys_age(text, n.start(), n.end())
+                    {
                         return;
                     }
                     let ok = match follow {
@@ -333,6 +336,107 @@ impl Age {
 }
 
 /// Ages 0–120 without leading zeros (ASCII or Devanagari digits).
+/// Words before an age that make it a bound or a range ("under 5", "between 20 and 40",
+/// "the age of majority is 18"), not someone's age.
+const BOUND_BEFORE: &[&str] = &[
+    "under",
+    "over",
+    "above",
+    "below",
+    "between",
+    "ages",
+    "least",
+    "most",
+    "majority",
+    "than",
+    "typically",
+    "usually",
+    "minimum",
+    "maximum",
+    "min",
+    "max",
+];
+
+/// Words earlier in the sentence that make "to a 10 year old" an audience ("explain it to a 10
+/// year old", "a story for 4 year old children"), not someone's age.
+const AUDIENCE_CUES: &[&str] = &[
+    "explain",
+    "teach",
+    "describe",
+    "understand",
+    "simplif",
+    "lesson",
+    "story",
+    "stories",
+    "book",
+    "quiz",
+    "level",
+    "vocabulary",
+    "eli5",
+];
+
+/// Whether the number at `s..e` is an age of no one: an audience ("like I'm 5", "explain it to a
+/// 10 year old"), a bound or a range ("under 5", "5 to 7 years old", "45 years old and up").
+fn nobodys_age(text: &str, s: usize, e: usize) -> bool {
+    let line_start = text
+        .get(..s)
+        .unwrap_or("")
+        .rfind(['\n', '.', '?', '!'])
+        .map_or(0, |k| k + 1);
+    let before = text.get(line_start..s).unwrap_or("").to_lowercase();
+    let before = before.trim_end();
+    let last_word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    let after = text.get(e..).unwrap_or("").to_lowercase();
+    let after = after.get(..after.len().min(24)).unwrap_or("");
+    let audience = ["to", "for", "by", "a", "an"].contains(&last_word)
+        && AUDIENCE_CUES.iter().any(|c| before.contains(c));
+    let as_if = [
+        "like i'm",
+        "like i am",
+        "as if i were",
+        "as if i'm",
+        "as if i was",
+        "like i was",
+    ]
+    .iter()
+    .any(|p| before.ends_with(p));
+    let range_end = before
+        .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ' || c == '-')
+        .ends_with(|c: char| c.is_ascii_digit())
+        && ["to", "and", "or", "-"].iter().any(|w| before.ends_with(w));
+    let open_ended = [
+        "and up",
+        "and older",
+        "and over",
+        "or older",
+        "or over",
+        "+",
+    ]
+    .iter()
+    .any(|p| {
+        after
+            .trim_start_matches([' ', '-'])
+            .trim_start_matches("years old")
+            .trim_start_matches("year old")
+            .trim_start()
+            .starts_with(p)
+            || after.starts_with(p)
+    });
+    let rule_of_law = [
+        "majority",
+        "legal age",
+        "drinking age",
+        "voting age",
+        "retirement age",
+    ]
+    .iter()
+    .any(|p| before.contains(p));
+    audience || as_if || range_end || open_ended || rule_of_law || BOUND_BEFORE.contains(&last_word)
+}
+
 fn age_ok(n: &str) -> bool {
     !(n.len() > 1 && (n.starts_with('0') || n.starts_with('०')))
         && util::num_any(n).is_some_and(|v| v <= 120)
@@ -445,6 +549,27 @@ mod tests {
         ] {
             assert!(ages(t).is_empty(), "{t:?} -> {:?}", ages(t));
         }
+    }
+
+    #[test]
+    fn ages_of_no_one() {
+        for t in [
+            "explain ACID in databases for a 10 year old",
+            "Explain like I'm 5, what is a matrix",
+            "a lesson plan for colors for 5 to 7 years old",
+            "the age of majority is 18 years old",
+            "children under 5 years old are at risk",
+            "adults 45 years old and up",
+            "aged between 20 and 40 years old",
+        ] {
+            assert!(ages(t).is_empty(), "{t}: {:?}", ages(t));
+        }
+        assert_eq!(ages("my son is 7 years old"), vec!["7"]);
+        assert_eq!(ages("a 34-year-old woman from Leeds"), vec!["34"]);
+        assert_eq!(
+            ages("I bought a gift for a 10 year old boy, my nephew"),
+            vec!["10"]
+        );
     }
 
     #[test]
