@@ -6,7 +6,8 @@
 //! boundaries. Matching ignores case, except for values that are also common English words
 //! ("Will", "Grace"), which match only with the same capitalisation or in capitals ("WILL"). The single words of a
 //! multi-word name also spread ("Hailey Mills" makes a later "Hailey" a name) unless they are
-//! common words.
+//! common words. A value spreads to standalone words only, never into a host, a path, an address
+//! or an identifier (`us.acme.com`, `/users/maya/`, `maya_k`).
 
 use std::collections::HashSet;
 use std::ops::Range;

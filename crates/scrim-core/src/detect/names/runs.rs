@@ -241,7 +241,10 @@ impl Scan<'_> {
     fn unknown_run(&self, run: Run, cue: PlaceCue) -> Option<Verdict> {
         let w = self.word(run.start)?;
         let words = self.words.get(run.start..run.end)?;
-        if !words.iter().all(unknown_word)
+        // Middle initials inside an unknown name are no evidence against it ("Mijail C Adomo").
+        let initial = |x: &Word| x.lower.chars().count() == 1 && capitalised(x);
+        if !words.iter().all(|x| unknown_word(x) || initial(x))
+            || w.lower.chars().count() == 1
             || words.iter().all(product_word)
             || words
                 .iter()
@@ -250,7 +253,9 @@ impl Scan<'_> {
             return None;
         }
         let chars = w.lower.chars().count();
-        if cue.strong {
+        if cue.strong || (cue.after && w.case == Case::Upper) {
+            // After a strong place cue; or, in capitals as postal addresses write towns, after
+            // any place cue ("flew to LEPPEN").
             Some((Label::Location, UNKNOWN_AFTER_PLACE_CUE, NameRule::PlaceCue))
         } else if (!w.sentence_start || run.stripped) && w.case == Case::Title {
             // An unknown proper noun in mid-sentence: most often a person in chat text. Unknown

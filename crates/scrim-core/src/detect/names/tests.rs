@@ -331,3 +331,20 @@ fn placeholders_and_measurements_are_not_names() {
     }
     assert!(persons("John Smith and John met").contains(&"John Smith"));
 }
+
+#[test]
+fn towns_in_capitals_after_a_place_cue() {
+    assert_eq!(
+        labelled("Mr. Leiva flew to KORVENDAL on Tuesday", Label::Location),
+        vec!["KORVENDAL"]
+    );
+    assert!(persons("the handle is cast to LPCWSTR first").is_empty());
+}
+
+#[test]
+fn unknown_names_with_middle_initials() {
+    assert_eq!(
+        persons("I wrote to Mijail C Adomo and Korvath R. Vizirov"),
+        vec!["Mijail C Adomo", "Korvath R. Vizirov"]
+    );
+}

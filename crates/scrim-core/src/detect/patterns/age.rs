@@ -2,7 +2,7 @@
 //!
 //! Forms: "I'm 34" / "i am 34" / "im 34" (only when the phrase ends there or goes on with "now",
 //! "years", "and", ...; never "I'm 34 minutes late" or "I'm 5'11"), "34 yo", "34 y/o",
-//! "34 years old", "34-year-old", "aged 34", "age: 34", "turned 34", "my son is 7",
+//! "34 years old", "34-year-old", "aged 34", "in her 40s", "age: 34", "turned 34", "my son is 7",
 //! "she's 7" (only before "years"/"yo" or the end of a sentence), Reddit "M/34", "34M", "34/F",
 //! Hinglish "meri age 25 hai", "main 25 saal ka hoon", Spanish "tengo 34 años", "una mujer de 45
 //! años", "Juan, 45 años, Sevilla", Hindi "मेरी उम्र २५ साल है", "मैं 25 साल का हूँ" (ASCII or
@@ -190,6 +190,11 @@ const RULES: &[(&str, Follow)] = &[
     (
         r"(?i-u){b}(?:she|he|they)(?:'s|’s|\s+is|\s+was|\s+are|\s+just\s+turned|\s+turned)\s+{n}{b}",
         Follow::Strict,
+    ),
+    // A decade of someone's life: "a woman in her 40s", "in my early 30s" (the number only).
+    (
+        r"(?i-u){b}in\s+(?:his|her|their|my|your|our)\s+(?:early\s+|mid\s*-?\s*|late\s+)?(?P<n>[1-9]0)'?s{b}",
+        Follow::Any,
     ),
 ];
 

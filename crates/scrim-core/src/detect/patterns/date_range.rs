@@ -1,5 +1,5 @@
 //! DATE ranges, one span each: résumé periods ("2019-2021", "2011 – 2018", "2019 - Present",
-//! "Jan 2020 – Present", "Sept 2015 to May 2019", "03/2018 - 06/2020") and day ranges in a month
+//! "Jan 2020 – Present", "Sept 2015 to May 2019", "03/2018 - 06/2020", "08/16 - 03/20") and day ranges in a month
 //! ("from 3 to 7 May", "May 3-7, 2021", "del 2 al 5 de marzo", "du 3 au 7 mai", "vom 3. bis 7.
 //! Mai").
 //!
@@ -171,6 +171,8 @@ pub(crate) struct DateRange {
     days_month: (Regex, usize),
     /// A month then two days: "May 3-7, 2021".
     month_days: (Regex, usize),
+    /// Months with two-digit years, as résumés write them: "08/16 - 03/20", "08/20 - Present".
+    short_periods: (Regex, usize),
 }
 
 impl DateRange {
@@ -198,6 +200,12 @@ impl DateRange {
                     r"(?i-u){b}(?P<d1>[0-9]{{1,2}}){ord}{day_sep}(?P<d2>[0-9]{{1,2}}){ord}\s+(?:of\s+|de\s+)?(?P<mon>{mon}){b}\.?(?:,?\s+(?:de\s+|del\s+)?(?P<y>{y4}){b})?"
                 ),
             )?,
+            short_periods: g.regex(
+                "date_range.short_periods",
+                &format!(
+                    r"(?i-u){b}(?P<m1>[0-9]{{1,2}})/(?P<y1>[0-9]{{2}}){sep}(?:(?P<m2>[0-9]{{1,2}})/(?P<y2>[0-9]{{2}})|(?P<open>{open})){b}"
+                ),
+            )?,
             month_days: g.regex(
                 "date_range.month_days",
                 &format!(
@@ -212,6 +220,11 @@ impl DateRange {
         if w.hit(self.periods.1) {
             util::each_captures(&self.periods.0, text, w.s, w.e, |c| {
                 period_hit(text, c, out)
+            });
+        }
+        if w.hit(self.short_periods.1) {
+            util::each_captures(&self.short_periods.0, text, w.s, w.e, |c| {
+                short_period_hit(text, c, out)
             });
         }
         for re in [&self.days_month, &self.month_days] {
@@ -255,6 +268,42 @@ fn period_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
             MONTH_RANGE
         };
         util::push(out, text, (m.start(), m.end()), FAM, None, score);
+    }
+}
+
+/// A period of months with two-digit years ("08/16 - 03/20", "02/15-03/16", "08/20 - Present"):
+/// real months, the end not before the start, and a résumé around it or an open end that only
+/// a résumé has.
+fn short_period_hit(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
+    let Some(m) = c.get(0) else { return };
+    if !clean_edges(text, m.start(), m.end()) {
+        return;
+    }
+    let num = |name: &str| c.name(name).and_then(|x| util::num(x.as_str()));
+    let (Some(m1), Some(y1)) = (num("m1"), num("y1")) else {
+        return;
+    };
+    if !(1..=12).contains(&m1) {
+        return;
+    }
+    let strong_open = open_end(c).is_some_and(|o| OPEN_STRONG.iter().any(|w| words_eq(o, w)));
+    let ordered = match (num("m2"), num("y2")) {
+        (Some(m2), Some(y2)) => {
+            (1..=12).contains(&m2) && century(y2) * 12 + m2 >= century(y1) * 12 + m1
+        }
+        _ => open_end(c).is_some(),
+    };
+    if ordered && (strong_open || resume_context(text, m.start(), m.end())) {
+        util::push(out, text, (m.start(), m.end()), FAM, None, MONTH_RANGE);
+    }
+}
+
+/// A two-digit year as a full one: up to 40 in this century, the rest in the last.
+fn century(yy: u32) -> u32 {
+    if yy <= 40 {
+        2000 + yy
+    } else {
+        1900 + yy
     }
 }
 
@@ -464,6 +513,26 @@ mod tests {
             vec!["marzo 2017 hasta actualidad"]
         );
         assert_eq!(ranges("Manager 🚀 2019–2023 ✅"), vec!["2019–2023"]);
+    }
+
+    #[test]
+    fn two_digit_year_periods() {
+        assert_eq!(
+            ranges("Sales Manager, Acme\n08/16- 03/20\nLed a team"),
+            vec!["08/16- 03/20"]
+        );
+        assert_eq!(
+            ranges("Data Analyst 08/20 - Present"),
+            vec!["08/20 - Present"]
+        );
+        for t in [
+            "ratio 1/2 - 3/4 of the cake",
+            "scores 10/12 - 11/12 today",
+            "Engineer 13/16 - 03/20",
+            "Engineer 08/20 - 03/16",
+        ] {
+            assert!(ranges(t).is_empty(), "{t}: {:?}", ranges(t));
+        }
     }
 
     #[test]
