@@ -72,12 +72,7 @@ fn build_engine(
     gate: Gate,
     model: Option<&Arc<dyn Detector>>,
 ) -> Result<Arc<Engine>> {
-    let mut b = EngineBuilder::default()
-        .tiers(tiers)
-        .min_score(policy.detection.min_score)
-        .max_findings(policy.detection.max_findings_per_message)
-        .model_veto(policy.detection.model_veto)
-        .gate(gate);
+    let mut b = EngineBuilder::for_policy(policy)?.tiers(tiers).gate(gate);
     if let Some(m) = model {
         b = b.model(Arc::clone(m));
     }
@@ -180,14 +175,18 @@ pub(crate) fn load_key(path: Option<&Path>) -> Result<(Key, &'static str)> {
         let bytes =
             std::fs::read(p).with_context(|| format!("cannot read key file {}", p.display()))?;
         let trimmed = bytes.trim_ascii();
-        if trimmed.len() < 16 {
-            bail!("key file {} holds fewer than 16 bytes", p.display());
+        if trimmed.len() < Key::MIN_SECRET_BYTES {
+            bail!(
+                "key file {} holds fewer than {} bytes",
+                p.display(),
+                Key::MIN_SECRET_BYTES
+            );
         }
         return Ok((Key::from_secret(trimmed), "key file"));
     }
     if let Ok(v) = std::env::var("SCRIM_KEY") {
-        if v.trim().len() < 16 {
-            bail!("SCRIM_KEY holds fewer than 16 bytes");
+        if v.trim().len() < Key::MIN_SECRET_BYTES {
+            bail!("SCRIM_KEY holds fewer than {} bytes", Key::MIN_SECRET_BYTES);
         }
         return Ok((Key::from_secret(v.trim().as_bytes()), "SCRIM_KEY"));
     }

@@ -22,7 +22,12 @@ impl std::fmt::Debug for Key {
 }
 
 impl Key {
-    /// Derive a key from secret material of any length (at least 16 bytes is recommended).
+    /// The fewest bytes of secret material a front end accepts for a key (the command line's key
+    /// file and `SCRIM_KEY`, the Python binding's `key`).
+    pub const MIN_SECRET_BYTES: usize = 16;
+
+    /// Derive a key from secret material of any length (at least
+    /// [`Key::MIN_SECRET_BYTES`] is required by every front end).
     pub fn from_secret(secret: &[u8]) -> Key {
         let mut mac = mac(b"scrim key derivation v1");
         mac.update(secret);
