@@ -174,21 +174,20 @@ pub(crate) fn load_key(path: Option<&Path>) -> Result<(Key, &'static str)> {
     if let Some(p) = path {
         let bytes =
             std::fs::read(p).with_context(|| format!("cannot read key file {}", p.display()))?;
-        let trimmed = bytes.trim_ascii();
-        if trimmed.len() < Key::MIN_SECRET_BYTES {
+        let Some(key) = Key::from_configured(&bytes) else {
             bail!(
                 "key file {} holds fewer than {} bytes",
                 p.display(),
                 Key::MIN_SECRET_BYTES
             );
-        }
-        return Ok((Key::from_secret(trimmed), "key file"));
+        };
+        return Ok((key, "key file"));
     }
     if let Ok(v) = std::env::var("SCRIM_KEY") {
-        if v.trim().len() < Key::MIN_SECRET_BYTES {
+        let Some(key) = Key::from_configured(v.as_bytes()) else {
             bail!("SCRIM_KEY holds fewer than {} bytes", Key::MIN_SECRET_BYTES);
-        }
-        return Ok((Key::from_secret(v.trim().as_bytes()), "SCRIM_KEY"));
+        };
+        return Ok((key, "SCRIM_KEY"));
     }
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes)

@@ -36,6 +36,14 @@ impl Key {
         }
     }
 
+    /// A key from secret material a person configured (a key file, an environment variable, an
+    /// argument): surrounding ASCII whitespace is not part of the secret (a file's final newline),
+    /// and what remains must hold at least [`Key::MIN_SECRET_BYTES`] bytes (`None` otherwise).
+    pub fn from_configured(secret: &[u8]) -> Option<Key> {
+        let secret = secret.trim_ascii();
+        (secret.len() >= Key::MIN_SECRET_BYTES).then(|| Key::from_secret(secret))
+    }
+
     /// HMAC-SHA256 of the given parts under this key (parts are length-prefixed, so
     /// `("ab","c")` and `("a","bc")` differ).
     pub fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
@@ -142,5 +150,14 @@ mod tests {
         assert_ne!(a.mac(&[b"x"]), b.mac(&[b"x"]));
         assert_ne!(a.mac(&[b"ab", b"c"]), a.mac(&[b"a", b"bc"]));
         assert_eq!(format!("{a:?}"), "Key(<secret>)");
+    }
+
+    #[test]
+    fn configured_secrets_are_trimmed_and_long_enough() {
+        let k = Key::from_configured(b"  0123456789abcdef\n");
+        let want = Key::from_secret(b"0123456789abcdef");
+        assert_eq!(k.map(|k| k.fingerprint()), Some(want.fingerprint()));
+        assert!(Key::from_configured(b"0123456789abcde \n").is_none());
+        assert!(Key::from_configured(b"").is_none());
     }
 }
