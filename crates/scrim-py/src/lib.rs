@@ -355,8 +355,16 @@ impl PyRedactor {
     fn redact_arrow<'py>(
         &self,
         py: Python<'py>,
-        batch: AnyRecordBatch,
+        batch: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let batch: AnyRecordBatch = batch.extract().map_err(|_| {
+            batch_error(
+                "not_arrow",
+                "batch",
+                "expected an object with the Arrow PyCapsule interface (__arrow_c_array__ or \
+                 __arrow_c_stream__): a pyarrow RecordBatch or Table, a polars DataFrame, ...",
+            )
+        })?;
         let reader = batch.into_reader()?;
         let inner = Arc::clone(&self.inner);
         let out = py.detach(move || -> Result<arrow_array::RecordBatch, BatchFailure> {
