@@ -19,6 +19,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check \
   "maturin>=1.9,<2" "pytest>=8" "pyarrow>=14"
+# The learned tier's runtime as `pip install scrim[model]` brings it (the library alone: the
+# binding loads libonnxruntime from the package and needs none of its Python dependencies).
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "onnxruntime==1.22.1"
 rm -rf "$target/wheels-py"
 (cd crates/scrim-py && "$venv/bin/maturin" build --locked --profile "$profile" \
   --out "$target/wheels-py" --quiet)

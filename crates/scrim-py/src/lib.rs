@@ -47,7 +47,7 @@ struct Inner {
 }
 
 impl Inner {
-    fn build(spec: Spec) -> PyResult<Inner> {
+    fn build(spec: Spec, runtime_dir: Option<PathBuf>) -> PyResult<Inner> {
         let policy = match &spec.policy {
             Some(text) => Policy::from_toml(text).map_err(|e| policy_error(&e))?,
             None => Policy::default_policy().map_err(|e| policy_error(&e))?,
@@ -91,7 +91,7 @@ impl Inner {
             .map_err(|e| policy_error(&e))?
             .tiers(&tiers);
         if tiers.contains(&Tier::Model) {
-            builder = builder.model(load_model(&spec, &policy, threads)?);
+            builder = builder.model(load_model(&spec, &policy, threads, runtime_dir)?);
         }
         let engine = builder
             .build()
@@ -127,8 +127,14 @@ impl Inner {
 
 /// The learned tier's detector: the model directory from `model_dir`, the policy,
 /// `SCRIM_MODEL_DIR`, or `models/scrim-ner` found from the working directory; ONNX Runtime from
-/// `ORT_DYLIB_PATH` or where `tools/model/setup.sh` puts it (see scrim-model).
-fn load_model(spec: &Spec, policy: &Policy, threads: usize) -> PyResult<Arc<dyn Detector>> {
+/// `ORT_DYLIB_PATH`, the `onnxruntime` Python package (`runtime_dir`), or where
+/// `tools/model/setup.sh` puts it (see scrim-model).
+fn load_model(
+    spec: &Spec,
+    policy: &Policy,
+    threads: usize,
+    runtime_dir: Option<PathBuf>,
+) -> PyResult<Arc<dyn Detector>> {
     let dir = spec
         .model_dir
         .clone()
@@ -147,9 +153,12 @@ fn load_model(spec: &Spec, policy: &Policy, threads: usize) -> PyResult<Arc<dyn 
                  run from a checkout holding models/scrim-ner",
             )
         })?;
-    let options = scrim_model::ModelOptions::new(&dir)
+    let mut options = scrim_model::ModelOptions::new(&dir)
         .threads(threads)
         .min_prob(policy.detection.model_min_prob);
+    if let Some(d) = runtime_dir {
+        options = options.runtime_dir(d);
+    }
     let detector = scrim_model::ModelDetector::load(options)
         .map_err(|e| config_error("model_load", "model_dir", &e.to_string()))?;
     Ok(Arc::new(detector))
@@ -209,7 +218,16 @@ impl PyRedactor {
             model_dir,
             threads,
         };
-        let inner = py.detach(|| Inner::build(spec))?;
+        let runtime_dir = if spec
+            .tiers
+            .iter()
+            .any(|t| t.trim().eq_ignore_ascii_case("model"))
+        {
+            onnxruntime_package_dir(py)
+        } else {
+            None
+        };
+        let inner = py.detach(|| Inner::build(spec, runtime_dir))?;
         Ok(PyRedactor {
             inner: Arc::new(inner),
         })
@@ -445,6 +463,22 @@ fn batch_code(e: &BatchError) -> &'static str {
         BatchError::Rebuild => "rebuild",
         BatchError::Run(_) => "pipeline",
     }
+}
+
+/// The `capi` directory of the `onnxruntime` Python package (`pip install scrim[model]`), where
+/// its wheel keeps the shared library, found without importing the package.
+fn onnxruntime_package_dir(py: Python<'_>) -> Option<PathBuf> {
+    let spec = py
+        .import("importlib.util")
+        .ok()?
+        .call_method1("find_spec", ("onnxruntime",))
+        .ok()?;
+    if spec.is_none() {
+        return None;
+    }
+    let locations = spec.getattr("submodule_search_locations").ok()?;
+    let first: PathBuf = locations.get_item(0).ok()?.extract().ok()?;
+    Some(first.join("capi"))
 }
 
 /// A policy argument: TOML text, or a path (``os.PathLike``) to a file holding it.

@@ -357,3 +357,28 @@ def test_same_output_as_the_command_line(tmp_path):
     ours = [o for o in scrim.Redactor(key=KEY).redact_many(records) if "quarantine" not in o]
     assert len(cli) >= 5
     assert ours == cli
+
+
+# --- the learned tier ----------------------------------------------------------------------------
+
+
+def test_model_tier_finds_onnxruntime_from_its_python_package():
+    model = ROOT / "models/scrim-ner"
+    if not (model / "model.onnx").is_file():
+        pytest.skip("no model files")
+    import importlib.util
+
+    if importlib.util.find_spec("onnxruntime") is None and not os.environ.get("ORT_DYLIB_PATH"):
+        pytest.skip("onnxruntime is not installed (pip install scrim[model])")
+    r = scrim.Redactor(key=KEY, tiers=("rules", "model"), model_dir=model, threads=1)
+    assert r.tiers == ("rules", "model")
+    out = r.redact({"text": "yesterday Oskar Lindqvist and I went hiking, mail oskar@example.se"})
+    assert "Oskar" not in out["text"] and "[EMAIL_1]" in out["text"]
+    again = pickle.loads(pickle.dumps(r))
+    assert again.redact({"text": "hi Oskar Lindqvist"}) == r.redact({"text": "hi Oskar Lindqvist"})
+
+
+def test_model_tier_without_model_files_is_a_config_error(tmp_path):
+    with pytest.raises(scrim.ConfigError) as e:
+        scrim.Redactor(tiers=("rules", "model"), model_dir=tmp_path / "nowhere")
+    assert e.value.code == "model_load" and e.value.position == "model_dir"
