@@ -382,3 +382,41 @@ def test_model_tier_without_model_files_is_a_config_error(tmp_path):
     with pytest.raises(scrim.ConfigError) as e:
         scrim.Redactor(tiers=("rules", "model"), model_dir=tmp_path / "nowhere")
     assert e.value.code == "model_load" and e.value.position == "model_dir"
+
+
+# --- other Arrow producers (run where they are installed) -----------------------------------------
+
+
+def test_polars_data_frames():
+    pl = pytest.importorskip("polars")
+    r = scrim.Redactor(key=KEY)
+    df = pl.DataFrame(
+        {
+            "id": ["a", "b"],
+            "messages": [[{"role": "user", "content": "I am Priya Sharma"}], None],
+            "n": [1, 2],
+        }
+    )
+    rows = r.redact_arrow(df).to_pylist()
+    assert rows[0]["messages"][0]["content"] == "I am [PERSON_1]" and rows[0]["n"] == 1
+    assert rows[1]["quarantine"].startswith("no_messages_or_text")
+
+
+def test_duckdb_results():
+    duckdb = pytest.importorskip("duckdb")
+    r = scrim.Redactor(key=KEY)
+    rel = duckdb.sql("select 'x1' as id, 'call +1 206 555 0143' as text")
+    assert r.redact_arrow(rel).column("text").to_pylist() == ["call [PHONE_1]"]
+
+
+# --- the README's Python section ------------------------------------------------------------------
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
+    assert blocks, "the README's Python section has no python block"
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
