@@ -386,17 +386,27 @@ impl PyRedactor {
         let reader = batch.into_reader()?;
         let inner = Arc::clone(&self.inner);
         let out = py.detach(move || -> Result<arrow_array::RecordBatch, BatchFailure> {
+            // Batch by batch, as the stream gives them (the input is never copied); the
+            // outputs are joined into the one batch returned.
             let schema = reader.schema();
-            let batches = reader
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| BatchFailure::Read)?;
-            let batch = arrow_select::concat::concat_batches(&schema, &batches)
-                .map_err(|_| BatchFailure::Read)?;
             let admit = SourceRules(&inner.governance);
             let pipeline = Pipeline::new(&inner.stage, &admit, &inner.pool);
-            scrim_pipeline::arrow::redact_batch(&pipeline, &batch)
-                .map(|(out, _)| out)
-                .map_err(BatchFailure::Batch)
+            let mut outs = Vec::new();
+            for batch in reader {
+                let batch = batch.map_err(|_| BatchFailure::Read)?;
+                let (out, _) = scrim_pipeline::arrow::redact_batch(&pipeline, &batch)
+                    .map_err(BatchFailure::Batch)?;
+                outs.push(out);
+            }
+            if outs.is_empty() {
+                // No rows: the schema is still checked, and the output has its columns.
+                let empty = arrow_array::RecordBatch::new_empty(schema);
+                let (out, _) = scrim_pipeline::arrow::redact_batch(&pipeline, &empty)
+                    .map_err(BatchFailure::Batch)?;
+                return Ok(out);
+            }
+            let out_schema = scrim_pipeline::arrow::output_schema(&schema);
+            arrow_select::concat::concat_batches(&out_schema, &outs).map_err(|_| BatchFailure::Read)
         });
         let out = out.map_err(|e| match e {
             BatchFailure::Read => batch_error(

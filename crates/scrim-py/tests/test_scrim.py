@@ -188,6 +188,11 @@ def test_redact_arrow_text_column_batches_and_streams(r):
             return table.__arrow_c_stream__(requested_schema)
 
     assert r.redact_arrow(Stream()).column("text").to_pylist() == texts * 2
+    # No rows: the output still has every column.
+    empty = r.redact_arrow(batch.slice(0, 0))
+    assert empty.num_rows == 0 and empty.schema.names == ["id", "text", "scrim", "quarantine"]
+    with pytest.raises(scrim.BatchError):
+        r.redact_arrow(pa.table({"body": pa.array([], pa.string())}))
 
 
 def test_redact_arrow_refusals_name_no_content(r):
