@@ -66,7 +66,8 @@ impl Sink for CollectSink {
         self.outcomes.push(RecordOutcome::NotWritten(NotWritten {
             outcome: "excluded",
             code: event.exclusion.code(),
-            reason: format!("excluded by governance ({})", event.exclusion.code()),
+            reason: "the governance policy leaves this record out (source rules or consent)"
+                .to_string(),
         }));
         Ok(())
     }

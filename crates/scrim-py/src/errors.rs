@@ -72,6 +72,10 @@ pub(crate) fn policy_error(e: &scrim_core::Error) -> PyErr {
     with::<PolicyError>("invalid_policy", position, &message)
 }
 
+pub(crate) fn scrim_error(code: &str, position: &str, message: &str) -> PyErr {
+    with::<ScrimError>(code, position, message)
+}
+
 pub(crate) fn config_error(code: &str, position: &str, message: &str) -> PyErr {
     with::<ConfigError>(code, position, message)
 }

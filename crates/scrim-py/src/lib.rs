@@ -121,7 +121,9 @@ impl Inner {
         pipeline
             .run_records(records)
             .map(|(outcomes, _)| outcomes)
-            .map_err(|e| ScrimError::new_err(format!("the pipeline stopped: {e}")))
+            .map_err(|e| {
+                errors::scrim_error("pipeline", "records", &format!("the pipeline stopped: {e}"))
+            })
     }
 }
 
