@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Python binding's tests: build the wheel once with maturin (dev profile: shares the
 # workspace's compiled dependencies), install it into a venv with pytest and pyarrow, and run
-# crates/scrim-py/tests (docstring examples included). The venv lives in the target directory
-# and is reused. `SCRIM_PY_PROFILE=release` builds an optimised wheel instead. tools/test.sh
-# runs this after `cargo test`, so the CLI comparison finds the `scrim` binary it built.
+# crates/scrim-py/tests (docstring examples included; mypy's stubtest checks the type stubs).
+# The venv lives in the target directory and is reused. `SCRIM_PY_PROFILE=release` builds an
+# optimised wheel instead. tools/test.sh runs this after `cargo test`, so the CLI comparison
+# finds the `scrim` binary it built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,7 @@ if [ ! -x "$venv/bin/python" ]; then
   }
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check \
-  "maturin>=1.9,<2" "pytest>=8" "pyarrow>=14"
+  "maturin>=1.9,<2" "pytest>=8" "pyarrow>=14" "mypy>=1.18"
 # The learned tier's runtime as `pip install scrim[model]` brings it (the library alone: the
 # binding loads libonnxruntime from the package and needs none of its Python dependencies).
 "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "onnxruntime==1.22.1"

@@ -172,7 +172,8 @@ fn load_model(
 /// ``key`` (``str`` or ``bytes``, at least 16 bytes) makes pseudonyms stable: the same key gives
 /// the same pseudonyms in every process and in ``scrim redact`` with that key in ``SCRIM_KEY``.
 /// Without one a random key is drawn for this redactor (and travels with its pickled copies).
-/// ``tiers`` are the detector tiers (``"rules"``, ``"model"``); ``model_dir`` is the learned
+/// ``tiers`` are the detector tiers (``"rules"``, ``"model"``; default ``("rules",)``);
+/// ``model_dir`` is the learned
 /// model's directory; ``threads`` the size of Scrim's own thread pool (default: every core).
 ///
 /// A redactor pickles: ``__reduce__`` rebuilds it from the policy text, the key and the tiers,
@@ -194,12 +195,12 @@ struct PyRedactor {
 #[pymethods]
 impl PyRedactor {
     #[new]
-    #[pyo3(signature = (policy=None, key=None, tiers=None, model_dir=None, threads=None))]
+    #[pyo3(signature = (policy=None, key=None, tiers=vec!["rules".to_string()], model_dir=None, threads=None))]
     fn new(
         py: Python<'_>,
         policy: Option<&Bound<'_, PyAny>>,
         key: Option<&Bound<'_, PyAny>>,
-        tiers: Option<Vec<String>>,
+        tiers: Vec<String>,
         model_dir: Option<PathBuf>,
         threads: Option<usize>,
     ) -> PyResult<PyRedactor> {
@@ -216,7 +217,7 @@ impl PyRedactor {
         let spec = Spec {
             policy,
             key,
-            tiers: tiers.unwrap_or_else(|| vec!["rules".to_string()]),
+            tiers,
             model_dir,
             threads,
         };

@@ -414,6 +414,19 @@ def test_duckdb_results():
     assert r.redact_arrow(rel).column("text").to_pylist() == ["call [PHONE_1]"]
 
 
+# --- type stubs ------------------------------------------------------------------------------------
+
+
+def test_stubs_match_the_module():
+    pytest.importorskip("mypy")
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "scrim"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 # --- the README's Python section ------------------------------------------------------------------
 
 

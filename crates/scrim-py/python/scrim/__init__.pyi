@@ -1,7 +1,19 @@
 """Type stubs for scrim (the compiled module scrim._scrim)."""
 
 import os
-from typing import Any, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union, final
+
+__all__ = [
+    "BatchError",
+    "ConfigError",
+    "DetectionError",
+    "PolicyError",
+    "RecordError",
+    "Redactor",
+    "ScrimError",
+    "Span",
+    "__version__",
+]
 
 __version__: str
 
@@ -19,6 +31,7 @@ class RecordError(ScrimError): ...
 class BatchError(ScrimError): ...
 class DetectionError(ScrimError): ...
 
+@final
 class Span:
     """A span of personal data: code point offsets into the text, never the text."""
 
@@ -35,24 +48,23 @@ class Span:
     @property
     def kind(self) -> Optional[str]: ...
 
-Record = dict[str, Any]
-
+@final
 class Redactor:
     """Redacts personal data in chat records, by a policy, under a key."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         policy: Union[str, "os.PathLike[str]", None] = None,
         key: Union[str, bytes, None] = None,
-        tiers: Optional[Sequence[str]] = ("rules",),
+        tiers: Sequence[str] = ...,  # ("rules",)
         model_dir: Union[str, "os.PathLike[str]", None] = None,
         threads: Optional[int] = None,
-    ) -> None: ...
-    def redact(self, record: Record) -> Record:
+    ) -> "Redactor": ...
+    def redact(self, record: Dict[str, Any]) -> Dict[str, Any]:
         """The redacted record (what ``scrim redact`` writes), or ``{"quarantine": {...}}``."""
-    def redact_many(self, records: Iterable[Record]) -> list[Record]:
+    def redact_many(self, records: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """One result per record, in order, on Scrim's own threads."""
-    def detect(self, text: str) -> list[Span]:
+    def detect(self, text: str) -> List[Span]:
         """Spans of personal data in ``text``, code point offsets."""
     def redact_arrow(self, batch: Any) -> Any:
         """An Arrow batch or stream in (PyCapsule interface), a ``pyarrow.RecordBatch`` out."""
