@@ -195,6 +195,31 @@ def test_redact_arrow_text_column_batches_and_streams(r):
         r.redact_arrow(pa.table({"body": pa.array([], pa.string())}))
 
 
+def test_redact_arrow_other_column_types(r):
+    table = pa.table(
+        {
+            "text": ["I am Priya Sharma", "hello"],
+            "source": pa.array(["ai_chat", "dm"]).dictionary_encode(),
+            "meta": pa.array(
+                [[("k", "Priya Sharma wrote this")], []], type=pa.map_(pa.string(), pa.string())
+            ),
+            "profile": pa.array([{"name": "Priya Sharma", "age": 41}, None]),
+            "blob": pa.array([b"x", None], pa.binary()),
+            "score": [0.5, 1.25],
+        }
+    )
+    out = r.redact_arrow(table)
+    assert out.schema.field("source").type == pa.string()  # a dictionary as its values
+    assert out.schema.field("profile").type.field("age").type == pa.string()
+    first, second = out.to_pylist()
+    assert first["meta"] == [("k", "[PERSON_1] wrote this")]  # unknown fields are redacted
+    assert first["profile"] is None  # the default policy drops profiles
+    assert (first["blob"], first["score"], first["source"]) == (b"x", 0.5, "ai_chat")
+    # A private message is excluded by the source rules, as `scrim redact` excludes it.
+    assert second["quarantine"].startswith("source_forbids_purpose: ")
+    assert all(second[c] is None for c in table.schema.names)
+
+
 def test_redact_arrow_refusals_name_no_content(r):
     with pytest.raises(scrim.BatchError) as e:
         r.redact_arrow(pa.table({"body": ["Priya Sharma"]}))
