@@ -356,10 +356,9 @@ def scrim_binary():
     if os.environ.get("SCRIM_BIN"):
         return pathlib.Path(os.environ["SCRIM_BIN"])
     target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    for profile in ("release", "debug"):
-        if (target / profile / "scrim").is_file():
-            return target / profile / "scrim"
-    return None
+    built = [target / p / "scrim" for p in ("release", "debug") if (target / p / "scrim").is_file()]
+    # The newest build: a stale one may predate the code under test.
+    return max(built, key=lambda p: p.stat().st_mtime, default=None)
 
 
 def test_same_output_as_the_command_line(tmp_path):
