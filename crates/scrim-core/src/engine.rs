@@ -126,6 +126,25 @@ impl Default for EngineBuilder {
 }
 
 impl EngineBuilder {
+    /// A builder with `policy`'s detection settings: its tiers, `min_score`,
+    /// `max_findings_per_message`, `model_veto` and `model_gate` (what `scrim` runs under a
+    /// policy; a front end sets a learned model with [`EngineBuilder::model`] and may override
+    /// the tiers). Fails on an unknown tier or gate name.
+    pub fn for_policy(policy: &crate::Policy) -> Result<Self> {
+        let tiers = policy
+            .detection
+            .tiers
+            .iter()
+            .map(|t| t.parse::<Tier>())
+            .collect::<Result<Vec<_>>>()?;
+        Ok(EngineBuilder::default()
+            .tiers(&tiers)
+            .min_score(policy.detection.min_score)
+            .max_findings(policy.detection.max_findings_per_message)
+            .model_veto(policy.detection.model_veto)
+            .gate(policy.detection.model_gate.parse()?))
+    }
+
     /// The tiers to run (default: rules).
     pub fn tiers(mut self, tiers: &[Tier]) -> Self {
         self.tiers = tiers.to_vec();

@@ -213,3 +213,36 @@ fn a_failing_model_fails_the_analysis() {
     assert!(err.to_string().contains("model"));
     assert!(!err.to_string().contains("Maya"));
 }
+
+/// A builder for a policy takes its tiers and detection settings, and refuses unknown names.
+#[test]
+fn builder_for_policy_follows_the_policy() {
+    use scrim_core::Policy;
+    let policy = Policy::default_policy().unwrap();
+    let engine = EngineBuilder::for_policy(&policy).unwrap().build().unwrap();
+    assert!(!engine.has_model());
+    let findings = engine.detect_text("write to jo.lee@example.org").unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].label, Label::Email);
+
+    let mut with_model = policy.clone();
+    with_model.detection.tiers = vec!["rules".into(), "model".into()];
+    let err = EngineBuilder::for_policy(&with_model)
+        .unwrap()
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("no model was given"), "{err}");
+    let engine = EngineBuilder::for_policy(&with_model)
+        .unwrap()
+        .model(FakeModel::new(&["Zorbin"]))
+        .build()
+        .unwrap();
+    assert!(engine.has_model());
+
+    let mut bad = policy.clone();
+    bad.detection.tiers = vec!["oracle".into()];
+    assert!(EngineBuilder::for_policy(&bad).is_err());
+    let mut bad_gate = policy;
+    bad_gate.detection.model_gate = "sometimes".into();
+    assert!(EngineBuilder::for_policy(&bad_gate).is_err());
+}

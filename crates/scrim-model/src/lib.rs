@@ -99,6 +99,7 @@ pub struct ModelOptions {
     max_tokens: usize,
     overlap: usize,
     min_prob: f32,
+    runtime_dirs: Vec<PathBuf>,
 }
 
 impl ModelOptions {
@@ -112,7 +113,17 @@ impl ModelOptions {
             max_tokens: 256,
             overlap: 32,
             min_prob: 0.5,
+            runtime_dirs: Vec::new(),
         }
+    }
+
+    /// Also look for ONNX Runtime's library in `dir` (for example the `onnxruntime/capi`
+    /// directory of the `onnxruntime` Python package), after `ORT_DYLIB_PATH` and before the
+    /// places [`find_runtime`] searches. The runtime is loaded once per process: this matters
+    /// only to the first model loaded.
+    pub fn runtime_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.runtime_dirs.push(dir.into());
+        self
     }
 
     /// The thread budget: up to [`MAX_SESSIONS`] inferences run at once, one session each, and a
@@ -223,12 +234,22 @@ fn runtime_in(dir: &Path) -> Option<PathBuf> {
     found.into_iter().next()
 }
 
-/// Load ONNX Runtime once per process.
-fn runtime() -> Result<Environment> {
+/// The runtime library to load: `ORT_DYLIB_PATH`, else one in `dirs`, else [`find_runtime`]'s.
+fn runtime_path(dirs: &[PathBuf]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    dirs.iter()
+        .find_map(|d| runtime_in(d))
+        .or_else(find_runtime)
+}
+
+/// Load ONNX Runtime once per process (looking in `dirs` too, see [`ModelOptions::runtime_dir`]).
+fn runtime(dirs: &[PathBuf]) -> Result<Environment> {
     static LOADED: OnceLock<Result<Environment, String>> = OnceLock::new();
     LOADED
         .get_or_init(|| {
-            let path = find_runtime().unwrap_or_else(|| PathBuf::from("libonnxruntime.so"));
+            let path = runtime_path(dirs).unwrap_or_else(|| PathBuf::from("libonnxruntime.so"));
             let builder = ort::init_from(&path).map_err(|e| e.to_string())?;
             builder
                 .with_name("scrim")
@@ -475,7 +496,7 @@ impl ModelDetector {
         if !model_path.is_file() {
             return Err(file_error(&model_path, "missing"));
         }
-        let env = runtime()?;
+        let env = runtime(&options.runtime_dirs)?;
         let (sessions, input_names) = start_sessions(&env, options.threads, &model_path)?;
         Ok(ModelDetector {
             tokenizer,
@@ -900,6 +921,21 @@ impl Detector for ModelDetector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A directory given in the options is searched (after ORT_DYLIB_PATH, which wins).
+    #[test]
+    fn runtime_dirs_are_searched() {
+        let dir = std::env::temp_dir().join(format!("scrim-ort-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let lib = dir.join("libonnxruntime.so.1.22.1");
+        std::fs::write(&lib, b"").unwrap_or_default();
+        let found = runtime_path(std::slice::from_ref(&dir));
+        match std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()) {
+            Some(p) => assert_eq!(found, Some(PathBuf::from(p))),
+            None => assert_eq!(found, Some(lib)),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn words_grow_to_their_edges() {

@@ -15,6 +15,8 @@
 //!   record as well as a batch.
 //! - The [`Stage`]: [`Redact`] (a [`scrim_core::Redactor`], subjects as lineage ids in a store run)
 //!   or [`Detect`] (keyless [`Detection`]: profile seeds without a redaction key).
+//! - [`CollectSink`] and [`Pipeline::run_records`]: outcomes in memory, for in-process front
+//!   ends; with the `arrow` feature, `arrow::redact_batch` runs an Arrow record batch.
 //! - [`StoreRun`]: what a store-backed run reads once (lineage, pseudonym key) and shares.
 //!
 //! Nothing is dropped unseen: a line that is not a record, a record with a bad subject, one a
@@ -22,6 +24,9 @@
 //! names what and where, never content.
 
 pub mod admit;
+#[cfg(feature = "arrow")]
+pub mod arrow;
+mod collect;
 mod dataset;
 mod driver;
 mod files;
@@ -32,6 +37,7 @@ mod store;
 mod summary;
 
 pub use admit::{Admit, AdmitAll, AdmitError, BadRecord, ConsentAdmission, SourceRules, Verdict};
+pub use collect::{CollectSink, NotWritten, RecordOutcome};
 pub use dataset::{DatasetError, DatasetOptions, DatasetReport, DatasetSink, RawRetained};
 pub use driver::{Limits, Pipeline, RunError};
 pub use files::{AtomicFile, FileError, JsonlSink, QuarantineFile};

@@ -57,6 +57,11 @@ impl<'a> Redact<'a> {
         }
     }
 
+    /// The redactor (for what else a front end asks of it: keyless detection, the policy).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
     /// Replace each record's `subject` by its lineage id before redaction.
     pub fn with_lineage(mut self, lineage: &'a Lineage) -> Redact<'a> {
         self.lineage = Some(lineage);

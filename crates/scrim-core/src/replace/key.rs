@@ -22,13 +22,26 @@ impl std::fmt::Debug for Key {
 }
 
 impl Key {
-    /// Derive a key from secret material of any length (at least 16 bytes is recommended).
+    /// The fewest bytes of secret material a front end accepts for a key (the command line's key
+    /// file and `SCRIM_KEY`, the Python binding's `key`).
+    pub const MIN_SECRET_BYTES: usize = 16;
+
+    /// Derive a key from secret material of any length (at least
+    /// [`Key::MIN_SECRET_BYTES`] is required by every front end).
     pub fn from_secret(secret: &[u8]) -> Key {
         let mut mac = mac(b"scrim key derivation v1");
         mac.update(secret);
         Key {
             bytes: mac.finalize().into_bytes().into(),
         }
+    }
+
+    /// A key from secret material a person configured (a key file, an environment variable, an
+    /// argument): surrounding ASCII whitespace is not part of the secret (a file's final newline),
+    /// and what remains must hold at least [`Key::MIN_SECRET_BYTES`] bytes (`None` otherwise).
+    pub fn from_configured(secret: &[u8]) -> Option<Key> {
+        let secret = secret.trim_ascii();
+        (secret.len() >= Key::MIN_SECRET_BYTES).then(|| Key::from_secret(secret))
     }
 
     /// HMAC-SHA256 of the given parts under this key (parts are length-prefixed, so
@@ -137,5 +150,14 @@ mod tests {
         assert_ne!(a.mac(&[b"x"]), b.mac(&[b"x"]));
         assert_ne!(a.mac(&[b"ab", b"c"]), a.mac(&[b"a", b"bc"]));
         assert_eq!(format!("{a:?}"), "Key(<secret>)");
+    }
+
+    #[test]
+    fn configured_secrets_are_trimmed_and_long_enough() {
+        let k = Key::from_configured(b"  0123456789abcdef\n");
+        let want = Key::from_secret(b"0123456789abcdef");
+        assert_eq!(k.map(|k| k.fingerprint()), Some(want.fingerprint()));
+        assert!(Key::from_configured(b"0123456789abcde \n").is_none());
+        assert!(Key::from_configured(b"").is_none());
     }
 }

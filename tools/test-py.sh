@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The Python binding's tests: build the wheel once with maturin (dev profile: shares the
+# workspace's compiled dependencies), install it into a venv with pytest and pyarrow, and run
+# crates/scrim-py/tests (docstring examples included; mypy's stubtest checks the type stubs).
+# The venv lives in the target directory and is reused. `SCRIM_PY_PROFILE=release` builds an
+# optimised wheel instead. tools/test.sh runs this after `cargo test`, so the CLI comparison
+# finds the `scrim` binary it built.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+venv="$target/py-venv"
+profile="${SCRIM_PY_PROFILE:-dev}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" 2>/dev/null || {
+    # Debian's python3 without ensurepip: the venv module's package.
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  }
+fi
+"$venv/bin/python" -m pip install -q --disable-pip-version-check \
+  "maturin>=1.9,<2" "pytest>=8" "pyarrow>=14" "mypy>=1.18"
+# The learned tier's runtime as `pip install scrim[model]` brings it (the library alone: the
+# binding loads libonnxruntime from the package and needs none of its Python dependencies).
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps "onnxruntime==1.22.1"
+rm -rf "$target/wheels-py"
+(cd crates/scrim-py && "$venv/bin/maturin" build --locked --profile "$profile" \
+  --out "$target/wheels-py" --quiet)
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
+  "$target"/wheels-py/scrim-*.whl
+# Run from outside the source tree, so that `import scrim` is the installed wheel.
+cd "$target"
+CARGO_TARGET_DIR="$target" "$venv/bin/python" -m pytest -q -p no:cacheprovider \
+  "$OLDPWD/crates/scrim-py/tests" "$@"
