@@ -5,6 +5,7 @@ use super::predicates::{capitalised, is_first, name_after_cue, never_name, wordy
 use super::scan::{Scan, NAME_WORDS};
 use super::score::{
     CUED_NAME, CUED_ORG, GREETED_NAME, RELATION_GIVEN_NAME, RELATION_NAME, TITLED_NAME,
+    TITLE_IDIOM_MAX_NAME, TITLE_IDIOM_ZIPF,
 };
 use super::words::Word;
 use crate::label::Label;
@@ -77,8 +78,25 @@ impl Scan<'_> {
 
     /// Titles: "Dr. Mehta". `t` is the word before `w`.
     fn title(&mut self, i: usize, t: &Word, w: &Word) -> bool {
-        if TITLES.contains(&t.lower.as_ref()) && capitalised(t) && capitalised(w) && !never_name(w)
-        {
+        // "Mr. Nice Guy": two frequent ordinary words after a title, the first a rare name at
+        // most, make an idiom ("Mr. Trump", "Mrs. Brown White" stay names).
+        let ordinary = |x: &Word| {
+            wordy(x)
+                && x.info.first_name.max(x.info.surname) < TITLE_IDIOM_MAX_NAME
+                && x.info.common_zipf >= TITLE_IDIOM_ZIPF
+        };
+        let idiom = ordinary(w)
+            && self
+                .word(i + 1)
+                .is_some_and(|n| !n.gap_before && capitalised(n) && wordy(n));
+        let titled = TITLES.contains(&t.lower.as_ref()) && capitalised(t) && capitalised(w);
+        if titled && idiom {
+            // The idiom's capitalised words are no names either ("Guy" in "Mr. Nice Guy").
+            let end = self.extend_name(i, NAME_WORDS);
+            self.claim(i, end);
+            return true;
+        }
+        if titled && !never_name(w) {
             let end = self.extend_name(i, NAME_WORDS);
             self.add(i, end, Label::Person, TITLED_NAME, NameRule::Title);
             return true;

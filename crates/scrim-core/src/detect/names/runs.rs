@@ -163,6 +163,10 @@ impl Scan<'_> {
         };
         let sentence_start_only = w.sentence_start && !run.stripped;
         let name_weight = w.info.first_name.max(w.info.surname);
+        // A function word opening a sentence is no place ("Of course", the town of Of aside).
+        if function_word(w) && !cue.after {
+            return false;
+        }
         let prefer_place = cue.after
             || name_weight == 0
             || matches!(kind, PlaceKind::Country | PlaceKind::Continent)

@@ -80,6 +80,13 @@ impl<'s> Scan<'s> {
         self.claimed.get(i).copied().unwrap_or(false)
     }
 
+    /// Claim words `from..to` without a finding: later phases leave them alone ("Mr. Nice Guy").
+    pub(super) fn claim(&mut self, from: usize, to: usize) {
+        for c in self.claimed.iter_mut().take(to).skip(from) {
+            *c = true;
+        }
+    }
+
     /// Record a finding over words `from..to` and claim them.
     pub(super) fn add(&mut self, from: usize, to: usize, label: Label, score: f32, why: NameRule) {
         let (Some(a), Some(b)) = (self.words.get(from), self.words.get(to.saturating_sub(1)))

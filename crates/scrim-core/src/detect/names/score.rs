@@ -17,6 +17,13 @@ pub(super) const RELATION_NAME: f32 = 0.85;
 /// `names:title`: the name after a capitalised title ("Dr. Mehta", "Mrs Kapoor").
 pub(super) const TITLED_NAME: f32 = 0.85;
 
+/// After a title, two ordinary words, the first at least this frequent in English (Zipf) is
+/// an idiom ("Mr. Nice Guy", "Mr. Right"), not a name.
+pub(super) const TITLE_IDIOM_ZIPF: f32 = 4.0;
+
+/// ... and whose weight as a given or family name is under this (1..9).
+pub(super) const TITLE_IDIOM_MAX_NAME: u8 = 5;
+
 /// `names:speaker`: the speaker of dialogue lines, in a text with at least two speakers.
 pub(super) const SPEAKER: f32 = 0.8;
 

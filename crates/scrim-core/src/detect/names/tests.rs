@@ -348,3 +348,27 @@ fn unknown_names_with_middle_initials() {
         vec!["Mijail C Adomo", "Korvath R. Vizirov"]
     );
 }
+
+#[test]
+fn function_words_and_numerals_are_not_places() {
+    for t in [
+        "Of course! Let's imagine it.",
+        "since the end of World War II, and type II diabetes",
+    ] {
+        assert!(
+            labelled(t, Label::Location).is_empty(),
+            "{t}: {:?}",
+            labelled(t, Label::Location)
+        );
+    }
+}
+
+#[test]
+fn idioms_after_titles_are_not_names() {
+    let p = persons("the story of Mr. Nice Guy and his friends");
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(
+        persons("ask Dr. Mehta, Mrs. Brown or Mr. Trump"),
+        vec!["Mehta", "Brown", "Trump"]
+    );
+}

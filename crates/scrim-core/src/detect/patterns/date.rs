@@ -112,6 +112,12 @@ impl Date {
     pub(crate) fn find(&self, text: &str, windows: &[Win], out: &mut Vec<Finding>) {
         let from = out.len();
         self.find_all(text, windows, out);
+        let found = out.split_off(from);
+        out.extend(
+            found
+                .into_iter()
+                .filter(|f| !reference_date(text, f.span.start())),
+        );
         util::drop_contained(out, from);
     }
 
@@ -424,6 +430,42 @@ fn day_ok(day: u32, month: u32) -> bool {
     (1..=max).contains(&day)
 }
 
+/// Words before a date that make it the date of a document, a page or a report, not of anyone's
+/// life: "Accessed on March 4, 2023", "retrieved 2 May 2021", "as of November 30th, 2020",
+/// "Current date: ...", "Last updated: ...".
+const REFERENCE_CUES: &[&str] = &[
+    "accessed",
+    "accessed on",
+    "retrieved",
+    "retrieved on",
+    "as of",
+    "current date",
+    "current date:",
+    "last updated",
+    "last updated:",
+    "last updated on",
+    "last modified",
+    "last modified:",
+];
+
+/// Whether the date starting at byte `s` follows one of [`REFERENCE_CUES`].
+fn reference_date(text: &str, s: usize) -> bool {
+    let before = text.get(..s).unwrap_or("");
+    let tail = before
+        .char_indices()
+        .rev()
+        .nth(24)
+        .map_or(before, |(k, _)| before.get(k..).unwrap_or(before));
+    let tail = tail.trim_end().to_lowercase();
+    REFERENCE_CUES.iter().any(|c| {
+        tail.ends_with(c)
+            && !tail
+                .get(..tail.len() - c.len())
+                .and_then(|h| h.chars().next_back())
+                .is_some_and(char::is_alphanumeric)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +473,22 @@ mod tests {
 
     fn dates(t: &str) -> Vec<&str> {
         texts_by_position(t, &find_with(t, Date::new, Date::find))
+    }
+
+    #[test]
+    fn dates_of_documents_are_not_personal() {
+        for t in [
+            "Grand View Research. Accessed on February 20, 2023. <https://x.test>",
+            "Retrieved on March 4, 2023 from the archive",
+            "the EAUM is $190.9 billion as of November 30th, 2020.",
+            "Current date: 3/14/2023\nInstructions: answer",
+        ] {
+            assert!(dates(t).is_empty(), "{t}: {:?}", dates(t));
+        }
+        assert_eq!(
+            dates("my flight is on February 20, 2023"),
+            vec!["February 20, 2023"]
+        );
     }
 
     #[test]
