@@ -644,17 +644,18 @@ impl Engine {
                     text
                 };
                 let mut added = Vec::new();
-                let found_here = &analysis.findings;
+                // The finding that taught a value keeps its own rule (and score): a copy of it
+                // would only hide which detector found it. A set, so each match costs one lookup.
+                let found_here: HashSet<(usize, usize, Label)> = analysis
+                    .findings
+                    .iter()
+                    .map(|f| (f.span.start(), f.span.end(), f.label))
+                    .collect();
                 search.each(hay, |s, e, label| {
                     if !at_word_boundaries(text, s, e) || inside_link_or_name(text, s, e) {
                         return;
                     }
-                    // The finding that taught the value keeps its own rule (and score): a copy
-                    // of it would only hide which detector found it.
-                    if found_here
-                        .iter()
-                        .any(|f| f.label == label && f.span.start() == s && f.span.end() == e)
-                    {
+                    if found_here.contains(&(s, e, label)) {
                         return;
                     }
                     if let Some(span) = Span::new(text, s, e) {

@@ -154,12 +154,15 @@ impl Scan<'_> {
     fn speaker_at(&self, i: usize) -> Option<usize> {
         let text = self.text();
         let first = self.word(i)?;
-        let line_start = text.get(..first.start)?.rfind('\n').map_or(0, |k| k + 1);
-        let lead = text.get(line_start..first.start)?;
-        if !lead
+        // First on its line, after markup at most: read back over the markup only, so that a
+        // long line costs one step per word, not the whole line.
+        let first_on_line = text
+            .get(..first.start)?
             .chars()
-            .all(|c| matches!(c, ' ' | '\t' | '*' | '_' | '>' | '-' | '#'))
-        {
+            .rev()
+            .find(|c| !matches!(c, ' ' | '\t' | '*' | '_' | '>' | '-' | '#'))
+            .is_none_or(|c| c == '\n');
+        if !first_on_line {
             return None;
         }
         let mut end = i + 1;

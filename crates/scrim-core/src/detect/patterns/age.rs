@@ -380,22 +380,24 @@ const AUDIENCE_CUES: &[&str] = &[
     "eli5",
 ];
 
+/// How far back (bytes) [`nobodys_age`] reads the sentence before a number: every hit costs at
+/// most this much, whatever the length of the line.
+const AGE_CONTEXT: usize = 120;
+
 /// Whether the number at `s..e` is an age of no one: an audience ("like I'm 5", "explain it to a
 /// 10 year old"), a bound or a range ("under 5", "5 to 7 years old", "45 years old and up").
 fn nobodys_age(text: &str, s: usize, e: usize) -> bool {
-    let line_start = text
-        .get(..s)
-        .unwrap_or("")
+    let window = util::lower_before(text, s, AGE_CONTEXT);
+    let before = window
         .rfind(['\n', '.', '?', '!'])
-        .map_or(0, |k| k + 1);
-    let before = text.get(line_start..s).unwrap_or("").to_lowercase();
-    let before = before.trim_end();
+        .map_or(window.as_str(), |k| window.get(k + 1..).unwrap_or(""))
+        .trim_end();
     let last_word = before
         .rsplit(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())
         .unwrap_or("");
-    let after = text.get(e..).unwrap_or("").to_lowercase();
-    let after = after.get(..after.len().min(24)).unwrap_or("");
+    let after = util::lower_after(text, e, 24);
+    let after = after.as_str();
     let audience = ["to", "for", "by", "a", "an"].contains(&last_word)
         && AUDIENCE_CUES.iter().any(|c| before.contains(c));
     let as_if = [

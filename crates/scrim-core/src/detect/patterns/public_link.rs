@@ -126,19 +126,32 @@ const PERSONAL_KEYS: &[&str] = &[
 /// Whether the link `url` (scheme optional) points at public reference material and carries
 /// nothing of a person.
 pub(super) fn is_public(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
+    let (authority, tail) = split_link(url);
     if authority.contains('@') || tail.contains('@') {
         return false;
     }
-    let host = authority
+    public_host(&host_of(authority)) && !personal_query(tail)
+}
+
+/// A link (scheme optional) as its authority (`user@host:port`) and the rest (path, query,
+/// fragment).
+pub(super) fn split_link(url: &str) -> (&str, &str) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    rest.split_at(end)
+}
+
+/// The host of an authority, lowercase, without user information, port or trailing dot.
+pub(super) fn host_of(authority: &str) -> String {
+    authority
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
         .split(':')
         .next()
         .unwrap_or("")
         .trim_end_matches('.')
-        .to_ascii_lowercase();
-    public_host(&host) && !personal_query(tail)
+        .to_ascii_lowercase()
 }
 
 /// Whether `host` is, or is under, a public host.

@@ -126,16 +126,13 @@ const CITING_LABELS: &[&str] = &["url:", "source:", "sources:", "link:", "refere
 
 /// Whether the link starting at byte `s` follows a citing label on its line.
 fn cited(text: &str, s: usize) -> bool {
-    let line_start = text.get(..s).unwrap_or("").rfind('\n').map_or(0, |k| k + 1);
-    let before = text.get(line_start..s).unwrap_or("").trim_end();
+    // A bounded look back: the label sits right before the link.
+    let window = util::lower_before(text, s, 40);
+    let before = window.rsplit('\n').next().unwrap_or("").trim_end();
     let before = before
         .trim_end_matches(['*', '_', '(', '<', '['])
         .trim_end();
-    let tail = before
-        .get(before.len().saturating_sub(10)..)
-        .unwrap_or(before);
-    let tail = tail.to_ascii_lowercase();
-    CITING_LABELS.iter().any(|l| tail.ends_with(l))
+    CITING_LABELS.iter().any(|l| before.ends_with(l))
 }
 
 /// Cloud hosts whose subdomains are someone's own deployment or database.
@@ -174,24 +171,15 @@ const SOCIAL_PAGES: &[&str] = &[
 /// `execute-api` endpoint), or an opaque share token in its path. Links in code and cited
 /// sources are reported only then.
 pub(crate) fn carries_person(link: &str) -> bool {
-    let rest = link.split_once("://").map_or(link, |(_, r)| r);
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
+    let (authority, tail) = public_link::split_link(link);
     if authority.contains('@') || tail.contains('@') || tail.contains("%40") {
         return true;
     }
     if public_link::personal_query(tail) {
         return true;
     }
-    let host = authority
-        .rsplit('@')
-        .next()
-        .unwrap_or("")
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("www.")
-        .to_ascii_lowercase();
+    let host = public_link::host_of(authority);
+    let host = host.trim_start_matches("www.");
     let under = |list: &[&str]| {
         list.iter()
             .any(|p| host == *p || host.strip_suffix(p).is_some_and(|h| h.ends_with('.')))

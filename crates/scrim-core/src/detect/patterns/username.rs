@@ -321,14 +321,14 @@ fn code_annotation(text: &str, at: usize, e: usize) -> bool {
     if rest.starts_with('(') || rest.starts_with('/') {
         return true;
     }
-    let line_start = text
+    // Only the indentation is read back, not the whole line: a line of many handles stays linear.
+    let first_on_line = text
         .get(..at)
         .unwrap_or("")
-        .rfind('\n')
-        .map_or(0, |k| k + 1);
-    let first_on_line = text
-        .get(line_start..at)
-        .is_some_and(|p| p.chars().all(|c| c == ' ' || c == '\t'));
+        .chars()
+        .rev()
+        .find(|c| *c != ' ' && *c != '\t')
+        .is_none_or(|c| c == '\n');
     if !first_on_line {
         return false;
     }
