@@ -90,6 +90,29 @@ def encode_examples(tok, examples, cls_id, sep_id, stride=32, case_feature=True)
     return out
 
 
+# Labels of the real-chat gold files (tests/realchat/GUIDE.md) as the model's labels; a span
+# whose label is not here becomes an "ignore" range (no loss either way).
+EXTRA_LABELS = {"IP": "ID", "CREDIT_CARD": "ID", "IBAN": "ID"}
+
+
+def load_extra(path):
+    """Training examples from PATH: gen_chats.py's format, or a gold file with span objects."""
+    out = []
+    for line in open(path, encoding="utf-8"):
+        d = json.loads(line)
+        spans, ignore = [], list(d.get("ignore", []))
+        for s in d["spans"]:
+            if isinstance(s, dict):
+                s = [s["start"], s["end"], s["label"]]
+            lab = EXTRA_LABELS.get(s[2], s[2])
+            if lab in MODEL_LABELS:
+                spans.append([s[0], s[1], lab])
+            else:
+                ignore.append([s[0], s[1]])
+        out.append({"id": d["id"], "text": d["text"], "spans": sorted(spans), "ignore": ignore})
+    return out
+
+
 def batches(data, batch_size, rng, shuffle=True):
     idx = list(range(len(data)))
     if shuffle:
@@ -205,6 +228,9 @@ def main():
                     help="repeat each corpus's training examples this many times")
     ap.add_argument("--lower-aug", default="",
                     help="comma-separated corpora whose training examples also get an all-lowercase copy")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="more training examples, PATH[:WEIGHT]: gen_chats.py's format or a gold file "
+                         "(span objects; labels mapped by EXTRA_LABELS, others ignored)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-case-feature", action="store_true",
                     help="feed token_type_ids = 0 instead of the capitalisation flag")
@@ -236,6 +262,11 @@ def main():
     gen = [json.loads(l) for l in open(args.gen, encoding="utf-8")]
     print("train %-15s %6d examples (%s)" % ("generated", len(gen), args.gen), flush=True)
     train_ex += gen
+    for spec in args.extra:
+        path, _, w = spec.partition(":")
+        ex = load_extra(path)
+        print("train %-15s %6d examples x%s (%s)" % ("extra", len(ex), w or "1", path), flush=True)
+        train_ex += ex * int(w or 1)
     data = encode_examples(tok, train_ex, cls_id, sep_id, case_feature=not args.no_case_feature)
     ntok = sum(len(x) for x, _, _ in data)
     print("train windows %d, tokens %d" % (len(data), ntok), flush=True)

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::detect::names::NameDetector;
-use crate::detect::patterns::Patterns;
+use crate::detect::patterns::{url_reported, Patterns};
 use crate::detect::{resolve, Detector};
 use crate::error::{Error, Result};
 pub use crate::gate::Gate;
@@ -254,6 +254,15 @@ fn vetoable(f: &Finding) -> bool {
         && matches!(f.label, Label::Person | Label::Location | Label::Org)
 }
 
+/// Whether a learned-tier finding stands: it fits its regions as a rule finding must (a link in
+/// a string literal or a data block carries someone, [`scope::fits`]), and a link is one the
+/// rule tier reports too, since only the rules can tell a profile from public reference
+/// material or a cited source.
+fn model_finding_fits(text: &str, seg: &Segments, f: &Finding) -> bool {
+    scope::fits(text, seg, f)
+        && (f.label != Label::Url || url_reported(text, f.span.start(), f.span.end()))
+}
+
 /// The parts of a gated range the learned tier reads: the range cut to the regions
 /// [`scope::model_reads`] admits (not code bodies, shell sessions or logs).
 fn model_pieces(segments: &Segments, gated: Range<usize>) -> Vec<Range<usize>> {
@@ -421,7 +430,9 @@ impl Engine {
                 let mut outs: Vec<Vec<Finding>> = vec![Vec::new(); slices.len()];
                 model.detect_batch(&slices, &mut outs)?;
                 for ((i, region), fs) in owners.into_iter().zip(outs) {
-                    let (Some(text), Some(dest)) = (texts.get(i), found.get_mut(i)) else {
+                    let (Some(text), Some(seg), Some(dest)) =
+                        (texts.get(i), segments.get(i), found.get_mut(i))
+                    else {
                         continue;
                     };
                     let offset = region.start;
@@ -431,6 +442,7 @@ impl Engine {
                             let (s, e) = (f.span.start() + offset, f.span.end() + offset);
                             Span::new(text, s, e).map(|span| Finding { span, ..f })
                         })
+                        .filter(|f| model_finding_fits(text, seg, f))
                         .collect();
                     if let Some(veto) = self.veto {
                         // A weak gazetteer guess in text the model read and found nothing in
@@ -451,8 +463,7 @@ impl Engine {
             .iter()
             .zip(found)
             .map(|(text, mut f)| {
-                // Rule findings were kept by scope above; the model reads only regions where
-                // scope keeps every label (`scope::model_reads`), so its findings fit too.
+                // Rule findings were kept by scope above, the model's by `model_finding_fits`.
                 f.retain(|f| f.score >= self.min_score && f.span.end() <= text.len());
                 self.within_cap(resolve(f))
             })
@@ -548,10 +559,13 @@ impl Engine {
             })
     }
 
-    /// Whether a value is a common English word (and so must match with its own capitalisation).
+    /// Whether a value is also a word (and so must match with its own capitalisation): a common
+    /// English word, a function word of another language, a keyword of code or the name of a
+    /// product ("app", "le", "twilio"). A name found once as "App" or "Twilio" is not copied onto
+    /// every lowercase "app".
     fn is_common(&self, lower: &str) -> bool {
         let w = self.lexicon.word(lower);
-        w.dictionary && w.common_zipf >= 3.0
+        (w.dictionary && w.common_zipf >= 3.0) || w.foreign_function || w.code || w.product
     }
 
     /// What a conversation teaches: its seeds, then each distinct value found in a teaching text

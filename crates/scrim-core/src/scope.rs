@@ -87,8 +87,9 @@ fn machine_context(kind: RegionKind) -> bool {
 }
 
 /// Whether the learned tier reads regions of `kind`: prose-like text, not code bodies, shell
-/// sessions or logs. Exactly the kinds where [`allows`] keeps every label, so the engine need
-/// not check the model's findings again.
+/// sessions or logs. Exactly the kinds where [`allows`] keeps every label; the engine still
+/// checks the model's findings with [`fits`], which asks more of a URL in a string literal or a
+/// data block.
 pub fn model_reads(kind: RegionKind) -> bool {
     !matches!(
         kind,

@@ -12,17 +12,24 @@ use std::sync::{Arc, Mutex};
 
 use scrim_core::{Detector, EngineBuilder, Error, Finding, Gate, Label, Span, Tier};
 
-/// Marks every occurrence of its words as PERSON, and records what it was asked to read.
+/// Marks every occurrence of its words as PERSON (or its label), and records what it was asked
+/// to read.
 struct FakeModel {
     words: Vec<&'static str>,
+    label: Label,
     read: Mutex<Vec<String>>,
     fail: bool,
 }
 
 impl FakeModel {
     fn new(words: &[&'static str]) -> Arc<FakeModel> {
+        FakeModel::labeling(words, Label::Person)
+    }
+
+    fn labeling(words: &[&'static str], label: Label) -> Arc<FakeModel> {
         Arc::new(FakeModel {
             words: words.to_vec(),
+            label,
             read: Mutex::new(Vec::new()),
             fail: false,
         })
@@ -40,7 +47,7 @@ impl Detector for FakeModel {
             for (s, _) in text.match_indices(w) {
                 out.push(Finding::new(
                     Span::new(text, s, s + w.len()).unwrap(),
-                    Label::Person,
+                    self.label,
                     0.95,
                     "model",
                 ));
@@ -201,6 +208,7 @@ fn values_spread_to_standalone_words_not_into_hosts_or_identifiers() {
 fn a_failing_model_fails_the_analysis() {
     let model = Arc::new(FakeModel {
         words: vec![],
+        label: Label::Person,
         read: Mutex::new(Vec::new()),
         fail: true,
     });
@@ -245,4 +253,33 @@ fn builder_for_policy_follows_the_policy() {
     let mut bad_gate = policy;
     bad_gate.detection.model_gate = "sometimes".into();
     assert!(EngineBuilder::for_policy(&bad_gate).is_err());
+}
+
+#[test]
+fn the_rules_judge_the_links_the_model_finds() {
+    // The model marks every link it sees; only the rule tier can tell whose a link is.
+    let model = FakeModel::labeling(
+        &[
+            "https://docs.python.org/3/library/os.html",
+            "https://shop.test/products",
+            "https://mayak.dev/cv",
+        ],
+        Label::Url,
+    );
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model)
+        .gate(Gate::All)
+        .build()
+        .unwrap();
+    let text =
+        "Read https://docs.python.org/3/library/os.html first. My CV: https://mayak.dev/cv\n\n\
+                {\"homepage\": \"https://shop.test/products\", \"tags\": [1, 2]}\n";
+    let found = engine.detect_text(text).unwrap();
+    let urls: Vec<String> = found
+        .iter()
+        .filter(|f| f.label == Label::Url)
+        .map(|f| text[f.span.start()..f.span.end()].to_string())
+        .collect();
+    assert_eq!(urls, ["https://mayak.dev/cv"], "{found:?}");
 }

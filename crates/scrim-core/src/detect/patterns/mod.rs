@@ -42,7 +42,7 @@ mod url;
 mod username;
 mod util;
 
-pub(crate) use url::carries_person;
+pub(crate) use url::{carries_person, reports as url_reported};
 mod words;
 
 /// Every family's scores, one module a family.

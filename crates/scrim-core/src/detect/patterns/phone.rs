@@ -759,6 +759,10 @@ fn left_ok(text: &str, i: usize, b: u8) -> bool {
     if prev.is_ascii_alphanumeric() || prev == '_' || (prev.is_numeric() && !prev.is_alphabetic()) {
         return false;
     }
+    if matches!(prev, '\'' | '"') && (b.is_ascii_digit() || b == b'(' || b == b'+') {
+        // A quoted number is a string literal of code or data: a phone only under a phone key.
+        return quoted_under_phone_key(text, i);
+    }
     if b.is_ascii_digit() || b == b'(' {
         if matches!(
             prev,
@@ -795,6 +799,24 @@ fn left_ok(text: &str, i: usize, b: u8) -> bool {
         || t.ends_with("inr")
         || t.ends_with("usd")
         || t.ends_with("eur"))
+}
+
+/// Keys and words of code and data that name a phone number (`"phone": "..."`,
+/// `phoneNumbers`, `ContactField('mobile', ...)`, `<input type="tel" ... value="...">`), matched
+/// inside identifiers too.
+const PHONE_KEYS: &[&str] = &[
+    "phone", "mobile", "cell", "whatsapp", "fax", "tel\"", "tel'", "tel=", "tel:", "tel ", "tel_",
+];
+
+/// How far back a quoted number looks for a phone key: far enough for the key of its field or
+/// the start of a short array of numbers on the same line.
+const PHONE_KEY_REACH: usize = 60;
+
+/// Whether a quoted number at byte `i` stands under a phone key on its line.
+fn quoted_under_phone_key(text: &str, i: usize) -> bool {
+    let before = util::lower_before(text, i, PHONE_KEY_REACH);
+    let line = before.rsplit('\n').next().unwrap_or("");
+    PHONE_KEYS.iter().any(|k| line.contains(k))
 }
 
 /// Whether the number may end at `e`.
@@ -1130,6 +1152,24 @@ mod tests {
         );
         assert_eq!(phones("(898)666-3621x0135"), vec!["(898)666-3621x0135"]);
         assert_eq!(phones("tel:+12085550147"), vec!["+12085550147"]);
+    }
+
+    #[test]
+    fn quoted_numbers_are_phones_only_under_a_phone_key() {
+        assert_eq!(
+            phones("{\"phone\": \"208-555-0147\", \"zip\": \"94111\"}"),
+            vec!["208-555-0147"]
+        );
+        assert_eq!(
+            phones("contact.phoneNumbers = [new ContactField('mobile', '2085550147')];"),
+            vec!["2085550147"]
+        );
+        assert_eq!(
+            phones("<input type=\"tel\" id=\"phone\" value=\"(208) 555-0147\">"),
+            vec!["(208) 555-0147"]
+        );
+        assert!(phones("{\"id\": \"2085550147\", \"total\": \"208-555-0147\"}").is_empty());
+        assert!(phones("print('2085550147')").is_empty());
     }
 
     #[test]

@@ -121,6 +121,35 @@ fn keep(text: &str, s: usize, e: usize) -> bool {
     !public_link::is_public(link) && (!cited(text, s) || carries_person(link))
 }
 
+/// The most bytes [`reports`] reads on either side of a span for the link around it.
+const LINK_REACH: usize = 512;
+
+/// Whether the link around `s..e` (a span another detector, the learned tier, called a URL) is
+/// one this detector reports: the whole link, from the white space or bracket before it to the
+/// one after, is not public reference material, and not a cited source that carries no one.
+/// The rule tier owns that judgement; a model sees a link's shape, not whose it is.
+pub(crate) fn reports(text: &str, s: usize, e: usize) -> bool {
+    let stop = |c: char| {
+        c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\'' | '`')
+    };
+    let lo = util::floor_boundary(text, s.saturating_sub(LINK_REACH));
+    let start = util::slice(text, lo, s)
+        .char_indices()
+        .rev()
+        .find(|(_, c)| stop(*c))
+        .map_or(lo, |(i, c)| lo + i + c.len_utf8());
+    let hi = util::floor_boundary(text, e.saturating_add(LINK_REACH));
+    let end = util::slice(text, e, hi)
+        .char_indices()
+        .find(|(_, c)| stop(*c))
+        .map_or(hi, |(i, _)| e + i);
+    let link = util::slice(text, start, end).trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    if link.is_empty() {
+        return true;
+    }
+    keep(text, start, start + link.len())
+}
+
 /// Labels that introduce a cited source on its line.
 const CITING_LABELS: &[&str] = &["url:", "source:", "sources:", "link:", "reference:", "ref:"];
 
@@ -489,5 +518,31 @@ mod tests {
         assert!(urls("example.com").is_empty(), "bare domain without a path");
         assert!(urls("main.rs/foo").is_empty());
         assert!(urls("jdoe@gmail.com/x").is_empty());
+    }
+
+    #[test]
+    fn a_link_another_detector_found_is_judged_whole() {
+        let span = |t: &str, part: &str| {
+            let s = t.find(part).unwrap();
+            (s, s + part.len())
+        };
+        // The model marked the middle of a public link: the link around it is public.
+        let t = "Docs: <https://docs.python.org/3/library/os.html>.";
+        let (s, e) = span(t, "docs.python.org/3");
+        assert!(!reports(t, s, e));
+        // A cited source that carries no one, and one that is a profile.
+        let t =
+            "URL: https://www.npr.org/2016/04/11/why-we\nURL: https://www.linkedin.com/in/maya-k";
+        let (s, e) = span(t, "https://www.npr.org");
+        assert!(!reports(t, s, e));
+        let (s, e) = span(t, "linkedin.com/in/maya-k");
+        assert!(reports(t, s, e));
+        // A personal site in prose, with trailing punctuation; non-Latin text around it.
+        let t = "我的网站是 https://mayak.dev/portfolio。 thanks";
+        let (s, e) = span(t, "mayak.dev");
+        assert!(reports(t, s, e));
+        let t = "see mayak.dev, thanks";
+        let (s, e) = span(t, "mayak.dev");
+        assert!(reports(t, s, e));
     }
 }
