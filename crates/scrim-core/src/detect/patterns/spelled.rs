@@ -198,6 +198,25 @@ fn classify(w: &str, inside: bool) -> Option<Tok> {
     if w.len() > 18 {
         return None;
     }
+    if w.is_ascii() {
+        // The common case, without lowercasing a copy: every word below is lowercase, and an
+        // ASCII word equals one's lowercase form exactly when it equals it ignoring ASCII case.
+        if let Some((_, d)) = DIGIT_WORDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(w)) {
+            return Some(Tok::Word(*d));
+        }
+        let is = |word: &str| word.eq_ignore_ascii_case(w);
+        return if inside && (is("oh") || is("o")) {
+            Some(Tok::Oh)
+        } else if is("double") || is("doble") {
+            Some(Tok::Repeat(2))
+        } else if is("triple") {
+            Some(Tok::Repeat(3))
+        } else if !inside && is("plus") {
+            Some(Tok::Plus)
+        } else {
+            None
+        };
+    }
     let l = w.to_lowercase();
     if let Some((_, d)) = DIGIT_WORDS.iter().find(|(n, _)| *n == l) {
         return Some(Tok::Word(*d));
