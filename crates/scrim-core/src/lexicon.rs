@@ -15,6 +15,8 @@ use foldhash::fast::FixedState;
 
 use crate::error::{Error, Result};
 
+mod hot;
+
 /// A list's file name and contents.
 type List = (&'static str, &'static str);
 
@@ -186,7 +188,11 @@ impl<V: Copy> Table<V> {
 
     /// The value for `key`.
     fn get(&self, key: &str) -> Option<V> {
-        let h = hash(key);
+        self.get_hashed(key, hash(key))
+    }
+
+    /// The value for `key`, whose [`hash`] is `h`.
+    fn get_hashed(&self, key: &str, h: u64) -> Option<V> {
         let tag = h >> 32;
         let mut pos = h as usize & self.mask;
         loop {
@@ -210,6 +216,22 @@ impl<V: Copy> Table<V> {
     fn len(&self) -> usize {
         self.entries.len()
     }
+}
+
+/// How many of the most common English words [`Lexicon::word`] finds in its small front table.
+const HOT_WORDS: usize = 2048;
+
+/// The front table of the [`HOT_WORDS`] words of `words` with the highest English frequency.
+fn hot_words(words: &[(&'static str, WordInfo)]) -> hot::Hot<WordInfo> {
+    let mut common: Vec<&(&'static str, WordInfo)> =
+        words.iter().filter(|(_, w)| w.common_zipf > 0.0).collect();
+    if common.len() > HOT_WORDS {
+        common.select_nth_unstable_by(HOT_WORDS, |a, b| {
+            b.1.common_zipf.total_cmp(&a.1.common_zipf)
+        });
+        common.truncate(HOT_WORDS);
+    }
+    hot::Hot::new(common.into_iter().map(|(k, v)| (*k, *v)), hash)
 }
 
 /// The key hash (fixed seed: the keys are our own data, not an attacker's).
@@ -503,6 +525,8 @@ fn parse_street_words(list: List) -> Result<Vec<(&'static str, u8)>> {
 pub struct Lexicon {
     /// Single words.
     words: Table<WordInfo>,
+    /// The [`HOT_WORDS`] most common of `words`, tried first.
+    hot: hot::Hot<WordInfo>,
     /// Places of two or more words, single-space separated ("new york").
     phrases: Table<(PlaceKind, u8)>,
     /// Street-type words: `SUFFIX | PREFIX` bits.
@@ -593,6 +617,7 @@ impl Lexicon {
         });
         let street = merge_sorted(vec![street], |a, b| *a |= *b);
         Ok(Lexicon {
+            hot: hot_words(&words),
             words: Table::new(words),
             phrases: Table::new(phrases),
             street: Table::new(street),
@@ -619,7 +644,11 @@ impl Lexicon {
     /// words get the all-zero [`WordInfo::default`].
     #[must_use]
     pub fn word(&self, lower: &str) -> WordInfo {
-        self.words.get(lower).unwrap_or_default()
+        let h = hash(lower);
+        if let Some(info) = self.hot.get(lower, h) {
+            return info;
+        }
+        self.words.get_hashed(lower, h).unwrap_or_default()
     }
 
     /// The kind of place a lowercase phrase names, words separated by single spaces ("new york",

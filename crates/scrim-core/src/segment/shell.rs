@@ -83,18 +83,38 @@ fn fixed_prompt(t: &str) -> Option<usize> {
     if let Some(p) = FIXED.iter().find(|p| t.starts_with(**p)) {
         return Some(p.len());
     }
-    let db = t
-        .find("=# ")
-        .or_else(|| t.find("=> "))
-        .filter(|&k| k > 0 && k < 30);
-    if let Some(k) = db.filter(|&k| t.bytes().take(k).all(|b| lines::is_ident(b) || b == b'-')) {
-        return Some(k + 3);
+    if let Some(k) = db_prompt(t).filter(|&k| k > 0) {
+        if t.bytes().take(k).all(|b| lines::is_ident(b) || b == b'-') {
+            return Some(k + 3);
+        }
     }
     let irb = t.starts_with("irb(") || t.starts_with("pry(") || t.starts_with("In [");
+    if !irb {
+        return None;
+    }
     let close = if t.starts_with("In [") { "]: " } else { "> " };
-    t.find(close)
-        .filter(|&k| irb && k < 30)
-        .map(|k| k + close.len())
+    find_before(t, close, 30).map(|k| k + close.len())
+}
+
+/// Where a `name=# ` or `name=> ` database prompt ends its name: the first `=# ` of the line when
+/// it starts before byte 30, else (when the line has no `=# ` at all) the first `=> ` when it
+/// starts before byte 30. Only the line's head is searched, except to rule out a late `=# `.
+fn db_prompt(t: &str) -> Option<usize> {
+    if let Some(k) = find_before(t, "=# ", 30) {
+        return Some(k);
+    }
+    let k = find_before(t, "=> ", 30)?;
+    (!t.contains("=# ")).then_some(k)
+}
+
+/// The first occurrence of `pat` in `t`, when it starts before byte `limit` (only `t`'s head is
+/// searched, so long lines cost nothing).
+fn find_before(t: &str, pat: &str, limit: usize) -> Option<usize> {
+    let head = t.as_bytes();
+    let head = head
+        .get(..head.len().min(limit + pat.len()))
+        .unwrap_or(head);
+    memchr::memmem::find(head, pat.as_bytes()).filter(|&k| k < limit)
 }
 
 /// `$ cmd`, and `# cmd` / `% cmd` for a known command.

@@ -27,6 +27,21 @@ impl Scan<'_> {
     fn place_phrase_at(&mut self, i: usize, max_words: usize) -> usize {
         let Some(first) = self.word(i) else { return 0 };
         let longest = usize::from(first.info.phrase_start).min(max_words);
+        if longest < 2 {
+            return 0;
+        }
+        // The longest phrase, built once: each shorter one is a prefix of it (`ends[len]`).
+        let mut phrase = String::new();
+        let mut ends = [0usize; PLACE_PHRASE_WORDS + 1];
+        for (k, w) in self.words.iter().skip(i).take(longest).enumerate() {
+            if k > 0 {
+                phrase.push(' ');
+            }
+            phrase.push_str(&w.lower);
+            if let Some(e) = ends.get_mut(k + 1) {
+                *e = phrase.len();
+            }
+        }
         for len in (2..=longest).rev() {
             let Some(phrase_words) = self.words.get(i..i + len) else {
                 continue;
@@ -37,9 +52,10 @@ impl Scan<'_> {
             if phrase_words.iter().skip(1).any(|w| w.gap_before) {
                 continue;
             }
-            let phrase: Vec<&str> = phrase_words.iter().map(|w| w.lower.as_ref()).collect();
-            let phrase = phrase.join(" ");
-            if let Some(kind) = self.lexicon.phrase_place(&phrase) {
+            let Some(phrase) = ends.get(len).and_then(|&e| phrase.get(..e)) else {
+                continue;
+            };
+            if let Some(kind) = self.lexicon.phrase_place(phrase) {
                 let cap = phrase_words.iter().filter(|w| capitalised(w)).count();
                 let score = if cap == len {
                     PLACE_PHRASE_CAPITALISED

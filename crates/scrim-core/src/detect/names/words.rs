@@ -93,13 +93,16 @@ pub(super) fn make_word<'t>(
     lexicon: &Lexicon,
     roles: &Roles,
 ) -> Word<'t> {
-    let lower = if raw.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+    let ascii = raw.is_ascii();
+    let lower = if !ascii {
         Cow::Owned(raw.to_lowercase())
+    } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(raw.to_ascii_lowercase())
     } else {
         Cow::Borrowed(raw)
     };
     // The lists write apostrophes as `'`; chats often type `’` ("I’m").
-    let info = if lower.contains('’') {
+    let info = if !ascii && lower.contains('’') {
         lexicon.word(&lower.replace('’', "'"))
     } else {
         lexicon.word(&lower)

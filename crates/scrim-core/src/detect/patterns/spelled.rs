@@ -11,6 +11,11 @@
 //! multi-digit ASCII groups ("98 76 54 32 10"), so a run of ASCII digits only is taken here only
 //! when every group is a single digit.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use foldhash::fast::FixedState;
+
 use super::phone::Phone;
 use super::score::spelled::{SPACED_DIGITS, SPELLED, SPELLED_CUED};
 use super::util;
@@ -74,6 +79,10 @@ const DIGIT_WORDS: &[(&str, u8)] = &[
     ("आठ", 8),
     ("नौ", 9),
 ];
+
+/// [`DIGIT_WORDS`] by word (each word is listed once).
+static DIGITS_BY_WORD: LazyLock<HashMap<&'static str, u8, FixedState>> =
+    LazyLock::new(|| DIGIT_WORDS.iter().copied().collect());
 
 /// What one word of a run stands for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -198,11 +207,29 @@ fn classify(w: &str, inside: bool) -> Option<Tok> {
     if w.len() > 18 {
         return None;
     }
+    if w.is_ascii() {
+        // The common case: lowercased on the stack (for ASCII, the same as `to_lowercase`), and
+        // the digit words looked up by hash rather than one by one.
+        let mut buf = [0u8; 18];
+        let lower = buf.get_mut(..w.len())?;
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        let l = std::str::from_utf8(lower).ok()?;
+        if let Some(&d) = DIGITS_BY_WORD.get(l) {
+            return Some(Tok::Word(d));
+        }
+        return other_word(l, inside);
+    }
     let l = w.to_lowercase();
     if let Some((_, d)) = DIGIT_WORDS.iter().find(|(n, _)| *n == l) {
         return Some(Tok::Word(*d));
     }
-    match l.as_str() {
+    other_word(&l, inside)
+}
+
+/// What a lowercase word that is no digit word stands for in a run, if anything.
+fn other_word(l: &str, inside: bool) -> Option<Tok> {
+    match l {
         "oh" | "o" if inside => Some(Tok::Oh),
         "double" | "doble" => Some(Tok::Repeat(2)),
         "triple" => Some(Tok::Repeat(3)),
