@@ -1566,6 +1566,19 @@ def check(text, spans):
         assert a[1] <= b[0], (text, a, b)
 
 
+def emit(out, preview, rec_id, text, spans):
+    """Write one example as a JSONL line to `out` (if any); with `preview`, print it with its
+    spans marked as [LABEL: value]."""
+    if out:
+        out.write(json.dumps({"id": rec_id, "text": text, "spans": spans, "ignore": []},
+                             ensure_ascii=False) + "\n")
+    if preview:
+        s = text
+        for a, b, l in reversed(spans):
+            s = s[:a] + "[" + l + ": " + s[a:b] + "]" + s[b:]
+        print("%s\n---" % s)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=12000)
@@ -1583,14 +1596,7 @@ def main():
         check(text, spans)
         lab_c.update(l for _, _, l in spans)
         grp_c.update(groups)
-        if out:
-            out.write(json.dumps({"id": "gen-%d-%06d" % (args.seed, i), "text": text, "spans": spans,
-                                  "ignore": []}, ensure_ascii=False) + "\n")
-        if args.preview:
-            s = text
-            for a, b, l in reversed(spans):
-                s = s[:a] + "[" + l + ": " + s[a:b] + "]" + s[b:]
-            print("%s\n---" % s)
+        emit(out, args.preview, "gen-%d-%06d" % (args.seed, i), text, spans)
     if out:
         out.close()
     if args.stats or args.out:

@@ -28,7 +28,6 @@ Output format as `gen_chats.py`: {"id", "text", "spans": [[start, end, LABEL]], 
 code point offsets.
 """
 import argparse
-import json
 import os
 import random
 import sys
@@ -332,14 +331,7 @@ def main():
         G.check(text, spans)
         lab_c.update(l for _, _, l in spans)
         kind_c[kind] += 1
-        if out:
-            out.write(json.dumps({"id": "rc-%d-%06d" % (args.seed, i), "text": text, "spans": spans, "ignore": []},
-                                 ensure_ascii=False) + "\n")
-        if args.preview:
-            s = text
-            for a, b, l in reversed(spans):
-                s = s[:a] + "[" + l + ": " + s[a:b] + "]" + s[b:]
-            print("%s\n---" % s)
+        G.emit(out, args.preview, "rc-%d-%06d" % (args.seed, i), text, spans)
     if out:
         out.close()
     print("labels: %s; kinds: %s" % (dict(lab_c.most_common()), dict(kind_c.most_common())), file=sys.stderr)
