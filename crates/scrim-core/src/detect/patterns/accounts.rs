@@ -97,13 +97,37 @@ impl Accounts {
         ] {
             for c in re.captures_iter(text) {
                 let Some(u) = c.name("u") else { continue };
-                let (s, e) = trim_dots(text, u.start(), u.end());
+                let (s, e) = trim_dots(text, u.start(), spaced_end(text, u.end()));
                 if e > s && !is_generic(util::slice(text, s, e)) {
                     util::push(out, text, (s, e), FAM, None, score);
                 }
             }
         }
     }
+}
+
+/// The end of a profile name with spaces (`C:\Users\HP G3 490\Documents`, `/Users/Ana Ruiz/`):
+/// from `e`, the end of its first word, on through up to three more space-separated words when a
+/// path separator follows the last of them; else `e`.
+fn spaced_end(text: &str, e: usize) -> usize {
+    let mut at = e;
+    for _ in 0..3 {
+        if util::byte_at(text, at) != Some(b' ') {
+            break;
+        }
+        let word = util::slice(text, at + 1, util::floor_boundary(text, at + 33))
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .map_or(0, |(i, _)| i);
+        if word == 0 {
+            break;
+        }
+        at += 1 + word;
+        if matches!(util::byte_at(text, at), Some(b'\\' | b'/')) {
+            return at;
+        }
+    }
+    e
 }
 
 /// `[s, e)` without trailing dots (a sentence end, `~/...`).
@@ -141,6 +165,13 @@ mod tests {
         assert_eq!(users(r#"path = "C:\\Users\\dmitri\\AppData""#), ["dmitri"]);
         assert_eq!(users("d:/users/Łukasz"), ["Łukasz"]);
         assert_eq!(users("open c:/Users/erin/a.txt"), ["erin"]);
+        assert_eq!(
+            users(r"1>C:\Users\HP G3 490\Documents\a.cpp(9): error"),
+            ["HP G3 490"]
+        );
+        assert_eq!(users("/Users/Ana Ruiz/Desktop"), ["Ana Ruiz"]);
+        // Words after the path that lead to no separator are not part of the name.
+        assert_eq!(users(r"cd C:\Users\bob and then dir"), ["bob"]);
     }
 
     #[test]

@@ -712,6 +712,17 @@ fn street_after(text: &str, toks: &[Tok], i: usize) -> Option<(usize, bool)> {
     if toks.get(j).is_some_and(|t| t.k == K::Comma) {
         j += 1;
     }
+    // An abbreviated compass prefix with its dot: "131 S. Dearborn Street", "200 N. Main St".
+    if toks.get(j).is_some_and(|t| {
+        let w = tok_str(text, t);
+        t.k == K::Word
+            && w.len() <= 2
+            && lower_in(DIRECTIONS, w)
+            && w.chars().all(char::is_uppercase)
+    }) && toks.get(j + 1).is_some_and(|t| t.k == K::Dot)
+    {
+        j += 2;
+    }
     let first = j;
     while j < toks.len() && j <= first + 5 {
         match walk.step(j, toks.get(j)?) {
@@ -1234,6 +1245,14 @@ mod tests {
             vec!["P.O. Box 104, Austin, TX 78701"]
         );
         assert_eq!(addrs("254 Damvergi Street"), vec!["254 Damvergi Street"]);
+        assert_eq!(
+            addrs("is 131 S. DEARBORN STREET, CHICAGO, IL, 60603. Then"),
+            vec!["131 S. DEARBORN STREET, CHICAGO, IL, 60603"]
+        );
+        assert_eq!(
+            addrs("at 131 S. Dearborn Street Chicago, IL 60603 x"),
+            vec!["131 S. Dearborn Street Chicago, IL 60603"]
+        );
         assert_eq!(
             addrs("17031 2202 Rissik St Apt. 050 Coalville South Africa"),
             vec!["17031 2202 Rissik St Apt. 050 Coalville South Africa"]

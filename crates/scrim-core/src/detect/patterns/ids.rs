@@ -85,6 +85,11 @@ const CUE_PHRASES: &[&str] = &[
     "nhs{num}",
     r"insurance\s*(?:id|no\.?|number)",
     "registration{num}",
+    // Companies: registration, filing and tax numbers ("company number 5250511", "FEI/EIN
+    // Number 35-2479321", "document number M13000004102" in a state's filing record).
+    r"(?:company|corporate|entity|business|charter|document|file|filing)\s+(?:reg(?:istration|\.)?\s*)?(?:no\.?|number|#)",
+    r"(?:fei/)?f?ein\s*(?:no\.?|number|#|:)",
+    r"(?:tax|vat|gst)\s*(?:id|no\.?|number|#)",
     r"reg\.?\s*(?:no\.?|number)",
     "reservation{num}",
     r"reservation\s*(?:code|ref(?:erence)?)",
@@ -406,7 +411,22 @@ fn cue_kind(cue: &str) -> Option<&'static str> {
     {
         return Some(k);
     }
-    let k = if cue.starts_with("passport") {
+    const COMPANY: &[&str] = &[
+        "company",
+        "corporate",
+        "entity",
+        "business",
+        "charter",
+        "document",
+        "file",
+        "filing",
+    ];
+    const TAX: &[&str] = &["fei", "ein", "tax", "vat", "gst"];
+    let k = if COMPANY.iter().any(|w| cue.starts_with(w)) {
+        "COMPANY_NUMBER"
+    } else if TAX.iter().any(|w| cue.starts_with(w)) {
+        "TAX_ID"
+    } else if cue.starts_with("passport") {
         "PASSPORT"
     } else if cue.contains("licen") || cue.starts_with('d') {
         "DRIVERS_LICENSE"
@@ -738,6 +758,17 @@ mod tests {
                 Some("MEDICAL_RECORD"),
             ),
             ("order #4521 arrived", "4521", Some("ORDER_NUMBER")),
+            (
+                "the Florida company number M13000004102 and",
+                "M13000004102",
+                Some("COMPANY_NUMBER"),
+            ),
+            (
+                "Document Number M13000004102 FEI",
+                "M13000004102",
+                Some("COMPANY_NUMBER"),
+            ),
+            ("FEI/EIN Number 35-2479321", "35-2479321", Some("TAX_ID")),
             ("case no. 2231-B", "2231-B", Some("CASE_NUMBER")),
             (
                 "tracking number 9400 1000 0000 0000 0000 00",

@@ -14,8 +14,8 @@ use phonenumber::country::Id;
 
 use super::score::phone::{
     CUED_LOCAL, CUED_POSSIBLE_SHAPE, EXTRA_REGION_CUED, EXTRA_REGION_LAID_OUT, INTERNATIONAL,
-    INTERNATIONAL_CUED, INTERNATIONAL_INVALID_CUED, NANP_FORMATTED, NATIONAL_BARE, NATIONAL_CUED,
-    NATIONAL_FORMATTED, NATIONAL_FORMATTED_CUED, STRONG_CUED_SHAPE,
+    INTERNATIONAL_CUED, INTERNATIONAL_INVALID_CUED, INTERNATIONAL_MASKED, NANP_FORMATTED,
+    NATIONAL_BARE, NATIONAL_CUED, NATIONAL_FORMATTED, NATIONAL_FORMATTED_CUED, STRONG_CUED_SHAPE,
 };
 use super::util::{self, GateBuilder, Win};
 use super::Family;
@@ -305,6 +305,11 @@ impl Phone {
                 let c_end = c.groups.last().map_or(c.end, |g| g.1.max(c.end));
                 if blocked.overlaps(c.start, c_end) {
                     i = util::ceil_boundary(text, next);
+                    continue;
+                }
+                if let Some(e) = masked_end(text, &c, c_end) {
+                    util::push(out, text, (c.start, e), FAM, None, INTERNATIONAL_MASKED);
+                    i = util::ceil_boundary(text, e);
                     continue;
                 }
                 self.accept(text, &c, out);
@@ -749,6 +754,24 @@ fn nanp_formatted(text: &str, groups: &[(usize, usize)]) -> bool {
 }
 
 /// Whether a candidate may start at `i` (whose byte is `b`): not inside a word, a price, a
+/// The end of the mask of a number with its country code whose last digits are hidden
+/// (`+91 98345XXXX`, `+44 7700 9**`): at least six digits, then two to six `X`, `x` or `*` glued
+/// to the last group, and no more word characters.
+fn masked_end(text: &str, c: &Cand, c_end: usize) -> Option<usize> {
+    let digits: usize = c.groups.iter().map(|g| g.1 - g.0).sum();
+    if !c.plus || c.broken || digits < 6 || c_end != c.groups.last()?.1 {
+        return None;
+    }
+    let mask = text
+        .get(c_end..)?
+        .bytes()
+        .take(7)
+        .take_while(|b| matches!(b, b'X' | b'x' | b'*'))
+        .count();
+    let e = c_end + mask;
+    ((2..=6).contains(&mask) && !util::alnum_after(text, e)).then_some(e)
+}
+
 /// decimal, a date, an ID.
 fn left_ok(text: &str, i: usize, b: u8) -> bool {
     let Some(prev) = util::char_before(text, i) else {
@@ -1152,6 +1175,17 @@ mod tests {
         );
         assert_eq!(phones("(898)666-3621x0135"), vec!["(898)666-3621x0135"]);
         assert_eq!(phones("tel:+12085550147"), vec!["+12085550147"]);
+    }
+
+    #[test]
+    fn masked_international_numbers() {
+        assert_eq!(
+            phones("| Rohit | Sales Manager | +91 98345XXXX | x |"),
+            vec!["+91 98345XXXX"]
+        );
+        assert_eq!(phones("call +44 7700 900***"), vec!["+44 7700 900***"]);
+        // Without a country code, or with too few digits, a mask is not a phone.
+        assert!(phones("ref 98345XXXX and +1 23XX").is_empty());
     }
 
     #[test]

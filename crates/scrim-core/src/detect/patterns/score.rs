@@ -204,6 +204,10 @@ pub(super) mod phone {
     /// A valid number written with its country code, without a phone word ("+91 98765 43210").
     pub(crate) const INTERNATIONAL: f32 = 0.9;
 
+    /// A number written with its country code whose last digits are masked ("+91 98345XXXX"):
+    /// what is left still narrows the person down to a few thousand numbers.
+    pub(crate) const INTERNATIONAL_MASKED: f32 = 0.7;
+
     /// A number written with its country code that is not valid, with a phone word before or after it.
     pub(crate) const INTERNATIONAL_INVALID_CUED: f32 = 0.6;
 

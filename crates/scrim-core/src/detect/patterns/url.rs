@@ -368,6 +368,11 @@ fn host_of(rest: &str) -> &str {
 fn url_end(text: &str, from: usize) -> usize {
     let mut e = from;
     while let Some(c) = util::char_after(text, e) {
+        let esc = util::md_escape_len(text, e);
+        if esc > 0 {
+            e += esc;
+            continue;
+        }
         let ok = if c.is_ascii() {
             c.is_ascii_graphic()
                 && !matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^')
@@ -421,6 +426,16 @@ mod tests {
             urls("https://docs.python.org/x?token=abc and https://ana.dev/cv"),
             vec!["https://docs.python.org/x?token=abc", "https://ana.dev/cv"]
         );
+    }
+
+    #[test]
+    fn markdown_escaped_underscores_stay_in_the_link() {
+        assert_eq!(
+            urls("posted on [Twitter](https://twitter.com/maya\\_k/status/1561) today"),
+            vec!["https://twitter.com/maya\\_k/status/1561"]
+        );
+        // A backslash that escapes nothing still ends a link.
+        assert_eq!(urls("at https://maya.dev\\path"), vec!["https://maya.dev"]);
     }
 
     #[test]

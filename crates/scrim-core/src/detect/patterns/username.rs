@@ -242,11 +242,16 @@ fn find_at_handles(text: &str, out: &mut Vec<Finding>) {
             }
         }
         let mut e = at + 1;
-        while util::byte_at(text, e)
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-            && e - at <= 31
-        {
-            e += 1;
+        loop {
+            // `@maud\_ramelet`: markdown-escaped underscores belong to the handle.
+            let esc = util::md_escape_len(text, e);
+            if !util::byte_at(text, e + esc)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+                || e - at > 31
+            {
+                break;
+            }
+            e += esc + 1;
         }
         while e > at + 1 && util::byte_at(text, e - 1) == Some(b'.') {
             e -= 1;
@@ -257,7 +262,14 @@ fn find_at_handles(text: &str, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let h = util::slice(text, at + 1, e);
+        let raw = util::slice(text, at + 1, e);
+        let unescaped;
+        let h = if raw.contains('\\') {
+            unescaped = raw.replace('\\', "");
+            unescaped.as_str()
+        } else {
+            raw
+        };
         if !handle_ok(h) || h.len() > 30 || code_annotation(text, at, e) {
             continue;
         }
@@ -354,8 +366,13 @@ fn find_reddit(text: &str, out: &mut Vec<Finding>) {
         if !matches!(util::byte_at(text, i), Some(b'u' | b'U')) {
             continue;
         }
+        // "/u/name" is Reddit's own spelling; "x/u/name" and "a.u/b" are paths.
+        let lead_slash = util::char_before(text, i) == Some('/')
+            && i > 0
+            && !util::char_before(text, i - 1)
+                .is_some_and(|c| !c.is_whitespace() && !"([\"'".contains(c));
         if util::alnum_before(text, i)
-            || matches!(util::char_before(text, i), Some('/' | '.' | '_'))
+            || (matches!(util::char_before(text, i), Some('/' | '.' | '_')) && !lead_slash)
         {
             continue;
         }
@@ -407,6 +424,14 @@ mod tests {
     }
 
     #[test]
+    fn markdown_escaped_underscores_stay_in_the_handle() {
+        assert_eq!(
+            users("3. Maud R (@maud\\_ramelet)\n4. [@philipp\\\\_hauer](x)"),
+            vec!["@maud\\_ramelet", "@philipp\\\\_hauer"]
+        );
+    }
+
+    #[test]
     fn decorators_and_package_scopes_are_code() {
         let code = "@Controller\nexport class A {\n  @Get()\n  f() {}\n  @State private var x = 1\n  \
                     @IBOutlet weak var label: UILabel!\n}\n@app.route('/')\n@Parameterized.Parameters\n\
@@ -434,6 +459,8 @@ mod tests {
         assert_eq!(users("psn id shadowhunter77"), vec!["shadowhunter77"]);
         assert_eq!(users("steam name: frosty"), vec!["frosty"]);
         assert_eq!(users("reddit u/throwaway_123"), vec!["throwaway_123"]);
+        assert_eq!(users("what would Al tell /u/CruxHub?"), vec!["CruxHub"]);
+        assert!(users("see src/u/main.rs and a/u/xyz1").is_empty());
         assert_eq!(users("my username is jdoe42"), vec!["jdoe42"]);
         assert_eq!(users("user name: priya_s"), vec!["priya_s"]);
         assert_eq!(users("my handle is coolcat."), vec!["coolcat"]);

@@ -131,6 +131,23 @@ pub(crate) fn char_after(text: &str, i: usize) -> Option<char> {
     text.get(i..).and_then(|s| s.chars().next())
 }
 
+/// The length of a markdown escape before an underscore at byte `i`: one or two backslashes
+/// followed by `_` (`philipp\_hauer`, `a\\_b`), as chat logs exported to markdown write the
+/// underscores inside links, handles and tokens; 0 when there is none. Scanners of such tokens
+/// step over the backslashes and read on.
+#[inline]
+pub(crate) fn md_escape_len(text: &str, i: usize) -> usize {
+    let b = text.as_bytes();
+    let n = b
+        .get(i..)
+        .map_or(0, |r| r.iter().take(2).take_while(|&&c| c == b'\\').count());
+    if n > 0 && b.get(i + n) == Some(&b'_') {
+        n
+    } else {
+        0
+    }
+}
+
 /// The largest character boundary `<= i` (clamped to the text).
 pub(crate) fn floor_boundary(text: &str, i: usize) -> usize {
     let mut i = i.min(text.len());

@@ -16,10 +16,16 @@ pub(super) fn judge(text: &str, s: usize) -> Option<usize> {
         return None;
     }
     let bytes = text.as_bytes();
+    // A part may hold markdown-escaped underscores (`\_`): the run steps over their backslashes.
     let run = |i: usize| {
-        bytes
-            .get(i..)
-            .map_or(0, |r| r.iter().take_while(|b| part(**b)).count())
+        let mut j = i;
+        loop {
+            j += util::md_escape_len(text, j);
+            if !bytes.get(j).is_some_and(|b| part(*b)) {
+                break j - i;
+            }
+            j += 1;
+        }
     };
     let h = run(s);
     let p_start = s + h + 1;
@@ -32,7 +38,8 @@ pub(super) fn judge(text: &str, s: usize) -> Option<usize> {
         return None;
     }
     let sig = run(sig_start);
-    if util::byte_at(text, sig_start + sig) == Some(b'.') || !header_ok(util::slice(text, s, s + h))
+    if util::byte_at(text, sig_start + sig) == Some(b'.')
+        || !header_ok(&util::slice(text, s, s + h).replace('\\', ""))
     {
         return None;
     }

@@ -1,8 +1,8 @@
 //! SECRET: credentials pasted into chats. Provider tokens by documented prefix, alphabet, length
 //! and checksum ([`providers`]), JWTs, private key blocks (PEM, OpenSSH, PGP, PuTTY), passwords in
 //! URLs and connection strings, values after password and token keys (code, env files, JSON,
-//! YAML, command lines, headers, prose), Telegram and Twilio tokens, and high-entropy strings in
-//! assignments.
+//! YAML, command lines, headers, prose), Telegram and Twilio tokens, password hashes in crypt
+//! format, and high-entropy strings in assignments.
 //!
 //! One Aho-Corasick scan over the text finds every prefix and key word; text without any of them
 //! costs that scan plus one `memchr` pass for `=` and `:` (the high-entropy candidates), each of
@@ -50,6 +50,7 @@ enum Trigger {
     Telegram,
     Twilio,
     Mysql,
+    Crypt,
 }
 
 /// The literal triggers besides provider prefixes and key words.
@@ -61,6 +62,19 @@ const OTHER: &[(&str, Trigger)] = &[
     (":AA", Trigger::Telegram),
     ("twilio", Trigger::Twilio),
     ("mysql", Trigger::Mysql),
+    ("$1$", Trigger::Crypt),
+    ("$2a$", Trigger::Crypt),
+    ("$2b$", Trigger::Crypt),
+    ("$2y$", Trigger::Crypt),
+    ("$5$", Trigger::Crypt),
+    ("$6$", Trigger::Crypt),
+    ("$y$", Trigger::Crypt),
+    ("$gy$", Trigger::Crypt),
+    ("$argon2i$", Trigger::Crypt),
+    ("$argon2d$", Trigger::Crypt),
+    ("$argon2id$", Trigger::Crypt),
+    ("$pbkdf2-sha256$", Trigger::Crypt),
+    ("$pbkdf2-sha512$", Trigger::Crypt),
 ];
 
 /// The secrets detector.
@@ -173,6 +187,11 @@ fn on_hit(text: &str, h: Hit, t: Trigger, out: &mut Vec<Finding>) {
         Trigger::Mysql => {
             if let Some(span) = shaped::mysql(text, h.e) {
                 push(span, "PASSWORD", score::KEYED_PASSWORD);
+            }
+        }
+        Trigger::Crypt => {
+            if let Some(span) = shaped::crypt(text, h.s, h.e) {
+                push(span, "PASSWORD_HASH", score::PASSWORD_HASH);
             }
         }
     }

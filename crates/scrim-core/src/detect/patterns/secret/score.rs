@@ -27,6 +27,9 @@ pub(super) const KEYED_TOKEN: f32 = 0.88;
 /// A Telegram bot token (`123456789:AA…`) or a Twilio key after the word "twilio".
 pub(super) const SHAPED_TOKEN: f32 = 0.9;
 
+/// A password hash in modular crypt format (`$6$salt$hash`): crackable offline, so a credential.
+pub(super) const PASSWORD_HASH: f32 = 0.93;
+
 /// A password-like word after "my password is" in prose.
 pub(super) const PROSE_PASSWORD: f32 = 0.8;
 

@@ -1,6 +1,7 @@
 //! Tokens known by shape and a cue rather than a prefix: Telegram bot tokens
-//! (`123456789:AA…`), Twilio keys (`SK…`/`AC…` + 32 hex) after the word "twilio", and the
-//! password glued to `-p` in `mysql` command lines.
+//! (`123456789:AA…`), Twilio keys (`SK…`/`AC…` + 32 hex) after the word "twilio", the
+//! password glued to `-p` in `mysql` command lines, and password hashes in the modular crypt
+//! format of `/etc/shadow` and application databases (`$6$salt$hash`, `$2b$12$…`, `$argon2id$…`).
 
 use super::super::util;
 use super::value;
@@ -58,4 +59,46 @@ pub(super) fn mysql(text: &str, i: usize) -> Option<(usize, usize)> {
     let raw = util::slice(text, v.s, v.e);
     let ok = !raw.is_empty() && !value::is_placeholder(raw) && !value::is_reference(raw, v.quoted);
     ok.then_some((v.s, v.e))
+}
+
+/// The crypt alphabet: `./0-9A-Za-z`, plus `+`, `/` and `=` for the base64 of Argon2 and PBKDF2.
+fn crypt_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'+' | b'=')
+}
+
+/// The password hash in modular crypt format whose `$` prefix (`$1$`, `$2b$`, `$5$`, `$6$`,
+/// `$y$`, `$argon2id$`, `$pbkdf2-sha256$` …) starts at `s` and ends at byte `e`: its span. The
+/// fields after the prefix are `$`-separated (rounds, parameters, salt) and the last one, the
+/// hash itself, is at least 22 characters of the crypt alphabet.
+pub(super) fn crypt(text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
+    if util::alnum_before(text, s) || util::byte_at(text, s.wrapping_sub(1)) == Some(b'$') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut end = e;
+    let mut fields = 0;
+    let last = loop {
+        let run = bytes.get(end..).map_or(0, |r| {
+            r.iter()
+                .take(200)
+                .take_while(|b| crypt_char(**b) || **b == b',')
+                .count()
+        });
+        end += run;
+        fields += 1;
+        if bytes.get(end) == Some(&b'$') && fields < 5 {
+            end += 1;
+        } else {
+            break run;
+        }
+    };
+    let hash = util::slice(text, end - last, end);
+    let ok = last >= 22
+        && fields >= 2
+        && hash.bytes().all(crypt_char)
+        && hash
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b == b'.' || b == b'/')
+        && !util::alnum_after(text, end);
+    ok.then_some((s, end))
 }

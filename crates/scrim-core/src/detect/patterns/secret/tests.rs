@@ -128,6 +128,10 @@ fn jwts() {
     let t = format!("2024-05-01T10:00:00Z INFO auth ok token={jwt} user=42");
     assert!(values(&t).contains(&jwt), "{:?}", values(&t));
     assert_eq!(found(&format!("jwt: {jwt}")), vec![(jwt, "JWT")]);
+    // Markdown-escaped underscores inside a part (chat logs exported to markdown).
+    let escaped =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjMifQ.c2ln\\_bmF0dXJl\\_LW5vdA";
+    assert_eq!(values(&format!("KEY = \"{escaped}\"")), vec![escaped]);
     // A base64 JSON object without "alg" is not a JWT header.
     assert!(values("eyJmb28iOiJiYXIifQ.eyJzdWIiOiIxMjMifQ.abc").is_empty());
 }
@@ -334,4 +338,25 @@ fn no_candidates_no_findings() {
     let t = "hey, can you help me plan a trip to lisbon? we land at 10am and leave sunday.";
     assert!(values(t).is_empty());
     assert!(values("").is_empty());
+}
+
+#[test]
+fn password_hashes_in_crypt_format() {
+    // Made-up salts and hashes in the shapes of SHA-512 crypt, bcrypt and Argon2id.
+    let sha = "$6$Xq3pLm0z$Qk2.v8TnR4wYb1cHs7dJf0gA9eUi5oPx3rZt6yWm2nLk8jVh4bCd1aSe7fGu0iOp5qR9sT3uV6wX.yZ1aB2cD/";
+    let t = format!("alice:{sha}:19000:0:99999:7:::");
+    assert_eq!(found(&t), vec![(sha, "PASSWORD_HASH")]);
+    let bcrypt = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
+    assert_eq!(values(&format!("hash = '{bcrypt}'")), vec![bcrypt]);
+    let argon =
+        "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eA";
+    assert_eq!(values(&format!("stored {argon} in the db")), vec![argon]);
+    // Prices, shell variables and short fields are not hashes.
+    for t in [
+        "it costs $6$ or $5$ at most",
+        "echo $1$HOME",
+        "x$6$abc$defghijklmnopqrstuvwxyz0123",
+    ] {
+        assert!(values(t).is_empty(), "{t}");
+    }
 }
