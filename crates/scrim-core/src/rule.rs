@@ -37,8 +37,12 @@ pub enum NameRule {
     Greeting,
     /// `names:speaker`: the speaker of a line of dialogue ("TRUMP: So, uh...").
     Speaker,
+    /// `names:cited-author`: an author of a numbered reference entry ("[3] S.-K. Cho, ...").
+    CitedAuthor,
     /// `names:org-cue`: the words after an employer or school cue ("I work at X").
     OrgCue,
+    /// `names:landmark`: a named landmark ("Banff National Park", "Lake Louise").
+    Landmark,
     /// `names:place-phrase`: a multi-word place ("New York").
     PlacePhrase,
     /// `names:place`: a capitalised known place ("Leeds").
@@ -66,7 +70,9 @@ impl NameRule {
             NameRule::Title => "names:title",
             NameRule::Greeting => "names:greeting",
             NameRule::Speaker => "names:speaker",
+            NameRule::CitedAuthor => "names:cited-author",
             NameRule::OrgCue => "names:org-cue",
+            NameRule::Landmark => "names:landmark",
             NameRule::PlacePhrase => "names:place-phrase",
             NameRule::Place => "names:place",
             NameRule::Capitalised => "names:capitalised",

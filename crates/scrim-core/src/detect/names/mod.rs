@@ -9,13 +9,16 @@
 //!    code writes it (`elif`, `len`, `String`; see `code.rs`); nor is an abbreviation of a common
 //!    word ("Syst.", "Comput." in a citation). Then the **speakers** of a dialogue, script or
 //!    transcript (at least two, over three lines: "TRUMP: So...", "Maya: hi", a script's "RUBY"
-//!    on a line of its own) are persons (`speakers.rs`).
+//!    on a line of its own) are persons (`speakers.rs`), and so are the authors that open a
+//!    numbered reference entry ("[47] Nezar M. Alyazidi, S.-K. Cho, ...", `citations.rs`).
 //! 1. **Cues** decide outright: "my name is X", "call me X", "I'm X" (X a name or capitalised
 //!    and not a common word), "my daughter X", "Dr. X", "hi X", sign-offs ("thanks, X"), Hinglish
 //!    ("mera naam X hai") and Spanish ("me llamo X") forms make X a PERSON; "I live in X",
 //!    "moved to X", "from X" make a capitalised X a LOCATION; "I work at X", "nurse at X",
 //!    "goes to X" make the following capitalised words an ORG.
-//! 2. **Multi-word places** ("new york", "los angeles") are matched on lowercased word n-grams.
+//! 2. **Named landmarks** ("Banff National Park", "Lake Louise": capitalised words with a
+//!    landmark noun, `landmarks.rs`) are places, and **multi-word places** ("new york", "los
+//!    angeles") are matched on lowercased word n-grams.
 //! 3. **Capitalised runs** in mid-sentence are proper nouns: a run that starts with or contains a
 //!    known first name or surname is a PERSON (the whole run: "Tyler Boyd"); a known place is a
 //!    LOCATION; an unknown, uncommon capitalised word is a PERSON with a low score, unless it is
@@ -32,9 +35,9 @@
 //! rules use, are in `score.rs`); the engine drops findings under its `min_score`.
 //!
 //! Layout: `lists.rs` holds the word lists, `words.rs` the tokenizer, `predicates.rs` what one
-//! word suggests on its own, `scan.rs` the state of one scan, `terms.rs` which unknown words are terms, `code.rs` and
-//! `speakers.rs` (phase 0), `cues.rs` (phase 1),
-//! `places.rs` (phase 2) and `runs.rs` (phases 3 and 4) the phases.
+//! word suggests on its own, `scan.rs` the state of one scan, `terms.rs` which unknown words are terms, `code.rs`,
+//! `speakers.rs` and `citations.rs` (phase 0), `cues.rs` (phase 1),
+//! `landmarks.rs` and `places.rs` (phase 2) and `runs.rs` (phases 3 and 4) the phases.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -51,8 +54,10 @@
 //! assert!(out.iter().any(|f| f.label == Label::Location));
 //! ```
 
+mod citations;
 mod code;
 mod cues;
+mod landmarks;
 mod lists;
 mod places;
 mod predicates;
@@ -111,8 +116,10 @@ impl NameDetector {
         }
         lists::mark_placeholders(&mut words);
         let mut scan = Scan::new(text, &words, &self.lexicon, &self.cues);
+        scan.cited_authors(); // 0. Authors of reference entries.
         scan.speakers(); // 0. Speakers of a dialogue.
         scan.cues(); // 1. Cues.
+        scan.landmarks(); // 2. Named landmarks.
         scan.place_phrases(); // 2. Multi-word places.
         scan.proper_nouns(); // 3. Capitalised runs and 4. single words, in one pass.
         out.extend(scan.into_findings());

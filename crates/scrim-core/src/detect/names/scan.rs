@@ -104,6 +104,23 @@ impl<'s> Scan<'s> {
         }
     }
 
+    /// Record a finding over the words inside bytes `s..e` of the text (from the first word that
+    /// starts there to the last that ends there) and claim them.
+    pub(super) fn add_bytes(
+        &mut self,
+        s: usize,
+        e: usize,
+        label: Label,
+        score: f32,
+        why: NameRule,
+    ) {
+        let from = self.words.partition_point(|w| w.start < s);
+        let to = self.words.partition_point(|w| w.end <= e);
+        if to > from {
+            self.add(from, to, label, score, why);
+        }
+    }
+
     /// Whether the cue phrase `cue` ends right before word `i` (not across a break, except a
     /// colon, or the comma after a one-word greeting).
     pub(super) fn cue_before(&self, i: usize, cue: &[&str]) -> bool {

@@ -24,6 +24,9 @@ pub(super) const TITLE_IDIOM_ZIPF: f32 = 4.0;
 /// ... and whose weight as a given or family name is under this (1..9).
 pub(super) const TITLE_IDIOM_MAX_NAME: u8 = 5;
 
+/// `names:cited-author`: an author in the author list of a numbered reference entry.
+pub(super) const CITED_AUTHOR: f32 = 0.8;
+
 /// `names:speaker`: the speaker of dialogue lines, in a text with at least two speakers.
 pub(super) const SPEAKER: f32 = 0.8;
 
@@ -35,6 +38,10 @@ pub(super) const GREETED_NAME: f32 = 0.8;
 pub(super) const CUED_ORG: f32 = 0.75;
 
 // Scores of findings, phase 2: multi-word places.
+
+/// `names:landmark`: capitalised words with a landmark noun ("Banff National Park", "Lake
+/// Louise").
+pub(super) const LANDMARK: f32 = 0.8;
 
 /// `names:place-phrase`: a multi-word place with every word capitalised ("New York").
 pub(super) const PLACE_PHRASE_CAPITALISED: f32 = 0.85;

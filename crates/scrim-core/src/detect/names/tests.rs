@@ -372,3 +372,36 @@ fn idioms_after_titles_are_not_names() {
         vec!["Mehta", "Brown", "Trump"]
     );
 }
+
+#[test]
+fn authors_of_reference_entries_are_persons() {
+    // Made-up entries in IEEE, Vancouver and APA-like styles.
+    let t = "References\n\
+             [12] Tomasz K. Wierzbicki, Oyelaran A. Bamidele, S.-K. Yoon, An adaptive crane \
+             controller for offshore lifts, Control Eng. Pract. 31 (2019) 12–20.\n\
+             [13] Ferrante P A. Contact wear of polymer gears. Wear. 2011;271:100-9.\n\
+             4. Quist, Hallvard M., et al. \"Sibling rivalry in later life.\" J. Fam. 2016.\n";
+    let p = persons(t);
+    for name in [
+        "Tomasz K. Wierzbicki",
+        "Oyelaran A. Bamidele",
+        "S.-K. Yoon",
+        "Ferrante P A",
+        "Quist, Hallvard M",
+    ] {
+        assert!(p.contains(&name), "{name}: {p:?}");
+    }
+    assert!(
+        !p.iter()
+            .any(|x| x.contains("adaptive") || x.contains("Contact")),
+        "{p:?}"
+    );
+    // Numbered lists of capitalised terms, even with a year, are not authors.
+    for t in [
+        "1. Machine Learning, Deep Learning, Neural Networks (2020)\n",
+        "[2] Revenue Growth, Market Share, 2021 targets\n",
+        "3. Buy milk, eggs, bread in 2024\n",
+    ] {
+        assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
+    }
+}

@@ -862,7 +862,11 @@ fn shape_ok(text: &str, c: &Cand, groups: &[(usize, usize)], whole: bool) -> boo
     if !dots_ok(text, groups, &lens) {
         return false;
     }
-    if !c.plus && (score_list(text, groups) || date_shaped(text, groups, &lens)) {
+    if !c.plus
+        && (score_list(text, groups)
+            || date_shaped(text, groups, &lens)
+            || cited_year(text, groups))
+    {
         return false;
     }
     // A long run of tiny groups ("1 2 3 4 5 6 7") is a list, not a number.
@@ -919,6 +923,19 @@ fn score_list(text: &str, groups: &[(usize, usize)]) -> bool {
 }
 
 /// Date-shaped groups: 2024-01-15, 15-01-2024, 15 01 2024.
+/// A year in parentheses among the groups, as citations write volume, year and pages
+/// ("281 (2005) 1–20", "(2014) 145–158"): no area code is written "(2005)".
+fn cited_year(text: &str, groups: &[(usize, usize)]) -> bool {
+    groups.iter().any(|&(s, e)| {
+        let y = util::slice(text, s, e);
+        e - s == 4
+            && (y.starts_with("19") || y.starts_with("20"))
+            && s > 0
+            && util::byte_at(text, s - 1) == Some(b'(')
+            && util::byte_at(text, e) == Some(b')')
+    })
+}
+
 fn date_shaped(text: &str, groups: &[(usize, usize)], lens: &[usize]) -> bool {
     if lens.len() != 3 {
         return false;
@@ -1175,6 +1192,16 @@ mod tests {
         );
         assert_eq!(phones("(898)666-3621x0135"), vec!["(898)666-3621x0135"]);
         assert_eq!(phones("tel:+12085550147"), vec!["+12085550147"]);
+    }
+
+    #[test]
+    fn citation_volumes_years_and_pages_are_not_phones() {
+        for t in [
+            "Mech. Syst. Signal Process. 281 (2005) 1–20.",
+            "Control Eng. Pract. 31 (2014) 145–158.",
+        ] {
+            assert!(phones(t).is_empty(), "{t}: {:?}", phones(t));
+        }
     }
 
     #[test]

@@ -118,7 +118,19 @@ fn find_started(
 /// unless it carries something of a person ([`carries_person`]).
 fn keep(text: &str, s: usize, e: usize) -> bool {
     let link = util::slice(text, s, e);
-    !public_link::is_public(link) && (!cited(text, s) || carries_person(link))
+    !public_link::is_public(link) && !social_page(link) && (!cited(text, s) || carries_person(link))
+}
+
+/// Whether `link` is a page of a social network that is no one's profile: a group, an event, a
+/// help page, the network's own page ("linkedin.com/groups/1549427", "facebook.com/facebook").
+fn social_page(link: &str) -> bool {
+    let (authority, _) = public_link::split_link(link);
+    let host = public_link::host_of(authority);
+    let host = host.trim_start_matches("www.");
+    let social = SOCIAL
+        .iter()
+        .any(|p| host == *p || host.strip_suffix(p).is_some_and(|h| h.ends_with('.')));
+    social && !carries_person(link)
 }
 
 /// The most bytes [`reports`] reads on either side of a span for the link around it.
@@ -189,9 +201,41 @@ const PRIVATE_SUFFIXES: &[&str] = &[".local", ".internal", ".lan", ".corp", ".ho
 
 /// Path segments of social hosts that are no one's profile.
 const SOCIAL_PAGES: &[&str] = &[
-    "about", "help", "legal", "policies", "privacy", "terms", "login", "signup", "share", "sharer",
-    "search", "explore", "hashtag", "home", "settings", "docs", "features", "pricing", "watch",
-    "results", "embed", "blog", "topics", "trending", "intent",
+    "about",
+    "help",
+    "legal",
+    "policies",
+    "privacy",
+    "terms",
+    "login",
+    "signup",
+    "share",
+    "sharer",
+    "search",
+    "explore",
+    "hashtag",
+    "home",
+    "settings",
+    "docs",
+    "features",
+    "pricing",
+    "watch",
+    "results",
+    "embed",
+    "blog",
+    "topics",
+    "trending",
+    "intent",
+    "groups",
+    "group",
+    "events",
+    "jobs",
+    "school",
+    "showcase",
+    "marketplace",
+    "gaming",
+    "business",
+    "developers",
 ];
 
 /// Whether a link carries something of a person wherever it stands: user information or an
@@ -231,7 +275,9 @@ pub(crate) fn carries_person(link: &str) -> bool {
         let first = segments.next().unwrap_or("").to_ascii_lowercase();
         let first = first.trim_start_matches('@');
         let profile_dir = matches!(first, "in" | "u" | "user" | "c" | "channel" | "company");
-        return !first.is_empty() && (profile_dir || !SOCIAL_PAGES.contains(&first));
+        // The network's own page ("facebook.com/facebook") is no one's profile.
+        let own_page = host.split('.').next().is_some_and(|name| name == first);
+        return !first.is_empty() && (profile_dir || !(SOCIAL_PAGES.contains(&first) || own_page));
     }
     segments.any(opaque_token)
 }
@@ -472,6 +518,8 @@ mod tests {
         for link in [
             "https://api.notion.com/v1/databases/%s/query",
             "https://www.facebook.com/help/123",
+            "https://www.linkedin.com/groups/1549427/",
+            "https://www.facebook.com/facebook",
             "https://oauth2.googleapis.com/token",
             "https://github.com/",
             "https://art19.com/shows/x/episodes/6b1a6d89-28cf-4e0a-9f3b-2a1c0d5e7f80",
@@ -479,6 +527,15 @@ mod tests {
         ] {
             assert!(!carries_person(link), "{link}");
         }
+    }
+
+    #[test]
+    fn social_pages_that_are_no_ones_profile_are_left_alone() {
+        assert_eq!(
+            urls("| <https://www.linkedin.com/groups/1549427/> | <https://www.linkedin.com/in/maya-k> |"),
+            vec!["https://www.linkedin.com/in/maya-k"]
+        );
+        assert!(urls("[Facebook](https://www.facebook.com/facebook)").is_empty());
     }
 
     #[test]
