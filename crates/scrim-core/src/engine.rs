@@ -404,7 +404,9 @@ impl Engine {
                 if !self.detectors.is_empty() {
                     crate::keyed::find(t, seg, &mut f);
                 }
-                f.retain(|x| scope::fits(t, seg, x));
+                // A value its key names (a data block's field, a contact card's property)
+                // stands wherever the record was pasted, a code block included.
+                f.retain(|x| x.detector == Rule::Keyed || scope::fits(t, seg, x));
                 Ok(f)
             })
             .collect::<Result<_>>()?;

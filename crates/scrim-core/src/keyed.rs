@@ -8,7 +8,11 @@
 //! usernames, places, ages); emails, phones, URLs and IPs are left to their validators. Values
 //! must look like what the key promises, and placeholders (`null`, `<name>`, `your name`) are
 //! never personal. The bare key `name` is everywhere in configs (`"name": "my-app"`), so its value
-//! counts only when it is written like a person's name ("Amara Okafor").
+//! counts only when it is written like a person's name ("Amara Okafor"). Contact cards (vCard)
+//! name their values by property (`FN`, `N`, `BDAY`, `ADR`; `keyed/vcard.rs`).
+
+mod records;
+mod vcard;
 
 use crate::label::Label;
 use crate::profile::{classify, normalize, ProfileKey, Quasi};
@@ -46,8 +50,13 @@ const PLACEHOLDERS: &[&str] = &[
     "first last",
 ];
 
-/// Append the findings of the values that the keys of `text`'s data regions name.
+/// Append the findings of the values that the keys of `text`'s data regions name, and of the
+/// properties of the contact cards (vCard) in it, wherever they stand; then the dates in the
+/// records (table rows, CSV lines, SQL tuples) that name a person found so far.
 pub fn find(text: &str, segments: &Segments, out: &mut Vec<Finding>) {
+    if text.contains(":VCARD") || text.contains(":vcard") {
+        vcard::find(text, out);
+    }
     for region in segments.regions() {
         if region.kind != RegionKind::Data {
             continue;
@@ -66,6 +75,7 @@ pub fn find(text: &str, segments: &Segments, out: &mut Vec<Finding>) {
             }
         }
     }
+    records::find(text, segments, out);
 }
 
 /// The label a key's values get, when patterns would not find them.

@@ -18,6 +18,53 @@ use crate::label::Label;
 use crate::lexicon::PlaceKind;
 use crate::rule::NameRule;
 
+/// Last words of a company's name (lowercase).
+const ORG_ENDINGS: &[&str] = &[
+    "academy",
+    "bancorp",
+    "bank",
+    "capital",
+    "co",
+    "college",
+    "company",
+    "corp",
+    "corporation",
+    "foundation",
+    "gmbh",
+    "group",
+    "holdings",
+    "inc",
+    "institute",
+    "llc",
+    "llp",
+    "ltd",
+    "management",
+    "partners",
+    "plc",
+    "technologies",
+    "university",
+    "ventures",
+];
+
+/// Nouns that make the name before them an eponym, not a person (lowercase).
+const EPONYM_HEADS: &[&str] = &[
+    "algorithm",
+    "award",
+    "constant",
+    "disease",
+    "disorder",
+    "distribution",
+    "effect",
+    "equation",
+    "law",
+    "medal",
+    "paradox",
+    "prize",
+    "principle",
+    "syndrome",
+    "theorem",
+];
+
 /// The most words in a run of capitalised words.
 const RUN_WORDS: usize = 4;
 
@@ -98,6 +145,12 @@ impl Scan<'_> {
             end,
             stripped: start > i,
         };
+        if self.run_is_named_thing(i, run) {
+            // A company ("Melvin Capital Management") or an eponym ("the Nice Guy syndrome",
+            // "Turing Award"): not a person, and no later phase may read it as one.
+            self.claim(run.start, run.end);
+            return end;
+        }
         if !self.run_as_place(run, cue) {
             let verdict = self
                 .known_name_run(run)
@@ -107,6 +160,21 @@ impl Scan<'_> {
             }
         }
         end
+    }
+
+    /// Whether the run names a company (it ends in a corporate word: "Melvin Capital
+    /// Management", "Gamma Corp.") or is an eponym (a syndrome, law or prize named after someone:
+    /// "the Nice Guy syndrome", "Nobel Prize"). `i` is where the run began before leading
+    /// ordinary words were stripped.
+    fn run_is_named_thing(&self, i: usize, run: Run) -> bool {
+        let last = self.word(run.end.saturating_sub(1));
+        let next = self
+            .word(run.end)
+            .filter(|n| !n.gap_before && n.case == Case::Lower);
+        let multi = run.end - i >= 2;
+        last.is_some_and(|w| multi && ORG_ENDINGS.contains(&w.lower.as_ref()))
+            || last.is_some_and(|w| multi && EPONYM_HEADS.contains(&w.lower.as_ref()))
+            || next.is_some_and(|n| EPONYM_HEADS.contains(&n.lower.as_ref()))
     }
 
     /// The end (exclusive) of the run of unclaimed capitalised words starting at word `i`.

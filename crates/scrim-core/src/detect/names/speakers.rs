@@ -23,6 +23,10 @@ const MIN_SPEAKERS: usize = 2;
 const GENERIC_SPEAKERS: &[&str] = &[
     "user",
     "assistant",
+    // Record markers that open lines like a speaker's label ("BEGIN:VCARD", "VERSION:3.0").
+    "begin",
+    "end",
+    "version",
     "human",
     "ai",
     "bot",

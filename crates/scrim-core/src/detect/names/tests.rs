@@ -405,3 +405,17 @@ fn authors_of_reference_entries_are_persons() {
         assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
     }
 }
+
+#[test]
+fn companies_and_eponyms_are_not_persons() {
+    for t in [
+        "They put $2 billion in Melvin Capital Management last year.",
+        "Ask Gamma Corp. about the invoice.",
+        "Chapter 2 explains the Nice Guy syndrome in detail.",
+        "She won the Turing Award for it.",
+    ] {
+        assert!(persons(t).is_empty(), "{t}: {:?}", persons(t));
+    }
+    // A person stays a person beside such words.
+    assert!(persons("I met Maya Okafor at the bank.").contains(&"Maya Okafor"));
+}
