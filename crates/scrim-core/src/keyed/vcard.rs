@@ -2,8 +2,8 @@
 //! each line is a property, `[group.]NAME[;params]:value`, and the property says what the value
 //! is. `FN` and `NICKNAME` are a person, each part of `N` (`Family;Given;Middle;Prefix;Suffix`)
 //! too; `BDAY`, `ANNIVERSARY` and Apple's `X-ABDATE` are dates; `ADR` is an address (its parts
-//! from the street on). Phones, emails and links are left to their validators, which read them
-//! wherever they are.
+//! from the street on); `URL` and `X-SOCIALPROFILE` are links, with or without a scheme. Phones
+//! and emails are left to their validators, which read them wherever they are.
 
 use crate::label::Label;
 use crate::rule::Rule;
@@ -54,6 +54,7 @@ fn card(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
                 }
             }
             "BDAY" | "ANNIVERSARY" | "X-ABDATE" => push_value(text, vs, ve, Label::Date, out),
+            "URL" | "X-SOCIALPROFILE" => push_value(text, vs, ve, Label::Url, out),
             "ADR" => {
                 // PO box;extended;street;locality;region;code;country: from the first part on.
                 let value = text.get(vs..ve).unwrap_or("");
@@ -106,7 +107,8 @@ mod tests {
     fn properties_of_a_card() {
         let t = "save this as x.vcf\nBEGIN:VCARD\nVERSION:3.0\nN:Larsen;Everett;;;\n\
                  FN:Everett Larsen\nitem1.NICKNAME:Evie\nORG:Nowhere LLC;\n\
-                 ADR;type=HOME:;;12 Elm Row;Leith;;EH6 5AA;UK\nBDAY:1990-02-11\nEND:VCARD\nthanks";
+                 ADR;type=HOME:;;12 Elm Row;Leith;;EH6 5AA;UK\nBDAY:1990-02-11\n\
+                 item5.URL;type=pref:evlarsen.net\nEND:VCARD\nthanks";
         assert_eq!(
             found(t),
             vec![
@@ -116,6 +118,7 @@ mod tests {
                 (Label::Person, "Evie"),
                 (Label::Address, "12 Elm Row;Leith;;EH6 5AA;UK"),
                 (Label::Date, "1990-02-11"),
+                (Label::Url, "evlarsen.net"),
             ]
         );
     }

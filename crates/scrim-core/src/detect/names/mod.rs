@@ -119,6 +119,7 @@ impl NameDetector {
         scan.cited_authors(); // 0. Authors of reference entries.
         scan.speakers(); // 0. Speakers of a dialogue.
         scan.cues(); // 1. Cues.
+        scan.places_with_region(); // 2. "Indianapolis, IN".
         scan.landmarks(); // 2. Named landmarks.
         scan.place_phrases(); // 2. Multi-word places.
         scan.proper_nouns(); // 3. Capitalised runs and 4. single words, in one pass.

@@ -43,6 +43,9 @@ pub(super) const CUED_ORG: f32 = 0.75;
 /// Louise").
 pub(super) const LANDMARK: f32 = 0.8;
 
+/// `names:place`: a known place, a comma and its state code or country ("Indianapolis, IN").
+pub(super) const PLACE_AND_REGION: f32 = 0.85;
+
 /// `names:place-phrase`: a multi-word place with every word capitalised ("New York").
 pub(super) const PLACE_PHRASE_CAPITALISED: f32 = 0.85;
 

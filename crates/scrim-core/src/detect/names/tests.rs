@@ -419,3 +419,35 @@ fn companies_and_eponyms_are_not_persons() {
     // A person stays a person beside such words.
     assert!(persons("I met Maya Okafor at the bank.").contains(&"Maya Okafor"));
 }
+
+#[test]
+fn a_place_before_its_state_code_or_country_even_in_title_case_lines() {
+    let d = NameDetector::new(Arc::new(Lexicon::builtin().unwrap()));
+    for (t, want) in [
+        (
+            "Salesforce.com Indianapolis, IN Senior Business Analyst 03/2019",
+            "Indianapolis",
+        ),
+        (
+            "China Eastern Airline Shanghai, China\nSoftware Engineer",
+            "Shanghai",
+        ),
+        (
+            "Proc. Int. Conf. Syst., Syracuse, NY, 2011, pp. 51–58.",
+            "NY",
+        ),
+    ] {
+        let mut out = Vec::new();
+        d.detect(t, &mut out).unwrap();
+        let got: Vec<&str> = out
+            .iter()
+            .filter(|f| f.label == Label::Location)
+            .map(|f| &t[f.span.start()..f.span.end()])
+            .collect();
+        assert!(got.contains(&want), "{t}: {got:?}");
+    }
+    // A state code needs a known place before it.
+    let mut out = Vec::new();
+    d.detect("Total, IN stock, OK", &mut out).unwrap();
+    assert!(out.iter().all(|f| f.label != Label::Location), "{out:?}");
+}

@@ -18,7 +18,8 @@ pub(crate) struct Cues {
 pub(crate) struct CueHits {
     /// Obfuscated-email triggers: `(start, end)`.
     pub email: Vec<(usize, usize)>,
-    /// URL starts: `(start, end)` of "http://", "https://" or "www.".
+    /// URL starts: `(start, end)` of "http://", "https://", "www." or a database connection
+    /// string's scheme ("mongodb+srv://", "postgres://", "redis://", ...).
     pub url: Vec<(usize, usize)>,
     /// Username cue words: `(start, end, weak)`.
     pub user: Vec<(usize, usize, bool)>,
@@ -39,7 +40,7 @@ impl Cues {
             .map(|w| regex::escape(w))
             .collect();
         let pat = format!(
-            r"(?i-u)(?-u:\b)(?:{})(?-u:\b)|{}|(?-u:\b)(?:https?://|www\.)",
+            r"(?i-u)(?-u:\b)(?:{})(?-u:\b)|{}|(?-u:\b)(?:https?://|www\.|(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|rediss?|amqps?)://)",
             words.join("|"),
             symbols.join("|")
         );
@@ -55,7 +56,7 @@ impl Cues {
             let w = m.as_str();
             let (s, e) = (m.start(), m.end());
             let lw = w.to_ascii_lowercase();
-            if lw.starts_with("http") && lw.ends_with("//") || lw == "www." {
+            if lw.ends_with("://") || lw == "www." {
                 hits.url.push((s, e));
             } else if email::TRIGGER_WORDS.contains(&lw.as_str())
                 || email::TRIGGER_SYMBOLS.contains(&lw.as_str())

@@ -179,16 +179,20 @@ fn cited(text: &str, s: usize) -> bool {
 /// Cloud hosts whose subdomains are someone's own deployment or database.
 const DEPLOYMENT_HOSTS: &[&str] = &[
     "azurewebsites.net",
+    "database.windows.net",
+    "documents.azure.com",
     "firebaseapp.com",
     "firebaseio.com",
     "fly.dev",
     "herokuapp.com",
     "mongodb.net",
+    "neon.tech",
     "netlify.app",
     "ngrok-free.app",
     "ngrok.io",
     "onrender.com",
     "pages.dev",
+    "rds.amazonaws.com",
     "repl.co",
     "supabase.co",
     "vercel.app",
@@ -285,6 +289,14 @@ pub(crate) fn carries_person(link: &str) -> bool {
 /// A share token: 20 characters or more of letters in both cases and digits (`1AbC...`), not a
 /// hex digest or a UUID (which name files and records, not people).
 fn opaque_token(segment: &str) -> bool {
+    // Markdown-escaped underscores ("1nO9vsh\\_qGNl") are underscores.
+    let unescaped;
+    let segment = if segment.contains('\\') {
+        unescaped = segment.replace('\\', "");
+        unescaped.as_str()
+    } else {
+        segment
+    };
     segment.len() >= 20
         && segment
             .chars()
@@ -536,6 +548,18 @@ mod tests {
             vec!["https://www.linkedin.com/in/maya-k"]
         );
         assert!(urls("[Facebook](https://www.facebook.com/facebook)").is_empty());
+    }
+
+    #[test]
+    fn database_hosts_of_connection_strings() {
+        assert_eq!(
+            urls("uri = 'mongodb+srv://cluster0.ab12cd.mongodb.net/?retryWrites=true'"),
+            vec!["mongodb+srv://cluster0.ab12cd.mongodb.net/?retryWrites=true"]
+        );
+        assert_eq!(
+            urls("DATABASE_URL=postgres://db.internal:5432/app"),
+            vec!["postgres://db.internal:5432/app"]
+        );
     }
 
     #[test]
