@@ -283,3 +283,26 @@ fn the_rules_judge_the_links_the_model_finds() {
         .collect();
     assert_eq!(urls, ["https://mayak.dev/cv"], "{found:?}");
 }
+
+#[test]
+fn the_model_is_held_to_the_rules_lists_and_scripts() {
+    // A model that marks placeholders, a bare title and Korean words as persons.
+    let model = FakeModel::labeling(
+        &["John Doe", "Mrs.", "강의 자료", "Maya Okafor"],
+        Label::Person,
+    );
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model)
+        .gate(Gate::All)
+        .build()
+        .unwrap();
+    let text = "Form: John Doe | Mrs. | 강의 자료 folder. Ask Maya Okafor about it.";
+    let found = engine.detect_text(text).unwrap();
+    let persons: Vec<&str> = found
+        .iter()
+        .filter(|f| f.label == Label::Person && f.detector.as_str() == "model")
+        .map(|f| &text[f.span.start()..f.span.end()])
+        .collect();
+    assert_eq!(persons, ["Maya Okafor"], "{found:?}");
+}

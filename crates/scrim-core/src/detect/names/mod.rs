@@ -127,6 +127,28 @@ impl NameDetector {
     }
 }
 
+/// Whether `value` is a placeholder name of example records and forms ("John Doe", "Jane
+/// Doe", "Max Mustermann"), or a bare title ("Mr.", "Mrs"): no one in particular. The learned
+/// tier's findings are held to the same lists as the rules'.
+pub(crate) fn placeholder_name(value: &str) -> bool {
+    let words: Vec<String> = value
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    match words.as_slice() {
+        [a, b] => lists::PLACEHOLDER_NAMES.contains(&(a.as_str(), b.as_str())),
+        [t] => matches!(
+            t.as_str(),
+            "mr" | "mrs" | "ms" | "miss" | "dr" | "prof" | "sir"
+        ),
+        _ => false,
+    }
+}
+
 impl Detector for NameDetector {
     fn name(&self) -> &'static str {
         "names"
