@@ -286,9 +286,17 @@ fn the_rules_judge_the_links_the_model_finds() {
 
 #[test]
 fn the_model_is_held_to_the_rules_lists_and_scripts() {
-    // A model that marks placeholders, a bare title and Korean words as persons.
+    // A model that marks placeholders, a bare title, Korean words, an ordinary noun and a
+    // product as persons.
     let model = FakeModel::labeling(
-        &["John Doe", "Mrs.", "강의 자료", "Maya Okafor"],
+        &[
+            "John Doe",
+            "Mrs.",
+            "강의 자료",
+            "Maya Okafor",
+            "Bananas",
+            "MongoDB",
+        ],
         Label::Person,
     );
     let engine = EngineBuilder::default()
@@ -297,7 +305,8 @@ fn the_model_is_held_to_the_rules_lists_and_scripts() {
         .gate(Gate::All)
         .build()
         .unwrap();
-    let text = "Form: John Doe | Mrs. | 강의 자료 folder. Ask Maya Okafor about it.";
+    let text = "Form: John Doe | Mrs. | 강의 자료 folder. Ask Maya Okafor about it.\n\
+                1. Apples\n2. Bananas\nStore it in MongoDB.";
     let found = engine.detect_text(text).unwrap();
     let persons: Vec<&str> = found
         .iter()
