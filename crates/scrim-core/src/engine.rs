@@ -265,23 +265,38 @@ fn model_finding_fits(text: &str, seg: &Segments, lexicon: &Lexicon, f: &Finding
     scope::fits(text, seg, f)
         && (f.label != Label::Url || url_reported(text, f.span.start(), f.span.end()))
         && !(named && (east_asian(value) || placeholder_name(value)))
-        && !(person_or_place && ordinary_word(lexicon, value))
+        && !(person_or_place && ordinary_word(lexicon, text, f.span.start(), value))
 }
 
-/// Whether `value` is one word that the word lists know as something other than a name or a
-/// place: an English dictionary word in common use ("Bananas", "despair"), the name of a
-/// product or library ("MongoDB", "Jira"), or a keyword of code ("string"). The rules never
-/// take such a word for a person without a cue, and neither may the learned tier (on the
-/// real-chat dev set, 153 of 164 such model findings were wrong); a cued one is still found
-/// by the rules.
-fn ordinary_word(lexicon: &Lexicon, value: &str) -> bool {
+/// Whether `value`, at byte `at` of `text`, is one word that the word lists know as something
+/// other than a name or a place: the name of a product or library ("MongoDB", "Jira") or a
+/// keyword of code ("string"), or an English dictionary word in common use written in
+/// lowercase ("despair") or right after the marker of a list item or heading ("2. Bananas").
+/// The rules never take such a word for a person without a cue, and neither may the learned
+/// tier (on the real-chat dev set such model findings were nearly all wrong); a cued one is
+/// still found by the rules. A capitalised dictionary word inside a sentence is left to the
+/// model: tweets name people and places so ("Smokey", "Earth").
+fn ordinary_word(lexicon: &Lexicon, text: &str, at: usize, value: &str) -> bool {
     let word = value.trim_matches(|c: char| !c.is_alphanumeric());
     if word.is_empty() || word.contains(char::is_whitespace) {
         return false;
     }
     let w = lexicon.word(&word.to_lowercase());
-    let known = w.first_name > 0 || w.surname > 0 || w.place.is_some();
-    !known && ((w.dictionary && w.common_zipf >= ORDINARY_ZIPF) || w.product || w.code)
+    if w.first_name > 0 || w.surname > 0 || w.place.is_some() {
+        return false;
+    }
+    let lowercase = !word.chars().any(char::is_uppercase);
+    let opens_line = text
+        .get(..at)
+        .and_then(|b| b.rsplit('\n').next())
+        .is_some_and(|lead| {
+            let marker = |c: char| c.is_ascii_digit() || "-*+#>.)|".contains(c);
+            lead.len() <= 12
+                && lead.chars().any(marker)
+                && lead.chars().all(|c| c.is_whitespace() || marker(c))
+        });
+    let dictionary = w.dictionary && w.common_zipf >= ORDINARY_ZIPF;
+    w.product || w.code || (dictionary && (lowercase || opens_line))
 }
 
 /// A dictionary word this frequent in English (Zipf) is an ordinary word.

@@ -112,12 +112,11 @@ impl Scan<'_> {
             return false;
         }
         let known = w.info.place.is_some() || is_name(w);
-        known
-            || !(w.info.product
-                || w.info.product
-                || w.info.code
-                || w.info.dictionary
-                || w.info.common_zipf >= ENGLISH_ZIPF)
+        let english = w.info.product
+            || w.info.code
+            || w.info.dictionary
+            || w.info.common_zipf >= ENGLISH_ZIPF;
+        known || !english
     }
 }
 

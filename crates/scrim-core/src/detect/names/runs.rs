@@ -173,7 +173,10 @@ impl Scan<'_> {
             .filter(|n| !n.gap_before && n.case == Case::Lower);
         let multi = run.end - i >= 2;
         last.is_some_and(|w| multi && ORG_ENDINGS.contains(&w.lower.as_ref()))
-            || last.is_some_and(|w| multi && EPONYM_HEADS.contains(&w.lower.as_ref()))
+            || last.is_some_and(|w| {
+                // "Nobel Prize", not a shouted "REMY EFFECT".
+                multi && w.case == Case::Title && EPONYM_HEADS.contains(&w.lower.as_ref())
+            })
             || next.is_some_and(|n| EPONYM_HEADS.contains(&n.lower.as_ref()))
     }
 
