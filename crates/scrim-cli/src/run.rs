@@ -64,7 +64,7 @@ struct Source<'a> {
 /// comes first.
 enum Opened {
     Jsonl,
-    Table(TableReader),
+    Table(Box<TableReader>),
 }
 
 impl Source<'_> {
@@ -72,7 +72,8 @@ impl Source<'_> {
         Ok(match self.table {
             None => Opened::Jsonl,
             Some(format) => {
-                Opened::Table(TableReader::open(self.path, format, DEFAULT_BATCH_ROWS)?)
+                let reader = TableReader::open(self.path, format, DEFAULT_BATCH_ROWS)?;
+                Opened::Table(Box::new(reader))
             }
         })
     }
@@ -81,7 +82,10 @@ impl Source<'_> {
     /// (a first pass over the input, which keeps nothing but their types).
     fn columns(&self, opened: &Opened, out: TableFormat) -> Result<Schema> {
         match opened {
-            Opened::Table(reader) => Ok(reader.schema().as_ref().clone()),
+            Opened::Table(reader) => {
+                reader.check()?;
+                Ok(reader.schema().as_ref().clone())
+            }
             Opened::Jsonl => {
                 if self.path.as_os_str() == "-" {
                     bail!(

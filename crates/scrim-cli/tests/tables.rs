@@ -439,7 +439,10 @@ fn detect_reads_and_writes_tables() {
         .starts_with("no_messages_or_text"));
     assert!(!got[0]["spans"].as_array().unwrap().is_empty());
     assert_eq!(lines(&q)[0]["row"], 2);
-    assert_eq!(lines(&run.path("spans.parquet.quarantine.jsonl"))[0]["row"], 2);
+    assert_eq!(
+        lines(&run.path("spans.parquet.quarantine.jsonl"))[0]["row"],
+        2
+    );
 }
 
 /// A run that fails part way (a damaged row group) leaves no output under the target's name,
@@ -517,6 +520,18 @@ fn formats_are_checked() {
     assert!(!res.status.success());
     assert!(stderr.contains("name the input file"), "{stderr}");
     assert!(!run.path("o.parquet").exists());
+
+    // A table Scrim wrote is not an input (its `scrim` column is the output's); the error
+    // names the input, and no output appears.
+    run.redact_ok(&input, &run.path("t.parquet"), &[]);
+    let res = run.redact(&run.path("t.parquet"), &run.path("t2.parquet"), &[]);
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(!res.status.success());
+    assert!(
+        stderr.contains("t.parquet: ") && stderr.contains("`scrim` column"),
+        "{stderr}"
+    );
+    assert!(!run.path("t2.parquet").exists());
 
     let mixed = write(
         run.dir.path(),

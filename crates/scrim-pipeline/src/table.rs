@@ -136,7 +136,7 @@ pub enum TableError {
         /// Where, when it is one batch (` at row group 3, rows 1 to 4096`), else empty.
         at: String,
         /// What (said in this error's message, not as its source).
-        problem: BatchError,
+        problem: Box<BatchError>,
     },
     /// The JSONL records' fields do not have one type each, so they have no table schema.
     #[error(
@@ -323,6 +323,16 @@ impl TableReader {
         Arc::clone(&self.schema)
     }
 
+    /// Whether its rows can be run: a `messages` or a `text` column, none of the columns the
+    /// output adds (`scrim`, `quarantine`).
+    pub fn check(&self) -> Result<(), TableError> {
+        check_schema(&self.schema).map_err(|problem| TableError::Columns {
+            path: self.path.clone(),
+            at: String::new(),
+            problem: Box::new(problem),
+        })
+    }
+
     /// Its rows, when the file says (Parquet).
     pub fn total_rows(&self) -> Option<u64> {
         match &self.source {
@@ -470,17 +480,13 @@ impl Pipeline<'_> {
         on_rows: &dyn Fn(u64),
     ) -> Result<RunSummary, TableRunError<S::Error>> {
         let start = Instant::now();
-        check_schema(&reader.schema()).map_err(|problem| TableError::Columns {
-            path: reader.path().to_path_buf(),
-            at: String::new(),
-            problem,
-        })?;
+        reader.check()?;
         let mut summary = RunSummary::default();
         while let Some(part) = reader.next_batch()? {
             let rows = encode_rows(&part.batch).map_err(|problem| TableError::Columns {
                 path: reader.path().to_path_buf(),
                 at: part.at(),
-                problem,
+                problem: Box::new(problem),
             })?;
             let first = part.rows_before;
             let lines: Vec<(usize, Line)> = rows
@@ -530,7 +536,7 @@ pub fn infer_jsonl_schema<R: BufRead>(
     check_reserved(&schema).map_err(|problem| TableError::Columns {
         path: path.to_path_buf(),
         at: String::new(),
-        problem,
+        problem: Box::new(problem),
     })?;
     Ok(schema)
 }
@@ -661,7 +667,7 @@ impl TableSink {
         check_reserved(input).map_err(|problem| TableError::Columns {
             path: path.to_path_buf(),
             at: String::new(),
-            problem,
+            problem: Box::new(problem),
         })?;
         let schema = output_schema(input);
         TableSink::create(path, format, schema, input.fields().len(), true, quarantine)
@@ -754,7 +760,7 @@ impl TableSink {
                     self.rows_written + 1,
                     self.rows_written + n as u64
                 ),
-                problem,
+                problem: Box::new(problem),
             },
         )?;
         let Some(writer) = self.writer.as_mut() else {
