@@ -1,14 +1,54 @@
-//! Input files and the quarantine's place: JSONL readers for a file or standard input, and the
-//! checks that keep a quarantine file from overwriting the input or the output. (Writing the
-//! output and the quarantine atomically is `scrim_pipeline::AtomicFile`.)
+//! Input files and the quarantine's place: JSONL readers for a file or standard input, the
+//! format of an input or an output (JSONL or a table), and the checks that keep a quarantine
+//! file from overwriting the input or the output. (Writing the output and the quarantine
+//! atomically is `scrim_pipeline::AtomicFile`; tables are `scrim_pipeline::table`.)
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use scrim_pipeline::table::TableFormat;
 
 pub(crate) use scrim_pipeline::DEFAULT_MAX_LINE_BYTES;
+
+/// A file format for `--format` and `--output-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// One JSON record per line.
+    Jsonl,
+    /// Apache Parquet.
+    Parquet,
+    /// Arrow IPC file (Feather v2); on input, a stream is read as well.
+    Arrow,
+    /// Arrow IPC stream; on input, a file is read as well.
+    ArrowStream,
+}
+
+/// The table format of an input or an output (`None`: JSONL): `given`, else by the path's
+/// extension. Standard input and output (`-`) are JSONL only.
+pub(crate) fn table_format(
+    path: &Path,
+    given: Option<Format>,
+    what: &str,
+) -> Result<Option<TableFormat>> {
+    let std = path.as_os_str() == "-";
+    let table = match given {
+        Some(Format::Jsonl) => None,
+        Some(Format::Parquet) => Some(TableFormat::Parquet),
+        Some(Format::Arrow) => Some(TableFormat::ArrowFile),
+        Some(Format::ArrowStream) => Some(TableFormat::ArrowStream),
+        None if std => None,
+        None => TableFormat::from_extension(path),
+    };
+    if let (true, Some(t)) = (std, table) {
+        anyhow::bail!(
+            "standard {what} is JSONL only; name a file for the {what} to be {}",
+            t.name()
+        );
+    }
+    Ok(table)
+}
 
 /// A line-oriented input: a file or standard input (`-`).
 pub(crate) struct Input {

@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Redact a JSONL file of conversations or documents.
+    /// Redact a file of conversations or documents (JSONL, Parquet, Arrow IPC).
     Redact(RedactArgs),
     /// Write the spans detected in each record (code point offsets).
     Detect(DetectArgs),
@@ -116,12 +116,22 @@ pub(crate) struct EngineArgs {
 /// `scrim redact`.
 #[derive(Args, Debug)]
 pub(crate) struct RedactArgs {
-    /// Input JSONL (`-` for standard input).
+    /// Input: JSONL, Parquet or Arrow IPC, by its extension or --format (`-` for standard
+    /// input, JSONL).
     pub(crate) input: PathBuf,
-    /// Output JSONL (`-` for standard output), written atomically; with --store, a new
-    /// dataset directory.
+    /// Output: JSONL, Parquet or Arrow IPC, by its extension or --output-format (`-` for
+    /// standard output, JSONL), written atomically; with --store, a new dataset directory.
     #[arg(short, long, value_name = "OUT")]
     pub(crate) output: PathBuf,
+    /// The input's format. Default: by its extension (`.parquet`; `.arrow`, `.feather`,
+    /// `.arrows`, `.ipc` for Arrow IPC), else JSONL.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) format: Option<io::Format>,
+    /// The output's format. Default: by its extension, as for the input. A table keeps every
+    /// input column (a JSONL input's are inferred in a first pass over it) and adds `scrim`
+    /// and `quarantine`.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) output_format: Option<io::Format>,
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
     pub(crate) quarantine: Option<PathBuf>,
@@ -172,11 +182,21 @@ pub(crate) struct RedactArgs {
 /// `scrim detect`.
 #[derive(Args, Debug)]
 pub(crate) struct DetectArgs {
-    /// Input JSONL (`-` for standard input).
+    /// Input: JSONL, Parquet or Arrow IPC, by its extension or --format (`-` for standard
+    /// input, JSONL).
     pub(crate) input: PathBuf,
-    /// Output JSONL of predictions (`-` for standard output).
+    /// Output of predictions: JSONL, Parquet or Arrow IPC, by its extension or
+    /// --output-format (`-` for standard output, JSONL). A table has the columns `id`,
+    /// `spans` and `quarantine`.
     #[arg(short, long, value_name = "OUT", default_value = "-")]
     pub(crate) output: PathBuf,
+    /// The input's format. Default: by its extension (`.parquet`; `.arrow`, `.feather`,
+    /// `.arrows`, `.ipc` for Arrow IPC), else JSONL.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) format: Option<io::Format>,
+    /// The output's format. Default: by its extension, as for the input.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) output_format: Option<io::Format>,
     /// Where malformed lines go (default: OUT.quarantine.jsonl).
     #[arg(long, value_name = "FILE")]
     pub(crate) quarantine: Option<PathBuf>,

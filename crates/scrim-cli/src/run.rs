@@ -1,47 +1,151 @@
 //! `scrim redact` and `scrim detect`: the pipeline (`scrim-pipeline`) on a file or standard
-//! input, into a JSONL file or a dataset in the store, with a progress bar and a summary.
+//! input, into a JSONL file, a table (Parquet, Arrow IPC) or a dataset in the store, with a
+//! progress bar and a summary.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use arrow_schema::Schema;
 use indicatif::{ProgressBar, ProgressStyle};
 use scrim_core::Redactor;
+use scrim_pipeline::table::{
+    infer_jsonl_schema, TableFormat, TableReader, TableSink, DEFAULT_BATCH_ROWS,
+};
 use scrim_pipeline::{
     Admit, AdmitAll, AtomicFile, DatasetOptions, DatasetSink, Detect, Detection, JsonlSink, Limits,
     Pipeline, QuarantineFile, Redact, RunSummary, Sink, SourceRules, Stage, StoreRun,
 };
 use scrim_store::Governance;
 
-use crate::io::{quarantine_path, Input};
+use crate::io::{quarantine_path, table_format, Input};
 use crate::setup::{load_key, setup, Setup};
 use crate::summary::{print, Report};
 use crate::{DetectArgs, RedactArgs};
 
 fn progress(size: Option<u64>) -> ProgressBar {
+    bar(
+        size,
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    )
+}
+
+fn row_progress(rows: Option<u64>) -> ProgressBar {
+    bar(
+        rows,
+        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} rows ({per_sec}, {eta})",
+    )
+}
+
+fn bar(size: Option<u64>, template: &str) -> ProgressBar {
     let bar = match size {
         Some(n) => ProgressBar::new(n),
         None => ProgressBar::new_spinner(),
     };
-    let style = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style =
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     // indicatif draws only when standard error is a terminal.
     bar
 }
 
-/// Where a run reads (the input, the longest line read whole) and whether it shows progress.
+/// Where a run reads (the input, its format, the longest line read whole) and whether it
+/// shows progress.
 struct Source<'a> {
     path: &'a Path,
+    /// `None`: JSONL.
+    table: Option<TableFormat>,
     max_line_bytes: usize,
     quiet: bool,
 }
 
-/// Open the input (after the sink exists, so that an output error comes first) and run the
-/// pipeline into `sink`, which is finished (committed) when this returns.
+/// The input once opened: a table is opened before the output (a table output takes its
+/// columns); JSONL is opened by [`drive`], after the sink exists, so that an output error
+/// comes first.
+enum Opened {
+    Jsonl,
+    Table(Box<TableReader>),
+}
+
+impl Source<'_> {
+    fn open(&self) -> Result<Opened> {
+        Ok(match self.table {
+            None => Opened::Jsonl,
+            Some(format) => {
+                let reader = TableReader::open(self.path, format, DEFAULT_BATCH_ROWS)?;
+                Opened::Table(Box::new(reader))
+            }
+        })
+    }
+
+    /// The columns an output table keeps: the input table's, or those of the JSONL records
+    /// (a first pass over the input, which keeps nothing but their types).
+    fn columns(&self, opened: &Opened, out: TableFormat) -> Result<Schema> {
+        match opened {
+            Opened::Table(reader) => {
+                reader.check()?;
+                Ok(reader.schema().as_ref().clone())
+            }
+            Opened::Jsonl => {
+                if self.path.as_os_str() == "-" {
+                    bail!(
+                        "a {} output takes its columns from a first pass over the input, which                          standard input cannot give; name the input file",
+                        out.name()
+                    );
+                }
+                let input = Input::open(self.path)?;
+                Ok(infer_jsonl_schema(
+                    self.path,
+                    input.reader,
+                    self.max_line_bytes,
+                    out,
+                )?)
+            }
+        }
+    }
+
+    /// The quarantine at `path`: by row for a table input, by line for JSONL.
+    fn quarantine(&self, path: PathBuf) -> QuarantineFile {
+        let q = QuarantineFile::new(path);
+        if self.table.is_some() {
+            q.numbering_rows()
+        } else {
+            q
+        }
+    }
+}
+
+/// Run the pipeline on the opened input into `sink`, which is finished (committed) when this
+/// returns.
 fn drive<S>(
+    setup: &Setup,
+    stage: &dyn Stage,
+    admit: &dyn Admit,
+    src: &Source<'_>,
+    opened: Opened,
+    sink: &mut S,
+) -> Result<RunSummary>
+where
+    S: Sink,
+{
+    let mut reader = match opened {
+        Opened::Table(reader) => reader,
+        Opened::Jsonl => return drive_jsonl(setup, stage, admit, src, sink),
+    };
+    let bar = if src.quiet {
+        ProgressBar::hidden()
+    } else {
+        row_progress(reader.total_rows())
+    };
+    let advance = |rows: u64| bar.inc(rows);
+    let summary =
+        Pipeline::new(stage, admit, &setup.pool).run_table(&mut reader, sink, &advance)?;
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+/// Open the JSONL input and run the pipeline into `sink`.
+fn drive_jsonl<S>(
     setup: &Setup,
     stage: &dyn Stage,
     admit: &dyn Admit,
@@ -70,11 +174,52 @@ where
     Ok(summary)
 }
 
+/// Where a run writes: the output and its format (`None`: JSONL), the quarantine.
+struct Target<'a> {
+    path: &'a Path,
+    table: Option<TableFormat>,
+    quarantine: PathBuf,
+}
+
+/// Run into the target, a JSONL file or a table; `table_sink` makes the table sink (with the
+/// columns of the opened input). The summary and where the quarantine went.
+fn run_into(
+    setup: &Setup,
+    stage: &dyn Stage,
+    admit: &dyn Admit,
+    src: &Source<'_>,
+    target: Target<'_>,
+    table_sink: &dyn Fn(&Opened, TableFormat, QuarantineFile) -> Result<TableSink>,
+) -> Result<(RunSummary, PathBuf)> {
+    let opened = src.open()?;
+    let quarantine = src.quarantine(target.quarantine);
+    match target.table {
+        None => {
+            let out = AtomicFile::create(target.path)?;
+            let mut sink = JsonlSink::new(out, quarantine);
+            let summary = drive(setup, stage, admit, src, opened, &mut sink)?;
+            Ok((summary, sink.quarantine().path().to_path_buf()))
+        }
+        Some(format) => {
+            let mut sink = table_sink(&opened, format, quarantine)?;
+            let summary = drive(setup, stage, admit, src, opened, &mut sink)?;
+            Ok((summary, sink.quarantine().path().to_path_buf()))
+        }
+    }
+}
+
 /// `scrim redact`.
 pub(crate) fn redact(args: RedactArgs) -> Result<()> {
     let gov = crate::gov::governance(args.governance.as_deref())?;
     match &args.store {
-        Some(url) => redact_to_store(&args, url, gov),
+        Some(url) => {
+            if table_format(&args.input, args.format, "input")?.is_some()
+                || args.output_format.is_some()
+            {
+                bail!("with --store the input is JSONL and the output a dataset of JSONL shards (Parquet and Arrow datasets are not supported yet)");
+            }
+            redact_to_store(&args, url, gov)
+        }
         None => {
             if args.purpose.is_some() || args.retain_raw.is_some() || args.dataset.is_some() {
                 bail!("--purpose, --dataset and --retain-raw need --store (consent and lineage live in the store)");
@@ -84,15 +229,18 @@ pub(crate) fn redact(args: RedactArgs) -> Result<()> {
     }
 }
 
-fn source(args: &RedactArgs) -> Source<'_> {
-    Source {
+fn source(args: &RedactArgs) -> Result<Source<'_>> {
+    Ok(Source {
         path: &args.input,
+        table: table_format(&args.input, args.format, "input")?,
         max_line_bytes: args.max_line_bytes,
         quiet: args.quiet,
-    }
+    })
 }
 
 fn redact_to_file(args: &RedactArgs, gov: &Governance) -> Result<()> {
+    let src = source(args)?;
+    let out_table = table_format(&args.output, args.output_format, "output")?;
     let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, false)?;
     let setup = setup(&args.engine)?;
     let (key, key_note) = load_key(args.key_file.as_deref())?;
@@ -101,14 +249,27 @@ fn redact_to_file(args: &RedactArgs, gov: &Governance) -> Result<()> {
         setup.policy.clone(),
         key,
     ));
-    let out = AtomicFile::create(&args.output)?;
-    let mut sink = JsonlSink::new(out, QuarantineFile::new(qpath));
-    let summary = drive(&setup, &stage, &SourceRules(gov), &source(args), &mut sink)?;
+    let table_sink = |opened: &Opened, format: TableFormat, q: QuarantineFile| {
+        let columns = src.columns(opened, format)?;
+        Ok(TableSink::redacted(&args.output, format, &columns, q)?)
+    };
+    let (summary, quarantine) = run_into(
+        &setup,
+        &stage,
+        &SourceRules(gov),
+        &src,
+        Target {
+            path: &args.output,
+            table: out_table,
+            quarantine: qpath,
+        },
+        &table_sink,
+    )?;
     if !args.quiet || args.summary_json {
         let report = Report {
             what: "redact",
             summary: &summary,
-            quarantine: sink.quarantine().path(),
+            quarantine: &quarantine,
             threads: setup.threads,
             key: Some(key_note),
             dataset: None,
@@ -167,7 +328,15 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: Governance) -> Result<()> 
         retain_raw: args.retain_raw.clone(),
     };
     let mut sink = DatasetSink::create(&run, &args.output, options, QuarantineFile::new(qpath))?;
-    let summary = drive(&setup, &stage, &run.admission(), &source(args), &mut sink)?;
+    let src = source(args)?;
+    let summary = drive(
+        &setup,
+        &stage,
+        &run.admission(),
+        &src,
+        Opened::Jsonl,
+        &mut sink,
+    )?;
     if !args.quiet || args.summary_json {
         let key = run.describe();
         let report = Report {
@@ -185,25 +354,39 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: Governance) -> Result<()> 
 
 /// `scrim detect`: no key; profile facts still seed detection when the policy allows.
 pub(crate) fn detect(args: DetectArgs) -> Result<()> {
+    let src = Source {
+        path: &args.input,
+        table: table_format(&args.input, args.format, "input")?,
+        max_line_bytes: args.max_line_bytes,
+        quiet: args.quiet,
+    };
+    let out_table = table_format(&args.output, args.output_format, "output")?;
     let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, false)?;
     let setup = setup(&args.engine)?;
     let stage = Detect(Detection::new(
         Arc::clone(&setup.engine),
         setup.policy.clone(),
     ));
-    let out = AtomicFile::create(&args.output)?;
-    let mut sink = JsonlSink::new(out, QuarantineFile::new(qpath));
-    let src = Source {
-        path: &args.input,
-        max_line_bytes: args.max_line_bytes,
-        quiet: args.quiet,
+    let table_sink = |_: &Opened, format: TableFormat, q: QuarantineFile| {
+        Ok(TableSink::detected(&args.output, format, q)?)
     };
-    let summary = drive(&setup, &stage, &AdmitAll, &src, &mut sink)?;
+    let (summary, quarantine) = run_into(
+        &setup,
+        &stage,
+        &AdmitAll,
+        &src,
+        Target {
+            path: &args.output,
+            table: out_table,
+            quarantine: qpath,
+        },
+        &table_sink,
+    )?;
     if !args.quiet {
         let report = Report {
             what: "detect",
             summary: &summary,
-            quarantine: sink.quarantine().path(),
+            quarantine: &quarantine,
             threads: setup.threads,
             key: None,
             dataset: None,

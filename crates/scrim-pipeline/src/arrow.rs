@@ -101,20 +101,28 @@ fn scrim_field() -> Field {
     )
 }
 
-fn check_schema(schema: &Schema) -> Result<(), BatchError> {
-    for reserved in [SCRIM_COLUMN, QUARANTINE_COLUMN] {
-        if schema.field_with_name(reserved).is_ok() {
-            return Err(BatchError::Reserved(reserved));
-        }
-    }
+/// Whether batches of `schema` can be run: no column the output adds, and a `messages` or a
+/// `text` column.
+pub fn check_schema(schema: &Schema) -> Result<(), BatchError> {
+    check_reserved(schema)?;
     if schema.field_with_name("messages").is_err() && schema.field_with_name("text").is_err() {
         return Err(BatchError::NoText);
     }
     Ok(())
 }
 
+/// No column of `schema` is one the output adds.
+pub(crate) fn check_reserved(schema: &Schema) -> Result<(), BatchError> {
+    for reserved in [SCRIM_COLUMN, QUARANTINE_COLUMN] {
+        if schema.field_with_name(reserved).is_ok() {
+            return Err(BatchError::Reserved(reserved));
+        }
+    }
+    Ok(())
+}
+
 /// One JSON object per row (null values left out, as a JSONL record would leave them out).
-fn encode_rows(batch: &RecordBatch) -> Result<Vec<String>, BatchError> {
+pub(crate) fn encode_rows(batch: &RecordBatch) -> Result<Vec<String>, BatchError> {
     let mut buf = Vec::new();
     let encoded = {
         let mut w = arrow_json::LineDelimitedWriter::new(&mut buf);
@@ -159,17 +167,31 @@ fn rebuild(
     if outcomes.len() != rows {
         return Err(BatchError::Rebuild);
     }
-    let out_schema = output_schema(input);
+    outcomes_batch(&output_schema(input), input.fields().len(), true, outcomes)
+}
+
+/// Outcomes as a batch of `out_schema`: its first `columns` fields hold each written line's
+/// fields (decoded leniently, see the module documentation), then, when `scrim`, the line's
+/// `scrim` field as JSON text, then the `quarantine` reason. `out_schema` has exactly these
+/// fields (the [`output_schema`] of an input schema, or the columns of another output, such as
+/// detection's `id` and `spans`, then `quarantine`).
+pub(crate) fn outcomes_batch(
+    out_schema: &SchemaRef,
+    columns: usize,
+    scrim: bool,
+    outcomes: Vec<RecordOutcome>,
+) -> Result<RecordBatch, BatchError> {
+    let rows = outcomes.len();
     let columns_schema = Arc::new(Schema::new(
         out_schema
             .fields()
             .iter()
-            .take(input.fields().len())
+            .take(columns)
             .cloned()
             .collect::<Vec<_>>(),
     ));
     let mut json = Vec::new();
-    let mut scrim: Vec<Option<String>> = Vec::with_capacity(rows);
+    let mut scrim_values: Vec<Option<String>> = Vec::with_capacity(rows);
     let mut quarantine: Vec<Option<String>> = Vec::with_capacity(rows);
     for outcome in outcomes {
         match outcome {
@@ -181,12 +203,12 @@ fn rebuild(
                     .and_then(|o| o.remove(SCRIM_COLUMN))
                     .map(|s| s.to_string());
                 serde_json::to_writer(&mut json, &value).map_err(|_| BatchError::Rebuild)?;
-                scrim.push(field);
+                scrim_values.push(field);
                 quarantine.push(None);
             }
             RecordOutcome::NotWritten(why) => {
                 json.extend_from_slice(b"{}");
-                scrim.push(None);
+                scrim_values.push(None);
                 quarantine.push(Some(why.to_string()));
             }
         }
@@ -216,10 +238,13 @@ fn rebuild(
     if decoded.num_rows() != rows {
         return Err(BatchError::Rebuild);
     }
-    let mut columns: Vec<ArrayRef> = decoded.columns().to_vec();
-    columns.push(Arc::new(StringArray::from(scrim)));
-    columns.push(Arc::new(StringArray::from(quarantine)));
-    RecordBatch::try_new(out_schema, columns).map_err(|_: ArrowError| BatchError::Rebuild)
+    let mut arrays: Vec<ArrayRef> = decoded.columns().to_vec();
+    if scrim {
+        arrays.push(Arc::new(StringArray::from(scrim_values)));
+    }
+    arrays.push(Arc::new(StringArray::from(quarantine)));
+    RecordBatch::try_new(Arc::clone(out_schema), arrays)
+        .map_err(|_: ArrowError| BatchError::Rebuild)
 }
 
 /// A field as it comes back: nullable; dictionaries as their values; under `profile`, leaves

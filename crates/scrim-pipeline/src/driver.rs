@@ -120,14 +120,7 @@ impl<'a> Pipeline<'a> {
             if batch.is_empty() {
                 break;
             }
-            let bytes: u64 = batch.iter().map(|(_, l)| l.bytes().len() as u64 + 1).sum();
-            let parsed: Vec<Result<Record, BadRecord>> = self
-                .pool
-                .install(|| batch.par_iter().map(|(_, l)| parse(l)).collect());
-            let (go, slots) = self.admit_batch(&batch, parsed)?;
-            let results = self.process(go);
-            emit(&batch, slots, results, sink, &mut summary).map_err(RunError::Sink)?;
-            summary.input_bytes += bytes;
+            let bytes = self.run_lines(&batch, sink, &mut summary)?;
             if let Some(p) = self.progress {
                 p(bytes);
             }
@@ -135,6 +128,28 @@ impl<'a> Pipeline<'a> {
         summary.seconds = start.elapsed().as_secs_f64();
         sink.finish(&summary).map_err(RunError::Sink)?;
         Ok(summary)
+    }
+
+    /// Run one batch of numbered lines into `sink`, counting it into `summary` (its records
+    /// and its bytes, each line with a newline), and return the batch's bytes. The sink is not
+    /// finished: a front end with its own reader (a Parquet file's rows as JSON lines) calls
+    /// this once per batch, then [`Sink::finish`]. Each line keeps its number in the sink's
+    /// events.
+    pub fn run_lines<S: Sink + ?Sized>(
+        &self,
+        batch: &[(usize, Line)],
+        sink: &mut S,
+        summary: &mut RunSummary,
+    ) -> Result<u64, RunError<S::Error>> {
+        let bytes: u64 = batch.iter().map(|(_, l)| l.bytes().len() as u64 + 1).sum();
+        let parsed: Vec<Result<Record, BadRecord>> = self
+            .pool
+            .install(|| batch.par_iter().map(|(_, l)| parse(l)).collect());
+        let (go, slots) = self.admit_batch(batch, parsed)?;
+        let results = self.process(go);
+        emit(batch, slots, results, sink, summary).map_err(RunError::Sink)?;
+        summary.input_bytes += bytes;
+        Ok(bytes)
     }
 
     /// Admission for the whole batch at once (one call: one consent query).

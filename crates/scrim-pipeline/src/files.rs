@@ -161,6 +161,22 @@ impl AtomicFile {
     }
 }
 
+/// Bytes as they come (a Parquet or Arrow IPC writer owns the file it writes, then hands it
+/// back for [`AtomicFile::commit`]).
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
 /// Whether `path` names an existing file that is neither a regular file nor a directory (a
 /// character device such as `/dev/null`, a FIFO, a socket), following links.
 fn is_stream(path: &Path) -> bool {
@@ -202,6 +218,7 @@ pub struct QuarantineFile {
     path: PathBuf,
     out: Option<AtomicFile>,
     count: usize,
+    position: &'static str,
 }
 
 impl QuarantineFile {
@@ -211,7 +228,15 @@ impl QuarantineFile {
             path,
             out: None,
             count: 0,
+            position: "line",
         }
+    }
+
+    /// Name each entry's position `row` instead of `line`: the input is a table (Parquet,
+    /// Arrow IPC), whose rows are numbered from 1 across the file.
+    pub fn numbering_rows(mut self) -> QuarantineFile {
+        self.position = "row";
+        self
     }
 
     /// Where quarantined lines go.
@@ -232,7 +257,7 @@ impl QuarantineFile {
             None => self.out.insert(AtomicFile::create(&self.path)?),
         };
         let (line, code, reason, raw) = (event.line, event.code, event.reason, event.raw);
-        let rec = match std::str::from_utf8(raw) {
+        let mut rec = match std::str::from_utf8(raw) {
             Ok(text) => json!({"line": line, "code": code, "reason": reason, "raw": text}),
             // `raw` shows what it can; `raw_b64` keeps the exact bytes.
             Err(_) => json!({
@@ -240,6 +265,19 @@ impl QuarantineFile {
                 "raw": String::from_utf8_lossy(raw), "raw_b64": B64.encode(raw),
             }),
         };
+        if self.position != "line" {
+            if let Some(o) = rec.as_object_mut() {
+                // The same place, first, under its name (`row`).
+                let mut renamed = serde_json::Map::with_capacity(o.len());
+                renamed.insert(self.position.to_string(), json!(line));
+                for (k, v) in std::mem::take(o) {
+                    if k != "line" {
+                        renamed.insert(k, v);
+                    }
+                }
+                *o = renamed;
+            }
+        }
         out.line(&rec.to_string())?;
         self.count += 1;
         Ok(())

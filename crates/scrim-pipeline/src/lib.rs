@@ -17,6 +17,8 @@
 //!   or [`Detect`] (keyless [`Detection`]: profile seeds without a redaction key).
 //! - [`CollectSink`] and [`Pipeline::run_records`]: outcomes in memory, for in-process front
 //!   ends; with the `arrow` feature, `arrow::redact_batch` runs an Arrow record batch.
+//! - With the `parquet` feature, `table`: Parquet and Arrow IPC files in and out (read row group
+//!   by row group, written atomically), through [`Pipeline::run_lines`], the driver's step.
 //! - [`StoreRun`]: what a store-backed run reads once (lineage, pseudonym key) and shares.
 //!
 //! Nothing is dropped unseen: a line that is not a record, a record with a bad subject, one a
@@ -35,6 +37,8 @@ mod sink;
 mod stage;
 mod store;
 mod summary;
+#[cfg(feature = "parquet")]
+pub mod table;
 
 pub use admit::{Admit, AdmitAll, AdmitError, BadRecord, ConsentAdmission, SourceRules, Verdict};
 pub use collect::{CollectSink, NotWritten, RecordOutcome};
