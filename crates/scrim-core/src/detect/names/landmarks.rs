@@ -27,6 +27,7 @@ const AFTER: &[&str] = &[
     "gorge",
     "harbor",
     "harbour",
+    "hospital",
     "island",
     "islands",
     "lagoon",
@@ -39,7 +40,9 @@ const AFTER: &[&str] = &[
     "reservoir",
     "river",
     "springs",
+    "square",
     "summit",
+    "tower",
     "trail",
     "valley",
     "volcano",
@@ -142,7 +145,8 @@ mod tests {
     #[test]
     fn named_landmarks() {
         let t = "Day 1: land at Calgary International Airport, then drive to Yoho National Park. \
-                 Day 2: hike to Takakkaw Falls and paddle on Lake Louise. Day 3: Mt. Rainier.";
+                 Day 2: hike to Takakkaw Falls and paddle on Lake Louise. Day 3: Mt. Rainier. \
+                 Day 4: a checkup at Kilkenny General Hospital.";
         let p = places(t);
         for place in [
             "Calgary International Airport",
@@ -150,6 +154,7 @@ mod tests {
             "Takakkaw Falls",
             "Lake Louise",
             "Mt. Rainier",
+            "Kilkenny General Hospital",
         ] {
             assert!(p.contains(&place), "{place}: {p:?}");
         }

@@ -39,7 +39,8 @@ impl Scan<'_> {
             let Some(prev) = self.word(r - 1) else {
                 continue;
             };
-            if self.text().get(prev.end..region.start) != Some(", ") {
+            // ", " or, as tokenized text writes it, " , ".
+            if !matches!(self.text().get(prev.end..region.start), Some(", " | " , ")) {
                 continue;
             }
             // The longest run of capitalised words before the comma that is a known place.

@@ -446,6 +446,10 @@ fn a_place_before_its_state_code_or_country_even_in_title_case_lines() {
             .collect();
         assert!(got.contains(&want), "{t}: {got:?}");
     }
+    let mut out = Vec::new();
+    d.detect("Could you guys go to Ipswich , QLD", &mut out)
+        .unwrap();
+    assert!(out.iter().any(|f| f.label == Label::Location), "{out:?}");
     // A state code needs a known place before it.
     let mut out = Vec::new();
     d.detect("Total, IN stock, OK", &mut out).unwrap();
