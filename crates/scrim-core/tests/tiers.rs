@@ -296,6 +296,8 @@ fn the_model_is_held_to_the_rules_lists_and_scripts() {
             "Maya Okafor",
             "Bananas",
             "MongoDB",
+            "번역결과를",
+            "김서연",
         ],
         Label::Person,
     );
@@ -306,12 +308,13 @@ fn the_model_is_held_to_the_rules_lists_and_scripts() {
         .build()
         .unwrap();
     let text = "Form: John Doe | Mrs. | 강의 자료 folder. Ask Maya Okafor about it.\n\
-                1. Apples\n2. Bananas\nStore it in MongoDB.";
+                1. Apples\n2. Bananas\nStore it in MongoDB. 번역결과를 보내요. 김서연에게 카드를.";
     let found = engine.detect_text(text).unwrap();
     let persons: Vec<&str> = found
         .iter()
         .filter(|f| f.label == Label::Person && f.detector.as_str() == "model")
         .map(|f| &text[f.span.start()..f.span.end()])
         .collect();
-    assert_eq!(persons, ["Maya Okafor"], "{found:?}");
+    // A short name in Hangul stands; a longer phrase does not.
+    assert_eq!(persons, ["Maya Okafor", "김서연"], "{found:?}");
 }
