@@ -286,15 +286,22 @@ fn ordinary_word(lexicon: &Lexicon, text: &str, at: usize, value: &str) -> bool 
         return false;
     }
     let lowercase = !word.chars().any(char::is_uppercase);
-    let opens_line = text
-        .get(..at)
-        .and_then(|b| b.rsplit('\n').next())
-        .is_some_and(|lead| {
-            let marker = |c: char| c.is_ascii_digit() || "-*+#>.)|".contains(c);
-            lead.len() <= 12
-                && lead.chars().any(marker)
-                && lead.chars().all(|c| c.is_whitespace() || marker(c))
-        });
+    // The line's lead, read back at most 13 bytes (a marker is short; a long line costs nothing).
+    let mut from = at.saturating_sub(13);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let window = text.get(from..at).unwrap_or("");
+    let lead = match window.rfind('\n') {
+        Some(n) => window.get(n + 1..),
+        None => (from == 0).then_some(window),
+    };
+    let opens_line = lead.is_some_and(|lead| {
+        let marker = |c: char| c.is_ascii_digit() || "-*+#>.)|".contains(c);
+        lead.len() <= 12
+            && lead.chars().any(marker)
+            && lead.chars().all(|c| c.is_whitespace() || marker(c))
+    });
     let dictionary = w.dictionary && w.common_zipf >= ORDINARY_ZIPF;
     w.product || w.code || (dictionary && (lowercase || opens_line))
 }

@@ -255,6 +255,16 @@ fn builder_for_policy_follows_the_policy() {
     assert!(EngineBuilder::for_policy(&bad_gate).is_err());
 }
 
+/// An engine with both tiers whose model reads every region the scope rules admit.
+fn both_tiers_reading_everything(model: Arc<FakeModel>) -> scrim_core::Engine {
+    EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .model(model)
+        .gate(Gate::All)
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn the_rules_judge_the_links_the_model_finds() {
     // The model marks every link it sees; only the rule tier can tell whose a link is.
@@ -266,12 +276,7 @@ fn the_rules_judge_the_links_the_model_finds() {
         ],
         Label::Url,
     );
-    let engine = EngineBuilder::default()
-        .tiers(&[Tier::Rules, Tier::Model])
-        .model(model)
-        .gate(Gate::All)
-        .build()
-        .unwrap();
+    let engine = both_tiers_reading_everything(model);
     let text =
         "Read https://docs.python.org/3/library/os.html first. My CV: https://mayak.dev/cv\n\n\
                 {\"homepage\": \"https://shop.test/products\", \"tags\": [1, 2]}\n";
@@ -301,12 +306,7 @@ fn the_model_is_held_to_the_rules_lists_and_scripts() {
         ],
         Label::Person,
     );
-    let engine = EngineBuilder::default()
-        .tiers(&[Tier::Rules, Tier::Model])
-        .model(model)
-        .gate(Gate::All)
-        .build()
-        .unwrap();
+    let engine = both_tiers_reading_everything(model);
     let text = "Form: John Doe | Mrs. | 강의 자료 folder. Ask Maya Okafor about it.\n\
                 1. Apples\n2. Bananas\nStore it in MongoDB. 번역결과를 보내요. 김서연에게 카드를.";
     let found = engine.detect_text(text).unwrap();

@@ -179,7 +179,7 @@ impl Scan<'_> {
         let believable = out.iter().any(|a| a.initial)
             || out
                 .iter()
-                .all(|a| self.uncommon_words(util_slice(text, a.s, a.e)));
+                .all(|a| self.uncommon_words(text.get(a.s..a.e).unwrap_or("")));
         if enough && believable {
             out
         } else {
@@ -210,11 +210,6 @@ fn bare_initials(author: &str) -> bool {
             .iter()
             .skip(1)
             .all(|t| tok_kind(t) == Some(Tok::Initial) && !t.contains('.'))
-}
-
-/// `text[s..e]`, or `""`.
-fn util_slice(text: &str, s: usize, e: usize) -> &str {
-    text.get(s..e).unwrap_or("")
 }
 
 /// The part of `line` after a reference marker (`[12] `, `12. `, `12) `), when the line holds a

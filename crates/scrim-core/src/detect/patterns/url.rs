@@ -290,13 +290,7 @@ pub(crate) fn carries_person(link: &str) -> bool {
 /// hex digest or a UUID (which name files and records, not people).
 fn opaque_token(segment: &str) -> bool {
     // Markdown-escaped underscores ("1nO9vsh\\_qGNl") are underscores.
-    let unescaped;
-    let segment = if segment.contains('\\') {
-        unescaped = segment.replace('\\', "");
-        unescaped.as_str()
-    } else {
-        segment
-    };
+    let segment = util::unescaped(segment);
     segment.len() >= 20
         && segment
             .chars()

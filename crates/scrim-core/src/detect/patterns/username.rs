@@ -262,14 +262,8 @@ fn find_at_handles(text: &str, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let raw = util::slice(text, at + 1, e);
-        let unescaped;
-        let h = if raw.contains('\\') {
-            unescaped = raw.replace('\\', "");
-            unescaped.as_str()
-        } else {
-            raw
-        };
+        let handle = util::unescaped(util::slice(text, at + 1, e));
+        let h = handle.as_ref();
         if !handle_ok(h) || h.len() > 30 || code_annotation(text, at, e) {
             continue;
         }

@@ -148,6 +148,16 @@ pub(crate) fn md_escape_len(text: &str, i: usize) -> usize {
     }
 }
 
+/// `s` without the backslashes of markdown escapes ([`md_escape_len`]), borrowed when it has
+/// none: what a scanned token is once its escapes are read.
+pub(crate) fn unescaped(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\\') {
+        std::borrow::Cow::Owned(s.replace('\\', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// The largest character boundary `<= i` (clamped to the text).
 pub(crate) fn floor_boundary(text: &str, i: usize) -> usize {
     let mut i = i.min(text.len());

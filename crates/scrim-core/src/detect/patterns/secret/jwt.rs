@@ -39,7 +39,7 @@ pub(super) fn judge(text: &str, s: usize) -> Option<usize> {
     }
     let sig = run(sig_start);
     if util::byte_at(text, sig_start + sig) == Some(b'.')
-        || !header_ok(&util::slice(text, s, s + h).replace('\\', ""))
+        || !header_ok(&util::unescaped(util::slice(text, s, s + h)))
     {
         return None;
     }
