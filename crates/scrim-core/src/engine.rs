@@ -14,10 +14,11 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::detect::names::{placeholder_name, NameDetector};
-use crate::detect::patterns::{url_reported, Patterns};
+use crate::detect::names::NameDetector;
+use crate::detect::patterns::Patterns;
 use crate::detect::{resolve, Detector};
 use crate::error::{Error, Result};
+use crate::fits;
 pub use crate::gate::Gate;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
@@ -254,80 +255,6 @@ fn vetoable(f: &Finding) -> bool {
         && matches!(f.label, Label::Person | Label::Location | Label::Org)
 }
 
-/// Whether a learned-tier finding stands: it fits its regions as a rule finding must (a link in
-/// a string literal or a data block carries someone, [`scope::fits`]), and a link is one the
-/// rule tier reports too, since only the rules can tell a profile from public reference
-/// material or a cited source.
-fn model_finding_fits(text: &str, seg: &Segments, lexicon: &Lexicon, f: &Finding) -> bool {
-    let value = f.span.slice(text).unwrap_or("");
-    let named = matches!(f.label, Label::Person | Label::Location | Label::Org);
-    let person_or_place = matches!(f.label, Label::Person | Label::Location);
-    scope::fits(text, seg, f)
-        && (f.label != Label::Url || url_reported(text, f.span.start(), f.span.end()))
-        && !(named && (east_asian(value) || placeholder_name(value)))
-        && !(person_or_place && ordinary_word(lexicon, text, f.span.start(), value))
-}
-
-/// Whether `value`, at byte `at` of `text`, is one word that the word lists know as something
-/// other than a name or a place: the name of a product or library ("MongoDB", "Jira") or a
-/// keyword of code ("string"), or an English dictionary word in common use written in
-/// lowercase ("despair") or right after the marker of a list item or heading ("2. Bananas").
-/// The rules never take such a word for a person without a cue, and neither may the learned
-/// tier (on the real-chat dev set such model findings were nearly all wrong); a cued one is
-/// still found by the rules. A capitalised dictionary word inside a sentence is left to the
-/// model: tweets name people and places so ("Smokey", "Earth").
-fn ordinary_word(lexicon: &Lexicon, text: &str, at: usize, value: &str) -> bool {
-    let word = value.trim_matches(|c: char| !c.is_alphanumeric());
-    if word.is_empty() || word.contains(char::is_whitespace) {
-        return false;
-    }
-    let w = lexicon.word(&word.to_lowercase());
-    if w.first_name > 0 || w.surname > 0 || w.place.is_some() {
-        return false;
-    }
-    let lowercase = !word.chars().any(char::is_uppercase);
-    // The line's lead, read back at most 13 bytes (a marker is short; a long line costs nothing).
-    let mut from = at.saturating_sub(13);
-    while from > 0 && !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    let window = text.get(from..at).unwrap_or("");
-    let lead = match window.rfind('\n') {
-        Some(n) => window.get(n + 1..),
-        None => (from == 0).then_some(window),
-    };
-    let opens_line = lead.is_some_and(|lead| {
-        let marker = |c: char| c.is_ascii_digit() || "-*+#>.)|".contains(c);
-        lead.len() <= 12
-            && lead.chars().any(marker)
-            && lead.chars().all(|c| c.is_whitespace() || marker(c))
-    });
-    let dictionary = w.dictionary && w.common_zipf >= ORDINARY_ZIPF;
-    w.product || w.code || (dictionary && (lowercase || opens_line))
-}
-
-/// A dictionary word this frequent in English (Zipf) is an ordinary word.
-const ORDINARY_ZIPF: f32 = 3.0;
-
-/// Whether `value` is a phrase of Han, Hangul or Kana rather than a name: most of its letters
-/// in those scripts, and a space inside or more than four such letters (names are two to four:
-/// 김서연, 李秀兰, 佐藤ハル). The learned tier was trained on little text in these scripts and
-/// marks phrases of it (on the real-chat dev set, 72 such person and place findings in Korean
-/// and Chinese text, one right), while the names it finds there are mostly right.
-fn east_asian(value: &str) -> bool {
-    let (mut asian, mut letters) = (0usize, 0usize);
-    for c in value.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        let u = u32::from(c);
-        if matches!(u, 0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF)
-        {
-            asian += 1;
-        }
-    }
-    letters > 0 && asian * 2 > letters && (value.trim().contains(char::is_whitespace) || asian > 4)
-}
-
 /// The parts of a gated range the learned tier reads: the range cut to the regions
 /// [`scope::model_reads`] admits (not code bodies, shell sessions or logs).
 fn model_pieces(segments: &Segments, gated: Range<usize>) -> Vec<Range<usize>> {
@@ -509,7 +436,7 @@ impl Engine {
                             let (s, e) = (f.span.start() + offset, f.span.end() + offset);
                             Span::new(text, s, e).map(|span| Finding { span, ..f })
                         })
-                        .filter(|f| model_finding_fits(text, seg, &self.lexicon, f))
+                        .filter(|f| fits::model_finding_fits(text, seg, &self.lexicon, f))
                         .collect();
                     if let Some(veto) = self.veto {
                         // A weak gazetteer guess in text the model read and found nothing in
@@ -741,7 +668,10 @@ impl Engine {
                     }
                     if let Some(span) = Span::new(text, s, e) {
                         let found = Finding::new(span, label, 0.9, Rule::Consistency);
-                        if scope::fits(text, seg, &found) {
+                        // Each copy is held to the checks a finding there would meet.
+                        if scope::fits(text, seg, &found)
+                            && fits::content_fits(text, &self.lexicon, &found)
+                        {
                             added.push(found);
                         }
                     }

@@ -28,6 +28,7 @@ pub use span::{Finding, Span};
 pub mod detect;
 pub mod engine;
 pub mod error;
+mod fits;
 pub mod gate;
 
 pub use detect::Detector;

@@ -303,18 +303,44 @@ fn the_model_is_held_to_the_rules_lists_and_scripts() {
             "MongoDB",
             "번역결과를",
             "김서연",
+            "관리",
+            "如果",
+            "李秀兰",
+            "エミリー",
         ],
         Label::Person,
     );
     let engine = both_tiers_reading_everything(model);
     let text = "Form: John Doe | Mrs. | 강의 자료 folder. Ask Maya Okafor about it.\n\
-                1. Apples\n2. Bananas\nStore it in MongoDB. 번역결과를 보내요. 김서연에게 카드를.";
+                1. Apples\n2. Bananas\nStore it in MongoDB. 번역결과를 보내요. 김서연에게 카드를.\n\
+                고객 관리 팀. 如果你愿意. 李秀兰说好. エミリーさん.";
     let found = engine.detect_text(text).unwrap();
     let persons: Vec<&str> = found
         .iter()
         .filter(|f| f.label == Label::Person && f.detector.as_str() == "model")
         .map(|f| &text[f.span.start()..f.span.end()])
         .collect();
-    // A short name in Hangul stands; a longer phrase does not.
-    assert_eq!(persons, ["Maya Okafor", "김서연"], "{found:?}");
+    // A Hangul name that opens with a family name stands, as do a Han name that does and a
+    // name in katakana; a longer phrase, a two-syllable Hangul word and Han words do not.
+    assert_eq!(
+        persons,
+        ["Maya Okafor", "김서연", "李秀兰", "エミリー"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn what_the_model_taught_spreads_only_where_a_finding_could_stand() {
+    // The model marks "Nice Guy" everywhere; before "syndrome" it names a syndrome, so neither
+    // the model's finding there nor a consistency copy of the first one stands.
+    let model = FakeModel::labeling(&["Nice Guy"], Label::Person);
+    let engine = both_tiers_reading_everything(model);
+    let text = "I met Nice Guy at the gym.\nChapter 2: The Nice Guy Syndrome explained.";
+    let found = engine.detect_text(text).unwrap();
+    let persons: Vec<(usize, &str)> = found
+        .iter()
+        .filter(|f| f.label == Label::Person)
+        .map(|f| (f.span.start(), &text[f.span.start()..f.span.end()]))
+        .collect();
+    assert_eq!(persons, [(6, "Nice Guy")], "{found:?}");
 }

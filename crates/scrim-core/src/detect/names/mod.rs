@@ -68,6 +68,8 @@ mod speakers;
 mod terms;
 mod words;
 
+pub(crate) use runs::eponym_after;
+
 #[cfg(test)]
 mod tests;
 

@@ -65,6 +65,24 @@ const EPONYM_HEADS: &[&str] = &[
     "theorem",
 ];
 
+/// Whether the word right after byte `end` of `text` (on the same line, after spaces only) is a
+/// noun that makes the name before it an eponym: "the Nice Guy syndrome", "Nobel Prize". For
+/// findings that did not come from a run of words (the learned tier's, the consistency rule's).
+pub(crate) fn eponym_after(text: &str, end: usize) -> bool {
+    let rest = text.get(end..).unwrap_or("");
+    let next = rest.trim_start_matches([' ', '\t']);
+    if next.len() == rest.len() {
+        return false;
+    }
+    let word: String = next
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .take(16)
+        .collect::<String>()
+        .to_lowercase();
+    EPONYM_HEADS.contains(&word.as_str())
+}
+
 /// The most words in a run of capitalised words.
 const RUN_WORDS: usize = 4;
 
