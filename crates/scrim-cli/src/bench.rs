@@ -113,7 +113,8 @@ fn bench_tiers(
     redact: bool,
 ) -> Result<Row> {
     let engine = setup.engine_for(tiers)?;
-    let detection = Detection::new(Arc::clone(&engine), setup.policy.clone());
+    // What `scrim detect` runs: findings only, no sensitive categories.
+    let detection = Detection::new(Arc::clone(&engine), setup.policy.clone()).findings_only();
     let redactor = Redactor::new(
         Arc::clone(&engine),
         setup.policy.clone(),
@@ -177,7 +178,7 @@ pub(crate) fn bench(args: BenchArgs) -> Result<()> {
         )?);
     }
     let last = sets.last().map_or(&[][..], |t| t.as_slice());
-    let detection = Detection::new(setup.engine_for(last)?, setup.policy.clone());
+    let detection = Detection::new(setup.engine_for(last)?, setup.policy.clone()).findings_only();
     let regions = setup
         .pool
         .install(|| bench_regions::audit(&detection, &records))?;

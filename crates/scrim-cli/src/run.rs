@@ -363,10 +363,8 @@ pub(crate) fn detect(args: DetectArgs) -> Result<()> {
     let out_table = table_format(&args.output, args.output_format, "output")?;
     let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, false)?;
     let setup = setup(&args.engine)?;
-    let stage = Detect(Detection::new(
-        Arc::clone(&setup.engine),
-        setup.policy.clone(),
-    ));
+    let stage =
+        Detect(Detection::new(Arc::clone(&setup.engine), setup.policy.clone()).findings_only());
     let table_sink = |_: &Opened, format: TableFormat, q: QuarantineFile| {
         Ok(TableSink::detected(&args.output, format, q)?)
     };

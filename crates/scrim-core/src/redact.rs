@@ -571,6 +571,33 @@ mod tests {
     }
 
     #[test]
+    fn findings_only_detection_finds_the_same_and_tags_nothing() {
+        let r = redactor(Policy::default_policy().unwrap());
+        let rec = Record::parse(
+            r#"{"id":"c1","messages":[
+                {"role":"user","content":"I'm Maya Okafor, my therapist says my depression is back"},
+                {"role":"assistant","content":"I'm sorry to hear that, Maya."}]}"#,
+        )
+        .unwrap();
+        let full = r.detection().detect(&rec).unwrap();
+        let only = r.detection().clone().findings_only().detect(&rec).unwrap();
+        let spans = |a: &[MessageAnalysis]| -> Vec<Vec<(usize, usize, Label)>> {
+            a.iter()
+                .map(|m| {
+                    m.findings
+                        .iter()
+                        .map(|f| (f.span.start(), f.span.end(), f.label))
+                        .collect()
+                })
+                .collect()
+        };
+        assert_eq!(spans(&full), spans(&only));
+        assert!(spans(&full)[0].iter().any(|s| s.2 == Label::Person));
+        assert_eq!(full[0].tags, [Category::Health]);
+        assert!(only.iter().all(|m| m.tags.is_empty()));
+    }
+
+    #[test]
     fn profile_dropped_attachments_withheld_by_default() {
         let r = redactor(Policy::default_policy().unwrap());
         let rec = Record::parse(

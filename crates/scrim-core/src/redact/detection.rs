@@ -27,6 +27,8 @@ pub(crate) struct Prepared {
 pub struct Detection {
     pub(crate) engine: Arc<Engine>,
     pub(crate) policy: Policy,
+    /// Whether analyses carry the sensitive categories ([`Detection::findings_only`]).
+    tags: bool,
 }
 
 pub(super) fn value_strings(v: &Value) -> Vec<String> {
@@ -41,7 +43,21 @@ pub(super) fn value_strings(v: &Value) -> Vec<String> {
 impl Detection {
     /// Detection by `engine` under `policy`.
     pub fn new(engine: Arc<Engine>, policy: Policy) -> Detection {
-        Detection { engine, policy }
+        Detection {
+            engine,
+            policy,
+            tags: true,
+        }
+    }
+
+    /// The same detection without the sensitive categories: every
+    /// [`MessageAnalysis::tags`] it returns is empty, and the time to find them is saved. For
+    /// callers that use only the findings (`scrim detect`, `scrim eval`, a binding's `detect`);
+    /// a [`crate::Redactor`] always tags, since routing and withholding depend on it.
+    #[must_use]
+    pub fn findings_only(mut self) -> Detection {
+        self.tags = false;
+        self
     }
 
     /// The engine.
@@ -106,7 +122,11 @@ impl Detection {
                 teaching: *teaching,
             })
             .collect();
-        self.engine.analyze_conversations(&convs)
+        if self.tags {
+            self.engine.analyze_conversations(&convs)
+        } else {
+            self.engine.find_in_conversations(&convs)
+        }
     }
 
     pub(crate) fn detect_prepared(
