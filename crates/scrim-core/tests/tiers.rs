@@ -307,13 +307,14 @@ fn the_model_is_held_to_the_rules_lists_and_scripts() {
             "如果",
             "李秀兰",
             "エミリー",
+            "Prophet",
         ],
         Label::Person,
     );
     let engine = both_tiers_reading_everything(model);
     let text = "Form: John Doe | Mrs. | 강의 자료 folder. Ask Maya Okafor about it.\n\
                 1. Apples\n2. Bananas\nStore it in MongoDB. 번역결과를 보내요. 김서연에게 카드를.\n\
-                고객 관리 팀. 如果你愿意. 李秀兰说好. エミリーさん.";
+                고객 관리 팀. 如果你愿意. 李秀兰说好. エミリーさん. The Prophet said so.";
     let found = engine.detect_text(text).unwrap();
     let persons: Vec<&str> = found
         .iter()

@@ -129,8 +129,33 @@ impl NameDetector {
     }
 }
 
+/// Titles of address and roles that name no one by themselves ("Mr.", "Doc", "the Prophet",
+/// "Patient" as a column heading); lowercase.
+const BARE_TITLES: &[&str] = &[
+    "captain",
+    "doc",
+    "doctor",
+    "dr",
+    "madam",
+    "madame",
+    "miss",
+    "mister",
+    "mr",
+    "mrs",
+    "ms",
+    "nurse",
+    "officer",
+    "patient",
+    "prof",
+    "professor",
+    "prophet",
+    "reverend",
+    "sergeant",
+    "sir",
+];
+
 /// Whether `value` is a placeholder name of example records and forms ("John Doe", "Jane
-/// Doe", "Max Mustermann"), or a bare title ("Mr.", "Mrs"): no one in particular. The learned
+/// Doe", "Max Mustermann"), or a bare title ("Mr.", "Mrs", "Doc"): no one in particular. The learned
 /// tier's findings are held to the same lists as the rules'.
 pub(crate) fn placeholder_name(value: &str) -> bool {
     let words: Vec<String> = value
@@ -143,10 +168,7 @@ pub(crate) fn placeholder_name(value: &str) -> bool {
         .collect();
     match words.as_slice() {
         [a, b] => lists::PLACEHOLDER_NAMES.contains(&(a.as_str(), b.as_str())),
-        [t] => matches!(
-            t.as_str(),
-            "mr" | "mrs" | "ms" | "miss" | "dr" | "prof" | "sir"
-        ),
+        [t] => BARE_TITLES.contains(&t.as_str()),
         _ => false,
     }
 }
