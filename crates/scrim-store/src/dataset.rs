@@ -20,6 +20,9 @@ use crate::error::{Error, Result};
 use crate::json;
 use scrim_core::hex::encode as hex;
 
+#[cfg(feature = "parquet")]
+pub mod table;
+
 /// The manifest's file name.
 pub const MANIFEST: &str = "manifest.json";
 /// The manifest format.
@@ -71,6 +74,11 @@ pub struct Manifest {
     pub created_at: String,
     /// The shards.
     pub shards: Vec<ShardEntry>,
+    /// Files the last compaction replaced, deleted once this manifest is in place (again by
+    /// the next compaction when a crash came first: a registered dataset's shards keep the
+    /// names its engine gave them, so only the manifest can say which old files to remove).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<String>,
 }
 
 impl Manifest {
@@ -170,11 +178,22 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 }
 
 fn shard_file(shard: u32, generation: u32) -> String {
+    shard_file_ext(shard, generation, "jsonl")
+}
+
+/// A shard's file name: `shard-00003.jsonl`, then `shard-00003.g1.jsonl` (or `.parquet`).
+fn shard_file_ext(shard: u32, generation: u32, ext: &str) -> String {
     if generation == 0 {
-        format!("shard-{shard:05}.jsonl")
+        format!("shard-{shard:05}.{ext}")
     } else {
-        format!("shard-{shard:05}.g{generation}.jsonl")
+        format!("shard-{shard:05}.g{generation}.{ext}")
     }
+}
+
+/// Whether a shard file is a Parquet file (a dataset an engine wrote and `scrim datasets
+/// register` adopted, or its compacted generations); others are JSONL.
+pub fn is_parquet(file: &str) -> bool {
+    file.to_ascii_lowercase().ends_with(".parquet")
 }
 
 /// Writes a new dataset directory shard by shard; nothing is a dataset until [`finish`]
@@ -353,6 +372,7 @@ pub fn remove_partial(dir: &Path) -> Result<usize> {
         key_version: 0,
         created_at: String::new(),
         shards: Vec::new(),
+        retired: Vec::new(),
     };
     let removed = remove_unreferenced(dir, &empty)?;
     let is_empty = std::fs::read_dir(dir)
@@ -415,7 +435,11 @@ pub fn rewrite_without(
     manifest: &Manifest,
     remove: &HashSet<String>,
 ) -> Result<(Manifest, Vec<ShardChange>)> {
+    // What an earlier compaction retired and a crash kept it from deleting goes first (its
+    // list is replaced below).
+    remove_unreferenced(dir, manifest)?;
     let mut next = manifest.clone();
+    next.retired.clear();
     let mut changes = Vec::new();
     for s in &mut next.shards {
         let hit = s
@@ -428,8 +452,9 @@ pub fn rewrite_without(
         changes.push(rewrite_shard(dir, s, remove)?);
     }
     if changes.is_empty() {
-        return Ok((next, changes));
+        return Ok((manifest.clone(), changes));
     }
+    next.retired = changes.iter().map(|c| c.old_file.clone()).collect();
     crash_point("compact:before_manifest");
     next.store(dir)?;
     crash_point("compact:after_manifest");
@@ -440,6 +465,9 @@ pub fn rewrite_without(
 /// Write the next generation of shard `s` without the lines of the subjects in `remove` (the
 /// manifest still names the old one), and update `s` to name it.
 fn rewrite_shard(dir: &Path, s: &mut ShardEntry, remove: &HashSet<String>) -> Result<ShardChange> {
+    if is_parquet(&s.file) {
+        return rewrite_parquet_shard(dir, s, remove);
+    }
     let bytes = read_shard(dir, s)?;
     let lines = split_lines(&bytes);
     if lines.len() != s.lines.len() {
@@ -469,6 +497,46 @@ fn rewrite_shard(dir: &Path, s: &mut ShardEntry, remove: &HashSet<String>) -> Re
     s.generation = generation;
     s.lines = kept.entries;
     Ok(change)
+}
+
+/// A Parquet shard's next generation (see [`table::rewrite`]).
+#[cfg(feature = "parquet")]
+fn rewrite_parquet_shard(
+    dir: &Path,
+    s: &mut ShardEntry,
+    remove: &HashSet<String>,
+) -> Result<ShardChange> {
+    let generation = s.generation + 1;
+    let name = shard_file_ext(s.shard, generation, "parquet");
+    crash_point("compact:before_shard");
+    let rewritten = table::rewrite(dir, s, remove, &name)?;
+    crash_point("compact:after_shard");
+    let change = ShardChange {
+        shard: s.shard,
+        old_file: std::mem::replace(&mut s.file, name),
+        new_file: s.file.clone(),
+        old_sha256: std::mem::replace(&mut s.sha256, rewritten.sha256.clone()),
+        new_sha256: rewritten.sha256,
+        kept: rewritten.entries.len(),
+        removed: rewritten.removed,
+    };
+    s.generation = generation;
+    s.lines = rewritten.entries;
+    Ok(change)
+}
+
+/// Without the `parquet` feature a Parquet shard cannot be rewritten: an error, never a skip.
+#[cfg(not(feature = "parquet"))]
+fn rewrite_parquet_shard(
+    dir: &Path,
+    s: &mut ShardEntry,
+    _remove: &HashSet<String>,
+) -> Result<ShardChange> {
+    Err(Error::invalid(format!(
+        "{}: a Parquet shard, and this build has no Parquet support (scrim-store's `parquet` \
+         feature; the `scrim` command line has it)",
+        dir.join(&s.file).display()
+    )))
 }
 
 /// What is left of a shard once the lines of some subjects are dropped.
@@ -515,16 +583,29 @@ impl Kept {
 /// generations a compaction replaced, or what a crash left behind).
 pub fn remove_unreferenced(dir: &Path, manifest: &Manifest) -> Result<usize> {
     let keep: HashSet<&str> = manifest.shards.iter().map(|s| s.file.as_str()).collect();
+    let retired: HashSet<&str> = manifest
+        .retired
+        .iter()
+        .map(String::as_str)
+        .filter(|f| plain_shard_name(f))
+        .collect();
     let entries =
         std::fs::read_dir(dir).map_err(Error::io(format!("cannot read {}", dir.display())))?;
     let mut removed = 0;
     for e in entries {
         let e = e.map_err(Error::io(format!("cannot read {}", dir.display())))?;
         let name = e.file_name().to_string_lossy().into_owned();
-        let ours = (name.starts_with("shard-") && name.ends_with(".jsonl"))
+        let ours = (name.starts_with("shard-")
+            && (name.ends_with(".jsonl") || name.ends_with(".parquet")))
             || (name.starts_with(".shard-") && name.ends_with(".tmp"))
             || name == format!(".{MANIFEST}.tmp");
-        if ours && !keep.contains(name.as_str()) {
+        // A retired file, or the checksum file Hadoop's file system keeps beside it (Spark).
+        let retired_file = retired.contains(name.as_str())
+            || name
+                .strip_prefix('.')
+                .and_then(|n| n.strip_suffix(".crc"))
+                .is_some_and(|n| retired.contains(n));
+        if (ours || retired_file) && !keep.contains(name.as_str()) {
             std::fs::remove_file(e.path())
                 .map_err(Error::io(format!("cannot remove {}", e.path().display())))?;
             removed += 1;
@@ -534,6 +615,16 @@ pub fn remove_unreferenced(dir: &Path, manifest: &Manifest) -> Result<usize> {
         sync_dir(dir)?;
     }
     Ok(removed)
+}
+
+/// A shard file's name as a manifest may give it: a plain name in the dataset's directory
+/// (no separator, not hidden, not the manifest), so a manifest can never name a file elsewhere.
+fn plain_shard_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains(['/', '\\'])
+        && !name.starts_with('.')
+        && name != MANIFEST
+        && (name.ends_with(".jsonl") || is_parquet(name))
 }
 
 /// Read every line of a dataset (through its manifest), with where each came from.
@@ -577,6 +668,7 @@ mod tests {
             key_version: 1,
             created_at: "2026-01-01T00:00:00Z".into(),
             shards: Vec::new(),
+            retired: Vec::new(),
         }
     }
 
