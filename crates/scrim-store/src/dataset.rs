@@ -27,6 +27,13 @@ pub mod table;
 pub const MANIFEST: &str = "manifest.json";
 /// The manifest format.
 pub const FORMAT: &str = "scrim-dataset/1";
+/// The column of a table dataset (Parquet files an engine wrote) holding each row's subject as
+/// a lineage id (`s_` and 32 hex digits; null for a record without a subject). Compaction
+/// removes rows by it.
+pub const SUBJECT_COLUMN: &str = "scrim_subject";
+/// The column of a table dataset holding each row's source record as a lineage id (`r_` and
+/// 32 hex digits).
+pub const RECORD_COLUMN: &str = "scrim_record";
 /// Records per shard unless told otherwise.
 pub const DEFAULT_SHARD_RECORDS: usize = 10_000;
 

@@ -26,14 +26,9 @@ use parquet::file::properties::WriterProperties;
 use sha2::{Digest, Sha256};
 
 use super::{create_private, sync_dir, LineEntry, ShardEntry, MANIFEST};
+pub use super::{RECORD_COLUMN, SUBJECT_COLUMN};
 use crate::error::{Error, Result};
 use scrim_core::hex::encode as hex;
-
-/// The column holding each row's subject as a lineage id (`s_` and 32 hex digits; null for a
-/// record without a subject). Compaction removes rows by it.
-pub const SUBJECT_COLUMN: &str = "scrim_subject";
-/// The column holding each row's source record as a lineage id (`r_` and 32 hex digits).
-pub const RECORD_COLUMN: &str = "scrim_record";
 
 /// Rows read at a time when a shard is scanned or rewritten (bounded memory).
 const BATCH_ROWS: usize = 4096;
