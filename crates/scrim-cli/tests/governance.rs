@@ -984,7 +984,8 @@ fn write_engine_dataset(dir: &Path, store: &str, ds: &Path) -> Vec<(String, Stri
 fn parquet_ids(ds: &Path) -> BTreeMap<u64, Vec<String>> {
     use arrow_array::cast::AsArray;
     let m: Value =
-        serde_json::from_str(&std::fs::read_to_string(ds.join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(ds.join("_scrim_manifest.json")).unwrap())
+            .unwrap();
     let mut out = BTreeMap::new();
     for s in m["shards"].as_array().unwrap() {
         let f = std::fs::File::open(ds.join(s["file"].as_str().unwrap())).unwrap();
@@ -1114,16 +1115,17 @@ fn an_engine_dataset_registered_is_forgotten_and_compacted_even_when_killed() {
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .collect();
-            let m: Value =
-                serde_json::from_str(&std::fs::read_to_string(ds.join("manifest.json")).unwrap())
-                    .unwrap();
+            let m: Value = serde_json::from_str(
+                &std::fs::read_to_string(ds.join("_scrim_manifest.json")).unwrap(),
+            )
+            .unwrap();
             let mut named: BTreeSet<String> = m["shards"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|s| s["file"].as_str().unwrap().to_string())
                 .collect();
-            named.insert("manifest.json".to_string());
+            named.insert("_scrim_manifest.json".to_string());
             named.insert("_SUCCESS".to_string());
             assert_eq!(names, named, "{s} {point}");
         }

@@ -168,7 +168,7 @@ def test_an_engine_dataset_is_registered_forgotten_and_compacted(tmp_path):
     forgot = run("forget", "bob", "--json")
     assert len(json.loads(forgot.stdout)["holdings"]) == 3
     run("compact", "--all")
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "_scrim_manifest.json").read_text())
     assert [sh["file"] for sh in manifest["shards"]] == [f"shard-{n:05d}.g1.parquet" for n in range(3)]
     assert not (out / "part-00001.parquet").exists()
     after = pq.read_table(out / manifest["shards"][1]["file"]).to_pylist()
@@ -176,3 +176,5 @@ def test_an_engine_dataset_is_registered_forgotten_and_compacted(tmp_path):
     assert len(after) == len(before) - 2
     total = sum(len(sh["lines"]) for sh in manifest["shards"])
     assert total == 8
+    # Readers of the directory as a table skip the manifest (its name starts with `_`).
+    assert pq.read_table(out).num_rows == 8

@@ -25,6 +25,15 @@ pub mod table;
 
 /// The manifest's file name.
 pub const MANIFEST: &str = "manifest.json";
+/// The manifest's file name in a dataset of Parquet files an engine wrote (`scrim datasets
+/// register`): Spark, pyarrow, Ray and Hadoop skip files whose names start with `_` when they
+/// read the directory as a table, so the manifest does not break their reads.
+pub const TABLE_MANIFEST: &str = "_scrim_manifest.json";
+
+/// Whether `dir` holds a committed dataset (either manifest).
+pub fn has_manifest(dir: &Path) -> bool {
+    dir.join(MANIFEST).exists() || dir.join(TABLE_MANIFEST).exists()
+}
 /// The manifest format.
 pub const FORMAT: &str = "scrim-dataset/1";
 /// The column of a table dataset (Parquet files an engine wrote) holding each row's subject as
@@ -89,9 +98,13 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Read `dir/manifest.json`.
+    /// Read `dir/manifest.json` (or, for a dataset of Parquet files, `_scrim_manifest.json`).
     pub fn load(dir: &Path) -> Result<Manifest> {
-        let path = dir.join(MANIFEST);
+        let path = if dir.join(MANIFEST).exists() || !dir.join(TABLE_MANIFEST).exists() {
+            dir.join(MANIFEST)
+        } else {
+            dir.join(TABLE_MANIFEST)
+        };
         let text = std::fs::read_to_string(&path)
             .map_err(Error::io(format!("cannot read {}", path.display())))?;
         let m: Manifest = json::decode(
@@ -112,7 +125,17 @@ impl Manifest {
     pub fn store(&self, dir: &Path) -> Result<()> {
         let text = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::Corrupt(format!("cannot encode manifest: {e}")))?;
-        write_atomic(dir, MANIFEST, &text)
+        write_atomic(dir, self.file_name(), &text)
+    }
+
+    /// The manifest's file name: [`TABLE_MANIFEST`] for a dataset of Parquet shards, else
+    /// [`MANIFEST`].
+    pub fn file_name(&self) -> &'static str {
+        if self.shards.iter().any(|s| is_parquet(&s.file)) {
+            TABLE_MANIFEST
+        } else {
+            MANIFEST
+        }
     }
 
     /// Records in every shard.
@@ -228,7 +251,7 @@ impl std::fmt::Debug for DatasetWriter {
 impl DatasetWriter {
     /// Start a dataset in `dir`, which must not exist or be empty (datasets are immutable).
     pub fn create(dir: &Path, shard_records: usize) -> Result<DatasetWriter> {
-        if dir.join(MANIFEST).exists() {
+        if has_manifest(dir) {
             return Err(Error::invalid(format!(
                 "{} already holds a dataset; datasets are immutable: choose a new directory",
                 dir.display()
@@ -364,7 +387,7 @@ pub fn lock_dir(dir: &Path) -> Result<Option<File>> {
 /// names a dataset writer makes), and the directory itself when that leaves it empty. Refuses
 /// a directory holding a manifest. Returns how many files were removed.
 pub fn remove_partial(dir: &Path) -> Result<usize> {
-    if dir.join(MANIFEST).exists() {
+    if has_manifest(dir) {
         return Err(Error::invalid(format!(
             "{} holds a committed dataset; not removing it",
             dir.display()
@@ -605,7 +628,8 @@ pub fn remove_unreferenced(dir: &Path, manifest: &Manifest) -> Result<usize> {
         let ours = (name.starts_with("shard-")
             && (name.ends_with(".jsonl") || name.ends_with(".parquet")))
             || (name.starts_with(".shard-") && name.ends_with(".tmp"))
-            || name == format!(".{MANIFEST}.tmp");
+            || name == format!(".{MANIFEST}.tmp")
+            || name == format!(".{TABLE_MANIFEST}.tmp");
         // A retired file, or the checksum file Hadoop's file system keeps beside it (Spark).
         let retired_file = retired.contains(name.as_str())
             || name
@@ -631,6 +655,7 @@ fn plain_shard_name(name: &str) -> bool {
         && !name.contains(['/', '\\'])
         && !name.starts_with('.')
         && name != MANIFEST
+        && name != TABLE_MANIFEST
         && (name.ends_with(".jsonl") || is_parquet(name))
 }
 

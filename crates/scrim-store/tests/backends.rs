@@ -540,7 +540,7 @@ async fn parquet_datasets_registered_are_reached_by_forget_and_compaction() {
             names,
             [
                 "_SUCCESS",
-                "manifest.json",
+                "_scrim_manifest.json",
                 "shard-00000.g1.parquet",
                 "shard-00001.g1.parquet",
                 "shard-00002.g1.parquet"
@@ -610,7 +610,10 @@ async fn a_parquet_dataset_without_lineage_ids_is_refused_without_quoting_them()
         .unwrap_or_default();
     assert!(e.contains("row 1") && e.contains("lineage id"), "{e}");
     assert!(!e.contains("priya"), "{e}");
-    assert!(!dir.join("manifest.json").exists(), "nothing committed");
+    assert!(
+        !dir.join("_scrim_manifest.json").exists(),
+        "nothing committed"
+    );
     std::fs::remove_file(dir.join("b.parquet")).unwrap();
     std::fs::create_dir(dir.join("year=2026")).unwrap();
     let e = store

@@ -25,7 +25,7 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use sha2::{Digest, Sha256};
 
-use super::{create_private, sync_dir, LineEntry, ShardEntry, MANIFEST};
+use super::{create_private, sync_dir, LineEntry, ShardEntry, MANIFEST, TABLE_MANIFEST};
 pub use super::{RECORD_COLUMN, SUBJECT_COLUMN};
 use crate::error::{Error, Result};
 use scrim_core::hex::encode as hex;
@@ -46,7 +46,11 @@ pub fn scan(dir: &Path) -> Result<(Vec<ShardEntry>, Option<String>)> {
     for e in entries {
         let e = e.map_err(Error::io(format!("cannot read {}", dir.display())))?;
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with('_') || name == MANIFEST {
+        if name.starts_with('.')
+            || name.starts_with('_')
+            || name == MANIFEST
+            || name == TABLE_MANIFEST
+        {
             continue;
         }
         let kind = e

@@ -11,7 +11,7 @@ use sqlx::Row;
 use super::{absolute, check_subject, now, DatasetInfo, Receipt, Recovery, Store};
 use crate::dataset::{
     crash_point, lock_dir, remove_partial, remove_unreferenced, rewrite_without, Manifest,
-    ShardChange, MANIFEST,
+    ShardChange,
 };
 use crate::error::{Error, Result};
 use crate::json;
@@ -108,7 +108,7 @@ impl Store {
         name: &str,
         purpose: &str,
     ) -> Result<(Manifest, usize)> {
-        if dir.join(MANIFEST).exists() {
+        if crate::dataset::has_manifest(dir) {
             return Err(Error::invalid(format!(
                 "{} already holds a dataset manifest; a committed dataset the store does not \
                  know is registered by `scrim datasets recover {}`",
@@ -181,7 +181,7 @@ impl Store {
         let Some(_lock) = lock_dir(dir)? else {
             return Ok((known.map(|d| d.name), Recovery::InProgress));
         };
-        let manifest = if dir.join(MANIFEST).exists() {
+        let manifest = if crate::dataset::has_manifest(dir) {
             Some(Manifest::load(dir)?)
         } else {
             None
