@@ -67,13 +67,18 @@ def main(argv=None):
     # Local mode: the workers run this interpreter (where scrim is installed). On a cluster,
     # set PYSPARK_PYTHON to the executors' Python with scrim installed.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = (
+    builder = (
         SparkSession.builder.master(a.master)
         .appName("scrim-redact")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(a.partitions))
-        .getOrCreate()
     )
+    if a.master.startswith("local"):
+        # Local mode needs no network: bind to loopback, whatever the host name resolves to.
+        builder = builder.config("spark.driver.host", "127.0.0.1").config(
+            "spark.driver.bindAddress", "127.0.0.1"
+        )
+    spark = builder.getOrCreate()
     try:
         df = spark.read.parquet(a.input).repartition(a.partitions)
         # The output's schema, from Scrim itself: an empty batch of the input's schema through
