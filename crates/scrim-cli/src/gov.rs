@@ -396,6 +396,86 @@ pub(crate) enum DatasetsCmd {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Register a directory of Parquet files that an engine wrote (Spark, Ray, a Python job)
+    /// from rows admitted by `scrim.Store.admit`, with their lineage columns (`scrim_subject`,
+    /// `scrim_record`): each file becomes a shard, a manifest is written into the directory,
+    /// and `forget` and `compact` reach it from then on (tombstones already written for its
+    /// subjects apply at once).
+    Register {
+        /// The directory (its `*.parquet` files; `_SUCCESS` and hidden files are ignored).
+        dir: PathBuf,
+        /// The purpose the rows were admitted for.
+        #[arg(long)]
+        purpose: String,
+        /// Its name in the store (default: the directory's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Governance policy (TOML) declaring extra purposes. Default: the built-in policy.
+        #[arg(long, value_name = "FILE")]
+        governance: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// `scrim datasets register`.
+pub(crate) fn register(
+    dir: &Path,
+    purpose: &str,
+    name: Option<&str>,
+    g: Option<&Path>,
+    store: &StoreArgs,
+) -> Result<()> {
+    let gov = governance(g)?;
+    gov.check_purpose(purpose)?;
+    if !dir.is_dir() {
+        bail!("{} is not a directory", dir.display());
+    }
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => std::path::absolute(dir)?
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| anyhow!("{} has no name: pass --name", dir.display()))?,
+    };
+    let o = open(&store.store)?;
+    let (m, raced) = o
+        .run(o.store.register_table(dir, &name, purpose))
+        .with_context(|| format!("registering {}", dir.display()))?;
+    let subjects = m
+        .holdings()
+        .iter()
+        .map(|(_, lid, _)| lid.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    if store.json {
+        return print_json(&json!({
+            "name": m.name,
+            "id": m.id,
+            "path": std::path::absolute(dir)?.display().to_string(),
+            "purpose": m.purpose,
+            "policy": m.policy,
+            "shards": m.shards.len(),
+            "records": m.records(),
+            "subjects": subjects,
+            "pending_from_earlier_tombstones": raced,
+        }));
+    }
+    println!(
+        "registered {} [{}]: purpose {}, {} records of {subjects} subjects in {} shard(s)",
+        m.name,
+        dir.display(),
+        m.purpose,
+        m.records(),
+        m.shards.len()
+    );
+    if raced > 0 {
+        println!(
+            "  {raced} shard(s) hold subjects already forgotten or opted out: run `scrim compact {}`",
+            m.name
+        );
+    }
+    Ok(())
 }
 
 /// `scrim datasets recover`.

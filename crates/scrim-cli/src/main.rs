@@ -235,6 +235,23 @@ fn main() -> std::process::ExitCode {
             cmd: Some(gov::DatasetsCmd::Recover { dir, all, store }),
             ..
         } => gov::recover(dir.as_deref(), all, &store),
+        Command::Datasets {
+            cmd:
+                Some(gov::DatasetsCmd::Register {
+                    dir,
+                    purpose,
+                    name,
+                    governance,
+                    store,
+                }),
+            ..
+        } => gov::register(
+            &dir,
+            &purpose,
+            name.as_deref(),
+            governance.as_deref(),
+            &store,
+        ),
         Command::Compact {
             dataset,
             all,

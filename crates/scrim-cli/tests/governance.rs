@@ -917,3 +917,217 @@ fn forget_and_optout_reach_review_tasks_and_say_so() {
         );
     }
 }
+
+/// An engine's output (Parquet files with the lineage columns of `scrim.Store.admit`): three
+/// files of four rows, subjects alice, bob and chen; returns the rows as (id, subject) pairs.
+fn write_engine_dataset(dir: &Path, store: &str, ds: &Path) -> Vec<(String, String)> {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let text = std::fs::read_to_string(dir.join("master.key")).unwrap();
+    let ring = scrim_store::Keyring::parse(&text, "master.key").unwrap();
+    let st = rt.block_on(scrim_store::Store::open(store)).unwrap();
+    let lineage = rt.block_on(st.lineage(&ring)).unwrap();
+    let people = ["alice", "bob", "chen"];
+    let pairs: Vec<(String, String)> = people
+        .iter()
+        .map(|p| ((*p).to_string(), lineage.subject(p)))
+        .collect();
+    // What `Store.admit` does for the rows it admits.
+    rt.block_on(st.remember_subjects(&pairs)).unwrap();
+    rt.block_on(st.close());
+    std::fs::create_dir_all(ds).unwrap();
+    let mut rows = Vec::new();
+    for part in 0..3 {
+        let ids: Vec<String> = (0..4).map(|i| format!("r{part}-{i}")).collect();
+        let who: Vec<&str> = (0..4).map(|i| people[(part + i) % 3]).collect();
+        let batch = RecordBatch::try_from_iter([
+            ("id", Arc::new(StringArray::from(ids.clone())) as ArrayRef),
+            (
+                "text",
+                Arc::new(StringArray::from(
+                    ids.iter()
+                        .map(|i| format!("[PERSON_1] wrote {i}"))
+                        .collect::<Vec<_>>(),
+                )) as ArrayRef,
+            ),
+            (
+                "scrim_subject",
+                Arc::new(StringArray::from(
+                    who.iter().map(|w| lineage.subject(w)).collect::<Vec<_>>(),
+                )) as ArrayRef,
+            ),
+            (
+                "scrim_record",
+                Arc::new(StringArray::from(
+                    ids.iter().map(|i| lineage.record(i)).collect::<Vec<_>>(),
+                )) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let f =
+            std::fs::File::create(ds.join(format!("part-{part:05}-abc.snappy.parquet"))).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        rows.extend(ids.into_iter().zip(who.iter().map(|w| (*w).to_string())));
+    }
+    std::fs::write(ds.join("_SUCCESS"), "").unwrap();
+    rows
+}
+
+/// The ids of a Parquet dataset's rows, through its manifest, shard by shard.
+fn parquet_ids(ds: &Path) -> BTreeMap<u64, Vec<String>> {
+    use arrow_array::cast::AsArray;
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(ds.join("_scrim_manifest.json")).unwrap())
+            .unwrap();
+    let mut out = BTreeMap::new();
+    for s in m["shards"].as_array().unwrap() {
+        let f = std::fs::File::open(ds.join(s["file"].as_str().unwrap())).unwrap();
+        let r = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut ids = Vec::new();
+        for b in r {
+            let b = b.unwrap();
+            let col = b.column_by_name("id").unwrap().as_string::<i32>();
+            ids.extend(col.iter().map(|v| v.unwrap().to_string()));
+        }
+        out.insert(s["shard"].as_u64().unwrap(), ids);
+    }
+    out
+}
+
+#[test]
+fn an_engine_dataset_registered_is_forgotten_and_compacted_even_when_killed() {
+    let points = [
+        "compact:before_shard",
+        "compact:after_shard",
+        "compact:before_manifest",
+        "compact:after_manifest",
+        "compact:before_db",
+    ];
+    for backend in backends() {
+        // A kill between the manifest and the registration: `recover` registers it.
+        {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            setup(dir);
+            let s = fresh_store(&backend, dir);
+            let ds = dir.join("engine");
+            write_engine_dataset(dir, &s, &ds);
+            let out = scrim(dir)
+                .args([
+                    "datasets",
+                    "register",
+                    "engine",
+                    "--purpose",
+                    "training",
+                    "--store",
+                    &s,
+                ])
+                .env("SCRIM_CRASH_AT", "register:after_manifest")
+                .output()
+                .unwrap();
+            assert!(!out.status.success(), "{s}: the crash hook did not fire");
+            run(dir, &["datasets", "recover", "engine", "--store", &s]);
+            let d: Value =
+                serde_json::from_str(&run(dir, &["datasets", "--store", &s, "--json"])).unwrap();
+            assert_eq!(d[0]["records"], 12, "{s}");
+            let t: Value =
+                serde_json::from_str(&run(dir, &["forget", "bob", "--store", &s, "--json"]))
+                    .unwrap();
+            assert_eq!(t["holdings"].as_array().unwrap().len(), 3, "{s}");
+        }
+        for point in points {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            setup(dir);
+            let s = fresh_store(&backend, dir);
+            let ds = dir.join("engine");
+            let rows = write_engine_dataset(dir, &s, &ds);
+            // chen said no before the dataset was registered: registration applies it.
+            run(dir, &["forget", "chen", "--store", &s]);
+            let reg: Value = serde_json::from_str(&run(
+                dir,
+                &[
+                    "datasets",
+                    "register",
+                    "engine",
+                    "--purpose",
+                    "training",
+                    "--store",
+                    &s,
+                    "--json",
+                ],
+            ))
+            .unwrap();
+            assert_eq!(reg["shards"], 3, "{s}");
+            assert_eq!(reg["records"], 12, "{s}");
+            assert_eq!(reg["pending_from_earlier_tombstones"], 3, "{s}");
+            let before = parquet_ids(&ds);
+            run(dir, &["forget", "bob", "--store", &s]);
+            let gone = |id: &String| {
+                rows.iter()
+                    .any(|(i, w)| i == id && (w == "bob" || w == "chen"))
+            };
+            let out = scrim(dir)
+                .args(["compact", "engine", "--store", &s])
+                .env("SCRIM_CRASH_AT", point)
+                .output()
+                .unwrap();
+            assert!(
+                !out.status.success(),
+                "{s} {point}: the crash hook did not fire"
+            );
+            let mid = parquet_ids(&ds);
+            for (shard, ids) in &before {
+                let new: Vec<String> = ids.iter().filter(|i| !gone(i)).cloned().collect();
+                let now = mid
+                    .get(shard)
+                    .unwrap_or_else(|| panic!("{s} {point}: shard {shard} lost"));
+                assert!(
+                    now == ids || *now == new,
+                    "{s} {point}: shard {shard} is a mix"
+                );
+            }
+            let receipts: Value =
+                serde_json::from_str(&run(dir, &["compact", "engine", "--store", &s, "--json"]))
+                    .unwrap();
+            assert_eq!(receipts[0]["records_removed"], 8, "{s} {point}");
+            let after: Vec<String> = parquet_ids(&ds).into_values().flatten().collect();
+            let expected: Vec<String> = before
+                .values()
+                .flatten()
+                .filter(|i| !gone(i))
+                .cloned()
+                .collect();
+            assert_eq!(after, expected, "{s} {point}");
+            // Only the manifest's files (and the engine's own mark) are left: the engine's
+            // original files that held them are gone.
+            let names: BTreeSet<String> = std::fs::read_dir(&ds)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            let m: Value = serde_json::from_str(
+                &std::fs::read_to_string(ds.join("_scrim_manifest.json")).unwrap(),
+            )
+            .unwrap();
+            let mut named: BTreeSet<String> = m["shards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["file"].as_str().unwrap().to_string())
+                .collect();
+            named.insert("_scrim_manifest.json".to_string());
+            named.insert("_SUCCESS".to_string());
+            assert_eq!(names, named, "{s} {point}");
+        }
+    }
+}

@@ -306,6 +306,66 @@ fn nothing_scrim_writes_about_itself_holds_planted_personal_data() {
         &mut found,
     );
 
+    // ---- a dataset an engine wrote: registered (planted values in its data columns), and
+    // refused (a planted value where a lineage id belongs)
+    let engine_file = |name: &str, subject: &str| {
+        use std::sync::Arc;
+        let batch = arrow_array::RecordBatch::try_from_iter([
+            (
+                "text",
+                Arc::new(arrow_array::StringArray::from(vec![
+                    "Quillon Zabarest, user.zabarest@plantmail.example, +1 206 555 0143",
+                ])) as arrow_array::ArrayRef,
+            ),
+            (
+                "scrim_subject",
+                Arc::new(arrow_array::StringArray::from(vec![subject])) as arrow_array::ArrayRef,
+            ),
+        ])
+        .unwrap();
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        let f = std::fs::File::create(dir.join(name).join("part-0.parquet")).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    };
+    engine_file("eng", &format!("s_{}", "0".repeat(32)));
+    run(
+        dir,
+        &[
+            "datasets",
+            "register",
+            "eng",
+            "--purpose",
+            "training",
+            "--store",
+            store,
+        ],
+        true,
+        &mut found,
+    );
+    scan(
+        "eng/_scrim_manifest.json",
+        &std::fs::read_to_string(dir.join("eng/_scrim_manifest.json")).unwrap(),
+        &mut found,
+    );
+    engine_file("eng-bad", "user.zabarest@plantmail.example");
+    let refused = run(
+        dir,
+        &[
+            "datasets",
+            "register",
+            "eng-bad",
+            "--purpose",
+            "training",
+            "--store",
+            store,
+        ],
+        false,
+        &mut found,
+    );
+    assert!(!refused.status.success(), "a raw subject is no lineage id");
+
     // ---- the gateway: ingest, review, flag, export, audit, and requests that fail
     std::fs::write(dir.join("pw"), "correct horse battery staple\n").unwrap();
     let admin = String::from_utf8(

@@ -23,10 +23,13 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, FieldRef, Schema, SchemaRef};
 use serde_json::Value;
 
+use scrim_store::dataset::{RECORD_COLUMN, SUBJECT_COLUMN};
+
+use crate::admission::{AdmissionError, AdmissionReport, RowLineage, RowVerdict, StoreAdmission};
 use crate::collect::RecordOutcome;
 use crate::driver::{Pipeline, RunError};
 use crate::summary::RunSummary;
@@ -60,6 +63,105 @@ pub enum BatchError {
     /// The pipeline stopped.
     #[error(transparent)]
     Run(#[from] RunError<Infallible>),
+    /// Lineage for a different number of rows than the batch has.
+    #[error("the batch has {rows} rows but the lineage is of {lineage}")]
+    LineageRows {
+        /// The batch's rows.
+        rows: usize,
+        /// The lineage's rows.
+        lineage: usize,
+    },
+}
+
+/// A batch could not be admitted.
+#[derive(Debug, thiserror::Error)]
+pub enum AdmitBatchError {
+    /// The batch's rows could not be read as records.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// Admission failed.
+    #[error(transparent)]
+    Admission(#[from] AdmissionError),
+}
+
+/// Admit a batch for `purpose` ([`StoreAdmission::admit_records`] on its rows, read as the JSON
+/// records `scrim redact` would read): the admitted rows, in order, with every input column
+/// as it was but `subject`, which holds the subject's lineage id (as a store-backed `scrim
+/// redact` writes it: the source system's id never leaves), and the report (a verdict per
+/// input row, counts). Redact the rows, then add their lineage columns with [`with_lineage`].
+pub fn admit_batch(
+    admission: &StoreAdmission,
+    purpose: &str,
+    batch: &RecordBatch,
+) -> Result<(RecordBatch, AdmissionReport), AdmitBatchError> {
+    let rows = encode_rows(batch)?;
+    let report = admission.admit_records(purpose, &rows)?;
+    drop(rows);
+    let keep: BooleanArray = report
+        .rows
+        .iter()
+        .map(|r| Some(matches!(r, RowVerdict::Admitted(_))))
+        .collect();
+    let admitted =
+        arrow_select::filter::filter_record_batch(batch, &keep).map_err(|_| BatchError::Rebuild)?;
+    let schema = admitted.schema();
+    let Ok(at) = schema.index_of("subject") else {
+        return Ok((admitted, report));
+    };
+    let lids: StringArray = report
+        .admitted_lineage()
+        .map(|l| l.subject.clone())
+        .collect();
+    let mut fields: Vec<FieldRef> = schema.fields().iter().cloned().collect();
+    let mut columns: Vec<ArrayRef> = admitted.columns().to_vec();
+    if let (Some(f), Some(c)) = (fields.get_mut(at), columns.get_mut(at)) {
+        *f = Arc::new(
+            Field::new("subject", DataType::Utf8, true).with_metadata(f.metadata().clone()),
+        );
+        *c = Arc::new(lids);
+    }
+    let out = RecordBatch::try_new(
+        Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
+        columns,
+    )
+    .map_err(|_| BatchError::Rebuild)?;
+    Ok((out, report))
+}
+
+/// `batch` with the lineage columns a dataset needs to be registered
+/// (`scrim_store::dataset::SUBJECT_COLUMN` and `RECORD_COLUMN`, strings) added after its
+/// columns: `lineage[i]` is row `i`'s (the admitted rows' lineage, as
+/// [`AdmissionReport::admitted_lineage`] gives it, for the batch [`admit_batch`] returned or
+/// its redaction).
+pub fn with_lineage(
+    batch: &RecordBatch,
+    lineage: &[RowLineage],
+) -> Result<RecordBatch, BatchError> {
+    if lineage.len() != batch.num_rows() {
+        return Err(BatchError::LineageRows {
+            rows: batch.num_rows(),
+            lineage: lineage.len(),
+        });
+    }
+    let schema = batch.schema();
+    for reserved in [SUBJECT_COLUMN, RECORD_COLUMN] {
+        if schema.field_with_name(reserved).is_ok() {
+            return Err(BatchError::Reserved(reserved));
+        }
+    }
+    let subjects: StringArray = lineage.iter().map(|l| l.subject.clone()).collect();
+    let records: StringArray = lineage.iter().map(|l| Some(l.record.clone())).collect();
+    let mut fields: Vec<FieldRef> = schema.fields().iter().cloned().collect();
+    fields.push(Arc::new(Field::new(SUBJECT_COLUMN, DataType::Utf8, true)));
+    fields.push(Arc::new(Field::new(RECORD_COLUMN, DataType::Utf8, false)));
+    let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+    columns.push(Arc::new(subjects));
+    columns.push(Arc::new(records));
+    RecordBatch::try_new(
+        Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
+        columns,
+    )
+    .map_err(|_| BatchError::Rebuild)
 }
 
 /// Redact one batch: the output batch (see the module documentation) and the run's summary.
@@ -528,5 +630,132 @@ mod tests {
             redact_batch(&pipeline, &reserved),
             Err(BatchError::Reserved("quarantine"))
         ));
+    }
+
+    /// Admission of a batch against the store, on every back-end: one verdict per row, the
+    /// admitted rows with subjects as lineage ids, counts per code, the admitted subjects known
+    /// to the store (so forget finds them), and the lineage columns added to the rows.
+    #[test]
+    fn a_batch_is_admitted_by_consent_with_its_lineage() {
+        use scrim_store::{Decision, Keyring, SecretKey};
+
+        use crate::{BlockingStore, RowVerdict, StoreAdmission};
+        let tmp = tempfile::tempdir().unwrap();
+        let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
+        for backend in scrim_store::testing::backends().unwrap() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let url = rt
+                .block_on(scrim_store::testing::fresh_url(
+                    backend.as_deref(),
+                    tmp.path(),
+                    "admit.db",
+                ))
+                .unwrap();
+            let store = BlockingStore::open(&url).unwrap();
+            let deny = store
+                .store()
+                .set_consent("bob", "training", Decision::Deny, "test", None);
+            store.run(deny).unwrap();
+            let gov = Governance::default_policy().unwrap();
+            let admission = StoreAdmission::new(store, gov, &ring).unwrap();
+            let batch = RecordBatch::try_from_iter(vec![
+                (
+                    "id",
+                    Arc::new(Int64Array::from(vec![1, 2, 3, 4, 5])) as ArrayRef,
+                ),
+                (
+                    "subject",
+                    Arc::new(StringArray::from(vec![
+                        Some("ann"),
+                        Some("bob"),
+                        Some("cy"),
+                        Some("dee"),
+                        Some("ann"),
+                    ])) as ArrayRef,
+                ),
+                (
+                    "source",
+                    Arc::new(StringArray::from(vec![
+                        "ai_chat", "ai_chat", "dm", "ai_chat", "ai_chat",
+                    ])) as ArrayRef,
+                ),
+                (
+                    "text",
+                    Arc::new(StringArray::from(vec![
+                        Some("hi"),
+                        Some("hi"),
+                        Some("hi"),
+                        None,
+                        Some("yo"),
+                    ])) as ArrayRef,
+                ),
+            ])
+            .unwrap();
+            let (rows, report) = admit_batch(&admission, "training", &batch).unwrap();
+            assert_eq!(report.rows.len(), 5, "{url}");
+            assert_eq!(report.admitted, 2, "{url}");
+            assert_eq!(report.excluded["opted_out"], 1, "{url}");
+            assert_eq!(report.excluded["source_forbids_purpose"], 1, "{url}");
+            assert_eq!(report.quarantined["no_messages_or_text"], 1, "{url}");
+            assert!(matches!(report.rows[0], RowVerdict::Admitted(_)), "{url}");
+            let ann = admission.lineage().subject("ann");
+            let ids = rows
+                .column_by_name("id")
+                .unwrap()
+                .as_primitive::<arrow_array::types::Int64Type>();
+            assert_eq!(ids.values().to_vec(), [1, 5], "{url}");
+            let subjects = rows.column_by_name("subject").unwrap().as_string::<i32>();
+            assert_eq!(
+                subjects.value(0),
+                ann,
+                "{url}: lineage ids, never the source's ids"
+            );
+            let text = rows.column_by_name("text").unwrap().as_string::<i32>();
+            assert_eq!((text.value(0), text.value(1)), ("hi", "yo"), "{url}");
+            let lineage: Vec<_> = report.admitted_lineage().cloned().collect();
+            assert_eq!(lineage[0].record, admission.lineage().record("1"), "{url}");
+            let with = with_lineage(&rows, &lineage).unwrap();
+            let cols: Vec<_> = with
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect();
+            assert_eq!(
+                cols,
+                [
+                    "id",
+                    "subject",
+                    "source",
+                    "text",
+                    "scrim_subject",
+                    "scrim_record"
+                ],
+                "{url}"
+            );
+            assert!(matches!(
+                with_lineage(&with, &lineage),
+                Err(BatchError::Reserved("scrim_subject"))
+            ));
+            assert!(matches!(
+                with_lineage(&rows, &lineage[..1]),
+                Err(BatchError::LineageRows {
+                    rows: 2,
+                    lineage: 1
+                })
+            ));
+            // The store knows ann's lineage id now: forgetting her is linked.
+            let st = admission.store();
+            let t = st.run(st.store().forget("ann", "test")).unwrap();
+            assert!(t.subject_linked, "{url}");
+            // An undeclared purpose is an error, not an exclusion.
+            assert!(matches!(
+                admit_batch(&admission, "no-such-purpose", &batch),
+                Err(AdmitBatchError::Admission(AdmissionError::Purpose { .. }))
+            ));
+        }
     }
 }

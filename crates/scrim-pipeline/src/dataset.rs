@@ -271,6 +271,7 @@ impl<'a> DatasetSink<'a> {
             key_version: self.run.key_version(),
             created_at: scrim_store::now(),
             shards: Vec::new(),
+            retired: Vec::new(),
         })
     }
 

@@ -20,11 +20,14 @@
 //! - With the `parquet` feature, `table`: Parquet and Arrow IPC files in and out (read row group
 //!   by row group, written atomically), through [`Pipeline::run_lines`], the driver's step.
 //! - [`StoreRun`]: what a store-backed run reads once (lineage, pseudonym key) and shares.
+//! - [`StoreAdmission`]: admission for a job that writes its own output (Spark, Ray, through
+//!   the Python binding): verdicts, lineage ids, the admitted subjects recorded in the store.
 //!
 //! Nothing is dropped unseen: a line that is not a record, a record with a bad subject, one a
 //! detector could not read, each reaches [`Sink::quarantined`] with a code and a reason that
 //! names what and where, never content.
 
+mod admission;
 pub mod admit;
 #[cfg(feature = "arrow")]
 pub mod arrow;
@@ -40,6 +43,7 @@ mod summary;
 #[cfg(feature = "parquet")]
 pub mod table;
 
+pub use admission::{AdmissionError, AdmissionReport, RowLineage, RowVerdict, StoreAdmission};
 pub use admit::{Admit, AdmitAll, AdmitError, BadRecord, ConsentAdmission, SourceRules, Verdict};
 pub use collect::{CollectSink, NotWritten, RecordOutcome};
 pub use dataset::{DatasetError, DatasetOptions, DatasetReport, DatasetSink, RawRetained};

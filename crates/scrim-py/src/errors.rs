@@ -41,6 +41,13 @@ create_exception!(
 );
 create_exception!(
     scrim,
+    StoreError,
+    ScrimError,
+    "The governance store could not be opened or did not answer (``code`` ``store_unavailable`` \
+     when it cannot be reached: retry later)."
+);
+create_exception!(
+    scrim,
     DetectionError,
     ScrimError,
     "A detector could not read a text (``detect``); ``redact`` quarantines such records instead."
@@ -90,4 +97,20 @@ pub(crate) fn batch_error(code: &str, position: &str, message: &str) -> PyErr {
 
 pub(crate) fn detection_error(message: &str) -> PyErr {
     with::<DetectionError>("detection_failed", "text", message)
+}
+
+/// A store error: `store_unavailable` when the database cannot be reached (retry later), else
+/// `store`.
+pub(crate) fn store_error(e: &scrim_store::Error) -> PyErr {
+    let code = if e.is_unavailable() {
+        "store_unavailable"
+    } else {
+        "store"
+    };
+    with::<StoreError>(code, "store", &e.to_string())
+}
+
+/// The store could not be opened (the message names the store without any password).
+pub(crate) fn store_open_error(message: &str) -> PyErr {
+    with::<StoreError>("store_unavailable", "url", message)
 }

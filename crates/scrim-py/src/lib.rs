@@ -20,10 +20,12 @@ use scrim_store::Governance;
 use serde_json::Value;
 
 mod errors;
+mod store;
 
 use errors::{
     batch_error, config_error, detection_error, policy_error, record_error,
     BatchError as PyBatchError, ConfigError, DetectionError, PolicyError, RecordError, ScrimError,
+    StoreError,
 };
 
 /// Everything a redactor is built from, kept so that a pickled copy rebuilds the same one.
@@ -207,7 +209,7 @@ impl PyRedactor {
         let policy = match policy {
             None => None,
             Some(p) if p.is_none() => None,
-            Some(p) => Some(policy_text(p)?),
+            Some(p) => Some(text_or_path(p, "policy")?),
         };
         let key = match key {
             None => random_key()?,
@@ -275,39 +277,9 @@ impl PyRedactor {
         py: Python<'py>,
         records: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let items: Vec<Bound<'py, PyAny>> = records.try_iter()?.collect::<PyResult<_>>()?;
+        let lines = records_json(py, &items)?;
         let json = py.import("json")?;
-        let dumps = json.getattr("dumps")?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("ensure_ascii", false)?;
-        kwargs.set_item("allow_nan", false)?;
-        let mut lines: Vec<String> = Vec::new();
-        for (i, item) in records.try_iter()?.enumerate() {
-            let item = item?;
-            if !item.is_instance_of::<PyDict>() {
-                return Err(record_error(
-                    "not_a_dict",
-                    &format!("record {i}"),
-                    &format!(
-                        "record {i} is a {}, not a dict",
-                        item.get_type()
-                            .name()
-                            .map(|n| n.to_string())
-                            .unwrap_or_default()
-                    ),
-                ));
-            }
-            let text = dumps.call((item,), Some(&kwargs)).map_err(|_| {
-                record_error(
-                    "not_json",
-                    &format!("record {i}"),
-                    &format!(
-                        "record {i} holds a value JSON cannot represent (only dict, list, \
-                             str, int, finite float, bool and None can be redacted)"
-                    ),
-                )
-            })?;
-            lines.push(text.extract::<String>()?);
-        }
         let inner = Arc::clone(&self.inner);
         let outcomes = py.detach(move || inner.run(&lines))?;
         let loads = json.getattr("loads")?;
@@ -468,14 +440,53 @@ enum BatchFailure {
     Batch(BatchError),
 }
 
-fn batch_code(e: &BatchError) -> &'static str {
+pub(crate) fn batch_code(e: &BatchError) -> &'static str {
     match e {
         BatchError::NoText => "no_text_column",
         BatchError::Reserved(_) => "reserved_column",
         BatchError::Unsupported { .. } => "unsupported_column",
         BatchError::Rebuild => "rebuild",
         BatchError::Run(_) => "pipeline",
+        BatchError::LineageRows { .. } => "lineage_rows",
     }
+}
+
+/// Each record (a ``dict``) as the JSON text `scrim redact` would read, or a `RecordError`
+/// naming the record's position (never its content).
+fn records_json(py: Python<'_>, items: &[Bound<'_, PyAny>]) -> PyResult<Vec<String>> {
+    let json = py.import("json")?;
+    let dumps = json.getattr("dumps")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("ensure_ascii", false)?;
+    kwargs.set_item("allow_nan", false)?;
+    let mut lines: Vec<String> = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if !item.is_instance_of::<PyDict>() {
+            return Err(record_error(
+                "not_a_dict",
+                &format!("record {i}"),
+                &format!(
+                    "record {i} is a {}, not a dict",
+                    item.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        let text = dumps.call((item,), Some(&kwargs)).map_err(|_| {
+            record_error(
+                "not_json",
+                &format!("record {i}"),
+                &format!(
+                    "record {i} holds a value JSON cannot represent (only dict, list, str, int, \
+                     finite float, bool and None can be redacted)"
+                ),
+            )
+        })?;
+        lines.push(text.extract::<String>()?);
+    }
+    Ok(lines)
 }
 
 /// The `capi` directory of the `onnxruntime` Python package (`pip install scrim[model]`), where
@@ -494,29 +505,30 @@ fn onnxruntime_package_dir(py: Python<'_>) -> Option<PathBuf> {
     Some(first.join("capi"))
 }
 
-/// A policy argument: TOML text, or a path (``os.PathLike``) to a file holding it.
-fn policy_text(p: &Bound<'_, PyAny>) -> PyResult<String> {
+/// A policy argument (`what`: `policy`, `governance`): TOML text, or a path (``os.PathLike``)
+/// to a file holding it.
+fn text_or_path(p: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     if let Ok(s) = p.cast::<PyString>() {
         return s.extract::<String>().map_err(|_| {
             config_error(
-                "policy_not_utf8",
-                "policy",
-                "the policy text is not valid Unicode",
+                &format!("{what}_not_utf8"),
+                what,
+                &format!("the {what} text is not valid Unicode"),
             )
         });
     }
     let path: PathBuf = p.extract().map_err(|_| {
         config_error(
-            "bad_policy_argument",
-            "policy",
-            "policy must be the policy's TOML text (str) or a path to it (os.PathLike)",
+            &format!("bad_{what}_argument"),
+            what,
+            &format!("{what} must be the policy's TOML text (str) or a path to it (os.PathLike)"),
         )
     })?;
     std::fs::read_to_string(&path).map_err(|e| {
         config_error(
-            "policy_unreadable",
-            "policy",
-            &format!("cannot read policy {}: {}", path.display(), e.kind()),
+            &format!("{what}_unreadable"),
+            what,
+            &format!("cannot read {what} {}: {}", path.display(), e.kind()),
         )
     })
 }
@@ -622,6 +634,9 @@ fn _scrim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<PyRedactor>()?;
     m.add_class::<Span>()?;
+    m.add_class::<store::PyStore>()?;
+    m.add_class::<store::Admission>()?;
+    m.add("StoreError", py.get_type::<StoreError>())?;
     m.add("ScrimError", py.get_type::<ScrimError>())?;
     m.add("PolicyError", py.get_type::<PolicyError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;

@@ -20,10 +20,29 @@ use crate::error::{Error, Result};
 use crate::json;
 use scrim_core::hex::encode as hex;
 
+#[cfg(feature = "parquet")]
+pub mod table;
+
 /// The manifest's file name.
 pub const MANIFEST: &str = "manifest.json";
+/// The manifest's file name in a dataset of Parquet files an engine wrote (`scrim datasets
+/// register`): Spark, pyarrow, Ray and Hadoop skip files whose names start with `_` when they
+/// read the directory as a table, so the manifest does not break their reads.
+pub const TABLE_MANIFEST: &str = "_scrim_manifest.json";
+
+/// Whether `dir` holds a committed dataset (either manifest).
+pub fn has_manifest(dir: &Path) -> bool {
+    dir.join(MANIFEST).exists() || dir.join(TABLE_MANIFEST).exists()
+}
 /// The manifest format.
 pub const FORMAT: &str = "scrim-dataset/1";
+/// The column of a table dataset (Parquet files an engine wrote) holding each row's subject as
+/// a lineage id (`s_` and 32 hex digits; null for a record without a subject). Compaction
+/// removes rows by it.
+pub const SUBJECT_COLUMN: &str = "scrim_subject";
+/// The column of a table dataset holding each row's source record as a lineage id (`r_` and
+/// 32 hex digits).
+pub const RECORD_COLUMN: &str = "scrim_record";
 /// Records per shard unless told otherwise.
 pub const DEFAULT_SHARD_RECORDS: usize = 10_000;
 
@@ -71,12 +90,21 @@ pub struct Manifest {
     pub created_at: String,
     /// The shards.
     pub shards: Vec<ShardEntry>,
+    /// Files the last compaction replaced, deleted once this manifest is in place (again by
+    /// the next compaction when a crash came first: a registered dataset's shards keep the
+    /// names its engine gave them, so only the manifest can say which old files to remove).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<String>,
 }
 
 impl Manifest {
-    /// Read `dir/manifest.json`.
+    /// Read `dir/manifest.json` (or, for a dataset of Parquet files, `_scrim_manifest.json`).
     pub fn load(dir: &Path) -> Result<Manifest> {
-        let path = dir.join(MANIFEST);
+        let path = if dir.join(MANIFEST).exists() || !dir.join(TABLE_MANIFEST).exists() {
+            dir.join(MANIFEST)
+        } else {
+            dir.join(TABLE_MANIFEST)
+        };
         let text = std::fs::read_to_string(&path)
             .map_err(Error::io(format!("cannot read {}", path.display())))?;
         let m: Manifest = json::decode(
@@ -97,7 +125,17 @@ impl Manifest {
     pub fn store(&self, dir: &Path) -> Result<()> {
         let text = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::Corrupt(format!("cannot encode manifest: {e}")))?;
-        write_atomic(dir, MANIFEST, &text)
+        write_atomic(dir, self.file_name(), &text)
+    }
+
+    /// The manifest's file name: [`TABLE_MANIFEST`] for a dataset of Parquet shards, else
+    /// [`MANIFEST`].
+    pub fn file_name(&self) -> &'static str {
+        if self.shards.iter().any(|s| is_parquet(&s.file)) {
+            TABLE_MANIFEST
+        } else {
+            MANIFEST
+        }
     }
 
     /// Records in every shard.
@@ -170,11 +208,22 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 }
 
 fn shard_file(shard: u32, generation: u32) -> String {
+    shard_file_ext(shard, generation, "jsonl")
+}
+
+/// A shard's file name: `shard-00003.jsonl`, then `shard-00003.g1.jsonl` (or `.parquet`).
+fn shard_file_ext(shard: u32, generation: u32, ext: &str) -> String {
     if generation == 0 {
-        format!("shard-{shard:05}.jsonl")
+        format!("shard-{shard:05}.{ext}")
     } else {
-        format!("shard-{shard:05}.g{generation}.jsonl")
+        format!("shard-{shard:05}.g{generation}.{ext}")
     }
+}
+
+/// Whether a shard file is a Parquet file (a dataset an engine wrote and `scrim datasets
+/// register` adopted, or its compacted generations); others are JSONL.
+pub fn is_parquet(file: &str) -> bool {
+    file.to_ascii_lowercase().ends_with(".parquet")
 }
 
 /// Writes a new dataset directory shard by shard; nothing is a dataset until [`finish`]
@@ -202,7 +251,7 @@ impl std::fmt::Debug for DatasetWriter {
 impl DatasetWriter {
     /// Start a dataset in `dir`, which must not exist or be empty (datasets are immutable).
     pub fn create(dir: &Path, shard_records: usize) -> Result<DatasetWriter> {
-        if dir.join(MANIFEST).exists() {
+        if has_manifest(dir) {
             return Err(Error::invalid(format!(
                 "{} already holds a dataset; datasets are immutable: choose a new directory",
                 dir.display()
@@ -338,7 +387,7 @@ pub fn lock_dir(dir: &Path) -> Result<Option<File>> {
 /// names a dataset writer makes), and the directory itself when that leaves it empty. Refuses
 /// a directory holding a manifest. Returns how many files were removed.
 pub fn remove_partial(dir: &Path) -> Result<usize> {
-    if dir.join(MANIFEST).exists() {
+    if has_manifest(dir) {
         return Err(Error::invalid(format!(
             "{} holds a committed dataset; not removing it",
             dir.display()
@@ -353,6 +402,7 @@ pub fn remove_partial(dir: &Path) -> Result<usize> {
         key_version: 0,
         created_at: String::new(),
         shards: Vec::new(),
+        retired: Vec::new(),
     };
     let removed = remove_unreferenced(dir, &empty)?;
     let is_empty = std::fs::read_dir(dir)
@@ -415,7 +465,11 @@ pub fn rewrite_without(
     manifest: &Manifest,
     remove: &HashSet<String>,
 ) -> Result<(Manifest, Vec<ShardChange>)> {
+    // What an earlier compaction retired and a crash kept it from deleting goes first (its
+    // list is replaced below).
+    remove_unreferenced(dir, manifest)?;
     let mut next = manifest.clone();
+    next.retired.clear();
     let mut changes = Vec::new();
     for s in &mut next.shards {
         let hit = s
@@ -428,8 +482,9 @@ pub fn rewrite_without(
         changes.push(rewrite_shard(dir, s, remove)?);
     }
     if changes.is_empty() {
-        return Ok((next, changes));
+        return Ok((manifest.clone(), changes));
     }
+    next.retired = changes.iter().map(|c| c.old_file.clone()).collect();
     crash_point("compact:before_manifest");
     next.store(dir)?;
     crash_point("compact:after_manifest");
@@ -440,6 +495,9 @@ pub fn rewrite_without(
 /// Write the next generation of shard `s` without the lines of the subjects in `remove` (the
 /// manifest still names the old one), and update `s` to name it.
 fn rewrite_shard(dir: &Path, s: &mut ShardEntry, remove: &HashSet<String>) -> Result<ShardChange> {
+    if is_parquet(&s.file) {
+        return rewrite_parquet_shard(dir, s, remove);
+    }
     let bytes = read_shard(dir, s)?;
     let lines = split_lines(&bytes);
     if lines.len() != s.lines.len() {
@@ -469,6 +527,46 @@ fn rewrite_shard(dir: &Path, s: &mut ShardEntry, remove: &HashSet<String>) -> Re
     s.generation = generation;
     s.lines = kept.entries;
     Ok(change)
+}
+
+/// A Parquet shard's next generation (see [`table::rewrite`]).
+#[cfg(feature = "parquet")]
+fn rewrite_parquet_shard(
+    dir: &Path,
+    s: &mut ShardEntry,
+    remove: &HashSet<String>,
+) -> Result<ShardChange> {
+    let generation = s.generation + 1;
+    let name = shard_file_ext(s.shard, generation, "parquet");
+    crash_point("compact:before_shard");
+    let rewritten = table::rewrite(dir, s, remove, &name)?;
+    crash_point("compact:after_shard");
+    let change = ShardChange {
+        shard: s.shard,
+        old_file: std::mem::replace(&mut s.file, name),
+        new_file: s.file.clone(),
+        old_sha256: std::mem::replace(&mut s.sha256, rewritten.sha256.clone()),
+        new_sha256: rewritten.sha256,
+        kept: rewritten.entries.len(),
+        removed: rewritten.removed,
+    };
+    s.generation = generation;
+    s.lines = rewritten.entries;
+    Ok(change)
+}
+
+/// Without the `parquet` feature a Parquet shard cannot be rewritten: an error, never a skip.
+#[cfg(not(feature = "parquet"))]
+fn rewrite_parquet_shard(
+    dir: &Path,
+    s: &mut ShardEntry,
+    _remove: &HashSet<String>,
+) -> Result<ShardChange> {
+    Err(Error::invalid(format!(
+        "{}: a Parquet shard, and this build has no Parquet support (scrim-store's `parquet` \
+         feature; the `scrim` command line has it)",
+        dir.join(&s.file).display()
+    )))
 }
 
 /// What is left of a shard once the lines of some subjects are dropped.
@@ -515,16 +613,30 @@ impl Kept {
 /// generations a compaction replaced, or what a crash left behind).
 pub fn remove_unreferenced(dir: &Path, manifest: &Manifest) -> Result<usize> {
     let keep: HashSet<&str> = manifest.shards.iter().map(|s| s.file.as_str()).collect();
+    let retired: HashSet<&str> = manifest
+        .retired
+        .iter()
+        .map(String::as_str)
+        .filter(|f| plain_shard_name(f))
+        .collect();
     let entries =
         std::fs::read_dir(dir).map_err(Error::io(format!("cannot read {}", dir.display())))?;
     let mut removed = 0;
     for e in entries {
         let e = e.map_err(Error::io(format!("cannot read {}", dir.display())))?;
         let name = e.file_name().to_string_lossy().into_owned();
-        let ours = (name.starts_with("shard-") && name.ends_with(".jsonl"))
+        let ours = (name.starts_with("shard-")
+            && (name.ends_with(".jsonl") || name.ends_with(".parquet")))
             || (name.starts_with(".shard-") && name.ends_with(".tmp"))
-            || name == format!(".{MANIFEST}.tmp");
-        if ours && !keep.contains(name.as_str()) {
+            || name == format!(".{MANIFEST}.tmp")
+            || name == format!(".{TABLE_MANIFEST}.tmp");
+        // A retired file, or the checksum file Hadoop's file system keeps beside it (Spark).
+        let retired_file = retired.contains(name.as_str())
+            || name
+                .strip_prefix('.')
+                .and_then(|n| n.strip_suffix(".crc"))
+                .is_some_and(|n| retired.contains(n));
+        if (ours || retired_file) && !keep.contains(name.as_str()) {
             std::fs::remove_file(e.path())
                 .map_err(Error::io(format!("cannot remove {}", e.path().display())))?;
             removed += 1;
@@ -534,6 +646,17 @@ pub fn remove_unreferenced(dir: &Path, manifest: &Manifest) -> Result<usize> {
         sync_dir(dir)?;
     }
     Ok(removed)
+}
+
+/// A shard file's name as a manifest may give it: a plain name in the dataset's directory
+/// (no separator, not hidden, not the manifest), so a manifest can never name a file elsewhere.
+fn plain_shard_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains(['/', '\\'])
+        && !name.starts_with('.')
+        && name != MANIFEST
+        && name != TABLE_MANIFEST
+        && (name.ends_with(".jsonl") || is_parquet(name))
 }
 
 /// Read every line of a dataset (through its manifest), with where each came from.
@@ -577,6 +700,7 @@ mod tests {
             key_version: 1,
             created_at: "2026-01-01T00:00:00Z".into(),
             shards: Vec::new(),
+            retired: Vec::new(),
         }
     }
 

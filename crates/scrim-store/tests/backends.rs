@@ -225,6 +225,7 @@ fn manifest(name: &str) -> Manifest {
         key_version: 1,
         created_at: scrim_store::now(),
         shards: Vec::new(),
+        retired: Vec::new(),
     }
 }
 
@@ -375,4 +376,252 @@ async fn tombstones_find_every_shard_and_compaction_removes_exactly_them() {
         assert!(e.contains("already registered"), "{b}: {e}");
         store.close().await;
     }
+}
+
+/// A Parquet file as an engine writes one: a few data columns and the lineage columns.
+fn write_parquet(
+    path: &std::path::Path,
+    rows: &[(i64, &str, &str)],
+    lineage: &scrim_store::Lineage,
+) {
+    use std::sync::Arc;
+
+    use arrow_array::{Float64Array, Int64Array, RecordBatch, StringArray};
+    let ids = Int64Array::from(rows.iter().map(|r| r.0).collect::<Vec<_>>());
+    let text = StringArray::from(rows.iter().map(|r| Some(r.1)).collect::<Vec<_>>());
+    let score = Float64Array::from(rows.iter().map(|r| r.0 as f64 / 3.0).collect::<Vec<_>>());
+    let subjects = StringArray::from(
+        rows.iter()
+            .map(|r| (!r.2.is_empty()).then(|| lineage.subject(r.2)))
+            .collect::<Vec<_>>(),
+    );
+    let records = StringArray::from(
+        rows.iter()
+            .map(|r| Some(lineage.record(&r.0.to_string())))
+            .collect::<Vec<_>>(),
+    );
+    let batch = RecordBatch::try_from_iter([
+        ("id", Arc::new(ids) as arrow_array::ArrayRef),
+        ("text", Arc::new(text) as _),
+        ("score", Arc::new(score) as _),
+        ("scrim_subject", Arc::new(subjects) as _),
+        ("scrim_record", Arc::new(records) as _),
+    ])
+    .unwrap();
+    let f = std::fs::File::create(path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+/// Every row of every shard of a dataset, through its manifest, as (id, text, score, subject).
+fn parquet_rows(dir: &std::path::Path) -> Vec<(i64, String, f64, Option<String>)> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int64Type};
+    use arrow_array::Array;
+    let m = Manifest::load(dir).unwrap();
+    let mut out = Vec::new();
+    for s in &m.shards {
+        let f = std::fs::File::open(dir.join(&s.file)).unwrap();
+        let r = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+            .unwrap()
+            .build()
+            .unwrap();
+        for b in r {
+            let b = b.unwrap();
+            let ids = b.column_by_name("id").unwrap().as_primitive::<Int64Type>();
+            let text = b.column_by_name("text").unwrap().as_string::<i32>();
+            let score = b
+                .column_by_name("score")
+                .unwrap()
+                .as_primitive::<Float64Type>();
+            let sub = b
+                .column_by_name("scrim_subject")
+                .unwrap()
+                .as_string::<i32>();
+            for i in 0..b.num_rows() {
+                out.push((
+                    ids.value(i),
+                    text.value(i).to_string(),
+                    score.value(i),
+                    sub.is_valid(i).then(|| sub.value(i).to_string()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn parquet_datasets_registered_are_reached_by_forget_and_compaction() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let k = SecretKey::random().unwrap();
+    let keys = ring(&[&k]);
+    for (i, store) in stores(tmp.path()).await.into_iter().enumerate() {
+        let b = store.describe().to_string();
+        let lineage = store.lineage(&keys).await.unwrap();
+        let pairs: Vec<(String, String)> = ["alice", "bob", "carol", "dave"]
+            .iter()
+            .map(|s| ((*s).to_string(), lineage.subject(s)))
+            .collect();
+        store.remember_subjects(&pairs).await.unwrap();
+        // dave was forgotten before the engine's dataset is registered: it still targets it.
+        store.forget("dave", "dpo").await.unwrap();
+        let dir = tmp.path().join(format!("{i}-engine"));
+        std::fs::create_dir(&dir).unwrap();
+        write_parquet(
+            &dir.join("part-00000-x.snappy.parquet"),
+            &[(1, "one", "alice"), (2, "two", "bob"), (3, "three", "")],
+            &lineage,
+        );
+        write_parquet(
+            &dir.join("part-00001-x.snappy.parquet"),
+            &[
+                (4, "four", "carol"),
+                (5, "five", "dave"),
+                (6, "six", "carol"),
+            ],
+            &lineage,
+        );
+        write_parquet(
+            &dir.join("part-00002-x.snappy.parquet"),
+            &[(7, "seven", "bob")],
+            &lineage,
+        );
+        std::fs::write(dir.join("_SUCCESS"), "").unwrap();
+        std::fs::write(dir.join(".part-00000-x.snappy.parquet.crc"), "crc").unwrap();
+        let before = parquet_rows_of_files(&dir);
+        let name = format!("engine-{i}");
+        let (m, raced) = store
+            .register_table(&dir, &name, "training")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(m.shards.len(), 3, "{b}");
+        assert_eq!(m.records(), 7, "{b}");
+        assert_eq!(raced, 1, "{b}: dave's tombstone targets shard 1");
+        assert_eq!(
+            parquet_rows(&dir),
+            before,
+            "{b}: registration changes no file"
+        );
+        let again = store
+            .register_table(&dir, "other", "training")
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(again.contains("already holds"), "{b}: {again}");
+
+        let report = store.forget("bob", "dpo").await.unwrap();
+        let shards: Vec<i64> = report.holdings.iter().map(|h| h.shard).collect();
+        assert_eq!(shards, [0, 2], "{b}: {report:?}");
+        let r = store
+            .compact(&name, "dpo")
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"))
+            .unwrap_or_else(|| panic!("{b}: nothing compacted"));
+        assert_eq!(r.records_removed, 3, "{b}: bob twice, dave once");
+        assert_eq!(r.shards.len(), 3, "{b}");
+        let gone = [lineage.subject("bob"), lineage.subject("dave")];
+        let kept: Vec<_> = before
+            .iter()
+            .filter(|r| !r.3.as_ref().is_some_and(|s| gone.contains(s)))
+            .cloned()
+            .collect();
+        assert_eq!(parquet_rows(&dir), kept, "{b}: every other row unchanged");
+        // The engine's files that held them are gone, with Hadoop's checksum file; the new
+        // generations and the engine's own marks are there.
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "_SUCCESS",
+                "_scrim_manifest.json",
+                "shard-00000.g1.parquet",
+                "shard-00001.g1.parquet",
+                "shard-00002.g1.parquet"
+            ],
+            "{b}"
+        );
+        assert!(store.holdings("bob").await.unwrap().is_empty(), "{b}");
+        assert!(store.compact(&name, "dpo").await.unwrap().is_none(), "{b}");
+        store.close().await;
+    }
+}
+
+/// The rows of the Parquet files of a directory not yet registered, in file name order.
+fn parquet_rows_of_files(dir: &std::path::Path) -> Vec<(i64, String, f64, Option<String>)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let (shards, _) = scrim_store::dataset::table::scan(dir).unwrap();
+    for s in &shards {
+        std::fs::copy(dir.join(&s.file), tmp.path().join(&s.file)).unwrap();
+    }
+    Manifest {
+        format: scrim_store::dataset::FORMAT.to_string(),
+        id: "x".into(),
+        name: "x".into(),
+        purpose: "training".into(),
+        policy: "p".into(),
+        key_version: 0,
+        created_at: String::new(),
+        shards,
+        retired: Vec::new(),
+    }
+    .store(tmp.path())
+    .unwrap();
+    parquet_rows(tmp.path())
+}
+
+#[tokio::test]
+async fn a_parquet_dataset_without_lineage_ids_is_refused_without_quoting_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&tmp.path().join("s.db").display().to_string())
+        .await
+        .unwrap();
+    let dir = tmp.path().join("ds");
+    std::fs::create_dir(&dir).unwrap();
+    let k = SecretKey::random().unwrap();
+    let lineage = store.lineage(&ring(&[&k])).await.unwrap();
+    write_parquet(&dir.join("a.parquet"), &[(1, "x", "alice")], &lineage);
+    // A raw subject id written where the lineage id belongs.
+    {
+        use std::sync::Arc;
+        let batch = arrow_array::RecordBatch::try_from_iter([(
+            "scrim_subject",
+            Arc::new(arrow_array::StringArray::from(vec![
+                "priya.sharma@example.com",
+            ])) as arrow_array::ArrayRef,
+        )])
+        .unwrap();
+        let f = std::fs::File::create(dir.join("b.parquet")).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    }
+    let e = store
+        .register_table(&dir, "bad", "training")
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("row 1") && e.contains("lineage id"), "{e}");
+    assert!(!e.contains("priya"), "{e}");
+    assert!(
+        !dir.join("_scrim_manifest.json").exists(),
+        "nothing committed"
+    );
+    std::fs::remove_file(dir.join("b.parquet")).unwrap();
+    std::fs::create_dir(dir.join("year=2026")).unwrap();
+    let e = store
+        .register_table(&dir, "bad", "training")
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("partitioned"), "{e}");
+    store.close().await;
 }

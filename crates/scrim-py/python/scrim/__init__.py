@@ -1,7 +1,8 @@
 """Scrim: find personal data in chat records and replace it.
 
 A thin binding over Scrim's Rust core (``scrim-core``) and batch pipeline (``scrim-pipeline``):
-nothing is re-implemented in Python. See ``Redactor``.
+nothing is re-implemented in Python. See ``Redactor``, and ``Store`` for consent and lineage
+against the governance store.
 
 >>> import scrim
 >>> r = scrim.Redactor(key="a secret of at least 16 bytes")
@@ -10,6 +11,7 @@ nothing is re-implemented in Python. See ``Redactor``.
 """
 
 from ._scrim import (
+    Admission,
     BatchError,
     ConfigError,
     DetectionError,
@@ -18,10 +20,13 @@ from ._scrim import (
     Redactor,
     ScrimError,
     Span,
+    Store,
+    StoreError,
     __version__,
 )
 
 __all__ = [
+    "Admission",
     "BatchError",
     "ConfigError",
     "DetectionError",
@@ -30,5 +35,7 @@ __all__ = [
     "Redactor",
     "ScrimError",
     "Span",
+    "Store",
+    "StoreError",
     "__version__",
 ]

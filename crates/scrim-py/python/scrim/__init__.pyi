@@ -4,6 +4,7 @@ import os
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union, final
 
 __all__ = [
+    "Admission",
     "BatchError",
     "ConfigError",
     "DetectionError",
@@ -12,6 +13,8 @@ __all__ = [
     "Redactor",
     "ScrimError",
     "Span",
+    "Store",
+    "StoreError",
     "__version__",
 ]
 
@@ -30,6 +33,7 @@ class ConfigError(ScrimError): ...
 class RecordError(ScrimError): ...
 class BatchError(ScrimError): ...
 class DetectionError(ScrimError): ...
+class StoreError(ScrimError): ...
 
 @final
 class Span:
@@ -74,4 +78,48 @@ class Redactor:
     def tiers(self) -> Tuple[str, ...]: ...
     @property
     def threads(self) -> int: ...
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]: ...
+
+@final
+class Admission:
+    """What ``Store.admit`` decided: the admitted rows, their lineage ids, the counts."""
+
+    @property
+    def rows(self) -> Any:
+        """The admitted rows: a ``pyarrow.RecordBatch`` (Arrow input) or a list of dicts."""
+    @property
+    def record_ids(self) -> List[str]: ...
+    @property
+    def subject_ids(self) -> List[Optional[str]]: ...
+    @property
+    def indices(self) -> List[int]: ...
+    @property
+    def excluded(self) -> Dict[str, int]: ...
+    @property
+    def quarantined(self) -> Dict[str, int]: ...
+    def with_lineage(self, batch: Any) -> Any:
+        """``batch`` with the ``scrim_subject`` and ``scrim_record`` columns added."""
+    def __len__(self) -> int: ...
+
+@final
+class Store:
+    """The governance store: admission by consent, lineage ids."""
+
+    def __new__(
+        cls,
+        url: str,
+        master_key: Optional[str] = None,
+        master_key_file: Union[str, "os.PathLike[str]", None] = None,
+        governance: Union[str, "os.PathLike[str]", None] = None,
+    ) -> "Store": ...
+    def admit(self, batch_or_records: Any, purpose: str) -> Admission:
+        """The rows admitted for ``purpose``, their lineage ids, the exclusion counts."""
+    def set_consent(
+        self,
+        subject: str,
+        purpose: str,
+        decision: str,
+        note: Optional[str] = None,
+        actor: str = "python",
+    ) -> None: ...
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]: ...

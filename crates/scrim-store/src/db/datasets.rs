@@ -11,34 +11,55 @@ use sqlx::Row;
 use super::{absolute, check_subject, now, DatasetInfo, Receipt, Recovery, Store};
 use crate::dataset::{
     crash_point, lock_dir, remove_partial, remove_unreferenced, rewrite_without, Manifest,
-    ShardChange, MANIFEST,
+    ShardChange,
 };
 use crate::error::{Error, Result};
 use crate::json;
 
+/// Subjects remembered per statement by [`Store::remember_subjects`] (three parameters each:
+/// well under SQLite's and PostgreSQL's limits).
+const SUBJECTS_PER_STATEMENT: usize = 500;
+
 impl Store {
     // ---------------------------------------------------------------- datasets
 
-    /// Remember subjects' lineage ids (so that forgetting one finds their shards).
+    /// Remember subjects' lineage ids (so that forgetting one finds their shards): one
+    /// multi-row statement per 500 pairs (duplicates and subjects the
+    /// store knows already are left as they are).
     pub async fn remember_subjects(&self, pairs: &[(String, String)]) -> Result<()> {
+        let mut seen = HashSet::new();
+        let mut unique: Vec<&(String, String)> = Vec::with_capacity(pairs.len());
+        for p in pairs {
+            check_subject(&p.0)?;
+            if seen.insert(p.0.as_str()) {
+                unique.push(p);
+            }
+        }
+        if unique.is_empty() {
+            return Ok(());
+        }
         let at = now();
         let mut tx = self
             .pool
             .begin()
             .await
             .map_err(Error::db("remembering subjects"))?;
-        for (subject, lid) in pairs {
-            check_subject(subject)?;
-            sqlx::query(
-                "INSERT INTO subjects (subject, lineage_id, first_seen) VALUES ($1, $2, $3) \
+        for chunk in unique.chunks(SUBJECTS_PER_STATEMENT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+                .collect();
+            let sql = format!(
+                "INSERT INTO subjects (subject, lineage_id, first_seen) VALUES {} \
                  ON CONFLICT (subject) DO NOTHING",
-            )
-            .bind(subject)
-            .bind(lid)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::db(format!("remembering subject {subject}")))?;
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (subject, lid) in chunk {
+                q = q.bind(subject).bind(lid).bind(&at);
+            }
+            q.execute(&mut *tx)
+                .await
+                .map_err(Error::db(format!("remembering {} subject(s)", chunk.len())))?;
         }
         tx.commit()
             .await
@@ -70,6 +91,62 @@ impl Store {
     ) -> Result<usize> {
         self.insert_dataset(dir, manifest, run_started, "pending")
             .await
+    }
+
+    /// Register a directory of Parquet files that an engine wrote (Spark, Ray, a Python job)
+    /// with the lineage columns of `scrim.Store.admit`, as dataset `name` for `purpose`: each
+    /// file is a shard ([`crate::dataset::table::scan`]), the manifest is written into `dir`
+    /// (the commit point), then the dataset is registered as ready with its holdings, and
+    /// every tombstone already written for a subject it holds (for its purpose or every
+    /// purpose) targets it at once. Returns the manifest and how many such targets were added.
+    /// A crash between the manifest and the registration leaves a committed dataset that
+    /// `scrim datasets recover DIR` registers.
+    #[cfg(feature = "parquet")]
+    pub async fn register_table(
+        &self,
+        dir: &Path,
+        name: &str,
+        purpose: &str,
+    ) -> Result<(Manifest, usize)> {
+        if crate::dataset::has_manifest(dir) {
+            return Err(Error::invalid(format!(
+                "{} already holds a dataset manifest; a committed dataset the store does not \
+                 know is registered by `scrim datasets recover {}`",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        if self.dataset(name).await.is_ok() {
+            return Err(Error::invalid(format!(
+                "a dataset named {name} is already registered; choose another name"
+            )));
+        }
+        let Some(_lock) = lock_dir(dir)? else {
+            return Err(Error::invalid(format!(
+                "{} is being written or compacted by another run",
+                dir.display()
+            )));
+        };
+        let (shards, policy) = crate::dataset::table::scan(dir)?;
+        let mut id = [0u8; 8];
+        getrandom::getrandom(&mut id)
+            .map_err(|e| Error::Crypto(format!("no randomness for a dataset id: {e}")))?;
+        let manifest = Manifest {
+            format: crate::dataset::FORMAT.to_string(),
+            id: format!("ds_{}", scrim_core::hex::encode(&id)),
+            name: name.to_string(),
+            purpose: purpose.to_string(),
+            policy: policy.unwrap_or_else(|| "unknown".to_string()),
+            key_version: 0,
+            created_at: now(),
+            shards,
+            retired: Vec::new(),
+        };
+        crash_point("register:before_manifest");
+        manifest.store(dir)?;
+        crash_point("register:after_manifest");
+        let added = self.insert_dataset(dir, &manifest, "", "ready").await?;
+        Ok((manifest, added))
     }
 
     /// A pending dataset's manifest has committed: it is ready.
@@ -104,7 +181,7 @@ impl Store {
         let Some(_lock) = lock_dir(dir)? else {
             return Ok((known.map(|d| d.name), Recovery::InProgress));
         };
-        let manifest = if dir.join(MANIFEST).exists() {
+        let manifest = if crate::dataset::has_manifest(dir) {
             Some(Manifest::load(dir)?)
         } else {
             None
