@@ -208,6 +208,10 @@ fn classify(w: &str, inside: bool) -> Option<Tok> {
         return None;
     }
     if w.is_ascii() {
+        // No ASCII digit word or run word is longer ("shoonya"): most words end here.
+        if w.len() > LONGEST_ASCII_WORD {
+            return None;
+        }
         // The common case: lowercased on the stack (for ASCII, the same as `to_lowercase`), and
         // the digit words looked up by hash rather than one by one.
         let mut buf = [0u8; 18];
@@ -246,8 +250,32 @@ fn native_digit(c: char) -> Option<char> {
         .flatten()
 }
 
+/// The longest ASCII word [`classify`] can take: "shoonya".
+const LONGEST_ASCII_WORD: usize = 7;
+
 /// The words of `text` as byte ranges: runs of letters, digits and Devanagari marks.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+fn words(text: &str) -> Box<dyn Iterator<Item = (usize, usize)> + '_> {
+    if text.is_ascii() {
+        // The same words byte by byte: for ASCII, `char::is_alphanumeric` is
+        // `u8::is_ascii_alphanumeric`.
+        let b = text.as_bytes();
+        let mut i = 0;
+        return Box::new(std::iter::from_fn(move || {
+            while b.get(i).is_some_and(|c| !c.is_ascii_alphanumeric()) {
+                i += 1;
+            }
+            let s = i;
+            while b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
+            (i > s).then_some((s, i))
+        }));
+    }
+    Box::new(words_chars(text))
+}
+
+/// [`words`] for any text, character by character.
+fn words_chars(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let is_word = |c: char| c.is_alphanumeric() || ('\u{0900}'..='\u{097f}').contains(&c);
     let mut it = text.char_indices().peekable();
     std::iter::from_fn(move || {
@@ -314,6 +342,22 @@ mod tests {
             found("plus nine one nine eight seven six five four three two one zero"),
             vec!["plus nine one nine eight seven six five four three two one zero"]
         );
+    }
+
+    #[test]
+    fn ascii_words_agree_with_the_general_split() {
+        for t in [
+            "",
+            "   ",
+            "call 98765 four-three, two.one  zero!",
+            "x",
+            "ends with a word",
+            "(9)-8 7_6\t5\n4 shoonya plus",
+        ] {
+            let fast: Vec<_> = words(t).collect();
+            let slow: Vec<_> = words_chars(t).collect();
+            assert_eq!(fast, slow, "{t:?}");
+        }
     }
 
     #[test]
