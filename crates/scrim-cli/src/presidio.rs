@@ -1,0 +1,60 @@
+//! `scrim presidio`: Presidio's analyzer and anonymizer REST API on one address, with no store
+//! and no sign-in, for stateless redaction next to a chat service (what `scrim serve` also
+//! answers, there behind API tokens and the audit log).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use scrim_server::presidio::{Presidio, DEFAULT_MAX_BODY_BYTES};
+
+/// `scrim presidio`.
+#[derive(Args, Debug)]
+pub(crate) struct PresidioArgs {
+    /// Address to listen on. Point both PRESIDIO_ANALYZER_API_BASE and
+    /// PRESIDIO_ANONYMIZER_API_BASE at it.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5002")]
+    listen: String,
+    /// Key of the `scrim_pseudonym` operator's pseudonyms (at least 16 bytes). Default:
+    /// SCRIM_KEY, else a random key for this run (pseudonyms then change at every start).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+    /// The largest request body, in bytes (larger ones are answered 413 unread).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    #[command(flatten)]
+    engine: crate::EngineArgs,
+}
+
+/// `scrim presidio`.
+pub(crate) fn presidio(args: PresidioArgs) -> Result<()> {
+    let setup = crate::setup::setup(&args.engine)?;
+    let tiers = crate::setup::tier_names(&setup.tiers);
+    let (key, key_source) = crate::setup::load_key(args.key_file.as_deref())?;
+    let service = Presidio::new(Arc::clone(&setup.engine), key)
+        .context("starting the Presidio service")?
+        .with_max_body_bytes(args.max_body_bytes);
+    let service = Arc::new(service);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let listen = args.listen;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or(listen);
+        let stop = scrim_server::stop_signal()?;
+        eprintln!(
+            "scrim presidio: http://{addr}/ (Presidio's /analyze and /anonymize; tiers {tiers}; pseudonym key: {key_source}; no sign-in: keep it on a private address)"
+        );
+        scrim_server::serve_presidio_until(listener, service, stop).await?;
+        Ok(())
+    })
+}

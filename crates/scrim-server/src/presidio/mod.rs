@@ -1,0 +1,182 @@
+//! Microsoft Presidio's REST API, answered by Scrim: the analyzer's `/analyze`, the
+//! anonymizer's `/anonymize` and `/deanonymize`, and what both list, with Presidio's request
+//! and response shapes field for field and its error shapes and codes, so that existing
+//! Presidio clients (LiteLLM's guardrail, Presidio's own SDK callers) work unchanged.
+//!
+//! No HTTP here: [`Presidio`] takes parsed JSON and answers JSON or a [`PresidioError`];
+//! `crate::http::presidio` serves it behind `scrim serve`'s authentication and audit, or alone
+//! (`scrim presidio`).
+//!
+//! - [`entities`]: Scrim's labels under Presidio's entity names.
+//! - `analyze`: detection, ad-hoc recognizers (`adhoc`), context words, thresholds and allow
+//!   lists; byte offsets inside, code points in the answer.
+//! - `anonymize`: Presidio's conflict rules and operators (`operators`: replace, redact, mask,
+//!   hash, keep, encrypt, decrypt, and Scrim's keyed pseudonyms), offsets into the output.
+//!
+//! Errors keep Presidio's wording where it names no request value; none repeats the text or
+//! a value of the request.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use scrim_core::{Engine, Key, Policy};
+
+mod adhoc;
+mod analyze;
+mod anonymize;
+pub mod entities;
+mod operators;
+
+/// Presidio's operators this service answers `GET /anonymizers` with (Scrim's own extension
+/// last).
+pub const ANONYMIZERS: &[&str] = &[
+    "encrypt",
+    "hash",
+    "keep",
+    "mask",
+    "redact",
+    "replace",
+    operators::PSEUDONYM,
+];
+
+/// The deanonymizers (`GET /deanonymizers`).
+pub const DEANONYMIZERS: &[&str] = &["decrypt", "deanonymize_keep"];
+
+/// The largest request body the Presidio routes read, by default (2 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// What went wrong, as Presidio answers it: `{"error": message}` with Presidio's status.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PresidioError {
+    /// 400: the body is not what the route reads (the anonymizer's "Invalid request json",
+    /// the analyzer's parse failures).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 422: the anonymizer's invalid parameters (Presidio's `InvalidParamError`).
+    #[error("{0}")]
+    InvalidParam(String),
+    /// 500: the analyzer's refusals, which Presidio answers 500 ("No text provided").
+    #[error("{0}")]
+    Analyzer(String),
+    /// 413: the body is larger than allowed.
+    #[error("the request body is larger than allowed")]
+    TooLarge,
+    /// 500: detection itself failed (the learned tier's runtime); nothing is answered as clean.
+    #[error("internal error")]
+    Internal(#[source] scrim_core::Error),
+    /// 500: the work could not run (its thread failed).
+    #[error("internal error")]
+    Failed,
+}
+
+impl PresidioError {
+    /// The HTTP status Presidio answers this error with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            PresidioError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PresidioError::InvalidParam(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            PresidioError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PresidioError::Analyzer(_) | PresidioError::Internal(_) | PresidioError::Failed => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// Presidio's body for it: `{"error": message}`.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({ "error": self.to_string() })
+    }
+}
+
+/// A call that reads a body (see [`Presidio::call`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `POST /analyze`.
+    Analyze,
+    /// `POST /anonymize`.
+    Anonymize,
+    /// `POST /deanonymize`.
+    Deanonymize,
+}
+
+/// The Presidio-compatible service: Scrim's detection engine and the key of its pseudonyms.
+pub struct Presidio {
+    engine: Arc<Engine>,
+    key: Key,
+    surrogates: Policy,
+    max_body_bytes: usize,
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl std::fmt::Debug for Presidio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Presidio")
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Presidio {
+    /// A service over `engine`, whose `scrim_pseudonym` operator is keyed by `key` (the same
+    /// key, the same pseudonym for a value in every request).
+    pub fn new(engine: Arc<Engine>, key: Key) -> Result<Presidio, scrim_core::Error> {
+        let mut surrogates = Policy::default_policy()?;
+        surrogates.labels.default = scrim_core::policy::Action::Surrogate;
+        surrogates.labels.by_label.clear();
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Ok(Presidio {
+            engine,
+            key,
+            surrogates,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            slots: Arc::new(tokio::sync::Semaphore::new(cores)),
+        })
+    }
+
+    /// Run `call` on `body` on a blocking thread, at most one call per core at a time (the
+    /// others wait their turn): detection is CPU work and must not stall the async workers.
+    pub async fn call(
+        self: &Arc<Self>,
+        call: Call,
+        body: serde_json::Value,
+    ) -> Result<serde_json::Value, PresidioError> {
+        let _slot = Arc::clone(&self.slots)
+            .acquire_owned()
+            .await
+            .map_err(|_| PresidioError::Failed)?;
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || match call {
+            Call::Analyze => me.analyze(&body),
+            Call::Anonymize => me.anonymize(&body),
+            Call::Deanonymize => me.deanonymize(&body),
+        })
+        .await
+        .map_err(|_| PresidioError::Failed)?
+    }
+
+    /// The same with another body limit, in bytes.
+    pub fn with_max_body_bytes(mut self, max: usize) -> Presidio {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// The largest request body the routes read, in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// `GET /supportedentities`: every entity Scrim's detectors report.
+    pub fn supported_entities(&self) -> Vec<&'static str> {
+        entities::SUPPORTED.to_vec()
+    }
+
+    /// `GET /recognizers`: Scrim's recognizers by name.
+    pub fn recognizers(&self) -> Vec<&'static str> {
+        let mut names = entities::RECOGNIZERS.to_vec();
+        if self.engine.has_model() {
+            names.push(entities::MODEL_RECOGNIZER);
+        }
+        names
+    }
+}
