@@ -332,7 +332,7 @@ fn enhance_with_context(text: &str, found: &mut [Found], adhoc: &[AdHoc], extra:
         else {
             continue;
         };
-        f.score = (f.score + CONTEXT_FACTOR).max(CONTEXT_MIN_SCORE).min(1.0);
+        f.score = (f.score + CONTEXT_FACTOR).clamp(CONTEXT_MIN_SCORE, 1.0);
         f.why.supportive_word = word.clone();
     }
 }
