@@ -540,7 +540,7 @@ async fn listings_and_health() {
 
 /// Behind `scrim serve`: a `redactor` token (as Bearer, or as the password of HTTP Basic, what
 /// LiteLLM sends for `http://token:SECRET@host/`), Cedar's no to other roles, and audit
-/// entries without the text.
+/// entries without the text; on every back-end (the role came with a migration).
 #[tokio::test]
 async fn behind_the_gateway_tokens_cedar_and_audit() {
     use base64::Engine as _;
@@ -549,95 +549,98 @@ async fn behind_the_gateway_tokens_cedar_and_audit() {
     use scrim_store::{Governance, Keyring, SecretKey, Store};
 
     let tmp = tempfile::tempdir().unwrap();
-    let url = scrim_store::testing::fresh_url(None, tmp.path(), "gw.db")
-        .await
-        .unwrap();
-    let store = Store::open(&url).await.unwrap();
-    let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
-    let gw = Gateway::new(
-        store,
-        &ring,
-        Governance::default_policy().unwrap(),
-        scrim_core::Policy::default_policy().unwrap(),
-        Settings::default(),
-    )
-    .await
-    .unwrap();
-    let pool = gw.store().pool().clone();
-    let mut tokens = Vec::new();
-    for (name, role) in [
-        ("presto", Role::Redactor),
-        ("rita", Role::Reviewer),
-        ("pia", Role::PrivacyOfficer),
-    ] {
-        let u = auth::create_user(&pool, name, role, None, &[], &[])
+    for pg in scrim_store::testing::backends().unwrap_or_else(|e| panic!("{e}")) {
+        let url = scrim_store::testing::fresh_url(pg.as_deref(), tmp.path(), "gw.db")
             .await
             .unwrap();
-        tokens.push(auth::issue_token(&pool, &u, "api", None).await.unwrap());
-    }
-    let (redactor, reviewer, officer) = (&tokens[0], &tokens[1], &tokens[2]);
-    let body = json!({"text": "I'm Zebulon Quackenbush, zebulon.q@example.org", "language": "en"})
-        .to_string();
-    let send = |auth: Option<String>, path: &'static str, body: String| {
-        let gw = Arc::clone(&gw);
-        async move {
-            let mut req = Request::builder()
-                .method(Method::POST)
-                .uri(path)
-                .header("content-type", "application/json");
-            if let Some(a) = auth {
-                req = req.header("authorization", a);
-            }
-            let resp = router(gw)
-                .oneshot(req.body(Body::from(body)).unwrap())
+        let store = Store::open(&url).await.unwrap();
+        let ring = Keyring::from_keys(vec![SecretKey::random().unwrap()]).unwrap();
+        let gw = Gateway::new(
+            store,
+            &ring,
+            Governance::default_policy().unwrap(),
+            scrim_core::Policy::default_policy().unwrap(),
+            Settings::default(),
+        )
+        .await
+        .unwrap();
+        let pool = gw.store().pool().clone();
+        let mut tokens = Vec::new();
+        for (name, role) in [
+            ("presto", Role::Redactor),
+            ("rita", Role::Reviewer),
+            ("pia", Role::PrivacyOfficer),
+        ] {
+            let u = auth::create_user(&pool, name, role, None, &[], &[])
                 .await
                 .unwrap();
-            let s = resp.status();
-            let b = resp.into_body().collect().await.unwrap().to_bytes();
-            (s, serde_json::from_slice::<Value>(&b).unwrap())
+            tokens.push(auth::issue_token(&pool, &u, "api", None).await.unwrap());
         }
-    };
-    let basic = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("token:{redactor}"))
-    );
-    let (s, v) = send(Some(basic), "/analyze", body.clone()).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    assert!(
-        v.as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["entity_type"] == "EMAIL_ADDRESS"),
-        "{v}"
-    );
-    let (s, v) = send(Some(format!("Bearer {redactor}")), "/anonymize",
+        let (redactor, reviewer, officer) = (&tokens[0], &tokens[1], &tokens[2]);
+        let body =
+            json!({"text": "I'm Zebulon Quackenbush, zebulon.q@example.org", "language": "en"})
+                .to_string();
+        let send = |auth: Option<String>, path: &'static str, body: String| {
+            let gw = Arc::clone(&gw);
+            async move {
+                let mut req = Request::builder()
+                    .method(Method::POST)
+                    .uri(path)
+                    .header("content-type", "application/json");
+                if let Some(a) = auth {
+                    req = req.header("authorization", a);
+                }
+                let resp = router(gw)
+                    .oneshot(req.body(Body::from(body)).unwrap())
+                    .await
+                    .unwrap();
+                let s = resp.status();
+                let b = resp.into_body().collect().await.unwrap().to_bytes();
+                (s, serde_json::from_slice::<Value>(&b).unwrap())
+            }
+        };
+        let basic = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("token:{redactor}"))
+        );
+        let (s, v) = send(Some(basic), "/analyze", body.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(
+            v.as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["entity_type"] == "EMAIL_ADDRESS"),
+            "{v}"
+        );
+        let (s, v) = send(Some(format!("Bearer {redactor}")), "/anonymize",
         json!({"text": "I'm Zebulon", "analyzer_results": [{"start": 4, "end": 11, "score": 0.9, "entity_type": "PERSON"}]}).to_string()).await;
-    assert_eq!((s, &v["text"]), (StatusCode::OK, &json!("I'm <PERSON>")));
-    let (s, _) = send(None, "/analyze", body.clone()).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, _) = send(Some(format!("Bearer {reviewer}")), "/analyze", body.clone()).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    // The audit log has each call, allowed or not, and none of the text.
-    let req = Request::builder()
-        .uri("/api/audit?limit=1000")
-        .header("authorization", format!("Bearer {officer}"))
-        .body(Body::empty())
+        assert_eq!((s, &v["text"]), (StatusCode::OK, &json!("I'm <PERSON>")));
+        let (s, _) = send(None, "/analyze", body.clone()).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let (s, _) = send(Some(format!("Bearer {reviewer}")), "/analyze", body.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The audit log has each call, allowed or not, and none of the text.
+        let req = Request::builder()
+            .uri("/api/audit?limit=1000")
+            .header("authorization", format!("Bearer {officer}"))
+            .body(Body::empty())
+            .unwrap();
+        let resp = router(Arc::clone(&gw)).oneshot(req).await.unwrap();
+        let log = String::from_utf8(
+            resp.into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
         .unwrap();
-    let resp = router(Arc::clone(&gw)).oneshot(req).await.unwrap();
-    let log = String::from_utf8(
-        resp.into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
-    for action in ["text.analyze", "text.anonymize"] {
-        assert!(log.contains(action), "{action}: {log}");
-    }
-    assert!(log.contains("deny"), "{log}");
-    for raw in ["Zebulon", "Quackenbush", "example.org"] {
-        assert!(!log.contains(raw), "{raw} in the audit log");
+        for action in ["text.analyze", "text.anonymize"] {
+            assert!(log.contains(action), "{action}: {log}");
+        }
+        assert!(log.contains("deny"), "{log}");
+        for raw in ["Zebulon", "Quackenbush", "example.org"] {
+            assert!(!log.contains(raw), "{raw} in the audit log");
+        }
     }
 }
