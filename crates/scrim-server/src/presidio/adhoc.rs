@@ -152,11 +152,7 @@ pub(super) fn parse(v: &Value) -> Result<AdHoc, PresidioError> {
         .ok_or_else(|| parse_error("an ad-hoc recognizer must be an object"))?;
     if let Some(k) = o.keys().find(|k| !RECOGNIZER_KEYS.contains(&k.as_str())) {
         // The key is the client's field name, not its data; Presidio names it too.
-        let k: String = k
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .take(40)
-            .collect();
+        let k = super::anonymize::safe_name(k);
         return Err(parse_error(&format!(
             "PatternRecognizer.__init__() got an unexpected keyword argument '{k}'"
         )));

@@ -365,12 +365,18 @@ enum Piece {
     Output(String),
 }
 
-/// An entity type as an error may name it (the client's own label, cut to a safe shape).
+/// A name of the client's (an entity type, an operator, a field) as an error may repeat it: an
+/// identifier (letters, digits, `_`, at most 40) as it is, anything else not at all, since a
+/// value of another shape may be data put in the wrong field.
 pub(super) fn safe_name(e: &str) -> String {
-    e.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .take(40)
-        .collect()
+    let identifier = e.len() <= 40
+        && e.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if identifier {
+        e.to_string()
+    } else {
+        "(not shown)".to_string()
+    }
 }
 
 /// The `text` field (Presidio's default: empty).
