@@ -24,6 +24,11 @@ pub(crate) struct PresidioArgs {
     /// The largest request body, in bytes (larger ones are answered 413 unread).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
+    /// The `language` codes /analyze accepts, comma-separated (default: `en`, as Presidio's
+    /// default analyzer). Scrim runs the same detectors for every language; a request in a
+    /// language not named is refused as Presidio refuses it (500).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    languages: Vec<String>,
     #[command(flatten)]
     engine: crate::EngineArgs,
 }
@@ -35,7 +40,8 @@ pub(crate) fn presidio(args: PresidioArgs) -> Result<()> {
     let (key, key_source) = crate::setup::load_key(args.key_file.as_deref())?;
     let service = Presidio::new(Arc::clone(&setup.engine), key)
         .context("starting the Presidio service")?
-        .with_max_body_bytes(args.max_body_bytes);
+        .with_max_body_bytes(args.max_body_bytes)
+        .with_languages(args.languages);
     let service = Arc::new(service);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -54,6 +54,7 @@ struct Config {
 #[serde(deny_unknown_fields)]
 struct PresidioConfig {
     max_body_bytes: Option<usize>,
+    languages: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,6 +133,7 @@ fn settings(config: &Config) -> Settings {
             .presidio
             .max_body_bytes
             .unwrap_or(d.presidio_max_bytes),
+        presidio_languages: config.presidio.languages.clone().unwrap_or_default(),
         ..d
     }
 }

@@ -461,6 +461,16 @@ async fn presidio_error_shapes_and_codes() {
         ("/analyze", Some(json!({"text": secret}).to_string()), StatusCode::INTERNAL_SERVER_ERROR, "No language provided"),
         ("/analyze", Some(json!({"text": secret, "language": "en", "allow_list": ["x"], "allow_list_match": "fuzzy"}).to_string()),
             StatusCode::INTERNAL_SERVER_ERROR, "allow_list_match must either be set to 'exact' or 'regex'."),
+        // A body that is not JSON, or not an object: 400 in Presidio's shape (Presidio's own
+        // analyzer fails inside Flask with a 500 page; its anonymizer answers this).
+        ("/analyze", Some(format!("{{\"text\": \"{secret}\"")), StatusCode::BAD_REQUEST, "Invalid request json"),
+        ("/analyze", Some(json!([secret]).to_string()), StatusCode::BAD_REQUEST, "Invalid request json"),
+        // A language the service does not read (default: Presidio's `en`), as Presidio.
+        ("/analyze", Some(json!({"text": secret, "language": "fr"}).to_string()), StatusCode::INTERNAL_SERVER_ERROR,
+            "No matching recognizers were found to serve the request."),
+        ("/analyze", Some(json!({"text": secret, "language": "fr", "ad_hoc_recognizers": [{"name": "r", "supported_language": "fr",
+            "supported_entity": "X", "deny_list": ["Zebulon"]}]}).to_string()), StatusCode::INTERNAL_SERVER_ERROR,
+            "No matching recognizers were found to serve the request."),
         ("/anonymize", Some("{}".into()), StatusCode::BAD_REQUEST, "Invalid request json"),
         ("/anonymize", Some(format!("{{\"text\": \"{secret}\"")), StatusCode::BAD_REQUEST, "Invalid request json"),
         ("/anonymize", Some(json!({"text": secret}).to_string()), StatusCode::UNPROCESSABLE_ENTITY,
@@ -480,6 +490,10 @@ async fn presidio_error_shapes_and_codes() {
         ("/anonymize", Some(json!({"text": secret, "anonymizers": {"X": {"type": "decrypt", "key": "0123456789abcdef"}},
             "analyzer_results": [{"start": 0, "end": 7, "score": 1, "entity_type": "X"}]}).to_string()),
             StatusCode::UNPROCESSABLE_ENTITY, "Invalid operator class 'decrypt'."),
+        // A name that is not an identifier may be data in the wrong field: not repeated.
+        ("/anonymize", Some(json!({"text": secret, "anonymizers": {"X": {"type": "Zebulon Quackenbush"}},
+            "analyzer_results": [{"start": 0, "end": 7, "score": 1, "entity_type": "X"}]}).to_string()),
+            StatusCode::UNPROCESSABLE_ENTITY, "Invalid operator class '(not shown)'."),
         ("/anonymize", Some(json!({"text": secret.repeat(2000), "analyzer_results": []}).to_string()),
             StatusCode::PAYLOAD_TOO_LARGE, "the request body is larger than allowed"),
     ];
@@ -519,6 +533,36 @@ async fn listings_and_health() {
     ] {
         assert!(e.iter().any(|x| x == name), "{name}");
     }
+    // A language the analyzer does not read: Presidio's 500; no language: the full listing.
+    for path in ["/supportedentities?language=fr", "/recognizers?language=fr"] {
+        let (s, v) = send(&p, Method::GET, path, None).await;
+        assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&v).unwrap(),
+            json!({"error": "No matching recognizers were found to serve the request."})
+        );
+    }
+    let (s, all) = send(&p, Method::GET, "/supportedentities", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(serde_json::from_str::<Vec<String>>(&all).unwrap(), e);
+    // Languages named at start are read.
+    let engine = Arc::new(scrim_core::Engine::new().unwrap());
+    let key = scrim_core::Key::from_secret(b"a test key of the presidio routes");
+    let de = Arc::new(
+        Presidio::new(engine, key)
+            .unwrap()
+            .with_languages(["en", "de"]),
+    );
+    let (s, _) = send(&de, Method::GET, "/recognizers?language=de", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = post(
+        &de,
+        "/analyze",
+        json!({"text": "Mail an anna@example.de", "language": "de"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v[0]["entity_type"], "EMAIL_ADDRESS", "{v}");
     let (_, r) = send(&p, Method::GET, "/recognizers?language=en", None).await;
     assert!(serde_json::from_str::<Vec<String>>(&r)
         .unwrap()
@@ -643,4 +687,49 @@ async fn behind_the_gateway_tokens_cedar_and_audit() {
             assert!(!log.contains(raw), "{raw} in the audit log");
         }
     }
+}
+
+/// Context words raise Scrim's own results as Presidio's raise its predefined recognizers':
+/// a word of the entity's (`mobile` for a phone number) among the five before it, or in the
+/// request's `context`, adds 0.35 (at least 0.4, at most 1) and is named in the explanation.
+#[tokio::test]
+async fn context_words_raise_scrims_own_results() {
+    let p = service();
+    let phone = |v: &Value| -> Value {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["entity_type"] == "PHONE_NUMBER")
+            .cloned()
+            .unwrap_or_else(|| panic!("no phone number in {v}"))
+    };
+    let ask = |text: &str, context: Value| json!({"text": text, "language": "en", "return_decision_process": true, "context": context});
+    let plain = "Reach me at 212 555 0143 tonight";
+    let (s, v) = post(&p, "/analyze", ask(plain, Value::Null)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let base = phone(&v);
+    let original = base["score"].as_f64().unwrap();
+    assert_eq!(base["analysis_explanation"]["supportive_context_word"], "");
+    let raised = (original + 0.35).clamp(0.4, 1.0);
+    // The request's context.
+    let (_, v) = post(&p, "/analyze", ask(plain, json!(["Mobile"]))).await;
+    let r = phone(&v);
+    assert!((r["score"].as_f64().unwrap() - raised).abs() < 1e-9, "{r}");
+    assert_eq!(
+        r["analysis_explanation"]["supportive_context_word"],
+        "mobile"
+    );
+    assert_eq!(r["analysis_explanation"]["original_score"], json!(original));
+    // A word before it.
+    let (_, v) = post(
+        &p,
+        "/analyze",
+        ask("my cellphone: 212 555 0143", Value::Null),
+    )
+    .await;
+    let r = phone(&v);
+    assert!((r["score"].as_f64().unwrap() - raised).abs() < 1e-9, "{r}");
+    // Another entity's words do nothing.
+    let (_, v) = post(&p, "/analyze", ask(plain, json!(["iban", "passport"]))).await;
+    assert_eq!(phone(&v)["score"], json!(original));
 }

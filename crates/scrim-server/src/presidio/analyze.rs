@@ -1,7 +1,8 @@
 //! `POST /analyze`: Presidio's `AnalyzerRequest` in, its list (or list of lists) of
 //! `RecognizerResult`s out. Scrim's engine finds what it finds in each text (in UTF-8 bytes);
-//! the request's ad-hoc recognizers add theirs; then, as Presidio does: context words raise
-//! ad-hoc scores, duplicates and same-type results contained in a stronger one go, the score
+//! the request's ad-hoc recognizers add theirs; then, as Presidio does: context words (the
+//! recognizer's, found among the five words before a result or in the request's `context`)
+//! raise scores, duplicates and same-type results contained in a stronger one go, the score
 //! threshold and the allow list apply, and offsets become code points.
 
 use scrim_core::text::OffsetMap;
@@ -56,9 +57,14 @@ struct Found {
     end: usize,
     score: f64,
     why: Explanation,
-    /// Index of its ad-hoc recognizer, if any (context words apply to those).
+    /// Index of its ad-hoc recognizer, if any (whose context words apply; else the entity's,
+    /// [`super::entities::context_words`]).
     adhoc: Option<usize>,
 }
+
+/// Presidio's answer to a request no recognizer can serve (a language or entities it has none
+/// for).
+pub const NO_RECOGNIZERS: &str = "No matching recognizers were found to serve the request.";
 
 fn analyzer(msg: &str) -> PresidioError {
     PresidioError::Analyzer(msg.to_string())
@@ -94,7 +100,7 @@ fn strings(o: &Map<String, Value>, key: &str) -> Result<Option<Vec<String>>, Pre
 fn parse(body: &Value) -> Result<Request, PresidioError> {
     let o = body
         .as_object()
-        .ok_or_else(|| analyzer("the request body must be a JSON object"))?;
+        .ok_or_else(|| PresidioError::BadRequest("Invalid request json".to_string()))?;
     let (texts, batch) = match o.get("text") {
         Some(Value::String(s)) if !s.is_empty() => (vec![s.clone()], false),
         Some(Value::Array(a)) if !a.is_empty() => {
@@ -197,6 +203,12 @@ impl Presidio {
     /// `POST /analyze` on a parsed JSON body: Presidio's answer, or its error.
     pub fn analyze(&self, body: &Value) -> Result<Value, PresidioError> {
         let req = parse(body)?;
+        // A language this service does not read is refused as Presidio refuses one it has no
+        // recognizers for (ad-hoc recognizers of that language or not: Presidio's language
+        // model would fail on it next).
+        if !self.reads_language(&req.language) {
+            return Err(analyzer(NO_RECOGNIZERS));
+        }
         // The ad-hoc recognizers of the request's language, and of the entities asked for.
         let wanted = |e: &str| {
             req.entities
@@ -213,9 +225,7 @@ impl Presidio {
             let ours = super::entities::SUPPORTED;
             if !es.is_empty() && !es.iter().any(|e| ours.contains(&e.as_str())) && adhoc.is_empty()
             {
-                return Err(analyzer(
-                    "No matching recognizers were found to serve the request.",
-                ));
+                return Err(analyzer(NO_RECOGNIZERS));
             }
         }
         let mut answers = Vec::with_capacity(req.texts.len());
@@ -305,15 +315,19 @@ fn allowed(allow: &Allow, word: &str) -> bool {
     }
 }
 
-/// Raise ad-hoc results whose recognizer's context words appear among the five words before
-/// them or in the request's `context` (a context word inside a word counts, Presidio's
-/// "substring" mode).
+/// Raise results whose recognizer's context words (an ad-hoc recognizer's own, else the
+/// entity's) appear among the five words before them or in the request's `context` (a context
+/// word inside a word counts, Presidio's "substring" mode).
 fn enhance_with_context(text: &str, found: &mut [Found], adhoc: &[AdHoc], extra: &[String]) {
     for f in found.iter_mut() {
-        let Some(r) = f.adhoc.and_then(|i| adhoc.get(i)) else {
-            continue;
+        let context: Vec<&str> = match f.adhoc {
+            Some(i) => adhoc
+                .get(i)
+                .map(|r| r.context.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            None => super::entities::context_words(&f.entity).to_vec(),
         };
-        if r.context.is_empty() {
+        if context.is_empty() {
             continue;
         }
         let before = text.get(..f.start).unwrap_or("");
@@ -325,15 +339,14 @@ fn enhance_with_context(text: &str, found: &mut [Found], adhoc: &[AdHoc], extra:
             .map(str::to_lowercase)
             .collect();
         words.extend(extra.iter().cloned());
-        let Some(word) = r
-            .context
+        let Some(word) = context
             .iter()
-            .find(|c| words.iter().any(|w| w.contains(c.as_str())))
+            .find(|c| words.iter().any(|w| w.contains(*c)))
         else {
             continue;
         };
         f.score = (f.score + CONTEXT_FACTOR).clamp(CONTEXT_MIN_SCORE, 1.0);
-        f.why.supportive_word = word.clone();
+        f.why.supportive_word = (*word).to_string();
     }
 }
 

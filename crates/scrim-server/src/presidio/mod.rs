@@ -24,6 +24,7 @@ use scrim_core::{Engine, Key, Policy};
 mod adhoc;
 mod analyze;
 mod anonymize;
+pub use analyze::NO_RECOGNIZERS;
 pub mod entities;
 mod operators;
 
@@ -42,6 +43,9 @@ pub const ANONYMIZERS: &[&str] = &[
 /// The deanonymizers (`GET /deanonymizers`).
 pub const DEANONYMIZERS: &[&str] = &["decrypt", "deanonymize_keep"];
 
+/// The languages the analyzer accepts by default: those of Presidio's default analyzer.
+pub const DEFAULT_LANGUAGES: &[&str] = &["en"];
+
 /// The largest request body the Presidio routes read, by default (2 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
@@ -49,14 +53,15 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PresidioError {
-    /// 400: the body is not what the route reads (the anonymizer's "Invalid request json",
-    /// the analyzer's parse failures).
+    /// 400: the body is not what the route reads ("Invalid request json": not JSON, or not
+    /// an object; a field of the wrong type).
     #[error("{0}")]
     BadRequest(String),
     /// 422: the anonymizer's invalid parameters (Presidio's `InvalidParamError`).
     #[error("{0}")]
     InvalidParam(String),
-    /// 500: the analyzer's refusals, which Presidio answers 500 ("No text provided").
+    /// 500: the analyzer's refusals, which Presidio answers 500 ("No text provided", a
+    /// language it has no recognizers for).
     #[error("{0}")]
     Analyzer(String),
     /// 413: the body is larger than allowed.
@@ -106,6 +111,7 @@ pub struct Presidio {
     key: Key,
     surrogates: Policy,
     max_body_bytes: usize,
+    languages: Vec<String>,
     slots: Arc<tokio::sync::Semaphore>,
 }
 
@@ -113,6 +119,7 @@ impl std::fmt::Debug for Presidio {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Presidio")
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("languages", &self.languages)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +137,7 @@ impl Presidio {
             key,
             surrogates,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            languages: DEFAULT_LANGUAGES.iter().map(|l| (*l).to_string()).collect(),
             slots: Arc::new(tokio::sync::Semaphore::new(cores)),
         })
     }
@@ -159,6 +167,32 @@ impl Presidio {
     pub fn with_max_body_bytes(mut self, max: usize) -> Presidio {
         self.max_body_bytes = max;
         self
+    }
+
+    /// The same accepting these `language` codes (Presidio's: `en`, `de`, ...; none at all
+    /// keeps [`DEFAULT_LANGUAGES`]). Scrim runs the same detectors whatever the language: name
+    /// here the languages your clients send, so that a request in another one is refused as
+    /// Presidio refuses it rather than analyzed by detectors not made for it.
+    pub fn with_languages<I, S>(mut self, languages: I) -> Presidio
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let languages: Vec<String> = languages.into_iter().map(Into::into).collect();
+        if !languages.is_empty() {
+            self.languages = languages;
+        }
+        self
+    }
+
+    /// The `language` codes the analyzer accepts.
+    pub fn languages(&self) -> &[String] {
+        &self.languages
+    }
+
+    /// Whether the analyzer accepts `language`.
+    pub fn reads_language(&self, language: &str) -> bool {
+        self.languages.iter().any(|l| l == language)
     }
 
     /// The largest request body the routes read, in bytes.

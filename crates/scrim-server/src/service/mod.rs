@@ -80,6 +80,9 @@ pub struct Settings {
     /// The largest body of a Presidio call (`/analyze`, `/anonymize`, `/deanonymize`), in
     /// bytes (larger ones are refused with 413).
     pub presidio_max_bytes: usize,
+    /// The `language` codes the Presidio analyzer accepts (empty: Presidio's default, `en`);
+    /// see [`crate::presidio::Presidio::with_languages`].
+    pub presidio_languages: Vec<String>,
     /// Failed sign-ins from one client address (whatever the names) within [`LOGIN_WINDOW`]
     /// before it is refused for the rest of the window (default
     /// [`MAX_FAILED_LOGINS_PER_CLIENT`]; raise it where many users share one address).
@@ -103,6 +106,7 @@ impl Default for Settings {
             redaction_budget: Duration::from_secs(30),
             sign_in_capacity: 10_000,
             presidio_max_bytes: crate::presidio::DEFAULT_MAX_BODY_BYTES,
+            presidio_languages: Vec::new(),
             sign_ins_per_client: MAX_FAILED_LOGINS_PER_CLIENT,
         }
     }
@@ -190,7 +194,8 @@ impl Gateway {
         // Presidio's pseudonym operator: the store's pseudonym key, in a scope of its own.
         let presidio = Arc::new(
             crate::presidio::Presidio::new(Arc::clone(&engine), key.derive(&[b"presidio"]))?
-                .with_max_body_bytes(settings.presidio_max_bytes),
+                .with_max_body_bytes(settings.presidio_max_bytes)
+                .with_languages(settings.presidio_languages.iter().cloned()),
         );
         let mut strip = policy.clone();
         strip.attachments.images = ImageAction::StripMetadata;

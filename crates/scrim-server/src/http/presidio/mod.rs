@@ -64,14 +64,12 @@ pub fn standalone_router(p: Arc<Presidio>) -> Router {
 }
 
 /// The body as JSON, or the error Presidio answers for it (a body over the limit: 413).
-fn json_body(call: Call, body: Result<Bytes, BytesRejection>) -> Result<Value, PresidioError> {
-    let bad = || match call {
-        // Presidio's analyzer answers any failure to read its request 500; the anonymizer 400.
-        Call::Analyze => PresidioError::Analyzer("Invalid request json".to_string()),
-        Call::Anonymize | Call::Deanonymize => {
-            PresidioError::BadRequest("Invalid request json".to_string())
-        }
-    };
+fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, PresidioError> {
+    // Presidio's anonymizer answers 400 "Invalid request json"; its analyzer fails on such a
+    // body inside Flask and answers 500 (an HTML page, not its error shape). Scrim answers
+    // both 400 in Presidio's shape: the client's request is at fault, and no Presidio client
+    // sends a body that is not JSON (LiteLLM's guardrail and Presidio's SDK serialize theirs).
+    let bad = || PresidioError::BadRequest("Invalid request json".to_string());
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             PresidioError::TooLarge
@@ -98,7 +96,7 @@ fn answer(result: Result<Value, PresidioError>) -> Response {
 
 /// Read the body and run the call.
 async fn run(p: &Arc<Presidio>, call: Call, body: Result<Bytes, BytesRejection>) -> Response {
-    match json_body(call, body) {
+    match json_body(body) {
         Ok(v) => answer(p.call(call, v).await),
         Err(e) => answer(Err(e)),
     }
