@@ -106,6 +106,19 @@ class LiteLLMGuardrail(unittest.TestCase):
         finally:
             stop(proc)
 
+    def test_scrim_presidio_with_a_token_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            token = "a-light-mode-token-for-litellm"
+            path = os.path.join(tmp, "token")
+            with open(path, "w") as f:
+                f.write(token + "\n")
+            proc, addr = start(["presidio", "--token-file", path])
+            try:
+                base = f"http://token:{token}@{addr}"
+                self.check(base, base)
+            finally:
+                stop(proc)
+
     def test_scrim_serve_with_a_redactor_token(self):
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, SCRIM_MASTER_KEY_FILE=os.path.join(tmp, "master.key"))

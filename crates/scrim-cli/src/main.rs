@@ -87,8 +87,9 @@ enum Command {
     Raw(gov::RawCmd),
     /// Run the review gateway: REST API and web console on a loopback address.
     Serve(serve::ServeArgs),
-    /// Presidio's analyzer and anonymizer REST API (/analyze, /anonymize, ...) with no store and
-    /// no sign-in, for existing Presidio clients (LiteLLM's guardrail and others).
+    /// Presidio's analyzer and anonymizer REST API (/analyze, /anonymize, ...) with no store
+    /// (and no sign-in unless --token-file), for existing Presidio clients (LiteLLM's guardrail
+    /// and others).
     Presidio(presidio::PresidioArgs),
     /// Gateway users: create one (and its API token).
     #[command(subcommand)]

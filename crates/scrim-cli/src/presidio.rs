@@ -1,6 +1,6 @@
 //! `scrim presidio`: Presidio's analyzer and anonymizer REST API on one address, with no store
-//! and no sign-in, for stateless redaction next to a chat service (what `scrim serve` also
-//! answers, there behind API tokens and the audit log).
+//! and no sign-in (or one token, `--token-file`), for stateless redaction next to a chat
+//! service (what `scrim serve` also answers, there behind API tokens and the audit log).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,6 +29,12 @@ pub(crate) struct PresidioArgs {
     /// language not named is refused as Presidio refuses it (500).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     languages: Vec<String>,
+    /// Require this file's token (its first line, at least 16 characters) of /analyze,
+    /// /anonymize and /deanonymize: as `Authorization: Bearer TOKEN`, or as the password of
+    /// HTTP Basic (point Presidio clients at http://token:TOKEN@HOST:PORT). Default: no
+    /// sign-in, like Presidio's own containers.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
     #[command(flatten)]
     engine: crate::EngineArgs,
 }
@@ -42,6 +48,15 @@ pub(crate) fn presidio(args: PresidioArgs) -> Result<()> {
         .context("starting the Presidio service")?
         .with_max_body_bytes(args.max_body_bytes)
         .with_languages(args.languages);
+    let service = match &args.token_file {
+        Some(path) => service.with_token(&read_token(path)?),
+        None => service,
+    };
+    let sign_in = if args.token_file.is_some() {
+        "a token required"
+    } else {
+        "no sign-in: keep it on a private address"
+    };
     let service = Arc::new(service);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -58,9 +73,23 @@ pub(crate) fn presidio(args: PresidioArgs) -> Result<()> {
             .unwrap_or(listen);
         let stop = scrim_server::stop_signal()?;
         eprintln!(
-            "scrim presidio: http://{addr}/ (Presidio's /analyze and /anonymize; tiers {tiers}; pseudonym key: {key_source}; no sign-in: keep it on a private address)"
+            "scrim presidio: http://{addr}/ (Presidio's /analyze and /anonymize; tiers {tiers}; pseudonym key: {key_source}; {sign_in})"
         );
         scrim_server::serve_presidio_until(listener, service, stop).await?;
         Ok(())
     })
+}
+
+/// The token of `--token-file`: its first line, trimmed, of at least 16 characters.
+fn read_token(path: &std::path::Path) -> Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the token file {}", path.display()))?;
+    let token = text.lines().next().unwrap_or("").trim().to_string();
+    if token.chars().count() < 16 {
+        anyhow::bail!(
+            "the token file {} must hold a token of at least 16 characters on its first line",
+            path.display()
+        );
+    }
+    Ok(token)
 }

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use scrim_core::{Engine, Key, Policy};
+use sha2::{Digest, Sha256};
 
 mod adhoc;
 mod analyze;
@@ -64,6 +65,11 @@ pub enum PresidioError {
     /// language it has no recognizers for).
     #[error("{0}")]
     Analyzer(String),
+    /// 401: `scrim presidio --token-file` and the call carries no such token.
+    #[error(
+        "a token is required: Authorization: Bearer TOKEN, or TOKEN as the password of HTTP Basic"
+    )]
+    Unauthorized,
     /// 413: the body is larger than allowed.
     #[error("the request body is larger than allowed")]
     TooLarge,
@@ -81,6 +87,7 @@ impl PresidioError {
         match self {
             PresidioError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PresidioError::InvalidParam(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            PresidioError::Unauthorized => StatusCode::UNAUTHORIZED,
             PresidioError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             PresidioError::Analyzer(_) | PresidioError::Internal(_) | PresidioError::Failed => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -112,6 +119,8 @@ pub struct Presidio {
     surrogates: Policy,
     max_body_bytes: usize,
     languages: Vec<String>,
+    /// SHA-256 of the token the standalone routes require, if any.
+    token: Option<[u8; 32]>,
     slots: Arc<tokio::sync::Semaphore>,
 }
 
@@ -120,6 +129,7 @@ impl std::fmt::Debug for Presidio {
         f.debug_struct("Presidio")
             .field("max_body_bytes", &self.max_body_bytes)
             .field("languages", &self.languages)
+            .field("token", &self.token.map(|_| "(set)"))
             .finish_non_exhaustive()
     }
 }
@@ -138,6 +148,7 @@ impl Presidio {
             surrogates,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             languages: DEFAULT_LANGUAGES.iter().map(|l| (*l).to_string()).collect(),
+            token: None,
             slots: Arc::new(tokio::sync::Semaphore::new(cores)),
         })
     }
@@ -183,6 +194,29 @@ impl Presidio {
             self.languages = languages;
         }
         self
+    }
+
+    /// The same requiring `token` of every call that reads a body when served alone
+    /// ([`crate::http::presidio::standalone_router`], `scrim presidio --token-file`): as
+    /// `Authorization: Bearer TOKEN`, or as the password of HTTP Basic (what a Presidio client
+    /// sends for an address `http://token:TOKEN@host/`). The listings stay open. Behind
+    /// `scrim serve` the gateway's own tokens apply instead.
+    pub fn with_token(mut self, token: &str) -> Presidio {
+        self.token = Some(Sha256::digest(token.as_bytes()).into());
+        self
+    }
+
+    /// Whether a call with `credential` (the token it carries, if any) may run: always when
+    /// no token is required.
+    pub fn admits(&self, credential: Option<&str>) -> bool {
+        let Some(want) = &self.token else {
+            return true;
+        };
+        credential.is_some_and(|c| {
+            let got: [u8; 32] = Sha256::digest(c.as_bytes()).into();
+            // Every byte compared, whatever differs first.
+            got.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        })
     }
 
     /// The `language` codes the analyzer accepts.

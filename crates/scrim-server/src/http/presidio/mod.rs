@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -45,22 +46,48 @@ pub(super) fn routes(gw: &Gateway) -> Router<Arc<Gateway>> {
         .route("/deanonymizers", get(meta::deanonymizers))
 }
 
-/// The Presidio routes alone, with no store and no sign-in (`scrim presidio`).
+/// The Presidio routes alone, with no store (`scrim presidio`): no sign-in, unless the service
+/// requires a token ([`Presidio::with_token`]) of the calls that read a body, checked before
+/// the body is read.
 pub fn standalone_router(p: Arc<Presidio>) -> Router {
     let limit = DefaultBodyLimit::max(p.max_body_bytes());
-    Router::new()
+    let calls = Router::new()
         .route("/analyze", post(analyze::standalone).layer(limit))
         .route("/anonymize", post(anonymize::standalone).layer(limit))
         .route(
             "/deanonymize",
             post(anonymize::standalone_deanonymize).layer(limit),
         )
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&p),
+            require_token,
+        ));
+    Router::new()
+        .merge(calls)
         .route("/health", get(meta::health))
         .route("/supportedentities", get(meta::supported_entities))
         .route("/recognizers", get(meta::recognizers))
         .route("/anonymizers", get(meta::anonymizers))
         .route("/deanonymizers", get(meta::deanonymizers))
         .with_state(p)
+}
+
+/// The service's token, when it requires one: else 401 in Presidio's error shape.
+async fn require_token(
+    State(p): State<Arc<Presidio>>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    if p.admits(credential(req.headers()).as_deref()) {
+        return next.run(req).await;
+    }
+    let e = PresidioError::Unauthorized;
+    (
+        e.status(),
+        [(header::WWW_AUTHENTICATE, "Basic realm=\"scrim presidio\"")],
+        Json(e.body()),
+    )
+        .into_response()
 }
 
 /// The body as JSON, or the error Presidio answers for it (a body over the limit: 413).
