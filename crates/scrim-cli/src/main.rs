@@ -6,6 +6,7 @@ mod eval;
 mod eval_html;
 mod gov;
 mod io;
+mod presidio;
 mod run;
 mod serve;
 mod setup;
@@ -86,6 +87,10 @@ enum Command {
     Raw(gov::RawCmd),
     /// Run the review gateway: REST API and web console on a loopback address.
     Serve(serve::ServeArgs),
+    /// Presidio's analyzer and anonymizer REST API (/analyze, /anonymize, ...) with no store
+    /// (and no sign-in unless --token-file), for existing Presidio clients (LiteLLM's guardrail
+    /// and others).
+    Presidio(presidio::PresidioArgs),
     /// Gateway users: create one (and its API token).
     #[command(subcommand)]
     Users(serve::UsersCmd),
@@ -260,6 +265,7 @@ fn main() -> std::process::ExitCode {
         Command::Keys(c) => gov::keys(c),
         Command::Raw(c) => gov::raw(c),
         Command::Serve(a) => serve::serve(a),
+        Command::Presidio(a) => presidio::presidio(a),
         Command::Users(c) => serve::users(c),
         Command::Audit(c) => serve::audit(c),
     };

@@ -46,6 +46,15 @@ struct Config {
     ingest: Ingest,
     #[serde(default)]
     projects: Projects,
+    #[serde(default)]
+    presidio: PresidioConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresidioConfig {
+    max_body_bytes: Option<usize>,
+    languages: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,6 +129,11 @@ fn settings(config: &Config) -> Settings {
             .redaction_seconds
             .map_or(d.redaction_budget, std::time::Duration::from_secs),
         min_k: config.projects.min_k.unwrap_or(d.min_k),
+        presidio_max_bytes: config
+            .presidio
+            .max_body_bytes
+            .unwrap_or(d.presidio_max_bytes),
+        presidio_languages: config.presidio.languages.clone().unwrap_or_default(),
         ..d
     }
 }
@@ -185,7 +199,7 @@ pub(crate) enum UsersCmd {
     Add {
         /// The user's name.
         name: String,
-        /// admin, privacy_officer, reviewer, ingest or trainer.
+        /// admin, privacy_officer, reviewer, ingest, trainer or redactor (Presidio's routes).
         #[arg(long)]
         role: String,
         /// A project (id) the user works in; repeat for several.

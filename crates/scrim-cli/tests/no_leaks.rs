@@ -2,11 +2,13 @@
 //!
 //! Distinctive values are planted in every field of every input shape Scrim reads (conversations,
 //! documents, OpenAI-style chat logs with names, tool calls and metadata, profiles, attachments,
-//! malformed and non-UTF-8 lines, a data file passed as a policy, the gateway's request bodies and
-//! a failed sign-in), then every command and route runs over them. What Scrim says about its work
-//! (stdout, stderr, the server's log, manifests, receipts, audit entries, error bodies, the
-//! predictions file of `scrim detect`) is scanned for each planted value. Redacted output and the
-//! quarantine file are data, not talk about the data, and are not scanned here.
+//! malformed and non-UTF-8 lines, a data file passed as a policy, the gateway's request bodies, a
+//! failed sign-in, and Presidio's `/analyze`, `/anonymize` and `/deanonymize` behind `scrim serve`
+//! and `scrim presidio`, failing calls included), then every command and route runs over them.
+//! What Scrim says about its work (stdout, stderr, the servers' logs, manifests, receipts, audit
+//! entries, error bodies, the predictions file of `scrim detect`) is scanned for each planted
+//! value. Redacted output, Presidio's answers and the quarantine file are data, not talk about
+//! the data, and are not scanned here.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -201,6 +203,247 @@ fn dechunk(mut s: &str) -> String {
         s = rest[n..].trim_start_matches("\r\n");
     }
     out
+}
+
+// ------------------------------------------------------------------ Presidio's routes
+
+/// Presidio requests (path, raw body, the status expected) with planted values in every field
+/// that carries text or values: the text itself, allow and deny lists, patterns, context
+/// words, the correlation id, operator parameters, ciphertexts; and names that are not
+/// identifiers where a name goes. Successes and failures both: what Scrim says about them
+/// (error bodies, its log, audit entries) must hold none of it.
+fn presidio_calls() -> Vec<(&'static str, String, u16)> {
+    let text = "I'm Quillon Zabarest, qzabarest@plantmail.example, call 555 0143 from \
+                203.0.113.77, card 4929 1012 3456 7893, password hunter2-plant";
+    let adhoc = json!([{"name": "Quillon Zabarest finder", "supported_language": "en",
+        "supported_entity": "PLANTED", "deny_list": ["Zabarest", "hunter2-plant"],
+        "patterns": [{"name": "plantmail pattern", "regex": "plantmail\\.example", "score": 0.3}],
+        "context": ["quillon", "plantmail"]}]);
+    let key = "0123456789abcdef";
+    let results = json!([{"start": 4, "end": 20, "score": 0.9, "entity_type": "PERSON"}]);
+    let v = |v: Value| v.to_string();
+    vec![
+        // Analyses that succeed.
+        (
+            "/analyze",
+            v(
+                json!({"text": text, "language": "en", "return_decision_process": true,
+            "correlation_id": "qzabarest@plantmail.example", "context": ["zabarest", "555 0143"],
+            "allow_list": ["hunter2-plant", "Quillon"], "ad_hoc_recognizers": adhoc}),
+            ),
+            200,
+        ),
+        (
+            "/analyze",
+            v(json!({"text": [text, "Zabarest again"], "language": "en",
+            "allow_list": ["quillon.*"], "allow_list_match": "regex"})),
+            200,
+        ),
+        // ... and that fail.
+        (
+            "/analyze",
+            format!("{{\"text\": \"{text}\", \"language\": "),
+            400,
+        ),
+        ("/analyze", v(json!([text])), 400),
+        (
+            "/analyze",
+            v(json!({"text": [text, {"quillon": "zabarest"}], "language": "en"})),
+            400,
+        ),
+        (
+            "/analyze",
+            v(json!({"text": text, "language": "qzabarest@plantmail.example"})),
+            500,
+        ),
+        (
+            "/analyze",
+            v(json!({"text": text, "language": "en", "entities": ["qzabarest@plantmail.example"]})),
+            500,
+        ),
+        (
+            "/analyze",
+            v(json!({"text": text, "language": "en", "score_threshold": "Quillon Zabarest"})),
+            400,
+        ),
+        (
+            "/analyze",
+            v(
+                json!({"text": text, "language": "en", "allow_list": ["x"], "allow_list_match": "zabarest"}),
+            ),
+            500,
+        ),
+        (
+            "/analyze",
+            v(
+                json!({"text": text, "language": "en", "allow_list": ["(quillon"], "allow_list_match": "regex"}),
+            ),
+            500,
+        ),
+        (
+            "/analyze",
+            v(
+                json!({"text": text, "language": "en", "ad_hoc_recognizers": [{"name": "Quillon Zabarest",
+            "supported_language": "en", "supported_entity": "X",
+            "patterns": [{"name": "zabarest", "regex": "(zabarest[", "score": 0.5}]}]}),
+            ),
+            500,
+        ),
+        (
+            "/analyze",
+            v(
+                json!({"text": text, "language": "en", "ad_hoc_recognizers": [{"name": "r",
+            "supported_language": "en", "supported_entity": "X", "deny_list": ["Zabarest"],
+            "qzabarest@plantmail.example": 1}]}),
+            ),
+            400,
+        ),
+        // Anonymizations that succeed and fail.
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": results, "anonymizers": {
+            "PERSON": {"type": "replace", "new_value": "Quillon Zabarest"}}}),
+            ),
+            200,
+        ),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": results, "anonymizers": {
+            "PERSON": {"type": "encrypt", "key": key}}}),
+            ),
+            200,
+        ),
+        ("/anonymize", format!("{{\"text\": \"{text}\""), 400),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": [{"start": 4, "end": 999, "score": 0.9,
+            "entity_type": "PERSON"}]}),
+            ),
+            422,
+        ),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": [{"start": 4, "end": 20, "score": 0.9,
+            "entity_type": "qzabarest@plantmail.example"}], "anonymizers": {}}),
+            ),
+            200,
+        ),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": results, "anonymizers": {
+            "PERSON": {"type": "Quillon Zabarest"}}}),
+            ),
+            422,
+        ),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": results, "anonymizers": {
+            "PERSON": {"type": "encrypt", "key": "hunter2-plant-zabarest"}}}),
+            ),
+            422,
+        ),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": results, "anonymizers": {
+            "PERSON": {"type": "hash", "salt": "zabarest"}}}),
+            ),
+            422,
+        ),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": results, "anonymizers": {
+            "PERSON": {"type": "mask", "masking_char": "quillon", "chars_to_mask": 3}}}),
+            ),
+            422,
+        ),
+        (
+            "/anonymize",
+            v(
+                json!({"text": text, "analyzer_results": results, "anonymizers": {
+            "PERSON": {"type": "custom", "lambda": "lambda x: 'Quillon Zabarest'"}}}),
+            ),
+            400,
+        ),
+        // Deanonymizations that fail: a ciphertext that is somebody's address, a wrong key.
+        (
+            "/deanonymize",
+            v(
+                json!({"text": "qzabarest@plantmail.example", "anonymizer_results": [
+            {"start": 0, "end": 27, "entity_type": "EMAIL_ADDRESS", "operator": "encrypt"}],
+            "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": key}}}),
+            ),
+            422,
+        ),
+        (
+            "/deanonymize",
+            v(json!({"text": "Quillon Zabarest", "anonymizer_results": [
+            {"start": 0, "end": 16, "entity_type": "PERSON", "operator": "encrypt"}],
+            "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": "hunter2-plant"}}})),
+            422,
+        ),
+        ("/deanonymize", format!("{{\"text\": \"{text}"), 400),
+    ]
+}
+
+/// Every Presidio call against `addr` (with `token`, if any): error bodies are scanned, and
+/// a status other than the expected one fails the test.
+fn presidio_round(addr: &str, token: Option<&str>, found: &mut Vec<String>) {
+    for (path, body, expected) in presidio_calls() {
+        let (status, text) = http(addr, "POST", path, token, Some(&body));
+        assert_eq!(status, expected, "POST {path} {body}: {text}");
+        if status >= 400 {
+            scan(
+                &format!("error body of POST {path} ({status})"),
+                &text,
+                found,
+            );
+        }
+    }
+    // A round trip: encrypt, then decrypt what came back (the answer is data, not scanned).
+    let (status, enc) = http(
+        addr,
+        "POST",
+        "/anonymize",
+        token,
+        Some(
+            &json!({"text": "Quillon Zabarest", "analyzer_results": [{"start": 0, "end": 16,
+            "score": 0.9, "entity_type": "PERSON"}], "anonymizers": {"DEFAULT": {"type": "encrypt",
+            "key": "0123456789abcdef"}}})
+            .to_string(),
+        ),
+    );
+    assert_eq!(status, 200, "{enc}");
+    let enc: Value = serde_json::from_str(&enc).unwrap();
+    let items: Vec<Value> = enc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            json!({"start": i["start"], "end": i["end"], "entity_type": i["entity_type"],
+                        "operator": "encrypt"})
+        })
+        .collect();
+    let (status, dec) = http(
+        addr,
+        "POST",
+        "/deanonymize",
+        token,
+        Some(
+            &json!({"text": enc["text"], "anonymizer_results": items,
+            "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": "0123456789abcdef"}}})
+            .to_string(),
+        ),
+    );
+    assert_eq!(status, 200, "{dec}");
+    assert!(dec.contains("Quillon Zabarest"), "the round trip: {dec}");
 }
 
 #[test]
@@ -600,6 +843,24 @@ fn nothing_scrim_writes_about_itself_holds_planted_personal_data() {
         None,
         &mut found,
     );
+    // Presidio's routes behind a redactor token, and refused to a reviewer and to nobody.
+    let redactor = token_of(
+        &[
+            "users", "add", "presto", "--role", "redactor", "--store", "gw.db",
+        ],
+        &mut found,
+    );
+    presidio_round(&addr, Some(&redactor), &mut found);
+    for token in [Some(reviewer.as_str()), None] {
+        let (_, body, _) = &presidio_calls()[0];
+        let (status, text) = http(&addr, "POST", "/analyze", token, Some(body));
+        assert!(status == 401 || status == 403, "{status} {text}");
+        scan(
+            &format!("error body of a refused /analyze ({status})"),
+            &text,
+            &mut found,
+        );
+    }
     let (st, audit) = call(
         "GET",
         "/api/audit?limit=10000",
@@ -616,6 +877,16 @@ fn nothing_scrim_writes_about_itself_holds_planted_personal_data() {
         audit.as_array().is_some_and(|a| a.len() > 10),
         "the audit log records the work: {audit}"
     );
+    for action in ["text.analyze", "text.anonymize", "text.deanonymize"] {
+        assert!(
+            audit
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|e| e.to_string().contains(action)),
+            "the audit log records {action}"
+        );
+    }
     let (_, alerts) = call("GET", "/api/alerts", Some(&officer), None, &mut found);
     scan("alerts", &alerts, &mut found);
     drop(server);
@@ -628,6 +899,39 @@ fn nothing_scrim_writes_about_itself_holds_planted_personal_data() {
         true,
         &mut found,
     );
+
+    // `scrim presidio`: the same calls, and one over its body limit; then its log.
+    let mut child = scrim(dir)
+        .args([
+            "presidio",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-body-bytes",
+            "4096",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let server = Server(child);
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    scan("`scrim presidio` stderr", &line, &mut found);
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .unwrap_or_else(|| panic!("no address in: {line}"))
+        .trim_end_matches('/')
+        .to_string();
+    presidio_round(&addr, None, &mut found);
+    let big = json!({"text": "Quillon Zabarest ".repeat(400), "language": "en"}).to_string();
+    let (status, text) = http(&addr, "POST", "/analyze", None, Some(&big));
+    assert_eq!(status, 413, "{text}");
+    scan("error body of an oversized /analyze", &text, &mut found);
+    drop(server);
+    let mut log = String::new();
+    stderr.read_to_string(&mut log).unwrap();
+    scan("`scrim presidio` stderr", &log, &mut found);
 
     found.sort();
     found.dedup();

@@ -31,16 +31,20 @@ pub enum Role {
     Ingest,
     /// Exports training datasets.
     Trainer,
+    /// A service account that sends text to the Presidio-compatible routes (`/analyze`,
+    /// `/anonymize`, `/deanonymize`); reads nothing stored.
+    Redactor,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::PrivacyOfficer,
         Role::Reviewer,
         Role::Ingest,
         Role::Trainer,
+        Role::Redactor,
     ];
 
     /// The role's name.
@@ -51,6 +55,7 @@ impl Role {
             Role::Reviewer => "reviewer",
             Role::Ingest => "ingest",
             Role::Trainer => "trainer",
+            Role::Redactor => "redactor",
         }
     }
 }
@@ -63,7 +68,7 @@ impl FromStr for Role {
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
                 Error::BadRequest(format!(
-                    "unknown role {s:?} (admin, privacy_officer, reviewer, ingest, trainer)"
+                    "unknown role {s:?} (admin, privacy_officer, reviewer, ingest, trainer, redactor)"
                 ))
             })
     }
@@ -110,7 +115,7 @@ pub enum Resource {
     },
 }
 
-/// Everything a request can do, as the audit log names it. The first eighteen are the Cedar
+/// Everything a request can do, as the audit log names it. The first twenty-one are the Cedar
 /// schema's actions ([`Action::DECIDED`]), decided by the policies; the `session.*` actions
 /// belong to whoever holds the session or is signing in, and are audited but never asked of
 /// Cedar (there is no principal yet, or the principal acts on itself).
@@ -153,6 +158,12 @@ pub enum Action {
     ApprovalList,
     /// Approve or reject a proposal.
     ApprovalDecide,
+    /// Find personal data in text (Presidio's `/analyze`).
+    TextAnalyze,
+    /// Replace found personal data in text (Presidio's `/anonymize`).
+    TextAnonymize,
+    /// Restore encrypted values in text (Presidio's `/deanonymize`).
+    TextDeanonymize,
     /// Sign in.
     SessionLogin,
     /// Sign out.
@@ -167,7 +178,7 @@ pub enum Action {
 
 impl Action {
     /// The actions of the Cedar schema, decided by the policies.
-    pub const DECIDED: [Action; 18] = [
+    pub const DECIDED: [Action; 21] = [
         Action::TaskNext,
         Action::TaskRead,
         Action::TaskRate,
@@ -186,6 +197,9 @@ impl Action {
         Action::DatasetExport,
         Action::ApprovalList,
         Action::ApprovalDecide,
+        Action::TextAnalyze,
+        Action::TextAnonymize,
+        Action::TextDeanonymize,
     ];
 
     /// The action's name: the Cedar action id and the audit log's `action`.
@@ -209,6 +223,9 @@ impl Action {
             Action::DatasetExport => "dataset.export",
             Action::ApprovalList => "approval.list",
             Action::ApprovalDecide => "approval.decide",
+            Action::TextAnalyze => "text.analyze",
+            Action::TextAnonymize => "text.anonymize",
+            Action::TextDeanonymize => "text.deanonymize",
             Action::SessionLogin => "session.login",
             Action::SessionLogout => "session.logout",
             Action::SessionMe => "session.me",

@@ -11,6 +11,8 @@
 //! - [`audit`]: the keyed hash chain of every read, write, denial and administrative change,
 //!   and its signed head checkpoints outside the database.
 //! - `throttle`: failed sign-ins per name and per client, in bounded memory.
+//! - [`presidio`]: Microsoft Presidio's analyzer and anonymizer REST API, answered by Scrim
+//!   (served by `scrim serve` behind authentication, or alone by `scrim presidio`).
 
 pub mod audit;
 pub mod auth;
@@ -19,12 +21,13 @@ mod db;
 mod error;
 mod http;
 pub mod kanon;
+pub mod presidio;
 pub mod service;
 mod throttle;
 pub mod views;
 
 pub use error::{Error, Result};
-pub use http::{router, OPENAPI};
+pub use http::{presidio_router, router, OPENAPI};
 pub use service::{
     Gateway, Settings, AUDIT_KEY, DEFAULT_MIN_K, DENYLIST_KEY, LOGIN_BODY_LIMIT, LOGIN_WINDOW,
     MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_CLIENT, SESSION_COOKIE,
@@ -50,6 +53,19 @@ pub async fn serve_until(
         .await
         .map_err(|e| Error::Config(format!("the server stopped: {e}")))?;
     gw.checkpoint_audit().await
+}
+
+/// Serve Presidio's routes alone (no store, no sign-in: `scrim presidio`) on a bound listener
+/// until `stop` completes, then finish the requests in flight.
+pub async fn serve_presidio_until(
+    listener: tokio::net::TcpListener,
+    service: std::sync::Arc<presidio::Presidio>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    axum::serve(listener, presidio_router(service))
+        .with_graceful_shutdown(stop)
+        .await
+        .map_err(|e| Error::Config(format!("the server stopped: {e}")))
 }
 
 /// Ctrl-C or SIGTERM, with the handlers installed now (a signal arriving before the server

@@ -174,6 +174,7 @@ async fn world_ring(
         ),
         ("ingest", "feeder", "ingest", vec![], vec![]),
         ("trainer", "tess", "trainer", vec![], vec![]),
+        ("redactor", "presto", "redactor", vec![], vec![]),
     ] {
         let token = add_user(
             &gw,
@@ -646,6 +647,25 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
                 "/api/approvals/a_nonesuch/reject".into(),
                 None,
             ),
+            (
+                "text.analyze",
+                Method::POST,
+                "/analyze".into(),
+                Some(json!({"text": "I'm Hailey, hailey@gmail.com", "language": "en"})),
+            ),
+            (
+                "text.anonymize",
+                Method::POST,
+                "/anonymize".into(),
+                Some(json!({"text": "I'm Hailey", "analyzer_results": [
+                    {"entity_type": "PERSON", "start": 4, "end": 10, "score": 0.9}]})),
+            ),
+            (
+                "text.deanonymize",
+                Method::POST,
+                "/deanonymize".into(),
+                Some(json!({"text": "x", "anonymizer_results": [], "deanonymizers": {}})),
+            ),
         ];
         // Allowed (2xx) per role; everything else must be 403 (401 for nobody).
         let allowed: BTreeMap<&str, Vec<&str>> = BTreeMap::from([
@@ -685,6 +705,16 @@ async fn role_matrix_and_what_reviewers_can_never_obtain() {
             ("reviewer_b", vec!["me", "projects.list"]),
             ("ingest", vec!["me", "projects.list", "ingest"]),
             ("trainer", vec!["me", "projects.list", "export"]),
+            (
+                "redactor",
+                vec![
+                    "me",
+                    "projects.list",
+                    "text.analyze",
+                    "text.anonymize",
+                    "text.deanonymize",
+                ],
+            ),
         ]);
         for (role, ok) in &allowed {
             let token = w.tokens[role].clone();
@@ -1061,6 +1091,14 @@ fn every_route_is_in_the_openapi_description() {
         "/api/approvals",
         "/api/approvals/{id}/approve",
         "/api/approvals/{id}/reject",
+        "/analyze",
+        "/anonymize",
+        "/deanonymize",
+        "/health",
+        "/supportedentities",
+        "/recognizers",
+        "/anonymizers",
+        "/deanonymizers",
     ] {
         assert!(
             spec.contains(&format!("\n  {path}:\n")),

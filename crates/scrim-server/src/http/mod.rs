@@ -23,12 +23,15 @@ mod alerts;
 mod approvals;
 mod audit;
 mod ingest;
+mod presidio;
 mod projects;
 mod sessions;
 mod tasks;
 mod users;
 
-/// The routes.
+pub use presidio::standalone_router as presidio_router;
+
+/// The routes (with Presidio's, `presidio`).
 pub fn router(gw: Arc<Gateway>) -> Router {
     Router::new()
         .route("/", get(console_index))
@@ -70,6 +73,7 @@ pub fn router(gw: Arc<Gateway>) -> Router {
         .route("/api/approvals", get(approvals::list))
         .route("/api/approvals/{id}/approve", post(approvals::approve))
         .route("/api/approvals/{id}/reject", post(approvals::reject))
+        .merge(presidio::routes(&gw))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&gw),
             same_origin_and_no_store,

@@ -27,6 +27,7 @@ pub(crate) mod approvals;
 mod facts;
 mod guard;
 mod ingest;
+mod presidio;
 mod projects;
 mod sessions;
 mod tasks;
@@ -76,6 +77,12 @@ pub struct Settings {
     pub redaction_budget: Duration,
     /// User names, and client addresses, tracked for failed sign-ins, at most (each).
     pub sign_in_capacity: usize,
+    /// The largest body of a Presidio call (`/analyze`, `/anonymize`, `/deanonymize`), in
+    /// bytes (larger ones are refused with 413).
+    pub presidio_max_bytes: usize,
+    /// The `language` codes the Presidio analyzer accepts (empty: Presidio's default, `en`);
+    /// see [`crate::presidio::Presidio::with_languages`].
+    pub presidio_languages: Vec<String>,
     /// Failed sign-ins from one client address (whatever the names) within [`LOGIN_WINDOW`]
     /// before it is refused for the rest of the window (default
     /// [`MAX_FAILED_LOGINS_PER_CLIENT`]; raise it where many users share one address).
@@ -98,6 +105,8 @@ impl Default for Settings {
             redactions: std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             redaction_budget: Duration::from_secs(30),
             sign_in_capacity: 10_000,
+            presidio_max_bytes: crate::presidio::DEFAULT_MAX_BODY_BYTES,
+            presidio_languages: Vec::new(),
             sign_ins_per_client: MAX_FAILED_LOGINS_PER_CLIENT,
         }
     }
@@ -130,6 +139,7 @@ pub struct Gateway {
     checkpoints: Option<Checkpoints>,
     redactions: Arc<tokio::sync::Semaphore>,
     redactions_in_flight: AtomicUsize,
+    presidio: Arc<crate::presidio::Presidio>,
 }
 
 /// Failed sign-ins for one name within [`LOGIN_WINDOW`] before the name is locked for the rest
@@ -181,6 +191,12 @@ impl Gateway {
         let (_, pseudonym) = store.store_key(ring, scrim_store::PSEUDONYM_KEY).await?;
         let lineage = store.lineage(ring).await?;
         let key = Key::from_secret(pseudonym.bytes());
+        // Presidio's pseudonym operator: the store's pseudonym key, in a scope of its own.
+        let presidio = Arc::new(
+            crate::presidio::Presidio::new(Arc::clone(&engine), key.derive(&[b"presidio"]))?
+                .with_max_body_bytes(settings.presidio_max_bytes)
+                .with_languages(settings.presidio_languages.iter().cloned()),
+        );
         let mut strip = policy.clone();
         strip.attachments.images = ImageAction::StripMetadata;
         let mut withhold = policy;
@@ -223,7 +239,13 @@ impl Gateway {
             checkpoints,
             redactions,
             redactions_in_flight: AtomicUsize::new(0),
+            presidio,
         }))
+    }
+
+    /// The Presidio-compatible service the gateway serves (`/analyze`, `/anonymize`, ...).
+    pub fn presidio(&self) -> &Arc<crate::presidio::Presidio> {
+        &self.presidio
     }
 
     /// The store.
