@@ -13,7 +13,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyRecordBatch;
-use scrim_core::{Detector, EngineBuilder, Key, Policy, Record, Redactor as CoreRedactor, Tier};
+use scrim_core::{
+    Detection, Detector, EngineBuilder, Key, Policy, Record, Redactor as CoreRedactor, Tier,
+};
 use scrim_pipeline::arrow::BatchError;
 use scrim_pipeline::{Pipeline, RecordOutcome, Redact, SourceRules};
 use scrim_store::Governance;
@@ -43,6 +45,8 @@ struct Spec {
 struct Inner {
     spec: Spec,
     stage: Redact<'static>,
+    /// The redactor's detection without sensitive tags, for `detect` (it returns spans only).
+    finder: Detection,
     governance: Governance,
     pool: rayon::ThreadPool,
     policy_hash: String,
@@ -107,9 +111,11 @@ impl Inner {
             .map_err(|e| config_error("governance", "governance", &e.to_string()))?;
         let policy_hash = policy.hash();
         let stage = Redact::new(CoreRedactor::new(Arc::new(engine), policy, key));
+        let finder = stage.redactor().detection().clone().findings_only();
         Ok(Inner {
             spec,
             stage,
+            finder,
             governance,
             pool,
             policy_hash,
@@ -317,11 +323,7 @@ impl PyRedactor {
             let mut fields = serde_json::Map::new();
             fields.insert("text".into(), Value::String(text));
             let record = Record::from_value(Value::Object(fields)).map_err(|e| e.to_string())?;
-            let analyses = inner
-                .stage
-                .redactor()
-                .detect(&record)
-                .map_err(|e| e.to_string())?;
+            let analyses = inner.finder.detect(&record).map_err(|e| e.to_string())?;
             Ok(scrim_pipeline::spans_json(&record, &analyses))
         });
         let spans = spans.map_err(|e| detection_error(&e))?;
