@@ -42,7 +42,30 @@ pub(crate) fn content_fits(text: &str, lexicon: &Lexicon, f: &Finding) -> bool {
     !(named && (east_asian_non_name(lexicon, value) || placeholder_name(value)))
         && !(person_or_place
             && (ordinary_word(lexicon, text, f.span.start(), value)
-                || eponym_after(text, f.span.end())))
+                || eponym_after(text, f.span.end())
+                || inside_link(text, f.span.start())))
+}
+
+/// How far back [`inside_link`] looks for the start of a link.
+const LINK_LOOK_BACK: usize = 512;
+
+/// Whether byte `at` of `text` lies inside a link (`https://…`, `www.…`): the words of a news
+/// article's slug ("twitter-files-matt-taibbi", "uk-england-nottinghamshire") are no one's data
+/// there. Whether a link carries a person (a profile, a user's page) is the URL rules' call, and
+/// such a link is reported whole.
+fn inside_link(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(LINK_LOOK_BACK);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text.get(from..at).unwrap_or("");
+    let token = before
+        .rsplit(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\'')
+        })
+        .next()
+        .unwrap_or("");
+    token.contains("://") || token.to_ascii_lowercase().starts_with("www.")
 }
 
 /// Whether `value`, at byte `at` of `text`, is one word that the word lists know as something

@@ -333,10 +333,12 @@ fn the_model_is_held_to_the_rules_lists_and_scripts() {
 #[test]
 fn what_the_model_taught_spreads_only_where_a_finding_could_stand() {
     // The model marks "Nice Guy" everywhere; before "syndrome" it names a syndrome, so neither
-    // the model's finding there nor a consistency copy of the first one stands.
-    let model = FakeModel::labeling(&["Nice Guy"], Label::Person);
+    // the model's finding there nor a consistency copy of the first one stands. Words of an
+    // article's link are the URL rules' to judge.
+    let model = FakeModel::labeling(&["Nice Guy", "matt-taibbi"], Label::Person);
     let engine = both_tiers_reading_everything(model);
-    let text = "I met Nice Guy at the gym.\nChapter 2: The Nice Guy Syndrome explained.";
+    let text = "I met Nice Guy at the gym.\nChapter 2: The Nice Guy Syndrome explained.\n\
+                See https://news.test/2023/twitter-files-matt-taibbi-story for more.";
     let found = engine.detect_text(text).unwrap();
     let persons: Vec<(usize, &str)> = found
         .iter()
