@@ -64,13 +64,7 @@ pub(crate) fn presidio(args: PresidioArgs) -> Result<()> {
         .context("starting the runtime")?;
     let listen = args.listen;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&listen)
-            .await
-            .with_context(|| format!("cannot listen on {listen}"))?;
-        let addr = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or(listen);
+        let (listener, addr) = crate::serve::bind(listen).await?;
         let stop = scrim_server::stop_signal()?;
         eprintln!(
             "scrim presidio: http://{addr}/ (Presidio's /analyze and /anonymize; tiers {tiers}; pseudonym key: {key_source}; {sign_in})"

@@ -176,13 +176,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<()> {
         let gw = Gateway::with_engine(store, &ring, gov, policy, settings, engine)
             .await
             .context("starting the gateway")?;
-        let listener = tokio::net::TcpListener::bind(&listen)
-            .await
-            .with_context(|| format!("cannot listen on {listen}"))?;
-        let addr = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or(listen);
+        let (listener, addr) = bind(listen).await?;
         let stop = scrim_server::stop_signal()?;
         eprintln!(
             "scrim serve: http://{addr}/ (store {described}; tiers {tiers}; Cedar policies validated)"
@@ -332,6 +326,18 @@ pub(crate) fn audit(cmd: AuditCmd) -> Result<()> {
         bail!("the audit log does not verify");
     }
     Ok(())
+}
+
+/// Listen on `listen`; returns the listener and the address it got (the port chosen for `:0`).
+pub(crate) async fn bind(listen: String) -> Result<(tokio::net::TcpListener, String)> {
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or(listen);
+    Ok((listener, addr))
 }
 
 #[cfg(test)]

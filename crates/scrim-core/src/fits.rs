@@ -141,19 +141,21 @@ fn east_asian_non_name(lexicon: &Lexicon, value: &str) -> bool {
     if scripts.iter().all(|s| *s == Script::Kana) {
         return false;
     }
-    let known = |s: &str| {
-        let w = lexicon.word(s);
-        (w.surname > 0, w.first_name > 0)
-    };
-    let cjk: String = letters.iter().filter(|&&c| script(c).is_some()).collect();
-    let prefix = |n: usize| cjk.chars().take(n).collect::<String>();
-    let opens_with_family =
-        (1..=2).any(|n| n < scripts.len().max(2) && known(&prefix(n)).0) || known(&cjk).0;
-    let hangul = scripts.contains(&Script::Hangul);
-    let name_shaped = if hangul {
-        (scripts.len() >= 3 && opens_with_family) || known(&cjk).1
+    let cjk: Vec<char> = letters
+        .iter()
+        .copied()
+        .filter(|&c| script(c).is_some())
+        .collect();
+    let n = cjk.len();
+    let prefix = |k: usize| cjk.iter().take(k).collect::<String>();
+    // A family name of one or two letters first (김, 남궁, 李, 佐藤), or the whole a family name.
+    let opens_with_family = [1, 2, n]
+        .into_iter()
+        .any(|k| k <= n && lexicon.word(&prefix(k)).surname > 0);
+    let name_shaped = if scripts.contains(&Script::Hangul) {
+        (n >= 3 && opens_with_family) || lexicon.word(&prefix(n)).first_name > 0
     } else {
-        scripts.len() >= 2 && opens_with_family
+        n >= 2 && opens_with_family
     };
     !name_shaped
 }

@@ -41,6 +41,22 @@ struct Spec {
     threads: Option<usize>,
 }
 
+/// Any object with the Arrow PyCapsule interface (a pyarrow `RecordBatch` or `Table`, a polars
+/// `DataFrame`, a DuckDB result, ...) as a stream of record batches, read without copying.
+pub(crate) fn arrow_input(
+    batch: &Bound<'_, PyAny>,
+) -> PyResult<Box<dyn arrow_array::RecordBatchReader + Send>> {
+    let batch: AnyRecordBatch = batch.extract().map_err(|_| {
+        batch_error(
+            "not_arrow",
+            "batch",
+            "expected an object with the Arrow PyCapsule interface (__arrow_c_array__ or \
+             __arrow_c_stream__): a pyarrow RecordBatch or Table, a polars DataFrame, ...",
+        )
+    })?;
+    batch.into_reader()
+}
+
 /// The built redactor: a stage, source rules, and a thread pool.
 struct Inner {
     spec: Spec,
@@ -352,15 +368,7 @@ impl PyRedactor {
         py: Python<'py>,
         batch: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let batch: AnyRecordBatch = batch.extract().map_err(|_| {
-            batch_error(
-                "not_arrow",
-                "batch",
-                "expected an object with the Arrow PyCapsule interface (__arrow_c_array__ or \
-                 __arrow_c_stream__): a pyarrow RecordBatch or Table, a polars DataFrame, ...",
-            )
-        })?;
-        let reader = batch.into_reader()?;
+        let reader = arrow_input(batch)?;
         let inner = Arc::clone(&self.inner);
         let out = py.detach(move || -> Result<arrow_array::RecordBatch, BatchFailure> {
             // Batch by batch, as the stream gives them (the input is never copied); the

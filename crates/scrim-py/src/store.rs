@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyRecordBatch;
 use scrim_pipeline::arrow::AdmitBatchError;
 use scrim_pipeline::{AdmissionReport, BlockingStore, RowLineage, RowVerdict, StoreAdmission};
@@ -170,14 +169,7 @@ impl PyStore {
         batch: &Bound<'_, PyAny>,
         purpose: &str,
     ) -> PyResult<Admission> {
-        let batch: AnyRecordBatch = batch.extract().map_err(|_| {
-            batch_error(
-                "not_arrow",
-                "batch",
-                "expected an object with the Arrow PyCapsule interface",
-            )
-        })?;
-        let reader = batch.into_reader()?;
+        let reader = crate::arrow_input(batch)?;
         let inner = Arc::clone(&self.inner);
         let purpose = purpose.to_string();
         let out = py.detach(
@@ -386,14 +378,7 @@ impl Admission {
         py: Python<'py>,
         batch: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let batch: AnyRecordBatch = batch.extract().map_err(|_| {
-            batch_error(
-                "not_arrow",
-                "batch",
-                "expected an object with the Arrow PyCapsule interface",
-            )
-        })?;
-        let reader = batch.into_reader()?;
+        let reader = crate::arrow_input(batch)?;
         let schema = reader.schema();
         let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|_| {
             batch_error("unreadable", "batch", "the Arrow stream could not be read")
