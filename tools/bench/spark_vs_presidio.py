@@ -27,7 +27,6 @@ the input's (Scrim's quarantine column too). No text is printed.
 Needs the virtualenv of tools/bench/setup.sh and Java 17 or 21.
 """
 
-from __future__ import annotations
 
 import argparse
 import json
