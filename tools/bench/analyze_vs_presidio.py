@@ -56,8 +56,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 import chats  # noqa: E402
-
-TICKS = os.sysconf("SC_CLK_TCK")
+from procs import niced, prioritize, tree_cpu_s  # noqa: E402
 
 
 def die(msg: str, code: int = 2):
@@ -73,30 +72,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) of a process and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2:].split()
-        ppid, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
-        children.setdefault(ppid, []).append(int(entry))
-        cpu[int(entry)] = (utime + stime) / TICKS
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
-        total += cpu.get(p, 0.0)
-        todo.extend(children.get(p, []))
-    return total
-
 
 class Server:
     """A server process on loopback, stopped at exit; its log goes to a file (it never holds text:
@@ -135,26 +110,6 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         self.log.close()
-
-
-def niced(cmd: list[str], niceness: int) -> list[str]:
-    """`cmd` run at `niceness` (unchanged at 0)."""
-    return ["nice", "-n", str(niceness), *cmd] if niceness else cmd
-
-
-def prioritize(pid: int, niceness: int) -> None:
-    """Give a session leader's autogroup `niceness` too: where the kernel groups processes by
-    session (sched_autogroup_enabled), a process's own nice value only ranks it within its
-    session, and the session's group competes with the other sessions' at its own nice value."""
-    if not niceness:
-        return
-    try:
-        Path(f"/proc/{pid}/autogroup").write_text(str(niceness))
-    except FileNotFoundError:
-        pass  # no autogroups in this kernel: the process's own nice value is all there is
-    except OSError as e:
-        die(f"cannot set the scheduling group's niceness to {niceness} ({e.strerror}): "
-            "a negative --nice needs root", 1)
 
 
 def loadgen(loadgen_bin: str, server: Server, bodies: Path, args: list[str], niceness: int = 0) -> dict:
