@@ -5,7 +5,9 @@
 
 One PySpark session in local mode, one table of real chat messages (`id`, `text`: user and
 assistant messages of tools/bench/chats.py, at most --max-bytes each), two jobs over the same
-rows, each reading the Parquet file, repartitioning it into --partitions and writing Parquet:
+rows, each reading the Parquet file split into --partitions partitions (by its row groups, of 256
+rows; `--shuffle` repartitions after reading instead, as examples/spark does, a shuffle that costs
+Scrim about 15% more time here) and writing Parquet:
 
 - Scrim as examples/spark/redact_spark.py runs it: `mapInArrow` with a pickled
   `scrim.Redactor(threads=1)` (its `redact_batches` and `plain`, imported from the example);
@@ -66,7 +68,7 @@ def write_messages(path: Path, rows: list[dict]):
     import pyarrow.parquet as pq
 
     table = pa.table({"id": [r["id"] for r in rows], "text": [r["text"] for r in rows]})
-    pq.write_table(table, path, row_group_size=4096)
+    pq.write_table(table, path, row_group_size=256)  # small row groups: the file splits into many partitions
 
 
 def session(master: str, partitions: int):
@@ -86,7 +88,21 @@ def session(master: str, partitions: int):
     )
 
 
-def scrim_job(spark, key: bytes):
+def read(spark, src: Path, partitions: int, shuffle: bool):
+    """The input as a DataFrame of about `partitions` partitions: split while reading (by row
+    groups), or, with `shuffle`, read and then repartitioned (a shuffle, as examples/spark does)."""
+    if shuffle:
+        return spark.read.parquet(str(src)).repartition(partitions)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(max(1, src.stat().st_size // partitions)))
+    spark.conf.set("spark.sql.files.openCostInBytes", "0")
+    spark.conf.set("spark.sql.files.minPartitionNum", str(partitions))
+    df = spark.read.parquet(str(src))
+    if df.rdd.getNumPartitions() < partitions:
+        log(f"note: {src.name} read as {df.rdd.getNumPartitions()} partitions, fewer than {partitions}")
+    return df
+
+
+def scrim_job(spark, key: bytes, shuffle: bool):
     """Returns run(input, output): Scrim through mapInArrow, as examples/spark does."""
     import pyarrow as pa
     import scrim
@@ -96,7 +112,7 @@ def scrim_job(spark, key: bytes):
     redactor = scrim.Redactor(key=key, threads=1, tiers=("rules",))
 
     def run(src: Path, out: Path, partitions: int):
-        df = spark.read.parquet(str(src)).repartition(partitions)
+        df = read(spark, src, partitions, shuffle)
         empty = pa.RecordBatch.from_pylist([], schema=to_arrow_schema(df.schema))
         sample = next(redact_batches(redactor)(iter([empty])))
         df.mapInArrow(redact_batches(redactor), from_arrow_schema(sample.schema)) \
@@ -105,7 +121,7 @@ def scrim_job(spark, key: bytes):
     return run
 
 
-def presidio_job(spark):
+def presidio_job(spark, shuffle: bool):
     """Returns run(input, output): Presidio's documented Spark approach."""
     import pandas as pd
     from presidio_analyzer import AnalyzerEngine  # noqa: F401  (imported as the sample does)
@@ -136,7 +152,7 @@ def presidio_job(spark):
     anonymize = pandas_udf(anonymize_series, returnType=StringType())
 
     def run(src: Path, out: Path, partitions: int):
-        df = spark.read.parquet(str(src)).repartition(partitions)
+        df = read(spark, src, partitions, shuffle)
         df.withColumn("text", anonymize(col("text"))).write.mode("overwrite").parquet(str(out))
 
     return run
@@ -166,6 +182,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--partitions", type=int, help="default: 2 per core of --master")
+    ap.add_argument("--shuffle", action="store_true",
+                    help="repartition after reading (a shuffle) instead of splitting the file while reading")
     ap.add_argument("--presidio-mb", type=float, default=2.0)
     ap.add_argument("--scrim-mb", type=float, default=40.0)
     ap.add_argument("--max-bytes", type=int, default=16384, help="longest message (bytes)")
@@ -217,7 +235,8 @@ def main(argv=None):
     spark = session(a.master, partitions)
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        jobs = {"scrim": scrim_job(spark, os.urandom(32).hex().encode()), "presidio": presidio_job(spark)}
+        jobs = {"scrim": scrim_job(spark, os.urandom(32).hex().encode(), a.shuffle),
+                "presidio": presidio_job(spark, a.shuffle)}
         for name, run in jobs.items():
             log(f"warm-up: {name}")
             timed(spark, run, sets["warm"][0], work / f"out-warm-{name}", partitions, sets["warm"][1],
