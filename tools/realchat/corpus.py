@@ -19,6 +19,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sharegpt  # noqa: E402
 
 
+def shuffled(seed: int = 7) -> list[dict]:
+    """Every conversation the held-out filter lets through, in a seeded random order."""
+    convs = sorted(sharegpt.conversations(), key=lambda c: c["id"])
+    random.Random(seed).shuffle(convs)
+    return convs
+
+
+def text_bytes(conv: dict) -> int:
+    """UTF-8 bytes of a conversation's message text."""
+    return sum(len(m["content"].encode("utf-8")) for m in conv["messages"])
+
+
+def sample(mb: float = 10.0, seed: int = 7) -> list[dict]:
+    """Conversations in the seeded order until their messages hold `mb` megabytes of text, as
+    `{"id", "source": "sharegpt", "messages"}` records."""
+    budget, total, out = int(mb * 1_000_000), 0, []
+    for conv in shuffled(seed):
+        if total >= budget:
+            break
+        total += text_bytes(conv)
+        out.append({"id": conv["id"], "source": "sharegpt", "messages": conv["messages"]})
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=10.0)
@@ -26,19 +50,13 @@ def main() -> None:
     ap.add_argument("--out")
     args = ap.parse_args()
     out = Path(args.out or sharegpt.ROOT / "target" / "realchat" / f"sample-{args.mb:g}mb.jsonl")
-    convs = sorted(sharegpt.conversations(), key=lambda c: c["id"])
-    random.Random(args.seed).shuffle(convs)
-    budget, total, n = int(args.mb * 1_000_000), 0, 0
+    convs = sample(args.mb, args.seed)
+    total = sum(text_bytes(conv) for conv in convs)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for conv in convs:
-            if total >= budget:
-                break
-            total += sum(len(m["content"].encode("utf-8")) for m in conv["messages"])
-            n += 1
-            fh.write(json.dumps({"id": conv["id"], "source": "sharegpt",
-                                 "messages": conv["messages"]}, ensure_ascii=False) + "\n")
-    print(f"{n} conversations, {total / 1e6:.1f} MB of message text in {out}")
+            fh.write(json.dumps(conv, ensure_ascii=False) + "\n")
+    print(f"{len(convs)} conversations, {total / 1e6:.1f} MB of message text in {out}")
 
 
 if __name__ == "__main__":
