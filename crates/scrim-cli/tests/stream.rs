@@ -239,15 +239,18 @@ impl Bed {
         })
     }
 
-    /// Wait until `distinct` holds `n` ids (each message seen is added), or fail.
+    /// Wait until `distinct` holds `n` ids (each message seen is added and counted in
+    /// `seen`), or fail.
     fn wait_distinct(
         &self,
         sub: &mut async_nats::Subscriber,
         distinct: &mut BTreeSet<String>,
+        seen: &mut usize,
         n: usize,
     ) {
         self.rt.block_on(async {
             while distinct.len() < n {
+                *seen += 1;
                 let m = tokio::time::timeout(GUARD, sub.next())
                     .await
                     .expect("no output for too long")
@@ -424,6 +427,7 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
     bed.publish(&input);
     let mut sub = bed.watch();
     let mut distinct = BTreeSet::new();
+    let mut seen = 0;
     // Kill points by outputs seen: increasing, random, below the total.
     let mut points: Vec<usize> = (0..6)
         .map(|_| 1 + rng.below(input.len() as u64 - 1) as usize)
@@ -434,7 +438,7 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
     for &point in &points {
         let flight = (1 + rng.below(5)).to_string();
         let mut child = spawn(bed.stream_cmd(&["--max-in-flight", &flight, "--quiet"]));
-        bed.wait_distinct(&mut sub, &mut distinct, point);
+        bed.wait_distinct(&mut sub, &mut distinct, &mut seen, point);
         child.kill().unwrap();
         let (status, _) = finish(child);
         assert!(!status.success(), "scrim stream ended before its kill");
@@ -446,6 +450,11 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
     assert!(status.success(), "{err}");
     let (_, unacked) = bed.consumer_state();
     assert_eq!(unacked, 0);
+    bed.wait_distinct(&mut sub, &mut distinct, &mut seen, input.len());
+    eprintln!(
+        "seed {seed}: {kills} kills; {seen} results published for {} records (the broker stored each once)",
+        input.len()
+    );
 
     let (expected, _) = bed.redact(&input, "ds-kill");
     let out = bed.stored(OUT_SUBJECT);
@@ -513,7 +522,7 @@ fn sigterm_finishes_the_batch_in_hand_and_metrics_count_it() {
     let mut child = spawn(bed.stream_cmd(&["--max-in-flight", "4", "--metrics", "127.0.0.1:0"]));
     let (addr, rest) = metrics_address(&mut child);
     let mut distinct = BTreeSet::new();
-    bed.wait_distinct(&mut sub, &mut distinct, 8);
+    bed.wait_distinct(&mut sub, &mut distinct, &mut 0, 8);
     let text = get_metrics(&addr);
     assert!(metric(&text, "scrim_stream_read_total") >= 4, "{text}");
     assert!(metric(&text, "scrim_stream_lag_messages") >= 0, "{text}");
