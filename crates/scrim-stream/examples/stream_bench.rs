@@ -12,6 +12,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    clippy::indexing_slicing,
     reason = "a measuring tool: any failure ends it with its message"
 )]
 
@@ -72,7 +73,10 @@ fn records(a: &Args) -> Vec<String> {
             let mut r = base[i % base.len()].clone();
             let o = r.as_object_mut().expect("a JSON object per line");
             o.insert("id".into(), format!("bench-{i}").into());
-            o.insert("subject".into(), format!("bench-subject-{}", i % 100).into());
+            o.insert(
+                "subject".into(),
+                format!("bench-subject-{}", i % 100).into(),
+            );
             o.insert("source".into(), "ai_chat".into());
             r.to_string()
         })
@@ -125,8 +129,19 @@ fn main() {
     let mut cmd = Command::new(&scrim);
     cmd.current_dir(dir.path())
         .env("SCRIM_MASTER_KEY_FILE", &key)
-        .args(["stream", "--nats", server.url(), "--input-stream", "BENCH_IN"])
-        .args(["--output-subject", "bench.out", "--output-stream", "BENCH_OUT"])
+        .args([
+            "stream",
+            "--nats",
+            server.url(),
+            "--input-stream",
+            "BENCH_IN",
+        ])
+        .args([
+            "--output-subject",
+            "bench.out",
+            "--output-stream",
+            "BENCH_OUT",
+        ])
         .args(["--store", "store.db", "--purpose", "training"])
         .args(["--max-in-flight", &a.max_in_flight])
         .args(["--exit-when-drained", "--summary-json"]);

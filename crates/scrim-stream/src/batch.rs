@@ -76,43 +76,52 @@ impl BatchSink {
     /// The messages to publish, in input order: each redacted record to the output with its
     /// de-duplication id (the lineage id of its `id`, else of its position), each quarantined
     /// one to the quarantine with its reason and its raw bytes. `positions[i]` and `lines[i]`
-    /// are line `i + 1`'s position and payload.
+    /// are line `i + 1`'s position and payload. No message is longer than `max_payload`: a
+    /// larger result is quarantined (`result_too_large`), a larger quarantine entry keeps the
+    /// head of its input only.
     pub(crate) fn outgoing(
         self,
         positions: &[String],
         lines: &[(usize, Line)],
         lineage: &Lineage,
+        max_payload: usize,
     ) -> (Vec<Outgoing>, Counts) {
         let mut out = Vec::with_capacity(self.outcomes.len());
         let mut counts = Counts::default();
         let inputs = positions.iter().zip(lines.iter().map(|(_, l)| l));
         for (outcome, (position, line)) in self.outcomes.into_iter().zip(inputs) {
             match outcome {
-                Outcome::Written { line, id } => {
+                Outcome::Written { line: result, .. } if result.len() > max_payload => {
+                    counts.quarantined += 1;
+                    let reason = format!(
+                        "the redacted record is {} bytes, over the broker's limit of \
+                         {max_payload} bytes a message",
+                        result.len()
+                    );
+                    out.push(
+                        bad(position, "result_too_large", &reason, line)
+                            .entry(lineage, max_payload),
+                    );
+                }
+                Outcome::Written { line: result, id } => {
                     counts.written += 1;
                     let key = id.unwrap_or_else(|| format!("position {position}"));
                     out.push(Outgoing {
                         route: Route::Output,
                         id: lineage.record(&key),
-                        payload: line.into_bytes(),
+                        payload: result.into_bytes(),
                     });
                 }
                 Outcome::Withheld => counts.withheld += 1,
                 Outcome::Excluded => counts.excluded += 1,
                 Outcome::Quarantined { code, reason } => {
                     counts.quarantined += 1;
-                    out.push(quarantine(position, code, &reason, line.bytes(), lineage));
+                    out.push(bad(position, code, &reason, line).entry(lineage, max_payload));
                 }
                 Outcome::Missing => {
                     counts.quarantined += 1;
                     let reason = "no outcome for this record";
-                    out.push(quarantine(
-                        position,
-                        "internal",
-                        reason,
-                        line.bytes(),
-                        lineage,
-                    ));
+                    out.push(bad(position, "internal", reason, line).entry(lineage, max_payload));
                 }
             }
         }
@@ -120,20 +129,51 @@ impl BatchSink {
     }
 }
 
-/// A quarantine entry, `{"position", "code", "reason", "raw"}` as the quarantine file's (with
-/// `raw_b64` holding the exact bytes when they are not UTF-8), its id made from its position.
-fn quarantine(position: &str, code: &str, reason: &str, raw: &[u8], lineage: &Lineage) -> Outgoing {
-    let entry = match std::str::from_utf8(raw) {
-        Ok(text) => json!({"position": position, "code": code, "reason": reason, "raw": text}),
-        Err(_) => json!({
-            "position": position, "code": code, "reason": reason,
-            "raw": String::from_utf8_lossy(raw), "raw_b64": B64.encode(raw),
-        }),
-    };
-    Outgoing {
-        route: Route::Quarantine,
-        id: lineage.record(&format!("quarantine {position}")),
-        payload: entry.to_string().into_bytes(),
+fn bad<'a>(position: &'a str, code: &'a str, reason: &'a str, line: &'a Line) -> Bad<'a> {
+    Bad {
+        position,
+        code,
+        reason,
+        raw: line.bytes(),
+    }
+}
+
+/// A message for the quarantine: where it was, why, and its bytes.
+struct Bad<'a> {
+    position: &'a str,
+    code: &'a str,
+    reason: &'a str,
+    raw: &'a [u8],
+}
+
+impl Bad<'_> {
+    /// Its quarantine entry, `{"position", "code", "reason", "raw"}` as the quarantine file's
+    /// (with `raw_b64` holding the exact bytes when they are not UTF-8), its id made from its
+    /// position. An entry over `max_payload` keeps the head of the input only, as `raw_b64`,
+    /// with `raw_truncated` and the input's length in `bytes`.
+    fn entry(&self, lineage: &Lineage, max_payload: usize) -> Outgoing {
+        let (position, code, reason, raw) = (self.position, self.code, self.reason, self.raw);
+        let mut entry = match std::str::from_utf8(raw) {
+            Ok(text) => json!({"position": position, "code": code, "reason": reason, "raw": text}),
+            Err(_) => json!({
+                "position": position, "code": code, "reason": reason,
+                "raw": String::from_utf8_lossy(raw), "raw_b64": B64.encode(raw),
+            }),
+        }
+        .to_string();
+        if entry.len() > max_payload {
+            let head = raw.get(..raw.len().min(max_payload / 2)).unwrap_or(raw);
+            entry = json!({
+                "position": position, "code": code, "reason": reason, "bytes": raw.len(),
+                "raw_b64": B64.encode(head), "raw_truncated": true,
+            })
+            .to_string();
+        }
+        Outgoing {
+            route: Route::Quarantine,
+            id: lineage.record(&format!("quarantine {position}")),
+            payload: entry.into_bytes(),
+        }
     }
 }
 
@@ -200,11 +240,70 @@ mod tests {
     fn a_line_without_an_outcome_is_quarantined_not_lost() {
         let lineage = Lineage::new(scrim_store::SecretKey::random().unwrap());
         let lines = vec![(1, Line::Text("{\"text\":\"x\"}".into()))];
-        let (out, counts) = BatchSink::new(1).outgoing(&["S:1".to_string()], &lines, &lineage);
+        let (out, counts) =
+            BatchSink::new(1).outgoing(&["S:1".to_string()], &lines, &lineage, 1 << 20);
         assert_eq!(counts.quarantined, 1);
         assert_eq!(out[0].route, Route::Quarantine);
         let entry: serde_json::Value = serde_json::from_slice(&out[0].payload).unwrap();
         assert_eq!(entry["code"], "internal");
         assert_eq!(entry["position"], "S:1");
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        reason = "a test fails by panicking"
+    )]
+    use super::*;
+    use scrim_pipeline::Origin;
+
+    #[test]
+    fn nothing_published_is_over_the_brokers_limit() {
+        let lineage = Lineage::new(scrim_store::SecretKey::random().unwrap());
+        let big = "x".repeat(5000);
+        let lines = vec![
+            (
+                1,
+                Line::Text(format!("{{\"id\":\"a\",\"text\":\"{big}\"}}")),
+            ),
+            (2, Line::Text(format!("not json {big}"))),
+        ];
+        let mut sink = BatchSink::new(2);
+        let origin = Origin {
+            line: 1,
+            id: Some("a".into()),
+            subject: None,
+        };
+        let stats = scrim_core::Stats::default();
+        let result = format!("{{\"id\":\"a\",\"text\":\"{big}\"}}");
+        sink.written(&Written {
+            origin: &origin,
+            line: &result,
+            raw: lines[0].1.bytes(),
+            stats: &stats,
+        })
+        .unwrap();
+        sink.quarantined(&Quarantined {
+            line: 2,
+            code: "invalid_json",
+            reason: "not JSON",
+            raw: lines[1].1.bytes(),
+        })
+        .unwrap();
+        let positions = ["S:1".to_string(), "S:2".to_string()];
+        let (out, counts) = sink.outgoing(&positions, &lines, &lineage, 4096);
+        assert_eq!(counts.quarantined, 2);
+        for o in &out {
+            assert!(o.payload.len() <= 4096, "{}", o.payload.len());
+            assert_eq!(o.route, Route::Quarantine);
+            let e: serde_json::Value = serde_json::from_slice(&o.payload).unwrap();
+            assert_eq!(e["raw_truncated"], true);
+        }
+        let first: serde_json::Value = serde_json::from_slice(&out[0].payload).unwrap();
+        assert_eq!(first["code"], "result_too_large");
+        assert_ne!(out[0].id, out[1].id);
     }
 }

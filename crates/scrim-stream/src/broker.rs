@@ -106,4 +106,9 @@ pub trait Publisher {
     /// only once the broker has stored each one durably (or recognised it as a duplicate). An
     /// error means some may not be stored: the caller must not acknowledge their inputs.
     fn publish(&mut self, batch: Vec<Outgoing>) -> Result<Published, Self::Error>;
+
+    /// The largest message body the broker takes (a larger result is quarantined instead, a
+    /// larger quarantine entry keeps only the head of its input), so that no message can stop
+    /// the stream by failing to publish again and again.
+    fn max_payload(&self) -> usize;
 }

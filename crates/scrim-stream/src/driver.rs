@@ -170,7 +170,8 @@ impl<'a> Stream<'a> {
                 RunError::Input(i) => StreamError::Fetch(Box::new(i)),
                 RunError::Sink(never) => match never {},
             })?;
-        let (outgoing, counts) = sink.outgoing(&positions, &numbered, self.lineage);
+        let limit = publisher.max_payload();
+        let (outgoing, counts) = sink.outgoing(&positions, &numbered, self.lineage, limit);
         drop(numbered);
         let published = publisher
             .publish(outgoing)

@@ -344,6 +344,16 @@ impl Publisher for NatsPublisher {
             Ok(published)
         })
     }
+
+    fn max_payload(&self) -> usize {
+        // The server's limit covers headers too: leave room for ours.
+        let limit = self.js.client().server_info().max_payload;
+        if limit == 0 {
+            1 << 20
+        } else {
+            limit.saturating_sub(1024).max(1024)
+        }
+    }
 }
 
 /// Refuse outputs that cannot be told apart.
