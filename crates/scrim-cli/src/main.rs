@@ -10,6 +10,7 @@ mod presidio;
 mod run;
 mod serve;
 mod setup;
+mod stream;
 mod summary;
 
 use std::path::PathBuf;
@@ -91,6 +92,10 @@ enum Command {
     /// (and no sign-in unless --token-file), for existing Presidio clients (LiteLLM's guardrail
     /// and others).
     Presidio(presidio::PresidioArgs),
+    /// Redact records from a NATS JetStream stream to an output subject as they arrive (the
+    /// store's keys and consent, as `redact --store`); each input acknowledged once its result
+    /// is stored.
+    Stream(Box<stream::StreamArgs>),
     /// Gateway users: create one (and its API token).
     #[command(subcommand)]
     Users(serve::UsersCmd),
@@ -266,6 +271,7 @@ fn main() -> std::process::ExitCode {
         Command::Raw(c) => gov::raw(c),
         Command::Serve(a) => serve::serve(a),
         Command::Presidio(a) => presidio::presidio(a),
+        Command::Stream(a) => stream::stream(*a),
         Command::Users(c) => serve::users(c),
         Command::Audit(c) => serve::audit(c),
     };

@@ -293,15 +293,16 @@ fn store_purpose(args: &RedactArgs) -> Result<&str> {
     Ok(purpose)
 }
 
-/// Check the purpose, load the keyring, open the store and read the run's keys.
-fn start_store_run(
-    args: &RedactArgs,
+/// Check the purpose, load the keyring, open the store and read the run's keys (`redact
+/// --store` and `stream`).
+pub(crate) fn start_store_run(
+    keys: &crate::gov::KeyArgs,
     url: &str,
     gov: Governance,
     purpose: &str,
 ) -> Result<StoreRun> {
     gov.check_purpose(purpose)?;
-    let ring = crate::gov::keyring(&args.keys)?;
+    let ring = crate::gov::keyring(keys)?;
     let store = scrim_pipeline::BlockingStore::open(url)?;
     Ok(StoreRun::start(store, gov, purpose, ring)?)
 }
@@ -309,7 +310,7 @@ fn start_store_run(
 fn redact_to_store(args: &RedactArgs, url: &str, gov: Governance) -> Result<()> {
     let purpose = store_purpose(args)?;
     let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, true)?;
-    let run = start_store_run(args, url, gov, purpose)?;
+    let run = start_store_run(&args.keys, url, gov, purpose)?;
     let setup = setup(&args.engine)?;
     let stage = run.stage(Arc::clone(&setup.engine), setup.policy.clone());
     let name = match &args.dataset {
