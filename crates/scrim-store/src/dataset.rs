@@ -254,7 +254,7 @@ enum OpenShard {
     Jsonl(BufWriter<File>, Sha256, Vec<LineEntry>),
     /// Parquet (see [`table::ShardWriter`]).
     #[cfg(feature = "parquet")]
-    Parquet(table::ShardWriter),
+    Parquet(Box<table::ShardWriter>),
 }
 
 impl std::fmt::Debug for DatasetWriter {
@@ -360,7 +360,7 @@ impl DatasetWriter {
                     &shard_file_ext(n, 0, "parquet"),
                     batch.schema(),
                 )?;
-                self.current = Some(OpenShard::Parquet(w));
+                self.current = Some(OpenShard::Parquet(Box::new(w)));
             }
             let Some(OpenShard::Parquet(w)) = self.current.as_mut() else {
                 return Err(Error::invalid(format!(
