@@ -212,14 +212,7 @@ fn run_into(
 pub(crate) fn redact(args: RedactArgs) -> Result<()> {
     let gov = crate::gov::governance(args.governance.as_deref())?;
     match &args.store {
-        Some(url) => {
-            if table_format(&args.input, args.format, "input")?.is_some()
-                || args.output_format.is_some()
-            {
-                bail!("with --store the input is JSONL and the output a dataset of JSONL shards (Parquet and Arrow datasets are not supported yet)");
-            }
-            redact_to_store(&args, url, gov)
-        }
+        Some(url) => redact_to_store(&args, url, gov),
         None => {
             if args.purpose.is_some() || args.retain_raw.is_some() || args.dataset.is_some() {
                 bail!("--purpose, --dataset and --retain-raw need --store (consent and lineage live in the store)");
@@ -307,8 +300,28 @@ pub(crate) fn start_store_run(
     Ok(StoreRun::start(store, gov, purpose, ring)?)
 }
 
+/// Whether a `--store` run writes Parquet shards: `--output-format parquet` (or a dataset
+/// directory named `*.parquet`) says so, `--output-format jsonl` says not; else a table input
+/// (Parquet, Arrow IPC) makes Parquet shards and a JSONL input JSONL ones. Arrow IPC shards are
+/// refused: compaction rewrites JSONL and Parquet shards only.
+fn parquet_shards(args: &RedactArgs, src: &Source<'_>) -> Result<bool> {
+    if args.output_format == Some(crate::io::Format::Jsonl) {
+        return Ok(false);
+    }
+    match table_format(&args.output, args.output_format, "output")? {
+        Some(TableFormat::Parquet) => Ok(true),
+        Some(other) => bail!(
+            "a dataset's shards are JSONL or Parquet (what compaction rewrites), not {}; use --output-format parquet",
+            other.name()
+        ),
+        None => Ok(src.table.is_some()),
+    }
+}
+
 fn redact_to_store(args: &RedactArgs, url: &str, gov: Governance) -> Result<()> {
     let purpose = store_purpose(args)?;
+    let src = source(args)?;
+    let parquet = parquet_shards(args, &src)?;
     let qpath = quarantine_path(args.quarantine.as_deref(), &args.input, &args.output, true)?;
     let run = start_store_run(&args.keys, url, gov, purpose)?;
     let setup = setup(&args.engine)?;
@@ -328,16 +341,17 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: Governance) -> Result<()> 
         shard_records: args.shard_records,
         retain_raw: args.retain_raw.clone(),
     };
-    let mut sink = DatasetSink::create(&run, &args.output, options, QuarantineFile::new(qpath))?;
-    let src = source(args)?;
-    let summary = drive(
-        &setup,
-        &stage,
-        &run.admission(),
-        &src,
-        Opened::Jsonl,
-        &mut sink,
-    )?;
+    let opened = src.open()?;
+    let columns = if parquet {
+        Some(src.columns(&opened, TableFormat::Parquet)?)
+    } else {
+        None
+    };
+    let mut sink = DatasetSink::create(&run, &args.output, options, src.quarantine(qpath))?;
+    if let Some(columns) = &columns {
+        sink = sink.parquet_shards(columns)?;
+    }
+    let summary = drive(&setup, &stage, &run.admission(), &src, opened, &mut sink)?;
     if !args.quiet || args.summary_json {
         let key = run.describe();
         let report = Report {

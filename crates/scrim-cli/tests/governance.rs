@@ -20,7 +20,8 @@ fn scrim(dir: &Path) -> Command {
         .env("SCRIM_MASTER_KEY_FILE", dir.join("master.key"))
         .env_remove("SCRIM_STORE")
         .env_remove("SCRIM_MASTER_KEY")
-        .env_remove("SCRIM_CRASH_AT");
+        .env_remove("SCRIM_CRASH_AT")
+        .env_remove("SCRIM_PAUSE_AT");
     c
 }
 
@@ -1128,6 +1129,323 @@ fn an_engine_dataset_registered_is_forgotten_and_compacted_even_when_killed() {
             named.insert("_scrim_manifest.json".to_string());
             named.insert("_SUCCESS".to_string());
             assert_eq!(names, named, "{s} {point}");
+        }
+    }
+}
+
+/// `text` (JSONL) as a Parquet file at `path`, with the column types arrow infers for it, in
+/// row groups of five rows.
+fn jsonl_to_parquet(text: &str, path: &Path) {
+    use std::io::{BufReader, Cursor};
+    use std::sync::Arc;
+    let (schema, _) =
+        arrow_json::reader::infer_json_schema(BufReader::new(Cursor::new(text)), None).unwrap();
+    let schema = Arc::new(schema);
+    let reader = arrow_json::ReaderBuilder::new(Arc::clone(&schema))
+        .build(Cursor::new(text))
+        .unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(5))
+        .build();
+    let f = std::fs::File::create(path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, schema, Some(props)).unwrap();
+    for b in reader {
+        w.write(&b.unwrap()).unwrap();
+    }
+    w.close().unwrap();
+}
+
+/// The rows of a dataset of Parquet shards, through its manifest, shard by shard, each as a
+/// JSON object (null columns left out). The lineage columns are checked against the manifest
+/// and left out; `scrim` is parsed, so that a row reads as the JSONL line it stands for.
+fn parquet_rows(ds: &Path) -> BTreeMap<u64, Vec<Value>> {
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(ds.join("_scrim_manifest.json")).unwrap())
+            .unwrap();
+    assert!(!ds.join("manifest.json").exists());
+    let mut out = BTreeMap::new();
+    for s in m["shards"].as_array().unwrap() {
+        let f = std::fs::File::open(ds.join(s["file"].as_str().unwrap())).unwrap();
+        let r = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut buf = Vec::new();
+        {
+            let mut w = arrow_json::LineDelimitedWriter::new(&mut buf);
+            for b in r {
+                w.write(&b.unwrap()).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let lineage = s["lines"].as_array().unwrap();
+        let mut rows = Vec::new();
+        for (line, entry) in String::from_utf8(buf).unwrap().lines().zip(lineage) {
+            let mut row: Value = serde_json::from_str(line).unwrap();
+            let o = row.as_object_mut().unwrap();
+            assert_eq!(o.remove("scrim_record").as_ref(), entry.get("record"));
+            assert_eq!(o.remove("scrim_subject").as_ref(), entry.get("subject"));
+            assert!(o.get("quarantine").is_none(), "{o:?}");
+            let scrim = o.remove("scrim").unwrap();
+            o.insert(
+                "scrim".into(),
+                serde_json::from_str(scrim.as_str().unwrap()).unwrap(),
+            );
+            rows.push(row);
+        }
+        assert_eq!(rows.len(), lineage.len(), "{}", s["file"]);
+        out.insert(s["shard"].as_u64().unwrap(), rows);
+    }
+    out
+}
+
+/// The governance input with a malformed row (no messages, no text) at the end.
+fn input_with_bad_row() -> String {
+    input() + "{\"id\":\"bad-1\",\"subject\":\"chen\",\"source\":\"ai_chat\"}\n"
+}
+
+/// `scrim redact in.parquet --store`: a dataset of Parquet shards holding, row for row, what
+/// the JSONL dataset of the same records holds (same counts, same quarantine, the DM
+/// excluded); forget and compact rewrite its shards without the subject, every other row
+/// unchanged; an opted-out subject is left out of the next run. `--output-format` chooses.
+#[test]
+fn a_parquet_store_run_matches_the_jsonl_dataset_and_compacts() {
+    for backend in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        setup(dir);
+        let s = fresh_store(&backend, dir);
+        std::fs::write(dir.join("in2.jsonl"), input_with_bad_row()).unwrap();
+        jsonl_to_parquet(&input_with_bad_row(), &dir.join("in.parquet"));
+        let redact = |input: &str, out: &str, more: &[&str]| -> Value {
+            let res = scrim(dir)
+                .args(["redact", input, "-o", out, "--store", &s])
+                .args(["--purpose", "training", "--shard-records", "5"])
+                .args(["--quiet", "--summary-json"])
+                .args(more)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&res.stderr).into_owned();
+            assert!(res.status.success(), "{s} {input} -> {out}: {err}");
+            assert!(!err.contains("Alice") && !err.contains("PRIVATE"), "{err}");
+            serde_json::from_str(err.lines().last().unwrap()).unwrap()
+        };
+        let js = redact("in2.jsonl", "dsj", &[]);
+        let pq = redact("in.parquet", "dsp", &[]);
+        for k in ["records", "written", "withheld", "excluded", "quarantined"] {
+            assert_eq!(js[k], pq[k], "{s} {k}: {js} {pq}");
+        }
+        assert_eq!(pq["written"], 12, "{s} {pq}");
+        assert_eq!(pq["quarantined"]["no_messages_or_text"], 1, "{s} {pq}");
+        assert_eq!(pq["dataset"]["shards"], 3, "{s} {pq}");
+        // Row for row what the JSONL dataset holds, in the same shards.
+        let jsonl: BTreeMap<u64, Vec<Value>> = shard_lines(&dir.join("dsj"))
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    v.iter().map(|l| serde_json::from_str(l).unwrap()).collect(),
+                )
+            })
+            .collect();
+        let before = parquet_rows(&dir.join("dsp"));
+        assert_eq!(before, jsonl, "{s}");
+        let text = serde_json::to_string(&before).unwrap();
+        assert!(
+            !text.contains("PRIVATE") && !text.contains("alice.moreno"),
+            "{s}"
+        );
+        // The malformed row is quarantined with its reason (by row), never dropped.
+        let q = std::fs::read_to_string(dir.join("dsp.quarantine.jsonl")).unwrap();
+        let q: Vec<Value> = q
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(q.len(), 1, "{s}");
+        assert_eq!(q[0]["row"], 14, "{s}");
+        assert_eq!(q[0]["code"], "no_messages_or_text", "{s}");
+        // A JSONL input makes Parquet shards when asked; a table input JSONL ones.
+        redact("in2.jsonl", "dsjp", &["--output-format", "parquet"]);
+        assert_eq!(parquet_rows(&dir.join("dsjp")), jsonl, "{s}");
+        redact("in.parquet", "dspj", &["--output-format", "jsonl"]);
+        assert_eq!(
+            shard_lines(&dir.join("dspj")),
+            shard_lines(&dir.join("dsj")),
+            "{s}"
+        );
+        let res = scrim(dir)
+            .args(["redact", "in.parquet", "-o", "dsa", "--store", &s])
+            .args(["--purpose", "training", "--output-format", "arrow"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert!(
+            !res.status.success() && err.contains("JSONL or Parquet"),
+            "{s}: {err}"
+        );
+        assert!(!dir.join("dsa").exists(), "{s}");
+
+        // Forget bob: the shards that hold him are rewritten without his rows.
+        let bob: Vec<String> = (0..4).map(|i| format!("bob-{i}")).collect();
+        let is_bob = |r: &Value| bob.iter().any(|b| r["id"] == b.as_str());
+        run(dir, &["forget", "bob", "--store", &s]);
+        run(dir, &["compact", "--all", "--store", &s]);
+        let after = parquet_rows(&dir.join("dsp"));
+        let expected: BTreeMap<u64, Vec<Value>> = before
+            .iter()
+            .map(|(k, v)| (*k, v.iter().filter(|r| !is_bob(r)).cloned().collect()))
+            .collect();
+        assert_eq!(after, expected, "{s}");
+        assert_eq!(after.values().flatten().count(), 8, "{s}");
+        let names: BTreeSet<String> = std::fs::read_dir(dir.join("dsp"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let m: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("dsp").join("_scrim_manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let mut named: BTreeSet<String> = m["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["file"].as_str().unwrap().to_string())
+            .collect();
+        named.insert("_scrim_manifest.json".to_string());
+        assert_eq!(names, named, "{s}: only the manifest's files are left");
+        assert!(named.contains("shard-00000.g1.parquet"), "{s} {named:?}");
+
+        // An opted-out subject is left out of the next run, as with JSONL.
+        run(dir, &["optout", "alice", "--store", &s]);
+        let next = redact("in.parquet", "dsp2", &[]);
+        assert_eq!(next["written"], 4, "{s} {next}");
+        let rows: Vec<Value> = parquet_rows(&dir.join("dsp2"))
+            .into_values()
+            .flatten()
+            .collect();
+        assert!(
+            rows.iter()
+                .all(|r| r["id"].as_str().unwrap().starts_with("chen-")),
+            "{s}"
+        );
+    }
+}
+
+/// Start `cmd` held at `point` (`SCRIM_PAUSE_AT`), wait until it says it is there, then kill
+/// it with SIGKILL: the kill lands at that state, however slow the machine.
+fn kill_at(mut cmd: Command, point: &str) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = cmd
+        .env("SCRIM_PAUSE_AT", point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut reached = false;
+    let mut said = String::new();
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if line == format!("scrim: paused at {point}") {
+            reached = true;
+            break;
+        }
+        said.push_str(&line);
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(reached, "{point}: never reached ({status}): {said}");
+    assert!(!status.success(), "{point}");
+}
+
+/// A `--store` run writing Parquet shards, killed (SIGKILL) after a shard, before registering,
+/// before and after its manifest: what it leaves is registered (and reached by forget) or
+/// removed by `datasets recover`, and a rerun under the same name completes.
+#[test]
+fn a_killed_parquet_store_run_leaves_nothing_forget_cannot_reach() {
+    let points = [
+        "dataset:after_shard",
+        "redact:before_register",
+        "redact:before_manifest",
+        "redact:after_manifest",
+    ];
+    for backend in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        setup(dir);
+        let s = fresh_store(&backend, dir);
+        jsonl_to_parquet(&input(), &dir.join("in.parquet"));
+        let redact = |name: &str| {
+            let mut c = scrim(dir);
+            c.args(["redact", "in.parquet", "-o", name, "--store", &s])
+                .args(["--purpose", "training", "--shard-records", "5", "--quiet"]);
+            c
+        };
+        ok(redact("whole").output().unwrap(), "unkilled run");
+        let whole = parquet_rows(&dir.join("whole"));
+        for (i, point) in points.iter().enumerate() {
+            let name = format!("ds{i}");
+            kill_at(redact(&name), point);
+            let committed = dir.join(&name).join("_scrim_manifest.json").exists();
+            assert_eq!(committed, *point == "redact:after_manifest", "{s} {point}");
+            let listed: Value =
+                serde_json::from_str(&run(dir, &["datasets", "--store", &s, "--json"])).unwrap();
+            let state = listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["name"] == name.as_str())
+                .map(|d| d["state"].clone());
+            let registered = i >= 2;
+            let expected = registered.then(|| Value::from("pending"));
+            assert_eq!(state, expected, "{s} {point}: state before recovery");
+        }
+        run(dir, &["datasets", "recover", "--all", "--store", &s]);
+        for i in 0..2 {
+            run(
+                dir,
+                &["datasets", "recover", &format!("ds{i}"), "--store", &s],
+            );
+        }
+        let listed: Value =
+            serde_json::from_str(&run(dir, &["datasets", "--store", &s, "--json"])).unwrap();
+        let listed: BTreeMap<String, String> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["name"].as_str().unwrap().to_string(),
+                    d["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        for (i, point) in points.iter().enumerate() {
+            let name = format!("ds{i}");
+            if *point == "redact:after_manifest" {
+                assert_eq!(listed.get(&name).map(String::as_str), Some("ready"), "{s}");
+                assert_eq!(parquet_rows(&dir.join(&name)), whole, "{s} {point}");
+            } else {
+                assert!(!listed.contains_key(&name), "{s} {name} still registered");
+                assert!(!dir.join(&name).exists(), "{s} {point}: {name} left files");
+                ok(redact(&name).output().unwrap(), "redact again");
+                assert_eq!(parquet_rows(&dir.join(&name)), whole, "{s} {point}: rerun");
+            }
+        }
+        run(dir, &["forget", "bob", "--store", &s]);
+        run(dir, &["compact", "--all", "--store", &s]);
+        for i in 0..points.len() {
+            let rows: Vec<Value> = parquet_rows(&dir.join(format!("ds{i}")))
+                .into_values()
+                .flatten()
+                .collect();
+            assert_eq!(rows.len(), 8, "{s} ds{i}");
+            assert!(
+                rows.iter()
+                    .all(|r| !r["id"].as_str().unwrap().starts_with("bob-")),
+                "{s} ds{i} still holds the forgotten subject"
+            );
         }
     }
 }

@@ -545,3 +545,108 @@ fn formats_are_checked() {
     assert!(!stderr.contains("Omar"), "{stderr}");
     assert!(!run.path("m.parquet").exists());
 }
+
+/// Start `cmd` held at `point` (`SCRIM_PAUSE_AT`), wait until it says it is there, then kill
+/// it with SIGKILL: the kill lands at that state, however slow the machine.
+fn kill_at(mut cmd: Command, point: &str) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = cmd
+        .env("SCRIM_PAUSE_AT", point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut reached = false;
+    let mut said = String::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if line == format!("scrim: paused at {point}") {
+            reached = true;
+            break;
+        }
+        said.push_str(&line);
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(reached, "{point}: never reached ({status}): {said}");
+    assert!(!status.success(), "{point}");
+}
+
+/// `scrim redact in.parquet -o out.parquet` killed (SIGKILL) after a batch is written, before
+/// the output is moved into place, and after (before the quarantine is): no half file under
+/// the target's name, and a rerun finishes with the output and quarantine of an unkilled run.
+#[test]
+fn a_killed_parquet_run_leaves_no_half_file_and_a_rerun_finishes() {
+    let run = Run::new();
+    let table = run.path("in.parquet");
+    // More rows than one output batch (4096), so a batch is written before the end.
+    write_parquet(&table, &conversations(4500, Some(4200)), 2000);
+    let reference = run.path("reference.parquet");
+    let summary = run.redact_ok(&table, &reference, &[]);
+    assert_eq!(summary["written"], 4499);
+    let want = rows(&read_parquet(&reference));
+    let want_q = std::fs::read_to_string(run.path("reference.parquet.quarantine.jsonl")).unwrap();
+    assert_eq!(want_q.lines().count(), 1);
+    let out = run.path("out.parquet");
+    let quarantine = run.path("out.parquet.quarantine.jsonl");
+    let redact = || {
+        let mut c = scrim();
+        c.args([
+            "redact",
+            table.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--key-file", run.key.to_str().unwrap()])
+        .args(["--policy", run.policy.to_str().unwrap(), "--threads", "2"])
+        .arg("--quiet");
+        c
+    };
+    for point in [
+        "table:after_batch",
+        "table:before_commit",
+        "table:after_commit",
+    ] {
+        kill_at(redact(), point);
+        let partials: Vec<String> = std::fs::read_dir(run.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".scrim-partial-out.parquet."))
+            .collect();
+        if point == "table:after_commit" {
+            // Killed once the output was in place: it is whole.
+            assert_eq!(rows(&read_parquet(&out)), want, "{point}");
+        } else {
+            assert!(
+                !out.exists(),
+                "{point}: a half output under the target's name"
+            );
+            assert!(
+                !partials.is_empty(),
+                "{point}: killed before writing anything"
+            );
+        }
+        assert!(
+            !quarantine.exists(),
+            "{point}: the quarantine came before the output"
+        );
+        // The rerun clears what the killed run left and finishes.
+        let res = redact().output().unwrap();
+        assert!(
+            res.status.success(),
+            "{point}: {}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+        assert_eq!(rows(&read_parquet(&out)), want, "{point}");
+        assert_eq!(
+            std::fs::read_to_string(&quarantine).unwrap(),
+            want_q,
+            "{point}"
+        );
+        no_partials(run.dir.path());
+        std::fs::remove_file(&out).unwrap();
+        std::fs::remove_file(&quarantine).unwrap();
+    }
+}

@@ -6,6 +6,13 @@
 //! is written (the commit point), then the dataset is marked ready; the quarantine moves into
 //! place last. A kill at any point leaves nothing the store does not know (`scrim datasets
 //! recover` adopts or cleans it).
+//!
+//! Shards are JSONL (one redacted record per line) or, with the `parquet` feature and
+//! [`DatasetSink::parquet_shards`], Parquet: the written rows in the column form of
+//! [`crate::arrow`] (every input column, then `scrim`), then the lineage columns compaction
+//! removes rows by (`scrim_subject`, `scrim_record`), the format `scrim datasets register`
+//! adopts from engines. As with JSONL shards, only written records are in the dataset;
+//! withheld and excluded ones are counted, quarantined ones go to the quarantine file.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -44,6 +51,10 @@ pub enum DatasetError {
     /// The dataset was finished already.
     #[error("dataset {0} is finished already")]
     Finished(String),
+    /// The written rows could not be put into Parquet columns.
+    #[cfg(feature = "parquet")]
+    #[error("cannot write the dataset's Parquet rows: {0}")]
+    Rows(#[from] crate::arrow::BatchError),
 }
 
 /// How to write a dataset.
@@ -107,6 +118,21 @@ pub struct DatasetSink<'a> {
     raw_skipped: usize,
     quarantine: QuarantineFile,
     report: Option<DatasetReport>,
+    /// Parquet shards: the rows held until a batch is full.
+    #[cfg(feature = "parquet")]
+    rows: Option<ParquetRows>,
+}
+
+/// The written rows a Parquet dataset holds until a batch is full.
+#[cfg(feature = "parquet")]
+struct ParquetRows {
+    /// [`crate::arrow::output_schema`] of the input's columns.
+    schema: arrow_schema::SchemaRef,
+    /// The input's columns.
+    columns: usize,
+    /// Written lines, and their lineage.
+    lines: Vec<crate::collect::RecordOutcome>,
+    entries: Vec<LineEntry>,
 }
 
 impl std::fmt::Debug for DatasetSink<'_> {
@@ -151,7 +177,92 @@ impl<'a> DatasetSink<'a> {
             raw_skipped: 0,
             quarantine,
             report: None,
+            #[cfg(feature = "parquet")]
+            rows: None,
         })
+    }
+
+    /// Write Parquet shards instead of JSONL ones: each written record as a row with the
+    /// columns of `input` (the input table's, or those inferred from JSONL records) and
+    /// `scrim`, then the lineage columns. Refused when `input` already has a column the
+    /// shards add.
+    #[cfg(feature = "parquet")]
+    pub fn parquet_shards(
+        mut self,
+        input: &arrow_schema::Schema,
+    ) -> Result<DatasetSink<'a>, DatasetError> {
+        crate::arrow::check_reserved(input)?;
+        for reserved in [
+            scrim_store::dataset::SUBJECT_COLUMN,
+            scrim_store::dataset::RECORD_COLUMN,
+        ] {
+            if input.field_with_name(reserved).is_ok() {
+                return Err(crate::arrow::BatchError::Reserved(reserved).into());
+            }
+        }
+        self.rows = Some(ParquetRows {
+            schema: crate::arrow::output_schema(input),
+            columns: input.fields().len(),
+            lines: Vec::new(),
+            entries: Vec::new(),
+        });
+        Ok(self)
+    }
+
+    /// Write the Parquet rows held so far (nothing for JSONL shards).
+    #[cfg(feature = "parquet")]
+    fn flush_rows(&mut self) -> Result<(), DatasetError> {
+        use crate::arrow::{outcomes_batch, with_lineage, BatchError};
+        let Some(rows) = self.rows.as_mut() else {
+            return Ok(());
+        };
+        if rows.lines.is_empty() {
+            return Ok(());
+        }
+        let lines = std::mem::take(&mut rows.lines);
+        let entries = std::mem::take(&mut rows.entries);
+        let batch = outcomes_batch(&rows.schema, rows.columns, true, lines)?;
+        // Every input column and `scrim`; not `quarantine` (always null here).
+        let keep: Vec<usize> = (0..=rows.columns).collect();
+        let batch = batch.project(&keep).map_err(|_| BatchError::Rebuild)?;
+        let lineage: Vec<crate::RowLineage> = entries
+            .iter()
+            .map(|e| crate::RowLineage {
+                record: e.record.clone(),
+                subject: e.subject.clone(),
+            })
+            .collect();
+        let batch = with_lineage(&batch, &lineage)?;
+        self.writer
+            .as_mut()
+            .ok_or_else(|| DatasetError::Finished(self.options.name.clone()))?
+            .rows(&batch, &entries)?;
+        Ok(())
+    }
+
+    /// Hold a written line for a Parquet shard; `false` for JSONL shards.
+    #[cfg(feature = "parquet")]
+    fn hold_row(&mut self, line: &str, entry: &LineEntry) -> Result<bool, DatasetError> {
+        let Some(rows) = self.rows.as_mut() else {
+            return Ok(false);
+        };
+        rows.lines
+            .push(crate::collect::RecordOutcome::Written(line.to_string()));
+        rows.entries.push(entry.clone());
+        if rows.lines.len() >= crate::table::DEFAULT_BATCH_ROWS {
+            self.flush_rows()?;
+        }
+        Ok(true)
+    }
+
+    #[cfg(not(feature = "parquet"))]
+    fn hold_row(&mut self, _: &str, _: &LineEntry) -> Result<bool, DatasetError> {
+        Ok(false)
+    }
+
+    #[cfg(not(feature = "parquet"))]
+    fn flush_rows(&mut self) -> Result<(), DatasetError> {
+        Ok(())
     }
 
     /// What the dataset holds, once finished.
@@ -183,10 +294,12 @@ impl<'a> DatasetSink<'a> {
             record: record_lid.clone(),
             subject: subject_lid.clone(),
         };
-        self.writer
-            .as_mut()
-            .ok_or_else(|| DatasetError::Finished(self.options.name.clone()))?
-            .line(event.line, entry)?;
+        if !self.hold_row(event.line, &entry)? {
+            self.writer
+                .as_mut()
+                .ok_or_else(|| DatasetError::Finished(self.options.name.clone()))?
+                .line(event.line, entry)?;
+        }
         if let (Some(subject), Some(lid)) = (subject, subject_lid) {
             self.seal_raw(subject, &lid, &record_lid, event.raw)?;
         }
@@ -224,6 +337,7 @@ impl<'a> DatasetSink<'a> {
     /// Close the shards and the raw segment, register the dataset (pending, with its subjects
     /// and holdings), commit its manifest, then mark it ready.
     fn commit(&mut self) -> Result<DatasetReport, DatasetError> {
+        self.flush_rows()?;
         let name = self.options.name.clone();
         let mut writer = self
             .writer

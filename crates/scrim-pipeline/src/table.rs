@@ -35,6 +35,7 @@ use parquet::arrow::arrow_reader::{
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
+use scrim_store::dataset::crash_point;
 use serde_json::Value;
 
 use crate::arrow::{check_reserved, check_schema, encode_rows, outcomes_batch, output_schema};
@@ -770,6 +771,7 @@ impl TableSink {
             return Err(self.write_err(n, e));
         }
         self.rows_written += n as u64;
+        crash_point("table:after_batch");
         Ok(())
     }
 
@@ -812,7 +814,9 @@ impl Sink for TableSink {
                 path: self.path.clone(),
                 source,
             })?;
+            crash_point("table:before_commit");
             file.commit()?;
+            crash_point("table:after_commit");
         }
         Ok(self.quarantine.commit()?)
     }

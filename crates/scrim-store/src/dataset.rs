@@ -159,11 +159,20 @@ impl Manifest {
     }
 }
 
-/// Stop the process here when `SCRIM_CRASH_AT` names this point: the hook the crash-safety
-/// tests use to kill a compaction between any two of its steps.
+/// Stop the process here when `SCRIM_CRASH_AT` names this point, or hold it here when
+/// `SCRIM_PAUSE_AT` does: the hooks the crash-safety tests use to kill a run or a compaction
+/// between any two of its steps. A paused process says `scrim: paused at NAME` on standard
+/// error and waits to be killed (so a test kills it, with SIGKILL, at a state it saw, not after
+/// a guessed delay). Neither variable is meant to be set outside tests.
 pub fn crash_point(name: &str) {
     if std::env::var("SCRIM_CRASH_AT").is_ok_and(|v| v == name) {
         std::process::abort();
+    }
+    if std::env::var("SCRIM_PAUSE_AT").is_ok_and(|v| v == name) {
+        eprintln!("scrim: paused at {name}");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
     }
 }
 
@@ -236,7 +245,16 @@ pub struct DatasetWriter {
     _lock: File,
     shard_records: usize,
     shards: Vec<ShardEntry>,
-    current: Option<(BufWriter<File>, Sha256, Vec<LineEntry>)>,
+    current: Option<OpenShard>,
+}
+
+/// The shard a [`DatasetWriter`] is writing.
+enum OpenShard {
+    /// JSONL: the file, the hash of its bytes so far, its lines' lineage.
+    Jsonl(BufWriter<File>, Sha256, Vec<LineEntry>),
+    /// Parquet (see [`table::ShardWriter`]).
+    #[cfg(feature = "parquet")]
+    Parquet(Box<table::ShardWriter>),
 }
 
 impl std::fmt::Debug for DatasetWriter {
@@ -288,17 +306,25 @@ impl DatasetWriter {
         })
     }
 
-    /// Append one output line (without its newline) and where it came from.
+    /// Append one output line (without its newline) and where it came from. A dataset's
+    /// shards are all JSONL or all Parquet: lines cannot follow rows.
     pub fn line(&mut self, line: &str, entry: LineEntry) -> Result<()> {
         if self.current.is_none() {
             let n = self.shards.len() as u32;
             let tmp = self.dir.join(format!(".{}.tmp", shard_file(n, 0)));
             let f = create_private(&tmp)?;
-            self.current = Some((BufWriter::new(f), Sha256::new(), Vec::new()));
+            self.current = Some(OpenShard::Jsonl(
+                BufWriter::new(f),
+                Sha256::new(),
+                Vec::new(),
+            ));
         }
         let full = {
-            let Some((w, h, lines)) = self.current.as_mut() else {
-                return Err(Error::Corrupt("dataset writer lost its shard".to_string()));
+            let Some(OpenShard::Jsonl(w, h, lines)) = self.current.as_mut() else {
+                return Err(Error::invalid(format!(
+                    "{}: a dataset's shards are all JSONL or all Parquet",
+                    self.dir.display()
+                )));
             };
             w.write_all(line.as_bytes())
                 .and_then(|()| w.write_all(b"\n"))
@@ -317,28 +343,80 @@ impl DatasetWriter {
         Ok(())
     }
 
+    /// Append rows to Parquet shards (a new shard every `shard_records` rows): `batch` holds
+    /// the output columns and, last, the lineage columns ([`SUBJECT_COLUMN`], then
+    /// [`RECORD_COLUMN`]), which must agree with `entries` row by row (the manifest lists
+    /// `entries`; compaction removes rows by the column). Every batch of a dataset has the
+    /// same schema.
+    #[cfg(feature = "parquet")]
+    pub fn rows(&mut self, batch: &arrow_array::RecordBatch, entries: &[LineEntry]) -> Result<()> {
+        table::check_lineage(&self.dir, batch, entries)?;
+        let mut at = 0;
+        while at < entries.len() {
+            if self.current.is_none() {
+                let n = self.shards.len() as u32;
+                let w = table::ShardWriter::create(
+                    &self.dir,
+                    &shard_file_ext(n, 0, "parquet"),
+                    batch.schema(),
+                )?;
+                self.current = Some(OpenShard::Parquet(Box::new(w)));
+            }
+            let Some(OpenShard::Parquet(w)) = self.current.as_mut() else {
+                return Err(Error::invalid(format!(
+                    "{}: a dataset's shards are all JSONL or all Parquet",
+                    self.dir.display()
+                )));
+            };
+            let room = self.shard_records.saturating_sub(w.rows()).max(1);
+            let take = room.min(entries.len() - at);
+            let part = entries.get(at..at + take).unwrap_or_default();
+            w.write(&batch.slice(at, take), part)?;
+            at += take;
+            if w.rows() >= self.shard_records {
+                self.close_shard()?;
+            }
+        }
+        Ok(())
+    }
+
     fn close_shard(&mut self) -> Result<()> {
-        let Some((w, h, lines)) = self.current.take() else {
-            return Ok(());
-        };
         let n = self.shards.len() as u32;
-        let name = shard_file(n, 0);
-        let tmp = self.dir.join(format!(".{name}.tmp"));
-        let f = w.into_inner().map_err(|e| Error::Io {
-            context: format!("cannot write {}", tmp.display()),
-            source: e.into_error(),
-        })?;
-        f.sync_all()
-            .map_err(Error::io(format!("cannot flush {}", tmp.display())))?;
-        std::fs::rename(&tmp, self.dir.join(&name))
-            .map_err(Error::io(format!("cannot move shard {name} into place")))?;
-        self.shards.push(ShardEntry {
-            shard: n,
-            file: name,
-            generation: 0,
-            sha256: hex(&h.finalize()),
-            lines,
-        });
+        let entry = match self.current.take() {
+            None => return Ok(()),
+            Some(OpenShard::Jsonl(w, h, lines)) => {
+                let name = shard_file(n, 0);
+                let tmp = self.dir.join(format!(".{name}.tmp"));
+                let f = w.into_inner().map_err(|e| Error::Io {
+                    context: format!("cannot write {}", tmp.display()),
+                    source: e.into_error(),
+                })?;
+                f.sync_all()
+                    .map_err(Error::io(format!("cannot flush {}", tmp.display())))?;
+                std::fs::rename(&tmp, self.dir.join(&name))
+                    .map_err(Error::io(format!("cannot move shard {name} into place")))?;
+                ShardEntry {
+                    shard: n,
+                    file: name,
+                    generation: 0,
+                    sha256: hex(&h.finalize()),
+                    lines,
+                }
+            }
+            #[cfg(feature = "parquet")]
+            Some(OpenShard::Parquet(w)) => {
+                let (file, sha256, lines) = w.finish(&self.dir)?;
+                ShardEntry {
+                    shard: n,
+                    file,
+                    generation: 0,
+                    sha256,
+                    lines,
+                }
+            }
+        };
+        self.shards.push(entry);
+        crash_point("dataset:after_shard");
         Ok(())
     }
 

@@ -387,3 +387,104 @@ fn copy_kept<W: Write + Send>(
     }
     Ok(row)
 }
+
+/// Check that the lineage columns of `batch` ([`SUBJECT_COLUMN`], [`RECORD_COLUMN`]) hold
+/// `entries`, row by row: what a dataset's manifest lists is what its shards hold.
+pub(crate) fn check_lineage(dir: &Path, batch: &RecordBatch, entries: &[LineEntry]) -> Result<()> {
+    if batch.num_rows() != entries.len() {
+        return Err(Error::invalid(format!(
+            "{}: {} rows but lineage for {}",
+            dir.display(),
+            batch.num_rows(),
+            entries.len()
+        )));
+    }
+    let subjects = strings(dir, batch, SUBJECT_COLUMN, 0)?;
+    let records = strings(dir, batch, RECORD_COLUMN, 0)?;
+    for (i, ((subject, record), entry)) in subjects.iter().zip(&records).zip(entries).enumerate() {
+        if *subject != entry.subject || record.as_deref() != Some(entry.record.as_str()) {
+            return Err(Error::invalid(format!(
+                "{}: row {} of a batch: the lineage columns differ from its lineage",
+                dir.display(),
+                i + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A Parquet shard being written by a [`super::DatasetWriter`]: a temporary file
+/// (`.NAME.tmp`) that [`ShardWriter::finish`] flushes and renames to its name. Snappy, as
+/// compaction writes; a row group is written out once its encoded size reaches 128 MiB.
+pub(crate) struct ShardWriter {
+    name: String,
+    tmp: std::path::PathBuf,
+    writer: ArrowWriter<BufWriter<File>>,
+    lines: Vec<LineEntry>,
+}
+
+/// A row group is written out once its encoded size reaches this (bounded memory).
+const ROW_GROUP_BYTES: usize = 128 << 20;
+
+impl ShardWriter {
+    /// Start shard `name` in `dir`, with the columns of `schema`.
+    pub(crate) fn create(
+        dir: &Path,
+        name: &str,
+        schema: arrow_schema::SchemaRef,
+    ) -> Result<ShardWriter> {
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
+            .build();
+        let file = BufWriter::new(create_private(&tmp)?);
+        let writer = ArrowWriter::try_new(file, schema, Some(props))
+            .map_err(|e| Error::Corrupt(format!("cannot write {}: {e}", tmp.display())))?;
+        Ok(ShardWriter {
+            name: name.to_string(),
+            tmp,
+            writer,
+            lines: Vec::new(),
+        })
+    }
+
+    /// Rows written so far.
+    pub(crate) fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Append `batch`, whose rows' lineage is `entries` (checked by the caller).
+    pub(crate) fn write(&mut self, batch: &RecordBatch, entries: &[LineEntry]) -> Result<()> {
+        self.writer
+            .write(batch)
+            .map_err(|e| Error::Corrupt(format!("cannot write {}: {e}", self.tmp.display())))?;
+        self.lines.extend_from_slice(entries);
+        Ok(())
+    }
+
+    /// Write the footer, flush the file to disk and move it to its name in `dir`: its name,
+    /// SHA-256 and rows' lineage.
+    pub(crate) fn finish(self, dir: &Path) -> Result<(String, String, Vec<LineEntry>)> {
+        let ShardWriter {
+            name,
+            tmp,
+            writer,
+            lines,
+        } = self;
+        let file = writer
+            .into_inner()
+            .map_err(|e| Error::Corrupt(format!("cannot write {}: {e}", tmp.display())))?;
+        let file = file.into_inner().map_err(|e| Error::Io {
+            context: format!("cannot write {}", tmp.display()),
+            source: e.into_error(),
+        })?;
+        file.sync_all()
+            .map_err(Error::io(format!("cannot flush {}", tmp.display())))?;
+        drop(file);
+        let sha256 = file_sha256(&tmp)?;
+        std::fs::rename(&tmp, dir.join(&name))
+            .map_err(Error::io(format!("cannot move shard {name} into place")))?;
+        Ok((name, sha256, lines))
+    }
+}
