@@ -688,9 +688,7 @@ impl Engine {
                     if let Some(span) = Span::new(text, s, e) {
                         let found = Finding::new(span, label, 0.9, Rule::Consistency);
                         // Each copy is held to the checks a finding there would meet.
-                        if scope::fits(text, seg, &found)
-                            && fits::content_fits(text, &self.lexicon, &found)
-                        {
+                        if fits::copy_fits(text, seg, &self.lexicon, &found) {
                             added.push(found);
                         }
                     }

@@ -12,7 +12,7 @@ use crate::detect::patterns::url_reported;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
 use crate::scope;
-use crate::segment::Segments;
+use crate::segment::{RegionKind, Segments};
 use crate::span::Finding;
 
 /// Whether a learned-tier finding stands: it fits its regions as a rule finding must (a link in
@@ -28,6 +28,21 @@ pub(crate) fn model_finding_fits(
     scope::fits(text, seg, f)
         && (f.label != Label::Url || url_reported(text, f.span.start(), f.span.end()))
         && content_fits(text, lexicon, f)
+}
+
+/// Whether a value the consistency rule spreads may land at `f`: it fits its regions
+/// ([`scope::fits`]), passes [`content_fits`], and a username lands outside code bodies and inline
+/// code. A username stands in code where its own rule finds it (a home path, a prompt); a copy
+/// is a bare word, and a bare word in code is an identifier (`nvr`, `email`, `self.name`), not
+/// someone's account. String literals, comments, shell output and logs still take copies
+/// (`owner = "jdoe"`, `drwxr-xr-x 2 jdoe staff`).
+pub(crate) fn copy_fits(text: &str, seg: &Segments, lexicon: &Lexicon, f: &Finding) -> bool {
+    scope::fits(text, seg, f)
+        && content_fits(text, lexicon, f)
+        && !(f.label == Label::Username
+            && seg
+                .covering(f.span.start()..f.span.end())
+                .any(|r| matches!(r.kind, RegionKind::Code | RegionKind::InlineCode)))
 }
 
 /// Whether a person, place or organisation found by the learned tier or spread by the

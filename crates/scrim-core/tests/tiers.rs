@@ -347,3 +347,38 @@ fn what_the_model_taught_spreads_only_where_a_finding_could_stand() {
         .collect();
     assert_eq!(persons, [(6, "Nice Guy")], "{found:?}");
 }
+
+/// A username copied across a conversation is a bare word: in a code body or inline code such a
+/// word is an identifier, so no copy lands there; in prose, a string literal or a shell
+/// session's output it is the account again.
+#[test]
+fn a_username_is_not_copied_onto_identifiers_in_code() {
+    let model = FakeModel::labeling(&["nvrops"], Label::Username);
+    let engine = EngineBuilder::default()
+        .tiers(&[Tier::Rules, Tier::Model])
+        .gate(Gate::All)
+        .model(model)
+        .build()
+        .unwrap();
+    let conv = [
+        "my login on the recorder is nvrops, how do I copy its files?",
+        "Try this:\n\n```python\nnvrops = connect(host)\nuser = \"nvrops\"\nfiles = nvrops.list()\n```\n\nthen check `nvrops` and tell me, nvrops.",
+        "```bash\n$ ls -l\n-rw-r--r-- 1 nvrops staff 4096 clip.mp4\n```",
+    ];
+    let out = engine.analyze(&conv, &[]).unwrap();
+    // The user's own mention stands (the model's finding).
+    assert_eq!(texts_of(&out[0].findings, conv[0]), vec!["nvrops"]);
+    // In the answer: the string literal and the closing prose (which the model reads), not the
+    // two identifiers in the code body (which it does not read; only copies could land there).
+    let second: Vec<usize> = out[1]
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::Username)
+        .map(|f| f.span.start())
+        .collect();
+    let literal = conv[1].find("\"nvrops\"").unwrap() + 1;
+    let prose = conv[1].rfind("nvrops").unwrap();
+    assert_eq!(second, vec![literal, prose], "{:?}", out[1].findings);
+    // The owner column of a listing is the account.
+    assert_eq!(texts_of(&out[2].findings, conv[2]), vec!["nvrops"]);
+}
