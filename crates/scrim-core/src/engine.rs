@@ -335,18 +335,25 @@ fn at_word_boundaries(text: &str, s: usize, e: usize) -> bool {
 }
 
 /// Whether `s..e` is glued into a host, a path, an address or an identifier
-/// (`us.jingdiao.com`, `/users/maya/`, `maya@`, `maya_k`): a value spreads to standalone words
-/// only, where the detector that owns such strings (URL, email, username) decides.
+/// (`us.jingdiao.com`, `/users/maya/`, `maya@`, `maya_k`, markdown's `maya\_k`): a value spreads
+/// to standalone words only, where the detector that owns such strings (URL, email, username)
+/// decides.
 fn inside_link_or_name(text: &str, s: usize, e: usize) -> bool {
     let before = text.get(..s).and_then(|t| t.chars().next_back());
     let mut after = text.get(e..).unwrap_or("").chars();
     let next = after.next();
     let glued_before = before.is_some_and(|c| matches!(c, '.' | '/' | '@' | '_' | '\\'));
-    let glued_after = match next {
-        Some('@' | '_' | '/') => true,
-        Some('.') => after.next().is_some_and(|c| c.is_alphanumeric()),
-        _ => false,
+    // `\_` and `\\_` are underscores as markdown exports of chat logs escape them (`nvr\_ip`).
+    let escaped_underscore = {
+        let rest = text.get(e..).unwrap_or("");
+        rest.starts_with("\\_") || rest.starts_with("\\\\_")
     };
+    let glued_after = escaped_underscore
+        || match next {
+            Some('@' | '_' | '/') => true,
+            Some('.') => after.next().is_some_and(|c| c.is_alphanumeric()),
+            _ => false,
+        };
     glued_before || glued_after
 }
 

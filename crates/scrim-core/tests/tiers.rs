@@ -193,7 +193,7 @@ fn values_spread_to_standalone_words_not_into_hosts_or_identifiers() {
         .unwrap();
     let conv = [
         "Zorblax is great",
-        "see us.zorblax.com/x and zorblax_id, but zorblax. came too",
+        "see us.zorblax.com/x and zorblax_id (zorblax\\_key in markdown), but zorblax. came too",
     ];
     let out = engine.analyze(&conv, &[]).unwrap();
     let second = texts_of(&out[1].findings, conv[1]);

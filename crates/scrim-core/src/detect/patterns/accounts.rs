@@ -1,14 +1,16 @@
 //! USERNAME in what people paste from their machines: the user in home paths (`/home/alice`,
 //! `/Users/bob`, `C:\Users\carol`, also with doubled backslashes or forward slashes as code
 //! and JSON write them), in shell prompts (`dave@lab:~$`, `[erin@db01 ~]#`, `(venv) frank@host
-//! ~ %`) and in remote logins (`ssh grace@10.0.0.5`). The span is the user name only.
+//! ~ %`), in remote logins (`ssh grace@10.0.0.5`) and in account lines pasted from
+//! `/etc/passwd` (a login user, uid 1000 and up: `john:x:1001:1001:...`) or `/etc/shadow` (an
+//! account with a password hash: `john:$6$...`). The span is the user name only.
 //!
 //! Generic accounts (`root`, `ubuntu`, `ec2-user`, `admin`, ...) and placeholders (`username`,
 //! `<user>`, `$USER`) are no one's name and are skipped.
 
 use regex::Regex;
 
-use super::score::username::{HOME_PATH, PROMPT_USER, REMOTE_LOGIN};
+use super::score::username::{ACCOUNT_LINE, HOME_PATH, PROMPT_USER, REMOTE_LOGIN};
 use super::util::{self, compile};
 use super::Family;
 use crate::error::Result;
@@ -65,7 +67,13 @@ pub(crate) struct Accounts {
     home: Regex,
     prompt: Regex,
     remote: Regex,
+    account_line: Regex,
 }
+
+/// The first user id of people's accounts on Linux distributions (below: system accounts).
+const FIRST_LOGIN_UID: u64 = 1000;
+/// `nobody`'s user id.
+const NOBODY_UID: u64 = 65534;
 
 impl Accounts {
     pub(crate) fn new() -> Result<Accounts> {
@@ -82,12 +90,16 @@ impl Accounts {
                 "username.remote",
                 r"\b(?:ssh|scp|sftp|rsync|mosh|telnet)\b[^\n@]{0,80}?[\s:](?P<u>[A-Za-z_][A-Za-z0-9_.-]{0,31})@[A-Za-z0-9][A-Za-z0-9.-]*",
             )?,
+            account_line: compile(
+                "username.account_line",
+                r"(?m)^[ \t]*(?P<u>[A-Za-z_][A-Za-z0-9_.-]{0,31}):(?:x:(?P<uid>[0-9]{1,10}):[0-9]{1,10}:|\$[0-9a-z]{1,2}\$(?:[./A-Za-z0-9,=]{1,32}\$){1,2}[./A-Za-z0-9]{8,})",
+            )?,
         })
     }
 
     /// Append the users found in `text`.
     pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        if !text.contains(['/', '\\', '@']) {
+        if !text.contains(['/', '\\', '@', ':']) {
             return;
         }
         for (re, score) in [
@@ -101,6 +113,18 @@ impl Accounts {
                 if e > s && !is_generic(util::slice(text, s, e)) {
                     util::push(out, text, (s, e), FAM, None, score);
                 }
+            }
+        }
+        for c in self.account_line.captures_iter(text) {
+            let Some(u) = c.name("u") else { continue };
+            // A passwd line names a person's account only from the first login uid on.
+            let system = c.name("uid").is_some_and(|uid| {
+                uid.as_str()
+                    .parse::<u64>()
+                    .map_or(true, |n| n < FIRST_LOGIN_UID || n == NOBODY_UID)
+            });
+            if !system && !is_generic(u.as_str()) {
+                util::push(out, text, (u.start(), u.end()), FAM, None, ACCOUNT_LINE);
             }
         }
     }
@@ -180,6 +204,22 @@ mod tests {
         assert_eq!(users("[erin@db01 ~]# systemctl status"), ["erin"]);
         assert_eq!(users("(venv) frank@mbp ~ % pip list"), ["frank"]);
         assert_eq!(users("then run ssh -p 2222 grace@10.0.0.5"), ["grace"]);
+    }
+
+    #[test]
+    fn passwd_and_shadow_lines_name_login_accounts() {
+        let passwd =
+            "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
+                      nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n\
+                      mirela:x:1001:1001:Mirela Ionescu:/home/mirela:/bin/bash";
+        // The account line and the home path each find the login user; no system account.
+        assert_eq!(users(passwd), ["mirela", "mirela"]);
+        let shadow = "root:*:19000:0:99999:7:::\nsshd:!:19000::::::\n\
+                      mirela:$6$BWBkZmcy$Vl76uNq0:19000:0:99999:7:::";
+        assert_eq!(users(shadow), ["mirela"]);
+        // Prose and key-value text with colons are not account lines.
+        assert!(users("note: x:1001 is the port\nserver:x:12:3").is_empty());
+        assert!(users("price:$5$ per unit, total:$12$").is_empty());
     }
 
     #[test]

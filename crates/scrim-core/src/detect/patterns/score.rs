@@ -46,6 +46,10 @@ pub(super) mod username {
     /// The user of a home path ("/home/alice", "C:\\Users\\bob").
     pub(crate) const HOME_PATH: f32 = 0.9;
 
+    /// The user of an account line pasted from `/etc/passwd` or `/etc/shadow`
+    /// ("john:x:1001:1001:...", "john:$6$...").
+    pub(crate) const ACCOUNT_LINE: f32 = 0.9;
+
     /// The user of a shell prompt ("jdoe@lab:~$").
     pub(crate) const PROMPT_USER: f32 = 0.85;
 
