@@ -8,10 +8,13 @@
     reason = "a test or fuzz check fails by panicking"
 )] // test helpers outside #[test] fns
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::kill_at;
 use serde_json::Value;
 
 fn scrim(dir: &Path) -> Command {
@@ -1329,34 +1332,6 @@ fn a_parquet_store_run_matches_the_jsonl_dataset_and_compacts() {
             "{s}"
         );
     }
-}
-
-/// Start `cmd` held at `point` (`SCRIM_PAUSE_AT`), wait until it says it is there, then kill
-/// it with SIGKILL: the kill lands at that state, however slow the machine.
-fn kill_at(mut cmd: Command, point: &str) {
-    use std::io::BufRead;
-    use std::process::Stdio;
-    let mut child = cmd
-        .env("SCRIM_PAUSE_AT", point)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut reached = false;
-    let mut said = String::new();
-    for line in std::io::BufReader::new(stderr).lines() {
-        let line = line.unwrap();
-        if line == format!("scrim: paused at {point}") {
-            reached = true;
-            break;
-        }
-        said.push_str(&line);
-    }
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
-    assert!(reached, "{point}: never reached ({status}): {said}");
-    assert!(!status.success(), "{point}");
 }
 
 /// A `--store` run writing Parquet shards, killed (SIGKILL) after a shard, before registering,

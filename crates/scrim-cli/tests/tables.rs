@@ -9,6 +9,8 @@
     reason = "a test or fuzz check fails by panicking"
 )] // test helpers outside #[test] fns
 
+mod common;
+
 use std::fs::File;
 use std::io::{BufReader, Cursor, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +22,7 @@ use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_ipc::reader::StreamReader;
 use arrow_ipc::writer::FileWriter;
 use arrow_schema::{DataType, Field, Fields};
+use common::kill_at;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
@@ -544,34 +547,6 @@ fn formats_are_checked() {
     assert!(stderr.contains("write JSONL instead"), "{stderr}");
     assert!(!stderr.contains("Omar"), "{stderr}");
     assert!(!run.path("m.parquet").exists());
-}
-
-/// Start `cmd` held at `point` (`SCRIM_PAUSE_AT`), wait until it says it is there, then kill
-/// it with SIGKILL: the kill lands at that state, however slow the machine.
-fn kill_at(mut cmd: Command, point: &str) {
-    use std::io::BufRead;
-    use std::process::Stdio;
-    let mut child = cmd
-        .env("SCRIM_PAUSE_AT", point)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut reached = false;
-    let mut said = String::new();
-    for line in BufReader::new(stderr).lines() {
-        let line = line.unwrap();
-        if line == format!("scrim: paused at {point}") {
-            reached = true;
-            break;
-        }
-        said.push_str(&line);
-    }
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
-    assert!(reached, "{point}: never reached ({status}): {said}");
-    assert!(!status.success(), "{point}");
 }
 
 /// `scrim redact in.parquet -o out.parquet` killed (SIGKILL) after a batch is written, before

@@ -344,11 +344,7 @@ fn inside_link_or_name(text: &str, s: usize, e: usize) -> bool {
     let next = after.next();
     let glued_before = before.is_some_and(|c| matches!(c, '.' | '/' | '@' | '_' | '\\'));
     // `\_` and `\\_` are underscores as markdown exports of chat logs escape them (`nvr\_ip`).
-    let escaped_underscore = {
-        let rest = text.get(e..).unwrap_or("");
-        rest.starts_with("\\_") || rest.starts_with("\\\\_")
-    };
-    let glued_after = escaped_underscore
+    let glued_after = crate::detect::patterns::md_escape_len(text, e) > 0
         || match next {
             Some('@' | '_' | '/') => true,
             Some('.') => after.next().is_some_and(|c| c.is_alphanumeric()),

@@ -31,23 +31,37 @@ fn service() -> Arc<Presidio> {
     )
 }
 
-/// Send a raw body; the status, the body as text.
+/// Send a request to `app`, with an `Authorization` header when `auth` is given; the status,
+/// the body as text.
+async fn call(
+    app: axum::Router,
+    method: Method,
+    path: &str,
+    auth: Option<String>,
+    body: Option<String>,
+) -> (StatusCode, String) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json");
+    if let Some(a) = auth {
+        req = req.header("authorization", a);
+    }
+    let req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+    let resp = app.oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+/// Send a raw body to the light service; the status, the body as text.
 async fn send(
     p: &Arc<Presidio>,
     method: Method,
     path: &str,
     body: Option<String>,
 ) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", "application/json")
-        .body(body.map_or_else(Body::empty, Body::from))
-        .unwrap();
-    let resp = presidio_router(Arc::clone(p)).oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
+    call(presidio_router(Arc::clone(p)), method, path, None, body).await
 }
 
 async fn post(p: &Arc<Presidio>, path: &str, body: Value) -> (StatusCode, Value) {
@@ -625,22 +639,10 @@ async fn behind_the_gateway_tokens_cedar_and_audit() {
             json!({"text": "I'm Zebulon Quackenbush, zebulon.q@example.org", "language": "en"})
                 .to_string();
         let send = |auth: Option<String>, path: &'static str, body: String| {
-            let gw = Arc::clone(&gw);
+            let app = router(Arc::clone(&gw));
             async move {
-                let mut req = Request::builder()
-                    .method(Method::POST)
-                    .uri(path)
-                    .header("content-type", "application/json");
-                if let Some(a) = auth {
-                    req = req.header("authorization", a);
-                }
-                let resp = router(gw)
-                    .oneshot(req.body(Body::from(body)).unwrap())
-                    .await
-                    .unwrap();
-                let s = resp.status();
-                let b = resp.into_body().collect().await.unwrap().to_bytes();
-                (s, serde_json::from_slice::<Value>(&b).unwrap())
+                let (s, text) = call(app, Method::POST, path, auth, Some(body)).await;
+                (s, serde_json::from_str::<Value>(&text).unwrap())
             }
         };
         let basic = format!(
@@ -664,21 +666,14 @@ async fn behind_the_gateway_tokens_cedar_and_audit() {
         let (s, _) = send(Some(format!("Bearer {reviewer}")), "/analyze", body.clone()).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         // The audit log has each call, allowed or not, and none of the text.
-        let req = Request::builder()
-            .uri("/api/audit?limit=1000")
-            .header("authorization", format!("Bearer {officer}"))
-            .body(Body::empty())
-            .unwrap();
-        let resp = router(Arc::clone(&gw)).oneshot(req).await.unwrap();
-        let log = String::from_utf8(
-            resp.into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
+        let (_, log) = call(
+            router(Arc::clone(&gw)),
+            Method::GET,
+            "/api/audit?limit=1000",
+            Some(format!("Bearer {officer}")),
+            None,
         )
-        .unwrap();
+        .await;
         for action in ["text.analyze", "text.anonymize"] {
             assert!(log.contains(action), "{action}: {log}");
         }
@@ -751,23 +746,13 @@ async fn a_required_token_as_bearer_or_basic() {
     );
     let body = json!({"text": "I'm Zebulon Quackenbush", "language": "en"}).to_string();
     let send = |auth: Option<String>, path: &'static str, body: String| {
-        let p = Arc::clone(&p);
-        async move {
-            let mut req = Request::builder()
-                .method(Method::POST)
-                .uri(path)
-                .header("content-type", "application/json");
-            if let Some(a) = auth {
-                req = req.header("authorization", a);
-            }
-            let resp = presidio_router(p)
-                .oneshot(req.body(Body::from(body)).unwrap())
-                .await
-                .unwrap();
-            let s = resp.status();
-            let b = resp.into_body().collect().await.unwrap().to_bytes();
-            (s, String::from_utf8(b.to_vec()).unwrap())
-        }
+        call(
+            presidio_router(Arc::clone(&p)),
+            Method::POST,
+            path,
+            auth,
+            Some(body),
+        )
     };
     let basic = |user: &str, password: &str| {
         format!(
@@ -804,14 +789,13 @@ async fn a_required_token_as_bearer_or_basic() {
     )
     .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
-    let resp = presidio_router(Arc::clone(&p))
-        .oneshot(
-            Request::builder()
-                .uri("/supportedentities")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK, "the listings need no token");
+    let (s, _) = call(
+        presidio_router(Arc::clone(&p)),
+        Method::GET,
+        "/supportedentities",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "the listings need no token");
 }

@@ -317,6 +317,19 @@ pub(crate) fn rewrite(
             s.lines.len()
         )));
     }
+    out.sha256 = seal(writer, &tmp, dir, name)?;
+    sync_dir(dir)?;
+    Ok(out)
+}
+
+/// Write a Parquet file's footer, flush it to disk and move it from `tmp` to `dir/name`; its
+/// SHA-256. Flushing the directory entry is the caller's.
+fn seal(
+    writer: ArrowWriter<BufWriter<File>>,
+    tmp: &Path,
+    dir: &Path,
+    name: &str,
+) -> Result<String> {
     let file = writer
         .into_inner()
         .map_err(|e| Error::Corrupt(format!("cannot write {}: {e}", tmp.display())))?;
@@ -327,11 +340,10 @@ pub(crate) fn rewrite(
     file.sync_all()
         .map_err(Error::io(format!("cannot flush {}", tmp.display())))?;
     drop(file);
-    out.sha256 = file_sha256(&tmp)?;
-    std::fs::rename(&tmp, dir.join(name))
+    let sha256 = file_sha256(tmp)?;
+    std::fs::rename(tmp, dir.join(name))
         .map_err(Error::io(format!("cannot move shard {name} into place")))?;
-    sync_dir(dir)?;
-    Ok(out)
+    Ok(sha256)
 }
 
 /// Copy the rows of `reader` whose subject is not in `remove` to `writer`, checking each
@@ -472,19 +484,7 @@ impl ShardWriter {
             writer,
             lines,
         } = self;
-        let file = writer
-            .into_inner()
-            .map_err(|e| Error::Corrupt(format!("cannot write {}: {e}", tmp.display())))?;
-        let file = file.into_inner().map_err(|e| Error::Io {
-            context: format!("cannot write {}", tmp.display()),
-            source: e.into_error(),
-        })?;
-        file.sync_all()
-            .map_err(Error::io(format!("cannot flush {}", tmp.display())))?;
-        drop(file);
-        let sha256 = file_sha256(&tmp)?;
-        std::fs::rename(&tmp, dir.join(&name))
-            .map_err(Error::io(format!("cannot move shard {name} into place")))?;
+        let sha256 = seal(writer, &tmp, dir, &name)?;
         Ok((name, sha256, lines))
     }
 }

@@ -43,6 +43,7 @@ mod username;
 mod util;
 
 pub(crate) use url::{carries_person, reports as url_reported};
+pub(crate) use util::md_escape_len;
 mod words;
 
 /// Every family's scores, one module a family.
