@@ -7,7 +7,8 @@ Without this list the name detector sees "hai", "una", "pero" as unknown lowerca
 must treat as possible names. Sources:
 - stopwords-iso (PyPI `stopwordsiso`, MIT licence) for the European languages and Indonesian/Turkish;
 - a short list of romanised Hindi function words written for Scrim (below), since stopwords-iso
-  has Hindi only in Devanagari.
+  has Hindi only in Devanagari, and a short list of greetings and common chat words per language
+  (`CHAT_WORDS`), also written for Scrim.
 
 Words that are also common given names or family names in Scrim's own name lists (weight >= 5)
 are left out, so "rosa" or "mark" stay possible names. Run from the project root:
@@ -32,6 +33,18 @@ sakta sakte sakti se sirf subah tab tabhi tera tere teri the thi tha tho to toh 
 tumhare tumhari tumne unka unke unki unko us uska uske uski usko vo wala wale wali waha wahan wo
 woh ya yaha yahan yeh ye zaroor zaroori hota hoti kal parso
 """
+
+# Greetings, thanks and very common chat words of other languages, which open sentences and so
+# look like names or places to the English rules ("Hola, ...", "Badhiya, ..."). Written from
+# general knowledge for Scrim, with their languages.
+CHAT_WORDS = {
+    "es": "hola gracias buenos buenas adios vale claro perfecto oye bueno",
+    "pt": "ola obrigado obrigada oi tchau beleza",
+    "fr": "bonjour bonsoir salut merci coucou",
+    "de": "hallo danke tschuss servus",
+    "it": "ciao grazie buongiorno buonasera prego",
+    "hi-Latn": "namaste namaskar badhiya shukriya dhanyavaad theek thik yaar arre achha haanji",
+}
 
 
 def load_names(path):
@@ -68,6 +81,9 @@ def main():
             words.setdefault(w, set()).add(lang)
     for w in HINGLISH.split():
         words.setdefault(w, set()).add("hi-Latn")
+    for lang, chat in CHAT_WORDS.items():
+        for w in chat.split():
+            words.setdefault(w, set()).add(lang)
     kept, dropped = [], []
     for w in sorted(words):
         if first.get(w, 0) >= 5 or last.get(w, 0) >= 5:

@@ -420,6 +420,45 @@ fn eval_with_both_tiers_reports_each_and_the_union() {
     );
 }
 
+/// The summary the README shows for the bundled example is the one this build prints (a
+/// snapshot): a change in what the rules find there shows up here, not in a user's first run.
+/// The timing line varies and the output path is the test's own, so those are normalised.
+#[test]
+fn the_readme_example_summary_is_what_redact_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block = readme
+        .split("prints a summary:\n\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("README's example summary block");
+    let dir = tempfile::tempdir().unwrap();
+    let res = scrim()
+        .current_dir(dir.path())
+        .arg("redact")
+        .arg(root.join("examples/conversations.jsonl"))
+        .args(["-o", "redacted.jsonl", "--threads", "2"])
+        .env_remove("SCRIM_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let stable = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.contains(" MB in "))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        stable(&String::from_utf8_lossy(&res.stderr)),
+        stable(block),
+        "update README.md's example summary if the change is intended"
+    );
+}
+
 #[test]
 fn the_model_tier_gives_the_same_output_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();

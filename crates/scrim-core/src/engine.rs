@@ -9,7 +9,7 @@
 //! common words. A value spreads to standalone words only, never into a host, a path, an address
 //! or an identifier (`us.acme.com`, `/users/maya/`, `maya_k`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -589,34 +589,39 @@ impl Engine {
     fn needles(&self, c: &Conversation<'_>, out: &[MessageAnalysis]) -> Needles {
         let mut needles = Needles::default();
         for seed in c.seeds {
-            needles.push(&seed.value, seed.label);
+            needles.push(&seed.value, seed.label, SEED_STRENGTH);
         }
-        // Each distinct found value is judged once, however often it was found.
-        let mut judged: HashSet<(&str, Label)> = HashSet::new();
+        // Each distinct found value is judged once, however often it was found, with the best
+        // score it was found with.
+        let mut found: Vec<(&str, Label, f32)> = Vec::new();
+        let mut at: HashMap<(&str, Label), usize> = HashMap::new();
         for (text, analysis) in c.texts.iter().zip(out.iter()).take(c.teaching) {
-            for f in &analysis.findings {
-                if !spreads(f.label) {
-                    continue;
-                }
+            for f in analysis.findings.iter().filter(|f| spreads(f.label)) {
                 let Some(value) = f.span.slice(text) else {
                     continue;
                 };
-                if !judged.insert((value, f.label))
-                    || self.too_plain_to_spread(value)
-                    || (f.label == Label::Secret && !secret_like(value))
-                {
-                    continue;
+                match at.get(&(value, f.label)).and_then(|&i| found.get_mut(i)) {
+                    Some(seen) => seen.2 = seen.2.max(f.score),
+                    None => {
+                        at.insert((value, f.label), found.len());
+                        found.push((value, f.label, f.score));
+                    }
                 }
-                needles.push(value, f.label);
-                if f.label == Label::Person {
-                    for token in value.split_whitespace() {
-                        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
-                        if token.chars().count() >= 3
-                            && !self.is_common(&token.to_lowercase())
-                            && !self.too_plain_to_spread(token)
-                        {
-                            needles.push(token, Label::Person);
-                        }
+            }
+        }
+        for (value, label, score) in found {
+            if self.too_plain_to_spread(value) || (label == Label::Secret && !secret_like(value)) {
+                continue;
+            }
+            needles.push(value, label, score);
+            if label == Label::Person {
+                for token in value.split_whitespace() {
+                    let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+                    if token.chars().count() >= 3
+                        && !self.is_common(&token.to_lowercase())
+                        && !self.too_plain_to_spread(token)
+                    {
+                        needles.push(token, Label::Person, score);
                     }
                 }
             }
@@ -720,18 +725,43 @@ pub struct Conversation<'a> {
     pub teaching: usize,
 }
 
-/// Needles for the consistency rule, in first-seen order, without repeats.
+/// Needles for the consistency rule, in first-seen order, without repeats, each value with one
+/// label: the label of its strongest teacher.
+///
+/// A value taught with two labels ("Boise" a city in the profile, and a capitalised guess at a
+/// person in one message) would otherwise be copied as both, and the weaker guess could win a
+/// place where the stronger finding stood. A seed (a profile fact) outranks every finding; among
+/// findings the higher score wins, and on a tie the first seen.
 #[derive(Default)]
 struct Needles {
     list: Vec<(String, Label)>,
-    seen: HashSet<(String, Label)>,
+    /// Index in `list` and strength of each value's teacher, by the value in lowercase.
+    best: HashMap<String, (usize, f32)>,
 }
 
+/// The strength of a seed: above every finding's score.
+const SEED_STRENGTH: f32 = f32::INFINITY;
+
 impl Needles {
-    fn push(&mut self, value: &str, label: Label) {
+    fn push(&mut self, value: &str, label: Label, strength: f32) {
         let v = value.trim();
-        if v.chars().count() >= 2 && self.seen.insert((v.to_string(), label)) {
-            self.list.push((v.to_string(), label));
+        if v.chars().count() < 2 {
+            return;
+        }
+        match self.best.get_mut(&v.to_lowercase()) {
+            Some((at, best)) => {
+                if strength > *best {
+                    *best = strength;
+                    if let Some(slot) = self.list.get_mut(*at) {
+                        slot.1 = label;
+                    }
+                }
+            }
+            None => {
+                self.best
+                    .insert(v.to_lowercase(), (self.list.len(), strength));
+                self.list.push((v.to_string(), label));
+            }
         }
     }
 }
@@ -800,5 +830,30 @@ impl<'p> Search<'p> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needles_keep_one_label_per_value_from_the_strongest_teacher() {
+        let mut n = Needles::default();
+        n.push("Jordan", Label::Person, 0.75);
+        n.push("jordan", Label::Location, 0.9);
+        n.push("Jordan", Label::Org, 0.8);
+        n.push("Priya", Label::Person, 0.5);
+        n.push("Priya", Label::Location, 0.5);
+        n.push("Boise", Label::Person, 0.99);
+        n.push("Boise", Label::Location, SEED_STRENGTH);
+        assert_eq!(
+            n.list,
+            [
+                ("Jordan".to_string(), Label::Location),
+                ("Priya".to_string(), Label::Person),
+                ("Boise".to_string(), Label::Location),
+            ]
+        );
     }
 }

@@ -631,6 +631,34 @@ mod tests {
     }
 
     #[test]
+    fn a_value_taught_with_two_labels_spreads_as_its_strongest_teachers() {
+        // The profile says Boise is the user's city; a capitalised guess at the end of a quoted
+        // search phrase takes it for a person. Every mention stays a place: the guess must not
+        // be copied over the profile's fact.
+        let r = redactor(Policy::default_policy().unwrap());
+        let rec = Record::parse(
+            r#"{"id":"c1","messages":[
+                {"role":"user","content":"we just moved to Boise and I miss the ocean"},
+                {"role":"assistant","content":"Welcome to Boise! The river is close by."},
+                {"role":"assistant","content":"Try searching \"pottery workshop Boise\" online."}],
+               "profile":{"city":"Boise"}}"#,
+        )
+        .unwrap();
+        let found = r.detect(&rec).unwrap();
+        let labels: Vec<Label> = found
+            .iter()
+            .zip(rec.texts())
+            .flat_map(|(m, text)| {
+                m.findings
+                    .iter()
+                    .filter(move |f| f.span.slice(text) == Some("Boise"))
+                    .map(|f| f.label)
+            })
+            .collect();
+        assert_eq!(labels, [Label::Location; 3]);
+    }
+
+    #[test]
     fn stripped_attachments_keep_only_allow_listed_keys() {
         let example = include_str!("../../../examples/conversations.jsonl");
         let mut rec: Value = serde_json::from_str(example.lines().next().unwrap()).unwrap();

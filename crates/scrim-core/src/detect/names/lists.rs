@@ -513,6 +513,23 @@ pub(super) const NEVER_NAMES: &[&str] = &[
     "halloween",
     "thanksgiving",
     "ramadan",
+    // Identity documents and the systems that issue them, which sentences capitalise ("share
+    // your Aadhaar", "mi DNI", "the CURP").
+    "aadhaar",
+    "aadhar",
+    "adhaar",
+    "uidai",
+    "ssn",
+    "dni",
+    "nie",
+    "curp",
+    "rfc",
+    "cpf",
+    "cnpj",
+    "nric",
+    "mykad",
+    "passport",
+    "visa",
 ];
 
 /// The cue phrases that end in a given word, by kind: only these are tried after that word.

@@ -81,7 +81,11 @@ pub(super) fn name_after_cue(w: &Word, strict: bool) -> bool {
 /// A word no list knows and that is not common: rarer than [`COMMON_WORD`], no dictionary word,
 /// not oddly cased ("iPhone") and no acronym.
 pub(super) fn unknown_word(w: &Word) -> bool {
-    w.info.common_zipf < COMMON_WORD && !w.info.dictionary && w.case != Case::Mixed && !acronym(w)
+    w.info.common_zipf < COMMON_WORD
+        && !w.info.dictionary
+        && w.case != Case::Mixed
+        && !acronym(w)
+        && !foreign_function(w)
 }
 
 /// A word no list knows but the product list: a software package, product or brand ("Nginx",

@@ -50,14 +50,19 @@ pub(super) fn term_shaped(raw: &str, lower: &str, lexicon: &Lexicon) -> bool {
 }
 
 /// A hyphenated word whose part after a hyphen is written in lowercase and is an ordinary word
-/// ("Real-time", "High-quality", "X-ray"); "Jean-Pierre" and "Han-Seo" are not.
+/// ("Real-time", "High-quality", "X-ray") or one of English's most frequent words ("Ship-to",
+/// "Sign-in", "Built-in"); "Jean-Pierre" and "Han-Seo" are not.
 fn hyphen_term(raw: &str, lexicon: &Lexicon) -> bool {
     raw.split('-').skip(1).any(|part| {
+        let lower = part.to_lowercase();
         part.chars().next().is_some_and(char::is_lowercase)
-            && part.len() >= 3
-            && ordinary(&part.to_lowercase(), lexicon)
+            && ((part.len() >= 3 && ordinary(&lower, lexicon))
+                || lexicon.word(&lower).common_zipf >= FREQUENT_PART)
     })
 }
+
+/// Zipf frequency from which a short part after a hyphen is an English word ("to", "in", "up").
+const FREQUENT_PART: f32 = 6.0;
 
 /// A common English word that is no known name ("blockchain"), a dictionary word ("ray"), or a
 /// programming word ("namespace").
@@ -83,6 +88,8 @@ mod tests {
             "High-quality",
             "Country-specific",
             "X-ray",
+            "Ship-to",
+            "Sign-in",
             "Colposcopy",
             "Neurologic",
             "Steatohepatitis",

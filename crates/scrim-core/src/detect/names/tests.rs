@@ -455,3 +455,17 @@ fn a_place_before_its_state_code_or_country_even_in_title_case_lines() {
     d.detect("Total, IN stock, OK", &mut out).unwrap();
     assert!(out.iter().all(|f| f.label != Label::Location), "{out:?}");
 }
+
+#[test]
+fn words_of_other_languages_opening_a_sentence_are_not_names() {
+    // Spanish and Hinglish sentences open with verbs, greetings and adjectives the English lists
+    // do not know; the cue's name is still found.
+    let t = "Hola, soy Itziar Goikoetxea. Tengo una cita mañana. Lleva el DNI.";
+    assert_eq!(persons(t), ["Itziar Goikoetxea"]);
+    assert!(labelled(t, Label::Location).is_empty());
+    assert!(persons("Badhiya, kal milte hain. Namaste!").is_empty());
+    assert!(persons("Ship-to address is on file").is_empty());
+    assert!(persons("HR ne PAN aur Aadhaar maanga, and my Passport too").is_empty());
+    // A name opening a sentence still counts when the lists know it.
+    assert_eq!(persons("Priscilla said hi."), ["Priscilla"]);
+}
