@@ -1136,26 +1136,56 @@ fn an_engine_dataset_registered_is_forgotten_and_compacted_even_when_killed() {
     }
 }
 
-/// `text` (JSONL) as a Parquet file at `path`, with the column types arrow infers for it, in
-/// row groups of five rows.
-fn jsonl_to_parquet(text: &str, path: &Path) {
+/// `text` (JSONL) as record batches of five rows each, with the column types arrow infers for
+/// it.
+fn jsonl_batches(text: &str) -> (arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>) {
     use std::io::{BufReader, Cursor};
     use std::sync::Arc;
     let (schema, _) =
         arrow_json::reader::infer_json_schema(BufReader::new(Cursor::new(text)), None).unwrap();
     let schema = Arc::new(schema);
-    let reader = arrow_json::ReaderBuilder::new(Arc::clone(&schema))
+    let batches = arrow_json::ReaderBuilder::new(Arc::clone(&schema))
+        .with_batch_size(5)
         .build(Cursor::new(text))
-        .unwrap();
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    (schema, batches)
+}
+
+/// `text` (JSONL) as a Parquet file at `path`, with the column types arrow infers for it, in
+/// row groups of five rows.
+fn jsonl_to_parquet(text: &str, path: &Path) {
+    let (schema, batches) = jsonl_batches(text);
     let props = parquet::file::properties::WriterProperties::builder()
         .set_max_row_group_row_count(Some(5))
         .build();
     let f = std::fs::File::create(path).unwrap();
     let mut w = parquet::arrow::ArrowWriter::try_new(f, schema, Some(props)).unwrap();
-    for b in reader {
-        w.write(&b.unwrap()).unwrap();
+    for b in &batches {
+        w.write(b).unwrap();
     }
     w.close().unwrap();
+}
+
+/// `text` (JSONL) as an Arrow IPC file at `path` (or, with `stream`, an IPC stream), with the
+/// column types arrow infers for it, in record batches of five rows.
+fn jsonl_to_arrow(text: &str, path: &Path, stream: bool) {
+    let (schema, batches) = jsonl_batches(text);
+    let f = std::fs::File::create(path).unwrap();
+    if stream {
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(f, &schema).unwrap();
+        for b in &batches {
+            w.write(b).unwrap();
+        }
+        w.finish().unwrap();
+    } else {
+        let mut w = arrow_ipc::writer::FileWriter::try_new(f, &schema).unwrap();
+        for b in &batches {
+            w.write(b).unwrap();
+        }
+        w.finish().unwrap();
+    }
 }
 
 /// The rows of a dataset of Parquet shards, through its manifest, shard by shard, each as a
@@ -1331,6 +1361,104 @@ fn a_parquet_store_run_matches_the_jsonl_dataset_and_compacts() {
                 .all(|r| r["id"].as_str().unwrap().starts_with("chen-")),
             "{s}"
         );
+    }
+}
+
+/// `scrim redact in.arrow --store`: an Arrow IPC input, file or stream (whichever the file
+/// is, whatever its extension says), goes the Parquet input's way: a dataset of Parquet
+/// shards holding, row for row and shard for shard, what the Parquet and the JSONL datasets of
+/// the same records hold under the same store's key (redacted contents, `scrim` fields,
+/// lineage ids), with the same summary and the same quarantine; `--output-format jsonl` makes
+/// the JSONL dataset's very lines; Arrow IPC shards are refused.
+#[test]
+fn an_arrow_ipc_store_run_matches_the_parquet_and_jsonl_datasets() {
+    for backend in backends() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        setup(dir);
+        let s = fresh_store(&backend, dir);
+        std::fs::write(dir.join("in2.jsonl"), input_with_bad_row()).unwrap();
+        jsonl_to_parquet(&input_with_bad_row(), &dir.join("in.parquet"));
+        jsonl_to_arrow(&input_with_bad_row(), &dir.join("in.arrow"), false);
+        jsonl_to_arrow(&input_with_bad_row(), &dir.join("in.arrows"), true);
+        // A stream under the file format's extension is read as what it is.
+        jsonl_to_arrow(&input_with_bad_row(), &dir.join("stream.arrow"), true);
+        let redact = |input: &str, out: &str, more: &[&str]| -> Value {
+            let res = scrim(dir)
+                .args(["redact", input, "-o", out, "--store", &s])
+                .args(["--purpose", "training", "--shard-records", "5"])
+                .args(["--quiet", "--summary-json"])
+                .args(more)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&res.stderr).into_owned();
+            assert!(res.status.success(), "{s} {input} -> {out}: {err}");
+            assert!(!err.contains("Alice") && !err.contains("PRIVATE"), "{err}");
+            serde_json::from_str(err.lines().last().unwrap()).unwrap()
+        };
+        let js = redact("in2.jsonl", "dsj", &[]);
+        let pq = redact("in.parquet", "dsp", &[]);
+        let jsonl: BTreeMap<u64, Vec<Value>> = shard_lines(&dir.join("dsj"))
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    v.iter().map(|l| serde_json::from_str(l).unwrap()).collect(),
+                )
+            })
+            .collect();
+        let parquet = parquet_rows(&dir.join("dsp"));
+        assert_eq!(parquet, jsonl, "{s}");
+        assert_eq!(parquet.values().flatten().count(), 12, "{s}");
+        let pq_quarantine = std::fs::read_to_string(dir.join("dsp.quarantine.jsonl")).unwrap();
+        for input in ["in.arrow", "in.arrows", "stream.arrow"] {
+            let out = format!("ds-{}", input.replace('.', "-"));
+            let ar = redact(input, &out, &[]);
+            for k in ["records", "written", "withheld", "excluded", "quarantined"] {
+                assert_eq!(ar[k], pq[k], "{s} {input} {k}: {ar} {pq}");
+                assert_eq!(ar[k], js[k], "{s} {input} {k}: {ar} {js}");
+            }
+            assert_eq!(ar["written"], 12, "{s} {input} {ar}");
+            assert_eq!(ar["dataset"]["shards"], 3, "{s} {input} {ar}");
+            // Row for row, shard for shard: the Parquet dataset's rows, the JSONL dataset's
+            // records (the redacted messages, `scrim`, the lineage ids).
+            let rows = parquet_rows(&dir.join(&out));
+            assert_eq!(rows, parquet, "{s} {input}");
+            let text = serde_json::to_string(&rows).unwrap();
+            assert!(
+                !text.contains("PRIVATE") && !text.contains("alice.moreno"),
+                "{s} {input}"
+            );
+            // The malformed row is quarantined by row, as from Parquet.
+            let q = std::fs::read_to_string(dir.join(format!("{out}.quarantine.jsonl"))).unwrap();
+            assert_eq!(q, pq_quarantine, "{s} {input}");
+            // JSONL shards when asked: the JSONL dataset's lines, byte for byte.
+            let out = format!("{out}-jsonl");
+            redact(input, &out, &["--output-format", "jsonl"]);
+            assert_eq!(
+                shard_lines(&dir.join(&out)),
+                shard_lines(&dir.join("dsj")),
+                "{s} {input}"
+            );
+        }
+        // Arrow IPC shards are refused, whatever the input, and nothing is left behind.
+        for (out, more) in [
+            ("dsa", &["--output-format", "arrow-stream"][..]),
+            ("dsa.arrow", &[][..]),
+        ] {
+            let res = scrim(dir)
+                .args(["redact", "in.arrow", "-o", out, "--store", &s])
+                .args(["--purpose", "training"])
+                .args(more)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&res.stderr);
+            assert!(
+                !res.status.success() && err.contains("JSONL or Parquet"),
+                "{s} {out}: {err}"
+            );
+            assert!(!dir.join(out).exists(), "{s} {out}");
+        }
     }
 }
 
