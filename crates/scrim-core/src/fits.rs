@@ -8,7 +8,7 @@
 //! are the rules' own, applied to those findings at each place they stand.
 
 use crate::detect::names::{eponym_after, placeholder_name};
-use crate::detect::patterns::url_reported;
+use crate::detect::patterns::{no_ones_email, url_reported};
 use crate::label::Label;
 use crate::lexicon::Lexicon;
 use crate::scope;
@@ -18,7 +18,9 @@ use crate::span::Finding;
 /// Whether a learned-tier finding stands: it fits its regions as a rule finding must (a link in
 /// a string literal or a data block carries someone, [`scope::fits`]), a link is one the rule
 /// tier reports too, since only the rules can tell a profile from public reference material or
-/// a cited source, and a person, place or organisation passes [`content_fits`].
+/// a cited source, an identifier has a cue ([`id_cued`]), an address is not one the rules hold
+/// to be no one's (a placeholder, a login), and a person, place or organisation passes
+/// [`content_fits`].
 pub(crate) fn model_finding_fits(
     text: &str,
     seg: &Segments,
@@ -27,7 +29,109 @@ pub(crate) fn model_finding_fits(
 ) -> bool {
     scope::fits(text, seg, f)
         && (f.label != Label::Url || url_reported(text, f.span.start(), f.span.end()))
+        && (f.label != Label::Id || id_cued(text, f.span.start()))
+        && (f.label != Label::Email || !no_ones_email(text, f.span.start(), f.span.end()))
         && content_fits(text, lexicon, f)
+}
+
+/// Words that announce an identifier: what it is ("case", "order", "passport", "client") or
+/// that it is one ("id", "no", "number", "#"). Lowercase; matched against the words before a
+/// finding, with `snake_case` and `camelCase` keys split into words (`client_id`, `caseNumber`).
+const ID_CUES: &[&str] = &[
+    "aadhaar",
+    "account",
+    "acct",
+    "application",
+    "booking",
+    "case",
+    "cif",
+    "claim",
+    "client",
+    "company",
+    "confirmation",
+    "customer",
+    "dni",
+    "document",
+    "ein",
+    "employee",
+    "file",
+    "id",
+    "ids",
+    "invoice",
+    "licence",
+    "license",
+    "meeting",
+    "member",
+    "membership",
+    "nie",
+    "nino",
+    "no",
+    "nr",
+    "num",
+    "number",
+    "order",
+    "pan",
+    "passport",
+    "patient",
+    "pnr",
+    "policy",
+    "ref",
+    "reference",
+    "reg",
+    "registration",
+    "roll",
+    "serial",
+    "sin",
+    "ssn",
+    "student",
+    "tax",
+    "ticket",
+    "tin",
+    "tracking",
+    "uid",
+    "vat",
+];
+
+/// How far back on its line [`id_cued`] looks for a cue.
+const ID_CUE_LOOK_BACK: usize = 40;
+
+/// Whether an identifier the learned tier found at byte `at` has a cue before it on its line
+/// ([`ID_CUES`], or a `#` right before it). Without one, the model's IDs on the real-chat dev set
+/// were mostly numbers of code and data: compiler error codes (`E0308`), floats, list elements,
+/// object ids; nearly all its right ones had a cue ("Case ID #", "Meeting ID:", "company number").
+/// The rule tier finds cue-less identifiers that have a checksum or a known shape.
+fn id_cued(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(ID_CUE_LOOK_BACK);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text.get(from..at).unwrap_or("");
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    if line.trim_end().ends_with('#') {
+        return true;
+    }
+    // Words of the line, with camelCase split ("caseNumber" -> "case", "number").
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in line.chars() {
+        if c.is_ascii_alphabetic() {
+            if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            prev_lower = c.is_ascii_lowercase();
+            word.push(c.to_ascii_lowercase());
+        } else {
+            prev_lower = false;
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words.iter().any(|w| ID_CUES.contains(&w.as_str()))
 }
 
 /// Whether a value the consistency rule spreads may land at `f`: it fits its regions
@@ -181,4 +285,44 @@ enum Script {
     Hangul,
     Han,
     Kana,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cued(line: &str) -> bool {
+        let at = line.find("[[").unwrap_or(line.len());
+        id_cued(line, at)
+    }
+
+    #[test]
+    fn id_cues_sorted() {
+        assert!(ID_CUES.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn identifiers_need_a_cue_before_them() {
+        for line in [
+            "Case ID #[[00156311]]",
+            "enter the Meeting ID: [[3903 03 5809]]",
+            "the Florida company number [[M13000004102]]",
+            "\"client_id\": \"[[109129238512452667714]]\"",
+            "caseNumber=[[A-77]]",
+            "ticket [[#4471]]",
+            "see #[[4471]]",
+            "Bloczki nr-[[22/4268-3]]",
+        ] {
+            assert!(cued(line), "{line}");
+        }
+        for line in [
+            "error[[[E0308]]]: mismatched types",
+            "where metrics is returning [[0.0208849]]",
+            "[1244212519102340, [[3496012332787588]]]",
+            "Title: 2020 [[Odyssey]] 3",
+            "an id on the line before\nvalue [[77]]",
+        ] {
+            assert!(!cued(line), "{line}");
+        }
+    }
 }

@@ -1,13 +1,13 @@
 //! Phase 1, cues: a word right after a cue phrase is decided outright.
 
 use super::lists::{CuesEndingIn, GREETINGS, RELATIONS, TITLES};
-use super::predicates::{capitalised, is_first, name_after_cue, never_name, wordy};
+use super::predicates::{acronym, capitalised, is_first, name_after_cue, never_name, wordy};
 use super::scan::{Scan, NAME_WORDS};
 use super::score::{
     CUED_NAME, CUED_ORG, GREETED_NAME, RELATION_GIVEN_NAME, RELATION_NAME, TITLED_NAME,
     TITLE_IDIOM_MAX_NAME, TITLE_IDIOM_ZIPF,
 };
-use super::words::Word;
+use super::words::{Case, Word};
 use crate::label::Label;
 use crate::rule::NameRule;
 
@@ -47,7 +47,9 @@ impl Scan<'_> {
     /// "my name is Maya", "call me Maya", "I'm Maya".
     fn person_cue(&mut self, i: usize, w: &Word, ending: Option<&CuesEndingIn>) {
         for cue in ending.map_or(&[][..], |e| &e.person[..]) {
-            if self.cue_before(i, cue) && name_after_cue(w, strict_cue(cue)) && !self.is_claimed(i)
+            if self.cue_before(i, cue)
+                && name_after_cue(w, self.raw(w), strict_cue(cue))
+                && !self.is_claimed(i)
             {
                 let end = self.extend_name(i, NAME_WORDS);
                 self.add(i, end, Label::Person, CUED_NAME, NameRule::Cue);
@@ -89,7 +91,14 @@ impl Scan<'_> {
             && self
                 .word(i + 1)
                 .is_some_and(|n| !n.gap_before && capitalised(n) && wordy(n));
-        let titled = TITLES.contains(&t.lower.as_ref()) && capitalised(t) && capitalised(w);
+        // A title in capitals without its period is an abbreviation ("MS Office", "MBA & MS,
+        // Social ..."), unless the line shouts ("DR. MEHTA" keeps its period).
+        let bare_capitals =
+            t.case == Case::Upper && !self.text().get(t.end..).is_some_and(|r| r.starts_with('.'));
+        let titled = TITLES.contains(&t.lower.as_ref())
+            && capitalised(t)
+            && capitalised(w)
+            && !bare_capitals;
         if titled && idiom {
             // The idiom's capitalised words are no names either ("Guy" in "Mr. Nice Guy").
             let end = self.extend_name(i, NAME_WORDS);
@@ -112,6 +121,7 @@ impl Scan<'_> {
             && next_is_break
             && (is_first(w) && !wordy(w) || capitalised(w) && !wordy(w))
             && !never_name(w)
+            && !acronym(w)
         {
             self.add(i, i + 1, Label::Person, GREETED_NAME, NameRule::Greeting);
             return true;

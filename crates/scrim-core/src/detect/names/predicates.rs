@@ -66,7 +66,7 @@ pub(super) fn capitalised(w: &Word) -> bool {
 }
 
 /// A word that could be the name after a cue.
-pub(super) fn name_after_cue(w: &Word, strict: bool) -> bool {
+pub(super) fn name_after_cue(w: &Word, raw: &str, strict: bool) -> bool {
     if never_name(w) || w.lower.chars().count() < 2 {
         return false;
     }
@@ -74,7 +74,14 @@ pub(super) fn name_after_cue(w: &Word, strict: bool) -> bool {
         // After weak cues ("I'm X"), X must look like a name, not like "tired" or "fine".
         !wordy(w) && !function_word(w) && (capitalised(w) || is_first(w))
     } else {
-        (capitalised(w) || is_name(w) || !wordy(w)) && !function_word(w)
+        // A key's value in code or config ("name: incidentType", "Section Name will be") is an
+        // identifier or a sentence going on, not a name.
+        let camel = w.case == Case::Mixed && raw.chars().next().is_some_and(char::is_lowercase);
+        let frequent_lowercase = w.case == Case::Lower && wordy(w) && w.info.common_zipf >= 5.0;
+        (capitalised(w) || is_name(w) || !wordy(w))
+            && !function_word(w)
+            && !camel
+            && !frequent_lowercase
     }
 }
 

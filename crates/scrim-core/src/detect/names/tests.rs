@@ -469,3 +469,17 @@ fn words_of_other_languages_opening_a_sentence_are_not_names() {
     // A name opening a sentence still counts when the lists know it.
     assert_eq!(persons("Priscilla said hi."), ["Priscilla"]);
 }
+
+#[test]
+fn cues_in_config_and_abbreviations_are_not_names() {
+    assert!(
+        persons("- display: Incident type\n  name: incidentType\n  required: false").is_empty()
+    );
+    assert!(persons("where Section Name will be replaced").is_empty());
+    assert!(persons("Expert level MS Office and Google Suite").is_empty());
+    assert!(persons("Hi GPT, what's wrong with this code").is_empty());
+    // The cues still find names.
+    assert_eq!(persons("name: Maya Okafor\nage: 31"), ["Maya Okafor"]);
+    assert_eq!(persons("I saw Dr. Mehta today"), ["Mehta"]);
+    assert_eq!(persons("Hi Priya, are you there"), ["Priya"]);
+}

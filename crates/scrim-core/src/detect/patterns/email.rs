@@ -431,12 +431,151 @@ fn find_plain(text: &str, out: &mut Vec<Finding>) {
         while e > at + 1 && matches!(util::byte_at(text, e - 1), Some(b'.' | b'-')) {
             e -= 1;
         }
+        // A TLD glued to the next header word of a flattened email ("x@acme.comCc: ...") ends
+        // where its case turns.
+        let e = glued_header_end(text, at + 1, e);
         let dom = util::slice(text, at + 1, e);
-        if !valid_domain(dom) {
+        if !valid_domain(dom) || no_ones_address(local, dom) || remote_login(text, s, e) {
             continue;
         }
         util::push(out, text, (s, e), FAM, None, PLAIN_ADDRESS);
         last_end = e;
+    }
+}
+
+/// Whether the address another detector (the learned tier) found at `s..e` is one the rules
+/// hold to be no one's: a placeholder, a domain no mail reaches, or a remote login
+/// ([`no_ones_address`], [`remote_login`]). Spans without a plain `@` are not judged.
+pub(crate) fn no_ones(text: &str, s: usize, e: usize) -> bool {
+    let span = util::slice(text, s, e);
+    let Some((local, dom)) = span.rsplit_once('@') else {
+        return false;
+    };
+    no_ones_address(local, dom) || remote_login(text, s, e)
+}
+
+/// Domains that cannot receive anyone's mail: the top-level names reserved for documentation
+/// and tests (RFC 2606 and RFC 6761: `.example`, `.test`, `.invalid`, `.localhost`), names on
+/// private networks (`.local`, `.internal`, `.lan`, `.localdomain`), and the suffixes of file
+/// names and system units that an `@` can precede (`icon@2x.png`, `openvpn@server.service`).
+///
+/// `example.com`, `example.net` and `example.org` are reserved too, but stay addresses: they
+/// are what people type to try a redactor, and one left in place would read as a miss.
+const NO_MAIL_SUFFIXES: &[&str] = &[
+    "example",
+    "gif",
+    "internal",
+    "invalid",
+    "jpeg",
+    "jpg",
+    "lan",
+    "local",
+    "localdomain",
+    "localhost",
+    "mount",
+    "png",
+    "service",
+    "socket",
+    "svg",
+    "target",
+    "test",
+    "timer",
+    "webp",
+];
+
+/// Whether `local@dom` is no one's address: a domain no mail reaches ([`NO_MAIL_SUFFIXES`]),
+/// or a placeholder a tutorial asks the reader to fill in
+/// (`your_email@gmail.com`, `recipient-email-address@...`, `user@your-tenant.onmicrosoft.com`).
+/// The real-chat labeling guide counts neither as personal data; a reviewer loses the code's
+/// meaning when they are replaced.
+fn no_ones_address(local: &str, dom: &str) -> bool {
+    let dom = dom.to_lowercase();
+    let local = local.to_lowercase();
+    let tld = dom.rsplit('.').next().unwrap_or("");
+    let reserved = NO_MAIL_SUFFIXES.contains(&tld);
+    // "your" opening the local part or a domain label, alone or glued to what the reader should
+    // put there ("your_email", "yourname", "your-project", "yourcompany"); not "youri.devries".
+    let yours = |part: &str| {
+        part.split(['.', '-', '_']).next().is_some_and(|w| {
+            w.strip_prefix("your")
+                .is_some_and(|rest| rest.is_empty() || PLACEHOLDER_NOUNS.contains(&rest))
+        })
+    };
+    let placeholder = yours(&local)
+        || dom.split('.').any(yours)
+        || [
+            "email_address",
+            "email-address",
+            "emailaddress",
+            "some_email",
+            "someone",
+        ]
+        .iter()
+        .any(|p| local.contains(p));
+    reserved || placeholder
+}
+
+/// What a tutorial glues to "your" in a placeholder address (`youremail@`, `@yourdomain.com`).
+const PLACEHOLDER_NOUNS: &[&str] = &[
+    "account", "address", "app", "company", "domain", "email", "id", "login", "mail", "name",
+    "org", "project", "site", "team", "tenant", "user", "username", "website",
+];
+
+/// Commands whose `user@host` argument is a login, not an address.
+const REMOTE_COMMANDS: &[&str] = &[
+    "mosh",
+    "rsync",
+    "scp",
+    "sftp",
+    "ssh",
+    "ssh-copy-id",
+    "telnet",
+];
+
+/// How far back on its line [`remote_login`] looks for a command.
+const COMMAND_LOOK_BACK: usize = 80;
+
+/// Whether `text[s..e]` is a login on a remote machine rather than an address: `host:path` after
+/// it (`git@github.com:org/repo.git`, `deploy@web01.acme.io:/srv`), or a remote command before it
+/// on its line (`ssh -i key jdoe@lab.acme.edu`). The user in it is the username rules' to judge.
+fn remote_login(text: &str, s: usize, e: usize) -> bool {
+    let mut after = text.get(e..).unwrap_or("").chars();
+    if after.next() == Some(':')
+        && after
+            .next()
+            .is_some_and(|c| c == '/' || c == '~' || c.is_alphanumeric())
+    {
+        return true;
+    }
+    let mut from = s.saturating_sub(COMMAND_LOOK_BACK);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text.get(from..s).unwrap_or("");
+    // The command's own line, and after any other address on it: one command, one login.
+    let line = before.rsplit(['\n', '@']).next().unwrap_or(before);
+    line.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ';' | '|'))
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .any(|w| REMOTE_COMMANDS.contains(&w))
+}
+
+/// The end of a domain `text[from..e]` whose last label runs into a capitalised word
+/// (`acme.comCc`, `acme.orgSubject`): the end of the lowercase top-level domain before it, when
+/// that is one; else `e`.
+fn glued_header_end(text: &str, from: usize, e: usize) -> usize {
+    let dom = util::slice(text, from, e);
+    let Some(dot) = dom.rfind('.') else {
+        return e;
+    };
+    let last = &dom[dot + 1..];
+    let Some(turn) = last.find(|c: char| c.is_ascii_uppercase()) else {
+        return e;
+    };
+    let head = &last[..turn];
+    if turn >= 2 && head.chars().all(|c| c.is_ascii_lowercase()) && words::is_tld(head) {
+        from + dot + 1 + turn
+    } else {
+        e
     }
 }
 
@@ -493,6 +632,49 @@ mod tests {
         assert!(emails("@handle and user@localhost and a@b.c1").is_empty());
         assert!(emails("x@-bad.com y@bad-.com z@.com").is_empty());
         assert!(emails("..@x.com").is_empty());
+    }
+
+    #[test]
+    fn another_tiers_addresses_are_judged_the_same_way() {
+        let t = "ssh jdoe@lab.acme.io, write to your_email@gmail.com or maya.k@gmail.com";
+        let at = |v: &str| {
+            let s = t.find(v).unwrap();
+            no_ones(t, s, s + v.len())
+        };
+        assert!(at("jdoe@lab.acme.io"));
+        assert!(at("your_email@gmail.com"));
+        assert!(!at("maya.k@gmail.com"));
+        assert!(!at("write to"));
+    }
+
+    #[test]
+    fn addresses_no_one_receives_mail_at() {
+        for t in [
+            "owner@test.test and a@b.invalid and dev@my.localhost",
+            "sender_email = 'your_email_address@gmail.com'",
+            "to: 'recipient-email-address@gmail.com'",
+            "username: 'user@your-tenant.onmicrosoft.com'",
+            "import logo from './Icon_color@2x.png'",
+            "● openvpn@server.service - OpenVPN connection",
+            "ssh-copy-id jdoe@server.acme.io",
+            "rsync -avz /local mkumar@build01.acme.io:/remote/dir",
+            "-o \"ProxyCommand ssh -W %h:%p jump@bastion.acme.io\"",
+            "git clone git@github.com:acme/app.git",
+        ] {
+            assert!(emails(t).is_empty(), "{t}");
+        }
+        // Real providers' domains and ordinary text around them stay addresses.
+        assert_eq!(
+            emails("mail me: hailey.mills@gmail.com: thanks"),
+            ["hailey.mills@gmail.com"]
+        );
+        assert_eq!(emails("yourself? no: yuri@yandex.ru"), ["yuri@yandex.ru"]);
+        assert_eq!(emails("youri.devries@ziggo.nl"), ["youri.devries@ziggo.nl"]);
+        assert!(emails("youremail@yourdomain.com or admin@yourcompany.com").is_empty());
+        assert_eq!(
+            emails("To: support@voxco.comCc: help@oahpp.ca"),
+            ["support@voxco.com", "help@oahpp.ca"]
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@ mod url;
 mod username;
 mod util;
 
+pub(crate) use email::no_ones as no_ones_email;
 pub(crate) use url::{carries_person, reports as url_reported};
 pub(crate) use util::md_escape_len;
 mod words;

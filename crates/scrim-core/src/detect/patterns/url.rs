@@ -118,7 +118,27 @@ fn find_started(
 /// unless it carries something of a person ([`carries_person`]).
 fn keep(text: &str, s: usize, e: usize) -> bool {
     let link = util::slice(text, s, e);
-    !public_link::is_public(link) && !social_page(link) && (!cited(text, s) || carries_person(link))
+    !public_link::is_public(link)
+        && !social_page(link)
+        && ((!cited(text, s) && !published_piece(link)) || carries_person(link))
+}
+
+/// Whether `link` points at a published piece rather than at someone: a dated article path
+/// (`/2016/04/27/...`, `/2019/01/...`) or a PDF document. Assistants cite such links by the
+/// dozen; one that carries a person ([`carries_person`]: a profile, a share token, user
+/// information) is still reported. An article slug alone says nothing: a personal blog's posts
+/// have them too.
+fn published_piece(link: &str) -> bool {
+    let (_, tail) = public_link::split_link(link);
+    let path = tail.split(['?', '#']).next().unwrap_or("");
+    let segments: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let year = |p: &str| p.len() == 4 && p.parse::<u16>().is_ok_and(|y| (1990..=2039).contains(&y));
+    let month = |p: &str| p.len() <= 2 && p.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m));
+    let dated = segments.windows(2).any(|w| year(w[0]) && month(w[1]));
+    let pdf = segments
+        .last()
+        .is_some_and(|p| p.to_ascii_lowercase().ends_with(".pdf"));
+    dated || pdf
 }
 
 /// Whether `link` is a page of a social network that is no one's profile: a group, an event, a
@@ -502,6 +522,24 @@ mod tests {
                 "https://www.linkedin.com/in/maya-k-3a6327",
                 "https://shop.test/item?email=maya@mail.test",
                 "https://mayak.dev/portfolio"
+            ]
+        );
+    }
+
+    #[test]
+    fn published_pieces_are_kept_only_when_they_carry_a_person() {
+        let t = "see https://www.dailynews.test/2016/12/30/507277839/inside-the-mind \
+                 and https://stats.acme.org/pubs/FR342/FR342.pdf \
+                 but https://mayak.dev/2019/cv and https://mayak.dev/my-cv \
+                 and https://mayak.dev/2022/book-remote-work-lessons-learned/ \
+                 and https://drive.acme.io/2020/05/x?token=abc";
+        assert_eq!(
+            urls(t),
+            vec![
+                "https://mayak.dev/2019/cv",
+                "https://mayak.dev/my-cv",
+                "https://mayak.dev/2022/book-remote-work-lessons-learned/",
+                "https://drive.acme.io/2020/05/x?token=abc"
             ]
         );
     }
