@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Portable distributions of the Python binding (crates/scrim-py), for users on any common Linux:
-#   - a manylinux abi3 wheel (CPython 3.9+, x86_64 or whatever the host is), linked with zig
+#   - a manylinux abi3 wheel (CPython 3.9+, for the host's architecture), linked with zig
 #     against an old glibc so that it does not need the build machine's;
 #   - an sdist that builds from source (`pip install scrim-0.1.0.tar.gz`, with a Rust toolchain).
 # maturin, ziglang (zig as a linker, from PyPI) and auditwheel come from PyPI into a private venv
 # in the target directory. Usage: tools/py/build-dist.sh [OUT_DIR]   (default target/py-dist)
-# SCRIM_PY_MANYLINUX picks the policy (default manylinux2014, glibc 2.17; manylinux_2_28 also
-# works). Slow: a full release build of the binding's crates (LTO). Not part of CI.
+# SCRIM_PY_MANYLINUX picks the policy (default manylinux2014, glibc 2.17; manylinux_2_28 was
+# not tried). Slow: a full release build of the binding's crates (LTO). Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
