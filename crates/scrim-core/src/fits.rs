@@ -29,7 +29,9 @@ pub(crate) fn model_finding_fits(
 ) -> bool {
     scope::fits(text, seg, f)
         && (f.label != Label::Url || url_reported(text, f.span.start(), f.span.end()))
-        && (f.label != Label::Id || id_cued(text, f.span.start()))
+        && (f.label != Label::Id
+            || id_cued(text, f.span.start())
+            || prefixed_code(f.span.slice(text).unwrap_or("")))
         && (f.label != Label::Email || !no_ones_email(text, f.span.start(), f.span.end()))
         && content_fits(text, lexicon, f)
 }
@@ -69,6 +71,7 @@ const ID_CUES: &[&str] = &[
     "nr",
     "num",
     "number",
+    "numbers",
     "order",
     "pan",
     "passport",
@@ -93,7 +96,18 @@ const ID_CUES: &[&str] = &[
 ];
 
 /// How far back on its line [`id_cued`] looks for a cue.
-const ID_CUE_LOOK_BACK: usize = 40;
+const ID_CUE_LOOK_BACK: usize = 64;
+
+/// Whether an identifier names its own kind: a prefix of two to five capitals and a hyphen
+/// before its digits (`INV-2025-014`, `ORD-88213`), as invoices, orders and tickets are numbered.
+fn prefixed_code(value: &str) -> bool {
+    let Some((prefix, rest)) = value.split_once('-') else {
+        return false;
+    };
+    (2..=5).contains(&prefix.len())
+        && prefix.chars().all(|c| c.is_ascii_uppercase())
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+}
 
 /// Whether an identifier the learned tier found at byte `at` has a cue before it on its line
 /// ([`ID_CUES`], or a `#` right before it). Without one, the model's IDs on the real-chat dev set
@@ -312,9 +326,13 @@ mod tests {
             "ticket [[#4471]]",
             "see #[[4471]]",
             "Bloczki nr-[[22/4268-3]]",
+            "what are the numbers for the JR pass? mine is [[568213947]]",
         ] {
             assert!(cued(line), "{line}");
         }
+        assert!(prefixed_code("INV-2025-014"));
+        assert!(!prefixed_code("E0308"));
+        assert!(!prefixed_code("Sign-2"));
         for line in [
             "error[[[E0308]]]: mismatched types",
             "where metrics is returning [[0.0208849]]",

@@ -1,7 +1,9 @@
 //! Phase 1, cues: a word right after a cue phrase is decided outright.
 
 use super::lists::{CuesEndingIn, GREETINGS, RELATIONS, TITLES};
-use super::predicates::{acronym, capitalised, is_first, name_after_cue, never_name, wordy};
+use super::predicates::{
+    acronym, capitalised, function_word, is_first, name_after_cue, never_name, wordy,
+};
 use super::scan::{Scan, NAME_WORDS};
 use super::score::{
     CUED_NAME, CUED_ORG, GREETED_NAME, RELATION_GIVEN_NAME, RELATION_NAME, TITLED_NAME,
@@ -10,6 +12,9 @@ use super::score::{
 use super::words::{Case, Word};
 use crate::label::Label;
 use crate::rule::NameRule;
+
+/// Honorifics written after a name.
+const HONORIFICS_AFTER: &[&str] = &["ji", "jee", "sahab", "saheb", "sahib"];
 
 /// The most words an employer or school after a cue spans ("Royal Bank of Canada").
 const ORG_WORDS: usize = 5;
@@ -20,6 +25,28 @@ impl Scan<'_> {
     pub(super) fn cues(&mut self) {
         for i in 0..self.words.len() {
             self.cues_before(i);
+            if !self.is_claimed(i) {
+                self.honorific_after(i);
+            }
+        }
+    }
+
+    /// Honorifics that follow a name: Hindi and Urdu "ji", "sahab" ("Namaste Kavita ji", "Kya
+    /// Sarla ji ..."): the capitalised word before one is a person.
+    fn honorific_after(&mut self, i: usize) {
+        let (Some(w), Some(h)) = (self.word(i), self.word(i + 1)) else {
+            return;
+        };
+        if HONORIFICS_AFTER.contains(&h.lower.as_ref())
+            && h.case != Case::Upper
+            && !h.gap_before
+            && capitalised(w)
+            && w.case == Case::Title
+            && !wordy(w)
+            && !function_word(w)
+            && !never_name(w)
+        {
+            self.add(i, i + 1, Label::Person, TITLED_NAME, NameRule::Title);
         }
     }
 

@@ -483,3 +483,10 @@ fn cues_in_config_and_abbreviations_are_not_names() {
     assert_eq!(persons("I saw Dr. Mehta today"), ["Mehta"]);
     assert_eq!(persons("Hi Priya, are you there"), ["Priya"]);
 }
+
+#[test]
+fn a_name_before_a_hindi_honorific_is_a_person() {
+    assert_eq!(persons("Namaste Kavita ji. BP kaafi high hai"), ["Kavita"]);
+    assert_eq!(persons("Kya Sarla ji koi dawai le rahi hain?"), ["Sarla"]);
+    assert!(persons("Haan ji, theek hai").is_empty());
+}
