@@ -567,11 +567,11 @@ fn glued_header_end(text: &str, from: usize, e: usize) -> usize {
     let Some(dot) = dom.rfind('.') else {
         return e;
     };
-    let last = &dom[dot + 1..];
+    let last = dom.get(dot + 1..).unwrap_or("");
     let Some(turn) = last.find(|c: char| c.is_ascii_uppercase()) else {
         return e;
     };
-    let head = &last[..turn];
+    let head = last.get(..turn).unwrap_or("");
     if turn >= 2 && head.chars().all(|c| c.is_ascii_lowercase()) && words::is_tld(head) {
         from + dot + 1 + turn
     } else {
