@@ -175,8 +175,29 @@ pub(crate) fn content_fits(text: &str, lexicon: &Lexicon, f: &Finding) -> bool {
     !(named && (east_asian_non_name(lexicon, value) || placeholder_name(value)))
         && !(person_or_place
             && (ordinary_word(lexicon, text, f.span.start(), value)
+                || ordinary_phrase(lexicon, value)
                 || eponym_after(text, f.span.end())
                 || inside_link(text, f.span.start())))
+}
+
+/// Whether `value` is a phrase of ordinary lowercase words ("real estate", "retirement
+/// village", "space station city"): every word a dictionary word (or another language's
+/// function word) that the lists do not know as a place. Proper nouns are capitalised, or hold a
+/// word no dictionary has ("new york", "los angeles", "maya okafor" stand); a learned-tier guess at such a phrase, copied to every mention, was wrong on
+/// the real-chat dev set each time.
+fn ordinary_phrase(lexicon: &Lexicon, value: &str) -> bool {
+    let mut words = value.split_whitespace().peekable();
+    if words.peek().is_none() || !value.trim().contains(char::is_whitespace) {
+        return false;
+    }
+    words.all(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let w = lexicon.word(word);
+        !word.is_empty()
+            && word.chars().all(|c| c.is_lowercase())
+            && (w.dictionary || w.foreign_function)
+            && w.place.is_none()
+    })
 }
 
 /// How far back [`inside_link`] looks for the start of a link.
@@ -308,6 +329,17 @@ mod tests {
     fn cued(line: &str) -> bool {
         let at = line.find("[[").unwrap_or(line.len());
         id_cued(line, at)
+    }
+
+    #[test]
+    fn lowercase_phrases_of_ordinary_words_are_no_names() {
+        let lexicon = Lexicon::builtin().unwrap();
+        for v in ["real estate", "retirement village", "space station city"] {
+            assert!(ordinary_phrase(&lexicon, v), "{v}");
+        }
+        for v in ["new york", "los angeles", "Real Estate", "maya okafor", "estate"] {
+            assert!(!ordinary_phrase(&lexicon, v), "{v}");
+        }
     }
 
     #[test]
