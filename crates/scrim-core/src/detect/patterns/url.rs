@@ -134,7 +134,9 @@ fn published_piece(link: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let year = |p: &str| p.len() == 4 && p.parse::<u16>().is_ok_and(|y| (1990..=2039).contains(&y));
     let month = |p: &str| p.len() <= 2 && p.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m));
-    let dated = segments.windows(2).any(|w| year(w[0]) && month(w[1]));
+    let dated = segments
+        .windows(2)
+        .any(|w| matches!(w, [y, m] if year(y) && month(m)));
     let pdf = segments
         .last()
         .is_some_and(|p| p.to_ascii_lowercase().ends_with(".pdf"));
