@@ -219,7 +219,7 @@ impl<V: Copy> Table<V> {
 }
 
 /// How many of the most common English words [`Lexicon::word`] finds in its small front table.
-const HOT_WORDS: usize = 2048;
+const HOT_WORDS: usize = 8192;
 
 /// The front table of the [`HOT_WORDS`] words of `words` with the highest English frequency.
 fn hot_words(words: &[(&'static str, WordInfo)]) -> hot::Hot<WordInfo> {

@@ -73,23 +73,40 @@ impl Scan<'_> {
     /// break inside; scanning resumes after it.
     pub(super) fn place_phrases(&mut self) {
         let max_words = self.lexicon.max_place_words().min(PLACE_PHRASE_WORDS);
+        // One buffer for the phrases of the whole text.
+        let mut phrase = String::new();
         let mut i = 0;
         while i < self.words.len() {
-            i += self.place_phrase_at(i, max_words).max(1);
+            i += self.place_phrase_at(i, max_words, &mut phrase).max(1);
         }
     }
 
-    /// The number of words of the place phrase found (and claimed) at word `i`, or 0.
-    fn place_phrase_at(&mut self, i: usize, max_words: usize) -> usize {
+    /// The number of words of the place phrase found (and claimed) at word `i`, or 0; `phrase`
+    /// is scratch space.
+    fn place_phrase_at(&mut self, i: usize, max_words: usize, phrase: &mut String) -> usize {
         let Some(first) = self.word(i) else { return 0 };
         let longest = usize::from(first.info.phrase_start).min(max_words);
         if longest < 2 {
             return 0;
         }
+        // A phrase has no claimed word and no break inside: only the words up to the first such
+        // one are worth building into phrases.
+        let mut open = 0;
+        while open < longest {
+            let k = i + open;
+            let Some(w) = self.words.get(k) else { break };
+            if self.is_claimed(k) || (open > 0 && w.gap_before) {
+                break;
+            }
+            open += 1;
+        }
+        if open < 2 {
+            return 0;
+        }
         // The longest phrase, built once: each shorter one is a prefix of it (`ends[len]`).
-        let mut phrase = String::new();
+        phrase.clear();
         let mut ends = [0usize; PLACE_PHRASE_WORDS + 1];
-        for (k, w) in self.words.iter().skip(i).take(longest).enumerate() {
+        for (k, w) in self.words.iter().skip(i).take(open).enumerate() {
             if k > 0 {
                 phrase.push(' ');
             }
@@ -98,16 +115,10 @@ impl Scan<'_> {
                 *e = phrase.len();
             }
         }
-        for len in (2..=longest).rev() {
+        for len in (2..=open).rev() {
             let Some(phrase_words) = self.words.get(i..i + len) else {
                 continue;
             };
-            if (i..i + len).any(|k| self.is_claimed(k)) {
-                continue;
-            }
-            if phrase_words.iter().skip(1).any(|w| w.gap_before) {
-                continue;
-            }
             let Some(phrase) = ends.get(len).and_then(|&e| phrase.get(..e)) else {
                 continue;
             };

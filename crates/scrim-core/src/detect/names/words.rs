@@ -71,6 +71,34 @@ pub(super) fn case_of(word: &str) -> Case {
     }
 }
 
+/// [`case_of`] for an ASCII word, byte by byte: the same answer without decoding characters.
+fn case_of_ascii(word: &[u8]) -> Case {
+    let mut letters = word.iter().filter(|b| b.is_ascii_alphabetic());
+    let Some(first) = letters.next() else {
+        return Case::Mixed;
+    };
+    let (mut any_upper, mut any_lower, mut more) = (false, false, false);
+    for b in letters {
+        more = true;
+        any_upper |= b.is_ascii_uppercase();
+        any_lower |= b.is_ascii_lowercase();
+    }
+    // An ASCII letter is either lowercase or uppercase.
+    match (first.is_ascii_uppercase(), any_upper, any_lower) {
+        (false, false, _) => Case::Lower,
+        (true, false, _) => Case::Title,
+        (true, true, false) if more => Case::Upper,
+        _ => Case::Mixed,
+    }
+}
+
+/// [`elongated`] for an ASCII word, byte by byte.
+fn elongated_ascii(lower: &[u8]) -> bool {
+    lower
+        .windows(3)
+        .any(|w| matches!(w, [a, b, c] if a == b && b == c))
+}
+
 /// A letter (ASCII or not), a non-ASCII digit, or a combining mark.
 pub(super) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -112,11 +140,19 @@ pub(super) fn make_word<'t>(
     } else {
         0
     };
+    let (case, long) = if ascii {
+        (
+            case_of_ascii(raw.as_bytes()),
+            elongated_ascii(lower.as_bytes()),
+        )
+    } else {
+        (case_of(raw), elongated(&lower))
+    };
     Word {
         start,
         end: start + raw.len(),
-        case: case_of(raw),
-        never: role & NEVER != 0 || elongated(&lower),
+        case,
+        never: role & NEVER != 0 || long,
         cue_end: role & CUE_END != 0,
         lower,
         info,
@@ -402,4 +438,24 @@ pub(super) fn elongated(lower: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod ascii_tests {
+    use super::{case_of, case_of_ascii, elongated, elongated_ascii};
+
+    /// The byte-wise shape and elongation checks agree with the general ones on ASCII words.
+    #[test]
+    fn ascii_shape_agrees_with_general() {
+        let words = [
+            "maya", "Maya", "MAYA", "M", "m", "McDonald", "iPhone", "O'Brien", "o'brien",
+            "Jean-Luc", "JEAN-LUC", "A-b", "a-B", "yasss", "yass", "Aaaah", "zzz", "ab'c", "x-x-x",
+            "",
+        ];
+        for w in words {
+            assert_eq!(case_of_ascii(w.as_bytes()), case_of(w), "{w}");
+            let lower = w.to_ascii_lowercase();
+            assert_eq!(elongated_ascii(lower.as_bytes()), elongated(&lower), "{w}");
+        }
+    }
 }

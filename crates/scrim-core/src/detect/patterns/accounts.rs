@@ -102,11 +102,17 @@ impl Accounts {
         if !text.contains(['/', '\\', '@', ':']) {
             return;
         }
-        for (re, score) in [
-            (&self.home, HOME_PATH),
-            (&self.prompt, PROMPT_USER),
-            (&self.remote, REMOTE_LOGIN),
+        // Cheap tests for what a pattern cannot match without (its literal `@`, the `:x:` or
+        // `:$` of a passwd or shadow line), so that most texts skip the full regex scans.
+        let at = text.contains('@');
+        for (re, score, possible) in [
+            (&self.home, HOME_PATH, true),
+            (&self.prompt, PROMPT_USER, at),
+            (&self.remote, REMOTE_LOGIN, at),
         ] {
+            if !possible {
+                continue;
+            }
             for c in re.captures_iter(text) {
                 let Some(u) = c.name("u") else { continue };
                 let (s, e) = trim_dots(text, u.start(), spaced_end(text, u.end()));
@@ -114,6 +120,9 @@ impl Accounts {
                     util::push(out, text, (s, e), FAM, None, score);
                 }
             }
+        }
+        if !(text.contains(":x:") || text.contains(":$")) {
+            return;
         }
         for c in self.account_line.captures_iter(text) {
             let Some(u) = c.name("u") else { continue };

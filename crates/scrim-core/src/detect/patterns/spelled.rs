@@ -166,6 +166,11 @@ fn add(run: &mut Run, t: Tok, w: &str, (s, e): (usize, usize)) {
 
 /// Judge a finished run and start a new one.
 fn finish(text: &str, phone: &Phone, run: &mut Run, out: &mut Vec<Finding>) {
+    // Nothing collected: no finding, and the next token's `add` sets what the stale fields hold
+    // (its start and end), so the run need not be reset. Most words of a text end here.
+    if run.digits.is_empty() && run.repeat == 0 && !run.plus {
+        return;
+    }
     let r = std::mem::take(run);
     let n = r.digits.len();
     if !(7..=15).contains(&n) {
@@ -214,6 +219,9 @@ fn classify(w: &str, inside: bool) -> Option<Tok> {
         }
         // The common case: lowercased on the stack (for ASCII, the same as `to_lowercase`), and
         // the digit words looked up by hash rather than one by one.
+        if !may_be_run_word(w.as_bytes()) {
+            return None;
+        }
         let mut buf = [0u8; 18];
         let lower = buf.get_mut(..w.len())?;
         lower.copy_from_slice(w.as_bytes());
@@ -229,6 +237,72 @@ fn classify(w: &str, inside: bool) -> Option<Tok> {
         return Some(Tok::Word(*d));
     }
     other_word(&l, inside)
+}
+
+/// The ASCII words a run is made of besides ASCII digits: the ASCII digit words of
+/// [`DIGIT_WORDS`] and the ASCII words [`other_word`] knows.
+const ASCII_RUN_WORDS: &[&str] = &[
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "shunya",
+    "shoonya", "sunya", "ek", "do", "teen", "char", "chaar", "paanch", "panch", "chhe", "chhah",
+    "chah", "cheh", "saat", "aath", "aanth", "nau", "cero", "uno", "dos", "tres", "cuatro",
+    "cinco", "seis", "siete", "ocho", "nueve", "oh", "o", "double", "doble", "triple", "plus",
+];
+
+/// For each lowercase ASCII letter, a bit per letter that may follow it in a word of
+/// [`ASCII_RUN_WORDS`] (bit 26: the word may end after that one letter).
+const RUN_WORD_PAIRS: [u32; 26] = run_word_pairs();
+
+/// Builds [`RUN_WORD_PAIRS`].
+const fn run_word_pairs() -> [u32; 26] {
+    let mut pairs = [0u32; 26];
+    let mut letter = b'a';
+    let mut slots: &mut [u32] = &mut pairs;
+    while let [slot, rest @ ..] = slots {
+        *slot = pair_bits(letter);
+        letter += 1;
+        slots = rest;
+    }
+    pairs
+}
+
+/// The entry of [`RUN_WORD_PAIRS`] for the lowercase ASCII letter `letter`.
+const fn pair_bits(letter: u8) -> u32 {
+    let mut bits = 0;
+    let mut words = ASCII_RUN_WORDS;
+    while let [w, rest @ ..] = words {
+        if let [first, more @ ..] = w.as_bytes() {
+            if *first == letter {
+                bits |= match more {
+                    [next, ..] => 1 << (*next - b'a'),
+                    [] => 1 << 26,
+                };
+            }
+        }
+        words = rest;
+    }
+    bits
+}
+
+/// Whether an ASCII word (any case) may be one of [`ASCII_RUN_WORDS`], judged on its first two
+/// letters: a cheap test that lets most words of a text skip the lowercasing and the lookup.
+fn may_be_run_word(w: &[u8]) -> bool {
+    let letter = |b: u8| {
+        let l = b.to_ascii_lowercase();
+        l.is_ascii_lowercase().then(|| u32::from(l - b'a'))
+    };
+    let Some(first) = w.first().copied().and_then(letter) else {
+        return false;
+    };
+    let next = match w.get(1) {
+        None => 26,
+        Some(&b) => match letter(b) {
+            Some(n) => n,
+            None => return false,
+        },
+    };
+    RUN_WORD_PAIRS
+        .get(first as usize)
+        .is_some_and(|bits| bits & (1 << next) != 0)
 }
 
 /// What a lowercase word that is no digit word stands for in a run, if anything.
@@ -294,6 +368,33 @@ fn words_chars(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 
 #[cfg(test)]
 mod tests {
+    /// The pair filter lets every ASCII word [`classify`](super::classify) knows through, in any
+    /// case, and each ASCII digit word is in the filter's list.
+    #[test]
+    fn pair_filter_keeps_run_words() {
+        for (w, _) in super::DIGIT_WORDS.iter().filter(|(w, _)| w.is_ascii()) {
+            assert!(super::ASCII_RUN_WORDS.contains(w), "{w}");
+        }
+        for w in super::ASCII_RUN_WORDS {
+            for v in [
+                w.to_string(),
+                w.to_ascii_uppercase(),
+                w.to_ascii_uppercase().to_lowercase(),
+            ] {
+                assert!(super::may_be_run_word(v.as_bytes()), "{v}");
+            }
+            let title: String = w
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i == 0 { c.to_ascii_uppercase() } else { c })
+                .collect();
+            assert!(super::may_be_run_word(title.as_bytes()), "{title}");
+        }
+        for w in ["and", "you", "a1", "9am", "I", "hello", "x", "Because"] {
+            assert!(!super::may_be_run_word(w.as_bytes()), "{w}");
+        }
+    }
+
     use super::super::util::GateBuilder;
     use super::*;
 
