@@ -337,7 +337,13 @@ mod tests {
         for v in ["real estate", "retirement village", "space station city"] {
             assert!(ordinary_phrase(&lexicon, v), "{v}");
         }
-        for v in ["new york", "los angeles", "Real Estate", "maya okafor", "estate"] {
+        for v in [
+            "new york",
+            "los angeles",
+            "Real Estate",
+            "maya okafor",
+            "estate",
+        ] {
             assert!(!ordinary_phrase(&lexicon, v), "{v}");
         }
     }
