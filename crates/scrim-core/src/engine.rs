@@ -323,18 +323,6 @@ fn spreads(label: Label) -> bool {
     )
 }
 
-/// Whether a finding teaches the rest of the conversation its value: a label that spreads, found
-/// by more than a guess at a word no list knows ("Solarpunk", "Kishin": `names:proper-noun`,
-/// `names:unknown-opening`). Such guesses stand where they are, but copied to every mention they
-/// were wrong on the real-chat dev set each time (19 copies, none right).
-fn teaches(f: &Finding) -> bool {
-    spreads(f.label)
-        && !matches!(
-            f.detector,
-            Rule::Name(NameRule::ProperNoun | NameRule::UnknownOpening)
-        )
-}
-
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -608,7 +596,7 @@ impl Engine {
         let mut found: Vec<(&str, Label, f32)> = Vec::new();
         let mut at: HashMap<(&str, Label), usize> = HashMap::new();
         for (text, analysis) in c.texts.iter().zip(out.iter()).take(c.teaching) {
-            for f in analysis.findings.iter().filter(|f| teaches(f)) {
+            for f in analysis.findings.iter().filter(|f| spreads(f.label)) {
                 let Some(value) = f.span.slice(text) else {
                     continue;
                 };

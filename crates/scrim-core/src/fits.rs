@@ -149,7 +149,8 @@ fn id_cued(text: &str, at: usize) -> bool {
 }
 
 /// Whether a value the consistency rule spreads may land at `f`: it fits its regions
-/// ([`scope::fits`]), passes [`content_fits`], and a username lands outside code bodies and inline
+/// ([`scope::fits`]), passes [`content_fits`], a person or place is no phrase of ordinary
+/// lowercase words ([`ordinary_phrase`]), and a username lands outside code bodies and inline
 /// code. A username stands in code where its own rule finds it (a home path, a prompt); a copy
 /// is a bare word, and a bare word in code is an identifier (`nvr`, `email`, `self.name`), not
 /// someone's account. String literals, comments, shell output and logs still take copies
@@ -157,6 +158,8 @@ fn id_cued(text: &str, at: usize) -> bool {
 pub(crate) fn copy_fits(text: &str, seg: &Segments, lexicon: &Lexicon, f: &Finding) -> bool {
     scope::fits(text, seg, f)
         && content_fits(text, lexicon, f)
+        && !(matches!(f.label, Label::Person | Label::Location)
+            && ordinary_phrase(lexicon, f.span.slice(text).unwrap_or("")))
         && !(f.label == Label::Username
             && seg
                 .covering(f.span.start()..f.span.end())
@@ -175,16 +178,16 @@ pub(crate) fn content_fits(text: &str, lexicon: &Lexicon, f: &Finding) -> bool {
     !(named && (east_asian_non_name(lexicon, value) || placeholder_name(value)))
         && !(person_or_place
             && (ordinary_word(lexicon, text, f.span.start(), value)
-                || ordinary_phrase(lexicon, value)
                 || eponym_after(text, f.span.end())
                 || inside_link(text, f.span.start())))
 }
 
 /// Whether `value` is a phrase of ordinary lowercase words ("real estate", "retirement
 /// village", "space station city"): every word a dictionary word (or another language's
-/// function word) that the lists do not know as a place. Proper nouns are capitalised, or hold a
-/// word no dictionary has ("new york", "los angeles", "maya okafor" stand); a learned-tier guess at such a phrase, copied to every mention, was wrong on
-/// the real-chat dev set each time.
+/// function word) that the lists do not know as a place. A copy of such a phrase does not
+/// spread: on the real-chat dev set every copy of a learned-tier guess at one was wrong. The
+/// guess itself stands where it was found, since tweets write names in lowercase ("martin
+/// short", "black adam"), and there the model reads the context.
 fn ordinary_phrase(lexicon: &Lexicon, value: &str) -> bool {
     let mut words = value.split_whitespace().peekable();
     if words.peek().is_none() || !value.trim().contains(char::is_whitespace) {
