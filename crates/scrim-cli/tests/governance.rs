@@ -85,6 +85,22 @@ fn input() -> String {
     lines.join("\n") + "\n"
 }
 
+/// `scrim redact INPUT -o OUT --store S --purpose training --shard-records 5` with more
+/// arguments: it succeeds, its summary names no one, and the summary JSON comes back.
+fn store_redact(dir: &Path, s: &str, input: &str, out: &str, more: &[&str]) -> Value {
+    let res = scrim(dir)
+        .args(["redact", input, "-o", out, "--store", s])
+        .args(["--purpose", "training", "--shard-records", "5"])
+        .args(["--quiet", "--summary-json"])
+        .args(more)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr).into_owned();
+    assert!(res.status.success(), "{s} {input} -> {out}: {err}");
+    assert!(!err.contains("Alice") && !err.contains("PRIVATE"), "{err}");
+    serde_json::from_str(err.lines().last().unwrap()).unwrap()
+}
+
 fn setup(dir: &Path) -> PathBuf {
     run(dir, &["keys", "new", "master.key"]);
     let p = dir.join("in.jsonl");
@@ -1250,19 +1266,8 @@ fn a_parquet_store_run_matches_the_jsonl_dataset_and_compacts() {
         let s = fresh_store(&backend, dir);
         std::fs::write(dir.join("in2.jsonl"), input_with_bad_row()).unwrap();
         jsonl_to_parquet(&input_with_bad_row(), &dir.join("in.parquet"));
-        let redact = |input: &str, out: &str, more: &[&str]| -> Value {
-            let res = scrim(dir)
-                .args(["redact", input, "-o", out, "--store", &s])
-                .args(["--purpose", "training", "--shard-records", "5"])
-                .args(["--quiet", "--summary-json"])
-                .args(more)
-                .output()
-                .unwrap();
-            let err = String::from_utf8_lossy(&res.stderr).into_owned();
-            assert!(res.status.success(), "{s} {input} -> {out}: {err}");
-            assert!(!err.contains("Alice") && !err.contains("PRIVATE"), "{err}");
-            serde_json::from_str(err.lines().last().unwrap()).unwrap()
-        };
+        let redact =
+            |input: &str, out: &str, more: &[&str]| store_redact(dir, &s, input, out, more);
         let js = redact("in2.jsonl", "dsj", &[]);
         let pq = redact("in.parquet", "dsp", &[]);
         for k in ["records", "written", "withheld", "excluded", "quarantined"] {
@@ -1383,19 +1388,8 @@ fn an_arrow_ipc_store_run_matches_the_parquet_and_jsonl_datasets() {
         jsonl_to_arrow(&input_with_bad_row(), &dir.join("in.arrows"), true);
         // A stream under the file format's extension is read as what it is.
         jsonl_to_arrow(&input_with_bad_row(), &dir.join("stream.arrow"), true);
-        let redact = |input: &str, out: &str, more: &[&str]| -> Value {
-            let res = scrim(dir)
-                .args(["redact", input, "-o", out, "--store", &s])
-                .args(["--purpose", "training", "--shard-records", "5"])
-                .args(["--quiet", "--summary-json"])
-                .args(more)
-                .output()
-                .unwrap();
-            let err = String::from_utf8_lossy(&res.stderr).into_owned();
-            assert!(res.status.success(), "{s} {input} -> {out}: {err}");
-            assert!(!err.contains("Alice") && !err.contains("PRIVATE"), "{err}");
-            serde_json::from_str(err.lines().last().unwrap()).unwrap()
-        };
+        let redact =
+            |input: &str, out: &str, more: &[&str]| store_redact(dir, &s, input, out, more);
         let js = redact("in2.jsonl", "dsj", &[]);
         let pq = redact("in.parquet", "dsp", &[]);
         let jsonl: BTreeMap<u64, Vec<Value>> = shard_lines(&dir.join("dsj"))

@@ -748,7 +748,8 @@ impl Needles {
         if v.chars().count() < 2 {
             return;
         }
-        match self.best.get_mut(&v.to_lowercase()) {
+        let key = v.to_lowercase();
+        match self.best.get_mut(&key) {
             Some((at, best)) => {
                 if strength > *best {
                     *best = strength;
@@ -758,8 +759,7 @@ impl Needles {
                 }
             }
             None => {
-                self.best
-                    .insert(v.to_lowercase(), (self.list.len(), strength));
+                self.best.insert(key, (self.list.len(), strength));
                 self.list.push((v.to_string(), label));
             }
         }

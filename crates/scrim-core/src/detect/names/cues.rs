@@ -40,7 +40,6 @@ impl Scan<'_> {
         if HONORIFICS_AFTER.contains(&h.lower.as_ref())
             && h.case != Case::Upper
             && !h.gap_before
-            && capitalised(w)
             && w.case == Case::Title
             && !wordy(w)
             && !function_word(w)

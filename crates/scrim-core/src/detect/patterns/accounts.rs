@@ -62,6 +62,18 @@ const GENERIC: &[&str] = &[
     "yourusername",
 ];
 
+/// Commands whose `user@host` argument is a login on another machine (the remote-login pattern
+/// below, and the email rules, which leave such a login to this module).
+pub(crate) const REMOTE_COMMANDS: &[&str] = &[
+    "mosh",
+    "rsync",
+    "scp",
+    "sftp",
+    "ssh",
+    "ssh-copy-id",
+    "telnet",
+];
+
 /// Home-path, prompt and remote-login users.
 pub(crate) struct Accounts {
     home: Regex,
@@ -88,7 +100,10 @@ impl Accounts {
             )?,
             remote: compile(
                 "username.remote",
-                r"\b(?:ssh|scp|sftp|rsync|mosh|telnet)\b[^\n@]{0,80}?[\s:](?P<u>[A-Za-z_][A-Za-z0-9_.-]{0,31})@[A-Za-z0-9][A-Za-z0-9.-]*",
+                &format!(
+                    r"\b(?:{})\b[^\n@]{{0,80}}?[\s:](?P<u>[A-Za-z_][A-Za-z0-9_.-]{{0,31}})@[A-Za-z0-9][A-Za-z0-9.-]*",
+                    REMOTE_COMMANDS.join("|")
+                ),
             )?,
             account_line: compile(
                 "username.account_line",

@@ -521,17 +521,6 @@ const PLACEHOLDER_NOUNS: &[&str] = &[
     "org", "project", "site", "team", "tenant", "user", "username", "website",
 ];
 
-/// Commands whose `user@host` argument is a login, not an address.
-const REMOTE_COMMANDS: &[&str] = &[
-    "mosh",
-    "rsync",
-    "scp",
-    "sftp",
-    "ssh",
-    "ssh-copy-id",
-    "telnet",
-];
-
 /// How far back on its line [`remote_login`] looks for a command.
 const COMMAND_LOOK_BACK: usize = 80;
 
@@ -556,7 +545,7 @@ fn remote_login(text: &str, s: usize, e: usize) -> bool {
     let line = before.rsplit(['\n', '@']).next().unwrap_or(before);
     line.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ';' | '|'))
         .map(|w| w.rsplit('/').next().unwrap_or(w))
-        .any(|w| REMOTE_COMMANDS.contains(&w))
+        .any(|w| super::accounts::REMOTE_COMMANDS.contains(&w))
 }
 
 /// The end of a domain `text[from..e]` whose last label runs into a capitalised word
