@@ -455,22 +455,20 @@ pub(crate) fn no_ones(text: &str, s: usize, e: usize) -> bool {
 }
 
 /// Domains that cannot receive anyone's mail: the top-level names reserved for documentation
-/// and tests (RFC 2606 and RFC 6761: `.example`, `.test`, `.invalid`, `.localhost`), names on
-/// private networks (`.local`, `.internal`, `.lan`, `.localdomain`), and the suffixes of file
-/// names and system units that an `@` can precede (`icon@2x.png`, `openvpn@server.service`).
+/// and tests (RFC 2606 and RFC 6761: `.example`, `.test`, `.invalid`, `.localhost`), and the
+/// suffixes of file names and system units that an `@` can precede (`icon@2x.png`,
+/// `openvpn@server.service`).
 ///
-/// `example.com`, `example.net` and `example.org` are reserved too, but stay addresses: they
-/// are what people type to try a redactor, and one left in place would read as a miss.
+/// Names on private networks (`jdoe@acme.local`, `.internal`, `.lan`) are someone's mailbox
+/// inside a company and stay addresses. `example.com`, `example.net` and `example.org` are
+/// reserved too, but stay addresses: they are what people type to try a redactor, and one left
+/// in place would read as a miss.
 const NO_MAIL_SUFFIXES: &[&str] = &[
     "example",
     "gif",
-    "internal",
     "invalid",
     "jpeg",
     "jpg",
-    "lan",
-    "local",
-    "localdomain",
     "localhost",
     "mount",
     "png",
@@ -659,6 +657,11 @@ mod tests {
         );
         assert_eq!(emails("yourself? no: yuri@yandex.ru"), ["yuri@yandex.ru"]);
         assert_eq!(emails("youri.devries@ziggo.nl"), ["youri.devries@ziggo.nl"]);
+        // A company's internal mailbox is someone's address.
+        assert_eq!(
+            emails("cc jdoe@corp.acme.local and ops.lead@acme.internal"),
+            ["jdoe@corp.acme.local", "ops.lead@acme.internal"]
+        );
         assert!(emails("youremail@yourdomain.com or admin@yourcompany.com").is_empty());
         assert_eq!(
             emails("To: support@voxco.comCc: help@oahpp.ca"),
