@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::bench_regions::{self, RegionAudit};
 use crate::io::Input;
-use crate::setup::{setup, tier_names, Setup};
+use crate::setup::{setup_comparing, tier_names, Setup};
 use crate::EngineArgs;
 
 /// `scrim bench`.
@@ -53,6 +53,8 @@ struct Row {
     detect: f64,
     redact: Option<f64>,
     gated: Option<f64>,
+    /// With the cascade: the share of the student's text the teacher read again.
+    escalated: Option<f64>,
 }
 
 /// The corpus's valid records and their text size in MB.
@@ -136,11 +138,24 @@ fn bench_tiers(
             read as f64 / seen as f64
         }
     });
+    let escalated = setup
+        .cascade
+        .as_ref()
+        .filter(|_| tiers.contains(&Tier::Cascade))
+        .map(|c| {
+            let (read, again) = c.escalated();
+            if read == 0 {
+                0.0
+            } else {
+                again as f64 / read as f64
+            }
+        });
     Ok(Row {
         tiers: tier_names(tiers),
         detect: median(detect_rates),
         redact: redact.then(|| median(redact_rates)),
         gated,
+        escalated,
     })
 }
 
@@ -161,7 +176,7 @@ pub(crate) fn bench(args: BenchArgs) -> Result<()> {
         bail!("--iterations must be at least 1");
     }
     let t0 = Instant::now();
-    let setup = setup(&args.engine)?;
+    let setup = setup_comparing(&args.engine)?;
     let startup_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let (records, mb) = load_corpus(&args.corpus)?;
     // Each tier alone, then all together (or just the one asked for).
@@ -205,7 +220,8 @@ fn print_json(args: &BenchArgs, m: &Measured) {
         .iter()
         .map(|r| {
             json!({"tiers": r.tiers, "detect_mb_per_s_median": r.detect,
-                   "redact_mb_per_s_median": r.redact, "model_read_share": r.gated})
+                   "redact_mb_per_s_median": r.redact, "model_read_share": r.gated,
+                   "teacher_read_share_of_student": r.escalated})
         })
         .collect();
     println!(
@@ -238,6 +254,9 @@ fn print_text(args: &BenchArgs, m: &Measured) {
         }
         if let Some(g) = r.gated {
             print!("   (model read {:.0}% of the text)", g * 100.0);
+        }
+        if let Some(e) = r.escalated {
+            print!(" (teacher re-read {:.1}% of that)", e * 100.0);
         }
         println!();
     }

@@ -121,6 +121,11 @@ pub(crate) struct EngineArgs {
     /// the executable.
     #[arg(long, value_name = "DIR")]
     pub(crate) model_dir: Option<PathBuf>,
+    /// The `student` tier's directory (the `cascade` tier reads it and the model's). Default:
+    /// the policy's `detection.student_dir`, else SCRIM_STUDENT_DIR, else models/scrim-student
+    /// here or beside the executable.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) student_dir: Option<PathBuf>,
 }
 
 /// `scrim redact`.

@@ -153,6 +153,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<()> {
         tiers: None,
         policy: config.policy.clone(),
         model_dir: None,
+        student_dir: None,
     })?;
     let policy = setup.policy.clone();
     let engine = std::sync::Arc::clone(&setup.engine);

@@ -20,6 +20,7 @@ use crate::detect::{resolve, Detector};
 use crate::error::{Error, Result};
 use crate::fits;
 pub use crate::gate::Gate;
+use crate::gate::Echoes;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
 use crate::rule::{NameRule, Rule};
@@ -34,8 +35,12 @@ pub enum Tier {
     /// Patterns with validators, gazetteers and context rules. Always available.
     Rules,
     /// A learned token classifier (the `scrim-model` crate), given to
-    /// [`EngineBuilder::model`].
+    /// [`EngineBuilder::model`]: the teacher, `models/scrim-ner`.
     Model,
+    /// The learned tier's small, fast student model (distilled from the teacher).
+    Student,
+    /// The student, with the teacher reading again what the student is unsure of.
+    Cascade,
 }
 
 impl Tier {
@@ -44,7 +49,15 @@ impl Tier {
         match self {
             Tier::Rules => "rules",
             Tier::Model => "model",
+            Tier::Student => "student",
+            Tier::Cascade => "cascade",
         }
+    }
+
+    /// Whether this is a learned tier (one detector given to [`EngineBuilder::model`]); an
+    /// engine runs at most one.
+    pub fn is_learned(self) -> bool {
+        !matches!(self, Tier::Rules)
     }
 }
 
@@ -54,9 +67,11 @@ impl std::str::FromStr for Tier {
     fn from_str(s: &str) -> Result<Tier> {
         match s.trim().to_ascii_lowercase().as_str() {
             "rules" => Ok(Tier::Rules),
-            "model" => Ok(Tier::Model),
+            "model" | "teacher" => Ok(Tier::Model),
+            "student" => Ok(Tier::Student),
+            "cascade" => Ok(Tier::Cascade),
             other => Err(Error::Policy(format!(
-                "unknown detector tier {other:?} (expected rules or model)"
+                "unknown detector tier {other:?} (expected rules, model, student or cascade)"
             ))),
         }
     }
@@ -159,7 +174,7 @@ impl EngineBuilder {
     }
 
     /// The learned tier's detector (for example `scrim_model::ModelDetector`), used when the
-    /// tiers include [`Tier::Model`].
+    /// tiers include a learned tier ([`Tier::is_learned`]).
     pub fn model(mut self, model: Arc<dyn Detector>) -> Self {
         self.model = Some(model);
         self
@@ -188,13 +203,24 @@ impl EngineBuilder {
 
     /// Build the engine: loads the word lists and compiles the patterns.
     pub fn build(self) -> Result<Engine> {
-        let model = if self.tiers.contains(&Tier::Model) {
+        let learned: Vec<&str> = self
+            .tiers
+            .iter()
+            .filter(|t| t.is_learned())
+            .map(|t| t.name())
+            .collect();
+        if learned.len() > 1 {
+            return Err(Error::Policy(format!(
+                "an engine runs one learned tier, not {} (choose one of model, student, cascade)",
+                learned.join(" and ")
+            )));
+        }
+        let model = if let Some(name) = learned.first() {
             Some(self.model.ok_or_else(|| {
-                Error::Policy(
-                    "the `model` tier was asked for but no model was given to the engine \
+                Error::Policy(format!(
+                    "the `{name}` tier was asked for but no model was given to the engine \
                      (load one with scrim_model::ModelDetector)"
-                        .into(),
-                )
+                ))
             })?)
         } else {
             None
@@ -380,14 +406,20 @@ impl Engine {
 
     /// Findings in one text, without conversation-level consistency.
     pub fn detect_text(&self, text: &str) -> Result<Vec<Finding>> {
-        let mut all = self.detect_texts(&[text], &[segment(text)])?;
+        let mut all = self.detect_texts(&[text], &[segment(text)], &[None])?;
         Ok(all.pop().unwrap_or_default())
     }
 
     /// Findings in each text, resolved per text, without conversation-level consistency: the
     /// rule tier on every text, then the learned tier on the gated regions of all of them in one
-    /// batch.
-    fn detect_texts(&self, texts: &[&str], segments: &[Segments]) -> Result<Vec<Vec<Finding>>> {
+    /// batch. `answers[i]` holds the user's echo words when text `i` is an assistant's answer
+    /// (the gate reads answers narrowly).
+    fn detect_texts(
+        &self,
+        texts: &[&str],
+        segments: &[Segments],
+        answers: &[Option<&Echoes>],
+    ) -> Result<Vec<Vec<Finding>>> {
         let mut found: Vec<Vec<Finding>> = texts
             .iter()
             .zip(segments)
@@ -412,7 +444,8 @@ impl Engine {
             // (message, region) of each slice.
             let mut owners: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
             for (i, ((text, rules), seg)) in texts.iter().zip(&found).zip(segments).enumerate() {
-                for gated in crate::gate::regions(self.gate, text, &self.lexicon, rules) {
+                let answer = answers.get(i).copied().flatten();
+                for gated in crate::gate::regions(self.gate, text, &self.lexicon, rules, answer) {
                     for r in model_pieces(seg, gated) {
                         if let Some(slice) = text.get(r.clone()) {
                             slices.push(slice);
@@ -501,6 +534,7 @@ impl Engine {
                 texts,
                 seeds,
                 teaching: texts.len(),
+                answers: &[],
             })
             .collect();
         self.analyze_conversations(&convs)
@@ -536,7 +570,32 @@ impl Engine {
             .flat_map(|c| c.texts.iter().copied())
             .collect();
         let segments: Vec<Segments> = all.iter().map(|t| segment(t)).collect();
-        let mut findings = self.detect_texts(&all, &segments)?.into_iter();
+        // The gate reads an assistant's answer where it echoes its conversation's user messages.
+        let echoes: Vec<Option<Echoes>> = conversations
+            .iter()
+            .map(|c| {
+                (self.model.is_some() && c.answers.iter().any(|&a| a)).then(|| {
+                    let asked = c
+                        .texts
+                        .iter()
+                        .zip(c.answers.iter().chain(std::iter::repeat(&false)))
+                        .filter(|(_, &a)| !a)
+                        .map(|(t, _)| *t);
+                    Echoes::of(asked, &self.lexicon)
+                })
+            })
+            .collect();
+        let answers: Vec<Option<&Echoes>> = conversations
+            .iter()
+            .zip(&echoes)
+            .flat_map(|(c, e)| {
+                (0..c.texts.len()).map(move |i| {
+                    e.as_ref()
+                        .filter(|_| c.answers.get(i).copied().unwrap_or(false))
+                })
+            })
+            .collect();
+        let mut findings = self.detect_texts(&all, &segments, &answers)?.into_iter();
         let mut segs = segments.as_slice();
         let mut out = Vec::with_capacity(conversations.len());
         for c in conversations {
@@ -723,6 +782,9 @@ pub struct Conversation<'a> {
     /// looked for in every text. The rest are searched for what was taught but teach nothing
     /// (fields of unknown meaning, whose stray words must not spread into the messages).
     pub teaching: usize,
+    /// Which texts, from the first, are an assistant's answers (the learned tier's gate reads
+    /// them narrowly: see [`crate::gate`]); texts past its end are not. Empty when no text is.
+    pub answers: &'a [bool],
 }
 
 /// Needles for the consistency rule, in first-seen order, without repeats, each value with one

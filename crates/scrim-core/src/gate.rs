@@ -15,6 +15,16 @@
 //! context); in longer ones, neighbouring sentences that pass are read as one region. What the gate
 //! skips is counted ([`crate::Engine::model_coverage`]); with [`Gate::All`] the model reads
 //! everything.
+//!
+//! An assistant's answer is read more narrowly ([`Echoes`]): most of a chatbot's text is its own
+//! prose about code, products and ideas, and the personal data in it is what the user said or a
+//! named person. In an answer a sentence is read only when it holds a rule finding, a word the
+//! user's own messages wrote with a name's signal or a number they wrote ("25th" echoes "25";
+//! an echo), a capitalised word the gazetteers
+//! know as a name or place, an `@`, or letters of a script without case (a short answer with
+//! such a sentence is read whole, as a short message is).
+
+use std::collections::HashSet;
 
 use std::ops::Range;
 
@@ -83,6 +93,94 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The words of a conversation's user messages that carry a name's signal (see
+/// [`has_signal`]), in lowercase: an answer that repeats one is read ([`regions`]).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Echoes {
+    words: HashSet<String>,
+}
+
+impl Echoes {
+    /// The echo words of `texts` (a conversation's messages that are not answers).
+    pub(crate) fn of<'a>(texts: impl IntoIterator<Item = &'a str>, lexicon: &Lexicon) -> Echoes {
+        let mut words = HashSet::new();
+        for text in texts {
+            for w in text
+                .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .filter(|w| w.chars().count() >= 2)
+            {
+                let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+                if words.contains(&lower) {
+                    continue;
+                }
+                // A number the user wrote (an age, an ID, a date) is personal wherever the
+                // answer repeats it.
+                if let Some(digits) = digits_of(w) {
+                    words.insert(digits);
+                    continue;
+                }
+                if w.chars().count() < 3 {
+                    continue;
+                }
+                let info = lexicon.word(&lower);
+                let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
+                let capital = w.chars().next().is_some_and(char::is_uppercase);
+                let known = info.first_name > 0 || info.surname > 0 || info.place.is_some();
+                if !everyday && (known || (capital && !info.dictionary)) {
+                    words.insert(lower);
+                }
+            }
+        }
+        Echoes { words }
+    }
+}
+
+/// The ASCII digits of a word that has any, for comparing numbers ("25th" and "25" are one
+/// number); `None` without digits.
+fn digits_of(word: &str) -> Option<String> {
+    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+    (!digits.is_empty()).then_some(digits)
+}
+
+/// Whether one sentence of an answer carries a signal (see the module documentation).
+fn answer_signal(sentence: &str, lexicon: &Lexicon, echoes: &Echoes) -> bool {
+    if sentence.contains('@') {
+        return true;
+    }
+    let mut lower = String::new();
+    for word in sentence
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+    {
+        if word
+            .chars()
+            .any(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase())
+        {
+            return true;
+        }
+        if let Some(digits) = digits_of(word) {
+            if echoes.words.contains(&digits) {
+                return true;
+            }
+            continue;
+        }
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if echoes.words.contains(&lower) {
+            return true;
+        }
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let info = lexicon.word(&lower);
+        let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
+        if (info.first_name > 0 || info.surname > 0 || info.place.is_some()) && !everyday {
+            return true;
+        }
+    }
+    false
+}
+
 /// Whether one sentence carries a signal.
 fn has_signal(sentence: &str, lexicon: &Lexicon) -> bool {
     if sentence.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
@@ -120,7 +218,8 @@ fn has_signal(sentence: &str, lexicon: &Lexicon) -> bool {
     false
 }
 
-/// The byte ranges of `text` the model should read, in order and non-overlapping.
+/// The byte ranges of `text` the model should read, in order and non-overlapping. `answer`
+/// holds the user's echo words when `text` is an assistant's answer.
 #[allow(
     clippy::single_range_in_vec_init,
     reason = "a list of one range, not the range's items"
@@ -130,6 +229,7 @@ pub(crate) fn regions(
     text: &str,
     lexicon: &Lexicon,
     rule_findings: &[Finding],
+    answer: Option<&Echoes>,
 ) -> Vec<Range<usize>> {
     if text.trim().is_empty() {
         return Vec::new();
@@ -146,7 +246,11 @@ pub(crate) fn regions(
         let found = rule_findings
             .iter()
             .any(|f| f.span.start() < s.end && f.span.end() > s.start);
-        if !(found || has_signal(sentence, lexicon)) {
+        let signal = match answer {
+            Some(echoes) => answer_signal(sentence, lexicon, echoes),
+            None => has_signal(sentence, lexicon),
+        };
+        if !(found || signal) {
             continue;
         }
         if short {
@@ -193,15 +297,15 @@ mod tests {
         let lex = lexicon();
         let t = "that sounds good, thanks a lot! ask priya about it.";
         // Short: read whole, for context.
-        assert_eq!(regions(Gate::Signals, t, &lex, &[]), vec![0..t.len()]);
-        assert!(regions(Gate::Signals, "that sounds good, thanks a lot!", &lex, &[]).is_empty());
+        assert_eq!(regions(Gate::Signals, t, &lex, &[], None), vec![0..t.len()]);
+        assert!(regions(Gate::Signals, "that sounds good, thanks a lot!", &lex, &[], None).is_empty());
         // Long: only the sentence with a signal.
         let filler = "that sounds good, thanks a lot! ".repeat(40);
         let long = format!("{filler}ask priya about it. {filler}");
-        let r = regions(Gate::Signals, &long, &lex, &[]);
+        let r = regions(Gate::Signals, &long, &lex, &[], None);
         assert_eq!(r.len(), 1);
         assert_eq!(&long[r[0].clone()], "ask priya about it. ");
-        assert_eq!(regions(Gate::All, t, &lex, &[]), vec![0..t.len()]);
+        assert_eq!(regions(Gate::All, t, &lex, &[], None), vec![0..t.len()]);
     }
 
     #[test]
@@ -214,11 +318,61 @@ mod tests {
             "dm me @zz",
         ] {
             assert_eq!(
-                regions(Gate::Signals, t, &lex, &[]),
+                regions(Gate::Signals, t, &lex, &[], None),
                 vec![0..t.len()],
                 "{t}"
             );
         }
-        assert!(regions(Gate::Signals, "   ", &lex, &[]).is_empty());
+        assert!(regions(Gate::Signals, "   ", &lex, &[], None).is_empty());
+    }
+
+    #[test]
+    fn answers_are_read_only_where_a_name_may_be() {
+        let lex = lexicon();
+        let echoes = Echoes::of(["my friend Zorblax moved to Pune last year, I'm 27"], &lex);
+        let filler = "Here is a Python script using Kubernetes and 3 pods.\n".repeat(20);
+        let answer = &format!(
+            "{filler}Here is a Python script using Kubernetes and 3 pods.\n\
+                      Say hello to Zorblax from me.\n\
+                      Install React 18 first.\n\
+                      At 27 that is fine.\n\
+                      Then email ops@acme.org.\n\
+                      Dear Priya, thank you."
+        );
+        let read: Vec<&str> = regions(Gate::Signals, answer, &lex, &[], Some(&echoes))
+            .into_iter()
+            .map(|r| &answer[r])
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                "Say hello to Zorblax from me.\n",
+                "At 27 that is fine.\nThen email ops@acme.org.\nDear Priya, thank you."
+            ]
+        );
+        // As a user's message, every sentence with a capital or a digit is read.
+        assert_eq!(
+            regions(Gate::Signals, answer, &lex, &[], None),
+            vec![0..answer.len()]
+        );
+        // A short answer with a signal is read whole, for context; without one, not at all.
+        let short = "Happy 27th! The React docs say so.";
+        assert_eq!(
+            regions(Gate::Signals, short, &lex, &[], Some(&echoes)),
+            vec![0..short.len()]
+        );
+        assert!(regions(Gate::Signals, "Install React 18 first.", &lex, &[], Some(&echoes)).is_empty());
+        // A sentence with a rule finding is read in an answer too.
+        let text = "Your order ships Monday.";
+        let f = Finding::new(
+            crate::span::Span::new(text, 17, 23).unwrap(),
+            crate::Label::Date,
+            0.9,
+            crate::rule::Rule::Model,
+        );
+        assert_eq!(
+            regions(Gate::Signals, text, &lex, &[f], Some(&echoes)),
+            vec![0..text.len()]
+        );
     }
 }

@@ -153,6 +153,8 @@ impl Default for DetectionPolicy {
             model_gate: "signals".into(),
             model_veto: Some(0.8),
             model_min_prob: 0.3,
+            student_dir: None,
+            cascade_band: [0.1, 0.8],
             max_findings_per_message: crate::engine::MAX_FINDINGS_PER_MESSAGE,
         }
     }
@@ -195,6 +197,13 @@ pub struct DetectionPolicy {
     /// The least probability (of all personal-data classes together) for the model to mark a
     /// token.
     pub model_min_prob: f32,
+    /// Where the `student` tier's files are (default: `models/scrim-student` under the working
+    /// directory or beside the executable). The `cascade` tier reads both directories.
+    pub student_dir: Option<String>,
+    /// The `cascade` tier's band of doubt `[low, high]`: a piece of text where the student gives
+    /// any token a personal-data probability in it (at least `low`, below `high`) is read again
+    /// by the teacher (the `model` tier), whose findings then replace the student's there.
+    pub cascade_band: [f32; 2],
     /// The most findings one message may have; a record with a message over it is withheld
     /// (never passed on raw), which also bounds the work one message can cost.
     pub max_findings_per_message: usize,
@@ -273,6 +282,13 @@ impl Policy {
             return Err(Error::Policy(
                 "detection.tiers must name at least one tier".into(),
             ));
+        }
+        let [low, high] = self.detection.cascade_band;
+        if !(0.0..=1.0).contains(&low) || !(0.0..=1.0).contains(&high) || low > high {
+            return Err(Error::Policy(format!(
+                "detection.cascade_band must be [low, high] with 0 <= low <= high <= 1, not \
+                 [{low}, {high}]"
+            )));
         }
         if self
             .detection

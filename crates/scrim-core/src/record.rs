@@ -182,6 +182,28 @@ impl Record {
         self.obj.get(name).and_then(Value::as_str)
     }
 
+    /// Per text, whether it is an assistant's answer (role `assistant`, `gpt`, `bot`, `model`
+    /// or `ai`, in any case): each message's role, or a document's own top-level `role` (one
+    /// message exported as a document).
+    pub fn answers(&self) -> Vec<bool> {
+        let answer = |v: Option<&Value>| {
+            v.and_then(Value::as_str).is_some_and(|r| {
+                ["assistant", "gpt", "bot", "model", "ai"]
+                    .iter()
+                    .any(|a| r.trim().eq_ignore_ascii_case(a))
+            })
+        };
+        match self.shape {
+            Shape::Conversation => self
+                .obj
+                .get("messages")
+                .and_then(Value::as_array)
+                .map(|ms| ms.iter().map(|m| answer(m.get("role"))).collect())
+                .unwrap_or_default(),
+            Shape::Document => vec![answer(self.obj.get("role"))],
+        }
+    }
+
     /// The texts to scan: each message's content (empty when missing or null), or the one `text`.
     pub fn texts(&self) -> Vec<&str> {
         match self.shape {
@@ -249,6 +271,11 @@ mod tests {
     #[test]
     fn accepts_both_shapes_and_keeps_unknown_fields() {
         let r = Record::parse(r#"{"id":"c1","x":1,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null}]}"#).unwrap();
+        assert_eq!(r.answers(), vec![false, true]);
+        let d = Record::parse(r#"{"id":"d","role":"GPT","text":"hello"}"#).unwrap();
+        assert_eq!(d.answers(), vec![true]);
+        let d = Record::parse(r#"{"id":"d","text":"hello"}"#).unwrap();
+        assert_eq!(d.answers(), vec![false]);
         assert_eq!(r.shape(), Shape::Conversation);
         assert_eq!(r.texts(), vec!["hi", ""]);
         assert_eq!(r.id().as_deref(), Some("c1"));

@@ -33,8 +33,11 @@ use ort::value::Tensor;
 use scrim_core::{Detector, Finding, Label, Span};
 use tokenizers::{Encoding, Tokenizer};
 
+mod cascade;
 mod labels;
 mod window;
+
+pub use cascade::{Cascade, Doubt};
 
 use window::Window;
 
@@ -203,9 +206,19 @@ pub fn find_runtime() -> Option<PathBuf> {
 /// Find the default model: `models/scrim-ner` (holding `model.onnx`) under the working
 /// directory or any ancestor of the executable.
 pub fn find_model_dir() -> Option<PathBuf> {
+    find_models("models/scrim-ner")
+}
+
+/// Find the default student model (the `student` and `cascade` tiers): `models/scrim-student`
+/// (holding `model.onnx`) under the working directory or any ancestor of the executable.
+pub fn find_student_dir() -> Option<PathBuf> {
+    find_models("models/scrim-student")
+}
+
+fn find_models(relative: &str) -> Option<PathBuf> {
     search_roots()
         .iter()
-        .map(|root| root.join("models/scrim-ner"))
+        .map(|root| root.join(relative))
         .find(|d| d.join("model.onnx").is_file())
 }
 
@@ -652,9 +665,21 @@ impl ModelDetector {
 
     /// Findings in many texts at once; `out[i]` gets the findings of `texts[i]`.
     pub fn detect_all(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> Result<()> {
+        self.detect_all_with_doubt(texts, out, &Doubt::NONE).map(|_| ())
+    }
+
+    /// [`ModelDetector::detect_all`], also saying of each text whether the model was unsure of
+    /// it: whether any of its tokens got a personal-data probability inside `doubt`'s band.
+    pub fn detect_all_with_doubt(
+        &self,
+        texts: &[&str],
+        out: &mut [Vec<Finding>],
+        doubt: &Doubt,
+    ) -> Result<Vec<bool>> {
         let encoded = self.encode(texts)?;
         let probs = self.infer(&encoded.windows())?;
         let mut next_window = 0;
+        let mut unsure = Vec::with_capacity(texts.len());
         for (((text, enc), plan), found) in texts
             .iter()
             .zip(&encoded.encodings)
@@ -662,9 +687,10 @@ impl ModelDetector {
             .zip(out.iter_mut())
         {
             let tokens = self.guesses(enc, plan, &probs, &mut next_window);
+            unsure.push(tokens.iter().any(|t| doubt.contains(t.prob)));
             self.spans(text, &tokens, found);
         }
-        Ok(())
+        Ok(unsure)
     }
 
     /// Tokenize `texts`, with each token's type and each text's windows.

@@ -95,7 +95,7 @@ impl Inner {
             return Err(config_error(
                 "no_tier",
                 "tiers",
-                "tiers needs at least one tier (rules, model)",
+                "tiers needs at least one tier (rules, model, student, cascade)",
             ));
         }
         let threads = match spec.threads {
@@ -112,8 +112,14 @@ impl Inner {
         let mut builder = EngineBuilder::for_policy(&policy)
             .map_err(|e| policy_error(&e))?
             .tiers(&tiers);
-        if tiers.contains(&Tier::Model) {
-            builder = builder.model(load_model(&spec, &policy, threads, runtime_dir)?);
+        if let Some(&learned) = tiers.iter().find(|t| t.is_learned()) {
+            builder = builder.model(load_learned(
+                learned,
+                &spec,
+                &policy,
+                threads,
+                runtime_dir,
+            )?);
         }
         let engine = builder
             .build()
@@ -160,7 +166,7 @@ fn load_model(
     policy: &Policy,
     threads: usize,
     runtime_dir: Option<PathBuf>,
-) -> PyResult<Arc<dyn Detector>> {
+) -> PyResult<Arc<scrim_model::ModelDetector>> {
     let dir = spec
         .model_dir
         .clone()
@@ -179,6 +185,47 @@ fn load_model(
                  run from a checkout holding models/scrim-ner",
             )
         })?;
+    load_dir(dir, policy, threads, runtime_dir, "model_dir")
+}
+
+/// The student model (the `student` and `cascade` tiers): its directory from the policy's
+/// `detection.student_dir`, `SCRIM_STUDENT_DIR`, or `models/scrim-student` found from the
+/// working directory.
+fn load_student(
+    policy: &Policy,
+    threads: usize,
+    runtime_dir: Option<PathBuf>,
+) -> PyResult<Arc<scrim_model::ModelDetector>> {
+    let dir = policy
+        .detection
+        .student_dir
+        .as_ref()
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("SCRIM_STUDENT_DIR")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(scrim_model::find_student_dir)
+        .ok_or_else(|| {
+            config_error(
+                "no_model",
+                "student_dir",
+                "the student and cascade tiers need the student's model files: set \
+                 detection.student_dir in the policy or SCRIM_STUDENT_DIR, or run from a checkout \
+                 holding models/scrim-student",
+            )
+        })?;
+    load_dir(dir, policy, threads, runtime_dir, "student_dir")
+}
+
+fn load_dir(
+    dir: PathBuf,
+    policy: &Policy,
+    threads: usize,
+    runtime_dir: Option<PathBuf>,
+    field: &'static str,
+) -> PyResult<Arc<scrim_model::ModelDetector>> {
     let mut options = scrim_model::ModelOptions::new(&dir)
         .threads(threads)
         .min_prob(policy.detection.model_min_prob);
@@ -186,8 +233,30 @@ fn load_model(
         options = options.runtime_dir(d);
     }
     let detector = scrim_model::ModelDetector::load(options)
-        .map_err(|e| config_error("model_load", "model_dir", &e.to_string()))?;
+        .map_err(|e| config_error("model_load", field, &e.to_string()))?;
     Ok(Arc::new(detector))
+}
+
+/// The learned tier's detector for `tier`: the teacher, the student, or the cascade of both.
+fn load_learned(
+    tier: Tier,
+    spec: &Spec,
+    policy: &Policy,
+    threads: usize,
+    runtime_dir: Option<PathBuf>,
+) -> PyResult<Arc<dyn Detector>> {
+    Ok(match tier {
+        Tier::Student => load_student(policy, threads, runtime_dir)?,
+        Tier::Cascade => {
+            let teacher = load_model(spec, policy, threads, runtime_dir.clone())?;
+            let student = load_student(policy, threads, runtime_dir)?;
+            let [low, high] = policy.detection.cascade_band;
+            let doubt = scrim_model::Doubt::new(low, high)
+                .map_err(|e| config_error("policy", "cascade_band", &e.to_string()))?;
+            Arc::new(scrim_model::Cascade::new(student, teacher, doubt))
+        }
+        _ => load_model(spec, policy, threads, runtime_dir)?,
+    })
 }
 
 /// Redacts personal data in chat records, by a policy, under a key.
@@ -196,9 +265,11 @@ fn load_model(
 /// ``key`` (``str`` or ``bytes``, at least 16 bytes) makes pseudonyms stable: the same key gives
 /// the same pseudonyms in every process and in ``scrim redact`` with that key in ``SCRIM_KEY``.
 /// Without one a random key is drawn for this redactor (and travels with its pickled copies).
-/// ``tiers`` are the detector tiers (``"rules"``, ``"model"``; default ``("rules",)``);
-/// ``model_dir`` is the learned
-/// model's directory; ``threads`` the size of Scrim's own thread pool (default: every core).
+/// ``tiers`` are the detector tiers (``"rules"``, and one learned tier: ``"model"``, the fast
+/// ``"student"`` or the ``"cascade"`` of both; default ``("rules",)``); ``model_dir`` is the
+/// learned model's directory (the student's comes from the policy's ``detection.student_dir``,
+/// ``SCRIM_STUDENT_DIR`` or ``models/scrim-student``); ``threads`` the size of Scrim's own thread
+/// pool (default: every core).
 ///
 /// A redactor pickles: ``__reduce__`` rebuilds it from the policy text, the key and the tiers,
 /// so Spark, Ray, Dask or ``datasets.map(num_proc=...)`` can ship it to workers. The pickle
@@ -248,7 +319,7 @@ impl PyRedactor {
         let runtime_dir = if spec
             .tiers
             .iter()
-            .any(|t| t.trim().eq_ignore_ascii_case("model"))
+            .any(|t| t.parse::<Tier>().is_ok_and(Tier::is_learned))
         {
             onnxruntime_package_dir(py)
         } else {

@@ -104,22 +104,23 @@ impl Detection {
 
     /// Run the engine over prepared records (the learned tier batches across them).
     fn analyze(&self, items: &[(&Record, &Prepared)]) -> crate::Result<Vec<Vec<MessageAnalysis>>> {
-        let texts: Vec<(Vec<&str>, usize)> = items
+        let texts: Vec<(Vec<&str>, usize, Vec<bool>)> = items
             .iter()
             .map(|(r, p)| {
                 let mut t = r.texts();
                 let teaching = t.len() + p.plan.teaching;
                 t.extend(p.plan.leaves.iter().map(|l| l.text.as_str()));
-                (t, teaching)
+                (t, teaching, r.answers())
             })
             .collect();
         let convs: Vec<Conversation<'_>> = items
             .iter()
             .zip(&texts)
-            .map(|((_, p), (t, teaching))| Conversation {
+            .map(|((_, p), (t, teaching, answers))| Conversation {
                 texts: t,
                 seeds: &p.seeds,
                 teaching: *teaching,
+                answers,
             })
             .collect();
         if self.tags {
