@@ -62,8 +62,9 @@ const EVERYDAY_ZIPF: f32 = 4.5;
 /// Messages up to this many bytes are read whole when any sentence in them has a signal.
 const WHOLE_MESSAGE_BYTES: usize = 1000;
 
-/// Sentence ranges of `text`, covering it entirely, in order.
-fn sentences(text: &str) -> Vec<Range<usize>> {
+/// Sentence ranges of `text`, covering it entirely, in order: a sentence ends after a line
+/// break, or after `.`, `!` or `?` and the white space that follows.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;

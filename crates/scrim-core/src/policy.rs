@@ -201,7 +201,7 @@ pub struct DetectionPolicy {
     /// directory or beside the executable). The `cascade` tier reads both directories.
     pub student_dir: Option<String>,
     /// The `cascade` tier's band of doubt `[low, high]`: a piece of text where the student gives
-    /// any token a personal-data probability in it (at least `low`, below `high`) is read again
+    /// any token a personal-data probability in it (at least `low`, at most `high`) is read again
     /// by the teacher (the `model` tier), whose findings then replace the student's there.
     pub cascade_band: [f32; 2],
     /// The most findings one message may have; a record with a message over it is withheld

@@ -668,14 +668,14 @@ impl ModelDetector {
         self.detect_all_with_doubt(texts, out, &Doubt::NONE).map(|_| ())
     }
 
-    /// [`ModelDetector::detect_all`], also saying of each text whether the model was unsure of
-    /// it: whether any of its tokens got a personal-data probability inside `doubt`'s band.
+    /// [`ModelDetector::detect_all`], also giving for each text the byte ranges of the tokens
+    /// the model was unsure of: those whose personal-data probability fell inside `doubt`'s band.
     pub fn detect_all_with_doubt(
         &self,
         texts: &[&str],
         out: &mut [Vec<Finding>],
         doubt: &Doubt,
-    ) -> Result<Vec<bool>> {
+    ) -> Result<Vec<Vec<std::ops::Range<usize>>>> {
         let encoded = self.encode(texts)?;
         let probs = self.infer(&encoded.windows())?;
         let mut next_window = 0;
@@ -687,7 +687,13 @@ impl ModelDetector {
             .zip(out.iter_mut())
         {
             let tokens = self.guesses(enc, plan, &probs, &mut next_window);
-            unsure.push(tokens.iter().any(|t| doubt.contains(t.prob)));
+            unsure.push(
+                tokens
+                    .iter()
+                    .filter(|t| doubt.contains(t.prob))
+                    .map(|t| t.start..t.end)
+                    .collect(),
+            );
             self.spans(text, &tokens, found);
         }
         Ok(unsure)
