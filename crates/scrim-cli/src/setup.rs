@@ -67,7 +67,12 @@ impl Setup {
         if self.tiers.len() <= 1 {
             return vec![self.tiers.clone()];
         }
-        let rules: Vec<Tier> = self.tiers.iter().copied().filter(|t| !t.is_learned()).collect();
+        let rules: Vec<Tier> = self
+            .tiers
+            .iter()
+            .copied()
+            .filter(|t| !t.is_learned())
+            .collect();
         if self.learned.len() > 1 {
             let mut sets: Vec<Vec<Tier>> = Vec::new();
             if !rules.is_empty() {

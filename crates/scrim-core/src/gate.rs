@@ -299,7 +299,14 @@ mod tests {
         let t = "that sounds good, thanks a lot! ask priya about it.";
         // Short: read whole, for context.
         assert_eq!(regions(Gate::Signals, t, &lex, &[], None), vec![0..t.len()]);
-        assert!(regions(Gate::Signals, "that sounds good, thanks a lot!", &lex, &[], None).is_empty());
+        assert!(regions(
+            Gate::Signals,
+            "that sounds good, thanks a lot!",
+            &lex,
+            &[],
+            None
+        )
+        .is_empty());
         // Long: only the sentence with a signal.
         let filler = "that sounds good, thanks a lot! ".repeat(40);
         let long = format!("{filler}ask priya about it. {filler}");
@@ -362,7 +369,14 @@ mod tests {
             regions(Gate::Signals, short, &lex, &[], Some(&echoes)),
             vec![0..short.len()]
         );
-        assert!(regions(Gate::Signals, "Install React 18 first.", &lex, &[], Some(&echoes)).is_empty());
+        assert!(regions(
+            Gate::Signals,
+            "Install React 18 first.",
+            &lex,
+            &[],
+            Some(&echoes)
+        )
+        .is_empty());
         // A sentence with a rule finding is read in an answer too.
         let text = "Your order ships Monday.";
         let f = Finding::new(

@@ -91,7 +91,9 @@ impl Cascade {
 
     /// Findings in many texts at once, as [`ModelDetector::detect_all`].
     pub fn detect_all(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> Result<()> {
-        let unsure = self.student.detect_all_with_doubt(texts, out, &self.doubt)?;
+        let unsure = self
+            .student
+            .detect_all_with_doubt(texts, out, &self.doubt)?;
         let total: usize = texts.iter().map(|t| t.len()).sum();
         self.read.fetch_add(total as u64, Ordering::Relaxed);
         // (text, range) of each piece the teacher reads again.
@@ -109,7 +111,9 @@ impl Cascade {
             .filter_map(|(i, r)| texts.get(*i).and_then(|t| t.get(r.clone())))
             .collect();
         if pieces.len() != again.len() {
-            return Err(Error::Inference("a piece to read again is off the text".into()));
+            return Err(Error::Inference(
+                "a piece to read again is off the text".into(),
+            ));
         }
         let bytes: usize = pieces.iter().map(|t| t.len()).sum();
         self.escalated.fetch_add(bytes as u64, Ordering::Relaxed);
@@ -140,6 +144,10 @@ const WHOLE_TEXT_BYTES: usize = 1000;
 /// The ranges of `text` the teacher reads again: none when no token is in doubt; the whole of a
 /// short text; else each sentence ([`scrim_core::gate::sentences`]) holding a token in doubt,
 /// neighbours merged.
+#[allow(
+    clippy::single_range_in_vec_init,
+    reason = "a list of one range, not the range's items"
+)]
 fn rereads(text: &str, doubtful: &[Range<usize>]) -> Vec<Range<usize>> {
     if doubtful.is_empty() {
         return Vec::new();
@@ -151,8 +159,11 @@ fn rereads(text: &str, doubtful: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut next = doubtful.iter().peekable();
     for s in scrim_core::gate::sentences(text) {
         // Tokens before this sentence were placed already.
-        while next.next_if(|t| t.start < s.start && t.end <= s.start).is_some() {}
-        if !next.peek().is_some_and(|t| t.start < s.end) {
+        while next
+            .next_if(|t| t.start < s.start && t.end <= s.start)
+            .is_some()
+        {}
+        if next.peek().is_none_or(|t| t.start >= s.end) {
             continue;
         }
         match out.last_mut() {
@@ -187,6 +198,12 @@ impl Detector for Cascade {
 
 #[cfg(test)]
 mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::single_range_in_vec_init,
+        reason = "a test fails by panicking; lists of one range"
+    )]
     use super::*;
 
     #[test]

@@ -665,7 +665,8 @@ impl ModelDetector {
 
     /// Findings in many texts at once; `out[i]` gets the findings of `texts[i]`.
     pub fn detect_all(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> Result<()> {
-        self.detect_all_with_doubt(texts, out, &Doubt::NONE).map(|_| ())
+        self.detect_all_with_doubt(texts, out, &Doubt::NONE)
+            .map(|_| ())
     }
 
     /// [`ModelDetector::detect_all`], also giving for each text the byte ranges of the tokens

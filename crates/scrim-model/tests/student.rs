@@ -20,7 +20,9 @@ use scrim_model::{Cascade, Doubt, ModelDetector, ModelOptions};
 fn dir(var: &str, default: &str) -> PathBuf {
     match std::env::var_os(var) {
         Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models").join(default),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../models")
+            .join(default),
     }
 }
 
@@ -91,8 +93,16 @@ fn the_student_finds_names_and_places_on_character_boundaries() {
             .map(|f| &TEXTS[i][f.span.start()..f.span.end()])
             .collect()
     };
-    assert!(value(0, Label::Person).iter().any(|v| v.contains("Priya")), "{:?}", found[0]);
-    assert!(value(0, Label::Location).contains(&"Pune"), "{:?}", found[0]);
+    assert!(
+        value(0, Label::Person).iter().any(|v| v.contains("Priya")),
+        "{:?}",
+        found[0]
+    );
+    assert!(
+        value(0, Label::Location).contains(&"Pune"),
+        "{:?}",
+        found[0]
+    );
     // What redaction needs: every character of the name and the city inside some finding.
     for needle in ["Daniel Okafor", "Lagos"] {
         let s = TEXTS[1].find(needle).unwrap();
@@ -124,24 +134,38 @@ fn with_the_rules_a_library_name_is_no_person() {
 
 #[test]
 fn the_cascade_is_the_student_without_doubt_and_the_teacher_with_all_doubt() {
-    let Some((student, teacher)) = models() else { return };
+    let Some((student, teacher)) = models() else {
+        return;
+    };
     let never = Cascade::new(Arc::clone(&student), Arc::clone(&teacher), Doubt::NONE);
-    assert_eq!(spans(&run(&never, &TEXTS)), spans(&run(student.as_ref(), &TEXTS)));
+    assert_eq!(
+        spans(&run(&never, &TEXTS)),
+        spans(&run(student.as_ref(), &TEXTS))
+    );
     assert_eq!(never.escalated().1, 0);
     let always = Cascade::new(
         Arc::clone(&student),
         Arc::clone(&teacher),
         Doubt::new(0.0, 1.0).unwrap(),
     );
-    assert_eq!(spans(&run(&always, &TEXTS)), spans(&run(teacher.as_ref(), &TEXTS)));
+    assert_eq!(
+        spans(&run(&always, &TEXTS)),
+        spans(&run(teacher.as_ref(), &TEXTS))
+    );
     let bytes: usize = TEXTS.iter().map(|t| t.len()).sum();
     assert_eq!(always.escalated(), (bytes as u64, bytes as u64));
 }
 
 #[test]
 fn the_engine_runs_the_cascade_as_its_learned_tier() {
-    let Some((student, teacher)) = models() else { return };
-    let cascade = Arc::new(Cascade::new(student, teacher, Doubt::new(0.1, 0.8).unwrap()));
+    let Some((student, teacher)) = models() else {
+        return;
+    };
+    let cascade = Arc::new(Cascade::new(
+        student,
+        teacher,
+        Doubt::new(0.1, 0.8).unwrap(),
+    ));
     let engine = EngineBuilder::default()
         .tiers(&[Tier::Rules, Tier::Cascade])
         .model(cascade.clone())

@@ -113,13 +113,7 @@ impl Inner {
             .map_err(|e| policy_error(&e))?
             .tiers(&tiers);
         if let Some(&learned) = tiers.iter().find(|t| t.is_learned()) {
-            builder = builder.model(load_learned(
-                learned,
-                &spec,
-                &policy,
-                threads,
-                runtime_dir,
-            )?);
+            builder = builder.model(load_learned(learned, &spec, &policy, threads, runtime_dir)?);
         }
         let engine = builder
             .build()

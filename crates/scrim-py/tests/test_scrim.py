@@ -407,6 +407,28 @@ def test_model_tier_finds_onnxruntime_from_its_python_package():
     assert again.redact({"text": "hi Oskar Lindqvist"}) == r.redact({"text": "hi Oskar Lindqvist"})
 
 
+def test_student_and_cascade_tiers(monkeypatch):
+    teacher, student = ROOT / "models/scrim-ner", ROOT / "models/scrim-student"
+    if not ((teacher / "model.onnx").is_file() and (student / "model.onnx").is_file()):
+        pytest.skip("no model files")
+    import importlib.util
+
+    if importlib.util.find_spec("onnxruntime") is None and not os.environ.get("ORT_DYLIB_PATH"):
+        pytest.skip("onnxruntime is not installed (pip install scrim[model])")
+    monkeypatch.setenv("SCRIM_STUDENT_DIR", str(student))
+    text = "yesterday Oskar Lindqvist and I went hiking, mail oskar@example.se"
+    for tier in ("student", "cascade"):
+        r = scrim.Redactor(key=KEY, tiers=("rules", tier), model_dir=teacher, threads=1)
+        assert r.tiers == ("rules", tier)
+        out = r.redact({"text": text})
+        assert "Lindqvist" not in out["text"] and "[EMAIL_1]" in out["text"]
+        again = pickle.loads(pickle.dumps(r))
+        assert again.redact({"text": text}) == out
+    with pytest.raises(scrim.ConfigError) as e:
+        scrim.Redactor(tiers=("rules", "student", "model"), model_dir=teacher)
+    assert e.value.position == "tiers"
+
+
 def test_model_tier_without_model_files_is_a_config_error(tmp_path):
     with pytest.raises(scrim.ConfigError) as e:
         scrim.Redactor(tiers=("rules", "model"), model_dir=tmp_path / "nowhere")
