@@ -266,6 +266,7 @@ fn redact_to_file(args: &RedactArgs, gov: &Governance) -> Result<()> {
             threads: setup.threads,
             key: Some(key_note),
             dataset: None,
+            learned: setup.learned_read(),
         };
         print(&report, args.summary_json);
     }
@@ -361,6 +362,7 @@ fn redact_to_store(args: &RedactArgs, url: &str, gov: Governance) -> Result<()> 
             threads: setup.threads,
             key: Some(&key),
             dataset: sink.report(),
+            learned: setup.learned_read(),
         };
         print(&report, args.summary_json);
     }
@@ -403,6 +405,7 @@ pub(crate) fn detect(args: DetectArgs) -> Result<()> {
             threads: setup.threads,
             key: None,
             dataset: None,
+            learned: setup.learned_read(),
         };
         print(&report, false);
     }

@@ -58,6 +58,25 @@ impl Setup {
         Ok(())
     }
 
+    /// What the main engine's learned tier read so far, when it has one.
+    pub(crate) fn learned_read(&self) -> Option<crate::summary::LearnedRead> {
+        let tier = self.tiers.iter().find(|t| t.is_learned())?;
+        let (read, seen) = self.engine.model_coverage();
+        let share = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        Some(crate::summary::LearnedRead {
+            tier: tier.name(),
+            read_share: share(read, seen),
+            teacher_reread_share: self
+                .cascade
+                .as_ref()
+                .filter(|_| *tier == Tier::Cascade)
+                .map(|c| {
+                    let (read, again) = c.escalated();
+                    share(again, read)
+                }),
+        })
+    }
+
     /// The tier combinations to report: each tier alone, then all together (just the one when
     /// only one tier is asked for).
     ///

@@ -198,6 +198,7 @@ pub(crate) fn stream(args: StreamArgs) -> Result<()> {
             threads: setup.threads,
             key: Some(&key),
             dataset: None,
+            learned: setup.learned_read(),
         };
         print(&report, args.summary_json);
         if !args.summary_json {

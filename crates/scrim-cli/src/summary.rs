@@ -20,6 +20,19 @@ pub(crate) struct Report<'a> {
     pub(crate) key: Option<&'a str>,
     /// The dataset written (`redact --store`).
     pub(crate) dataset: Option<&'a DatasetReport>,
+    /// What the learned tier read, when one ran.
+    pub(crate) learned: Option<LearnedRead>,
+}
+
+/// How much of the text the learned tier read.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LearnedRead {
+    /// The learned tier (`model`, `student`, `cascade`).
+    pub(crate) tier: &'static str,
+    /// The share of the text its gate let it read.
+    pub(crate) read_share: f64,
+    /// With the cascade: the share of that the teacher read again.
+    pub(crate) teacher_reread_share: Option<f64>,
 }
 
 impl Report<'_> {
@@ -49,6 +62,7 @@ struct Json<'a> {
     mb_per_s: f64,
     threads: usize,
     key: Option<&'a str>,
+    learned_tier: Option<&'a LearnedRead>,
 }
 
 /// Print the summary on standard error, as text or as one JSON line.
@@ -67,6 +81,7 @@ pub(crate) fn print(r: &Report<'_>, as_json: bool) {
         mb_per_s: r.rate(),
         threads: r.threads,
         key: r.key,
+        learned_tier: r.learned.as_ref(),
     };
     match serde_json::to_string(&v) {
         Ok(line) => eprintln!("{line}"),
@@ -114,6 +129,17 @@ fn print_text(r: &Report<'_>) {
         r.rate(),
         r.threads
     );
+    if let Some(l) = &r.learned {
+        eprint!(
+            "  learned tier {}: read {:.0}% of the text",
+            l.tier,
+            l.read_share * 100.0
+        );
+        match l.teacher_reread_share {
+            Some(t) => eprintln!(" (the teacher read {:.1}% of that again)", t * 100.0),
+            None => eprintln!(),
+        }
+    }
     if let Some(k) = r.key {
         if k.starts_with("random") {
             eprintln!("  key: none given, so a fresh random key was used: pseudonyms from this run cannot be linked to any other run (use --key-file or SCRIM_KEY for stable ones)");

@@ -20,7 +20,8 @@
 //! prose about code, products and ideas, and the personal data in it is what the user said or a
 //! named person. In an answer a sentence is read only when it holds a rule finding, a word the
 //! user's own messages wrote with a name's signal or a number they wrote ("25th" echoes "25";
-//! an echo), a capitalised word the gazetteers
+//! an echo), a capitalised word inside the sentence that no word list knows (not a dictionary
+//! word, a product, code's vocabulary or an acronym), a capitalised word the gazetteers
 //! know as a name or place, an `@`, or letters of a script without case (a short answer with
 //! such a sentence is read whole, as a short message is).
 
@@ -149,9 +150,10 @@ fn answer_signal(sentence: &str, lexicon: &Lexicon, echoes: &Echoes) -> bool {
         return true;
     }
     let mut lower = String::new();
-    for word in sentence
+    for (n, word) in sentence
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
+        .enumerate()
     {
         if word
             .chars()
@@ -176,6 +178,12 @@ fn answer_signal(sentence: &str, lexicon: &Lexicon, echoes: &Echoes) -> bool {
         let info = lexicon.word(&lower);
         let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
         if (info.first_name > 0 || info.surname > 0 || info.place.is_some()) && !everyday {
+            return true;
+        }
+        // A capitalised word inside a sentence that no list knows (a character in a story, an
+        // author): not a dictionary word, a product or code's vocabulary, nor an acronym.
+        let acronym = word.chars().all(|c| !c.is_lowercase());
+        if n > 0 && !acronym && !info.dictionary && !info.product && !info.code {
             return true;
         }
     }
