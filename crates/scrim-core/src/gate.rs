@@ -97,9 +97,16 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 
 /// The words of a conversation's user messages that carry a name's signal (see
 /// [`has_signal`]), in lowercase: an answer that repeats one is read ([`regions`]).
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub(crate) struct Echoes {
     words: HashSet<String>,
+}
+
+/// Only the count: the words are the user's own.
+impl std::fmt::Debug for Echoes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Echoes(<{} words>)", self.words.len())
+    }
 }
 
 impl Echoes {
@@ -346,6 +353,7 @@ mod tests {
     fn answers_are_read_only_where_a_name_may_be() {
         let lex = lexicon();
         let echoes = Echoes::of(["my friend Zorblax moved to Pune last year, I'm 27"], &lex);
+        assert!(!format!("{echoes:?}").contains("zorblax"));
         let filler = "Here is a Python script using Kubernetes and 3 pods.\n".repeat(20);
         let answer = &format!(
             "{filler}Here is a Python script using Kubernetes and 3 pods.\n\
