@@ -45,50 +45,20 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tools", "realchat"))
 import corpora  # noqa: E402
-from train import LABELS, LABEL2ID, load_extra, evaluate  # noqa: E402
+from train import LABELS, LABEL2ID, encode_examples, load_extra, evaluate  # noqa: E402
 
 TEACHER = os.path.join(REPO, "models", "scrim-ner")
 NL = len(LABELS)
 FENCE = re.compile(r"```.*?(```|$)", re.S)
 
 
-def encode(tok, examples, maxlen, stride=32):
-    """-> list of dicts {ids, tt, gold} (lists), windows of at most `maxlen` tokens."""
-    from eval_model import case_flags
+def encode(tok, examples, maxlen, labeled=True):
+    """-> list of dicts {ids, tt, gold} (lists), windows of at most `maxlen` tokens (train.py's
+    windows; an unlabeled example's gold is -100 throughout, empty texts give no window)."""
     cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    out = []
-    encs = tok.encode_batch([e["text"] for e in examples], add_special_tokens=False)
-    for ex, enc in zip(examples, encs):
-        n = len(enc.ids)
-        if n == 0:
-            continue
-        offs = enc.offsets
-        labs = [0 if ex.get("labeled", True) else -100] * n
-        for s, e, lab in ex.get("spans", []):
-            first = True
-            for t in range(n):
-                a, b = offs[t]
-                if b <= a or b <= s or a >= e:
-                    continue
-                labs[t] = LABEL2ID[("B-" if first else "I-") + lab]
-                first = False
-        for s, e in ex.get("ignore", []):
-            for t in range(n):
-                a, b = offs[t]
-                if a < e and b > s:
-                    labs[t] = -100
-        flags = case_flags(ex["text"], enc)
-        inner = maxlen - 2
-        starts = [0]
-        while starts[-1] + inner < n:
-            starts.append(starts[-1] + inner - stride)
-        for st in starts:
-            out.append({
-                "ids": [cls_id] + enc.ids[st:st + inner] + [sep_id],
-                "tt": [0] + flags[st:st + inner] + [0],
-                "gold": [-100] + labs[st:st + inner] + [-100],
-            })
-    return out
+    return [{"ids": ids, "tt": tt, "gold": gold if labeled else [-100] * len(ids)}
+            for ids, gold, tt in encode_examples(tok, examples, cls_id, sep_id, maxlen=maxlen)
+            if len(ids) > 2]
 
 
 def real_pieces(max_chars, seed, skip_prefixes):
@@ -112,7 +82,7 @@ def real_pieces(max_chars, seed, skip_prefixes):
                     continue
                 if buf.strip():
                     out.append({"id": "%s#%d/%d" % (conv["id"], i, len(out)), "text": buf,
-                                "labeled": False})
+                                "spans": []})
                     total += len(buf)
                 buf = p or ""
         if total >= max_chars:
@@ -179,7 +149,7 @@ def cmd_data(args):
     print("unlabeled real pieces %d, %d chars" % (len(real), sum(len(r["text"]) for r in real)), flush=True)
     if args.smoke:
         labeled, real = labeled[:: max(1, len(labeled) // 200)], real[:50]
-    windows = encode(tok, labeled, 128) + encode(tok, real, 256)
+    windows = encode(tok, labeled, 128) + encode(tok, real, 256, labeled=False)
     ntok = sum(len(w["ids"]) for w in windows)
     print("windows %d, tokens %d" % (len(windows), ntok), flush=True)
     teacher_probs(windows, args.teacher, args.threads)

@@ -53,8 +53,8 @@ INIT_FROM = {
 }
 
 
-def encode_examples(tok, examples, cls_id, sep_id, stride=32, case_feature=True):
-    """-> list of (ids, labels, token_types) windows of at most MAXLEN tokens."""
+def encode_examples(tok, examples, cls_id, sep_id, stride=32, case_feature=True, maxlen=MAXLEN):
+    """-> list of (ids, labels, token_types) windows of at most `maxlen` tokens."""
     from eval_model import case_flags
     out = []
     texts = [e["text"] for e in examples]
@@ -78,7 +78,7 @@ def encode_examples(tok, examples, cls_id, sep_id, stride=32, case_feature=True)
                 a, b = offs[t]
                 if a < e and b > s:
                     labs[t] = -100
-        inner = MAXLEN - 2
+        inner = maxlen - 2
         starts = [0]
         while starts[-1] + inner < n:
             starts.append(starts[-1] + inner - stride)

@@ -30,7 +30,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::error::Error;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, WordInfo};
 use crate::span::Finding;
 
 /// Which text the learned tier reads.
@@ -114,10 +114,7 @@ impl Echoes {
     pub(crate) fn of<'a>(texts: impl IntoIterator<Item = &'a str>, lexicon: &Lexicon) -> Echoes {
         let mut words = HashSet::new();
         for text in texts {
-            for w in text
-                .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-                .filter(|w| w.chars().count() >= 2)
-            {
+            for w in words_of(text).filter(|w| w.chars().count() >= 2) {
                 let lower: String = w.chars().flat_map(char::to_lowercase).collect();
                 if words.contains(&lower) {
                     continue;
@@ -134,8 +131,7 @@ impl Echoes {
                 let info = lexicon.word(&lower);
                 let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
                 let capital = w.chars().next().is_some_and(char::is_uppercase);
-                let known = info.first_name > 0 || info.surname > 0 || info.place.is_some();
-                if !everyday && (known || (capital && !info.dictionary)) {
+                if name_or_place(&info) || (!everyday && capital && !info.dictionary) {
                     words.insert(lower);
                 }
             }
@@ -151,21 +147,35 @@ fn digits_of(word: &str) -> Option<String> {
     (!digits.is_empty()).then_some(digits)
 }
 
+/// The words of `text`: runs of letters, digits and apostrophes.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether the gazetteers know `info`'s word as a first name, surname or place, and it is not an
+/// everyday word ("good", "lot", "will" are surnames or places too; "grace" and "june" are rare
+/// enough to count).
+fn name_or_place(info: &WordInfo) -> bool {
+    let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
+    (info.first_name > 0 || info.surname > 0 || info.place.is_some()) && !everyday
+}
+
+/// Whether `word` has letters of a script without case (Devanagari, CJK, ...), which give no
+/// capital-letter signal.
+fn uncased(word: &str) -> bool {
+    word.chars()
+        .any(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase())
+}
+
 /// Whether one sentence of an answer carries a signal (see the module documentation).
 fn answer_signal(sentence: &str, lexicon: &Lexicon, echoes: &Echoes) -> bool {
     if sentence.contains('@') {
         return true;
     }
     let mut lower = String::new();
-    for (n, word) in sentence
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .enumerate()
-    {
-        if word
-            .chars()
-            .any(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase())
-        {
+    for (n, word) in words_of(sentence).enumerate() {
+        if uncased(word) {
             return true;
         }
         if let Some(digits) = digits_of(word) {
@@ -183,8 +193,7 @@ fn answer_signal(sentence: &str, lexicon: &Lexicon, echoes: &Echoes) -> bool {
             continue;
         }
         let info = lexicon.word(&lower);
-        let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
-        if (info.first_name > 0 || info.surname > 0 || info.place.is_some()) && !everyday {
+        if name_or_place(&info) {
             return true;
         }
         // A capitalised word inside a sentence that no list knows (a character in a story, an
@@ -203,18 +212,11 @@ fn has_signal(sentence: &str, lexicon: &Lexicon) -> bool {
         return true;
     }
     let mut lower = String::new();
-    for (n, word) in sentence
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .enumerate()
-    {
+    for (n, word) in words_of(sentence).enumerate() {
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
         let info = lexicon.word(&lower);
-        // Gazetteer words, unless they are everyday words ("good", "lot", "will" are surnames or
-        // places too; "grace" and "june" are rare enough to count).
-        let everyday = info.dictionary && info.common_zipf >= EVERYDAY_ZIPF;
-        if (info.first_name > 0 || info.surname > 0 || info.place.is_some()) && !everyday {
+        if name_or_place(&info) {
             return true;
         }
         // "I", "I'm" and "OK" are capitalised in every other chat line and name no one.
@@ -223,11 +225,7 @@ fn has_signal(sentence: &str, lexicon: &Lexicon) -> bool {
         if upper && (n > 0 || !info.dictionary) {
             return true;
         }
-        // Scripts without case (Devanagari, CJK, ...) give no capital-letter signal: read them.
-        if word
-            .chars()
-            .any(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase())
-        {
+        if uncased(word) {
             return true;
         }
     }
