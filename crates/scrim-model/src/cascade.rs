@@ -180,11 +180,7 @@ impl Detector for Cascade {
     }
 
     fn detect(&self, text: &str, out: &mut Vec<Finding>) -> scrim_core::Result<()> {
-        let mut found = [Vec::new()];
-        self.detect_batch(&[text], &mut found)?;
-        let [f] = found;
-        out.extend(f);
-        Ok(())
+        crate::detect_one(self, text, out)
     }
 
     fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> scrim_core::Result<()> {

@@ -928,6 +928,15 @@ fn grow_to_words(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
     (s, e)
 }
 
+/// One text through a learned detector's batch path (the models run in batches).
+fn detect_one(d: &dyn Detector, text: &str, out: &mut Vec<Finding>) -> scrim_core::Result<()> {
+    let mut found = [Vec::new()];
+    d.detect_batch(&[text], &mut found)?;
+    let [f] = found;
+    out.extend(f);
+    Ok(())
+}
+
 impl Detector for ModelDetector {
     fn name(&self) -> &'static str {
         "model"
@@ -935,11 +944,7 @@ impl Detector for ModelDetector {
 
     /// One text; a failed inference is an error (the caller fails closed).
     fn detect(&self, text: &str, out: &mut Vec<Finding>) -> scrim_core::Result<()> {
-        let mut found = [Vec::new()];
-        self.detect_batch(&[text], &mut found)?;
-        let [f] = found;
-        out.extend(f);
-        Ok(())
+        detect_one(self, text, out)
     }
 
     fn detect_batch(&self, texts: &[&str], out: &mut [Vec<Finding>]) -> scrim_core::Result<()> {
